@@ -149,3 +149,65 @@ def test_small_tensor_is_fast():
     for _ in range(200):
         format_tensor(arr, "float32")
     assert (time.perf_counter() - start) / 200 < 1e-3  # tens of µs in practice
+
+
+# ---- tensor_repr on objects shaped like tocha.Tensor (NumPy only) ----
+
+class _Dtype:
+    def __init__(self, name):
+        self.name = name
+
+
+class _Device:
+    def __init__(self, type_, index=None):
+        self.type, self.index = type_, index
+
+
+class MulBackward0:
+    pass
+
+
+class _FakeTensor:
+    def __init__(self, data, dtype, device=("cpu", None), requires_grad=False, grad_fn=None):
+        self._data, self.dtype = data, _Dtype(dtype)
+        self.device = _Device(*device)
+        self.requires_grad, self.grad_fn = requires_grad, grad_fn
+
+
+_FakeTensor.__module__ = "tocha._tensor"  # printed like tocha's own Tensor
+
+
+class Parameter(_FakeTensor):
+    pass
+
+
+Parameter.__module__ = "tocha.nn.parameter"
+
+
+class MyTensor(_FakeTensor):
+    pass
+
+
+class MyParam(Parameter):
+    pass
+
+
+def test_tensor_repr_reads_tensor_fields():
+    x = np.arange(4, dtype=np.float32)
+    assert P.tensor_repr(_FakeTensor(x, "float32")) == "tensor([0., 1., 2., 3.])"
+    assert (P.tensor_repr(_FakeTensor(x, "float32", requires_grad=True))
+            == "tensor([0., 1., 2., 3.], requires_grad=True)")
+    assert (P.tensor_repr(_FakeTensor(x, "float32", requires_grad=True, grad_fn=MulBackward0()))
+            == "tensor([0., 1., 2., 3.], grad_fn=<MulBackward0>)")
+    assert (P.tensor_repr(_FakeTensor(x, "float32", device=("cuda", 0)))
+            == "tensor([0., 1., 2., 3.], device='cuda:0')")
+    # Parameter prints its header itself and uses the plain "tensor(" body.
+    assert (P.tensor_repr(Parameter(np.ones(2, np.float32), "float32", requires_grad=True))
+            == "tensor([1., 1.], requires_grad=True)")
+
+
+def test_tensor_repr_subclasses():
+    # PyTorch: MyT([0., 1., 2.]) and Parameter(MyP([1., 1.], requires_grad=True)) (oracle).
+    assert P.tensor_repr(MyTensor(np.arange(3.0), "float32")) == "MyTensor([0., 1., 2.])"
+    assert (P.tensor_repr(MyParam(np.ones(2), "float32", requires_grad=True))
+            == "Parameter(MyParam([1., 1.], requires_grad=True))")

@@ -230,17 +230,21 @@ def format_tensor(
     dtype_name: str,
     default_dtype_name: str = "float32",
     suffixes: Sequence[str] = (),
+    *,
+    prefix: str = _PREFIX,
+    tensor_contents: str | None = None,
 ) -> str:
     """``repr`` of a strided tensor holding ``arr`` with dtype ``dtype_name``, as PyTorch prints.
 
     ``suffixes`` are preformatted (``"grad_fn=<MulBackward0>"``, ``"requires_grad=True"``,
     ``"device='cuda:0'"``); a ``device=`` suffix is placed first, as PyTorch does, and the rest
-    after the size/dtype suffixes. The dtype prints as ``tocha.<name>``.
+    after the size/dtype suffixes. The dtype prints as ``tocha.<name>``. ``prefix`` is
+    ``"MyTensor("`` for user subclasses; ``tensor_contents`` replaces the bracketed values.
     """
     arr = np.asarray(arr)
     name = _canonical(dtype_name)
     default = _canonical(default_dtype_name)
-    kind = _kind(name)
+    indent = len(prefix)
     head = [s for s in suffixes if s.startswith("device=")]
     tail = [s for s in suffixes if not s.startswith("device=")]
     if arr.size == 0:
@@ -257,8 +261,10 @@ def format_tensor(
         default_complex = "complex128" if default == "float64" else "complex64"
         if name not in (default, default_complex, "int64", "bool"):
             head.append(f"dtype=tocha.{name}")
-        body = _tensor_body(arr, kind, _INDENT)
-    return _add_suffixes(_PREFIX + body, head + tail, _INDENT)
+        body = None if tensor_contents is not None else _tensor_body(arr, _kind(name), indent)
+    if tensor_contents is not None:
+        body = tensor_contents
+    return _add_suffixes(prefix + body, head + tail, indent)
 
 
 def format_parameter(
@@ -270,3 +276,47 @@ def format_parameter(
     """``repr`` of an ``nn.Parameter``: ``Parameter containing:`` then the tensor's repr."""
     return "Parameter containing:\n" + format_tensor(arr, dtype_name, default_dtype_name,
                                                      suffixes)
+
+
+def _is_tocha_class(cls: type) -> bool:
+    mod = cls.__module__
+    return mod == "tocha" or mod.startswith("tocha.")
+
+
+def _host_array(data: Any) -> np.ndarray:
+    """The tensor's values as a NumPy array (device arrays are copied to the host)."""
+    if isinstance(data, np.ndarray):
+        return data
+    get = getattr(data, "get", None)  # CuPy arrays copy to host with .get()
+    return get() if get is not None else np.asarray(data)
+
+
+def tensor_repr(t: Any, tensor_contents: str | None = None) -> str:
+    """``repr(t)``/``str(t)`` of a tocha Tensor (``Parameter`` adds its header itself)."""
+    from ._dtype import get_default_dtype  # lazy: _dtype need not import the printer
+
+    cls = type(t)
+    # Tensor and tocha's own subclasses (Parameter) print as "tensor(", a user subclass by its
+    # class name, as PyTorch does.
+    plain = _is_tocha_class(cls)
+    prefix = _PREFIX if plain else f"{cls.__name__}("
+    suffixes = []
+    dev = t.device
+    if dev.type != "cpu":
+        # PyTorch tensors on CUDA always carry an index.
+        index = dev.index if dev.index is not None or dev.type != "cuda" else 0
+        suffixes.append(f"device='{dev.type}{'' if index is None else f':{index}'}'")
+    try:
+        grad_fn = t.grad_fn
+        grad_fn_name = None if grad_fn is None else type(grad_fn).__name__
+    except RuntimeError:  # PyTorch prints this when reading grad_fn itself fails
+        grad_fn_name = "Invalid"
+    if grad_fn_name is not None:
+        suffixes.append(f"grad_fn=<{grad_fn_name}>")
+    elif t.requires_grad:
+        suffixes.append("requires_grad=True")
+    text = format_tensor(_host_array(t._data), t.dtype.name, get_default_dtype().name, suffixes,
+                         prefix=prefix, tensor_contents=tensor_contents)
+    if not plain and any(c.__name__ == "Parameter" and _is_tocha_class(c) for c in cls.__mro__):
+        text = f"Parameter({text})"
+    return text

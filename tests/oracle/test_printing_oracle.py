@@ -229,3 +229,17 @@ def test_device_suffix_first():
                               suffixes=[f"size={tuple(cpu.shape)}", "requires_grad=True",
                                         "device='meta'"])
         assert got == want
+
+
+class MyT(torch.Tensor):
+    pass
+
+
+def test_subclass_prefix_sets_indent():
+    rng = np.random.default_rng(7)
+    for shape in [(3,), (4, 20), (2, 3, 15), (0, 2)]:
+        base = torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
+        for t in [base.as_subclass(MyT), base.clone().as_subclass(MyT).requires_grad_(True)]:
+            suffixes = ["requires_grad=True"] if t.requires_grad else []
+            got = P.format_tensor(base.numpy(), "float32", suffixes=suffixes, prefix="MyT(")
+            assert got == expected(t)
