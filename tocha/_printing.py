@@ -85,28 +85,48 @@ def _kind(name: str) -> str:
     return "b" if name == "bool" else "i"
 
 
+# Below this many values, plain Python beats the fixed cost of a handful of NumPy calls.
+_SMALL = 48
+
+
+def _stats(values: np.ndarray) -> tuple[float, float, bool, list[float]] | None:
+    """(min |v|, max |v|, all integral, extremes per sign) over nonzero finite values."""
+    if values.size <= _SMALL:
+        # v - v == 0 is False exactly for nan and +-inf.
+        nz = [v for v in values.ravel().tolist() if v != 0 and v - v == 0]
+        if not nz:
+            return None
+        absval = [abs(v) for v in nz]
+        pos = [v for v in nz if v > 0]
+        neg = [v for v in nz if v < 0]
+        cands = ([min(pos), max(pos)] if pos else []) + ([min(neg), max(neg)] if neg else [])
+        return min(absval), max(absval), all(v.is_integer() for v in nz), cands
+    vals = values.astype(np.float64, copy=False).ravel()
+    nz = vals[np.isfinite(vals) & (vals != 0)]
+    if not nz.size:
+        return None
+    absval = np.abs(nz)
+    cands = []
+    for side in (nz[nz > 0], nz[nz < 0]):
+        if side.size:
+            cands += [float(side.min()), float(side.max())]
+    return (float(absval.min()), float(absval.max()), bool((nz == np.ceil(nz)).all()), cands)
+
+
 def _float_formatter(values: np.ndarray) -> tuple[int, Callable[[float], str]]:
     """Width and per-value formatter for real floating values (PyTorch's rules)."""
     precision = _opts["precision"]
-    vals = values.astype(np.float64, copy=False).ravel()
-    nz = vals[np.isfinite(vals) & (vals != 0)]
-    if nz.size == 0:
+    stats = _stats(values)
+    if stats is None:
         # No nonzero finite value: integer mode, width 1 (nan/inf/0 never widen columns).
         int_mode, sci_mode, width = True, False, 1
     else:
-        absval = np.abs(nz)
-        lo, hi = float(absval.min()), float(absval.max())
-        int_mode = bool((nz == np.ceil(nz)).all())
+        lo, hi, int_mode, cands = stats
         sci_opt = _opts["sci_mode"]
         sci_mode = (hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4) if sci_opt is None else sci_opt
         # The formatted length grows with |v| on each sign side (fixed notation) or with the
         # exponent's digit count (scientific), so the extremes of each sign give the width
         # without formatting every value.
-        pos, neg = nz[nz > 0], nz[nz < 0]
-        cands = []
-        for side in (pos, neg):
-            if side.size:
-                cands += [float(side.min()), float(side.max())]
         if sci_mode:
             spec, extra = f".{precision}e", 0
         elif int_mode:
@@ -196,9 +216,9 @@ def _tensor_body(arr: np.ndarray, kind: str, indent: int) -> str:
         elem_len = w_re + w_im + 3  # ", " between items and the "j"
     else:
         if kind == "f":
-            width, fmt = _float_formatter(shown)
             if shown.dtype.kind != "f":
                 shown = shown.astype(np.float64)
+            width, fmt = _float_formatter(shown)
         else:
             width, fmt = _int_formatter(shown, kind == "b")
         elem_len = width + 2
