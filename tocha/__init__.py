@@ -1,0 +1,113 @@
+"""tocha: PyTorch's API in pure Python on NumPy. `import tocha as torch`."""
+from __future__ import annotations
+
+import numpy as _np
+
+# PyTorch never warns on 0/0 or overflow; NumPy would print RuntimeWarnings from inside ops.
+_np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
+
+from . import _dtype  # noqa: E402
+from ._backend import device  # noqa: E402
+from ._dtype import (  # noqa: E402,F401
+    bfloat16, complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8,
+    int16, int32, int64, promote_types, set_default_dtype, uint8)
+from ._tensor import Size, Tensor  # noqa: E402
+from . import _ops  # noqa: E402,F401  (installs Tensor methods)
+from . import _creation  # noqa: E402
+
+
+def _export(mod) -> None:
+    # the public functions a module defines become tocha.<name> (torch.add, torch.zeros, ...)
+    g = globals()
+    for k, v in vars(mod).items():
+        if (not k.startswith("_") and callable(v) and not isinstance(v, type)
+                and getattr(v, "__module__", None) == mod.__name__):
+            g[k] = v
+
+
+for _m in (_ops.elementwise, _ops.reduce, _ops.movement, _ops.indexing, _ops.linalg,
+           _creation):
+    _export(_m)
+range = _creation.range_
+from . import autograd  # noqa: E402
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, no_grad,  # noqa: E402
+                       set_grad_enabled)
+from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402,F401
+from . import cuda  # noqa: E402,F401
+
+bool = _dtype.bool_
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
+FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = Tensor
+strided = "torch.strided"
+contiguous_format = preserve_format = channels_last = None
+__version__ = "2.13.0+tocha0.1.0"
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:
+    return input.is_floating_point()
+
+
+def is_complex(input) -> bool:
+    return False
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    return _dtype.result_type(tensor1, tensor2)
+
+
+def can_cast(from_, to) -> bool:
+    return _dtype.can_cast(from_, to)
+
+
+def detach(input):
+    return input.detach()
+
+
+def get_num_threads() -> int:
+    import os
+    return os.cpu_count() or 1
+
+
+def set_num_threads(n: int) -> None:
+    pass
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    pass
+
+
+def compile(model=None, **kwargs):
+    """No compiler in tocha: returns the model (or a decorator that does)."""
+    if model is None:
+        return lambda m: m
+    return model
+
+
+def __getattr__(name: str):
+    import importlib
+    lazy = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
+            "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
+            "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
+            "library", "export", "func"}
+    if name in lazy:
+        return importlib.import_module(f".{name}", __name__)
+    from . import _random_api
+    if hasattr(_random_api, name):
+        return getattr(_random_api, name)
+    if name in ("save", "load"):
+        from . import serialization
+        return getattr(serialization, name)
+    if name in ("set_printoptions",):
+        from . import _printing
+        return getattr(_printing, name)
+    raise _dtype.unknown_dtype_error(name)

@@ -1,0 +1,332 @@
+"""Creation functions: tensor, zeros, ones, full, arange, linspace, eye, *_like, ..."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from . import _dtype as D
+from ._backend import as_device
+from ._tensor import Size, Tensor, _wrap_dt
+
+
+def _size(size) -> tuple:
+    """Normalise `*size` arguments: zeros(2, 3), zeros((2, 3)), zeros([2, 3]), zeros(Size)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+            raise TypeError(f"size must be a sequence of ints, but got an element of type "
+                            f"{type(s).__name__} ({s!r})")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _finish(arr, dt, device, requires_grad):
+    dev = as_device(device)
+    t = _wrap_dt(arr, dt, dev)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def _dt(dtype, default=None):
+    if dtype is None:
+        return default or D.get_default_dtype()
+    if not isinstance(dtype, D.dtype):
+        if isinstance(dtype, type) and dtype in _PYTYPES:
+            return _PYTYPES[dtype]
+        try:
+            return D.from_numpy_dtype(np.dtype(dtype))
+        except TypeError:
+            raise TypeError(f"dtype must be a tocha.dtype (e.g. tocha.float32), got "
+                            f"{dtype!r}") from None
+    return D.check_supported(dtype)
+
+
+_PYTYPES = {float: D.float64, int: D.int64, bool: D.bool_}
+
+
+# ---------------------------------------------------------------- tensor()
+
+def _scan(data, kinds: list) -> object:
+    """Replace tensors by arrays and note each leaf's dtype (PyTorch's inference)."""
+    if isinstance(data, Tensor):
+        kinds.append(data._dtype)
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_scan(d, kinds) for d in data]
+    if isinstance(data, bool):
+        kinds.append(D.bool_)
+    elif isinstance(data, int):
+        kinds.append(D.int64)
+    elif isinstance(data, float):
+        kinds.append(D.get_default_dtype())
+    elif isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        kinds.append(D.from_numpy_dtype(data.dtype))
+    elif isinstance(data, complex):
+        raise TypeError("complex tensors are not supported by tocha yet")
+    elif hasattr(data, "__array__"):
+        a = np.asarray(data)
+        kinds.append(D.from_numpy_dtype(a.dtype))
+        return a
+    else:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    return data
+
+
+def _infer_array(data, dtype):
+    if isinstance(data, np.ndarray):
+        dt = dtype or D.from_numpy_dtype(data.dtype)
+        return np.array(data, dtype=dt.np, copy=True), dt
+    if isinstance(data, (bool, int, float)):
+        dt = dtype or D.scalar_dtype(data)
+        return np.array(data, dtype=dt.np), dt
+    kinds: list = []
+    clean = _scan(data, kinds)
+    if dtype is None:
+        dt = D.get_default_dtype()
+        if kinds:
+            dt = kinds[0]
+            for k in kinds[1:]:
+                if k is not dt:
+                    dt = D.promote_types(dt, k)
+    else:
+        dt = dtype
+    try:
+        arr = np.array(clean, dtype=dt.np)
+    except ValueError as e:
+        raise ValueError(f"tensor(): expected a sequence of equal-length sequences ({e})") \
+            from None
+    return arr, dt
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor copying `data` (nested lists, scalars, arrays, tensors)."""
+    dt = _dt(dtype) if dtype is not None else None
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
+                      "requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+        arr = np.array(data._data, dtype=(dt or data._dtype).np, copy=True)
+        dt = dt or data._dtype
+    else:
+        arr, dt = _infer_array(data, dt)
+    return _finish(arr, dt, device, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Like `tensor` but shares memory with tensors and NumPy arrays when it can."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data._dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and dtype is None:
+        return from_numpy(data)
+    if isinstance(data, np.ndarray):
+        dt = _dt(dtype)
+        return _finish(np.asarray(data, dtype=dt.np), dt, device, False)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dt = D.from_numpy_dtype(ndarray.dtype)
+    return _wrap_dt(ndarray, dt, as_device(None))
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    dt = _dt(dtype)
+    return _finish(np.array(s, dt.np), dt, device, requires_grad)
+
+
+# ---------------------------------------------------------------- filled
+
+def _filled(fill, size, dtype, device, requires_grad, default=None):
+    dt = _dt(dtype, default)
+    shape = _size(size)
+    return _finish(np.full(shape, fill, dt.np), dt, device, requires_grad)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None) -> Tensor:
+    """A tensor of zeros."""
+    dt = _dt(dtype)
+    return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False, memory_format=None) -> Tensor:
+    """A tensor of ones."""
+    dt = _dt(dtype)
+    return _finish(np.ones(_size(size), dt.np), dt, device, requires_grad)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None) -> Tensor:
+    """An uninitialised tensor (tocha fills it with zeros: differs from PyTorch's garbage)."""
+    dt = _dt(dtype)
+    return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False) -> Tensor:
+    """A tensor filled with `fill_value` (dtype inferred from it, as PyTorch does)."""
+    if dtype is None:
+        if isinstance(fill_value, Tensor):
+            fill_value = fill_value.item()
+        dtype = D.scalar_dtype(fill_value)
+    return _filled(fill_value, (size,), dtype, device, requires_grad)
+
+
+def _like(input, dtype):
+    return input._dtype if dtype is None else _dt(dtype)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None) -> Tensor:
+    dt = _like(input, dtype)
+    return _finish(np.zeros(input._data.shape, dt.np), dt, device or input._device,
+                   requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None) -> Tensor:
+    dt = _like(input, dtype)
+    return _finish(np.ones(input._data.shape, dt.np), dt, device or input._device,
+                   requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None) -> Tensor:
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None) -> Tensor:
+    dt = _like(input, dtype)
+    return _finish(np.full(input._data.shape, fill_value, dt.np), dt, device or input._device,
+                   requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None,
+        requires_grad=False) -> Tensor:
+    dt = _dt(dtype)
+    return _finish(np.eye(n, n if m is None else m, dtype=dt.np), dt, device, requires_grad)
+
+
+# ---------------------------------------------------------------- ranges
+
+def _num(v):
+    return v.item() if isinstance(v, Tensor) else v
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False) -> Tensor:
+    """Values from start to end (exclusive) by step; int64 unless any bound is a float."""
+    start, end, step = _num(start), _num(end), _num(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0 and end != start:
+        raise RuntimeError(f"upper bound and larger bound inconsistent with step sign "
+                           f"(start={start}, end={end}, step={step})")
+    if dtype is None:
+        isint = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                    for v in (start, end, step))
+        dt = D.int64 if isint else D.get_default_dtype()
+    else:
+        dt = _dt(dtype)
+    n = max(0, math.ceil((end - start) / step))
+    # computed in float64 from the index, then cast: PyTorch's values (start + i*step)
+    arr = (start + np.arange(n, dtype=np.float64 if dt._kind == 2 else np.int64) * step)
+    return _finish(arr.astype(dt.np), dt, device, requires_grad)
+
+
+def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    """Deprecated torch.range: like arange but includes `end`."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    dt = _dt(dtype)
+    n = int(math.floor((end - start) / step)) + 1
+    arr = start + np.arange(n, dtype=np.float64) * step
+    return _finish(arr.astype(dt.np), dt, device, requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False) -> Tensor:
+    """`steps` evenly spaced values from start to end inclusive (PyTorch's symmetric formula)."""
+    start, end = _num(start), _num(end)
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    dt = _dt(dtype)
+    if steps == 0:
+        return _finish(np.zeros(0, dt.np), dt, device, requires_grad)
+    if steps == 1:
+        return _finish(np.array([start], dt.np), dt, device, requires_grad)
+    if dt._kind < 2:
+        step = (end - start) / (steps - 1)
+        arr = np.floor(start + np.arange(steps) * step).astype(dt.np)
+        return _finish(arr, dt, device, requires_grad)
+    cdt = dt.np if dt is not D.float16 else np.float32
+    step = cdt.type((end - start) / (steps - 1)) if hasattr(cdt, "type") else \
+        np.dtype(cdt).type((end - start) / (steps - 1))
+    i = np.arange(steps)
+    half = steps // 2
+    s = np.dtype(cdt).type(start)
+    e = np.dtype(cdt).type(end)
+    # PyTorch fills the first half forward from start and the second half backward from end
+    arr = np.where(i < half, s + step * i.astype(cdt), e - step * (steps - 1 - i).astype(cdt))
+    return _finish(arr.astype(dt.np), dt, device, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False) -> Tensor:
+    dt = _dt(dtype)
+    lin = linspace(start, end, steps, dtype=D.float64)
+    arr = np.power(base, lin._data).astype(dt.np)
+    return _finish(arr, dt, device, requires_grad)
+
+
+def diag(input, diagonal: int = 0) -> Tensor:
+    from ._tensor import _wrap
+    return _wrap(np.diag(input._data, diagonal).copy(), input._device)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None):
+    from ._tensor import _wrap
+    return _wrap(np.stack(np.tril_indices(row, offset, col)).astype(np.int64))
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None):
+    from ._tensor import _wrap
+    return _wrap(np.stack(np.triu_indices(row, offset, col)).astype(np.int64))
+
+
+def meshgrid(*tensors, indexing="ij"):
+    from ._tensor import _wrap
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    grids = np.meshgrid(*(t._data for t in tensors), indexing=indexing)
+    return tuple(_wrap(g.copy()) for g in grids)
+
+
+def complex_unsupported(*a, **k):
+    raise TypeError("complex tensors are not supported by tocha yet")

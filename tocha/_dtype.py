@@ -1,0 +1,213 @@
+"""dtype objects, the default dtype, and PyTorch's type promotion."""
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+
+
+class dtype:
+    """A tensor element type (`tocha.float32`, ...); wraps the NumPy dtype that stores it."""
+
+    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed",
+                 "_kind", "_rank")
+
+    def __init__(self, name: str, np_dtype, kind: int, rank: int):
+        self.name = name
+        self.np = np.dtype(np_dtype) if np_dtype is not None else None
+        self.itemsize = self.np.itemsize if self.np is not None else 2
+        # kind: 0 bool, 1 integer, 2 floating, 3 complex (PyTorch's promotion categories)
+        self._kind = kind
+        self._rank = rank
+        self.is_floating_point = kind == 2
+        self.is_complex = kind == 3
+        self.is_signed = name not in ("bool", "uint8")
+
+    def __repr__(self) -> str:
+        return "tocha." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+    def to_real(self) -> "dtype":
+        return self
+
+    @property
+    def is_supported(self) -> bool:
+        return self.np is not None
+
+
+bool_ = dtype("bool", np.bool_, 0, 0)
+uint8 = dtype("uint8", np.uint8, 1, 1)
+int8 = dtype("int8", np.int8, 1, 2)
+int16 = dtype("int16", np.int16, 1, 3)
+int32 = dtype("int32", np.int32, 1, 4)
+int64 = dtype("int64", np.int64, 1, 5)
+float16 = dtype("float16", np.float16, 2, 6)
+bfloat16 = dtype("bfloat16", None, 2, 6)          # NumPy has no bfloat16: named, not usable
+float32 = dtype("float32", np.float32, 2, 7)
+float64 = dtype("float64", np.float64, 2, 8)
+complex64 = dtype("complex64", None, 3, 9)        # not supported yet
+complex128 = dtype("complex128", None, 3, 10)
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
+       complex64, complex128)
+SUPPORTED = tuple(d for d in ALL if d.np is not None)
+
+# PyTorch's aliases, as attributes of the tocha namespace
+ALIASES = {
+    "bool": bool_, "uint8": uint8, "int8": int8, "int16": int16, "short": int16,
+    "int32": int32, "int": int32, "int64": int64, "long": int64, "float16": float16,
+    "half": float16, "bfloat16": bfloat16, "float32": float32, "float": float32,
+    "float64": float64, "double": float64, "complex64": complex64, "cfloat": complex64,
+    "complex128": complex128, "cdouble": complex128,
+}
+
+_NP2DT = {d.np: d for d in SUPPORTED}
+_NAME2DT = {d.name: d for d in ALL}
+
+
+def _by_name(name: str) -> dtype:
+    return _NAME2DT[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The tocha dtype stored as `np_dtype`; TypeError for types tocha cannot hold."""
+    try:
+        return _NP2DT[np_dtype]
+    except KeyError:
+        pass
+    npd = np.dtype(np_dtype)
+    if npd in _NP2DT:
+        return _NP2DT[npd]
+    raise TypeError(
+        f"can't convert np.ndarray of type numpy.{npd.name}. The only supported types are: "
+        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
+
+
+def check_supported(d: dtype, op: str = "") -> dtype:
+    """Raise a clear error for dtypes tocha names but cannot compute with."""
+    if d.np is None:
+        where = f"{op}: " if op else ""
+        raise TypeError(f"{where}dtype tocha.{d.name} is not supported by tocha (NumPy has no "
+                        f"such type); use tocha.float32 or tocha.float64")
+    return d
+
+
+def unknown_dtype_error(name: str) -> AttributeError:
+    """AttributeError for `tocha.<name>` with a 'did you mean' hint for dtype-like names."""
+    cands = difflib.get_close_matches(name, list(ALIASES), n=1, cutoff=0.6)
+    lower = name.lower()
+    if lower in ALIASES:
+        cands = [lower]
+    hint = f"; did you mean tocha.{cands[0]}?" if cands else ""
+    return AttributeError(f"module 'tocha' has no attribute '{name}'{hint}")
+
+
+# ---- default dtype ----
+
+_default = [float32]
+
+
+def get_default_dtype() -> dtype:
+    return _default[0]
+
+
+def set_default_dtype(d: dtype) -> None:
+    if not isinstance(d, dtype) or d not in (float16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+# ---- promotion ----
+
+def _build_table():
+    order = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+    table = {}
+    for a in order:
+        for b in order:
+            if a is b:
+                r = a
+            elif a._kind == 2 or b._kind == 2:
+                fa = a if a._kind == 2 else None
+                fb = b if b._kind == 2 else None
+                if fa and fb:
+                    r = fa if fa._rank >= fb._rank else fb
+                else:
+                    r = fa or fb
+            elif a is bool_:
+                r = b
+            elif b is bool_:
+                r = a
+            elif uint8 in (a, b):
+                other = b if a is uint8 else a
+                r = int16 if other is int8 else other
+            else:
+                r = a if a._rank >= b._rank else b
+            table[a, b] = r
+    return table
+
+
+_PROMOTE = _build_table()
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """PyTorch's `promote_types` for two dtypes."""
+    if a is b:
+        return a
+    try:
+        return _PROMOTE[a, b]
+    except KeyError:
+        check_supported(a)
+        check_supported(b)
+        raise
+
+
+def _combine(higher, lower):
+    # higher: dtype from higher-priority operands; lower: from lower-priority ones
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher._kind >= lower._kind:
+        return higher
+    return promote_types(higher, lower)
+
+
+def scalar_dtype(v) -> dtype:
+    """The dtype PyTorch gives a Python scalar taking part in an op."""
+    if isinstance(v, bool):
+        return bool_
+    if isinstance(v, int):
+        return int64
+    if isinstance(v, float):
+        return _default[0]
+    if isinstance(v, complex):
+        raise TypeError("complex numbers are not supported by tocha yet")
+    if isinstance(v, np.generic):
+        return from_numpy_dtype(v.dtype)
+    raise TypeError(f"unsupported scalar type {type(v).__name__}")
+
+
+def result_type(*operands) -> dtype:
+    """PyTorch's result type for tensors (dimensioned and 0-d) and Python scalars."""
+    dim = zero = wrapped = None
+    for o in operands:
+        d = getattr(o, "_dtype", None)
+        if d is not None:
+            if o._data.ndim:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        else:
+            sd = scalar_dtype(o)
+            if isinstance(o, np.generic):   # NumPy scalars behave like 0-d tensors
+                zero = sd if zero is None else promote_types(zero, sd)
+            elif wrapped is None or sd._kind > wrapped._kind:
+                wrapped = sd
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def can_cast(src: dtype, dst: dtype) -> bool:
+    """PyTorch's same-kind rule for in-place results: no float→int, no int→bool."""
+    return src._kind <= dst._kind

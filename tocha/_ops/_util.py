@@ -1,0 +1,74 @@
+"""Helpers shared by the primitives: dtype preparation, dims, error messages."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.function import Function
+
+__all__ = ["Function", "Tensor", "_wrap", "_wrap_dt", "prim", "as_float", "broadcast_error",
+           "norm_dim", "norm_dims", "scalar_like", "to_tensor"]
+
+
+class prim(Function):
+    """Base of tocha's primitives: forward on arrays, backward on Tensors."""
+
+    _arrays = True
+
+
+def as_float(x: Tensor) -> Tensor:
+    """Integer/bool tensors become the default float dtype (what PyTorch's float ops return)."""
+    if x._dtype._kind < 2:
+        return _wrap_dt(x._data.astype(D.get_default_dtype().np), D.get_default_dtype(),
+                        x._device)
+    return x
+
+
+def to_tensor(x, like: Tensor | None = None) -> Tensor:
+    """Python scalars and arrays as tensors (for ops that need a tensor operand)."""
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and isinstance(x, (int, float, bool)):
+        dt = D.result_type(like, x)
+        return _wrap_dt(np.asarray(x, dtype=dt.np), dt, like._device)
+    from .._creation import tensor
+    return tensor(x)
+
+
+def scalar_like(v, x: Tensor) -> Tensor:
+    return _wrap_dt(np.asarray(v, dtype=x._dtype.np), x._dtype, x._device)
+
+
+def broadcast_error(op: str, sa, sb) -> RuntimeError:
+    """PyTorch's message for shapes that do not broadcast, naming the op and both shapes."""
+    ra, rb = list(sa)[::-1], list(sb)[::-1]
+    for i in range(min(len(ra), len(rb))):
+        if ra[i] != rb[i] and ra[i] != 1 and rb[i] != 1:
+            d = max(len(sa), len(sb)) - 1 - i
+            return RuntimeError(
+                f"{op}: The size of tensor a ({ra[i]}) must match the size of tensor b ({rb[i]}) "
+                f"at non-singleton dimension {d} (shapes {tuple(sa)} and {tuple(sb)} are not "
+                f"broadcastable)")
+    return RuntimeError(f"{op}: shapes {tuple(sa)} and {tuple(sb)} are not broadcastable")
+
+
+def norm_dim(d, ndim: int) -> int:
+    n = max(ndim, 1)
+    if isinstance(d, Tensor):
+        d = int(d)
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {d})")
+    return d % n
+
+
+def norm_dims(dims, ndim: int) -> tuple:
+    if dims is None:
+        return tuple(range(ndim))
+    if isinstance(dims, int):
+        dims = (dims,)
+    out = tuple(sorted(norm_dim(d, ndim) for d in dims))
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {out} appears multiple times in the list of dims")
+    return out

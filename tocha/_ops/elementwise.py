@@ -1,0 +1,927 @@
+"""Elementwise primitives: arithmetic, powers, exp/log, trig, activations, comparisons."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.grad_mode import STATE
+from ._util import as_float, broadcast_error, prim
+
+_ndarray = np.ndarray
+_PYNUM = (int, float, bool)
+
+
+# ---------------------------------------------------------------- dtype preparation
+
+def _result_np(a, b):
+    """NumPy dtype to compute in, or None when NumPy's own promotion already agrees."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if ta and tb:
+        if a._dtype is b._dtype:
+            return None
+        return D.result_type(a, b).np
+    t, s = (a, b) if ta else (b, a)
+    k = t._dtype._kind
+    if s.__class__ is float:
+        return None if k == 2 else D.get_default_dtype().np
+    if s.__class__ is int:
+        return None if k >= 1 else D.int64.np
+    if s.__class__ is bool:
+        return None
+    if isinstance(s, (np.generic, np.ndarray)):
+        return D.result_type(t, s).np
+    raise TypeError(f"unsupported operand type {type(s).__name__} for a tensor op")
+
+
+def _binary(cls, a, b, op):
+    dt = _result_np(a, b)
+    try:
+        return cls.apply(a, b, dt)
+    except ValueError as e:
+        sa = a._data.shape if isinstance(a, Tensor) else ()
+        sb = b._data.shape if isinstance(b, Tensor) else ()
+        if "broadcast" in str(e):
+            raise broadcast_error(op, sa, sb) from None
+        raise
+
+
+def _fix(r):
+    return r if r.__class__ is _ndarray else np.asarray(r)
+
+
+# ---------------------------------------------------------------- arithmetic
+
+class Add(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        return np.add(a, b, dtype=dt) if dt is not None else a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        return np.subtract(a, b, dtype=dt) if dt is not None else a - b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, -g
+
+
+class RSub(prim):
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):        # b - a, b a scalar
+        return np.subtract(b, a, dtype=dt) if dt is not None else b - a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g, None
+
+
+class Mul(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        n = ctx.needs_input_grad
+        if n:
+            ctx.save_for_backward(a if len(n) > 1 and n[1] else None, b if n[0] else None)
+            if b.__class__ is not _ndarray:
+                ctx.scalar = b
+        return np.multiply(a, b, dtype=dt) if dt is not None else a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if b is None and ctx.needs_input_grad[0]:
+            b = ctx.scalar
+        return (g * b if ctx.needs_input_grad[0] else None,
+                g * a if ctx.needs_input_grad[1] else None)
+
+
+class Div(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        n = ctx.needs_input_grad
+        if n:
+            if b.__class__ is not _ndarray:
+                ctx.scalar = b
+                ctx.save_for_backward(None, None)
+            else:
+                ctx.save_for_backward(a if n[1] else None, b)
+        return np.true_divide(a, b, dtype=dt) if dt is not None else a / b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if b is None:
+            return g / ctx.scalar, None
+        ga = g / b if ctx.needs_input_grad[0] else None
+        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class RDiv(prim):
+    node_name = "MulBackward0"   # PyTorch computes scalar / t as t.reciprocal() * scalar
+
+    @staticmethod
+    def forward(ctx, a, b, dt):        # b / a, b a scalar
+        out = np.true_divide(b, a, dtype=dt) if dt is not None else b / a
+        ctx.save_for_backward(a)
+        ctx.scalar = b
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * ctx.scalar / (a * a), None
+
+
+def _div_dt(a, b):
+    # true division of integers gives the default float dtype
+    dt = _result_np(a, b)
+    rk = (np.dtype(dt).kind if dt is not None else
+          (a._dtype.np.kind if isinstance(a, Tensor) else b._dtype.np.kind))
+    if rk in "biu":
+        dt = D.get_default_dtype().np
+    return dt
+
+
+def add(input, other, *, alpha=1, out=None):
+    """input + alpha * other."""
+    if alpha != 1:
+        other = other * alpha
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _out(_binary(Add, input, other, "add"), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """input - alpha * other."""
+    if alpha != 1:
+        other = other * alpha
+    if not isinstance(input, Tensor):
+        return _out(rsub(other, input), out)
+    if input._dtype is D.bool_ and (isinstance(other, bool) or (
+            isinstance(other, Tensor) and other._dtype is D.bool_)):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    return _out(_binary(Sub, input, other, "sub"), out)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input."""
+    if alpha != 1:
+        input = input * alpha
+    if isinstance(other, Tensor):
+        return sub(other, input)
+    return _binary(RSub, input, other, "rsub")
+
+
+def mul(input, other, *, out=None):
+    """input * other."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _out(_binary(Mul, input, other, "mul"), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """input / other (true division; `rounding_mode` 'trunc' or 'floor')."""
+    if rounding_mode is not None:
+        if rounding_mode == "floor":
+            return floor_divide(input, other)
+        if rounding_mode == "trunc":
+            q = _nograd_binary(np.true_divide, input, other, "div")
+            r = _wrap(np.trunc(q._data))
+            dt = D.result_type(input, other)
+            return _wrap(r._data.astype(dt.np))
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{rounding_mode}'")
+    if not isinstance(input, Tensor):
+        return _out(_binary(RDiv, other, input, "div"), out)
+    dt = _div_dt(input, other)
+    try:
+        return _out(Div.apply(input, other, dt), out)
+    except ValueError as e:
+        if "broadcast" in str(e):
+            raise broadcast_error("div", input._data.shape,
+                                  other._data.shape if isinstance(other, Tensor) else ()) from None
+        raise
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def _out(res, out):
+    if out is None:
+        return res
+    out.copy_(res) if out._data.shape == res._data.shape else out.set_(res)
+    return out
+
+
+class Neg(prim):
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+def neg(input):
+    """-input."""
+    if input._dtype is D.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+class Pow(prim):
+    @staticmethod
+    def forward(ctx, a, e, dt):
+        ctx.save_for_backward(a)
+        ctx.e = e
+        return np.power(a, e, dtype=dt) if dt is not None else a ** e
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        e = ctx.e
+        if e == 0:
+            return g * 0, None
+        return g * e * a ** (e - 1), None
+
+
+class PowT(prim):
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        out = np.power(a, b, dtype=dt) if dt is not None else np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = g * b * a ** (b - 1)
+            ga = where(b == 0, zeros_like_(ga), ga)
+        if ctx.needs_input_grad[1]:
+            gb = g * out * log(where(a == 0, ones_like_(a), a))
+            gb = where((a == 0) & (b >= 0), zeros_like_(gb), gb)
+        return ga, gb
+
+
+class RPow(prim):
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, a, base, dt):      # base ** a, base a scalar
+        out = np.power(base, a, dtype=dt) if dt is not None else np.power(base, a)
+        ctx.save_for_backward(out)
+        ctx.base = base
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        if ctx.base == 0:
+            return g * 0, None
+        return g * out * math.log(ctx.base), None
+
+
+def zeros_like_(x):
+    return _wrap_dt(np.zeros_like(x._data), x._dtype, x._device)
+
+
+def ones_like_(x):
+    return _wrap_dt(np.ones_like(x._data), x._dtype, x._device)
+
+
+def pow(input, exponent, *, out=None):
+    """input ** exponent (tensor or scalar on either side)."""
+    if not isinstance(input, Tensor):
+        base = input
+        dt = _result_np(exponent, base)
+        if dt is None and exponent._dtype._kind < 2 and isinstance(base, float):
+            dt = D.get_default_dtype().np
+        return _out(RPow.apply(exponent, base, dt), out)
+    if isinstance(exponent, Tensor):
+        return _out(_binary(PowT, input, exponent, "pow"), out)
+    if isinstance(exponent, np.generic):
+        exponent = exponent.item()
+    if input._dtype._kind < 2 and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _out(_binary(Pow, input, exponent, "pow"), out)
+
+
+def float_power(input, exponent):
+    input = input.double() if isinstance(input, Tensor) else input
+    exponent = exponent.double() if isinstance(exponent, Tensor) else exponent
+    return pow(input, exponent)
+
+
+def square(input):
+    return pow(input, 2)
+
+
+# ---------------------------------------------------------------- unary float functions
+
+def _unary(name, fwd, bwd, save="x", node=None):
+    """Build a unary primitive `name` with forward `fwd(x)` and gradient `bwd(g, x, y)`."""
+    def forward(ctx, x):
+        y = fwd(x)
+        if save == "x":
+            ctx.save_for_backward(x)
+        elif save == "y":
+            ctx.save_for_backward(y)
+        return y
+
+    def backward(ctx, g):
+        s, = ctx.saved_tensors if save else (None,)
+        return bwd(g, s)
+
+    ns = {"forward": staticmethod(forward), "backward": staticmethod(backward)}
+    if node:
+        ns["node_name"] = node
+    cls = type(name, (prim,), ns)
+
+    def op(input, *, out=None):
+        return _out(cls.apply(as_float(input)), out)
+
+    op.__name__ = name.lower()
+    op.__doc__ = f"Elementwise {name.lower()} (integer inputs give the default float dtype)."
+    op.prim = cls
+    return op
+
+
+exp = _unary("Exp", np.exp, lambda g, y: g * y, save="y")
+exp2 = _unary("Exp2", np.exp2, lambda g, y: g * y * math.log(2.0), save="y")
+expm1 = _unary("Expm1", np.expm1, lambda g, y: g * (y + 1), save="y")
+log = _unary("Log", np.log, lambda g, x: g / x)
+log2 = _unary("Log2", np.log2, lambda g, x: g / (x * math.log(2.0)))
+log10 = _unary("Log10", np.log10, lambda g, x: g / (x * math.log(10.0)))
+log1p = _unary("Log1p", np.log1p, lambda g, x: g / (x + 1))
+sqrt = _unary("Sqrt", np.sqrt, lambda g, y: g / (y * 2), save="y")
+rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x), lambda g, y: g * (y ** 3) * -0.5, save="y")
+sin = _unary("Sin", np.sin, lambda g, x: g * cos(x))
+cos = _unary("Cos", np.cos, lambda g, x: -g * sin(x))
+tan = _unary("Tan", np.tan, lambda g, y: g * (y * y + 1), save="y")
+asin = _unary("Asin", np.arcsin, lambda g, x: g * rsqrt(1 - x * x))
+acos = _unary("Acos", np.arccos, lambda g, x: -g * rsqrt(1 - x * x))
+atan = _unary("Atan", np.arctan, lambda g, x: g / (x * x + 1))
+sinh = _unary("Sinh", np.sinh, lambda g, x: g * cosh(x))
+cosh = _unary("Cosh", np.cosh, lambda g, x: g * sinh(x))
+tanh = _unary("Tanh", np.tanh, lambda g, y: g * (1 - y * y), save="y")
+asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * rsqrt(x * x + 1))
+acosh = _unary("Acosh", np.arccosh, lambda g, x: g * rsqrt(x * x - 1))
+atanh = _unary("Atanh", np.arctanh, lambda g, x: g / (1 - x * x))
+reciprocal = _unary("Reciprocal", lambda x: 1 / x, lambda g, y: -g * y * y, save="y")
+arcsin, arccos, arctan = asin, acos, atan
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def _sigmoid(x):
+    # exp of -|x| only: no overflow warnings for large |x|
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+sigmoid = _unary("Sigmoid", _sigmoid, lambda g, y: g * y * (1 - y), save="y")
+
+
+def _erf(x):
+    from math import erf
+    return np.vectorize(erf, otypes=[x.dtype])(x) if x.size else x.copy()
+
+
+try:
+    from scipy.special import erf as _sp_erf  # optional: fast erf
+
+    def _erf(x):  # noqa: F811
+        return _sp_erf(x).astype(x.dtype, copy=False)
+except ImportError:
+    pass
+
+erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)))
+
+
+class Relu(prim):
+    node_name = "ReluBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.maximum(x, 0)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (y > 0)
+
+
+def relu(input):
+    """max(input, 0)."""
+    return Relu.apply(input)
+
+
+class Abs(prim):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * sign(x)
+
+
+def abs(input, *, out=None):
+    return _out(Abs.apply(input), out)
+
+
+absolute = abs
+
+
+# ---------------------------------------------------------------- piecewise (zero gradient)
+
+def _nodiff(name, fn, float_only=False):
+    class _Z(prim):
+        node_name = name + "Backward0"
+
+        @staticmethod
+        def forward(ctx, x):
+            return fn(x)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 0
+    _Z.__name__ = name
+
+    def op(input, *, out=None):
+        if input._dtype._kind < 2:
+            if float_only:
+                raise RuntimeError(f"\"{name.lower()}\" is not implemented for integer tensors")
+            return _out(_wrap_dt(fn(input._data), input._dtype, input._device)
+                        if name != "Sign" else _wrap(np.sign(input._data)), out)
+        return _out(_Z.apply(input), out)
+    op.__name__ = name.lower()
+    op.__doc__ = f"Elementwise {name.lower()}; its gradient is zero."
+    return op
+
+
+sign = _nodiff("Sign", np.sign)
+floor = _nodiff("Floor", np.floor)
+ceil = _nodiff("Ceil", np.ceil)
+trunc = _nodiff("Trunc", np.trunc)
+fix = trunc
+_round0 = _nodiff("Round", np.round)
+
+
+def sgn(input):
+    return sign(input)
+
+
+def round(input, *, decimals: int = 0, out=None):
+    """Round half to even (PyTorch's rule), to `decimals` places."""
+    if decimals == 0:
+        return _round0(input, out=out)
+    s = 10.0 ** decimals
+    return _out(_round0(input * s) / s, out)
+
+
+class Frac(prim):
+    @staticmethod
+    def forward(ctx, x):
+        return x - np.trunc(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def frac(input):
+    return Frac.apply(input)
+
+
+# ---------------------------------------------------------------- clamp, min/max, where, lerp
+
+class Clamp(prim):
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        y = x
+        if lo is not None:
+            y = np.maximum(y, lo)
+        if hi is not None:
+            y = np.minimum(y, hi)
+        if y is x:
+            y = x.copy()
+        return y.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        m = None
+        if ctx.lo is not None:
+            m = x >= ctx.lo
+        if ctx.hi is not None:
+            m2 = x <= ctx.hi
+            m = m2 if m is None else m & m2
+        return g * m if m is not None else g
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit values to [min, max]; gradient flows where the input is inside."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        r = input
+        if min is not None:
+            r = maximum(r, min if isinstance(min, Tensor) else _full_like(input, min))
+        if max is not None:
+            r = minimum(r, max if isinstance(max, Tensor) else _full_like(input, max))
+        return _out(r, out)
+    if input._dtype._kind < 2 and (isinstance(min, float) or isinstance(max, float)):
+        input = as_float(input)
+    return _out(Clamp.apply(input, min, max), out)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def _full_like(x, v):
+    return _wrap_dt(np.full(x._data.shape, v, x._dtype.np), x._dtype, x._device)
+
+
+class Maximum(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        r = np.maximum(a, b, dtype=dt) if dt is not None else np.maximum(a, b)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        # ties split the gradient equally, as PyTorch does
+        w = (a > b) + (a == b) * 0.5
+        w = w.to(g.dtype)
+        return g * w, g * (1 - w)
+
+
+class Minimum(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b, dtype=dt) if dt is not None else np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        w = (a < b) + (a == b) * 0.5
+        w = w.to(g.dtype)
+        return g * w, g * (1 - w)
+
+
+def maximum(input, other, *, out=None):
+    return _out(_binary(Maximum, input, other, "maximum"), out)
+
+
+def minimum(input, other, *, out=None):
+    return _out(_binary(Minimum, input, other, "minimum"), out)
+
+
+fmax, fmin = maximum, minimum
+
+
+class Where(prim):
+    @staticmethod
+    def forward(ctx, c, a, b, dt):
+        ctx.save_for_backward(c)
+        r = np.where(c, a, b)
+        return r.astype(dt, copy=False) if dt is not None else r
+
+    @staticmethod
+    def backward(ctx, g):
+        c, = ctx.saved_tensors
+        z = zeros_like_(g)
+        return None, where(c, g, z), where(c, z, g)
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """Pick `input` where `condition` holds, else `other`; with one argument, nonzero indices."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if condition._dtype is not D.bool_:
+        if condition._dtype is D.uint8:
+            condition = condition.bool()
+        else:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                               f"tensor with dtype {_TYPE_NAMES.get(condition._dtype.name)}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    if not isinstance(input, Tensor):
+        dt = D.result_type(other, input)
+        input = _wrap_dt(np.asarray(input, dt.np), dt, other._device)
+    if not isinstance(other, Tensor):
+        dt = D.result_type(input, other)
+        other = _wrap_dt(np.asarray(other, dt.np), dt, input._device)
+    dt = D.result_type(input, other)
+    try:
+        return _out(Where.apply(condition, input, other, dt.np), out)
+    except ValueError:
+        raise RuntimeError(f"where: shapes of condition {tuple(condition._data.shape)}, input "
+                           f"{tuple(input._data.shape)} and other {tuple(other._data.shape)} are "
+                           f"not broadcastable") from None
+
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input)."""
+    return input + weight * (end - input)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 * tensor2
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 / tensor2
+
+
+class Atan2(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b, dtype=dt) if dt is not None else np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        d = a * a + b * b
+        return g * b / d, -g * a / d
+
+
+def atan2(input, other):
+    if input._dtype._kind < 2:
+        input = as_float(input)
+    return _binary(Atan2, input, other, "atan2")
+
+
+arctan2 = atan2
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """Replace nan/inf by finite numbers; gradient flows where the input was finite."""
+    if input._dtype._kind < 2:
+        return input.clone()
+    fi = np.finfo(input._dtype.np)
+    hi = fi.max if posinf is None else posinf
+    lo = fi.min if neginf is None else neginf
+    arr = np.nan_to_num(input._data, nan=nan, posinf=hi, neginf=lo)
+    fill = _wrap_dt(arr, input._dtype, input._device)
+    return where(isfinite(input), input, fill)
+
+
+# ---------------------------------------------------------------- casts and copies
+
+class Cast(prim):
+    node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dt):
+        ctx.src = x.dtype
+        return x.astype(dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.to(D.from_numpy_dtype(ctx.src))
+
+
+def _cast(x: Tensor, dtype) -> Tensor:
+    if dtype._kind < 2 or x._dtype._kind < 2:
+        return _wrap_dt(x._data.astype(dtype.np), dtype, x._device)
+    return Cast.apply(x, dtype.np)
+
+
+class Clone(prim):
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def clone(input, *, memory_format=None):
+    """A copy that stays in the graph."""
+    return Clone.apply(input)
+
+
+class Fill(prim):
+    @staticmethod
+    def forward(ctx, x, v):
+        return np.full_like(x, v)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, g.sum()
+
+
+def fill(input, value):
+    return Fill.apply(input, value)
+
+
+class CopyFrom(prim):
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        return np.broadcast_to(src, x.shape).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, g
+
+
+def copy_from(input, src):
+    return CopyFrom.apply(input, src)
+
+
+# ---------------------------------------------------------------- no-gradient ops
+
+def _nograd_binary(ufunc, a, b, op, out_dtype=None):
+    if not isinstance(a, Tensor):
+        from .._creation import tensor
+        a = tensor(a)
+    dt = _result_np(a, b)
+    bb = b._data if isinstance(b, Tensor) else b
+    try:
+        r = ufunc(a._data, bb, dtype=dt) if dt is not None and out_dtype is None else ufunc(
+            a._data if dt is None else a._data.astype(dt), bb)
+    except ValueError as e:
+        if "broadcast" in str(e):
+            raise broadcast_error(op, a._data.shape,
+                                  b._data.shape if isinstance(b, Tensor) else ()) from None
+        raise
+    return _wrap(_fix(r), a._device)
+
+
+def _cmp(ufunc, name):
+    def op(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            from .._creation import tensor
+            input = tensor(input)
+        if isinstance(other, Tensor) and other._dtype is not input._dtype:
+            dt = D.result_type(input, other).np
+            a, b = input._data.astype(dt, copy=False), other._data.astype(dt, copy=False)
+        else:
+            a = input._data
+            b = other._data if isinstance(other, Tensor) else other
+        try:
+            r = ufunc(a, b)
+        except ValueError as e:
+            if "broadcast" in str(e):
+                raise broadcast_error(name, input._data.shape, other._data.shape) from None
+            raise
+        return _out(_wrap(_fix(r), input._device), out)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name} (a bool tensor, no gradient)."
+    return op
+
+
+eq = _cmp(np.equal, "eq")
+ne = _cmp(np.not_equal, "ne")
+lt = _cmp(np.less, "lt")
+le = _cmp(np.less_equal, "le")
+gt = _cmp(np.greater, "gt")
+ge = _cmp(np.greater_equal, "ge")
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def equal(input, other) -> bool:
+    """True if both tensors have the same shape and elements."""
+    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+
+
+def _logical(ufunc, name):
+    def op(input, other=None):
+        a = input._data
+        if other is None:
+            return _wrap(_fix(ufunc(a.astype(bool))), input._device)
+        b = other._data if isinstance(other, Tensor) else other
+        return _wrap(_fix(ufunc(a.astype(bool), np.asarray(b).astype(bool))), input._device)
+    op.__name__ = name
+    return op
+
+
+logical_and = _logical(np.logical_and, "logical_and")
+logical_or = _logical(np.logical_or, "logical_or")
+logical_xor = _logical(np.logical_xor, "logical_xor")
+logical_not = _logical(np.logical_not, "logical_not")
+
+
+def _bitwise(ufunc, name):
+    def op(input, other=None):
+        if input._dtype._kind >= 2:
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_TYPE_NAMES.get(input._dtype.name, input._dtype.name)}'")
+        if other is None:
+            return _wrap(_fix(ufunc(input._data)), input._device)
+        return _nograd_binary(ufunc, input, other, name)
+    op.__name__ = name
+    return op
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_not = _bitwise(np.invert, "bitwise_not")
+
+
+def isnan(input):
+    return _wrap(_fix(np.isnan(input._data)), input._device)
+
+
+def isinf(input):
+    return _wrap(_fix(np.isinf(input._data)), input._device)
+
+
+def isfinite(input):
+    return _wrap(_fix(np.isfinite(input._data)), input._device)
+
+
+def isposinf(input):
+    return _wrap(_fix(np.isposinf(input._data)), input._device)
+
+
+def isneginf(input):
+    return _wrap(_fix(np.isneginf(input._data)), input._device)
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _wrap(_fix(np.isclose(input._data, other._data, rtol, atol, equal_nan)),
+                 input._device)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(np.allclose(input._data, other._data, rtol, atol, equal_nan))
+
+
+def floor_divide(input, other):
+    """Floor of input / other (no gradient, like PyTorch)."""
+    if not isinstance(input, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    return _nograd_binary(np.floor_divide, input, other, "floor_divide")
+
+
+def remainder(input, other):
+    """Python-style modulus (sign of the divisor); gradient 1 for input."""
+    if not isinstance(input, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    q = floor_divide(input, other)
+    if input._requires_grad and STATE.enabled:
+        return input - q * other
+    return _nograd_binary(np.mod, input, other, "remainder")
+
+
+def fmod(input, other):
+    return _nograd_binary(np.fmod, input, other, "fmod")
+
+
+def trunc_divide(input, other):
+    return div(input, other, rounding_mode="trunc")

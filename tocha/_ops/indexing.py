@@ -1,0 +1,447 @@
+"""Indexing primitives: getitem/setitem, gather/scatter, index_select, masks, sort/topk."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.grad_mode import STATE
+from ._util import norm_dim, prim
+
+_BASIC = (int, slice, type(None), type(Ellipsis))
+
+
+def _convert(i, allow_bool=True):
+    if isinstance(i, Tensor):
+        dt = i._dtype
+        if dt._kind == 2:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors "
+                             f"(got {dt})")
+        a = i._data
+        if dt is D.uint8:
+            a = a.astype(bool)
+        return a
+    if isinstance(i, (bool, np.bool_)):
+        return i
+    if isinstance(i, (np.integer,)):
+        return int(i)
+    if isinstance(i, float):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                         "Variables are valid indices (got float)")
+    if isinstance(i, (list, range)):
+        a = np.asarray([_convert(v) if isinstance(v, Tensor) else v for v in i])
+        if a.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return a
+    if isinstance(i, np.ndarray):
+        return i
+    if isinstance(i, slice):
+        return slice(*(int(v) if isinstance(v, Tensor) else v for v in (i.start, i.stop,
+                                                                          i.step)))
+    return i
+
+
+def np_index(index):
+    """Convert a PyTorch-style index to a NumPy index; True if it is basic (a view)."""
+    if isinstance(index, tuple):
+        conv = tuple(_convert(i) for i in index)
+        basic = all(isinstance(i, _BASIC) and not isinstance(i, bool) for i in conv)
+    else:
+        conv = _convert(index)
+        basic = isinstance(conv, _BASIC) and not isinstance(conv, bool)
+    if not basic:
+        conv = conv if isinstance(conv, tuple) else (conv,)
+        for c in conv:
+            if isinstance(c, slice) and c.step is not None and c.step <= 0:
+                raise ValueError("step must be greater than zero")
+    elif isinstance(conv, slice) and conv.step is not None and conv.step <= 0:
+        raise ValueError("step must be greater than zero")
+    elif isinstance(conv, tuple):
+        for c in conv:
+            if isinstance(c, slice) and c.step is not None and c.step <= 0:
+                raise ValueError("step must be greater than zero")
+    return conv, basic
+
+
+def _index_error(e, shape):
+    msg = str(e)
+    msg = msg.replace("axis", "dimension")
+    return IndexError(f"{msg} (indexing a tensor of shape {tuple(shape)})")
+
+
+class Select(prim):
+    node_name = "SliceBackward0"
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return x[idx]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexGrad.apply(g, ctx.idx, ctx.shape, False)
+
+
+class AdvIndex(prim):
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return x[idx]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexGrad.apply(g, ctx.idx, ctx.shape, True)
+
+
+class IndexGrad(prim):
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, g, idx, shape, accumulate):
+        ctx.idx = idx
+        ctx.accumulate = accumulate
+        z = np.zeros(shape, g.dtype)
+        if accumulate:
+            np.add.at(z, idx, g)
+        else:
+            z[idx] = g
+        return z
+
+    @staticmethod
+    def backward(ctx, gg):
+        cls = AdvIndex if ctx.accumulate else Select
+        return cls.apply(gg, ctx.idx)
+
+
+def getitem(input, index):
+    """`input[index]`: a view for ints/slices/None/..., a copy for tensor/bool indices."""
+    idx, basic = np_index(index)
+    try:
+        if basic:
+            return Select.apply(input, idx)
+        return AdvIndex.apply(input, idx)
+    except IndexError as e:
+        if input._data.ndim == 0 and not (idx is None or idx is Ellipsis or idx == ()):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+                             "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+                             "number") from None
+        raise _index_error(e, input._data.shape) from None
+
+
+class IndexPut(prim):
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, v, idx, accumulate):
+        ctx.idx = idx
+        ctx.accumulate = accumulate
+        out = x.copy()
+        if accumulate:
+            np.add.at(out, idx, v)
+        else:
+            out[idx] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = g if ctx.accumulate else IndexPut.apply(g, 0.0, ctx.idx, False)
+        gv = g[ctx.idx if not isinstance(ctx.idx, np.ndarray) else _wrap(ctx.idx)] \
+            if ctx.needs_input_grad[1] else None
+        return gx, gv
+
+
+def setitem(self, index, value):
+    """`self[index] = value` in place; recorded by autograd when needed."""
+    idx, basic = np_index(index)
+    v_rg = isinstance(value, Tensor) and value._requires_grad
+    if self._check_inplace(v_rg):
+        if not isinstance(value, Tensor):
+            value = _wrap_dt(np.asarray(value, self._dtype.np), self._dtype, self._device)
+        elif value._dtype is not self._dtype:
+            value = value.to(self._dtype)
+        self._inplace(lambda s, v: IndexPut.apply(s, v, idx, False), value)
+        return
+    v = value._data if isinstance(value, Tensor) else value
+    if isinstance(value, Tensor) and value._dtype._kind > self._dtype._kind:
+        if value._data.size > 1 or value._data.ndim:
+            pass
+    try:
+        self._data[idx] = v
+    except ValueError as e:
+        if "read-only" in str(e):
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers "
+                "to a single memory location. Please clone() the tensor before performing the "
+                "operation.") from None
+        vs = value._data.shape if isinstance(value, Tensor) else np.shape(value)
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be "
+                           f"broadcast to indexing result of shape "
+                           f"{list(np.empty(self._data.shape)[idx].shape)}") from None
+    except IndexError as e:
+        raise _index_error(e, self._data.shape) from None
+    self._bump()
+
+
+def index_put(input, indices, values, accumulate=False):
+    idx, _ = np_index(tuple(indices))
+    return IndexPut.apply(input, values, idx, accumulate)
+
+
+# ---------------------------------------------------------------- gather / scatter
+
+class Gather(prim):
+    @staticmethod
+    def forward(ctx, x, dim, idx):
+        ctx.dim, ctx.shape, ctx.idx = dim, x.shape, idx
+        return np.take_along_axis(x, idx, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return scatter_grad(g, ctx.idx, ctx.dim, ctx.shape), None, None
+
+
+class ScatterAddGrad(prim):
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, g, idx, dim, shape):
+        ctx.idx, ctx.dim = idx, dim
+        z = np.zeros(shape, g.dtype)
+        _scatter_add(z, dim, idx, g)
+        return z
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Gather.apply(gg, ctx.dim, ctx.idx)
+
+
+def _scatter_add(z, dim, idx, src):
+    full = list(np.ix_(*[np.arange(s) for s in idx.shape]))
+    full[dim] = idx
+    np.add.at(z, tuple(full), src[tuple(slice(0, s) for s in idx.shape)])
+
+
+def scatter_grad(g, idx, dim, shape):
+    """Zeros of `shape` with `g` added at `idx` along `dim` (gather's gradient)."""
+    return ScatterAddGrad.apply(g, idx, dim, shape)
+
+
+def _check_index(index, op):
+    if not isinstance(index, Tensor) or index._dtype is not D.int64:
+        got = index._dtype if isinstance(index, Tensor) else type(index).__name__
+        raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {got}")
+
+
+def gather(input, dim, index, *, sparse_grad=False):
+    """out[i][j] = input[index[i][j]][j] (for dim 0)."""
+    _check_index(index, "gather")
+    d = norm_dim(dim, input._data.ndim)
+    if index._data.ndim != input._data.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input "
+                           "tensor")
+    n = input._data.shape[d] if input._data.ndim else 1
+    if index._data.size and (index._data.max() >= n or index._data.min() < -n):
+        raise RuntimeError(f"index {int(index._data.max())} is out of bounds for dimension {d} "
+                           f"with size {n}")
+    return Gather.apply(input, d, index._data)
+
+
+class Scatter(prim):
+    @staticmethod
+    def forward(ctx, x, src, dim, idx, reduce_add):
+        ctx.dim, ctx.idx, ctx.add = dim, idx, reduce_add
+        out = x.copy()
+        if reduce_add:
+            _scatter_add(out, dim, idx, np.broadcast_to(src, idx.shape) if np.ndim(src) == 0
+                         else src)
+        else:
+            full = list(np.ix_(*[np.arange(s) for s in idx.shape]))
+            full[dim] = idx
+            s = np.broadcast_to(src, idx.shape) if np.ndim(src) == 0 else src[
+                tuple(slice(0, k) for k in idx.shape)]
+            out[tuple(full)] = s
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        idx_t = _wrap(ctx.idx)
+        gx = g if ctx.add else g.scatter(ctx.dim, idx_t, 0.0)
+        gs = None
+        if ctx.needs_input_grad[1]:
+            gs = g.gather(ctx.dim, idx_t)
+        return gx, gs
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    _check_index(index, "scatter")
+    d = norm_dim(dim, input._data.ndim)
+    if src is None:
+        src = value
+    if not isinstance(src, Tensor):
+        src = _wrap_dt(np.asarray(src, input._dtype.np), input._dtype, input._device)
+    return Scatter.apply(input, src, d, index._data, reduce == "add")
+
+
+def scatter_add(input, dim, index, src):
+    _check_index(index, "scatter_add")
+    return Scatter.apply(input, src, norm_dim(dim, input._data.ndim), index._data, True)
+
+
+def index_select(input, dim, index):
+    if index._dtype._kind != 1:
+        raise RuntimeError(f"index_select(): Expected dtype int32/int64 for index, got "
+                           f"{index._dtype}")
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    d = norm_dim(dim, input._data.ndim)
+    idx = (slice(None),) * d + (index._data.reshape(-1),)
+    return getitem(input, idx)
+
+
+def masked_fill(input, mask, value):
+    """Copy of input with `value` where mask is True."""
+    if not isinstance(mask, Tensor) or mask._dtype is not D.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{mask._dtype if isinstance(mask, Tensor) else type(mask).__name__}")
+    from .elementwise import where
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but "
+                               f"got tensor with {value._data.ndim} dimension(s).")
+        v = value.to(input._dtype)
+    else:
+        v = _wrap_dt(np.asarray(value, input._dtype.np), input._dtype, input._device)
+    try:
+        np.broadcast_shapes(mask._data.shape, input._data.shape)
+    except ValueError:
+        raise RuntimeError(f"masked_fill: the shape of the mask {tuple(mask._data.shape)} must "
+                           f"be broadcastable to the input's {tuple(input._data.shape)}") from None
+    return where(mask, v, input).expand(input._data.shape) if mask._data.ndim > \
+        input._data.ndim else where(mask, v, input)
+
+
+def masked_select(input, mask):
+    shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    x = input.expand(shape)
+    m = np.broadcast_to(mask._data, shape)
+    return getitem(x, _wrap(m))
+
+
+def take(input, index):
+    return getitem(input.reshape(-1), index.reshape(-1)).reshape(index._data.shape)
+
+
+def take_along_dim(input, indices, dim=None):
+    if dim is None:
+        return take(input, indices)
+    return gather(input, dim, indices)
+
+
+def nonzero(input, *, as_tuple=False):
+    nz = np.nonzero(input._data)
+    if as_tuple:
+        if input._data.ndim == 0:
+            return (_wrap(np.zeros(int(bool(input._data)), np.int64)),)
+        return tuple(_wrap(a.astype(np.int64)) for a in nz)
+    return _wrap(np.stack(nz, axis=1).astype(np.int64) if nz else np.zeros((0, 0), np.int64))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    """(values, indices) sorted along `dim`."""
+    from .reduce import _sort_t
+    d = norm_dim(dim, input._data.ndim)
+    x = input._data
+    if input._data.ndim == 0:
+        return _sort_t(input.clone(), _wrap(np.array(0)))
+    if descending:
+        # stable descending: sort the negated order keys (NaN first, as PyTorch)
+        key = -x if x.dtype.kind in "fi" else ~x if x.dtype.kind == "b" else -x.astype(np.int64)
+        idx = np.argsort(key, axis=d, kind="stable")
+        if x.dtype.kind == "f":
+            nan = np.isnan(np.take_along_axis(x, idx, d))
+            if nan.any():
+                idx = np.take_along_axis(idx, np.argsort(~nan, axis=d, kind="stable"), d)
+    else:
+        idx = np.argsort(x, axis=d, kind="stable")
+    idx = idx.astype(np.int64)
+    return _sort_t(gather(input, d, _wrap(idx)), _wrap(idx))
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    return sort(input, dim, descending, stable)[1]
+
+
+def msort(input):
+    return sort(input, 0)[0]
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    from .reduce import _topk_t
+    d = norm_dim(dim, input._data.ndim)
+    n = input._data.shape[d] if input._data.ndim else 1
+    if k > n or k < 0:
+        raise RuntimeError(f"selected index k out of range (k={k}, size {n} at dim {d})")
+    v, i = sort(input, d, descending=largest)
+    return _topk_t(v.narrow(d, 0, k), i.narrow(d, 0, k))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    from .reduce import _kth_t
+    d = norm_dim(dim, input._data.ndim)
+    v, i = sort(input, d)
+    v, i = v.narrow(d, k - 1, 1), i.narrow(d, k - 1, 1)
+    if not keepdim:
+        v, i = v.squeeze(d), i.squeeze(d)
+    return _kth_t(v, i)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    x = input._data
+    if dim is None:
+        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        inv = inv.reshape(x.shape)
+    else:
+        u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
+    res = [_wrap(u, input._device)]
+    if return_inverse:
+        res.append(_wrap(inv.astype(np.int64)))
+    if return_counts:
+        res.append(_wrap(cnt.astype(np.int64)))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    x = input._data.reshape(-1)
+    if x.size == 0:
+        return unique(input, return_inverse=return_inverse, return_counts=return_counts)
+    keep = np.concatenate([[True], x[1:] != x[:-1]])
+    res = [_wrap(x[keep])]
+    if return_inverse:
+        res.append(_wrap((np.cumsum(keep) - 1).reshape(input._data.shape).astype(np.int64)))
+    if return_counts:
+        pos = np.flatnonzero(np.concatenate([keep, [True]]))
+        res.append(_wrap(np.diff(pos).astype(np.int64)))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def bincount(input, weights=None, minlength=0):
+    w = weights._data if weights is not None else None
+    r = np.bincount(input._data, w, minlength)
+    return _wrap(r if w is not None else r.astype(np.int64))
+
+
+def searchsorted(sorted_sequence, values, *, right=False, side=None):
+    side = side or ("right" if right else "left")
+    v = values._data if isinstance(values, Tensor) else values
+    return _wrap(np.asarray(np.searchsorted(sorted_sequence._data, v, side=side), np.int64))
+
+
+def _grad_enabled():
+    return STATE.enabled

@@ -1,0 +1,277 @@
+"""Linear algebra primitives: matmul (and mm/bmm/mv/dot), addmm, outer, einsum."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ._util import prim
+
+
+def _check_dtypes(op, a, b):
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"{op}: expected both operands to have the same dtype, but got "
+                           f"{a._dtype} and {b._dtype}. Convert one with .to(other.dtype).")
+    if a._dtype is D.bool_:
+        raise RuntimeError(f"\"{op}\" not implemented for 'Bool'")
+
+
+def _mm_error(op, sa, sb):
+    return RuntimeError(f"{op}: mat1 and mat2 shapes cannot be multiplied "
+                        f"({'x'.join(map(str, sa))} and {'x'.join(map(str, sb))})")
+
+
+class Mm(prim):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
+                              b if ctx.needs_input_grad[:1] == (True,) else None)
+        return a @ b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = g.mm(b.t()) if ctx.needs_input_grad[0] else None
+        gb = a.t().mm(g) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class MatMul(prim):
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = a.ndim, b.ndim
+        ga = gb = None
+        if na == 1 and nb == 1:
+            return g * b, g * a
+        if na == 1:                       # (k) @ (..., k, n) -> (..., n)
+            if ctx.needs_input_grad[0]:
+                ga = (g.unsqueeze(-2) @ b.transpose(-1, -2)).squeeze(-2)
+            if ctx.needs_input_grad[1]:
+                gb = a.unsqueeze(-1) * g.unsqueeze(-2)
+            return ga, gb
+        if nb == 1:                       # (..., m, k) @ (k) -> (..., m)
+            if ctx.needs_input_grad[0]:
+                ga = g.unsqueeze(-1) * b
+            if ctx.needs_input_grad[1]:
+                gb = (a.transpose(-1, -2) @ g.unsqueeze(-1)).squeeze(-1)
+            return ga, gb
+        if ctx.needs_input_grad[0]:
+            ga = g @ b.transpose(-1, -2)
+        if ctx.needs_input_grad[1]:
+            gb = a.transpose(-1, -2) @ g
+        return ga, gb
+
+
+class Addmm(prim):
+    @staticmethod
+    def forward(ctx, c, a, b, beta, alpha):
+        n = ctx.needs_input_grad
+        ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
+        ctx.beta, ctx.alpha = beta, alpha
+        out = a @ b
+        if alpha != 1:
+            out *= alpha
+        if beta == 0:
+            return out
+        if beta != 1:
+            c = c * beta
+        out += c
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
+        ga = gb = None
+        if n[1]:
+            ga = g.mm(b.t())
+            if ctx.alpha != 1:
+                ga = ga * ctx.alpha
+        if n[2]:
+            gb = a.t().mm(g)
+            if ctx.alpha != 1:
+                gb = gb * ctx.alpha
+        return gc, ga, gb
+
+
+def mm(input, mat2, *, out=None):
+    """Matrix product of two 2-D tensors."""
+    _check_dtypes("mm", input, mat2)
+    sa, sb = input._data.shape, mat2._data.shape
+    if len(sa) != 2 or len(sb) != 2:
+        raise RuntimeError(f"mm: expected 2-D tensors, got {len(sa)}-D and {len(sb)}-D")
+    if sa[1] != sb[0]:
+        raise _mm_error("mm", sa, sb)
+    return Mm.apply(input, mat2)
+
+
+def matmul(input, other, *, out=None):
+    """Matrix product with NumPy/PyTorch broadcasting (1-D, 2-D and batched)."""
+    if not isinstance(other, Tensor) or not isinstance(input, Tensor):
+        raise TypeError(f"matmul(): argument 'other' must be Tensor, not "
+                        f"{type(other).__name__}")
+    _check_dtypes("matmul", input, other)
+    sa, sb = input._data.shape, other._data.shape
+    if not sa or not sb:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{len(sa)}D and {len(sb)}D")
+    if len(sa) == 2 and len(sb) == 2:
+        if sa[1] != sb[0]:
+            raise _mm_error("matmul", sa, sb)
+        return Mm.apply(input, other)
+    ka = sa[-1]
+    kb = sb[-2] if len(sb) > 1 else sb[0]
+    if ka != kb:
+        if len(sa) == 1 and len(sb) == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src "
+                               f"[{sb[0]}] to have the same number of elements, but got "
+                               f"{sa[0]} and {sb[0]} elements respectively")
+        raise _mm_error("matmul", sa, sb)
+    try:
+        return MatMul.apply(input, other)
+    except ValueError:
+        raise RuntimeError(f"matmul: batch dimensions of {tuple(sa)} and {tuple(sb)} are not "
+                           f"broadcastable") from None
+
+
+def bmm(input, mat2, *, out=None):
+    sa, sb = input._data.shape, mat2._data.shape
+    if len(sa) != 3 or len(sb) != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor (got {len(sa)}-D and {len(sb)}-D)")
+    if sa[0] != sb[0] or sa[2] != sb[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{sa[0]}, {sa[2]}] but got: [{sb[0]}, {sb[1]}].")
+    return matmul(input, mat2)
+
+
+def mv(input, vec):
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, "
+                           f"{vec._data.ndim}")
+    return matmul(input, vec)
+
+
+def dot(input, other):
+    if input._data.ndim != 1 or other._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
+                           f"{other._data.ndim}D tensors")
+    return matmul(input, other)
+
+
+inner = dot
+vdot = dot
+
+
+def outer(input, vec2):
+    return input.unsqueeze(-1) * vec2.unsqueeze(0)
+
+
+ger = outer
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2), one fused primitive (the Linear layer)."""
+    _check_dtypes("addmm", mat1, mat2)
+    sa, sb = mat1._data.shape, mat2._data.shape
+    if len(sa) != 2 or len(sb) != 2 or sa[1] != sb[0]:
+        raise _mm_error("addmm", sa, sb)
+    try:
+        np.broadcast_shapes(input._data.shape, (sa[0], sb[1]))
+    except ValueError:
+        raise RuntimeError(f"addmm: input of shape {tuple(input._data.shape)} is not "
+                           f"broadcastable to ({sa[0]}, {sb[1]})") from None
+    return Addmm.apply(input, mat1, mat2, beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    return input * beta + alpha * mv(mat, vec)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    return input * beta + alpha * bmm(batch1, batch2)
+
+
+class Einsum(prim):
+    @staticmethod
+    def forward(ctx, eq, *xs):
+        ctx.eq = eq
+        ctx.save_for_backward(*xs)
+        return np.einsum(eq, *xs, optimize=len(xs) > 2)
+
+    @staticmethod
+    def backward(ctx, g):
+        xs = ctx.saved_tensors
+        ins, out = ctx.eq.split("->")
+        ins = ins.split(",")
+        grads = [None]
+        for i, x in enumerate(xs):
+            if not ctx.needs_input_grad[i + 1]:
+                grads.append(None)
+                continue
+            others = [xs[j] for j in range(len(xs)) if j != i]
+            oth_sub = [ins[j] for j in range(len(xs)) if j != i]
+            target = ins[i]
+            # letters of x that appear nowhere else are summed away: restore them by expanding
+            present = set(out) | set("".join(oth_sub))
+            keep = "".join(c for c in target if c in present)
+            eq2 = ",".join([out] + oth_sub) + "->" + _dedupe(keep)
+            gi = einsum(eq2, g, *others)
+            gi = _to_target(gi, _dedupe(keep), target, x.shape)
+            grads.append(gi)
+        return tuple(grads)
+
+
+def _dedupe(s):
+    seen = []
+    for c in s:
+        if c not in seen:
+            seen.append(c)
+    return "".join(seen)
+
+
+def _to_target(gi, have, target, shape):
+    # expand summed-away letters and rebuild repeated (diagonal) letters
+    if have == target:
+        return gi
+    if len(set(target)) != len(target):
+        raise RuntimeError("einsum backward with repeated indices in one operand is not "
+                           "supported by tocha")
+    sizes = dict(zip(target, shape))
+    for c in target:
+        if c not in have:
+            gi = gi.unsqueeze(-1)
+            have = have + c
+    perm = [have.index(c) for c in target]
+    gi = gi.permute(perm)
+    return gi.expand(tuple(sizes[c] for c in target))
+
+
+def einsum(equation, *operands):
+    """Einstein summation (`'ij,jk->ik'`); explicit or implicit output."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    eq = equation.replace(" ", "")
+    if "..." in eq:
+        raise RuntimeError("einsum: '...' (ellipsis) is not supported by tocha yet; write the "
+                           "dimensions out")
+    if "->" not in eq:
+        ins = eq.split(",")
+        letters = "".join(ins)
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        eq = eq + "->" + out
+    dt = D.result_type(*operands)
+    operands = [o if o._dtype is dt else o.to(dt) for o in operands]
+    try:
+        return Einsum.apply(eq, *operands)
+    except ValueError as e:
+        shapes = ", ".join(str(tuple(o._data.shape)) for o in operands)
+        raise RuntimeError(f"einsum(): {e} (equation '{equation}', shapes {shapes})") from None

@@ -1,0 +1,561 @@
+"""Movement primitives: view/reshape, expand, permute/transpose, squeeze, cat/stack, split."""
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Size, Tensor, _wrap
+from ._util import norm_dim, prim
+
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = tuple(shape[0])
+    out = []
+    for s in shape:
+        if isinstance(s, Tensor):
+            s = int(s)
+        elif not isinstance(s, (int, np.integer)):
+            raise TypeError(f"shape must be a sequence of ints, got {type(s).__name__}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _infer(shape: tuple, numel: int, op: str) -> tuple:
+    if -1 in shape:
+        if shape.count(-1) > 1:
+            raise RuntimeError("only one dimension can be inferred")
+        known = 1
+        for s in shape:
+            if s != -1:
+                known *= s
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    n = 1
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"{op}: invalid shape dimension {s}")
+        n *= s
+    if n != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class View(prim):
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return np.reshape(x, shape, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape)
+
+
+class Reshape(prim):
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return np.reshape(x, shape).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape)
+
+
+def view(input, *shape):
+    """A view with a new shape (shares memory; fails if the strides don't allow it)."""
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int, Tensor)):
+        from .. import _dtype as D
+        if isinstance(shape[0], D.dtype):
+            return _wrap(input._data.view(shape[0].np), input._device)
+    shape = _infer(_shape_arg(shape), input._data.size, "view")
+    if shape == input._data.shape:
+        return View.apply(input, shape)
+    try:
+        return View.apply(input, shape)
+    except ValueError:
+        raise RuntimeError(
+            f"view size is not compatible with input tensor's size and stride (at least one "
+            f"dimension spans across two contiguous subspaces): input shape "
+            f"{tuple(input._data.shape)}, requested {shape}. Use .reshape(...) instead.") from None
+
+
+def reshape(input, *shape):
+    """Same data, new shape: a view when the strides allow it, a copy otherwise."""
+    shape = _infer(_shape_arg(shape), input._data.size, "reshape")
+    try:
+        return View.apply(input, shape)
+    except ValueError:
+        return Reshape.apply(input, shape)
+
+
+def view_as(input, other):
+    return view(input, other._data.shape)
+
+
+def reshape_as(input, other):
+    return reshape(input, other._data.shape)
+
+
+def flatten(input, start_dim: int = 0, end_dim: int = -1):
+    """Merge dims start_dim..end_dim into one."""
+    nd = input._data.ndim
+    if nd == 0:
+        return reshape(input, (1,))
+    s, e = norm_dim(start_dim, nd), norm_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shp = input._data.shape
+    return reshape(input, shp[:s] + (-1,) + shp[e + 1:])
+
+
+def unflatten(input, dim: int, sizes):
+    d = norm_dim(dim, input._data.ndim)
+    shp = input._data.shape
+    return reshape(input, shp[:d] + tuple(sizes) + shp[d + 1:])
+
+
+def ravel(input):
+    return reshape(input, (-1,))
+
+
+class Expand(prim):
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .reduce import sum_to
+        return sum_to(g, ctx.in_shape)
+
+
+def expand(input, *sizes):
+    """Broadcast to a larger shape without copying (-1 keeps a dim)."""
+    sizes = _shape_arg(sizes)
+    shp = input._data.shape
+    if len(sizes) < len(shp):
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
+            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
+            f"the tensor ({len(shp)})")
+    off = len(sizes) - len(shp)
+    out = list(sizes)
+    for i, s in enumerate(shp):
+        t = sizes[off + i]
+        if t == -1:
+            out[off + i] = s
+        elif s != t and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
+                f"non-singleton dimension {off + i}.  Target sizes: {list(sizes)}.  Tensor "
+                f"sizes: {list(shp)}")
+    out = tuple(out)
+    if out == shp:
+        return View.apply(input, out)
+    n = 1
+    for s in out:
+        n *= s
+    if n == input._data.size:      # nothing repeats: a writable view
+        return View.apply(input, out)
+    return Expand.apply(input, out)
+
+
+def expand_as(input, other):
+    return expand(input, other._data.shape)
+
+
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def broadcast_tensors(*tensors):
+    shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def broadcast_shapes(*shapes):
+    return Size(np.broadcast_shapes(*shapes))
+
+
+class Permute(prim):
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(tuple(np.argsort(ctx.dims)))
+
+
+def permute(input, *dims):
+    """Reorder dims (a view)."""
+    dims = _shape_arg(dims)
+    nd = input._data.ndim
+    if len(dims) != nd:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {nd} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(norm_dim(d, nd) for d in dims)
+    if len(set(dims)) != nd:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, dims)
+
+
+class Transpose(prim):
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, d0, d1):
+        ctx.d = (d0, d1)
+        return np.swapaxes(x, d0, d1)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(*ctx.d)
+
+
+def transpose(input, dim0: int, dim1: int):
+    """Swap two dims (a view)."""
+    nd = input._data.ndim
+    if nd == 0:
+        return View.apply(input, ())
+    return Transpose.apply(input, norm_dim(dim0, nd), norm_dim(dim1, nd))
+
+
+swapaxes = swapdims = transpose
+
+
+class T(prim):
+    node_name = "TBackward0"
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.T
+
+    @staticmethod
+    def backward(ctx, g):
+        return t(g)
+
+
+def t(input):
+    """Transpose a tensor of at most 2 dims."""
+    if input._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{input._data.ndim}D")
+    return T.apply(input)
+
+
+def movedim(input, source, destination):
+    nd = input._data.ndim
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    order = list(np.moveaxis(np.arange(nd).reshape([1] * nd) if False else np.empty(
+        [1] * nd), src, dst).shape)
+    perm = [i for i in range(nd)]
+    src = [norm_dim(s, nd) for s in src]
+    dst = [norm_dim(d, nd) for d in dst]
+    rest = [i for i in perm if i not in src]
+    res = [None] * nd
+    for s, d in zip(src, dst):
+        res[d] = s
+    it = iter(rest)
+    res = [r if r is not None else next(it) for r in res]
+    del order
+    return permute(input, res)
+
+
+moveaxis = movedim
+
+
+def squeeze(input, dim=None):
+    """Drop size-1 dims (all, or the given ones)."""
+    shp = input._data.shape
+    if dim is None:
+        new = tuple(s for s in shp if s != 1)
+    else:
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        dims = {norm_dim(d, len(shp)) for d in dims} if shp else set()
+        new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
+    return View.apply(input, new)
+
+
+def unsqueeze(input, dim: int):
+    """Insert a size-1 dim at `dim`."""
+    nd = input._data.ndim
+    d = norm_dim(dim, nd + 1)
+    shp = input._data.shape
+    return View.apply(input, shp[:d] + (1,) + shp[d:])
+
+
+class Cat(prim):
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.sizes = [x.shape[dim] for x in xs]
+        ctx.dim = dim
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None,) + tuple(g.split(ctx.sizes, ctx.dim))
+
+
+def cat(tensors, dim: int = 0, *, out=None):
+    """Join tensors along an existing dim."""
+    from .. import _dtype as D
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t_ in enumerate(tensors):
+        if not isinstance(t_, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t_).__name__}")
+    # legacy: 1-d empty tensors are skipped
+    tensors = [t_ for t_ in tensors if not (t_._data.ndim == 1 and t_._data.size == 0)] or \
+        tensors[:1]
+    nd = tensors[0]._data.ndim
+    if nd == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = norm_dim(dim, nd)
+    ref = tensors[0]._data.shape
+    for i, t_ in enumerate(tensors[1:], 1):
+        s = t_._data.shape
+        if len(s) != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
+                               f"{len(s)}")
+        for k in range(nd):
+            if k != d and s[k] != ref[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref[k]} but got size {s[k]} for tensor number {i} in the list.")
+    dt = D.result_type(*tensors)
+    tensors = [t_ if t_._dtype is dt else t_.to(dt) for t_ in tensors]
+    res = Cat.apply(d, *tensors)
+    if out is not None:
+        out.set_(res)
+        return out
+    return res
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim: int = 0, *, out=None):
+    """Join tensors along a new dim."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shp = tensors[0]._data.shape
+    for i, t_ in enumerate(tensors):
+        if t_._data.shape != shp:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(shp)} at entry 0 and {list(t_._data.shape)} at entry {i}")
+    d = norm_dim(dim, len(shp) + 1)
+    return cat([unsqueeze(t_, d) for t_ in tensors], d, out=out)
+
+
+def hstack(tensors):
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t_ if t_._data.ndim > 1 else t_.reshape(1, -1) for t_ in tensors], 0)
+
+
+class Split(prim):
+    @staticmethod
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        ctx.shape = x.shape
+        idx = np.cumsum(sizes)[:-1]
+        return tuple(np.split(x, idx, axis=dim))
+
+    @staticmethod
+    def backward(ctx, *gs):
+        return cat(list(gs), ctx.dim)
+
+
+def split(tensor, split_size_or_sections, dim: int = 0):
+    """Split into chunks of a size, or into the given sizes."""
+    d = norm_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        if s <= 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        sizes = [s] * (n // s) + ([n % s] if n % s else [])
+        if not sizes:
+            sizes = [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {d}), but got split_sizes="
+                               f"{sizes}")
+    return Split.apply(tensor, sizes, d)
+
+
+def chunk(input, chunks: int, dim: int = 0):
+    d = norm_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    size = -(-n // chunks) if chunks > 0 else 0
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0")
+    return split(input, max(size, 1), d)
+
+
+def unbind(input, dim: int = 0):
+    d = norm_dim(dim, input._data.ndim)
+    parts = split(input, 1, d)
+    return tuple(squeeze(p, d) for p in parts)
+
+
+def narrow(input, dim: int, start: int, length: int):
+    d = norm_dim(dim, input._data.ndim)
+    idx = [slice(None)] * d + [slice(start, start + length)]
+    return input[tuple(idx)]
+
+
+class Flip(prim):
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.flip(x, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.flip(ctx.dims)
+
+
+def flip(input, *dims):
+    dims = _shape_arg(dims)
+    return Flip.apply(input, tuple(norm_dim(d, input._data.ndim) for d in dims))
+
+
+def fliplr(input):
+    return flip(input, 1)
+
+
+def flipud(input):
+    return flip(input, 0)
+
+
+class Roll(prim):
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.s, ctx.d = shifts, dims
+        return np.roll(x, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        s = ctx.s
+        s = tuple(-v for v in s) if isinstance(s, tuple) else -s
+        return roll(g, s, ctx.d)
+
+
+def roll(input, shifts, dims=None):
+    if isinstance(shifts, list):
+        shifts = tuple(shifts)
+    if isinstance(dims, list):
+        dims = tuple(dims)
+    return Roll.apply(input, shifts, dims)
+
+
+class Repeat(prim):
+    @staticmethod
+    def forward(ctx, x, reps):
+        ctx.in_shape = x.shape
+        ctx.reps = reps
+        return np.tile(x, reps)
+
+    @staticmethod
+    def backward(ctx, g):
+        shp = ctx.in_shape
+        reps = ctx.reps
+        shp = (1,) * (len(reps) - len(shp)) + tuple(shp)
+        inter = []
+        for r, s in zip(reps, shp):
+            inter += [r, s]
+        gs = g.reshape(inter).sum(tuple(range(0, 2 * len(reps), 2)))
+        return gs.reshape(ctx.in_shape)
+
+
+def repeat(input, *sizes):
+    sizes = _shape_arg(sizes)
+    if len(sizes) < input._data.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    return Repeat.apply(input, sizes)
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    if len(dims) < input._data.ndim:
+        dims = (1,) * (input._data.ndim - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def repeat_interleave(input, repeats, dim=None):
+    if dim is None:
+        input = input.reshape(-1)
+        dim = 0
+    d = norm_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    reps = repeats._data if isinstance(repeats, Tensor) else np.full(n, repeats)
+    idx = np.repeat(np.arange(n), reps)
+    from .indexing import index_select
+    from .._creation import tensor
+    return index_select(input, d, tensor(idx))
+
+
+class Tril(prim):
+    @staticmethod
+    def forward(ctx, x, k, upper):
+        ctx.k, ctx.upper = k, upper
+        return np.triu(x, k) if upper else np.tril(x, k)
+
+    @staticmethod
+    def backward(ctx, g):
+        return triu(g, ctx.k) if ctx.upper else tril(g, ctx.k)
+
+
+def tril(input, diagonal: int = 0):
+    return Tril.apply(input, diagonal, False)
+
+
+def triu(input, diagonal: int = 0):
+    return Tril.apply(input, diagonal, True)
+
+
+def contiguous(input, memory_format=None):
+    if input._data.flags.c_contiguous:
+        return input
+    return input.clone()
+
+
+@property
+def _T(self):
+    nd = self._data.ndim
+    return permute(self, tuple(range(nd - 1, -1, -1))) if nd > 2 else t(self) if nd == 2 \
+        else self
+
+
+@property
+def _mT(self):
+    return transpose(self, -2, -1)

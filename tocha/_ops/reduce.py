@@ -1,0 +1,603 @@
+"""Reductions: sum, mean, max/min, var/std, norm, logsumexp, softmax, cumulative ops."""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _wrap_dt
+from ._util import as_float, norm_dim, norm_dims, prim
+
+
+def _keep_shape(in_shape, dims):
+    return tuple(1 if i in dims else s for i, s in enumerate(in_shape))
+
+
+def _grad_expand(g, in_shape, dims, keepdim):
+    """Bring a reduced gradient back to the input's shape."""
+    if not keepdim and dims:
+        g = g.reshape(_keep_shape(in_shape, dims))
+    return g.expand(in_shape)
+
+
+def _acc_dtype(x):
+    # float16 sums accumulate in float32 (as PyTorch does); ints/bools sum to int64
+    k = x.dtype
+    if k == np.float16:
+        return np.float32
+    if k.kind in "biu":
+        return np.int64
+    return None
+
+
+class SumTo(prim):
+    node_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        lead = x.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
+        r = np.sum(x, axis=axes, keepdims=True, dtype=_acc_dtype(x)) if axes else x
+        r = r.reshape(shape)
+        return r.astype(x.dtype, copy=False) if r is not x else x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.expand(ctx.in_shape)
+
+
+def sum_to(x: Tensor, shape) -> Tensor:
+    """Sum a broadcast tensor down to `shape` (the engine's unbroadcast)."""
+    shape = tuple(shape)
+    if x._data.shape == shape:
+        return x
+    return SumTo.apply(x, shape)
+
+
+class Sum(prim):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, dt):
+        ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        r = np.sum(x, axis=dims, keepdims=keepdim, dtype=dt or _acc_dtype(x))
+        if x.dtype == np.float16 and dt is None:
+            r = r.astype(np.float16)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        return _grad_expand(g, ctx.in_shape, ctx.dims, ctx.keepdim)
+
+
+class SumDim(Sum):
+    node_name = "SumBackward1"
+
+
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """Sum of all elements, or over `dim` (int or tuple)."""
+    nd = input._data.ndim
+    dt = dtype.np if dtype is not None else None
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim and False):
+        return Sum.apply(input, tuple(range(nd)), keepdim, dt)
+    return SumDim.apply(input, norm_dims(dim, nd), keepdim, dt)
+
+
+class Mean(prim):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        n = 1
+        for d in dims:
+            n *= x.shape[d]
+        ctx.n = n
+        if x.dtype == np.float16:
+            return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16)
+        return np.mean(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _grad_expand(g / ctx.n, ctx.in_shape, ctx.dims, ctx.keepdim)
+
+
+class MeanDim(Mean):
+    node_name = "MeanBackward1"
+
+
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """Mean of all elements, or over `dim`."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._dtype._kind < 2:
+        raise RuntimeError(
+            f"mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {_TYPE_WORD.get(input._dtype.name, input._dtype.name)}")
+    nd = input._data.ndim
+    if dim is None:
+        return Mean.apply(input, tuple(range(nd)), keepdim)
+    return MeanDim.apply(input, norm_dims(dim, nd), keepdim)
+
+
+_TYPE_WORD = {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte", "int16": "Short",
+              "int8": "Char"}
+
+
+class Prod(prim):
+    @staticmethod
+    def forward(ctx, x, dim, keepdim):
+        ctx.save_for_backward(x)
+        ctx.dim, ctx.keepdim, ctx.in_shape = dim, keepdim, x.shape
+        dt = np.int64 if x.dtype.kind in "biu" else None
+        return np.prod(x, axis=dim, keepdims=keepdim, dtype=dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        dim = ctx.dim
+        dims = tuple(range(x.ndim)) if dim is None else (dim,)
+        g = _grad_expand(g, ctx.in_shape, dims, ctx.keepdim)
+        # product of all the other elements, exact also where x has zeros
+        if dim is None:
+            flat = x.reshape(-1)
+            return (g.reshape(-1) * _prod_others(flat, 0)).reshape(ctx.in_shape)
+        return g * _prod_others(x, dim)
+
+
+def _prod_others(x, dim):
+    n = x.shape[dim]
+    ones_shape = list(x.shape)
+    ones_shape[dim] = 1
+    one = _wrap_dt(np.ones(ones_shape, x._dtype.np), x._dtype, x._device)
+    from .movement import cat
+    left = cat([one, x.narrow(dim, 0, n - 1)], dim).cumprod(dim) if n > 1 else one
+    rev = x.flip(dim)
+    right = cat([one, rev.narrow(dim, 0, n - 1)], dim).cumprod(dim).flip(dim) if n > 1 else one
+    return left * right
+
+
+def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    d = None if dim is None else norm_dim(dim, input._data.ndim)
+    return Prod.apply(input, d, keepdim)
+
+
+class Cumsum(prim):
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        dt = np.int64 if x.dtype.kind in "biu" else None
+        return np.cumsum(x, axis=dim, dtype=dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim)
+
+
+def cumsum(input, dim: int, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.ndim == 0:
+        return input.clone()
+    return Cumsum.apply(input, norm_dim(dim, input._data.ndim))
+
+
+class Cumprod(prim):
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = np.cumprod(x, axis=dim, dtype=np.int64 if x.dtype.kind in "biu" else None)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        d = ctx.dim
+        if bool((x == 0).any()):
+            # slow but exact: d out_j / d x_i = prod_{k<=j, k!=i} x_k
+            n = x.shape[d]
+            grads = []
+            for i in range(n):
+                xi = x.narrow(d, i, 1)
+                mask = _wrap(np.arange(n) >= i).reshape(
+                    [n if k == d else 1 for k in range(x.ndim)])
+                rep = where_(x.narrow(d, i, 1).expand_as(x) * 0 + 1, x, i, d)
+                part = rep.cumprod(d) * mask
+                grads.append((g * part).sum(d, keepdim=True))
+                del xi
+            from .movement import cat
+            return cat(grads, d)
+        return (g * out).flip(d).cumsum(d).flip(d) / x
+
+
+def where_(ones, x, i, d):
+    # x with position i along d replaced by 1
+    n = x.shape[d]
+    sel = _wrap(np.arange(n) == i).reshape([n if k == d else 1 for k in range(x.ndim)])
+    from .elementwise import where
+    return where(sel, ones, x)
+
+
+def cumprod(input, dim: int, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return Cumprod.apply(input, norm_dim(dim, input._data.ndim))
+
+
+# ---------------------------------------------------------------- max/min family
+
+class MaxAll(prim):
+    node_name = "MaxBackward1"
+
+    @staticmethod
+    def forward(ctx, x, is_max):
+        r = np.max(x) if is_max else np.min(x)
+        ctx.save_for_backward(x, r)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        x, r = ctx.saved_tensors
+        m = (x == r)
+        # ties share the gradient evenly (PyTorch's rule for max()/min() without dim)
+        return g * m / m.sum()
+
+
+class Amax(prim):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, is_max):
+        r = np.max(x, axis=dims, keepdims=True) if is_max else np.min(x, axis=dims,
+                                                                       keepdims=True)
+        ctx.save_for_backward(x, r)
+        ctx.dims, ctx.keepdim, ctx.in_shape = dims, keepdim, x.shape
+        return r if keepdim else np.squeeze(r, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, r = ctx.saved_tensors
+        m = (x == r).to(g.dtype)
+        g = _grad_expand(g, ctx.in_shape, ctx.dims, ctx.keepdim)
+        return g * m / m.sum(ctx.dims, keepdim=True)
+
+
+class MaxDim(prim):
+    node_name = "MaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, is_max):
+        idx = np.argmax(x, axis=dim, keepdims=True) if is_max else np.argmin(x, axis=dim,
+                                                                             keepdims=True)
+        if x.dtype.kind == "f":
+            # NaN wins, as in PyTorch
+            nanpos = np.isnan(x)
+            if nanpos.any():
+                has = nanpos.any(axis=dim, keepdims=True)
+                idx = np.where(has, np.argmax(nanpos, axis=dim, keepdims=True), idx)
+        vals = np.take_along_axis(x, idx, axis=dim)
+        ctx.dim, ctx.keepdim, ctx.in_shape = dim, keepdim, x.shape
+        ctx.idx = idx
+        if not keepdim:
+            vals, idx = np.squeeze(vals, axis=dim), np.squeeze(idx, axis=dim)
+        idx = idx.astype(np.int64)
+        ctx.mark_non_differentiable(idx)
+        return vals, idx
+
+    @staticmethod
+    def backward(ctx, g, gi=None):
+        if not ctx.keepdim:
+            g = g.unsqueeze(ctx.dim)
+        from .indexing import scatter_grad
+        return scatter_grad(g, ctx.idx, ctx.dim, ctx.in_shape)
+
+
+class _MinMax(tuple):
+    """`(values, indices)` named result, as torch.return_types.max."""
+
+    def __new__(cls, vals, idx):
+        return tuple.__new__(cls, (vals, idx))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return (f"torch.return_types.{self._name}(\nvalues={self[0]!r},\n"
+                f"indices={self[1]!r})")
+
+
+def _named(name):
+    return type(name, (_MinMax,), {"_name": name})
+
+
+_max_t, _min_t = _named("max"), _named("min")
+_sort_t, _topk_t = _named("sort"), _named("topk")
+_kth_t, _median_t, _mode_t = _named("kthvalue"), _named("median"), _named("mode")
+
+
+def _minmax(input, dim, keepdim, other, is_max):
+    from .elementwise import maximum, minimum
+    if isinstance(dim, Tensor):
+        return (maximum if is_max else minimum)(input, dim)
+    if other is not None:
+        return (maximum if is_max else minimum)(input, other)
+    if input._data.size == 0 and dim is None:
+        raise RuntimeError(f"{'max' if is_max else 'min'}(): Expected reduction dim to be "
+                           f"specified for input.numel() == 0. Specify the reduction dim with "
+                           f"the 'dim' argument.")
+    if dim is None:
+        return MaxAll.apply(input, is_max)
+    nd = input._data.ndim
+    d = norm_dim(dim, nd)
+    if nd == 0:
+        return (_max_t if is_max else _min_t)(input.clone(), _wrap(np.array(0)))
+    v, i = MaxDim.apply(input, d, keepdim, is_max)
+    return (_max_t if is_max else _min_t)(v, i)
+
+
+def max(input, dim=None, keepdim: bool = False, *, other=None):
+    """Largest element, or (values, indices) along `dim`, or elementwise with a tensor."""
+    return _minmax(input, dim, keepdim, other, True)
+
+
+def min(input, dim=None, keepdim: bool = False, *, other=None):
+    return _minmax(input, dim, keepdim, other, False)
+
+
+def amax(input, dim=(), keepdim: bool = False):
+    return Amax.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
+                      True)
+
+
+def amin(input, dim=(), keepdim: bool = False):
+    return Amax.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
+                      False)
+
+
+def _arg(input, dim, keepdim, is_max):
+    x = input._data
+    f = np.argmax if is_max else np.argmin
+    if dim is None:
+        r = f(x.reshape(-1))
+        if keepdim:
+            r = np.asarray(r).reshape((1,) * x.ndim)
+        return _wrap(np.asarray(r, np.int64), input._device)
+    d = norm_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return _wrap(np.array(0, np.int64))
+    return _wrap(np.asarray(f(x, axis=d, keepdims=keepdim), np.int64), input._device)
+
+
+def argmax(input, dim=None, keepdim: bool = False):
+    return _arg(input, dim, keepdim, True)
+
+
+def argmin(input, dim=None, keepdim: bool = False):
+    return _arg(input, dim, keepdim, False)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    return amin(input, dim if dim is not None else (), keepdim), amax(
+        input, dim if dim is not None else (), keepdim)
+
+
+# ---------------------------------------------------------------- statistics
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    if unbiased is None:
+        return 1
+    return 1 if unbiased else 0
+
+
+def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Variance (Bessel-corrected by default)."""
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    c = _correction(unbiased, correction)
+    nd = input._data.ndim
+    dims = norm_dims(dim, nd)
+    n = 1
+    for d in dims:
+        n *= input._data.shape[d]
+    mu = mean(input, dims, keepdim=True)
+    dev = input - mu
+    s = sum(dev * dev, dims, keepdim=keepdim)
+    return s / builtins.max(n - c, 0)
+
+
+def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim))
+
+
+def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
+    """Vector p-norm (or Frobenius) over all elements or `dim`."""
+    x = as_float(input) if dtype is None else input.to(dtype)
+    if p == "fro" or p == 2 or p is None:
+        return _l2(x, dim, keepdim)
+    if p == float("inf"):
+        return x.abs().amax(dim if dim is not None else (), keepdim)
+    if p == float("-inf"):
+        return x.abs().amin(dim if dim is not None else (), keepdim)
+    if p == 1:
+        return x.abs().sum(dim, keepdim)
+    if p == 0:
+        return (x != 0).to(x.dtype).sum(dim, keepdim)
+    return (x.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+
+class L2(prim):
+    node_name = "NormBackward1"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        r = np.sqrt(np.sum(x * x, axis=dims, keepdims=True))
+        ctx.save_for_backward(x, r)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        return r if keepdim else np.squeeze(r, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, r = ctx.saved_tensors
+        if not ctx.keepdim:
+            g = g.reshape(r.shape)
+        # the subgradient at 0 is 0, as in PyTorch
+        safe = r.masked_fill(r == 0, 1.0)
+        return g * x / safe * (r != 0)
+
+
+def _l2(x, dim, keepdim):
+    dims = norm_dims(dim, x._data.ndim)
+    return L2.apply(x, dims, keepdim)
+
+
+class LogSumExp(prim):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        m = np.max(x, axis=dims, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
+        r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        ctx.save_for_backward(x, r)
+        ctx.dims, ctx.keepdim = dims, keepdim
+        return r if keepdim else np.squeeze(r, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, r = ctx.saved_tensors
+        if not ctx.keepdim:
+            g = g.reshape(r.shape)
+        return g * (x - r).exp()
+
+
+def logsumexp(input, dim, keepdim: bool = False):
+    input = as_float(input)
+    return LogSumExp.apply(input, norm_dims(dim, input._data.ndim), keepdim)
+
+
+class Softmax(prim):
+    @staticmethod
+    def forward(ctx, x, dim):
+        m = np.max(x, axis=dim, keepdims=True)
+        e = np.exp(x - m)
+        y = e / np.sum(e, axis=dim, keepdims=True)
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        gy = g * y
+        return gy - y * gy.sum(ctx.dim, keepdim=True)
+
+
+class LogSoftmax(prim):
+    @staticmethod
+    def forward(ctx, x, dim):
+        m = np.max(x, axis=dim, keepdims=True)
+        s = x - m
+        y = s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g - y.exp() * g.sum(ctx.dim, keepdim=True)
+
+
+def _softmax_dim(input, dim, name):
+    if dim is None:
+        import warnings
+        nd = input._data.ndim
+        dim = 0 if nd in (0, 1, 3) else 1
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
+                      f"call to include dim=X as an argument.", stacklevel=3)
+    return norm_dim(dim, input._data.ndim)
+
+
+def softmax(input, dim=None, dtype=None, **kw):
+    """exp(x) / sum(exp(x)) along `dim`."""
+    if dtype is not None:
+        input = input.to(dtype)
+    input = as_float(input)
+    return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
+
+
+def log_softmax(input, dim=None, dtype=None, **kw):
+    """x - logsumexp(x) along `dim` (one fused, stable primitive)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    input = as_float(input)
+    return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
+
+
+# ---------------------------------------------------------------- boolean reductions
+
+def all(input, dim=None, keepdim: bool = False):
+    r = np.all(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
+               keepdims=keepdim)
+    return _wrap(np.asarray(r), input._device)
+
+
+def any(input, dim=None, keepdim: bool = False):
+    r = np.any(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
+               keepdims=keepdim)
+    return _wrap(np.asarray(r), input._device)
+
+
+def count_nonzero(input, dim=None):
+    r = np.count_nonzero(input._data, axis=None if dim is None else norm_dims(
+        dim, input._data.ndim))
+    return _wrap(np.asarray(r, np.int64), input._device)
+
+
+# ---------------------------------------------------------------- order statistics
+
+def median(input, dim=None, keepdim: bool = False):
+    """Lower median (PyTorch's rule: no averaging of the two middle values)."""
+    from .indexing import gather
+    if dim is None:
+        flat = input.reshape(-1)
+        n = flat._data.size
+        order = np.argsort(flat._data, kind="stable")
+        k = (n - 1) // 2
+        return flat[int(order[k])]
+    d = norm_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    order = np.argsort(input._data, axis=d, kind="stable")
+    k = (n - 1) // 2
+    idx = np.take(order, [k], axis=d).astype(np.int64)
+    vals = gather(input, d, _wrap(idx))
+    if not keepdim:
+        vals = vals.squeeze(d)
+        idx = idx.squeeze(d)
+    return _median_t(vals, _wrap(idx))
+
+
+def nanmean(input, dim=None, keepdim=False):
+    m = ~input.isnan()
+    z = input.masked_fill(~m, 0)
+    return z.sum(dim, keepdim) / m.sum(dim, keepdim)
+
+
+def nansum(input, dim=None, keepdim=False):
+    return input.masked_fill(input.isnan(), 0).sum(dim, keepdim)
+
+
+def _float_default():
+    return D.get_default_dtype()

@@ -1,0 +1,692 @@
+"""Tensor: an array plus autograd state (requires_grad, grad, grad_fn, version)."""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from . import _dtype as D
+from ._backend import cpu
+from .autograd import function as _fn
+from .autograd.grad_mode import STATE
+
+_ndarray = np.ndarray
+_NP2DT = D._NP2DT
+_new = object.__new__
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple that prints as `torch.Size([2, 3])`."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(str(int(s)) for s in self)}])"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, i):
+        r = tuple.__getitem__(self, i)
+        return Size(r) if isinstance(i, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+
+def _wrap(arr, device=None) -> "Tensor":
+    """A new Tensor around `arr` (no copy); dtype from the array."""
+    if arr.__class__ is not _ndarray:
+        arr = np.asarray(arr)
+    t = _new(Tensor)
+    t._data = arr
+    try:
+        t._dtype = _NP2DT[arr.dtype]
+    except KeyError:
+        t._dtype = D.from_numpy_dtype(arr.dtype)
+    t._grad_fn = None
+    t._requires_grad = False
+    if device is not None and device is not cpu:
+        t._device = device
+    return t
+
+
+def _wrap_dt(arr, dtype, device) -> "Tensor":
+    # hot path: the caller knows the dtype and that arr is an ndarray
+    t = _new(Tensor)
+    t._data = arr
+    t._dtype = dtype
+    t._grad_fn = None
+    t._requires_grad = False
+    if device is not cpu:
+        t._device = device
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`)."""
+
+    __slots__ = ("_data", "_dtype", "_grad_fn", "_requires_grad", "__dict__", "__weakref__")
+    # Rarely set fields live in the instance dict, with these class-level defaults.
+    _device = cpu
+    _grad = None
+    _vc = None            # shared version counter [n]; None means version 0, never viewed
+    _base = None          # the tensor this one is a view of
+    _output_nr = 0
+    _hooks = None
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        return _legacy_new(cls, args, kwargs)
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    # ---- metadata ----
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_dim(dim, self._data.ndim, "size")]
+
+    @property
+    def dtype(self) -> D.dtype:
+        return self._dtype
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_cuda(self) -> bool:
+        return self._device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self._device.type == "cpu"
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_dim(dim, self._data.ndim, "stride")]
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def is_floating_point(self) -> bool:
+        return self._dtype._kind == 2
+
+    def is_complex(self) -> bool:
+        return False
+
+    def data_ptr(self) -> int:
+        return self._data.__array_interface__["data"][0]
+
+    def storage_offset(self) -> int:
+        base = self._data
+        while base.base is not None and isinstance(base.base, np.ndarray):
+            base = base.base
+        return (self.data_ptr() - base.__array_interface__["data"][0]) // self._data.itemsize
+
+    def get_device(self) -> int:
+        return -1 if self._device.type == "cpu" else (self._device.index or 0)
+
+    @property
+    def layout(self):
+        return "torch.strided"
+
+    @property
+    def is_sparse(self) -> bool:
+        return False
+
+    @property
+    def is_quantized(self) -> bool:
+        return False
+
+    @property
+    def is_meta(self) -> bool:
+        return False
+
+    # ---- autograd state ----
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self._grad_fn is not None:
+            if not value:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to "
+                    "use a computed variable in a subgraph that doesn't require differentiation "
+                    "use var_no_grad = var.detach().")
+            return
+        if value and self._dtype._kind < 2:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and self._grad is None and not self.__dict__.get(
+                "_retains"):
+            from .autograd.engine import _warn_nonleaf_grad
+            _warn_nonleaf_grad()
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value._dtype is not self._dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        return bool(self.__dict__.get("_retains"))
+
+    def retain_grad(self) -> None:
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        node = self._grad_fn
+        if node._retain is None:
+            node._retain = {}
+        node._retain[self._output_nr] = weakref.ref(self)
+        self._retains = True
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` when this tensor's gradient is computed; it may return a new one."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._add_tensor_hook(self._output_nr, hook)
+        hooks = self.__dict__.get("_hooks")
+        if hooks is None:
+            hooks = self._hooks = []
+        hooks.append(hook)
+        return _fn.RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        hooks = self.__dict__.setdefault("_post_acc_hooks", [])
+        hooks.append(hook)
+        return _fn.RemovableHandle(hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into each leaf's `.grad`."""
+        from .autograd.engine import backward
+        backward((self,), None if gradient is None else (gradient,), retain_graph,
+                 create_graph, inputs=inputs)
+
+    def detach(self) -> "Tensor":
+        t = _wrap_dt(self._data, self._dtype, self._device)
+        if self._vc is None:
+            self._vc = [0]
+        t._vc = self._vc
+        t._base = self._base if self._base is not None else self
+        return t
+
+    def detach_(self) -> "Tensor":
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> "Tensor":
+        t = _wrap_dt(self._data, self._dtype, self._device)
+        return t
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+        self._dtype = value._dtype
+        self._device = value._device
+
+    def _bump(self) -> None:
+        vc = self._vc
+        if vc is None:
+            self._vc = [1]
+        else:
+            vc[0] += 1
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0] if self._vc is not None else 0
+
+    # ---- conversion ----
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               f"to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, force: bool = False) -> np.ndarray:
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        if self._device is not cpu and not force:
+            raise TypeError(f"can't convert {self._device} device type tensor to numpy. Use "
+                            f"Tensor.cpu() to copy the tensor to host memory first.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            # matplotlib and friends call np.asarray(t); PyTorch raises here too, but only for
+            # tensors that require grad
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        a = self._data
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
+
+    def __array_wrap__(self, arr, context=None, return_scalar=False):
+        return _wrap(np.asarray(arr))
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._dtype._kind != 1 or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        from ._printing import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.")
+        t = type(self).__new__(type(self), _wrap(self._data.copy(), self._device))
+        if type(self) is Tensor:
+            t = _wrap(self._data.copy(), self._device)
+        t._requires_grad = self._requires_grad
+        if self._grad is not None:
+            t._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = t
+        return t
+
+    # ---- device / dtype movement ----
+    def to(self, *args, **kwargs) -> "Tensor":
+        """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other)`; differentiable."""
+        dtype = kwargs.get("dtype")
+        device = kwargs.get("device")
+        copy = kwargs.get("copy", False)
+        for a in args:
+            if isinstance(a, D.dtype):
+                dtype = a
+            elif isinstance(a, Tensor):
+                dtype, device = a._dtype, a._device
+            elif a is not None and not isinstance(a, bool):
+                device = a
+        out = self
+        if device is not None:
+            from ._backend import as_device
+            dev = as_device(device)
+            if dev is not self._device:
+                raise RuntimeError(f"cannot move tensor from {self._device} to {dev}")
+        if dtype is not None and dtype is not self._dtype:
+            D.check_supported(dtype, "to")
+            from ._ops.elementwise import _cast
+            out = _cast(self, dtype)
+        elif copy:
+            out = self.clone()
+        return out
+
+    def cpu(self, memory_format=None) -> "Tensor":
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None) -> "Tensor":
+        from ._backend import as_device
+        as_device("cuda" if device is None else device)
+        return self
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        if dtype is None:
+            return "torch." + _legacy_type_names[self._dtype.name]
+        if isinstance(dtype, str):
+            name = dtype.split(".")[-1]
+            rev = {v: k for k, v in _legacy_type_names.items()}
+            dtype = D._NAME2DT[rev[name]] if name in rev else getattr(D, name)
+        return self.to(dtype)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other._dtype)
+
+    def float(self, memory_format=None):
+        return self.to(D.float32)
+
+    def double(self, memory_format=None):
+        return self.to(D.float64)
+
+    def half(self, memory_format=None):
+        return self.to(D.float16)
+
+    def bfloat16(self, memory_format=None):
+        return self.to(D.bfloat16)
+
+    def long(self, memory_format=None):
+        return self.to(D.int64)
+
+    def int(self, memory_format=None):
+        return self.to(D.int32)
+
+    def short(self, memory_format=None):
+        return self.to(D.int16)
+
+    def char(self, memory_format=None):
+        return self.to(D.int8)
+
+    def byte(self, memory_format=None):
+        return self.to(D.uint8)
+
+    def bool(self, memory_format=None):
+        return self.to(D.bool_)
+
+    def pin_memory(self, device=None):
+        return self
+
+    def is_pinned(self, device=None) -> bool:
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def is_shared(self) -> bool:
+        return False
+
+    # ---- new_* ----
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        from ._creation import tensor
+        return tensor(data, dtype=dtype or self._dtype, device=device or self._device,
+                      requires_grad=requires_grad)
+
+    def _new_filled(self, fill, size, dtype, requires_grad):
+        from ._creation import _size
+        dt = dtype or self._dtype
+        t = _wrap_dt(np.full(_size(size), fill, dtype=dt.np), dt, self._device)
+        if requires_grad:
+            t.requires_grad = True
+        return t
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        return self._new_filled(0, size, dtype, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        return self._new_filled(1, size, dtype, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        return self._new_filled(0, size, dtype, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, **kw):
+        return self._new_filled(fill_value, (size,), dtype, requires_grad)
+
+    # ---- in-place machinery ----
+    def _check_inplace(self, other_rg: bool) -> bool:
+        """True when an in-place op on self must be recorded by autograd."""
+        if not STATE.enabled or not (self._requires_grad or other_rg):
+            return False
+        if self._grad_fn is None and self._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        base = self._base
+        if base is not None and (base._requires_grad or other_rg):
+            raise RuntimeError(
+                "tocha does not yet support in-place operations on a view of a tensor that "
+                "requires grad (PyTorch records them as CopySlices). Write the result into the "
+                "base with indexing instead, e.g. `x = x.clone(); x[idx] = value`, or use the "
+                "out-of-place op.")
+        return True
+
+    def _inplace(self, fn, *args, **kwargs) -> "Tensor":
+        """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
+        other_rg = any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        if self._check_inplace(other_rg):
+            old = _wrap_dt(self._data, self._dtype, self._device)
+            old._grad_fn, old._requires_grad = self._grad_fn, self._requires_grad
+            old._output_nr = self._output_nr
+            if self._vc is not None:
+                # memory is shared (views, saved outputs): the graph keeps a snapshot
+                old._data = self._data.copy()
+            out = fn(old, *args, **kwargs)
+            _check_cast(out._dtype, self._dtype, fn)
+            if self._vc is None:
+                self._data = out._data if out._dtype is self._dtype else out._data.astype(
+                    self._dtype.np)
+            else:
+                self._data[...] = out._data
+            self._grad_fn = out._grad_fn
+            self._output_nr = out._output_nr
+            self._requires_grad = out._requires_grad
+        else:
+            prev = STATE.enabled
+            STATE.enabled = False
+            try:
+                out = fn(self, *args, **kwargs)
+            finally:
+                STATE.enabled = prev
+            _check_cast(out._dtype, self._dtype, fn)
+            if out._data.shape != self._data.shape:
+                _inplace_shape_error(fn, self, out)
+            self._data[...] = out._data
+        self._bump()
+        return self
+
+    def _inplace_ufunc(self, ufunc, other, fn) -> "Tensor":
+        # fast path for add_/sub_/mul_/div_ when autograd need not record anything
+        o_rg = isinstance(other, Tensor) and other._requires_grad
+        if (STATE.enabled and (self._requires_grad or o_rg)) or self._dtype._kind < 2:
+            return self._inplace(fn, other)
+        o = other._data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor) and other._dtype._kind > self._dtype._kind:
+            return self._inplace(fn, other)
+        try:
+            ufunc(self._data, o, out=self._data, casting="same_kind")
+        except ValueError:
+            return self._inplace(fn, other)
+        self._bump()
+        return self
+
+    def zero_(self) -> "Tensor":
+        self._check_inplace(False)
+        self._data[...] = 0
+        self._bump()
+        return self
+
+    def fill_(self, value) -> "Tensor":
+        if isinstance(value, Tensor):
+            if value._data.ndim:
+                raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                                   f"with {value._data.ndim} dimensions.")
+            if value._requires_grad or self._requires_grad:
+                from ._ops.elementwise import fill
+                return self._inplace(fill, value)
+            value = value.item()
+        self._check_inplace(False)
+        self._data[...] = value
+        self._bump()
+        return self
+
+    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
+        if not isinstance(src, Tensor):
+            raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+        if STATE.enabled and (src._requires_grad or self._requires_grad):
+            from ._ops.elementwise import copy_from
+            return self._inplace(copy_from, src)
+        try:
+            np.copyto(self._data, np.broadcast_to(src._data, self._data.shape),
+                      casting="unsafe")
+        except ValueError:
+            raise RuntimeError(f"copy_: the size of src {tuple(src._data.shape)} must be "
+                               f"broadcastable to the size of self {tuple(self._data.shape)}")
+        self._bump()
+        return self
+
+    def __setitem__(self, index, value) -> None:
+        from ._ops.indexing import setitem
+        setitem(self, index, value)
+
+    def set_(self, source=None) -> "Tensor":
+        if source is not None:
+            self._data = source._data
+            self._dtype = source._dtype
+        return self
+
+
+_legacy_type_names = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
+    "uint8": "ByteTensor", "bool": "BoolTensor", "bfloat16": "BFloat16Tensor",
+}
+
+
+def _check_cast(src, dst, fn):
+    if not D.can_cast(src, dst):
+        name = getattr(fn, "__name__", "op")
+        raise RuntimeError(f"result type {_TYPE_WORD[src.name]} can't be cast to the desired "
+                           f"output type {_TYPE_WORD[dst.name]} (in-place {name}_)")
+
+
+_TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+              "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+              "bfloat16": "BFloat16"}
+
+
+def _inplace_shape_error(fn, self, out):
+    raise RuntimeError(
+        f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
+        f"{list(out._data.shape)} (in-place {getattr(fn, '__name__', 'op')}_)")
+
+
+def _dim(d: int, ndim: int, op: str) -> int:
+    """Wrap a possibly negative dim, with PyTorch's IndexError."""
+    n = max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {d})")
+    return d % n
+
+
+def _rebuild(arr, requires_grad):
+    t = _wrap(arr)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _legacy_new(cls, args, kwargs):
+    # torch.Tensor(2, 3) -> uninitialised float tensor; torch.Tensor([1, 2]) -> float data
+    if cls is not Tensor and args and isinstance(args[0], Tensor) and len(args) == 1:
+        # subclass construction from a tensor (Parameter and user subclasses)
+        src = args[0]
+        t = _new(cls)
+        t._data, t._dtype, t._grad_fn, t._requires_grad = src._data, src._dtype, None, False
+        if src._device is not cpu:
+            t._device = src._device
+        return t
+    dt = kwargs.pop("dtype", None) or D.get_default_dtype()
+    device = kwargs.pop("device", None)
+    if not args:
+        arr = np.zeros((0,), dt.np)
+    elif all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+        arr = np.zeros(args, dt.np)
+    elif len(args) == 1 and isinstance(args[0], (tuple, list)) and args[0] and all(
+            isinstance(a, int) for a in args[0]) and cls is Tensor and False:
+        arr = np.zeros(args[0], dt.np)
+    elif len(args) == 1:
+        from ._creation import tensor
+        return tensor(args[0], dtype=dt, device=device)
+    else:
+        raise TypeError(f"Tensor(): invalid arguments {args}")
+    t = _new(cls)
+    t._data, t._dtype, t._grad_fn, t._requires_grad = arr, dt, None, False
+    return t
+
+
+_fn._Tensor = Tensor
+_fn._wrap = _wrap

@@ -1,0 +1,93 @@
+"""Finite-difference checks of analytical gradients (float64, central differences)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import grad as _grad
+from .grad_mode import no_grad
+
+
+def _as_tuple(x):
+    return x if isinstance(x, tuple) else (x,)
+
+
+def _numerical_jacobian(fn, inputs, i, eps):
+    x = inputs[i]
+    outs = _as_tuple(fn(*inputs))
+    flat = x._data.reshape(-1)
+    cols = []
+    for k in range(flat.size):
+        orig = flat[k]
+        flat[k] = orig + eps
+        with no_grad():
+            plus = [o._data.astype(np.float64).ravel().copy() for o in _as_tuple(fn(*inputs))]
+        flat[k] = orig - eps
+        with no_grad():
+            minus = [o._data.astype(np.float64).ravel().copy() for o in _as_tuple(fn(*inputs))]
+        flat[k] = orig
+        cols.append(np.concatenate([(p - m) / (2 * eps) for p, m in zip(plus, minus)]))
+    n_out = sum(o._data.size for o in outs)
+    return np.stack(cols, 1) if cols else np.zeros((n_out, 0))
+
+
+def _analytical_jacobian(fn, inputs, diff_idx):
+    from .._tensor import _wrap
+    outs = _as_tuple(fn(*inputs))
+    rows = []
+    for o in outs:
+        if not o.requires_grad:
+            for _ in range(o._data.size):
+                rows.append(np.concatenate([np.zeros(inputs[i]._data.size) for i in diff_idx]))
+            continue
+        for k in range(o._data.size):
+            g = np.zeros(o._data.shape, o._data.dtype)
+            g.reshape(-1)[k] = 1
+            gs = _grad(o, [inputs[i] for i in diff_idx], _wrap(g), retain_graph=True,
+                       allow_unused=True)
+            rows.append(np.concatenate([
+                (gi._data.astype(np.float64).ravel() if gi is not None
+                 else np.zeros(inputs[i]._data.size)) for gi, i in zip(gs, diff_idx)]))
+    return np.stack(rows, 0) if rows else np.zeros((0, 0))
+
+
+def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+              raise_exception: bool = True, **kwargs) -> bool:
+    """Compare backward's Jacobian with central differences; inputs should be float64."""
+    from .._tensor import Tensor
+    inputs = _as_tuple(inputs)
+    diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    analytical = _analytical_jacobian(func, inputs, diff_idx)
+    numerical = np.concatenate([_numerical_jacobian(func, inputs, i, eps) for i in diff_idx],
+                               1) if diff_idx else np.zeros((0, 0))
+    if analytical.shape != numerical.shape or not np.allclose(analytical, numerical, rtol,
+                                                              atol):
+        if raise_exception:
+            raise RuntimeError(f"Jacobian mismatch for output 0 with respect to input 0,\n"
+                               f"numerical:{numerical}\nanalytical:{analytical}\n")
+        return False
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: float = 1e-5,
+                  rtol: float = 1e-3, raise_exception: bool = True, **kwargs) -> bool:
+    """gradcheck of the gradient itself (double backward)."""
+    from .._tensor import Tensor, _wrap
+    inputs = _as_tuple(inputs)
+    diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    outs = _as_tuple(func(*inputs))
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = tuple(_wrap(rng.standard_normal(o._data.shape)).requires_grad_()
+                             for o in outs)
+    grad_outputs = _as_tuple(grad_outputs)
+
+    def first(*args):
+        xs, gos = args[:len(inputs)], args[len(inputs):]
+        os_ = _as_tuple(func(*xs))
+        d = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
+        gs = _grad(os_, d, gos, create_graph=True, allow_unused=True)
+        return tuple(g if g is not None else _wrap(np.zeros_like(x._data))
+                     for g, x in zip(gs, d))
+    del diff
+    return gradcheck(first, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol,
+                     rtol=rtol, raise_exception=raise_exception)
