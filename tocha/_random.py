@@ -7,7 +7,9 @@ generator exactly as PyTorch does.  The Tensor-level API (``tocha.rand`` ...) wr
 
 from __future__ import annotations
 
+import functools
 import math
+import sys
 import warnings
 from fractions import Fraction
 
@@ -18,16 +20,32 @@ from ._random_engine import DEFAULT_SEED, Generator, fma32, fma64, log1p64
 from ._random_normal import _fmt, _torch_name, normal, normal_tensor
 
 __all__ = [
-    "Generator", "default_generator", "DEFAULT_SEED", "manual_seed", "uniform", "normal",
-    "normal_tensor", "randint", "random_", "randperm", "bernoulli", "exponential",
-    "multinomial", "dropout", "feature_dropout", "trunc_normal",
+    "DEFAULT_SEED",
+    "Generator",
+    "bernoulli",
+    "default_generator",
+    "dropout",
+    "exponential",
+    "feature_dropout",
+    "manual_seed",
+    "multinomial",
+    "normal",
+    "normal_tensor",
+    "randint",
+    "random_",
+    "randperm",
+    "trunc_normal",
+    "uniform",
 ]
 
 default_generator: Generator = _engine.default_generator
 _F16, _F32, _F64 = np.float16, np.float32, np.float64
 _U64 = np.uint64
 _MASK64 = (1 << 64) - 1
-_DIGITS = {"float16": 11, "float32": 24, "float64": 53}
+_FMAX = {np.dtype(_F16): 65504.0, np.dtype(_F32): float(np.finfo(_F32).max),
+         np.dtype(_F64): sys.float_info.max}
+_FULL64_DTYPES = (np.dtype(np.int64), np.dtype(_F32), np.dtype(_F64))
+_DIGITS = {np.dtype(_F16): 11, np.dtype(_F32): 24, np.dtype(_F64): 53}
 # C++ type names PyTorch prints in bound errors.
 _CNAMES = {"int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int",
            "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
@@ -67,27 +85,44 @@ def _sum_exact32(d: float, lo: float) -> bool:
     return (Fraction(abs(lo)) + Fraction(abs(d))) / grid < (1 << 53)
 
 
-def _uniform32(n: int, low: float, high: float, g: Generator) -> np.ndarray:
-    """float32 ``fma32(x, RN32(hi - lo), lo)`` before the upper-bound guard (rng.md 3)."""
+@functools.lru_cache(maxsize=512)
+def _plan32(low: float, high: float) -> tuple[str, float, np.float32, np.float32, bool]:
+    """How to evaluate ``fma32(x, d, lo)`` for these bounds, and whether the guard can fire."""
     lo, hi = _F32(low), _F32(high)
     d = _F32(hi - lo)
+    scale = float(d) * 2.0**-24  # k * scale == x * d exactly (k < 2**24: 48-bit products)
+    if d == 0 or math.frexp(float(d))[0] == 0.5:
+        mode = "pow2"  # x*d exact in float32: the fma is one float32 addition
+    elif lo == 0:
+        mode = "lo0"
+    elif _sum_exact32(float(d), float(lo)):
+        mode = "exact"  # the float64 sum is exact, so one float32 rounding
+    else:
+        mode = "fix"
+    # The result is monotone in x: the guard can fire only if the largest x reaches hi.
+    guard = bool(fma32(_F32(1 - 2.0**-24), d, lo) >= hi)
+    return mode, scale, lo, hi, guard
+
+
+def _uniform32(n: int, low: float, high: float, g: Generator) -> tuple[np.ndarray, tuple]:
+    """float32 ``fma32(x, RN32(hi - lo), lo)`` before the upper-bound guard (rng.md 3)."""
+    plan = _plan32(low, high)
+    mode, scale, lo = plan[0], plan[1], plan[2]
     w = g.u32(n)
     np.bitwise_and(w, np.uint32(0xFFFFFF), out=w)
-    mant, _ = math.frexp(float(d))
-    if d == 0 or mant == 0.5:
-        # d is a power of two (or 0): x*d is exact in float32, one rounding in the add.
+    if mode == "pow2":
         v = w.astype(_F32)
-        v *= _F32(float(d) * 2.0**-24)
+        v *= _F32(scale)
         v += lo
-        return v
+        return v, plan
     p = w.astype(_F64)
-    p *= float(d) * 2.0**-24  # exact: k * d with k < 2**24 fits in 48 bits
-    if lo == 0:
-        return p.astype(_F32)
+    p *= scale
+    if mode == "lo0":
+        return p.astype(_F32), plan
     s = p + float(lo)
-    if not _sum_exact32(float(d), float(lo)):
+    if mode == "fix":
         _engine._fix_midpoints(s, p, float(lo))
-    return s.astype(_F32)
+    return s.astype(_F32), plan
 
 
 def _uniform64(n: int, low: float, high: float, g: Generator) -> np.ndarray:
@@ -116,7 +151,7 @@ def uniform(shape: tuple[int, ...], np_dtype: object, low: float = 0.0, high: fl
     if not low <= high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={_fmt(low)} > to={_fmt(high)}")
-    if high - low > float(np.finfo(dtype).max):
+    if high - low > _FMAX[dtype]:
         raise RuntimeError(
             f"uniform_ expects to-from <= std::numeric_limits<{_ctype_title(dtype)}>::max(), "
             f"but found to={_fmt(high)} and from={_fmt(low)} which result in to-from to "
@@ -131,13 +166,10 @@ def uniform(shape: tuple[int, ...], np_dtype: object, low: float = 0.0, high: fl
         if hit.any():
             v[hit] = low
         return v.reshape(shape)
-    v = _uniform32(n, low, high, g)
+    v, plan = _uniform32(n, low, high, g)
     if dtype == _F32:
-        hi = _F32(high)
-        # The guard can only fire if the largest attainable value reaches hi (monotone in x).
-        vmax = fma32(_F32(1 - 2.0**-24), _F32(_F32(high) - _F32(low)), _F32(low))
-        if vmax >= hi:
-            v[v == hi] = _F32(low)
+        if plan[4]:
+            v[v == plan[3]] = plan[2]
         return v.reshape(shape)
     # Half types: computed as float32, rounded, then guarded in the half type.
     h = v.astype(dtype)
@@ -164,20 +196,23 @@ def _round_int(v: int, digits: int) -> int:
     return (q << extra) * (1 if v >= 0 else -1)
 
 
+@functools.cache
+def _bounds(dtype: np.dtype) -> tuple[float, float]:
+    if dtype.kind == "f":
+        return -_FMAX[dtype], _FMAX[dtype]
+    if dtype == np.bool_:
+        return 0, 1
+    info = np.iinfo(dtype)
+    return int(info.min), int(info.max)
+
+
 def _check_int_bounds(from_: int, to_inc: int, dtype: np.dtype) -> None:
     """PyTorch's bound checks of random_(from, to) for the output dtype."""
-    if dtype.kind == "f":
-        lo, hi = -float(np.finfo(dtype).max), float(np.finfo(dtype).max)
-    elif dtype == np.bool_:
-        lo, hi = 0, 1
-    else:
-        info = np.iinfo(dtype)
-        lo, hi = int(info.min), int(info.max)
-    cname = _CNAMES.get(dtype.name, dtype.name)
+    lo, hi = _bounds(dtype)
     if not lo <= from_ <= hi:
-        raise RuntimeError(f"from is out of bounds for {cname}")
+        raise RuntimeError(f"from is out of bounds for {_CNAMES.get(dtype.name, dtype.name)}")
     if not lo <= to_inc <= hi:
-        raise RuntimeError(f"to - 1 is out of bounds for {cname}")
+        raise RuntimeError(f"to - 1 is out of bounds for {_CNAMES.get(dtype.name, dtype.name)}")
 
 
 def _check_int64(*vals: int) -> None:
@@ -217,7 +252,7 @@ def _random_from_to(shape: tuple[int, ...], dtype: np.dtype, from_: int, to: int
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={from_} >= to={to}")
     if dtype.kind == "f":
-        digits = _DIGITS.get(dtype.name)
+        digits = _DIGITS.get(dtype)
         if digits is None:
             raise NotImplementedError(f'"random_" not implemented for {_torch_name(dtype)}')
         # Bounds the dtype cannot represent are nudged inwards (rng.md 4.2).
@@ -232,12 +267,12 @@ def _random_from_to(shape: tuple[int, ...], dtype: np.dtype, from_: int, to: int
                                f"casted to dtype, but got from={from_} >= to={to}")
     _check_int_bounds(from_, to - 1, dtype)
     if dtype.kind == "f":
-        lim = 1 << _DIGITS[dtype.name]
+        lim = 1 << _DIGITS[dtype]
         if not -lim <= to - 1 <= lim or not -lim <= from_ <= lim:
             which = "from" if not -lim <= from_ <= lim else "to - 1"
             warnings.warn(
-                f"{which} is out of bounds [-(2^{_DIGITS[dtype.name]}), "
-                f"2^{_DIGITS[dtype.name]}]. Due to precision limitations "
+                f"{which} is out of bounds [-(2^{_DIGITS[dtype]}), "
+                f"2^{_DIGITS[dtype]}]. Due to precision limitations "
                 f"{_CNAMES[dtype.name]} can support discrete uniform distribution only "
                 "within this range. This warning will become an error in version 1.7 "
                 "release, please fix the code in advance", UserWarning, stacklevel=3)
@@ -262,10 +297,10 @@ def _as_int(v: object) -> int:
 
 
 # random_() with no arguments: (draw width, modulus) per dtype (rng.md 4.1).
-_RANDOM_FULL = {"int64": (64, 1 << 63), "float64": (64, (1 << 53) + 1), "int32": (32, 1 << 31),
-                "int16": (32, 1 << 15), "int8": (32, 1 << 7), "uint8": (32, 1 << 8),
-                "float32": (32, (1 << 24) + 1), "float16": (32, (1 << 11) + 1),
-                "bool": (32, 2)}
+_RANDOM_FULL = {np.dtype(k): v for k, v in {
+    "int64": (64, 1 << 63), "float64": (64, (1 << 53) + 1), "int32": (32, 1 << 31),
+    "int16": (32, 1 << 15), "int8": (32, 1 << 7), "uint8": (32, 1 << 8),
+    "float32": (32, (1 << 24) + 1), "float16": (32, (1 << 11) + 1), "bool": (32, 2)}.items()}
 
 
 def random_(shape: tuple[int, ...], np_dtype: object, from_: int | None = None,
@@ -286,7 +321,7 @@ def random_(shape: tuple[int, ...], np_dtype: object, from_: int | None = None,
         _check_int64(from_)
         if from_ == -(1 << 63):
             # The full 64-bit kernel: one u64 read as int64, converted (int64/float/double).
-            if dtype.name not in ("int64", "float32", "float64"):
+            if dtype not in _FULL64_DTYPES:
                 if dtype.kind in "iu":
                     raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only "
                                        "int64, double, float and bfloat16")
@@ -294,9 +329,9 @@ def random_(shape: tuple[int, ...], np_dtype: object, from_: int | None = None,
                                           f"implemented for {_torch_name(dtype)}")
             return g.u64(n).view(np.int64).astype(dtype, copy=False).reshape(shape)
         if dtype.kind == "f":
-            if dtype.name not in _DIGITS:
+            if dtype not in _DIGITS:
                 raise NotImplementedError(f'"random_" not implemented for {_torch_name(dtype)}')
-            to_inc = 1 << _DIGITS[dtype.name]
+            to_inc = 1 << _DIGITS[dtype]
             if from_ >= to_inc:
                 raise RuntimeError(
                     "random_ expects 'from' casted to dtype to be less than or equal to "
@@ -309,7 +344,7 @@ def random_(shape: tuple[int, ...], np_dtype: object, from_: int | None = None,
         if n == 0:
             return np.empty(shape, dtype=dtype)
         return _cast_ints(_draw_range(g, n, to_inc - from_ + 1, from_), dtype).reshape(shape)
-    spec = _RANDOM_FULL.get(dtype.name)
+    spec = _RANDOM_FULL.get(dtype)
     if spec is None:
         raise NotImplementedError(f'"random_kernel_cpu" not implemented for {_torch_name(dtype)}')
     if n == 0:
@@ -340,8 +375,8 @@ def randperm(n: int, np_dtype: object = np.int64,
     n = int(n)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
-    if dtype.kind == "f" and dtype.name in _DIGITS and n > (1 << _DIGITS[dtype.name]) + 1:
-        raise RuntimeError(f"n cannot be greater than {(1 << _DIGITS[dtype.name]) + 1} for "
+    if dtype.kind == "f" and dtype in _DIGITS and n > (1 << _DIGITS[dtype]) + 1:
+        raise RuntimeError(f"n cannot be greater than {(1 << _DIGITS[dtype]) + 1} for "
                            f"{_torch_name(dtype)[1:-1]} type.")
     if dtype.kind in "iu" and n > 0 and n - 1 > np.iinfo(dtype).max:
         raise RuntimeError(f"value cannot be converted to type {dtype.name}_t without overflow")
@@ -542,7 +577,7 @@ def trunc_normal(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0, st
     distribution, different values).
     """
     dtype = np.dtype(np_dtype)
-    shape, n = _shape_n(shape)
+    shape, _ = _shape_n(shape)
     mean, std, a, b = float(mean), float(std), float(a), float(b)
     g = _gen(generator)
     p = _phi((b - mean) / std) - _phi((a - mean) / std)

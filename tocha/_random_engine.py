@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["Generator", "default_generator", "DEFAULT_SEED"]
+__all__ = ["DEFAULT_SEED", "Generator", "default_generator"]
 
 # A new torch.Generator() starts with this seed (rng.md 2.2).
 DEFAULT_SEED = 67280421310721
@@ -264,7 +264,7 @@ def fma64_scalar(a: float, b: float, c: float) -> float:
 
 
 if hasattr(math, "fma"):  # Python >= 3.13 has a correctly rounded scalar fma
-    fma64_scalar = math.fma  # type: ignore[assignment]  # noqa: F811
+    fma64_scalar = math.fma  # type: ignore[assignment]
 
 
 # --------------------------------------------------------------------- libm-compatible float64
