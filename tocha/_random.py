@@ -148,10 +148,16 @@ def uniform(shape: tuple[int, ...], np_dtype: object, low: float = 0.0, high: fl
     if dtype.kind != "f":
         raise NotImplementedError(
             f'"check_uniform_bounds" not implemented for {_torch_name(dtype)}')
+    fmax = _FMAX[dtype]
+    cname = _CNAMES[dtype.name]
+    if not -fmax <= low <= fmax:  # NaN fails too
+        raise RuntimeError(f"from is out of bounds for {cname}")
+    if not -fmax <= high <= fmax:
+        raise RuntimeError(f"to is out of bounds for {cname}")
     if not low <= high:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={_fmt(low)} > to={_fmt(high)}")
-    if high - low > _FMAX[dtype]:
+    if high - low > fmax:
         raise RuntimeError(
             f"uniform_ expects to-from <= std::numeric_limits<{_ctype_title(dtype)}>::max(), "
             f"but found to={_fmt(high)} and from={_fmt(low)} which result in to-from to "
@@ -178,7 +184,7 @@ def uniform(shape: tuple[int, ...], np_dtype: object, low: float = 0.0, high: fl
 
 
 def _ctype_title(dtype: np.dtype) -> str:
-    return {"float16": "c10::Half", "float32": "Float", "float64": "Double"}.get(
+    return {"float16": "Half", "float32": "Float", "float64": "Double"}.get(
         dtype.name, dtype.name)
 
 
