@@ -1,0 +1,13 @@
+"""tocha.viz: draw autograd graphs (torchviz's API, mapped as `torchviz`).
+
+`make_dot(y)` returns a `graphviz.Digraph` laid out as torchviz lays it out: the output tensor
+(darkolivegreen1), backward nodes named by `type(fn).__name__` (grey), leaf tensors that
+require grad (lightblue, named from `params`), saved tensors (orange). `graph_text(y)` prints
+the same graph as an indented tree for terminals.
+"""
+from __future__ import annotations
+
+from ._graph import build_graph, graph_text
+from ._dot import make_dot, make_dot_from_trace, resize_graph
+
+__all__ = ["make_dot", "make_dot_from_trace", "resize_graph", "graph_text", "build_graph"]
