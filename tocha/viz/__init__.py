@@ -7,7 +7,7 @@ the same graph as an indented tree for terminals.
 """
 from __future__ import annotations
 
-from ._graph import build_graph, graph_text
 from ._dot import make_dot, make_dot_from_trace, resize_graph
+from ._graph import build_graph, graph_text
 
-__all__ = ["make_dot", "make_dot_from_trace", "resize_graph", "graph_text", "build_graph"]
+__all__ = ["build_graph", "graph_text", "make_dot", "make_dot_from_trace", "resize_graph"]

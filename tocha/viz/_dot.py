@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ._graph import build_graph
 
-_NODE_ATTR = dict(style="filled", shape="box", align="left", fontsize="10", ranksep="0.1",
-                  height="0.2", fontname="monospace")
+_NODE_ATTR = {"style": "filled", "shape": "box", "align": "left", "fontsize": "10", "ranksep": "0.1",
+                  "height": "0.2", "fontname": "monospace"}
 _DIGRAPH = None
 _NO_DOT = ("the Graphviz `dot` program is not installed (the Python package `graphviz` only "
            "writes the graph's source). Install it with `apt-get install graphviz` (Debian/"
@@ -75,7 +75,7 @@ def make_dot(var, params: dict | None = None, show_attrs: bool = False, show_sav
     Differs from torchviz: `show_saved` names built-in saved tensors `result`/`saved[i]`.
     """
     g = build_graph(var, params, show_attrs, show_saved, max_attr_chars)
-    dot = _digraph_class()(node_attr=dict(_NODE_ATTR), graph_attr=dict(size="12,12"))
+    dot = _digraph_class()(node_attr=dict(_NODE_ATTR), graph_attr={"size": "12,12"})
     for op in g.ops:
         if op[0] == "node":
             dot.node(op[1], op[2], **op[3])

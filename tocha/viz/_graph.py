@@ -41,7 +41,7 @@ class Graph:
 
 
 def _size_to_str(size) -> str:
-    return "(" + ", ".join("%d" % v for v in size) + ")"
+    return "(" + ", ".join(str(int(v)) for v in size) + ")"
 
 
 def _is_tensor(x) -> bool:
@@ -132,7 +132,7 @@ def build_graph(var, params: dict | None = None, show_attrs: bool = False,
     def var_label(t, name=None) -> str:
         if not name:
             name = param_map.get(id(t), "")
-        return "%s\n %s" % (name, _size_to_str(t.size()))
+        return f"{name}\n {_size_to_str(t.size())}"
 
     def enter(fn) -> None:
         # torchviz's add_nodes up to the recursion: saved tensors, leaf variable, the node
