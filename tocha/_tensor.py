@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._backend import cpu
+from .autograd import engine as _eng
 from .autograd import function as _fn
 from .autograd.grad_mode import STATE
 
@@ -364,8 +365,7 @@ class Tensor:
     def __complex__(self):
         return complex(self.item())
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = object.__hash__      # identity, computed in C (tensors key the engine's dicts)
 
     def __repr__(self, *, tensor_contents=None) -> str:
         from ._printing import tensor_repr
@@ -690,3 +690,5 @@ def _legacy_new(cls, args, kwargs):
 
 _fn._Tensor = Tensor
 _fn._wrap = _wrap
+_eng.Tensor = Tensor
+_eng._wrap = _wrap

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _wrap_dt
+from ..autograd.function import _apply_arrays
 from ..autograd.grad_mode import STATE
 from . import elementwise as E
 from . import indexing as I
@@ -98,21 +99,32 @@ def _div_(self, other, *, rounding_mode=None):
 # Fast paths: same-dtype tensors (or a float tensor and a Python float) with nothing to record
 # go straight to NumPy; everything else goes through the differentiable functions.
 
-def _fast(ufunc, slow):
+def _fast(ufunc, slow, prim=None, reflected=False, min_kind=0):
+    """Operator with fast paths: straight to NumPy when nothing is recorded, straight to the
+    primitive when both operands are tensors of one dtype (no promotion to work out)."""
     def op(self, other):
-        if other.__class__ is Tensor:
-            if (other._dtype is self._dtype and self._device is other._device and not (
-                    STATE.enabled and (self._requires_grad or other._requires_grad))):
-                try:
-                    r = ufunc(self._data, other._data)
-                except ValueError:
-                    return slow(self, other)
-                if r.__class__ is not _ndarray:
-                    r = _asarray(r)
-                return _wrap_dt(r, self._dtype, self._device)
-        elif other.__class__ is float and self._dtype._kind == 2 and not (
+        cls = other.__class__
+        if cls is Tensor:
+            if (other._dtype is self._dtype and self._device is other._device
+                    and self._dtype._kind >= min_kind):
+                if not (STATE.enabled and (self._requires_grad or other._requires_grad)):
+                    try:
+                        r = ufunc(other._data, self._data) if reflected else ufunc(
+                            self._data, other._data)
+                    except ValueError:
+                        return slow(self, other)
+                    if r.__class__ is not _ndarray:
+                        r = _asarray(r)
+                    return _wrap_dt(r, self._dtype, self._device)
+                if prim is not None and self._dtype._kind == 2:
+                    try:
+                        return _apply_arrays(prim, (other, self, None) if reflected else (
+                            self, other, None))
+                    except ValueError:
+                        return slow(self, other)
+        elif (cls is float or cls is int) and self._dtype._kind == 2 and not (
                 STATE.enabled and self._requires_grad):
-            r = ufunc(self._data, other)
+            r = ufunc(other, self._data) if reflected else ufunc(self._data, other)
             if r.__class__ is not _ndarray:
                 r = _asarray(r)
             return _wrap_dt(r, self._dtype, self._device)
@@ -150,13 +162,15 @@ def _truediv(self, other):
 
 
 _DUNDERS = {
-    "__add__": _fast(np.add, _not_implemented_guard(E.add)),
-    "__radd__": _fast(np.add, _not_implemented_guard(E.add)),
-    "__sub__": _fast(np.subtract, _not_implemented_guard(E.sub)),
-    "__rsub__": _not_implemented_guard(lambda s, o: E.rsub(s, o)),
-    "__mul__": _fast(np.multiply, _not_implemented_guard(E.mul)),
-    "__rmul__": _fast(np.multiply, _not_implemented_guard(E.mul)),
-    "__truediv__": _not_implemented_guard(_truediv),
+    "__add__": _fast(np.add, _not_implemented_guard(E.add), E.Add),
+    "__radd__": _fast(np.add, _not_implemented_guard(E.add), E.Add),
+    "__sub__": _fast(np.subtract, _not_implemented_guard(E.sub), E.Sub, min_kind=1),
+    "__rsub__": _fast(np.subtract, _not_implemented_guard(lambda s, o: E.rsub(s, o)),
+                      reflected=True, min_kind=1),
+    "__mul__": _fast(np.multiply, _not_implemented_guard(E.mul), E.Mul),
+    "__rmul__": _fast(np.multiply, _not_implemented_guard(E.mul), E.Mul),
+    "__truediv__": _fast(np.true_divide, _not_implemented_guard(_truediv), E.Div,
+                          min_kind=2),
     "__rtruediv__": _not_implemented_guard(_r(E.div)),
     "__floordiv__": _not_implemented_guard(E.floor_divide),
     "__rfloordiv__": _not_implemented_guard(_r(E.floor_divide)),

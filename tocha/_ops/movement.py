@@ -126,13 +126,25 @@ def ravel(input):
     return reshape(input, (-1,))
 
 
+def _broadcast_view(x, shape):
+    # np.broadcast_to is slow Python; for contiguous inputs build the read-only view directly
+    if not x.flags.c_contiguous:
+        return np.broadcast_to(x, shape)
+    off = len(shape) - x.ndim
+    strides = (0,) * off + tuple(0 if a == 1 and s != 1 else st
+                                 for a, s, st in zip(x.shape, shape[off:], x.strides))
+    r = np.ndarray(shape, x.dtype, x, 0, strides)
+    r.flags.writeable = False
+    return r
+
+
 class Expand(prim):
     _view = True
 
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        return np.broadcast_to(x, shape)
+        return _broadcast_view(x, shape)
 
     @staticmethod
     def backward(ctx, g):
@@ -142,8 +154,15 @@ class Expand(prim):
 
 def expand(input, *sizes):
     """Broadcast to a larger shape without copying (-1 keeps a dim)."""
-    sizes = _shape_arg(sizes)
     shp = input._data.shape
+    if len(sizes) == 1 and sizes[0].__class__ is tuple and not shp:
+        # fast path: a 0-d tensor (a reduced gradient) to a given shape
+        for s in sizes[0]:
+            if s.__class__ is not int or s < 0:
+                break
+        else:
+            return Expand.apply(input, sizes[0])
+    sizes = _shape_arg(sizes)
     if len(sizes) < len(shp):
         raise RuntimeError(
             f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes "

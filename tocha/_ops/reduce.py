@@ -16,7 +16,7 @@ def _keep_shape(in_shape, dims):
 
 def _grad_expand(g, in_shape, dims, keepdim):
     """Bring a reduced gradient back to the input's shape."""
-    if not keepdim and dims:
+    if not keepdim and dims and len(dims) < len(in_shape):
         g = g.reshape(_keep_shape(in_shape, dims))
     return g.expand(in_shape)
 
@@ -61,7 +61,7 @@ class Sum(prim):
     @staticmethod
     def forward(ctx, x, dims, keepdim, dt):
         ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        r = np.sum(x, axis=dims, keepdims=keepdim, dtype=dt or _acc_dtype(x))
+        r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt or _acc_dtype(x))
         if x.dtype == np.float16 and dt is None:
             r = r.astype(np.float16)
         return r
@@ -445,15 +445,17 @@ class L2(prim):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         r = np.sqrt(np.sum(x * x, axis=dims, keepdims=True))
-        ctx.save_for_backward(x, r)
-        ctx.dims, ctx.keepdim = dims, keepdim
-        return r if keepdim else np.squeeze(r, axis=dims)
+        ctx.kshape = r.shape
+        out = r if keepdim else np.squeeze(r, axis=dims)
+        # save the returned array itself: it comes back as a graph tensor (double backward)
+        ctx.save_for_backward(x, out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, r = ctx.saved_tensors
-        if not ctx.keepdim:
-            g = g.reshape(r.shape)
+        r = r.reshape(ctx.kshape)
+        g = g.reshape(ctx.kshape)
         # the subgradient at 0 is 0, as in PyTorch
         safe = r.masked_fill(r == 0, 1.0)
         return g * x / safe * (r != 0)
@@ -470,15 +472,16 @@ class LogSumExp(prim):
         m = np.max(x, axis=dims, keepdims=True)
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
-        ctx.save_for_backward(x, r)
-        ctx.dims, ctx.keepdim = dims, keepdim
-        return r if keepdim else np.squeeze(r, axis=dims)
+        ctx.kshape = r.shape
+        out = r if keepdim else np.squeeze(r, axis=dims)
+        ctx.save_for_backward(x, out)     # the returned array: a graph tensor in backward
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, r = ctx.saved_tensors
-        if not ctx.keepdim:
-            g = g.reshape(r.shape)
+        r = r.reshape(ctx.kshape)
+        g = g.reshape(ctx.kshape)
         return g * (x - r).exp()
 
 

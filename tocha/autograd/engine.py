@@ -5,8 +5,9 @@ import warnings
 
 import numpy as np
 
-from .function import Node
 from .grad_mode import STATE
+
+Tensor = _wrap = None   # set by tocha._tensor once the class exists (import cycle)
 
 
 def _sum_to(g, shape):
@@ -23,19 +24,7 @@ def _accumulate(a, b):
     return a + b
 
 
-def _fit(g, meta):
-    # The gradient of an input has the input's shape and dtype (broadcasting and mixed-dtype
-    # ops return it larger or wider).
-    shape, dt = meta
-    if g._data.shape != shape:
-        g = _sum_to(g, shape)
-    if g._dtype is not dt and dt._kind >= 2:
-        g = g.to(dt)
-    return g
-
-
 def _materialize(node, grads):
-    from .._tensor import _wrap
     out = []
     for g, meta in zip(grads, node._out_meta):
         if g is None and meta is not None:
@@ -51,8 +40,9 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
     or, when `accumulate` is False, return the gradients of `inputs`."""
     if retain_graph is None:
         retain_graph = create_graph
-    # ---- targets: a leaf tensor, or (node, output_nr) for a non-leaf ----
+    # targets: a leaf tensor, or (node, output_nr) for a non-leaf
     capture = None
+    captured = None
     if inputs is not None:
         capture = {}
         for i, t in enumerate(inputs):
@@ -60,29 +50,30 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
                 capture[(t._grad_fn, t._output_nr)] = i
             else:
                 capture[t] = i
-    captured = [None] * (len(inputs) if inputs is not None else 0)
+        captured = [None] * len(inputs)
 
     # ---- dependency counts over the reachable graph ----
     deps: dict = {}
-    stack = []
     buffers: dict = {}
+    stack = []
     for t, g in zip(roots, grad_roots):
         gf = t._grad_fn
-        target = gf if gf is not None else t
-        if gf is None and not t._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a "
-                               "grad_fn")
-        if isinstance(target, Node):
-            buf = buffers.get(target)
+        if gf is not None:
+            buf = buffers.get(gf)
             if buf is None:
-                buf = buffers[target] = [None] * len(target._out_meta)
-            buf[t._output_nr] = _accumulate(buf[t._output_nr], g)
+                buf = buffers[gf] = [None] * len(gf._out_meta)
+            nr = t._output_nr
+            buf[nr] = g if buf[nr] is None else buf[nr] + g
+            if gf not in deps:
+                deps[gf] = 0
+                stack.append(gf)
         else:
-            buffers[target] = _accumulate(buffers.get(target), g)
-        if target not in deps:
-            deps[target] = 0
-            if isinstance(target, Node):
-                stack.append(target)
+            if not t._requires_grad:
+                raise RuntimeError("element 0 of tensors does not require grad and does not "
+                                   "have a grad_fn")
+            old = buffers.get(t)
+            buffers[t] = g if old is None else old + g
+            deps.setdefault(t, 0)
     seen = set(stack)
     while stack:
         node = stack.pop()
@@ -90,13 +81,14 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
             if e is None:
                 continue
             t = e[0]
-            if t in deps:
-                deps[t] += 1
-            else:
+            n = deps.get(t)
+            if n is None:
                 deps[t] = 1
-            if t not in seen and isinstance(t, Node):
-                seen.add(t)
-                stack.append(t)
+                if t.__class__ is not Tensor and not isinstance(t, Tensor) and t not in seen:
+                    seen.add(t)
+                    stack.append(t)
+            else:
+                deps[t] = n + 1
 
     ready = [t for t, n in deps.items() if n == 0]
     prev = STATE.enabled
@@ -104,30 +96,35 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
     try:
         while ready:
             node = ready.pop()
-            if not isinstance(node, Node):
-                _leaf(node, buffers.pop(node, None), capture, captured, accumulate,
-                      create_graph)
+            if isinstance(node, Tensor):
+                g = buffers.pop(node, None)
+                if g is not None:
+                    _leaf(node, g, capture, captured, accumulate, create_graph)
                 continue
             grads = buffers.pop(node, None)
-            if grads is not None and any(g is not None for g in grads):
-                grads = _run_node(node, grads, capture, captured, retain_graph)
-            else:
-                grads = None
-            for i, e in enumerate(node._next):
+            res = None
+            if grads is not None:
+                res = _run_node(node, grads, capture, captured, retain_graph)
+            nxt = node._next
+            for i in range(len(nxt)):
+                e = nxt[i]
                 if e is None:
                     continue
-                t, nr = e
-                if grads is not None and i < len(grads):
-                    g = grads[i]
+                t = e[0]
+                if res is not None and i < len(res):
+                    g = res[i]
                     if g is not None:
-                        if isinstance(t, Node):
+                        if g._data.shape != e[2] or g._dtype is not e[3]:
+                            g = _fit(g, e[2], e[3])
+                        if t.__class__ is Tensor or isinstance(t, Tensor):
+                            old = buffers.get(t)
+                            buffers[t] = g if old is None else old + g
+                        else:
                             buf = buffers.get(t)
                             if buf is None:
                                 buf = buffers[t] = [None] * len(t._out_meta)
+                            nr = e[1]
                             buf[nr] = g if buf[nr] is None else buf[nr] + g
-                        else:
-                            old = buffers.get(t)
-                            buffers[t] = g if old is None else old + g
                 n = deps[t] - 1
                 deps[t] = n
                 if n == 0:
@@ -136,7 +133,7 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
         STATE.enabled = prev
     if inputs is not None and not accumulate:
         if not allow_unused:
-            for i, g in enumerate(captured):
+            for g in captured:
                 if g is None:
                     raise RuntimeError(
                         "One of the differentiated Tensors appears to not have been used in the "
@@ -145,10 +142,19 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
     return None
 
 
+def _fit(g, shape, dt):
+    # The gradient of an input has the input's shape and dtype (broadcasting and mixed-dtype
+    # ops return it larger or wider).
+    if g._data.shape != shape:
+        g = _sum_to(g, shape)
+    if g._dtype is not dt and dt._kind >= 2:
+        g = g.to(dt)
+    return g
+
+
 def _run_node(node, grads, capture, captured, retain_graph):
-    pre = node._pre_hooks
-    if pre:
-        for nr, hooks in pre.items():
+    if node._pre_hooks:
+        for nr, hooks in node._pre_hooks.items():
             for h in tuple(hooks):
                 if grads[nr] is not None:
                     r = h(grads[nr])
@@ -173,37 +179,30 @@ def _run_node(node, grads, capture, captured, retain_graph):
             k = capture.get((node, nr))
             if k is not None:
                 captured[k] = grads[nr]
-    if node._fwd._arrays:
-        for i, g in enumerate(grads):
-            if g is None:
+    fwd = node._fwd
+    for g in grads:
+        if g is None:       # (not `None in grads`: that would call Tensor.__eq__)
+            if fwd._arrays or node._materialize:
                 grads = _materialize(node, grads)
-                break
-    elif node._materialize:
-        grads = _materialize(node, grads)
-    out = node._fwd.backward(node, *grads)
-    if type(out) is not tuple:
-        out = (out,) if not isinstance(out, list) else tuple(out)
-    if not node._fwd._arrays and len(out) != len(node._next):
+            break
+    out = fwd.backward(node, *grads)
+    if out.__class__ is not tuple:
+        out = tuple(out) if isinstance(out, list) else (out,)
+    if not fwd._arrays:
         n_in = len(node._next)
         if len(out) < n_in or any(o is not None for o in out[n_in:]):
             raise RuntimeError(f"function {node.name()} returned an incorrect number of "
                                f"gradients (expected {n_in}, got {len(out)})")
-    res = []
-    for g, meta in zip(out, node._in_meta):
-        if g is not None and meta is not None:
-            g = _as_tensor_grad(node, g)
-            if g._data.shape != meta[0] or g._dtype is not meta[1]:
-                g = _fit(g, meta)
-        res.append(g)
+        out = tuple(_as_tensor_grad(node, g) if g is not None else None for g in out)
     if node._hooks:
         for h in tuple(node._hooks):
-            r = h(tuple(res), tuple(grads))
+            r = h(tuple(out), tuple(grads))
             if r is not None:
-                res = list(r)
+                out = tuple(r)
     if not retain_graph and node._saved:
         node._saved = ()
         node._freed = True
-    return res
+    return out
 
 
 def _as_tensor_grad(node, g):
@@ -241,7 +240,6 @@ def _leaf(t, g, capture, captured, accumulate, create_graph):
             t._grad = g
         else:
             # copy: the same gradient tensor may reach several leaves or the user's hooks
-            from .._tensor import _wrap
             t._grad = _wrap(np.array(g._data, dtype=t._dtype.np, copy=True), t._device)
     elif create_graph or STATE.enabled:
         t._grad = old + g
@@ -255,7 +253,6 @@ def _leaf(t, g, capture, captured, accumulate, create_graph):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None) -> None:
     """`tocha.autograd.backward`: accumulate gradients of `tensors` into the leaves."""
-    from .._tensor import Tensor
     if isinstance(tensors, Tensor):
         tensors = (tensors,)
     tensors = tuple(tensors)
@@ -295,7 +292,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 def _make_grads(outputs, grads, what):
-    from .._tensor import Tensor, _wrap
     if grads is None:
         grads = (None,) * len(outputs)
     elif isinstance(grads, Tensor):

@@ -43,6 +43,9 @@ class _SavedOutput:
 class Node:
     """A recorded backward step (`grad_fn`); it is also the `ctx` its Function sees."""
 
+    # set on every recorded node: slots are faster than the instance dict
+    __slots__ = ("needs_input_grad", "_next", "_out_meta", "__dict__", "__weakref__")
+
     _fwd = None            # the Function class whose backward this node runs
     _freed = False
     _saved = ()            # tensors / _SavedOutput / None, as given to save_for_backward
@@ -54,10 +57,6 @@ class Node:
     _hooks = None          # node post-hooks: hook(grad_inputs, grad_outputs)
     _node_pre_hooks = None
     _dirty = ()
-    _next = ()
-    _in_meta = ()
-    _out_meta = ()
-    needs_input_grad = ()
 
     @property
     def metadata(self) -> dict:
@@ -120,7 +119,7 @@ class Node:
     # ---- graph API ----
     @property
     def next_functions(self) -> tuple:
-        return tuple((_edge_fn(t), nr) if t is not None else (None, 0) for t, nr in self._next)
+        return tuple((_edge_fn(e[0]), e[1]) if e is not None else (None, 0) for e in self._next)
 
     def register_hook(self, fn) -> RemovableHandle:
         if self._hooks is None:
@@ -256,9 +255,9 @@ class Function(metaclass=_FunctionMeta):
 def _edge(t):
     gf = t._grad_fn
     if gf is not None:
-        return (gf, t._output_nr)
+        return (gf, t._output_nr, t._data.shape, t._dtype)
     if t._requires_grad:
-        return (t, 0)
+        return (t, 0, t._data.shape, t._dtype)
     return None
 
 
@@ -268,9 +267,10 @@ def _apply_arrays(cls, args):
     record = False
     dev = None
     arrays = []
+    append = arrays.append
     for a in args:
         if isinstance(a, Tensor):
-            arrays.append(a._data)
+            append(a._data)
             if a._requires_grad:
                 record = True
             if dev is None:
@@ -278,20 +278,49 @@ def _apply_arrays(cls, args):
             elif a._device is not dev:
                 _device_error(cls, dev, a._device)
         else:
-            arrays.append(a)
-    if not (record and STATE.enabled):
+            append(a)
+    if not record or not STATE.enabled:
         out = cls.forward(_NoGradCtx(), *arrays)
-        if type(out) is tuple:
-            return tuple(_wrap(o, dev) for o in out)
-        return _wrap(out, dev)
+        if out.__class__ is tuple:
+            return tuple([_wrap(o, dev) for o in out])
+        res = _wrap(out, dev)
+        if cls._view:
+            _share_version(args[0], res)
+        return res
     node = cls._node_cls()
-    node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+    needs = []
+    nxt = []
+    for a in args:
+        if isinstance(a, Tensor):
+            rg = a._requires_grad
+            needs.append(rg)
+            gf = a._grad_fn
+            if gf is not None:
+                nxt.append((gf, a._output_nr, a._data.shape, a._dtype))
+            elif rg:
+                nxt.append((a, 0, a._data.shape, a._dtype))
+            else:
+                nxt.append(None)
+        else:
+            needs.append(False)
+            nxt.append(None)
+    node.needs_input_grad = tuple(needs)
+    node._next = nxt
     out = cls.forward(node, *arrays)
-    multi = type(out) is tuple
-    outs = out if multi else (out,)
+    if out.__class__ is not tuple:
+        t = _wrap(out, dev)
+        if t._dtype._kind >= 2:
+            t._grad_fn = node
+            t._requires_grad = True
+        node._out_meta = ((t._data.shape, t._dtype),)
+        if cls._view:
+            _share_version(args[0], t)
+        if node._saved:
+            _resolve_saved(node, node._saved, args, arrays, (out,), (t,))
+        return t
     results = []
     non_diff = node._non_diff
-    for i, o in enumerate(outs):
+    for i, o in enumerate(out):
         t = _wrap(o, dev)
         if t._dtype._kind >= 2 and not any(o is n for n in non_diff):
             t._grad_fn = node
@@ -299,22 +328,21 @@ def _apply_arrays(cls, args):
             if i:
                 t._output_nr = i
         results.append(t)
-    node._next = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
-    node._in_meta = tuple((a._data.shape, a._dtype) if isinstance(a, Tensor) else None
-                          for a in args)
-    node._out_meta = tuple((t._data.shape, t._dtype) for t in results)
+    node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
     if cls._view:
-        base = args[0]
-        root = base._base if base._base is not None else base
-        v = results[0]
-        if root._vc is None:
-            root._vc = [0]
-        v._vc = root._vc
-        v._base = root
-    saved = node._saved
-    if saved:
-        _resolve_saved(node, saved, args, arrays, outs, results)
-    return tuple(results) if multi else results[0]
+        _share_version(args[0], results[0])
+    if node._saved:
+        _resolve_saved(node, node._saved, args, arrays, out, results)
+    return tuple(results)
+
+
+def _share_version(base, v):
+    # a view shares its base's memory, so it shares the base's version counter too
+    root = base._base if base._base is not None else base
+    if root._vc is None:
+        root._vc = [0]
+    v._vc = root._vc
+    v._base = root
 
 
 def _resolve_saved(node, saved, args, arrays, outs, results):
@@ -386,9 +414,7 @@ def _apply_tensors(cls, args, kwargs):
             o._requires_grad = True
             o._output_nr = i
         results.append(o)
-    node._next = tuple(_edge(a) if isinstance(a, Tensor) else None for a in args)
-    node._in_meta = tuple((a._data.shape, a._dtype) if isinstance(a, Tensor) else None
-                          for a in args)
+    node._next = [_edge(a) if isinstance(a, Tensor) else None for a in args]
     node._out_meta = tuple((o._data.shape, o._dtype) if isinstance(o, Tensor) else None
                            for o in results)
     saved = node._saved
