@@ -1,0 +1,63 @@
+# tocha's commands. Works on a fresh machine with CPython >= 3.10 and pip:
+#   make demo         .venv + tocha with the demo extras, then `python -m tocha demo`
+#   make test         the core suite (NumPy only, no torch)
+#   make test-oracle  installs torch==2.13.0 into .venv and compares tocha with it
+#   make acceptance   runs ../shared/acceptance/check.py with `python -m tocha run`
+#   make ci           test + test-oracle + acceptance (all three run; fails if any fails)
+#   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table
+#   make lint         ruff
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check
+SHARED ?= ../shared
+TORCH  := torch==2.13.0
+PYTEST := $(PY) -m pytest
+DEMO_ARGS ?=
+
+.PHONY: test test-oracle acceptance ci demo bench lint clean
+
+# --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-%: pyproject.toml | $(PY)
+	$(PIP) install -q -e '.[$*]'
+	@touch $@
+
+$(VENV)/.stamp-torch: | $(PY)
+	$(PIP) install -q '$(TORCH)'
+	@$(PY) -c "import torch; v = torch.__version__; assert v.startswith('2.13.0'), v"
+	@touch $@
+
+# --- suites (pytest's status 5, "no tests collected", fails like any other) ----------------
+test: $(VENV)/.stamp-test
+	$(PYTEST) -q -x tests --ignore=tests/oracle
+
+test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch
+	@$(PY) -c "import torch" || { echo "test-oracle: torch is missing from $(VENV)"; exit 1; }
+	$(PYTEST) -q tests/oracle
+
+acceptance: $(VENV)/.stamp-demo
+	$(PY) $(SHARED)/acceptance/check.py --runner "$(PY) -m tocha run"
+
+ci:
+	@failed=""; \
+	$(MAKE) --no-print-directory test        || failed="$$failed test"; \
+	$(MAKE) --no-print-directory test-oracle || failed="$$failed test-oracle"; \
+	$(MAKE) --no-print-directory acceptance  || failed="$$failed acceptance"; \
+	if [ -n "$$failed" ]; then echo "make ci: FAILED:$$failed"; exit 1; fi; \
+	echo "make ci: all passed"
+
+# --- for people -----------------------------------------------------------------------------
+demo: $(VENV)/.stamp-demo
+	$(PY) -m tocha demo $(DEMO_ARGS)
+
+bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
+	$(PY) benchmarks/run_all.py
+
+lint: $(VENV)/.stamp-lint
+	$(VENV)/bin/ruff check tocha tests benchmarks
+
+clean:
+	rm -rf demo-output build dist *.egg-info .pytest_cache .hypothesis .ruff_cache
