@@ -377,7 +377,7 @@ expm1 = _unary("Expm1", np.expm1, lambda g, y: g * (y + 1), save="y")
 log = _unary("Log", np.log, lambda g, x: g / x)
 log2 = _unary("Log2", np.log2, lambda g, x: g / (x * math.log(2.0)))
 log10 = _unary("Log10", np.log10, lambda g, x: g / (x * math.log(10.0)))
-log1p = _unary("Log1p", np.log1p, lambda g, x: g / (x + 1))
+log1p = _unary("Log1p", np.log1p, lambda g, x: g / (x + 1), node="Log1PBackward0")
 sqrt = _unary("Sqrt", np.sqrt, lambda g, y: g / (y * 2), save="y")
 rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x), lambda g, y: g * (y ** 3) * -0.5, save="y")
 sin = _unary("Sin", np.sin, lambda g, x: g * cos(x))
@@ -525,6 +525,8 @@ def frac(input):
 # ---------------------------------------------------------------- clamp, min/max, where, lerp
 
 class Clamp(prim):
+    node_name = "ClampBackward1"
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)

@@ -83,6 +83,20 @@ class Select(prim):
         return IndexGrad.apply(g, ctx.idx, ctx.shape, False)
 
 
+class SelectInt(Select):
+    node_name = "SelectBackward0"
+
+
+def _basic_cls(idx):
+    # PyTorch names the node after the last int/slice it applies: x[1] Select, x[:, 1:] Slice
+    for i in reversed(idx if isinstance(idx, tuple) else (idx,)):
+        if isinstance(i, int):
+            return SelectInt
+        if isinstance(i, slice):
+            return Select
+    return Select
+
+
 class AdvIndex(prim):
     node_name = "IndexBackward0"
 
@@ -121,7 +135,7 @@ def getitem(input, index):
     idx, basic = np_index(index)
     try:
         if basic:
-            return Select.apply(input, idx)
+            return _basic_cls(idx).apply(input, idx)
         return AdvIndex.apply(input, idx)
     except IndexError as e:
         if input._data.ndim == 0 and not (idx is None or idx is Ellipsis or idx == ()):

@@ -74,7 +74,8 @@ class Addmm(prim):
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
         n = ctx.needs_input_grad
-        ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
+        if n:       # empty when nothing is recorded (no_grad)
+            ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
         ctx.beta, ctx.alpha = beta, alpha
         out = a @ b
         if alpha != 1:

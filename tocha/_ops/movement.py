@@ -301,6 +301,18 @@ def movedim(input, source, destination):
 moveaxis = movedim
 
 
+class Squeeze(View):
+    node_name = "SqueezeBackward0"
+
+
+class SqueezeDim(View):
+    node_name = "SqueezeBackward1"
+
+
+class Unsqueeze(View):
+    node_name = "UnsqueezeBackward0"
+
+
 def squeeze(input, dim=None):
     """Drop size-1 dims (all, or the given ones)."""
     shp = input._data.shape
@@ -310,7 +322,7 @@ def squeeze(input, dim=None):
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         dims = {norm_dim(d, len(shp)) for d in dims} if shp else set()
         new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
-    return View.apply(input, new)
+    return (Squeeze if dim is None else SqueezeDim).apply(input, new)
 
 
 def unsqueeze(input, dim: int):
@@ -318,7 +330,7 @@ def unsqueeze(input, dim: int):
     nd = input._data.ndim
     d = norm_dim(dim, nd + 1)
     shp = input._data.shape
-    return View.apply(input, shp[:d] + (1,) + shp[d:])
+    return Unsqueeze.apply(input, shp[:d] + (1,) + shp[d:])
 
 
 class Cat(prim):
@@ -554,12 +566,16 @@ class Tril(prim):
         return triu(g, ctx.k) if ctx.upper else tril(g, ctx.k)
 
 
+class Triu(Tril):
+    node_name = "TriuBackward0"
+
+
 def tril(input, diagonal: int = 0):
     return Tril.apply(input, diagonal, False)
 
 
 def triu(input, diagonal: int = 0):
-    return Tril.apply(input, diagonal, True)
+    return Triu.apply(input, diagonal, True)
 
 
 def contiguous(input, memory_format=None):

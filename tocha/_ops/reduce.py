@@ -144,6 +144,10 @@ class Prod(prim):
         return g * _prod_others(x, dim)
 
 
+class ProdDim(Prod):
+    node_name = "ProdBackward1"
+
+
 def _prod_others(x, dim):
     n = x.shape[dim]
     ones_shape = list(x.shape)
@@ -160,7 +164,7 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     d = None if dim is None else norm_dim(dim, input._data.ndim)
-    return Prod.apply(input, d, keepdim)
+    return (Prod if d is None else ProdDim).apply(input, d, keepdim)
 
 
 class Cumsum(prim):
@@ -245,6 +249,10 @@ class MaxAll(prim):
         return g * m / m.sum()
 
 
+class MinAll(MaxAll):
+    node_name = "MinBackward1"
+
+
 class Amax(prim):
     @staticmethod
     def forward(ctx, x, dims, keepdim, is_max):
@@ -260,6 +268,10 @@ class Amax(prim):
         m = (x == r).to(g.dtype)
         g = _grad_expand(g, ctx.in_shape, ctx.dims, ctx.keepdim)
         return g * m / m.sum(ctx.dims, keepdim=True)
+
+
+class Amin(Amax):
+    node_name = "AminBackward0"
 
 
 class MaxDim(prim):
@@ -290,6 +302,10 @@ class MaxDim(prim):
             g = g.unsqueeze(ctx.dim)
         from .indexing import scatter_grad
         return scatter_grad(g, ctx.idx, ctx.dim, ctx.in_shape)
+
+
+class MinDim(MaxDim):
+    node_name = "MinBackward0"
 
 
 class _MinMax(tuple):
@@ -326,12 +342,12 @@ def _minmax(input, dim, keepdim, other, is_max):
                            f"specified for input.numel() == 0. Specify the reduction dim with "
                            f"the 'dim' argument.")
     if dim is None:
-        return MaxAll.apply(input, is_max)
+        return (MaxAll if is_max else MinAll).apply(input, is_max)
     nd = input._data.ndim
     d = norm_dim(dim, nd)
     if nd == 0:
         return (_max_t if is_max else _min_t)(input.clone(), _wrap(np.array(0)))
-    v, i = MaxDim.apply(input, d, keepdim, is_max)
+    v, i = (MaxDim if is_max else MinDim).apply(input, d, keepdim, is_max)
     return (_max_t if is_max else _min_t)(v, i)
 
 
@@ -350,7 +366,7 @@ def amax(input, dim=(), keepdim: bool = False):
 
 
 def amin(input, dim=(), keepdim: bool = False):
-    return Amax.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
+    return Amin.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
                       False)
 
 
@@ -467,6 +483,8 @@ def _l2(x, dim, keepdim):
 
 
 class LogSumExp(prim):
+    node_name = "LogsumexpBackward0"
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         m = np.max(x, axis=dims, keepdims=True)

@@ -13,8 +13,11 @@ __all__ = ["Function", "FunctionCtx", "NestedIOFunction", "Variable", "backward"
 def __getattr__(name):
     # gradcheck and functional import tocha ops; load them on first use
     if name in ("gradcheck", "gradgradcheck"):
-        from . import gradcheck as _gc
-        return getattr(_gc, name)
+        import importlib
+        _gc = importlib.import_module(".gradcheck", __name__)
+        # importing the submodule set `gradcheck` to the module: the public name is the function
+        globals()["gradcheck"], globals()["gradgradcheck"] = _gc.gradcheck, _gc.gradgradcheck
+        return globals()[name]
     if name == "functional":
         import importlib
         return importlib.import_module(".functional", __name__)

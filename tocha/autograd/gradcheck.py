@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .engine import grad as _grad
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 
 
 def _as_tuple(x):
@@ -74,7 +74,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: f
     from .._tensor import Tensor, _wrap
     inputs = _as_tuple(inputs)
     diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
-    outs = _as_tuple(func(*inputs))
+    # only differentiable outputs take part (e.g. the values of max(dim), not its indices)
+    outs = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = tuple(_wrap(rng.standard_normal(o._data.shape)).requires_grad_()
@@ -83,9 +84,11 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: f
 
     def first(*args):
         xs, gos = args[:len(inputs)], args[len(inputs):]
-        os_ = _as_tuple(func(*xs))
         d = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
-        gs = _grad(os_, d, gos, create_graph=True, allow_unused=True)
+        # the numerical Jacobian evaluates us under no_grad: the first backward still needs a graph
+        with enable_grad():
+            os_ = [o for o in _as_tuple(func(*xs)) if o.requires_grad]
+            gs = _grad(os_, d, gos, create_graph=True, allow_unused=True)
         return tuple(g if g is not None else _wrap(np.zeros_like(x._data))
                      for g, x in zip(gs, d))
     del diff
