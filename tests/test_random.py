@@ -13,9 +13,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from tocha import _random as R
-from tocha import _random_engine as E
-from tocha import _random_normal as RN
+import tocha._random as R
+import tocha._random_engine as E
+import tocha._random_normal as RN
 
 F32, F64 = np.float32, np.float64
 

@@ -15,7 +15,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import _random_engine as _engine
+import tocha._random_engine as _engine
+
 from ._random_engine import DEFAULT_SEED, Generator, fma32, fma64, log1p64
 from ._random_normal import _fmt, _torch_name, normal, normal_tensor
 

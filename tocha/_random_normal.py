@@ -30,7 +30,7 @@ from ._random_engine import (
     sin64,
 )
 
-__all__ = ["normal", "normal_tensor", "standard_normal_rows_f32"]
+__all__ = ["normal", "normal_scalar", "normal_tensor", "standard_normal_rows_f32"]
 
 _F32 = np.float32
 _F64 = np.float64
@@ -279,6 +279,25 @@ def normal(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0, std: flo
             out32[n - 16:] = rows[-1]
         return _affine32(out32, mean, std).astype(np.float16).reshape(shape)
     raise NotImplementedError(f'"normal_kernel_cpu" not implemented for {_torch_name(dtype)}')
+
+
+def normal_scalar(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0,
+                  std: float = 1.0, generator: Generator | None = None) -> np.ndarray:
+    """The element-wise path at any size: PyTorch's ``normal_`` on a non-contiguous output.
+
+    Values come in the output's memory order; the caller lays them out (rng.md 2.5, 6.1).
+    """
+    dtype = np.dtype(np_dtype)
+    mean, std = float(mean), float(std)
+    if not std >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+    if dtype.kind != "f":
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for {_torch_name(dtype)}')
+    n = math.prod(shape)
+    vals = np.array(_scalar_path(n, mean, std, _resolve(generator)) if n else [], dtype=_F64)
+    if dtype != _F64:
+        vals = vals.astype(_F32).astype(dtype, copy=False)
+    return vals.reshape(shape)
 
 
 def _tail_words(w: np.ndarray, n: int) -> np.ndarray:

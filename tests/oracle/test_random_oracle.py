@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import torch
 
-from tocha import _random as R
-from tocha import _random_normal as RN
+import tocha._random as R
+import tocha._random_normal as RN
 
 SEEDS = [0, 1, 42, 2**32 + 7]
 SIZES = [1, 7, 15, 16, 17, 100, 1000, 10007]

@@ -1,0 +1,471 @@
+"""Tensor-level random API with PyTorch's signatures: rand, randn, randint, normal, ...
+
+Values and generator state are bit-identical to PyTorch 2.13 CPU after the same seed; the
+sampling itself lives in ``_random.py`` (NumPy level).  Importing this module also installs the
+in-place Tensor methods ``uniform_, normal_, random_, bernoulli_, exponential_`` and the methods
+``bernoulli``/``multinomial``.
+"""
+
+from __future__ import annotations
+
+import contextlib as _contextlib
+import operator as _operator
+from collections.abc import Iterator as _Iterator
+
+import numpy as _np
+
+import tocha._dtype as _D
+import tocha._random as _R
+import tocha._random_engine as _E
+import tocha._random_normal as _RN
+
+from ._backend import as_device as _as_device
+from ._backend import cpu as _cpu
+from ._creation import _dt, _finish, _size
+from ._ops._util import prim as _prim
+from ._tensor import Tensor, _wrap_dt
+
+__all__ = [
+    "Generator", "bernoulli", "default_generator", "fork_rng", "get_rng_state",
+    "initial_seed", "manual_seed", "multinomial", "normal", "rand", "rand_like", "randint",
+    "randint_like", "randn", "randn_like", "randperm", "seed", "set_rng_state",
+]
+
+
+class Generator(_E.Generator):
+    """``torch.Generator``: an independent CPU random stream (state as a uint8 tensor)."""
+
+    def __init__(self, device: object = "cpu") -> None:
+        super().__init__(_as_device(device))
+
+    def get_state(self) -> Tensor:
+        """The 5056-byte state as a uint8 tensor (PyTorch's layout)."""
+        return _wrap_dt(_E.Generator.get_state(self), _D.uint8, _cpu)
+
+    def set_state(self, new_state: Tensor) -> Generator:
+        """Restore a state from :meth:`get_state` or from PyTorch's ``get_rng_state``."""
+        if not isinstance(new_state, Tensor) or new_state._dtype is not _D.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        _E.Generator.set_state(self, new_state._data)
+        return self
+
+
+# The global generator is created by the NumPy layer; give it the public class and device.
+default_generator: Generator = _E.default_generator
+default_generator.__class__ = Generator
+default_generator.device = _cpu
+
+
+def _gen(generator: object, op: str) -> _E.Generator:
+    if generator is None:
+        return _E.default_generator
+    if not isinstance(generator, _E.Generator):
+        raise TypeError(f"{op}(): argument 'generator' must be torch.Generator, not "
+                        f"{type(generator).__name__}")
+    return generator
+
+
+# ------------------------------------------------------------------------------ seeding / state
+def manual_seed(seed: int) -> Generator:
+    """Seed the global generator; returns it (``torch.manual_seed``)."""
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    """Seed the global generator non-deterministically and return the seed."""
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    """The seed of the global generator."""
+    return default_generator.initial_seed()
+
+
+def get_rng_state() -> Tensor:
+    """The global generator's state as a 5056-element uint8 tensor."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    """Restore the global generator's state from :func:`get_rng_state`."""
+    default_generator.set_state(new_state)
+
+
+@_contextlib.contextmanager
+def fork_rng(devices: object = None, enabled: bool = True, _caller: str = "fork_rng",
+             _devices_kw: str = "devices", device_type: str = "cuda") -> _Iterator[None]:
+    """Restore the global CPU generator's state on exit (``torch.random.fork_rng``)."""
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
+
+
+# ------------------------------------------------------------------------------ helpers
+def _shape_of(op: str, size: tuple, size_kw: object) -> tuple[int, ...]:
+    if size_kw is not None:
+        if size:
+            raise TypeError(f"{op}() got multiple values for argument 'size'")
+        size = (size_kw,)
+    if not size:
+        raise TypeError(f"{op}() missing 1 required positional argument: 'size'")
+    return _size(size)
+
+
+def _result(arr: _np.ndarray, dt: _D.dtype, device: object, requires_grad: bool,
+            out: Tensor | None) -> Tensor:
+    if out is None:
+        return _finish(arr, dt, device, requires_grad)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    out._check_inplace(False)
+    if out._data.shape != arr.shape:
+        out._data = _np.empty(arr.shape, dtype=out._dtype.np)  # PyTorch resizes `out`
+    _np.copyto(out._data, arr, casting="unsafe")
+    out._bump()
+    return out
+
+
+def _memory_perm(a: _np.ndarray) -> list[int] | None:
+    """Axes from outermost to innermost in memory; None when C-contiguous."""
+    if a.flags.c_contiguous:
+        return None
+    return sorted(range(a.ndim), key=lambda i: (-abs(a.strides[i]), i))
+
+
+def _fill(dst: _np.ndarray, draw, p: _np.ndarray | None = None) -> None:
+    """Write ``draw(shape, contiguous[, p])`` into ``dst`` in dst's memory order (rng.md 2.5)."""
+    perm = _memory_perm(dst)
+    if perm is None:
+        vals = draw(dst.shape, True) if p is None else draw(dst.shape, True, p)
+        dst[...] = vals
+        return
+    shape = tuple(dst.shape[i] for i in perm)
+    if p is None:
+        vals = draw(shape, False)
+    else:
+        vals = draw(shape, False, _np.broadcast_to(p, dst.shape).transpose(perm))
+    dst[...] = vals.transpose(_np.argsort(perm))
+
+
+def _new_like(input: Tensor, dt: _D.dtype) -> _np.ndarray:
+    # preserve_format: a permuted input gives an output with the same memory layout
+    return _np.empty_like(input._data, dtype=dt.np, order="K")
+
+
+def _like_dtype(input: Tensor, dtype: object) -> _D.dtype:
+    return input._dtype if dtype is None else _dt(dtype)
+
+
+def _normal_draw(dtype: _np.dtype, mean: float, std: float, g: _E.Generator):
+    def draw(shape: tuple, contiguous: bool) -> _np.ndarray:
+        # A non-contiguous output takes the element-wise path at any size (rng.md 6.1).
+        if contiguous:
+            return _R.normal(shape, dtype, mean, std, g)
+        return _RN.normal_scalar(shape, dtype, mean, std, g)
+    return draw
+
+
+# ------------------------------------------------------------------------------ creation
+def rand(*size: int, generator: Generator | None = None, out: Tensor | None = None,
+         dtype: _D.dtype | None = None, layout: object = None, device: object = None,
+         requires_grad: bool = False, pin_memory: bool = False,
+         **kw: object) -> Tensor:
+    """Uniform samples in [0, 1) of the given size (``torch.rand``)."""
+    shape = _shape_of("rand", size, kw.pop("size", None))
+    g = _gen(generator, "rand")
+    dt = _dt(dtype) if dtype is not None or out is None else out._dtype
+    return _result(_R.uniform(shape, dt.np, 0.0, 1.0, g), dt, device, requires_grad, out)
+
+
+def randn(*size: int, generator: Generator | None = None, out: Tensor | None = None,
+          dtype: _D.dtype | None = None, layout: object = None, device: object = None,
+          requires_grad: bool = False, pin_memory: bool = False,
+          **kw: object) -> Tensor:
+    """Standard normal samples of the given size (``torch.randn``)."""
+    shape = _shape_of("randn", size, kw.pop("size", None))
+    g = _gen(generator, "randn")
+    dt = _dt(dtype) if dtype is not None or out is None else out._dtype
+    return _result(_R.normal(shape, dt.np, 0.0, 1.0, g), dt, device, requires_grad, out)
+
+
+def rand_like(input: Tensor, *, generator: Generator | None = None,
+              dtype: _D.dtype | None = None, layout: object = None, device: object = None,
+              requires_grad: bool = False, memory_format: object = None) -> Tensor:
+    """``rand`` with ``input``'s shape, dtype and memory layout."""
+    dt = _like_dtype(input, dtype)
+    g = _gen(generator, "rand_like")
+    arr = _new_like(input, dt)
+    _fill(arr, lambda shape, _c: _R.uniform(shape, dt.np, 0.0, 1.0, g))
+    return _finish(arr, dt, device if device is not None else input._device, requires_grad)
+
+
+def randn_like(input: Tensor, *, generator: Generator | None = None,
+               dtype: _D.dtype | None = None, layout: object = None, device: object = None,
+               requires_grad: bool = False, memory_format: object = None) -> Tensor:
+    """``randn`` with ``input``'s shape, dtype and memory layout."""
+    dt = _like_dtype(input, dtype)
+    g = _gen(generator, "randn_like")
+    arr = _new_like(input, dt)
+    _fill(arr, _normal_draw(dt.np, 0.0, 1.0, g))
+    return _finish(arr, dt, device if device is not None else input._device, requires_grad)
+
+
+def _int_bound(v: object, name: str) -> int:
+    if isinstance(v, Tensor):
+        v = v.item()
+    if isinstance(v, (bool, _np.bool_)) or not isinstance(v, (int, _np.integer)):
+        raise TypeError(f"randint(): argument '{name}' must be int, not {type(v).__name__}")
+    return _operator.index(v)
+
+
+def randint(*args: object, generator: Generator | None = None, out: Tensor | None = None,
+            dtype: _D.dtype | None = None, layout: object = None, device: object = None,
+            requires_grad: bool = False, **kw: object) -> Tensor:
+    """Integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    a = list(args)
+    size = kw.pop("size", None)
+    if size is None:
+        if not a:
+            raise TypeError("randint() missing 1 required positional argument: 'size'")
+        size = a.pop()
+    high = kw.pop("high", None)
+    if high is None:
+        if not a:
+            raise TypeError("randint() missing 1 required positional argument: 'high'")
+        high = a.pop()
+    low = kw.pop("low", a.pop() if a else 0)
+    if a or kw:
+        raise TypeError(f"randint() got unexpected arguments {a or ''} {list(kw) or ''}")
+    shape = _size((size,))
+    g = _gen(generator, "randint")
+    dt = _dt(dtype, _D.int64) if dtype is not None or out is None else out._dtype
+    arr = _R.randint(_int_bound(low, "low"), _int_bound(high, "high"), shape, dt.np, g)
+    return _result(arr, dt, device, requires_grad, out)
+
+
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,
+                 generator: Generator | None = None, dtype: _D.dtype | None = None,
+                 layout: object = None, device: object = None, requires_grad: bool = False,
+                 memory_format: object = None) -> Tensor:
+    """``randint`` with ``input``'s shape: ``randint_like(x, high)`` or ``(x, low, high)``."""
+    if high is None:
+        low, high = 0, low
+    dt = _like_dtype(input, dtype)
+    g = _gen(generator, "randint_like")
+    lo, hi = _int_bound(low, "low"), _int_bound(high, "high")
+    arr = _new_like(input, dt)
+    _fill(arr, lambda shape, _c: _R.randint(lo, hi, shape, dt.np, g))
+    return _finish(arr, dt, device if device is not None else input._device, requires_grad)
+
+
+def randperm(n: int, *, generator: Generator | None = None, out: Tensor | None = None,
+             dtype: _D.dtype | None = None, layout: object = None, device: object = None,
+             requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """A random permutation of ``0 .. n-1`` (``torch.randperm``; int64 by default)."""
+    n = _operator.index(n)
+    g = _gen(generator, "randperm")
+    dt = _dt(dtype, _D.int64) if dtype is not None or out is None else out._dtype
+    return _result(_R.randperm(n, dt.np, g), dt, device, requires_grad, out)
+
+
+def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object = None, *,
+           generator: Generator | None = None, out: Tensor | None = None,
+           dtype: _D.dtype | None = None, layout: object = None, device: object = None,
+           requires_grad: bool = False) -> Tensor:
+    """``torch.normal`` in its four forms (tensor/float mean and std, or floats and a size).
+
+    With tensor arguments the result is ``z * std + mean`` written with tocha ops, so
+    gradients flow to ``mean``/``std`` (PyTorch's NormalBackward nodes are named differently).
+    """
+    g = _gen(generator, "normal")
+    mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
+    if not (mt or st):
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments: with float "
+                            "mean and std, a size is required: normal(mean, std, size)")
+        shape = _size((size,))
+        dt = _dt(dtype) if dtype is not None or out is None else out._dtype
+        arr = _R.normal(shape, dt.np, float(mean), float(std), g)
+        return _result(arr, dt, device, requires_grad, out)
+    if size is not None:
+        raise TypeError("normal(): 'size' is only accepted with float mean and std")
+    dt = mean._dtype if mt else std._dtype  # PyTorch: the mean's dtype, else the std's
+    if st:
+        if not bool((std._data >= 0).all()):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        shape = _np.broadcast_shapes(mean._data.shape, std._data.shape) if mt else \
+            std._data.shape
+        z = _wrap_dt(_R.normal(shape, dt.np, 0.0, 1.0, g), dt, _cpu)
+        res = z * std
+        if res._dtype is not dt:  # an in-place mul_ into the output casts back
+            res = res.to(dt)
+        res = res + mean
+    else:
+        z = _wrap_dt(_R.normal(mean._data.shape, dt.np, 0.0, float(std), g), dt, _cpu)
+        res = z + mean
+    if res._dtype is not dt:
+        res = res.to(dt)
+    if out is not None:
+        return _result(res._data, dt, None, False, out)
+    return res
+
+
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None,
+              out: Tensor | None = None) -> Tensor:
+    """0/1 samples with probabilities ``input`` (or the float ``p``), in ``input``'s dtype."""
+    g = _gen(generator, "bernoulli")
+    dt = input._dtype
+    arr = _new_like(input, dt)
+    if p is None:
+        _fill(arr, lambda shape, _c, pp: _R.bernoulli(_np.ascontiguousarray(pp), shape,
+                                                      dt.np, g), input._data)
+    else:
+        _fill(arr, lambda shape, _c: _R.bernoulli(float(p), shape, dt.np, g))
+    return _result(arr, dt, input._device, False, out)
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Generator | None = None, out: Tensor | None = None) -> Tensor:
+    """Indices drawn from the rows of ``input`` (1-D or 2-D weights); int64."""
+    g = _gen(generator, "multinomial")
+    arr = _R.multinomial(input._data, _operator.index(num_samples), bool(replacement), g)
+    return _result(arr, _D.int64, input._device, False, out)
+
+
+# ------------------------------------------------------------------------------ in-place methods
+def _random_fill_node(name: str) -> type:
+    class _Fill(_prim):
+        node_name = name
+
+        @staticmethod
+        def forward(ctx: object, x: _np.ndarray, values: _np.ndarray) -> _np.ndarray:
+            return values
+
+        @staticmethod
+        def backward(ctx: object, grad_output: Tensor) -> tuple:
+            return grad_output * 0, None  # the new values do not depend on the old ones
+
+    _Fill.__name__ = name
+    return _Fill
+
+
+_NODES = {k: _random_fill_node(v) for k, v in {
+    "uniform_": "UniformBackward0", "normal_": "NormalBackward0", "random_": "RandomBackward0",
+    "bernoulli_": "BernoulliBackward0", "exponential_": "ExponentialBackward0"}.items()}
+
+
+def _inplace_fill(self: Tensor, op: str, draw, p: _np.ndarray | None = None) -> Tensor:
+    if self._check_inplace(False):
+        # self is inside a graph: build the values, then record a node with zero gradient.
+        vals = _np.empty_like(self._data, order="K")
+        _fill(vals, draw, p)
+        return self._inplace(_NODES[op].apply, vals)
+    _fill(self._data, draw, p)
+    self._bump()
+    return self
+
+
+def _uniform_(self: Tensor, from_: float = 0.0, to: float = 1.0, *,
+              generator: Generator | None = None, **kw: object) -> Tensor:
+    """Fill with uniform samples in [from, to)."""
+    if "from" in kw:
+        from_ = kw.pop("from")
+    g = _gen(generator, "uniform_")
+    dt = self._dtype.np
+    return _inplace_fill(self, "uniform_",
+                         lambda shape, _c: _R.uniform(shape, dt, float(from_), float(to), g))
+
+
+def _normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
+             generator: Generator | None = None) -> Tensor:
+    """Fill with normal samples N(mean, std**2)."""
+    g = _gen(generator, "normal_")
+    return _inplace_fill(self, "normal_", _normal_draw(self._dtype.np, float(mean),
+                                                        float(std), g))
+
+
+def _random_method(self: Tensor, *args: object, generator: Generator | None = None,
+                   **kw: object) -> Tensor:
+    """Fill with integers: ``random_()``, ``random_(to)``, ``random_(from, to)``."""
+    g = _gen(generator, "random_")
+    a = list(args)
+    if "from" in kw:
+        a.insert(0, kw.pop("from"))
+    if "to" in kw:
+        if not a:
+            a.append(0)
+        a.append(kw.pop("to"))
+    if kw:
+        raise TypeError(f"random_() got unexpected keyword arguments {list(kw)}")
+    if len(a) > 2:
+        raise TypeError(f"random_() takes at most 2 positional arguments ({len(a)} given)")
+    dt = self._dtype.np
+    bounds = [None if v is None else _int_bound(v, "to") for v in a]
+    if len(bounds) == 0:
+        from_, to = None, None
+    elif len(bounds) == 1:
+        from_, to = 0, bounds[0]
+        if to is None:
+            raise TypeError("random_(): argument 'to' must be int, not NoneType")
+    else:
+        from_, to = bounds
+        if from_ is None:
+            raise TypeError("random_(): argument 'from' must be int, not NoneType")
+    return _inplace_fill(self, "random_",
+                         lambda shape, _c: _R.random_(shape, dt, from_, to, g))
+
+
+def _bernoulli_(self: Tensor, p: float | Tensor = 0.5, *,
+                generator: Generator | None = None) -> Tensor:
+    """Fill with 0/1 samples of probability ``p`` (a float or a broadcastable tensor)."""
+    g = _gen(generator, "bernoulli_")
+    dt = self._dtype.np
+    if isinstance(p, Tensor):
+        try:
+            _np.broadcast_to(p._data, self._data.shape)
+        except ValueError:
+            raise RuntimeError(f"bernoulli_: probability tensor of shape "
+                               f"{tuple(p._data.shape)} is not broadcastable to "
+                               f"{tuple(self._data.shape)}") from None
+        return _inplace_fill(self, "bernoulli_",
+                             lambda shape, _c, pp: _R.bernoulli(_np.ascontiguousarray(pp),
+                                                                shape, dt, g), p._data)
+    return _inplace_fill(self, "bernoulli_",
+                         lambda shape, _c: _R.bernoulli(float(p), shape, dt, g))
+
+
+def _exponential_(self: Tensor, lambd: float = 1.0, *,
+                  generator: Generator | None = None) -> Tensor:
+    """Fill with exponential samples of rate ``lambd``."""
+    g = _gen(generator, "exponential_")
+    dt = self._dtype.np
+    return _inplace_fill(self, "exponential_",
+                         lambda shape, _c: _R.exponential(shape, dt, float(lambd), g))
+
+
+def _bernoulli_method(self: Tensor, p: float | None = None, *,
+                      generator: Generator | None = None) -> Tensor:
+    """``Tensor.bernoulli()``: samples with probabilities ``self`` (or the float ``p``)."""
+    return bernoulli(self, p, generator=generator)
+
+
+def _multinomial_method(self: Tensor, num_samples: int, replacement: bool = False, *,
+                        generator: Generator | None = None) -> Tensor:
+    """``Tensor.multinomial``."""
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
+def _install() -> None:
+    for name, fn in {"uniform_": _uniform_, "normal_": _normal_, "random_": _random_method,
+                     "bernoulli_": _bernoulli_, "exponential_": _exponential_,
+                     "bernoulli": _bernoulli_method, "multinomial": _multinomial_method}.items():
+        fn.__name__ = name
+        setattr(Tensor, name, fn)
+
+
+_install()
