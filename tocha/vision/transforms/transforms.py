@@ -1,0 +1,389 @@
+"""torchvision.transforms classes. Random ones draw from tocha's generator in torchvision's
+order (so after `tocha.manual_seed(s)` a pipeline makes torchvision's choices)."""
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+
+import tocha
+from tocha import Tensor
+
+from . import functional as F
+from .functional import InterpolationMode, _interp
+
+
+class Compose:
+    """Apply transforms in order."""
+
+    def __init__(self, transforms) -> None:
+        self.transforms = transforms
+
+    def __call__(self, img):
+        for t in self.transforms:
+            img = t(img)
+        return img
+
+    def __repr__(self) -> str:
+        body = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{self.__class__.__name__}({body}\n)"
+
+
+class _Module:
+    """Transforms that are nn.Modules in torchvision: callable, with forward and a repr."""
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def _extra(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self._extra()})"
+
+    def train(self, mode: bool = True):
+        return self
+
+    def eval(self):
+        return self
+
+
+class ToTensor:
+    """PIL image / ndarray (H, W, C) uint8 -> float tensor (C, H, W) in [0, 1]."""
+
+    def __call__(self, pic) -> Tensor:
+        return F.to_tensor(pic)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}()"
+
+
+class PILToTensor:
+    """PIL image -> tensor (C, H, W) of the same dtype, values unchanged."""
+
+    def __call__(self, pic) -> Tensor:
+        return F.pil_to_tensor(pic)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}()"
+
+
+class ToPILImage:
+    """Tensor (C, H, W) / ndarray (H, W, C) -> PIL image."""
+
+    def __init__(self, mode: str | None = None) -> None:
+        self.mode = mode
+
+    def __call__(self, pic):
+        return F.to_pil_image(pic, self.mode)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}(" + (f"mode={self.mode}" if self.mode else "") + ")"
+
+
+class ConvertImageDtype(_Module):
+    """Convert a tensor image's dtype, rescaling its values."""
+
+    def __init__(self, dtype) -> None:
+        self.dtype = dtype
+
+    def forward(self, image: Tensor) -> Tensor:
+        return F.convert_image_dtype(image, self.dtype)
+
+
+class Normalize(_Module):
+    """(x - mean[c]) / std[c] on a float tensor image."""
+
+    def __init__(self, mean, std, inplace: bool = False) -> None:
+        self.mean, self.std, self.inplace = mean, std, inplace
+
+    def forward(self, tensor: Tensor) -> Tensor:
+        return F.normalize(tensor, self.mean, self.std, self.inplace)
+
+    def _extra(self) -> str:
+        return f"mean={self.mean}, std={self.std}"
+
+
+class Lambda:
+    """Apply a user function."""
+
+    def __init__(self, lambd) -> None:
+        if not callable(lambd):
+            raise TypeError(f"Argument lambd should be callable, got {type(lambd).__name__!r}")
+        self.lambd = lambd
+
+    def __call__(self, img):
+        return self.lambd(img)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}()"
+
+
+def _setup_size(size, error_msg: str) -> tuple[int, int]:
+    if isinstance(size, numbers.Number):
+        return int(size), int(size)
+    if isinstance(size, Sequence) and len(size) == 1:
+        return size[0], size[0]
+    if len(size) != 2:
+        raise ValueError(error_msg)
+    return size[0], size[1]
+
+
+class Resize(_Module):
+    """Resize to (h, w), or the smaller edge to `size`."""
+
+    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
+                 antialias: bool | None = True) -> None:
+        if not isinstance(size, (int, Sequence)):
+            raise TypeError(f"Size should be int or sequence. Got {type(size)}")
+        if isinstance(size, Sequence) and len(size) not in (1, 2):
+            raise ValueError("If size is a sequence, it should have 1 or 2 values")
+        self.size, self.max_size, self.antialias = size, max_size, antialias
+        self.interpolation = _interp(interpolation)
+
+    def forward(self, img):
+        return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
+
+    def _extra(self) -> str:
+        return (f"size={self.size}, interpolation={self.interpolation.value}, "
+                f"max_size={self.max_size}, antialias={self.antialias}")
+
+
+class CenterCrop(_Module):
+    """Crop the centre."""
+
+    def __init__(self, size) -> None:
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+
+    def forward(self, img):
+        return F.center_crop(img, self.size)
+
+    def _extra(self) -> str:
+        return f"size={self.size}"
+
+
+class Pad(_Module):
+    """Pad the borders."""
+
+    def __init__(self, padding, fill=0, padding_mode: str = "constant") -> None:
+        self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
+
+    def forward(self, img):
+        return F.pad(img, self.padding, self.fill, self.padding_mode)
+
+    def _extra(self) -> str:
+        return f"padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode}"
+
+
+class RandomCrop(_Module):
+    """Crop at a random place (torch.randint for top, then left)."""
+
+    @staticmethod
+    def get_params(img, output_size) -> tuple[int, int, int, int]:
+        _, h, w = F.get_dimensions(img)
+        th, tw = output_size
+        if h < th or w < tw:
+            raise ValueError(f"Required crop size {(th, tw)} is larger than input image size "
+                             f"{(h, w)}")
+        if w == tw and h == th:
+            return 0, 0, h, w
+        i = tocha.randint(0, h - th + 1, size=(1,)).item()
+        j = tocha.randint(0, w - tw + 1, size=(1,)).item()
+        return i, j, th, tw
+
+    def __init__(self, size, padding=None, pad_if_needed: bool = False, fill=0,
+                 padding_mode: str = "constant") -> None:
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+        self.padding, self.pad_if_needed = padding, pad_if_needed
+        self.fill, self.padding_mode = fill, padding_mode
+
+    def forward(self, img):
+        if self.padding is not None:
+            img = F.pad(img, self.padding, self.fill, self.padding_mode)
+        _, h, w = F.get_dimensions(img)
+        if self.pad_if_needed and w < self.size[1]:
+            img = F.pad(img, [self.size[1] - w, 0], self.fill, self.padding_mode)
+        if self.pad_if_needed and h < self.size[0]:
+            img = F.pad(img, [0, self.size[0] - h], self.fill, self.padding_mode)
+        i, j, h, w = self.get_params(img, self.size)
+        return F.crop(img, i, j, h, w)
+
+    def _extra(self) -> str:
+        return f"size={self.size}, padding={self.padding}"
+
+
+class RandomHorizontalFlip(_Module):
+    """Flip left-right with probability p (one torch.rand(1) per call)."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        self.p = p
+
+    def forward(self, img):
+        if tocha.rand(1) < self.p:
+            return F.hflip(img)
+        return img
+
+    def _extra(self) -> str:
+        return f"p={self.p}"
+
+
+class RandomVerticalFlip(RandomHorizontalFlip):
+    """Flip top-bottom with probability p."""
+
+    def forward(self, img):
+        if tocha.rand(1) < self.p:
+            return F.vflip(img)
+        return img
+
+
+class RandomApply(_Module):
+    """Apply a list of transforms with probability p."""
+
+    def __init__(self, transforms, p: float = 0.5) -> None:
+        self.transforms, self.p = transforms, p
+
+    def forward(self, img):
+        if self.p < tocha.rand(1):
+            return img
+        for t in self.transforms:
+            img = t(img)
+        return img
+
+
+class RandomResizedCrop(_Module):
+    """Crop a random area and aspect ratio, then resize (torchvision's 10 tries + fallback)."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
+                 interpolation=InterpolationMode.BILINEAR, antialias: bool | None = True):
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+        if not isinstance(scale, Sequence):
+            raise TypeError("Scale should be a sequence")
+        if not isinstance(ratio, Sequence):
+            raise TypeError("Ratio should be a sequence")
+        self.scale, self.ratio, self.antialias = scale, ratio, antialias
+        self.interpolation = _interp(interpolation)
+
+    @staticmethod
+    def get_params(img, scale, ratio) -> tuple[int, int, int, int]:
+        _, height, width = F.get_dimensions(img)
+        area = height * width
+        log_ratio = tocha.log(tocha.tensor(ratio))
+        for _ in range(10):
+            target_area = area * tocha.empty(1).uniform_(scale[0], scale[1]).item()
+            aspect = tocha.exp(tocha.empty(1).uniform_(log_ratio[0].item(),
+                                                        log_ratio[1].item())).item()
+            w = round(math.sqrt(target_area * aspect))
+            h = round(math.sqrt(target_area / aspect))
+            if 0 < w <= width and 0 < h <= height:
+                i = tocha.randint(0, height - h + 1, size=(1,)).item()
+                j = tocha.randint(0, width - w + 1, size=(1,)).item()
+                return i, j, h, w
+        in_ratio = float(width) / float(height)
+        if in_ratio < min(ratio):
+            w = width
+            h = round(w / min(ratio))
+        elif in_ratio > max(ratio):
+            h = height
+            w = round(h * max(ratio))
+        else:
+            w, h = width, height
+        return (height - h) // 2, (width - w) // 2, h, w
+
+    def forward(self, img):
+        i, j, h, w = self.get_params(img, self.scale, self.ratio)
+        return F.resized_crop(img, i, j, h, w, self.size, self.interpolation,
+                              antialias=self.antialias)
+
+    def _extra(self) -> str:
+        return (f"size={self.size}, scale={tuple(round(s, 4) for s in self.scale)}, "
+                f"ratio={tuple(round(r, 4) for r in self.ratio)}, "
+                f"interpolation={self.interpolation.value}, antialias={self.antialias}")
+
+
+def _check_input(value, name: str, center: float = 1, bound=(0, float("inf")),
+                 clip_first_on_zero: bool = True):
+    if isinstance(value, numbers.Number):
+        if value < 0:
+            raise ValueError(f"If {name} is a single number, it must be non negative.")
+        value = [center - float(value), center + float(value)]
+        if clip_first_on_zero:
+            value[0] = max(value[0], 0.0)
+    elif isinstance(value, (tuple, list)) and len(value) == 2:
+        value = [float(value[0]), float(value[1])]
+    else:
+        raise TypeError(f"{name} should be a single number or a list/tuple with length 2.")
+    if not bound[0] <= value[0] <= value[1] <= bound[1]:
+        raise ValueError(f"{name} values should be between {bound}, but got {value}.")
+    if value[0] == value[1] == center:
+        return None
+    return tuple(value)
+
+
+class ColorJitter(_Module):
+    """Random brightness, contrast, saturation and hue, applied in a random order."""
+
+    def __init__(self, brightness=0, contrast=0, saturation=0, hue=0) -> None:
+        self.brightness = _check_input(brightness, "brightness")
+        self.contrast = _check_input(contrast, "contrast")
+        self.saturation = _check_input(saturation, "saturation")
+        self.hue = _check_input(hue, "hue", center=0, bound=(-0.5, 0.5),
+                                clip_first_on_zero=False)
+
+    @staticmethod
+    def get_params(brightness, contrast, saturation, hue):
+        fn_idx = tocha.randperm(4)
+
+        def draw(r):
+            return None if r is None else float(tocha.empty(1).uniform_(r[0], r[1]))
+        b = draw(brightness)
+        c = draw(contrast)
+        s = draw(saturation)
+        h = draw(hue)
+        return fn_idx, b, c, s, h
+
+    def forward(self, img):
+        fn_idx, b, c, s, h = self.get_params(self.brightness, self.contrast, self.saturation,
+                                             self.hue)
+        for fn_id in fn_idx.tolist():
+            if fn_id == 0 and b is not None:
+                img = F.adjust_brightness(img, b)
+            elif fn_id == 1 and c is not None:
+                img = F.adjust_contrast(img, c)
+            elif fn_id == 2 and s is not None:
+                img = F.adjust_saturation(img, s)
+            elif fn_id == 3 and h is not None:
+                img = F.adjust_hue(img, h)
+        return img
+
+    def _extra(self) -> str:
+        return (f"brightness={self.brightness}, contrast={self.contrast}, "
+                f"saturation={self.saturation}, hue={self.hue}")
+
+
+class Grayscale(_Module):
+    """To grayscale with 1 or 3 output channels."""
+
+    def __init__(self, num_output_channels: int = 1) -> None:
+        self.num_output_channels = num_output_channels
+
+    def forward(self, img):
+        return F.rgb_to_grayscale(img, self.num_output_channels)
+
+    def _extra(self) -> str:
+        return f"num_output_channels={self.num_output_channels}"
+
+
+class RandomGrayscale(_Module):
+    """To grayscale (as many channels as the input) with probability p."""
+
+    def __init__(self, p: float = 0.1) -> None:
+        self.p = p
+
+    def forward(self, img):
+        c = F.get_image_num_channels(img)
+        if tocha.rand(1) < self.p:
+            return F.rgb_to_grayscale(img, num_output_channels=c)
+        return img
+
+    def _extra(self) -> str:
+        return f"p={self.p}"
