@@ -205,7 +205,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     if not isinstance(input, Tensor):
-        return _out(_binary(RDiv, other, input, "div"), out)
+        # scalar / tensor: integer tensors divide in the default float dtype
+        return _out(RDiv.apply(other, input, _div_dt(other, input)), out)
     dt = _div_dt(input, other)
     try:
         return _out(Div.apply(input, other, dt), out)
@@ -859,7 +860,7 @@ logical_not = _logical(np.logical_not, "logical_not")
 def _bitwise(ufunc, name):
     def op(input, other=None):
         if input._dtype._kind >= 2:
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for '{_TYPE_NAMES.get(input._dtype.name, input._dtype.name)}'")
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_TYPE_NAMES.get(input._dtype.name, input._dtype.name)}'")
         if other is None:
             return _wrap(_fix(ufunc(input._data)), input._device)
         return _nograd_binary(ufunc, input, other, name)

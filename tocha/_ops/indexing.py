@@ -244,9 +244,9 @@ def scatter_grad(g, idx, dim, shape):
 
 
 def _check_index(index, op):
-    if not isinstance(index, Tensor) or index._dtype is not D.int64:
+    if not isinstance(index, Tensor) or index._dtype not in (D.int64, D.int32):
         got = index._dtype if isinstance(index, Tensor) else type(index).__name__
-        raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {got}")
+        raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index, got {got}")
 
 
 def gather(input, dim, index, *, sparse_grad=False):

@@ -350,7 +350,7 @@ def cat(tensors, dim: int = 0, *, out=None):
     from .. import _dtype as D
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t_ in enumerate(tensors):
         if not isinstance(t_, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
@@ -459,6 +459,14 @@ def unbind(input, dim: int = 0):
 
 def narrow(input, dim: int, start: int, length: int):
     d = norm_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"narrow(): start out of range (expected to be in range of [{-n}, {n}], "
+                         f"but got {start})")
+    start %= n if n else 1
+    if length < 0 or start + length > n:
+        raise RuntimeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension "
+                           f"size ({n}) of a tensor of shape {tuple(input._data.shape)}.")
     idx = [slice(None)] * d + [slice(start, start + length)]
     return input[tuple(idx)]
 

@@ -542,6 +542,11 @@ class LogSoftmax(prim):
 
 
 def _softmax_dim(input, dim, name):
+    if input._dtype._kind < 2:
+        raise NotImplementedError(
+            f"\"{name}_lastdim_kernel_impl\" not implemented for "
+            f"'{_TYPE_WORD.get(input._dtype.name, input._dtype.name)}' ({name} needs a float "
+            f"tensor: call .float() first or pass dtype=)")
     if dim is None:
         import warnings
         nd = input._data.ndim
@@ -555,7 +560,6 @@ def softmax(input, dim=None, dtype=None, **kw):
     """exp(x) / sum(exp(x)) along `dim`."""
     if dtype is not None:
         input = input.to(dtype)
-    input = as_float(input)
     return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
 
 
@@ -563,7 +567,6 @@ def log_softmax(input, dim=None, dtype=None, **kw):
     """x - logsumexp(x) along `dim` (one fused, stable primitive)."""
     if dtype is not None:
         input = input.to(dtype)
-    input = as_float(input)
     return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
 
 
