@@ -1,0 +1,53 @@
+"""Every benchmark, tocha vs PyTorch in one run, printed as one table (`make bench`).
+
+    python benchmarks/run_all.py [--quick]
+
+Ratios are tocha's time (or size) over PyTorch's; targets are the issues' bounds.
+Timings depend on the machine and its load: compare ratios from the same run only.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+
+MODULES = ("op_overhead", "rng", "import_time", "train_loops")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats (a rough look)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="BLAS/OpenMP threads for both libraries (default: their own defaults); "
+                         "1 gives steadier numbers on a loaded machine")
+    ap.add_argument("only", nargs="*", help=f"run only these of {', '.join(MODULES)}")
+    args = ap.parse_args(argv)
+    if args.threads:  # before NumPy or torch load their thread pools
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.threads)
+    import importlib
+
+    import _common
+    import torch
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    rows = []
+    for name in args.only or MODULES:
+        mod = importlib.import_module(name)
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        rows.extend(mod.bench(quick=args.quick))
+    import numpy
+
+    import tocha
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    _common.print_table(
+        rows, f"tocha {tocha.__version__} vs PyTorch {torch.__version__} "
+              f"(NumPy {numpy.__version__}, Python {platform.python_version()}, "
+              f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads "
+              f"{torch.get_num_threads()}, load average {load})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
