@@ -1,0 +1,417 @@
+"""``tocha.save`` / ``tocha.load``: a zip of raw buffers plus a pickle that names no code.
+
+Format (see docs/serialization.md): a ZIP_STORED archive with
+``archive/version`` ("tocha-1"), ``archive/byteorder`` ("little"), ``archive/data.pkl`` and one
+``archive/data/<k>`` entry per memory buffer. In ``data.pkl`` every tensor or NumPy array is a
+*persistent id* (a tuple of plain values: buffer key, dtype name, shape, byte strides, byte
+offset, ...), so a file written by ``save`` needs no global besides a short allow-list
+(OrderedDict, set, tocha dtypes, ...). ``load(weights_only=True)`` (the default) refuses any
+other global with ``pickle.UnpicklingError``; ``weights_only=False`` runs full pickle (and warns).
+Tensors that share memory are written once and share memory again after loading.
+"""
+from __future__ import annotations
+
+import builtins
+import codecs
+import collections
+import contextlib
+import io
+import os
+import pickle
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from . import _dtype as D
+from ._backend import as_device, cpu, device
+from ._tensor import Size, Tensor, _wrap
+
+__all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load",
+           "safe_globals", "save"]
+
+DEFAULT_PROTOCOL = 2
+_VERSION = b"tocha-1"
+_PREFIX = "archive/"
+_MAGIC_ZIP = b"PK\x03\x04"
+
+
+# ----------------------------------------------------------------------------- allow-list
+def _builtin_allowed() -> dict[tuple[str, str], Any]:
+    allowed: dict[tuple[str, str], Any] = {
+        ("collections", "OrderedDict"): collections.OrderedDict,
+        ("collections", "defaultdict"): collections.defaultdict,
+        ("collections", "Counter"): collections.Counter,
+        ("tocha._dtype", "_by_name"): D._by_name,
+        ("tocha._backend", "device"): device,
+        ("tocha._tensor", "Size"): Size,
+        ("_codecs", "encode"): codecs.encode,  # how protocol 2 pickles bytes
+    }
+    for name in ("set", "frozenset", "complex", "slice", "range", "bytearray", "int", "float",
+                 "bool", "str", "bytes", "list", "dict", "tuple"):
+        allowed[("builtins", name)] = getattr(builtins, name)
+        allowed[("__builtin__", name)] = getattr(builtins, name)  # protocol 2 from Python 2
+    return allowed
+
+
+_ALLOWED = _builtin_allowed()
+_user_safe_globals: list[Any] = []
+
+
+def add_safe_globals(safe_globals: list[Any]) -> None:
+    """Allow these classes/functions in ``load(weights_only=True)`` (trust them first)."""
+    _user_safe_globals.extend(safe_globals)
+
+
+def get_safe_globals() -> list[Any]:
+    """The user-added globals allowed by ``load(weights_only=True)``."""
+    return list(_user_safe_globals)
+
+
+def clear_safe_globals() -> None:
+    """Forget every global added with ``add_safe_globals``."""
+    _user_safe_globals.clear()
+
+
+@contextlib.contextmanager
+def safe_globals(safe_globals: list[Any]) -> Iterator[None]:
+    """Context manager: allow these globals for ``load(weights_only=True)`` inside the block."""
+    n = len(_user_safe_globals)
+    _user_safe_globals.extend(safe_globals)
+    try:
+        yield
+    finally:
+        del _user_safe_globals[n:]
+
+
+def _user_allowed(module: str, name: str) -> Any:
+    for g in _user_safe_globals:
+        obj, full = (g if isinstance(g, tuple) else (g, None))
+        mod = getattr(obj, "__module__", None)
+        qual = getattr(obj, "__qualname__", getattr(obj, "__name__", None))
+        if full == f"{module}.{name}" or (mod == module and qual == name):
+            return obj
+    return None
+
+
+def _weights_only_error(detail: str) -> pickle.UnpicklingError:
+    return pickle.UnpicklingError(
+        "Weights only load failed. This file can still be loaded, to do so you have two "
+        "options, do those steps only if you trust the source of the checkpoint.\n"
+        "\t(1) Re-running `tocha.load` with `weights_only` set to `False` will likely succeed, "
+        "but it can result in arbitrary code execution. Do it only if you got the file from a "
+        "trusted source.\n"
+        "\t(2) Alternatively, to load with `weights_only=True` please check the recommended "
+        "steps in the following error message.\n"
+        f"WeightsUnpickler error: {detail}")
+
+
+# ----------------------------------------------------------------------------- saving
+def _root(arr: np.ndarray) -> np.ndarray:
+    """The ndarray at the bottom of ``arr``'s base chain (owner of the memory, usually)."""
+    r = arr
+    while isinstance(r.base, np.ndarray):
+        r = r.base
+    return r
+
+
+def _addr(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+class _Saver:
+    """Collects buffers while pickling; tensors/arrays become persistent ids."""
+
+    def __init__(self) -> None:
+        self.buffers: dict[int, tuple[str, np.ndarray]] = {}  # id(root) -> (key, root)
+        self.keys: list[tuple[str, bytes]] = []
+
+    def _buffer(self, arr: np.ndarray) -> tuple[str, int]:
+        """(buffer key, byte offset of arr's first element inside that buffer)."""
+        root = _root(arr)
+        shareable = root.flags.c_contiguous or root.flags.f_contiguous
+        if shareable and root.dtype.hasobject is False and root.size:
+            ent = self.buffers.get(id(root))
+            if ent is None:
+                key = str(len(self.keys))
+                mem = root if root.flags.c_contiguous else root.T
+                self.keys.append((key, bytes(memoryview(np.ascontiguousarray(mem)).cast("B"))))
+                self.buffers[id(root)] = ent = (key, root)
+            return ent[0], _addr(arr) - _addr(root)
+        key = str(len(self.keys))  # not shareable: a private contiguous copy
+        self.keys.append((key, np.ascontiguousarray(arr).tobytes()))
+        return key, -1
+
+    def persistent_id(self, obj: Any) -> Any:
+        if isinstance(obj, Tensor):
+            return self._tensor_id(obj)
+        if type(obj) is np.ndarray and obj.dtype.hasobject is False:
+            return ("ndarray",) + self._array_desc(obj)
+        return None
+
+    def _array_desc(self, arr: np.ndarray) -> tuple:
+        if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and
+                                          np.little_endian is False):
+            arr = arr.astype(arr.dtype.newbyteorder("<"))
+        key, offset = self._buffer(arr)
+        if offset < 0:  # private copy: C-contiguous strides from 0
+            return key, arr.dtype.str, tuple(arr.shape), _c_strides(arr), 0
+        return key, arr.dtype.str, tuple(arr.shape), tuple(arr.strides), offset
+
+    def _tensor_id(self, t: Tensor) -> tuple:
+        kind = "parameter" if type(t).__name__ == "Parameter" else "tensor"
+        key, np_dt, shape, strides, offset = self._array_desc(t._data)
+        return ("tensor", kind, key, t._dtype.name, np_dt, shape, strides, offset,
+                bool(t._requires_grad), str(t._device))
+
+
+def _c_strides(arr: np.ndarray) -> tuple[int, ...]:
+    strides, acc = [], arr.dtype.itemsize
+    for s in reversed(arr.shape):
+        strides.append(acc)
+        acc *= max(s, 1)
+    return tuple(reversed(strides))
+
+
+def _dump(obj: Any, pickle_module: Any, pickle_protocol: int) -> tuple[bytes, list]:
+    saver = _Saver()
+    buf = io.BytesIO()
+
+    class _Pickler(pickle_module.Pickler):  # type: ignore[name-defined,misc]
+        def persistent_id(self, o: Any) -> Any:
+            return saver.persistent_id(o)
+
+    _Pickler(buf, protocol=pickle_protocol).dump(obj)
+    return buf.getvalue(), saver.keys
+
+
+def _write_zip(f: Any, data_pkl: bytes, buffers: list) -> None:
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as z:
+        z.writestr(_PREFIX + "version", _VERSION)
+        z.writestr(_PREFIX + "byteorder", b"little")
+        z.writestr(_PREFIX + "data.pkl", data_pkl)
+        for key, raw in buffers:
+            z.writestr(f"{_PREFIX}data/{key}", raw)
+
+
+def _new_file_mode(path: str) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777  # keep the mode of the file we replace
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def save(obj: Any, f: Any, pickle_module: Any = pickle, pickle_protocol: int = DEFAULT_PROTOCOL,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False
+         ) -> None:
+    """Save ``obj`` (tensors, state dicts, nested containers) to a path or a binary file.
+
+    To a path the write is atomic: a temporary file in the same directory is written, flushed,
+    fsync'ed and renamed over the target, so a failure leaves any old file intact.
+    Differs from PyTorch: the archive layout is tocha's own (see docs/serialization.md);
+    PyTorch cannot read it and tocha does not read PyTorch's files.
+    """
+    data_pkl, buffers = _dump(obj, pickle_module, pickle_protocol)
+    if isinstance(f, (str, os.PathLike)):
+        path = os.fspath(f)
+        directory = os.path.dirname(os.path.abspath(path))
+        mode = _new_file_mode(path)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
+                                   suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                _write_zip(out, data_pkl, buffers)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        with contextlib.suppress(OSError):  # make the rename itself durable
+            dfd = os.open(directory, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        return
+    if not hasattr(f, "write"):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'write'")
+    _write_zip(f, data_pkl, buffers)
+
+
+# ----------------------------------------------------------------------------- loading
+class _Loader:
+    def __init__(self, raw: dict[str, bytes], map_location: Any) -> None:
+        self.raw = raw
+        self.map_location = map_location
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def _buffer(self, key: Any) -> np.ndarray:
+        if not isinstance(key, str) or key not in self.raw:
+            raise pickle.UnpicklingError(f"tocha.load: the archive has no buffer {key!r}")
+        a = self.arrays.get(key)
+        if a is None:  # one writable buffer per key: views into it share memory
+            a = self.arrays[key] = np.frombuffer(bytearray(self.raw[key]), dtype=np.uint8)
+        return a
+
+    def _view(self, key: Any, np_dt: Any, shape: Any, strides: Any, offset: Any) -> np.ndarray:
+        buf = self._buffer(key)
+        try:
+            dt = np.dtype(np_dt)
+        except TypeError:
+            raise pickle.UnpicklingError(f"tocha.load: bad dtype {np_dt!r}") from None
+        ok = (not dt.hasobject and isinstance(shape, tuple) and isinstance(strides, tuple)
+              and len(shape) == len(strides) and type(offset) is int
+              and all(type(s) is int and s >= 0 for s in shape)
+              and all(type(s) is int for s in strides))
+        if ok:
+            # every element must lie inside the buffer (as_strided does not check)
+            lo = hi = offset
+            for n, s in zip(shape, strides):
+                if n == 0:
+                    lo, hi = offset, offset - dt.itemsize
+                    break
+                (hi := hi + (n - 1) * s) if s > 0 else (lo := lo + (n - 1) * s)
+            ok = 0 <= lo and hi + dt.itemsize <= buf.size
+        if not ok:
+            raise pickle.UnpicklingError("tocha.load: corrupt tensor record "
+                                         f"(shape {shape!r}, strides {strides!r}, "
+                                         f"offset {offset!r}, {buf.size} bytes)")
+        if 0 in shape:
+            return np.empty(shape, dtype=dt)
+        return np.ndarray(shape, dt, buffer=buf, offset=offset, strides=strides)
+
+    def persistent_load(self, pid: Any) -> Any:
+        if not isinstance(pid, tuple) or not pid:
+            raise pickle.UnpicklingError(f"tocha.load: unsupported persistent id {pid!r}")
+        if pid[0] == "ndarray" and len(pid) == 6:
+            return self._view(*pid[1:])
+        if pid[0] == "tensor" and len(pid) == 10:
+            _, kind, key, dt_name, np_dt, shape, strides, offset, rg, loc = pid
+            dt = D._NAME2DT.get(dt_name) if isinstance(dt_name, str) else None
+            if dt is None:
+                raise pickle.UnpicklingError(f"tocha.load: unknown dtype {dt_name!r}")
+            t = _wrap(self._view(key, np_dt, shape, strides, offset))
+            t._dtype = dt
+            t = self._place(t, str(loc))
+            if kind == "parameter":
+                t = _as_parameter(t, bool(rg))
+            elif rg:
+                t.requires_grad_(True)
+            return t
+        raise pickle.UnpicklingError(f"tocha.load: unsupported persistent id {pid[0]!r}")
+
+    def _place(self, t: Tensor, location: str) -> Tensor:
+        ml = self.map_location
+        if ml is None:
+            target: Any = location
+        elif isinstance(ml, (str, device)):
+            target = ml
+        elif isinstance(ml, dict):
+            target = ml.get(location, location)
+        elif callable(ml):
+            res = ml(t, location)
+            if res is None:
+                target = location
+            elif isinstance(res, Tensor):
+                return res
+            else:
+                raise TypeError("map_location should return a Tensor or None, got "
+                                f"{type(res).__name__}")
+        else:
+            raise ValueError("map_location should be either None, a string, a tocha.device, "
+                             f"a dict or a callable, but got {type(ml).__name__}")
+        dev = as_device(target)
+        return t if dev is cpu or dev == t.device else t.to(dev)
+
+
+def _as_parameter(t: Tensor, requires_grad: bool) -> Tensor:
+    try:
+        from .nn import Parameter  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        t.requires_grad_(requires_grad)
+        return t
+    return Parameter(t, requires_grad=requires_grad)
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Resolves only allow-listed globals: data, never code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        obj = _ALLOWED.get((module, name)) or _user_allowed(module, name)
+        if obj is not None:
+            return obj
+        raise _weights_only_error(
+            f"Unsupported global: GLOBAL {module}.{name} was not an allowed global by default. "
+            f"Please use `tocha.serialization.add_safe_globals([{name}])` or the "
+            f"`tocha.serialization.safe_globals([{name}])` context manager to allowlist this "
+            "global if you trust this class/function.")
+
+
+def _read_all(f: Any) -> bytes:
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, "rb") as fh:
+            return fh.read()
+    if not hasattr(f, "read"):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'read'")
+    return f.read()
+
+
+def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
+         weights_only: bool | None = True, mmap: bool | None = None,
+         **pickle_load_args: Any) -> Any:
+    """Load what ``save`` wrote, from a path or a binary file.
+
+    ``weights_only=True`` (the default) unpickles only plain data (containers, numbers,
+    strings, tensors and a short allow-list of globals) and raises ``pickle.UnpicklingError``
+    for anything else; ``weights_only=False`` runs full pickle, which can execute arbitrary
+    code (a warning says so). ``map_location``: None, a device or string, a dict
+    ``{saved location: new location}``, or a callable ``(tensor, location) -> tensor|None``.
+    ``mmap`` is accepted and ignored.
+    """
+    if weights_only is None:
+        weights_only = True
+    if pickle_module is not None and weights_only:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is "
+                           "specified")
+    pickle_module = pickle_module or pickle
+    data = _read_all(f)
+    if data[:4] == _MAGIC_ZIP:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = z.namelist()
+                prefix = next((n[:-len("data.pkl")] for n in names
+                               if n.endswith("data.pkl") and n.count("/") == 1), None)
+                if prefix is None:
+                    raise RuntimeError("tocha.load: not a tocha archive (no data.pkl)")
+                raw = {n[len(prefix) + 5:]: z.read(n) for n in names
+                       if n.startswith(prefix + "data/")}
+                pkl = z.read(prefix + "data.pkl")
+        except zipfile.BadZipFile as e:
+            raise RuntimeError(f"tocha.load: corrupt archive ({e})") from None
+    else:
+        raw, pkl = {}, data  # a bare pickle (not written by tocha.save)
+    loader = _Loader(raw, map_location)
+    if weights_only:
+        up: Any = _RestrictedUnpickler(io.BytesIO(pkl), **pickle_load_args)
+    else:
+        warnings.warn("tocha.load with weights_only=False runs full pickle, which can execute "
+                      "arbitrary code: only load files you trust.", UserWarning, stacklevel=2)
+        up = pickle_module.Unpickler(io.BytesIO(pkl), **pickle_load_args)
+    up.persistent_load = loader.persistent_load
+    try:
+        return up.load()
+    except pickle.UnpicklingError:
+        raise
+    except (EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError) as e:
+        if weights_only:
+            raise _weights_only_error(f"{type(e).__name__}: {e}") from None
+        raise
+
