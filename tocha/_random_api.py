@@ -24,6 +24,7 @@ from ._backend import cpu as _cpu
 from ._creation import _dt, _finish, _size
 from ._ops._util import prim as _prim
 from ._tensor import Tensor, _wrap_dt
+from .autograd.grad_mode import STATE as _STATE
 
 __all__ = [
     "Generator", "bernoulli", "default_generator", "fork_rng", "get_rng_state",
@@ -112,7 +113,7 @@ def _shape_of(op: str, size: tuple, size_kw: object) -> tuple[int, ...]:
             raise TypeError(f"{op}() got multiple values for argument 'size'")
         size = (size_kw,)
     if not size:
-        raise TypeError(f"{op}() missing 1 required positional argument: 'size'")
+        raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
     return _size(size)
 
 
@@ -279,8 +280,8 @@ def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object =
            requires_grad: bool = False) -> Tensor:
     """``torch.normal`` in its four forms (tensor/float mean and std, or floats and a size).
 
-    With tensor arguments the result is ``z * std + mean`` written with tocha ops, so
-    gradients flow to ``mean``/``std`` (PyTorch's NormalBackward nodes are named differently).
+    With tensor arguments the result is ``z * std + mean``; like PyTorch, the gradients with
+    respect to ``mean`` and ``std`` are zero.
     """
     g = _gen(generator, "normal")
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
@@ -300,19 +301,47 @@ def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object =
             raise RuntimeError("normal expects all elements of std >= 0.0")
         shape = _np.broadcast_shapes(mean._data.shape, std._data.shape) if mt else \
             std._data.shape
-        z = _wrap_dt(_R.normal(shape, dt.np, 0.0, 1.0, g), dt, _cpu)
-        res = z * std
-        if res._dtype is not dt:  # an in-place mul_ into the output casts back
-            res = res.to(dt)
-        res = res + mean
+        # z * std, then + mean: two element-wise ops, each rounded to the output dtype
+        # (rng.md 6.8); a float64 std multiplies in float64 like an in-place mul_ would.
+        vals = _R.normal(shape, dt.np, 0.0, 1.0, g) * std._data
+        vals = vals.astype(dt.np, copy=False)
+        vals += mean._data if mt else dt.np.type(mean)
     else:
-        z = _wrap_dt(_R.normal(mean._data.shape, dt.np, 0.0, float(std), g), dt, _cpu)
-        res = z + mean
-    if res._dtype is not dt:
-        res = res.to(dt)
+        vals = _R.normal(mean._data.shape, dt.np, 0.0, float(std), g)
+        vals += mean._data
     if out is not None:
-        return _result(res._data, dt, None, False, out)
-    return res
+        return _result(vals, dt, None, False, out)
+    inputs = tuple(t for t in (mean, std) if isinstance(t, Tensor))
+    if _grad_enabled() and any(t._requires_grad for t in inputs):
+        # PyTorch defines zero gradients for mean and std (no reparameterisation).
+        return _NORMAL_NODES[(mt, st)].apply(*inputs, vals)
+    return _wrap_dt(vals, dt, _cpu)
+
+
+def _normal_node(name: str) -> type:
+    class _Normal(_prim):
+        node_name = name
+
+        @staticmethod
+        def forward(ctx: object, *args: object) -> _np.ndarray:
+            ctx.n = len(args) - 1
+            return args[-1]
+
+        @staticmethod
+        def backward(ctx: object, grad_output: Tensor) -> tuple:
+            return (grad_output * 0,) * ctx.n + (None,)
+
+    _Normal.__name__ = name
+    return _Normal
+
+
+_NORMAL_NODES = {(True, False): _normal_node("NormalBackward1"),
+                 (False, True): _normal_node("NormalBackward2"),
+                 (True, True): _normal_node("NormalBackward3")}
+
+
+def _grad_enabled() -> bool:
+    return _STATE.enabled
 
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None,
