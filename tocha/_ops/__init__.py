@@ -82,6 +82,8 @@ def _add_(self, other, *, alpha=1):
 def _sub_(self, other, *, alpha=1):
     if alpha != 1:
         other = other * alpha
+    if other.__class__ is bool or (other.__class__ is Tensor and other._dtype._kind == 0):
+        E._check_bool_sub(self, other)      # the NumPy fast path would accept bool operands
     return self._inplace_ufunc(np.subtract, other, E.sub)
 
 

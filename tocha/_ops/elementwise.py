@@ -58,7 +58,7 @@ def _fix(r):
 class Add(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
-        return np.add(a, b, dtype=dt) if dt is not None else a + b
+        return np.add(a, b, dtype=dt, casting="unsafe") if dt is not None else a + b
 
     @staticmethod
     def backward(ctx, g):
@@ -68,7 +68,7 @@ class Add(prim):
 class Sub(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
-        return np.subtract(a, b, dtype=dt) if dt is not None else a - b
+        return np.subtract(a, b, dtype=dt, casting="unsafe") if dt is not None else a - b
 
     @staticmethod
     def backward(ctx, g):
@@ -80,7 +80,7 @@ class RSub(prim):
 
     @staticmethod
     def forward(ctx, a, b, dt):        # b - a, b a scalar
-        return np.subtract(b, a, dtype=dt) if dt is not None else b - a
+        return np.subtract(b, a, dtype=dt, casting="unsafe") if dt is not None else b - a
 
     @staticmethod
     def backward(ctx, g):
@@ -95,7 +95,7 @@ class Mul(prim):
             ctx.save_for_backward(a if len(n) > 1 and n[1] else None, b if n[0] else None)
             if b.__class__ is not _ndarray:
                 ctx.scalar = b
-        return np.multiply(a, b, dtype=dt) if dt is not None else a * b
+        return np.multiply(a, b, dtype=dt, casting="unsafe") if dt is not None else a * b
 
     @staticmethod
     def backward(ctx, g):
@@ -116,7 +116,7 @@ class Div(prim):
                 ctx.save_for_backward(None, None)
             else:
                 ctx.save_for_backward(a if n[1] else None, b)
-        return np.true_divide(a, b, dtype=dt) if dt is not None else a / b
+        return np.true_divide(a, b, dtype=dt, casting="unsafe") if dt is not None else a / b
 
     @staticmethod
     def backward(ctx, g):
@@ -133,7 +133,7 @@ class RDiv(prim):
 
     @staticmethod
     def forward(ctx, a, b, dt):        # b / a, b a scalar
-        out = np.true_divide(b, a, dtype=dt) if dt is not None else b / a
+        out = np.true_divide(b, a, dtype=dt, casting="unsafe") if dt is not None else b / a
         ctx.save_for_backward(a)
         ctx.scalar = b
         return out
@@ -169,11 +169,23 @@ def sub(input, other, *, alpha=1, out=None):
         other = other * alpha
     if not isinstance(input, Tensor):
         return _out(rsub(other, input), out)
-    if input._dtype is D.bool_ and (isinstance(other, bool) or (
-            isinstance(other, Tensor) and other._dtype is D.bool_)):
+    _check_bool_sub(input, other)
+    return _out(_binary(Sub, input, other, "sub"), out)
+
+
+def _is_bool(v):
+    return v._dtype is D.bool_ if isinstance(v, Tensor) else isinstance(v, (bool, np.bool_))
+
+
+def _check_bool_sub(a, b):
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    return _out(_binary(Sub, input, other, "sub"), out)
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
 
 
 def rsub(input, other, *, alpha=1):
@@ -182,6 +194,7 @@ def rsub(input, other, *, alpha=1):
         input = input * alpha
     if isinstance(other, Tensor):
         return sub(other, input)
+    _check_bool_sub(input, other)
     return _binary(RSub, input, other, "rsub")
 
 
@@ -256,7 +269,7 @@ class Pow(prim):
     def forward(ctx, a, e, dt):
         ctx.save_for_backward(a)
         ctx.e = e
-        return np.power(a, e, dtype=dt) if dt is not None else a ** e
+        return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 
     @staticmethod
     def backward(ctx, g):
@@ -272,7 +285,7 @@ class PowT(prim):
 
     @staticmethod
     def forward(ctx, a, b, dt):
-        out = np.power(a, b, dtype=dt) if dt is not None else np.power(a, b)
+        out = np.power(a, b, dtype=dt, casting="unsafe") if dt is not None else np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -294,7 +307,7 @@ class RPow(prim):
 
     @staticmethod
     def forward(ctx, a, base, dt):      # base ** a, base a scalar
-        out = np.power(base, a, dtype=dt) if dt is not None else np.power(base, a)
+        out = np.power(base, a, dtype=dt, casting="unsafe") if dt is not None else np.power(base, a)
         ctx.save_for_backward(out)
         ctx.base = base
         return out
@@ -588,7 +601,7 @@ class Maximum(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        r = np.maximum(a, b, dtype=dt) if dt is not None else np.maximum(a, b)
+        r = np.maximum(a, b, dtype=dt, casting="unsafe") if dt is not None else np.maximum(a, b)
         return r
 
     @staticmethod
@@ -604,7 +617,7 @@ class Minimum(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.minimum(a, b, dtype=dt) if dt is not None else np.minimum(a, b)
+        return np.minimum(a, b, dtype=dt, casting="unsafe") if dt is not None else np.minimum(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -688,7 +701,7 @@ class Atan2(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return np.arctan2(a, b, dtype=dt) if dt is not None else np.arctan2(a, b)
+        return np.arctan2(a, b, dtype=dt, casting="unsafe") if dt is not None else np.arctan2(a, b)
 
     @staticmethod
     def backward(ctx, g):
