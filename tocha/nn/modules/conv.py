@@ -47,8 +47,8 @@ def _pad_nonzero(x: Tensor, pads: tuple, mode: str) -> Tensor:
 
 
 class _ConvNd(Module):
-    __constants__ = ["stride", "padding", "dilation", "groups", "padding_mode", "output_padding",
-                     "in_channels", "out_channels", "kernel_size"]
+    __constants__ = ("stride", "padding", "dilation", "groups", "padding_mode", "output_padding",
+                     "in_channels", "out_channels", "kernel_size")
     _nd = 2
     _transposed = False
 
