@@ -183,3 +183,13 @@ def test_bernoulli_and_multinomial_methods():
     idx = tocha.ones(2, 6).multinomial(3)
     assert idx.dtype is tocha.int64 and tuple(idx.shape) == (2, 3)
     assert all(len(set(r)) == 3 for r in idx.tolist())
+
+
+def test_poisson_law_and_errors():
+    tocha.manual_seed(0)
+    x = tocha.poisson(tocha.full((20000,), 4.0))
+    assert x.dtype is tocha.float32 and abs(float(x._data.mean()) - 4.0) < 0.1
+    before = tocha.get_rng_state()._data
+    assert int(before[16:24].view(np.uint64)[0]) == 2  # one u64 consumed
+    with pytest.raises(RuntimeError, match="non-negative"):
+        tocha.poisson(tocha.tensor([-1.0]))

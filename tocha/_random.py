@@ -32,6 +32,7 @@ __all__ = [
     "multinomial",
     "normal",
     "normal_tensor",
+    "poisson",
     "randint",
     "random_",
     "randperm",
@@ -623,3 +624,20 @@ def _trunc_normal_icdf(shape: tuple[int, ...], dtype: np.dtype, mean: float, std
         x = -x
     out = (mean + std * x).astype(dtype)
     return np.clip(out, dtype.type(a), dtype.type(b)).reshape(shape)
+
+
+# ----------------------------------------------------------------------------- poisson
+def poisson(rates: np.ndarray, generator: Generator | None = None) -> np.ndarray:
+    """Poisson samples with the given rates, in the rates' dtype.
+
+    Differs from PyTorch: the values are not PyTorch's (its algorithm is not reproduced); the
+    generator advances by one u64, which seeds NumPy's Poisson sampler.
+    """
+    rates = np.asarray(rates)
+    if rates.dtype.kind != "f":
+        raise NotImplementedError(f'"poisson_cpu" not implemented for {_torch_name(rates.dtype)}')
+    if not (rates >= 0).all():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    seed = int(_gen(generator).u64(1)[0])
+    out = np.random.default_rng(seed).poisson(rates.astype(_F64))
+    return np.ascontiguousarray(out.astype(rates.dtype))

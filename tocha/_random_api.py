@@ -28,7 +28,7 @@ from .autograd.grad_mode import STATE as _STATE
 
 __all__ = [
     "Generator", "bernoulli", "default_generator", "fork_rng", "get_rng_state",
-    "initial_seed", "manual_seed", "multinomial", "normal", "rand", "rand_like", "randint",
+    "initial_seed", "manual_seed", "multinomial", "normal", "poisson", "rand", "rand_like", "randint",
     "randint_like", "randn", "randn_like", "randperm", "seed", "set_rng_state",
 ]
 
@@ -364,6 +364,12 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     g = _gen(generator, "multinomial")
     arr = _R.multinomial(input._data, _operator.index(num_samples), bool(replacement), g)
     return _result(arr, _D.int64, input._device, False, out)
+
+
+def poisson(input: Tensor, generator: Generator | None = None) -> Tensor:
+    """Poisson samples with rates ``input`` (differs from PyTorch: other values, same law)."""
+    g = _gen(generator, "poisson")
+    return _wrap_dt(_R.poisson(input._data, g), input._dtype, input._device)
 
 
 # ------------------------------------------------------------------------------ in-place methods
