@@ -93,6 +93,12 @@ def compile(model=None, **kwargs):
     return model
 
 
+_RANDOM_API = {"manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state", "rand",
+               "rand_like", "randn", "randn_like", "randint", "randint_like", "randperm",
+               "normal", "bernoulli", "multinomial", "Generator", "default_generator",
+               "poisson"}
+
+
 def __getattr__(name: str):
     import importlib
     lazy = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
@@ -101,9 +107,9 @@ def __getattr__(name: str):
             "library", "export", "func"}
     if name in lazy:
         return importlib.import_module(f".{name}", __name__)
-    from . import _random_api
-    if hasattr(_random_api, name):
-        return getattr(_random_api, name)
+    if name in _RANDOM_API:
+        ra = importlib.import_module("._random_api", __name__)
+        return getattr(ra, name)
     if name in ("save", "load"):
         from . import serialization
         return getattr(serialization, name)

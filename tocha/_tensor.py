@@ -81,6 +81,7 @@ class Tensor:
     _base = None          # the tensor this one is a view of
     _output_nr = 0
     _hooks = None
+    _post_acc_hooks = None
     __array_priority__ = 1000
 
     def __new__(cls, *args, **kwargs):
@@ -234,6 +235,7 @@ class Tensor:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         node = self._grad_fn
+        node._hooked = True
         if node._retain is None:
             node._retain = {}
         node._retain[self._output_nr] = weakref.ref(self)
@@ -261,9 +263,14 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into each leaf's `.grad`."""
-        from .autograd.engine import backward
-        backward((self,), None if gradient is None else (gradient,), retain_graph,
-                 create_graph, inputs=inputs)
+        if (gradient is None and inputs is None and not create_graph and self._grad_fn is not None
+                and self._data.size == 1 and self._dtype._kind == 2):
+            # the common `loss.backward()`: skip argument normalisation
+            _eng.run_backward((self,), (np.ones(self._data.shape, self._dtype.np),),
+                              retain_graph, False)
+            return
+        _eng.backward((self,), None if gradient is None else (gradient,), retain_graph,
+                      create_graph, inputs=inputs)
 
     def detach(self) -> "Tensor":
         t = _wrap_dt(self._data, self._dtype, self._device)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _wrap_dt
-from ..autograd.function import _apply_arrays
+from ..autograd.function import _apply2
 from ..autograd.grad_mode import STATE
 from . import elementwise as E
 from . import indexing as I
@@ -120,8 +120,8 @@ def _fast(ufunc, slow, prim=None, reflected=False, min_kind=0):
                     return _wrap_dt(r, self._dtype, self._device)
                 if prim is not None and self._dtype._kind == 2:
                     try:
-                        return _apply_arrays(prim, (other, self, None) if reflected else (
-                            self, other, None))
+                        return _apply2(prim, other, self) if reflected else _apply2(
+                            prim, self, other)
                     except ValueError:
                         return slow(self, other)
         elif (cls is float or cls is int) and self._dtype._kind == 2 and not (

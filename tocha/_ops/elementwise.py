@@ -8,6 +8,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
+from ..autograd.function import _apply1
 from ._util import as_float, broadcast_error, prim
 
 _ndarray = np.ndarray
@@ -56,6 +57,7 @@ def _fix(r):
 # ---------------------------------------------------------------- arithmetic
 
 class Add(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.add(a, b, dtype=dt, casting="unsafe") if dt is not None else a + b
@@ -66,6 +68,7 @@ class Add(prim):
 
 
 class Sub(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.subtract(a, b, dtype=dt, casting="unsafe") if dt is not None else a - b
@@ -76,6 +79,7 @@ class Sub(prim):
 
 
 class RSub(prim):
+    _array_backward = True
     node_name = "RsubBackward1"
 
     @staticmethod
@@ -88,6 +92,7 @@ class RSub(prim):
 
 
 class Mul(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -107,6 +112,7 @@ class Mul(prim):
 
 
 class Div(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -129,6 +135,7 @@ class Div(prim):
 
 
 class RDiv(prim):
+    _array_backward = True
     node_name = "MulBackward0"   # PyTorch computes scalar / t as t.reciprocal() * scalar
 
     @staticmethod
@@ -243,6 +250,7 @@ def _out(res, out):
 
 
 class Neg(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, a):
         return np.negative(a)
@@ -265,6 +273,7 @@ negative = neg
 
 
 class Pow(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, a, e, dt):
         ctx.save_for_backward(a)
@@ -357,8 +366,9 @@ def square(input):
 
 # ---------------------------------------------------------------- unary float functions
 
-def _unary(name, fwd, bwd, save="x", node=None):
-    """Build a unary primitive `name` with forward `fwd(x)` and gradient `bwd(g, x, y)`."""
+def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
+    """Build a unary primitive `name` with forward `fwd(x)` and gradient `bwd(g, s)` (s the
+    saved input or output); `arrays`: bwd uses only operators, so it may run on arrays."""
     def forward(ctx, x):
         y = fwd(x)
         if save == "x":
@@ -371,12 +381,15 @@ def _unary(name, fwd, bwd, save="x", node=None):
         s, = ctx.saved_tensors if save else (None,)
         return bwd(g, s)
 
-    ns = {"forward": staticmethod(forward), "backward": staticmethod(backward)}
+    ns = {"forward": staticmethod(forward), "backward": staticmethod(backward),
+          "_array_backward": arrays}
     if node:
         ns["node_name"] = node
     cls = type(name, (prim,), ns)
 
     def op(input, *, out=None):
+        if out is None and input._dtype._kind == 2:
+            return _apply1(cls, input)
         return _out(cls.apply(as_float(input)), out)
 
     op.__name__ = name.lower()
@@ -394,17 +407,17 @@ log10 = _unary("Log10", np.log10, lambda g, x: g / (x * math.log(10.0)))
 log1p = _unary("Log1p", np.log1p, lambda g, x: g / (x + 1), node="Log1PBackward0")
 sqrt = _unary("Sqrt", np.sqrt, lambda g, y: g / (y * 2), save="y")
 rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x), lambda g, y: g * (y ** 3) * -0.5, save="y")
-sin = _unary("Sin", np.sin, lambda g, x: g * cos(x))
-cos = _unary("Cos", np.cos, lambda g, x: -g * sin(x))
+sin = _unary("Sin", np.sin, lambda g, x: g * cos(x), arrays=False)
+cos = _unary("Cos", np.cos, lambda g, x: -g * sin(x), arrays=False)
 tan = _unary("Tan", np.tan, lambda g, y: g * (y * y + 1), save="y")
-asin = _unary("Asin", np.arcsin, lambda g, x: g * rsqrt(1 - x * x))
-acos = _unary("Acos", np.arccos, lambda g, x: -g * rsqrt(1 - x * x))
+asin = _unary("Asin", np.arcsin, lambda g, x: g * (1 - x * x) ** -0.5)
+acos = _unary("Acos", np.arccos, lambda g, x: -g * (1 - x * x) ** -0.5)
 atan = _unary("Atan", np.arctan, lambda g, x: g / (x * x + 1))
-sinh = _unary("Sinh", np.sinh, lambda g, x: g * cosh(x))
-cosh = _unary("Cosh", np.cosh, lambda g, x: g * sinh(x))
+sinh = _unary("Sinh", np.sinh, lambda g, x: g * cosh(x), arrays=False)
+cosh = _unary("Cosh", np.cosh, lambda g, x: g * sinh(x), arrays=False)
 tanh = _unary("Tanh", np.tanh, lambda g, y: g * (1 - y * y), save="y")
-asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * rsqrt(x * x + 1))
-acosh = _unary("Acosh", np.arccosh, lambda g, x: g * rsqrt(x * x - 1))
+asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * (x * x + 1) ** -0.5)
+acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (x * x - 1) ** -0.5)
 atanh = _unary("Atanh", np.arctanh, lambda g, x: g / (1 - x * x))
 reciprocal = _unary("Reciprocal", lambda x: 1 / x, lambda g, y: -g * y * y, save="y")
 arcsin, arccos, arctan = asin, acos, atan
@@ -433,10 +446,12 @@ try:
 except ImportError:
     pass
 
-erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)))
+erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)),
+             arrays=False)
 
 
 class Relu(prim):
+    _array_backward = True
     node_name = "ReluBackward0"
 
     @staticmethod
@@ -453,7 +468,7 @@ class Relu(prim):
 
 def relu(input):
     """max(input, 0)."""
-    return Relu.apply(input)
+    return _apply1(Relu, input)
 
 
 class Abs(prim):
@@ -523,6 +538,7 @@ def round(input, *, decimals: int = 0, out=None):
 
 
 class Frac(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x):
         return x - np.trunc(x)
@@ -539,6 +555,7 @@ def frac(input):
 # ---------------------------------------------------------------- clamp, min/max, where, lerp
 
 class Clamp(prim):
+    _array_backward = True
     node_name = "ClampBackward1"
 
     @staticmethod
@@ -753,6 +770,7 @@ def _cast(x: Tensor, dtype) -> Tensor:
 
 
 class Clone(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x):
         return x.copy()

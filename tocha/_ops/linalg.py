@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from ._util import prim
+from ._util import prim, swap_last
 
 
 def _check_dtypes(op, a, b):
@@ -22,6 +22,7 @@ def _mm_error(op, sa, sb):
 
 
 class Mm(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
@@ -31,12 +32,13 @@ class Mm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g.mm(b.t()) if ctx.needs_input_grad[0] else None
-        gb = a.t().mm(g) if ctx.needs_input_grad[1] else None
+        ga = g @ b.T if ctx.needs_input_grad[0] else None
+        gb = a.T @ g if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
 class MatMul(prim):
+    _array_backward = True
     node_name = "MmBackward0"
 
     @staticmethod
@@ -53,24 +55,25 @@ class MatMul(prim):
             return g * b, g * a
         if na == 1:                       # (k) @ (..., k, n) -> (..., n)
             if ctx.needs_input_grad[0]:
-                ga = (g.unsqueeze(-2) @ b.transpose(-1, -2)).squeeze(-2)
+                ga = (g[..., None, :] @ swap_last(b))[..., 0, :]
             if ctx.needs_input_grad[1]:
-                gb = a.unsqueeze(-1) * g.unsqueeze(-2)
+                gb = a[:, None] * g[..., None, :]
             return ga, gb
         if nb == 1:                       # (..., m, k) @ (k) -> (..., m)
             if ctx.needs_input_grad[0]:
-                ga = g.unsqueeze(-1) * b
+                ga = g[..., :, None] * b
             if ctx.needs_input_grad[1]:
-                gb = (a.transpose(-1, -2) @ g.unsqueeze(-1)).squeeze(-1)
+                gb = (swap_last(a) @ g[..., :, None])[..., 0]
             return ga, gb
         if ctx.needs_input_grad[0]:
-            ga = g @ b.transpose(-1, -2)
+            ga = g @ swap_last(b)
         if ctx.needs_input_grad[1]:
-            gb = a.transpose(-1, -2) @ g
+            gb = swap_last(a) @ g
         return ga, gb
 
 
 class Addmm(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
         n = ctx.needs_input_grad
@@ -94,11 +97,11 @@ class Addmm(prim):
         gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
         ga = gb = None
         if n[1]:
-            ga = g.mm(b.t())
+            ga = g @ b.T
             if ctx.alpha != 1:
                 ga = ga * ctx.alpha
         if n[2]:
-            gb = a.t().mm(g)
+            gb = a.T @ g
             if ctx.alpha != 1:
                 gb = gb * ctx.alpha
         return gc, ga, gb

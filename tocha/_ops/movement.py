@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Size, Tensor, _wrap
-from ._util import norm_dim, prim
+from . import _util
+from ._util import norm_dim, prim, sum_to
 
 
 def _shape_arg(shape) -> tuple:
@@ -42,6 +43,7 @@ def _infer(shape: tuple, numel: int, op: str) -> tuple:
 
 
 class View(prim):
+    _array_backward = True
     _view = True
 
     @staticmethod
@@ -55,6 +57,7 @@ class View(prim):
 
 
 class Reshape(prim):
+    _array_backward = True
     node_name = "UnsafeViewBackward0"
 
     @staticmethod
@@ -128,17 +131,21 @@ def ravel(input):
 
 def _broadcast_view(x, shape):
     # np.broadcast_to is slow Python; for contiguous inputs build the read-only view directly
-    if not x.flags.c_contiguous:
+    if not x.ndim:
+        strides = (0,) * len(shape)
+    elif not x.flags.c_contiguous:
         return np.broadcast_to(x, shape)
-    off = len(shape) - x.ndim
-    strides = (0,) * off + tuple(0 if a == 1 and s != 1 else st
-                                 for a, s, st in zip(x.shape, shape[off:], x.strides))
+    else:
+        off = len(shape) - x.ndim
+        strides = (0,) * off + tuple(0 if a == 1 and s != 1 else st
+                                     for a, s, st in zip(x.shape, shape[off:], x.strides))
     r = np.ndarray(shape, x.dtype, x, 0, strides)
     r.flags.writeable = False
     return r
 
 
 class Expand(prim):
+    _array_backward = True
     _view = True
 
     @staticmethod
@@ -148,7 +155,6 @@ class Expand(prim):
 
     @staticmethod
     def backward(ctx, g):
-        from .reduce import sum_to
         return sum_to(g, ctx.in_shape)
 
 
@@ -259,6 +265,7 @@ swapaxes = swapdims = transpose
 
 
 class T(prim):
+    _array_backward = True
     node_name = "TBackward0"
     _view = True
 
@@ -268,7 +275,7 @@ class T(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return t(g)
+        return g.T
 
 
 def t(input):
@@ -602,3 +609,6 @@ def _T(self):
 @property
 def _mT(self):
     return transpose(self, -2, -1)
+
+
+_util._broadcast_view = _broadcast_view

@@ -6,8 +6,9 @@ import builtins
 import numpy as np
 
 from .. import _dtype as D
+from ..autograd.function import _apply1
 from .._tensor import Tensor, _wrap, _wrap_dt
-from ._util import as_float, norm_dim, norm_dims, prim
+from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
 def _keep_shape(in_shape, dims):
@@ -15,10 +16,10 @@ def _keep_shape(in_shape, dims):
 
 
 def _grad_expand(g, in_shape, dims, keepdim):
-    """Bring a reduced gradient back to the input's shape."""
+    """Bring a reduced gradient back to the input's shape (arrays or Tensors)."""
     if not keepdim and dims and len(dims) < len(in_shape):
         g = g.reshape(_keep_shape(in_shape, dims))
-    return g.expand(in_shape)
+    return expand(g, in_shape)
 
 
 def _acc_dtype(x):
@@ -32,6 +33,7 @@ def _acc_dtype(x):
 
 
 class SumTo(prim):
+    _array_backward = True
     node_name = "SumBackward1"
 
     @staticmethod
@@ -46,7 +48,7 @@ class SumTo(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return g.expand(ctx.in_shape)
+        return expand(g, ctx.in_shape)
 
 
 def sum_to(x: Tensor, shape) -> Tensor:
@@ -58,6 +60,7 @@ def sum_to(x: Tensor, shape) -> Tensor:
 
 
 class Sum(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, dims, keepdim, dt):
         ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
@@ -79,12 +82,13 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):
     """Sum of all elements, or over `dim` (int or tuple)."""
     nd = input._data.ndim
     dt = dtype.np if dtype is not None else None
-    if dim is None or (isinstance(dim, (tuple, list)) and not dim and False):
-        return Sum.apply(input, tuple(range(nd)), keepdim, dt)
+    if dim is None:
+        return _apply1(Sum, input, tuple(range(nd)), keepdim, dt)
     return SumDim.apply(input, norm_dims(dim, nd), keepdim, dt)
 
 
 class Mean(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
@@ -509,6 +513,7 @@ def logsumexp(input, dim, keepdim: bool = False):
 
 
 class Softmax(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, dim):
         m = np.max(x, axis=dim, keepdims=True)
@@ -522,10 +527,11 @@ class Softmax(prim):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         gy = g * y
-        return gy - y * gy.sum(ctx.dim, keepdim=True)
+        return gy - y * sum_keep(gy, ctx.dim)
 
 
 class LogSoftmax(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, dim):
         m = np.max(x, axis=dim, keepdims=True)
@@ -538,7 +544,7 @@ class LogSoftmax(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g - y.exp() * g.sum(ctx.dim, keepdim=True)
+        return g - exp(y) * sum_keep(g, ctx.dim)
 
 
 def _softmax_dim(input, dim, name):

@@ -1,45 +1,70 @@
-"""The backward engine: iterative, dependency-counted, unbroadcasts in one place."""
+"""The backward engine: iterative, dependency-counted, unbroadcasts in one place.
+
+Two modes. With `create_graph=True` gradients are Tensors and every backward formula records
+a graph (double backward). Otherwise (the common case) gradients flow as raw arrays: nodes
+whose primitive declares `_array_backward = True` (its formula uses only operators and the
+dual helpers of `tocha.autograd.function`, which work on arrays and Tensors alike) run it on
+arrays directly, and the rest get Tensors wrapped around the arrays. Hooks always see Tensors.
+"""
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
 
+from . import function as _fn
 from .grad_mode import STATE
 
 Tensor = _wrap = None   # set by tocha._tensor once the class exists (import cycle)
+_ndarray = np.ndarray
 
 
 def _sum_to(g, shape):
-    """Reduce a broadcast gradient back to `shape` (differentiable: tocha ops)."""
-    from .._ops.reduce import sum_to
+    """Reduce a broadcast gradient back to `shape` (array, or differentiable Tensor op)."""
+    from .._ops._util import sum_to
     return sum_to(g, shape)
 
 
-def _accumulate(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
+def _fit(g, shape, dt):
+    # The gradient of an input has the input's shape and dtype (broadcasting and mixed-dtype
+    # ops return it larger or wider).
+    if g.__class__ is _ndarray:
+        if g.shape != shape:
+            g = _sum_to(g, shape)
+        if g.dtype != dt.np and dt._kind >= 2:
+            g = g.astype(dt.np)
+        return g
+    if g._data.shape != shape:
+        g = _sum_to(g, shape)
+    if g._dtype is not dt and dt._kind >= 2:
+        g = g.to(dt)
+    return g
 
 
-def _materialize(node, grads):
-    out = []
-    for g, meta in zip(grads, node._out_meta):
-        if g is None and meta is not None:
-            shape, dt = meta
-            g = _wrap(np.zeros(shape, dt.np))
-        out.append(g)
-    return out
+def _T(a):
+    """Array -> Tensor (for hooks and Tensor-only backward formulas)."""
+    if a.__class__ is _ndarray:
+        return _wrap(a)
+    return a if isinstance(a, Tensor) else _wrap(np.asarray(a))
+
+
+def _A(t):
+    """Tensor (or NumPy scalar) -> array."""
+    c = t.__class__
+    if c is _ndarray:
+        return t
+    if c is Tensor or isinstance(t, Tensor):
+        return t._data
+    return np.asarray(t)
 
 
 def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, inputs=None,
                  accumulate=True, allow_unused=True):
-    """Backpropagate from `roots` (tensors) with `grad_roots`; accumulate into leaves' .grad,
-    or, when `accumulate` is False, return the gradients of `inputs`."""
+    """Backpropagate from `roots` (tensors) with `grad_roots` (tensors); accumulate into the
+    leaves' .grad, or, when `accumulate` is False, return the gradients of `inputs`."""
     if retain_graph is None:
         retain_graph = create_graph
+    amode = not create_graph
     # targets: a leaf tensor, or (node, output_nr) for a non-leaf
     capture = None
     captured = None
@@ -57,6 +82,11 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
     buffers: dict = {}
     stack = []
     for t, g in zip(roots, grad_roots):
+        if amode:
+            if g.__class__ is not _ndarray:
+                g = g._data
+        elif g.__class__ is _ndarray:
+            g = _wrap(g)
         gf = t._grad_fn
         if gf is not None:
             buf = buffers.get(gf)
@@ -84,7 +114,7 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
             n = deps.get(t)
             if n is None:
                 deps[t] = 1
-                if t.__class__ is not Tensor and not isinstance(t, Tensor) and t not in seen:
+                if not isinstance(t, Tensor) and t not in seen:
                     seen.add(t)
                     stack.append(t)
             else:
@@ -92,31 +122,39 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
 
     ready = [t for t, n in deps.items() if n == 0]
     prev = STATE.enabled
+    prev_am = _fn.ARRAY_MODE
     STATE.enabled = bool(create_graph)
+    _fn.ARRAY_MODE = amode
     try:
         while ready:
             node = ready.pop()
             if isinstance(node, Tensor):
                 g = buffers.pop(node, None)
                 if g is not None:
-                    _leaf(node, g, capture, captured, accumulate, create_graph)
+                    _leaf(node, g, capture, captured, accumulate, create_graph, amode)
                 continue
             grads = buffers.pop(node, None)
             res = None
             if grads is not None:
-                res = _run_node(node, grads, capture, captured, retain_graph)
+                res = _run_node(node, grads, capture, captured, retain_graph, amode)
             nxt = node._next
+            nres = len(res) if res is not None else 0
             for i in range(len(nxt)):
                 e = nxt[i]
                 if e is None:
                     continue
                 t = e[0]
-                if res is not None and i < len(res):
+                if i < nres:
                     g = res[i]
                     if g is not None:
-                        if g._data.shape != e[2] or g._dtype is not e[3]:
+                        if amode:
+                            if g.__class__ is not _ndarray:
+                                g = _A(g)
+                            if g.shape != e[2] or g.dtype is not e[3].np:
+                                g = _fit(g, e[2], e[3])
+                        elif g._data.shape != e[2] or g._dtype is not e[3]:
                             g = _fit(g, e[2], e[3])
-                        if t.__class__ is Tensor or isinstance(t, Tensor):
+                        if isinstance(t, Tensor):
                             old = buffers.get(t)
                             buffers[t] = g if old is None else old + g
                         else:
@@ -131,6 +169,7 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
                     ready.append(t)
     finally:
         STATE.enabled = prev
+        _fn.ARRAY_MODE = prev_am
     if inputs is not None and not accumulate:
         if not allow_unused:
             for g in captured:
@@ -142,50 +181,40 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
     return None
 
 
-def _fit(g, shape, dt):
-    # The gradient of an input has the input's shape and dtype (broadcasting and mixed-dtype
-    # ops return it larger or wider).
-    if g._data.shape != shape:
-        g = _sum_to(g, shape)
-    if g._dtype is not dt and dt._kind >= 2:
-        g = g.to(dt)
-    return g
+def _materialize(node, grads, amode):
+    out = []
+    for g, meta in zip(grads, node._out_meta):
+        if g is None and meta is not None:
+            shape, dt = meta
+            g = np.zeros(shape, dt.np)
+            if not amode:
+                g = _wrap(g)
+        out.append(g)
+    return out
 
 
-def _run_node(node, grads, capture, captured, retain_graph):
-    if node._pre_hooks:
-        for nr, hooks in node._pre_hooks.items():
-            for h in tuple(hooks):
-                if grads[nr] is not None:
-                    r = h(grads[nr])
-                    if r is not None:
-                        grads[nr] = r
-    if node._node_pre_hooks:
-        for h in tuple(node._node_pre_hooks):
-            r = h(tuple(grads))
-            if r is not None:
-                grads = list(r)
-    if node._retain:
-        for nr, ref in node._retain.items():
-            t = ref()
-            if t is not None and grads[nr] is not None:
-                g = grads[nr]
-                if t._grad is None:
-                    t._grad = g if STATE.enabled else g.detach().clone()
-                else:
-                    t._grad = t._grad + g
+def _run_node(node, grads, capture, captured, retain_graph, amode):
+    if node._hooked:
+        grads = _node_pre(node, grads, amode)
     if capture:
         for nr in range(len(grads)):
             k = capture.get((node, nr))
             if k is not None:
-                captured[k] = grads[nr]
+                captured[k] = _T(grads[nr]) if grads[nr] is not None else None
     fwd = node._fwd
     for g in grads:
         if g is None:       # (not `None in grads`: that would call Tensor.__eq__)
             if fwd._arrays or node._materialize:
-                grads = _materialize(node, grads)
+                grads = _materialize(node, grads, amode)
             break
-    out = fwd.backward(node, *grads)
+    if amode and not fwd._array_backward:
+        _fn.ARRAY_MODE = False
+        try:
+            out = fwd.backward(node, *[_T(g) if g is not None else None for g in grads])
+        finally:
+            _fn.ARRAY_MODE = True
+    else:
+        out = fwd.backward(node, *grads)
     if out.__class__ is not tuple:
         out = tuple(out) if isinstance(out, list) else (out,)
     if not fwd._arrays:
@@ -196,58 +225,89 @@ def _run_node(node, grads, capture, captured, retain_graph):
         out = tuple(_as_tensor_grad(node, g) if g is not None else None for g in out)
     if node._hooks:
         for h in tuple(node._hooks):
-            r = h(tuple(out), tuple(grads))
+            r = h(tuple(_T(g) if g is not None else None for g in out),
+                  tuple(_T(g) if g is not None else None for g in grads))
             if r is not None:
-                out = tuple(r)
+                out = tuple((_A(g) if amode else g) if g is not None else None for g in r)
     if not retain_graph and node._saved:
         node._saved = ()
         node._freed = True
     return out
 
 
+def _node_pre(node, grads, amode):
+    """Tensor hooks, node pre-hooks and retain_grad, before a node runs."""
+    if node._pre_hooks:
+        for nr, hooks in node._pre_hooks.items():
+            for h in tuple(hooks):
+                if grads[nr] is not None:
+                    r = h(_T(grads[nr]))
+                    if r is not None:
+                        grads[nr] = _A(r) if amode else r
+    if node._node_pre_hooks:
+        for h in tuple(node._node_pre_hooks):
+            r = h(tuple(_T(g) if g is not None else None for g in grads))
+            if r is not None:
+                grads = [(_A(g) if amode else g) if g is not None else None for g in r]
+    if node._retain:
+        for nr, ref in node._retain.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                g = _T(grads[nr])
+                if t._grad is None:
+                    t._grad = g if not amode else _wrap(g._data.copy())
+                else:
+                    t._grad = t._grad + g
+    return grads
+
+
 def _as_tensor_grad(node, g):
-    from .._tensor import Tensor, _wrap
-    if isinstance(g, Tensor):
+    if isinstance(g, (Tensor, np.ndarray)):
         return g
-    if isinstance(g, np.ndarray):
-        return _wrap(g)
     raise TypeError(f"function {node.name()} returned a gradient of type {type(g).__name__}; "
                     f"expected a Tensor or None")
 
 
-def _leaf(t, g, capture, captured, accumulate, create_graph):
-    if g is None:
-        return
-    hooks = t.__dict__.get("_hooks")
+def _leaf(t, g, capture, captured, accumulate, create_graph, amode):
+    hooks = t._hooks
     if hooks:
+        gt = _T(g)
         for h in tuple(hooks):
-            r = h(g)
+            r = h(gt)
             if r is not None:
-                g = r
+                gt = r
+        g = _A(gt) if amode else gt
     if capture is not None:
         k = capture.get(t)
         if k is not None:
-            captured[k] = g
+            captured[k] = _T(g)
         if not accumulate or k is None:
             return
     if not accumulate:
         return
-    if g._data.shape != t._data.shape:
-        g = _sum_to(g, t._data.shape)
-    old = t._grad
-    if old is None:
-        if create_graph:
-            t._grad = g
+    if amode:
+        if g.shape != t._data.shape:
+            g = _sum_to(g, t._data.shape)
+        old = t._grad
+        if old is None:
+            # copy: the same gradient array may reach several leaves or the user's hooks
+            t._grad = _wrap(np.array(g, dtype=t._dtype.np, copy=True), t._device)
         else:
-            # copy: the same gradient tensor may reach several leaves or the user's hooks
-            t._grad = _wrap(np.array(g._data, dtype=t._dtype.np, copy=True), t._device)
-    elif create_graph or STATE.enabled:
-        t._grad = old + g
+            np.add(old._data, g, out=old._data, casting="unsafe")
+            vc = old._vc
+            if vc is None:
+                old._vc = [1]
+            else:
+                vc[0] += 1
     else:
-        np.add(old._data, g._data, out=old._data, casting="unsafe")
-        old._bump()
-    for h in tuple(t.__dict__.get("_post_acc_hooks") or ()):
-        h(t)
+        if g._data.shape != t._data.shape:
+            g = _sum_to(g, t._data.shape)
+        old = t._grad
+        t._grad = g if old is None else old + g
+    post = t._post_acc_hooks
+    if post:
+        for h in tuple(post):
+            h(t)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
@@ -310,7 +370,7 @@ def _make_grads(outputs, grads, what):
             if out._dtype._kind < 2:
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out._dtype}")
-            g = _wrap(np.ones(out._data.shape, out._dtype.np), out._device)
+            g = np.ones(out._data.shape, out._dtype.np)   # an array: run_backward wraps it
         else:
             if not isinstance(g, Tensor):
                 from .._creation import tensor as _t

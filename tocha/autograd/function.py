@@ -6,6 +6,9 @@ import weakref
 
 from .grad_mode import STATE, no_grad
 
+# True while the engine runs backward without a graph: then the backward formulas of
+# primitives marked `_array_backward` get arrays from `saved_tensors` (see engine.py)
+ARRAY_MODE = False
 _Tensor = None          # set by tocha._tensor (import cycle: the tensor calls ops, ops call us)
 _wrap = None
 
@@ -56,6 +59,7 @@ class Node:
     _retain = None         # {output_nr: weakref to tensor} from retain_grad
     _hooks = None          # node post-hooks: hook(grad_inputs, grad_outputs)
     _node_pre_hooks = None
+    _hooked = False        # any of the four above is set (one check on the engine's hot path)
     _dirty = ()
 
     @property
@@ -85,10 +89,14 @@ class Node:
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
         out = []
+        amode = ARRAY_MODE and self._fwd._array_backward
         for s, v in zip(self._saved, self._versions):
             if type(s) is _SavedOutput:
                 if v is not None and s.vc is not None and s.vc[0] != v:
                     _version_error(self, s.data, s.nr, s.vc[0], v, output=True)
+                if amode:
+                    out.append(s.data)
+                    continue
                 t = _wrap(s.data)
                 t._grad_fn = self
                 t._requires_grad = True
@@ -100,7 +108,7 @@ class Node:
                 cur = s._vc[0] if s._vc is not None else 0
                 if cur != v:
                     _version_error(self, s._data, s._output_nr, cur, v, tensor=s)
-            out.append(s)
+            out.append(s._data if amode and s is not None else s)
         return tuple(out)
 
     @property
@@ -122,18 +130,21 @@ class Node:
         return tuple((_edge_fn(e[0]), e[1]) if e is not None else (None, 0) for e in self._next)
 
     def register_hook(self, fn) -> RemovableHandle:
+        self._hooked = True
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(fn)
         return RemovableHandle(self._hooks, fn)
 
     def register_prehook(self, fn) -> RemovableHandle:
+        self._hooked = True
         if self._node_pre_hooks is None:
             self._node_pre_hooks = []
         self._node_pre_hooks.append(fn)
         return RemovableHandle(self._node_pre_hooks, fn)
 
     def _add_tensor_hook(self, nr: int, fn) -> RemovableHandle:
+        self._hooked = True
         if self._pre_hooks is None:
             self._pre_hooks = {}
         hooks = self._pre_hooks.setdefault(nr, [])
@@ -227,6 +238,9 @@ class Function(metaclass=_FunctionMeta):
     """
 
     _arrays = False     # forward on raw arrays (tocha primitives) or on Tensors (user code)
+    # backward may run on arrays when no graph is built (its formula uses only operators and
+    # the dual helpers in tocha._ops._util); see tocha/autograd/engine.py
+    _array_backward = False
     _view = False       # the output is a view of the first input (shares memory and version)
 
     def __init__(self, *args, **kwargs):
@@ -331,6 +345,116 @@ def _apply_arrays(cls, args):
     node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
     if cls._view:
         _share_version(args[0], results[0])
+    if node._saved:
+        _resolve_saved(node, node._saved, args, arrays, out, results)
+    return tuple(results)
+
+
+def _apply1(cls, x, *consts):
+    """`_apply_arrays` for one tensor followed by constants (unary ops' hot path)."""
+    if not (x._requires_grad and STATE.enabled):
+        out = cls.forward(_NoGradCtx(), x._data, *consts)
+        if out.__class__ is tuple:
+            return tuple([_wrap(o, x._device) for o in out])
+        res = _wrap(out, x._device)
+        if cls._view:
+            _share_version(x, res)
+        return res
+    if cls._view or len(consts) > 3:
+        return _apply_arrays(cls, (x,) + consts)
+    node = cls._node_cls()
+    node.needs_input_grad = (True,)
+    gf = x._grad_fn
+    shape = x._data.shape
+    node._next = ((gf, x._output_nr, shape, x._dtype) if gf is not None
+                  else (x, 0, shape, x._dtype),)
+    xa = x._data
+    out = cls.forward(node, xa, *consts)
+    if out.__class__ is tuple:
+        node._next = list(node._next) + [None] * len(consts)
+        return _finish_multi(cls, node, (x,) + consts, (xa,) + consts, out, x._device)
+    t = _wrap(out, x._device)
+    if t._dtype._kind >= 2:
+        t._grad_fn = node
+        t._requires_grad = True
+    node._out_meta = ((t._data.shape, t._dtype),)
+    saved = node._saved
+    if saved:
+        res = []
+        vers = []
+        for sv in saved:
+            if sv is xa:
+                res.append(x)
+                vers.append(x._vc[0] if x._vc is not None else 0)
+            elif sv is out:
+                vc = t._vc = [0]
+                res.append(_SavedOutput(out, 0, vc, 0))
+                vers.append(0)
+            elif sv is None:
+                res.append(None)
+                vers.append(None)
+            else:
+                _resolve_saved(node, saved, (x,) + consts, (xa,) + consts, (out,), (t,))
+                return t
+        node._saved = tuple(res)
+        node._versions = tuple(vers)
+    return t
+
+
+def _apply2(cls, a, b):
+    """`_apply_arrays` for two same-device tensors when grad is recorded (operators)."""
+    node = cls._node_cls()
+    ra = a._requires_grad
+    rb = b._requires_grad
+    node.needs_input_grad = (ra, rb)
+    gf = a._grad_fn
+    ea = ((gf, a._output_nr, a._data.shape, a._dtype) if gf is not None
+          else (a, 0, a._data.shape, a._dtype) if ra else None)
+    gf = b._grad_fn
+    eb = ((gf, b._output_nr, b._data.shape, b._dtype) if gf is not None
+          else (b, 0, b._data.shape, b._dtype) if rb else None)
+    node._next = (ea, eb)
+    xa = a._data
+    xb = b._data
+    out = cls.forward(node, xa, xb, None)
+    t = _wrap(out, a._device)
+    t._grad_fn = node
+    t._requires_grad = True
+    node._out_meta = ((t._data.shape, t._dtype),)
+    saved = node._saved
+    if saved:
+        res = []
+        vers = []
+        for sv in saved:
+            if sv is xa:
+                res.append(a)
+                vers.append(a._vc[0] if a._vc is not None else 0)
+            elif sv is xb:
+                res.append(b)
+                vers.append(b._vc[0] if b._vc is not None else 0)
+            elif sv is None:
+                res.append(None)
+                vers.append(None)
+            else:
+                _resolve_saved(node, saved, (a, b, None), (xa, xb, None), (out,), (t,))
+                return t
+        node._saved = tuple(res)
+        node._versions = tuple(vers)
+    return t
+
+
+def _finish_multi(cls, node, args, arrays, out, dev):
+    results = []
+    non_diff = node._non_diff
+    for i, o in enumerate(out):
+        t = _wrap(o, dev)
+        if t._dtype._kind >= 2 and not any(o is n for n in non_diff):
+            t._grad_fn = node
+            t._requires_grad = True
+            if i:
+                t._output_nr = i
+        results.append(t)
+    node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
     if node._saved:
         _resolve_saved(node, node._saved, args, arrays, out, results)
     return tuple(results)

@@ -1,0 +1,129 @@
+"""The negative log-likelihood primitive (cross_entropy = nll_loss(log_softmax(x)))."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap_dt
+from ._util import prim
+
+_RED = {"none": 0, "mean": 1, "sum": 2}
+
+
+class NllLoss(prim):
+    """Forward gathers -logp[target] (weighted, ignore_index masked); backward scatters."""
+
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, logp, target, weight, red, ignore_index):
+        one_d = logp.ndim == 1
+        if one_d:                               # (C,) with a 0-d target
+            lp, t = logp[None], target.reshape(1)
+        else:
+            lp, t = logp, target
+        ignore = t == ignore_index
+        has_ignore = bool(ignore.any())
+        ts = np.where(ignore, 0, t) if has_ignore else t
+        picked = np.take_along_axis(lp, np.expand_dims(ts, 1), axis=1)[:, 0]
+        if weight is not None:
+            w = weight[ts]
+            if has_ignore:
+                w = np.where(ignore, 0, w).astype(lp.dtype)
+        elif has_ignore:
+            w = (~ignore).astype(lp.dtype)
+        else:
+            w = None
+        loss = -picked if w is None else -(picked * w)
+        if red == 0:
+            out = loss[0] if one_d else loss
+            denom = None
+        else:
+            out = np.sum(loss, dtype=lp.dtype)
+            denom = None
+            if red == 1:
+                denom = np.sum(w, dtype=lp.dtype) if w is not None else lp.dtype.type(
+                    t.size)
+                out = out / denom
+            out = np.asarray(out, dtype=lp.dtype)
+        if ctx.needs_input_grad:
+            ctx.shape, ctx.ts, ctx.w, ctx.red, ctx.denom, ctx.one_d = (
+                lp.shape, ts, w, red, denom, one_d)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, ts, w, red = ctx.shape, ctx.ts, ctx.w, ctx.red
+        dt = g._data.dtype
+        coef = np.zeros(shape, dt)
+        val = -np.ones(ts.shape, dt) if w is None else -w.astype(dt, copy=False)
+        if red == 1:
+            val = val / ctx.denom
+        np.put_along_axis(coef, np.expand_dims(ts, 1), np.expand_dims(val, 1), axis=1)
+        if ctx.one_d:
+            coef = coef[0]
+        c = _wrap_dt(coef, g._dtype, g._device)
+        if red == 0 and not ctx.one_d:
+            g = g.unsqueeze(1)
+        return g * c, None, None
+
+
+def nll_loss_(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
+              ignore_index: int, op: str = "nll_loss") -> Tensor:
+    """Validated call of the NllLoss primitive (input holds log-probabilities)."""
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{op}(): argument 'target' must be Tensor, not "
+                        f"{type(target).__name__}")
+    if target._dtype._kind != 1:
+        raise RuntimeError(
+            f"expected scalar type Long but found {_TYPE.get(target._dtype.name, target._dtype)}"
+            f" ({op}: the target must hold class indices as an int64 tensor; for class "
+            f"probabilities pass a float target of the input's shape to cross_entropy)")
+    if reduction not in _RED:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    si, st = input._data.shape, target._data.shape
+    if len(si) < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {len(si)})")
+    if len(si) == 1:
+        if len(st) != 0:
+            raise RuntimeError(f"{op}: 1D target tensor expected for 2D input, but got a "
+                               f"{len(st)}-D target {tuple(st)} for input {tuple(si)} (a "
+                               f"1-D input of C scores takes a 0-d class index)")
+        ncls = si[0]
+    else:
+        if st[:1] != si[:1]:
+            raise ValueError(f"Expected input batch_size ({si[0]}) to match target batch_size "
+                             f"({st[0] if st else 0}).")
+        if tuple(st) != tuple(si[:1]) + tuple(si[2:]):
+            raise RuntimeError(f"{op}: expected target of shape {tuple(si[:1] + si[2:])} for "
+                               f"input of shape {tuple(si)}, got {tuple(st)}")
+        ncls = si[1]
+    t = target._data
+    if t.size:
+        bad = (t < 0) | (t >= ncls)
+        if ignore_index is not None:
+            bad &= t != ignore_index
+        if bad.any():
+            v = int(t[bad].reshape(-1)[0])
+            raise IndexError(f"{op}: target class {v} out of range for {ncls} classes "
+                             f"(Target {v} is out of bounds.)")
+    if weight is not None:
+        if weight._data.shape != (ncls,):
+            raise RuntimeError(f"{op}: weight tensor should be defined either for all {ncls} "
+                               f"classes or no classes but got weight tensor of shape: "
+                               f"{list(weight._data.shape)}")
+        wd = weight._data
+        if wd.dtype != input._data.dtype:
+            wd = wd.astype(input._data.dtype)
+    else:
+        wd = None
+    if input._dtype._kind < 2:
+        raise RuntimeError(f"\"{op}\" not implemented for '{_TYPE.get(input._dtype.name)}'")
+    return NllLoss.apply(input, t, wd, _RED[reduction],
+                         -(1 << 62) if ignore_index is None else int(ignore_index))
+
+
+_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+         "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+         "bfloat16": "BFloat16"}
+_ = D
