@@ -10,11 +10,26 @@ import pytest
 
 import tocha
 from tocha import _random
-from tocha.utils.data import (BatchSampler, ChainDataset, ConcatDataset, DataLoader, Dataset,
-                              DistributedSampler, IterableDataset, RandomSampler,
-                              SequentialSampler, StackDataset, Subset, SubsetRandomSampler,
-                              TensorDataset, WeightedRandomSampler, default_collate,
-                              default_convert, get_worker_info, random_split)
+from tocha.utils.data import (
+    BatchSampler,
+    ChainDataset,
+    ConcatDataset,
+    DataLoader,
+    Dataset,
+    DistributedSampler,
+    IterableDataset,
+    RandomSampler,
+    SequentialSampler,
+    StackDataset,
+    Subset,
+    SubsetRandomSampler,
+    TensorDataset,
+    WeightedRandomSampler,
+    default_collate,
+    default_convert,
+    get_worker_info,
+    random_split,
+)
 
 
 class Range(Dataset):
@@ -287,25 +302,25 @@ def test_loader_iterable_dataset():
 def test_loader_argument_errors():
     r = Range(4)
     cases = [
-        (dict(batch_sampler=[[0]], batch_size=2), "batch_sampler option is mutually exclusive "
-         "with batch_size, shuffle, sampler, and drop_last"),
-        (dict(batch_sampler=[[0]], shuffle=True), "batch_sampler option is mutually exclusive"),
-        (dict(sampler=[0], shuffle=True), "sampler option is mutually exclusive with shuffle"),
-        (dict(batch_size=None, drop_last=True), "batch_size=None option disables auto-batching "
-         "and is mutually exclusive with drop_last"),
-        (dict(num_workers=-1), "num_workers option should be non-negative"),
-        (dict(timeout=-1), "timeout option should be non-negative"),
-        (dict(prefetch_factor=2), "prefetch_factor option could only be specified in "
-         "multiprocessing"),
-        (dict(persistent_workers=True), "persistent_workers option needs num_workers > 0"),
+        ({"batch_sampler": [[0]], "batch_size": 2}, ("batch_sampler option is mutually exclusive "
+         "with batch_size, shuffle, sampler, and drop_last")),
+        ({"batch_sampler": [[0]], "shuffle": True}, "batch_sampler option is mutually exclusive"),
+        ({"sampler": [0], "shuffle": True}, "sampler option is mutually exclusive with shuffle"),
+        ({"batch_size": None, "drop_last": True}, ("batch_size=None option disables auto-batching "
+         "and is mutually exclusive with drop_last")),
+        ({"num_workers": -1}, "num_workers option should be non-negative"),
+        ({"timeout": -1}, "timeout option should be non-negative"),
+        ({"prefetch_factor": 2}, ("prefetch_factor option could only be specified in "
+         "multiprocessing")),
+        ({"persistent_workers": True}, "persistent_workers option needs num_workers > 0"),
     ]
     for kw, msg in cases:
         with pytest.raises(ValueError, match=msg):
             DataLoader(r, **kw)
-    for kw, msg in [(dict(shuffle=True), "expected unspecified shuffle option, but got "
-                                         "shuffle=True"),
-                    (dict(sampler=[0]), "expected unspecified sampler option"),
-                    (dict(batch_sampler=[[0]]), "expected unspecified batch_sampler option")]:
+    for kw, msg in [({"shuffle": True}, ("expected unspecified shuffle option, but got "
+                                         "shuffle=True")),
+                    ({"sampler": [0]}, "expected unspecified sampler option"),
+                    ({"batch_sampler": [[0]]}, "expected unspecified batch_sampler option")]:
         with pytest.raises(ValueError, match=msg):
             DataLoader(Stream(3), **kw)
     dl = DataLoader(r)
