@@ -526,6 +526,8 @@ def _apply_tensors(cls, args, kwargs):
     inputs = {id(a) for a in args if isinstance(a, Tensor)}
     dirty = {id(t) for t in node._dirty}
     non_diff = {id(t) for t in node._non_diff}
+    # edges first: a dirty input returned as output is about to get this node as its grad_fn
+    node._next = [_edge(a) if isinstance(a, Tensor) else None for a in args]
     results = []
     for i, o in enumerate(outs):
         if not isinstance(o, Tensor):
@@ -538,7 +540,6 @@ def _apply_tensors(cls, args, kwargs):
             o._requires_grad = True
             o._output_nr = i
         results.append(o)
-    node._next = [_edge(a) if isinstance(a, Tensor) else None for a in args]
     node._out_meta = tuple((o._data.shape, o._dtype) if isinstance(o, Tensor) else None
                            for o in results)
     saved = node._saved

@@ -74,6 +74,11 @@ class set_grad_enabled(_DecoratorContextManager):
         self.prev = STATE.enabled
         STATE.enabled = self.mode
 
+    def __call__(self, func):
+        # used as a decorator: constructing us switched the mode; undo that until calls
+        STATE.enabled = self.prev
+        return super().__call__(func)
+
     def __enter__(self):
         pass
 
