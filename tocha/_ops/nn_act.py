@@ -266,7 +266,7 @@ def _float(x: Tensor, op: str) -> Tensor:
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """GELU: x * Phi(x) ('none') or its tanh approximation ('tanh')."""
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return Gelu.apply(_float(input, "gelu"), approximate)
 
 

@@ -1,0 +1,25 @@
+"""`torch.nn` for tocha: Module, Parameter, layers, losses, init, functional, utils."""
+from . import (  # noqa: F401
+    functional,
+    init,
+    modules,
+)
+from .modules import *
+from .modules import module as _module_mod
+from .parameter import Buffer, Parameter, UninitializedParameter  # noqa: F401
+
+for _k, _v in vars(modules).items():
+    if isinstance(_v, type) and issubclass(_v, _module_mod.Module):
+        globals()[_k] = _v
+del _k, _v
+
+
+def __getattr__(name):
+    if name == "utils":
+        import importlib
+        return importlib.import_module(".utils", __name__)
+    if name in ("parallel", "DataParallel"):
+        import importlib
+        par = importlib.import_module(".parallel", __name__)
+        return par if name == "parallel" else par.DataParallel
+    raise AttributeError(f"module 'tocha.nn' has no attribute '{name}'")
