@@ -409,3 +409,15 @@ def test_libm_checks_run():
     x = np.linspace(0.01, 1, 50)
     assert np.array_equal(E.log64(x), np.array([math.log(v) for v in x]))
     assert np.array_equal(E.log1p64(-x * 0.5), np.array([math.log1p(-v * 0.5) for v in x]))
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 8, 17, 100, 4097, 30000])
+def test_randperm_vectorised_swaps_equal_loop(n):
+    rng = np.random.default_rng(n)
+    steps = np.arange(n - 1, dtype=np.int64)
+    cases = [steps + rng.integers(0, n - steps),  # random partners
+             steps.copy(),  # every swap a no-op
+             np.full(n - 1, n - 1, dtype=np.int64),  # always the last position: one long chain
+             np.minimum(steps + 1, n - 1)]  # always the next position
+    for j in cases:
+        assert np.array_equal(R._swaps_vectorised(j, n), R._swaps_loop(j, n))
