@@ -1,0 +1,129 @@
+"""Weights enums and the `weights=` / `pretrained=` handling shared by the model builders.
+
+tocha never downloads: the enums describe torchvision's published weights (URL, parameter
+count, categories) so that code naming them runs, but asking for them raises an error that
+explains how to load a local state dict instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Weights:
+    """What torchvision publishes about one set of pretrained weights."""
+
+    url: str
+    transforms: object = None
+    meta: dict = field(default_factory=dict)
+
+
+class WeightsEnum(Enum):
+    """Base of the `<Model>_Weights` enums (`DEFAULT` aliases the recommended member)."""
+
+    @classmethod
+    def verify(cls, obj):
+        if obj is None:
+            return None
+        if isinstance(obj, str):
+            name = obj.replace(cls.__name__ + ".", "")
+            if name not in cls.__members__:
+                raise ValueError(f"Failed to find Weights {obj} in {cls.__name__}.")
+            return cls.__members__[name]
+        if not isinstance(obj, cls):
+            raise TypeError(f"Invalid Weight class provided; expected {cls.__name__} but "
+                            f"received {obj.__class__.__name__}.")
+        return obj
+
+    @property
+    def url(self) -> str:
+        return self.value.url
+
+    @property
+    def meta(self) -> dict:
+        return self.value.meta
+
+    @property
+    def transforms(self):
+        return self.value.transforms
+
+    def get_state_dict(self, *args, **kwargs):
+        raise RuntimeError(_no_download_message(self.url, "model"))
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}.{self._name_}"
+
+
+def _no_download_message(url: str, builder: str) -> str:
+    file = url.rsplit("/", 1)[-1]
+    return (f"tocha.vision cannot download pretrained weights (it never uses the network). "
+            f"Build the model without them and load a state dict from a local file instead:\n"
+            f"    model = {builder}()   # weights=None\n"
+            f"    model.load_state_dict(tocha.load('{file}'))\n"
+            f"where {file} was downloaded by hand from {url} (or saved with "
+            f"tocha.save(model.state_dict(), path) / torch.save).")
+
+
+def _weights(name: str, url: str, num_params: int, acc1: float) -> Weights:
+    return Weights(url=url, meta={"num_params": num_params, "categories": None,
+                                  "_metrics": {"ImageNet-1K": {"acc@1": acc1}},
+                                  "_docs": f"{name} weights published by torchvision"})
+
+
+def handle_weights(weights, weights_enum, builder: str, kwargs: dict) -> None:
+    """Accept weights=None / pretrained=False; explain and raise for anything pretrained."""
+    pretrained = kwargs.pop("pretrained", None)
+    if pretrained is not None and "weights" not in kwargs and weights is None:
+        weights = "DEFAULT" if pretrained else None
+    kwargs.pop("progress", None)
+    if weights is None:
+        return
+    w = weights_enum.verify(weights)
+    raise RuntimeError(_no_download_message(w.url, builder))
+
+
+_CATALOG: dict = {}
+_WEIGHTS: dict = {}
+
+
+def register_model(name: str, weights_enum=None):
+    def deco(fn):
+        _CATALOG[name] = fn
+        _WEIGHTS[name] = weights_enum
+        return fn
+    return deco
+
+
+def list_models(module=None, include=None, exclude=None) -> list[str]:
+    """Names of the model builders available."""
+    return sorted(_CATALOG)
+
+
+def get_model_builder(name: str):
+    name = name.lower()
+    if name not in _CATALOG:
+        raise ValueError(f"Unknown model {name}")
+    return _CATALOG[name]
+
+
+def get_model(name: str, **config):
+    """Build a model by name, e.g. get_model('resnet18', num_classes=10)."""
+    return get_model_builder(name)(**config)
+
+
+def get_model_weights(name):
+    """The weights enum of a builder (by name or function)."""
+    if not isinstance(name, str):
+        name = next(k for k, v in _CATALOG.items() if v is name)
+    get_model_builder(name)
+    return _WEIGHTS[name.lower()]
+
+
+def get_weight(name: str):
+    """'ResNet18_Weights.IMAGENET1K_V1' -> the enum member."""
+    enum_name, member = name.split(".")
+    for enum in _WEIGHTS.values():
+        if enum is not None and enum.__name__ == enum_name:
+            return enum[member]
+    raise ValueError(f"Unknown weight enum {enum_name!r}")
