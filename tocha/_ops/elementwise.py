@@ -58,6 +58,7 @@ def _fix(r):
 
 class Add(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.add(a, b, dtype=dt, casting="unsafe") if dt is not None else a + b
@@ -69,6 +70,7 @@ class Add(prim):
 
 class Sub(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.subtract(a, b, dtype=dt, casting="unsafe") if dt is not None else a - b
@@ -80,6 +82,7 @@ class Sub(prim):
 
 class RSub(prim):
     _array_backward = True
+
     node_name = "RsubBackward1"
 
     @staticmethod
@@ -93,6 +96,7 @@ class RSub(prim):
 
 class Mul(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -113,6 +117,7 @@ class Mul(prim):
 
 class Div(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -136,6 +141,7 @@ class Div(prim):
 
 class RDiv(prim):
     _array_backward = True
+
     node_name = "MulBackward0"   # PyTorch computes scalar / t as t.reciprocal() * scalar
 
     @staticmethod
@@ -251,6 +257,7 @@ def _out(res, out):
 
 class Neg(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, a):
         return np.negative(a)
@@ -274,6 +281,7 @@ negative = neg
 
 class Pow(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, a, e, dt):
         ctx.save_for_backward(a)
@@ -452,6 +460,7 @@ erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)
 
 class Relu(prim):
     _array_backward = True
+
     node_name = "ReluBackward0"
 
     @staticmethod
@@ -539,6 +548,7 @@ def round(input, *, decimals: int = 0, out=None):
 
 class Frac(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         return x - np.trunc(x)
@@ -556,6 +566,7 @@ def frac(input):
 
 class Clamp(prim):
     _array_backward = True
+
     node_name = "ClampBackward1"
 
     @staticmethod
@@ -771,6 +782,7 @@ def _cast(x: Tensor, dtype) -> Tensor:
 
 class Clone(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         return x.copy()

@@ -23,6 +23,7 @@ def _mm_error(op, sa, sb):
 
 class Mm(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
@@ -39,6 +40,7 @@ class Mm(prim):
 
 class MatMul(prim):
     _array_backward = True
+
     node_name = "MmBackward0"
 
     @staticmethod
@@ -74,6 +76,7 @@ class MatMul(prim):
 
 class Addmm(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
         n = ctx.needs_input_grad

@@ -58,6 +58,7 @@ class View(prim):
 
 class Reshape(prim):
     _array_backward = True
+
     node_name = "UnsafeViewBackward0"
 
     @staticmethod
@@ -266,6 +267,7 @@ swapaxes = swapdims = transpose
 
 class T(prim):
     _array_backward = True
+
     node_name = "TBackward0"
     _view = True
 

@@ -17,16 +17,19 @@ def _keep_shape(in_shape, dims):
 
 def _grad_expand(g, in_shape, dims, keepdim):
     """Bring a reduced gradient back to the input's shape (arrays or Tensors)."""
-    if not keepdim and dims and len(dims) < len(in_shape):
+    if not keepdim and dims and len(dims) < len(in_shape):   # dims None: all reduced
         g = g.reshape(_keep_shape(in_shape, dims))
     return expand(g, in_shape)
+
+
+_F16 = np.dtype(np.float16)
 
 
 def _acc_dtype(x):
     # float16 sums accumulate in float32 (as PyTorch does); ints/bools sum to int64
     k = x.dtype
-    if k == np.float16:
-        return np.float32
+    if k.kind == "f":
+        return np.float32 if k is _F16 else None
     if k.kind in "biu":
         return np.int64
     return None
@@ -34,6 +37,7 @@ def _acc_dtype(x):
 
 class SumTo(prim):
     _array_backward = True
+
     node_name = "SumBackward1"
 
     @staticmethod
@@ -61,11 +65,12 @@ def sum_to(x: Tensor, shape) -> Tensor:
 
 class Sum(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, x, dims, keepdim, dt):
         ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt or _acc_dtype(x))
-        if x.dtype == np.float16 and dt is None:
+        if dt is None and x.dtype is _F16:
             r = r.astype(np.float16)
         return r
 
@@ -83,12 +88,13 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):
     nd = input._data.ndim
     dt = dtype.np if dtype is not None else None
     if dim is None:
-        return _apply1(Sum, input, tuple(range(nd)), keepdim, dt)
+        return _apply1(Sum, input, None, keepdim, dt)    # None: every dim
     return SumDim.apply(input, norm_dims(dim, nd), keepdim, dt)
 
 
 class Mean(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
@@ -514,6 +520,7 @@ def logsumexp(input, dim, keepdim: bool = False):
 
 class Softmax(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, x, dim):
         m = np.max(x, axis=dim, keepdims=True)
@@ -532,6 +539,7 @@ class Softmax(prim):
 
 class LogSoftmax(prim):
     _array_backward = True
+
     @staticmethod
     def forward(ctx, x, dim):
         m = np.max(x, axis=dim, keepdims=True)

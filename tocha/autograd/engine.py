@@ -104,7 +104,7 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
             old = buffers.get(t)
             buffers[t] = g if old is None else old + g
             deps.setdefault(t, 0)
-    seen = set(stack)
+    starts = list(deps)
     while stack:
         node = stack.pop()
         for e in node._next:
@@ -112,15 +112,14 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
                 continue
             t = e[0]
             n = deps.get(t)
-            if n is None:
+            if n is None:       # first visit
                 deps[t] = 1
-                if not isinstance(t, Tensor) and t not in seen:
-                    seen.add(t)
+                if not isinstance(t, Tensor):
                     stack.append(t)
             else:
                 deps[t] = n + 1
 
-    ready = [t for t, n in deps.items() if n == 0]
+    ready = [t for t in starts if deps[t] == 0]   # only roots can have no incoming edge
     prev = STATE.enabled
     prev_am = _fn.ARRAY_MODE
     STATE.enabled = bool(create_graph)
@@ -286,8 +285,6 @@ def _leaf(t, g, capture, captured, accumulate, create_graph, amode):
     if not accumulate:
         return
     if amode:
-        if g.shape != t._data.shape:
-            g = _sum_to(g, t._data.shape)
         old = t._grad
         if old is None:
             # copy: the same gradient array may reach several leaves or the user's hooks
