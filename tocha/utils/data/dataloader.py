@@ -125,6 +125,30 @@ class DataLoader:
         self.__initialized = True
         self._IterableDataset_len_called: int | None = None
         self._iterator: _BaseDataLoaderIter | None = None
+        self.check_worker_number_rationality()
+
+    def check_worker_number_rationality(self) -> None:
+        """Warn when more workers are asked for than this process may use CPUs."""
+        if not self.num_workers:
+            return
+        try:
+            suggest: int | None = len(os.sched_getaffinity(0))
+            cpuset_checked = True
+        except (AttributeError, OSError):
+            suggest, cpuset_checked = os.cpu_count(), False
+        if suggest is not None and self.num_workers <= suggest:
+            return
+        if suggest is None:
+            suggested = ("DataLoader is not able to compute a suggested max number of worker in "
+                         "current system.")
+        else:
+            suggested = (f"Our suggested max number of worker in current system is {suggest}"
+                         f"{'' if cpuset_checked else ' (`cpuset` is not taken into account)'}"
+                         ", which is smaller than what this DataLoader is going to create.")
+        warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in "
+                      f"total. {suggested} Please be aware that excessive worker creation might "
+                      "get DataLoader running slow or even freeze, lower the worker number to "
+                      "avoid potential slowness/freeze if necessary.", stacklevel=3)
 
     def __setattr__(self, attr: str, val: Any) -> None:
         if self.__initialized and attr in ("batch_size", "batch_sampler", "sampler",
