@@ -96,7 +96,8 @@ class CIFAR10(VisionDataset):
     def _load_meta(self) -> None:
         path = os.path.join(self.root, self.base_folder, self.meta["filename"])
         if os.path.isfile(path):
-            self.classes = [str(c) for c in load_batch(path)[self.meta["key"]]]
+            self.classes = [c.decode("latin1") if isinstance(c, bytes) else str(c)
+                            for c in load_batch(path)[self.meta["key"]]]
         else:
             self.classes = list(self._default_classes())
         self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
