@@ -128,6 +128,7 @@ class _Saver:
     def __init__(self) -> None:
         self.buffers: dict[int, tuple[str, np.ndarray]] = {}  # id(root) -> (key, root)
         self.keys: list[tuple[str, bytes]] = []
+        self.tensors: dict[int, tuple[int, Tensor]] = {}  # id -> (serial, tensor kept alive)
 
     def _buffer(self, arr: np.ndarray) -> tuple[str, int]:
         """(buffer key, byte offset of arr's first element inside that buffer)."""
@@ -162,10 +163,14 @@ class _Saver:
         return key, arr.dtype.str, tuple(arr.shape), tuple(arr.strides), offset
 
     def _tensor_id(self, t: Tensor) -> tuple:
+        # a serial per tensor object: the same object saved twice loads as one object
+        ent = self.tensors.get(id(t))
+        if ent is None:
+            ent = self.tensors[id(t)] = (len(self.tensors), t)
         kind = "parameter" if type(t).__name__ == "Parameter" else "tensor"
         key, np_dt, shape, strides, offset = self._array_desc(t._data)
         return ("tensor", kind, key, t._dtype.name, np_dt, shape, strides, offset,
-                bool(t._requires_grad), str(t._device))
+                bool(t._requires_grad), str(t._device), ent[0])
 
 
 def _c_strides(arr: np.ndarray) -> tuple[int, ...]:
@@ -247,11 +252,22 @@ def save(obj: Any, f: Any, pickle_module: Any = pickle, pickle_protocol: int = D
 
 
 # ----------------------------------------------------------------------------- loading
+class _CallerError(Exception):
+    """Carries an exception raised by user code (map_location) out of the unpickler."""
+
+
+def _check_map_location(ml: Any) -> None:
+    if not (ml is None or isinstance(ml, (str, device, dict)) or callable(ml)):
+        raise ValueError("map_location should be either None, a string, a tocha.device, "
+                         f"a dict or a callable, but got {type(ml).__name__}")
+
+
 class _Loader:
     def __init__(self, raw: dict[str, bytes], map_location: Any) -> None:
         self.raw = raw
         self.map_location = map_location
         self.arrays: dict[str, np.ndarray] = {}
+        self.tensors: dict[int, Tensor] = {}
 
     def _buffer(self, key: Any) -> np.ndarray:
         if not isinstance(key, str) or key not in self.raw:
@@ -293,8 +309,11 @@ class _Loader:
             raise pickle.UnpicklingError(f"tocha.load: unsupported persistent id {pid!r}")
         if pid[0] == "ndarray" and len(pid) == 6:
             return self._view(*pid[1:])
-        if pid[0] == "tensor" and len(pid) == 10:
-            _, kind, key, dt_name, np_dt, shape, strides, offset, rg, loc = pid
+        if pid[0] == "tensor" and len(pid) == 11:
+            serial = pid[10]
+            if serial in self.tensors:
+                return self.tensors[serial]
+            _, kind, key, dt_name, np_dt, shape, strides, offset, rg, loc, _ = pid
             dt = D._NAME2DT.get(dt_name) if isinstance(dt_name, str) else None
             if dt is None:
                 raise pickle.UnpicklingError(f"tocha.load: unknown dtype {dt_name!r}")
@@ -305,6 +324,7 @@ class _Loader:
                 t = _as_parameter(t, bool(rg))
             elif rg:
                 t.requires_grad_(True)
+            self.tensors[serial] = t
             return t
         raise pickle.UnpicklingError(f"tocha.load: unsupported persistent id {pid[0]!r}")
 
@@ -317,7 +337,10 @@ class _Loader:
         elif isinstance(ml, dict):
             target = ml.get(location, location)
         elif callable(ml):
-            res = ml(t, location)
+            try:
+                res = ml(t, location)
+            except Exception as e:
+                raise _CallerError from e  # the user's error, not a format error
             if res is None:
                 target = location
             elif isinstance(res, Tensor):
@@ -325,9 +348,6 @@ class _Loader:
             else:
                 raise TypeError("map_location should return a Tensor or None, got "
                                 f"{type(res).__name__}")
-        else:
-            raise ValueError("map_location should be either None, a string, a tocha.device, "
-                             f"a dict or a callable, but got {type(ml).__name__}")
         dev = as_device(target)
         return t if dev is cpu or dev == t.device else t.to(dev)
 
@@ -382,6 +402,7 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
         raise RuntimeError("Can not safely load weights when explicit pickle_module is "
                            "specified")
     pickle_module = pickle_module or pickle
+    _check_map_location(map_location)
     data = _read_all(f)
     if data[:4] == _MAGIC_ZIP:
         try:
@@ -408,6 +429,8 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
     up.persistent_load = loader.persistent_load
     try:
         return up.load()
+    except _CallerError as e:
+        raise e.__cause__ from None
     except pickle.UnpicklingError:
         raise
     except (EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError) as e:
