@@ -218,6 +218,7 @@ def _elu_d2(x, alpha, scale, input_scale):
 
 
 Elu = _act("Elu", _elu, _elu_d1, _elu_d2)
+Celu = _act("Celu", _elu, _elu_d1, _elu_d2)
 
 
 def _softplus(x, beta, threshold):
@@ -303,6 +304,12 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
 def elu(input: Tensor, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0
         ) -> Tensor:
     return Elu.apply(_float(input, "elu"), float(alpha), float(scale), float(input_scale))
+
+
+def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return Celu.apply(_float(input, "celu"), float(alpha), 1.0, 1.0 / alpha)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:

@@ -112,9 +112,10 @@ def _size_warn(input: Tensor, target: Tensor) -> None:
                       f"to broadcasting. Please ensure they have the same size.", stacklevel=3)
 
 
-def _inplace(input: Tensor, out: Tensor) -> Tensor:
-    # functional `inplace=True`: write the result into input's memory (autograd-aware)
-    return input._inplace(lambda _x, o: o, out)
+def _inplace(input: Tensor, fn, *args) -> Tensor:
+    # functional `inplace=True`: fn runs on the old value and the result is written into
+    # input's memory (autograd-aware; the graph keeps the old value, not the overwritten one)
+    return input._inplace(fn, *args)
 
 
 # ---------------------------------------------------------------- linear
@@ -146,8 +147,9 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 
 # ---------------------------------------------------------------- activations
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    out = _E.relu(input)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _E.relu)
+    return _E.relu(input)
 
 
 def relu_(input: Tensor) -> Tensor:
@@ -155,14 +157,16 @@ def relu_(input: Tensor) -> Tensor:
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    out = _A.hardtanh(input, 0.0, 6.0)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.hardtanh, 0.0, 6.0)
+    return _A.hardtanh(input, 0.0, 6.0)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
-    out = _A.hardtanh(input, min_val, max_val)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.hardtanh, min_val, max_val)
+    return _A.hardtanh(input, min_val, max_val)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -170,8 +174,9 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    out = _A.leaky_relu(input, negative_slope)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.leaky_relu, negative_slope)
+    return _A.leaky_relu(input, negative_slope)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -179,8 +184,9 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    out = _A.elu(input, alpha)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.elu, alpha)
+    return _A.elu(input, alpha)
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -192,15 +198,15 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
-    out = _A.elu(input, _SELU_ALPHA, _SELU_SCALE)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.elu, _SELU_ALPHA, _SELU_SCALE)
+    return _A.elu(input, _SELU_ALPHA, _SELU_SCALE)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    if alpha == 0:
-        raise RuntimeError("ZeroDivisionError")
-    out = _A.elu(input, alpha, 1.0, 1.0 / alpha)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.celu, alpha)
+    return _A.celu(input, alpha)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -208,13 +214,15 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    out = _A.silu(input)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.silu)
+    return _A.silu(input)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
-    out = _A.mish(input)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.mish)
+    return _A.mish(input)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -234,13 +242,15 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
-    out = _A.hardsigmoid(input)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.hardsigmoid)
+    return _A.hardsigmoid(input)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
-    out = _A.hardswish(input)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.hardswish)
+    return _A.hardswish(input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -248,8 +258,9 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    out = _A.threshold(input, threshold, value)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.threshold, threshold, value)
+    return _A.threshold(input, threshold, value)
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
@@ -289,8 +300,9 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
         return leaky_relu(input, (lower + upper) / 2, inplace)
     from .._random_api import rand
     a = rand(*input.shape, dtype=input.dtype) * (upper - lower) + lower
-    out = _E.where(input >= 0, input, input * a)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, lambda x: _E.where(x >= 0, x, x * a))
+    return _E.where(input >= 0, input, input * a)
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
@@ -340,8 +352,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    out = _A.dropout_(input, p)
-    return _inplace(input, out) if inplace else out
+    if inplace:
+        return _inplace(input, _A.dropout_, p)
+    return _A.dropout_(input, p)
 
 
 def _feature_dropout(input, p, training, inplace, batched_ndim, name):
@@ -351,10 +364,12 @@ def _feature_dropout(input, p, training, inplace, batched_ndim, name):
         return input
     unbatched = input.ndim == batched_ndim - 1
     x = input.unsqueeze(0) if unbatched else input
+    if inplace:
+        if unbatched:
+            return _inplace(input, lambda v: _A.dropout_(v.unsqueeze(0), p, True).squeeze(0))
+        return _inplace(input, _A.dropout_, p, True)
     out = _A.dropout_(x, p, True)
-    if unbatched:
-        out = out.squeeze(0)
-    return _inplace(input, out) if inplace else out
+    return out.squeeze(0) if unbatched else out
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False

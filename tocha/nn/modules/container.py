@@ -310,12 +310,13 @@ class ModuleDict(Module):
                                   f'"forward" function')
 
 
-def _param_line(k, p) -> str:
+def _param_line(k, p, legacy_type: bool = False) -> str:
     if isinstance(p, Tensor):
         size = "x".join(str(s) for s in p.size())
         dev = f" ({p.device})" if p.device.type == "cuda" else ""
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        dt = "torch." + p.dtype.name
+        # PyTorch prints torch.float32 in ParameterList, torch.FloatTensor in ParameterDict
+        dt = p.type() if legacy_type else "torch." + p.dtype.name
         return f"  ({k}): {kind} containing: [{dt} of size {size}{dev}]"
     return f"  ({k}): Object of type: {type(p).__name__}"
 
@@ -481,7 +482,7 @@ class ParameterDict(Module):
                 self[p[0]] = p[1]
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, True) for k, p in self.items())
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
