@@ -73,7 +73,7 @@ def digits_cnn(ctx: Context, torch) -> None:
     ctx.say(f"  {epochs} epochs: training loss {history[0]:.3f} -> {history[-1]:.3f}; "
             f"test accuracy {100 * test_acc[-1]:.1f}% "
             f"(training accuracy {100 * accuracy(model, x_train, y_train, torch):.1f}%)")
-    assert history[-1] < history[0]
+    assert len(history) < 2 or history[-1] < history[0]  # it learned
     with torch.no_grad():
         pred = model(x_test[:24]).argmax(dim=1)
     plot_loss(ctx, history, "Digits CNN: training cross-entropy per epoch",

