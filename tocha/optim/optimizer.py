@@ -1,0 +1,413 @@
+"""Optimizer: PyTorch's shell (param_groups, state, state_dict, hooks) around array updates.
+
+Each algorithm's `step` walks the groups and calls one pure update function on NumPy arrays
+(`p._data`, `p._grad._data`, state arrays), in place, so `param.data` and views of it stay valid.
+The update functions follow PyTorch's single-tensor (CPU) operation order. Two things PyTorch
+does that NumPy cannot, so float32 results may differ in the last bit: fused multiply-add in
+`add(alpha=)`, `lerp` and `addcmul`, and MKL's (not correctly rounded) float32 `sqrt`.
+"""
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from copy import deepcopy
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import enable_grad
+
+__all__ = [
+    "Optimizer",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+    "required",
+]
+
+
+class _RequiredParameter:
+    """Singleton marking a hyperparameter that has no default (SGD's lr in old PyTorch)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _RequiredParameter()
+
+_global_step_pre_hooks: OrderedDict = OrderedDict()
+_global_step_post_hooks: OrderedDict = OrderedDict()
+
+
+def register_optimizer_step_pre_hook(hook: Callable) -> _DictHandle:
+    """Register `hook(optimizer, args, kwargs)` to run before every optimizer's step."""
+    return _add_hook(_global_step_pre_hooks, hook)
+
+
+def register_optimizer_step_post_hook(hook: Callable) -> _DictHandle:
+    """Register `hook(optimizer, args, kwargs)` to run after every optimizer's step."""
+    return _add_hook(_global_step_post_hooks, hook)
+
+
+class _DictHandle:
+    """Removable handle for a hook stored in an OrderedDict under an integer id."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: OrderedDict) -> None:
+        self.hooks = hooks
+        self.id = _DictHandle._next_id
+        _DictHandle._next_id += 1
+
+    def remove(self) -> None:
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args) -> None:
+        self.remove()
+
+
+def _add_hook(hooks: OrderedDict, hook: Callable, prepend: bool = False):
+    h = _DictHandle(hooks)
+    hooks[h.id] = hook
+    if prepend:
+        hooks.move_to_end(h.id, last=False)
+    return h
+
+
+def _hooked(step: Callable) -> Callable:
+    """Wrap a class's `step` so step hooks run and LR schedulers can see that it was called."""
+
+    @functools.wraps(step)
+    def wrapper(self, *args, **kwargs):
+        self._opt_called = True
+        if not (self._optimizer_step_pre_hooks or _global_step_pre_hooks
+                or self._optimizer_step_post_hooks or _global_step_post_hooks):
+            return step(self, *args, **kwargs)
+        for pre in chain(_global_step_pre_hooks.values(),
+                         self._optimizer_step_pre_hooks.values()):
+            res = pre(self, args, kwargs)
+            if res is not None:
+                if not (isinstance(res, tuple) and len(res) == 2):
+                    raise RuntimeError(f"{pre} must return None or a tuple of (new_args, "
+                                       f"new_kwargs), but got {res}.")
+                args, kwargs = res
+        out = step(self, *args, **kwargs)
+        for post in chain(self._optimizer_step_post_hooks.values(),
+                          _global_step_post_hooks.values()):
+            post(self, args, kwargs)
+        return out
+
+    wrapper.hooked = True
+    wrapper._wrapped_by_lr_sched = True
+    return wrapper
+
+
+def _typename(obj) -> str:
+    if isinstance(obj, Tensor):
+        return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor"}.get(
+            obj.dtype.name, "Tensor")
+    t = type(obj)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
+def _scalar_dtype() -> D.dtype:
+    """dtype of `state['step']`: float64 when that is the default dtype, else float32."""
+    return D.float64 if D.get_default_dtype() is D.float64 else D.float32
+
+
+def _step_tensor(value: float = 0.0) -> Tensor:
+    return _wrap(np.array(value, dtype=_scalar_dtype().np))
+
+
+def _zeros_like(p: Tensor) -> Tensor:
+    return _wrap(np.zeros_like(p._data), p._device)
+
+
+def _to_scalar(x) -> float:
+    """A hyperparameter as a Python float (tensor lr/betas become floats)."""
+    return float(x) if isinstance(x, Tensor) else x
+
+
+def _tick(state: dict) -> float:
+    """Add 1 to `state['step']` (a 0-d tensor, as in PyTorch) and return it as a float."""
+    st = state["step"]
+    if not isinstance(st, Tensor):   # old checkpoints keep a Python number
+        st = state["step"] = _step_tensor(float(st))
+    a = st._data
+    a += 1
+    return float(a)
+
+
+class Optimizer:
+    """Base class of all optimizers (PyTorch's `torch.optim.Optimizer`).
+
+    `params` is an iterable of tensors, of `(name, tensor)` pairs, or of dicts (param groups);
+    `defaults` fills the options a group leaves out.
+    """
+
+    def __init__(self, params, defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self._optimizer_step_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_step_post_hooks: OrderedDict = OrderedDict()
+        self._optimizer_state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_state_dict_post_hooks: OrderedDict = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks: OrderedDict = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks: OrderedDict = OrderedDict()
+        self._patch_step_function()
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of "
+                            "Tensors or dicts, but got " + _typename(params))
+        self.state: defaultdict = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        param_groups = list(params)
+        if len(param_groups) == 0:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(group)
+
+    def _patch_step_function(self) -> None:
+        cls = self.__class__
+        if not getattr(cls.step, "hooked", False):
+            cls.step = _hooked(cls.step)
+
+    # ---- pickling ----
+    def __getstate__(self) -> dict[str, Any]:
+        return {"defaults": self.defaults, "state": self.state,
+                "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks",
+                     "_optimizer_state_dict_pre_hooks", "_optimizer_state_dict_post_hooks",
+                     "_optimizer_load_state_dict_pre_hooks",
+                     "_optimizer_load_state_dict_post_hooks"):
+            if name not in self.__dict__:
+                setattr(self, name, OrderedDict())
+        self._patch_step_function()
+        self.defaults.setdefault("differentiable", False)
+
+    def __repr__(self) -> str:
+        s = self.__class__.__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            s += f"\nParameter Group {i}\n"
+            for key in sorted(group.keys()):
+                if key != "params":
+                    s += f"    {key}: {group[key]}\n"
+        return s + ")"
+
+    # ---- hooks ----
+    def register_step_pre_hook(self, hook: Callable) -> _DictHandle:
+        """`hook(optimizer, args, kwargs) -> None or (args, kwargs)` before each step."""
+        return _add_hook(self._optimizer_step_pre_hooks, hook)
+
+    def register_step_post_hook(self, hook: Callable) -> _DictHandle:
+        """`hook(optimizer, args, kwargs)` after each step."""
+        return _add_hook(self._optimizer_step_post_hooks, hook)
+
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+        return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+        return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+        return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+        return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
+    # ---- state dict ----
+    def state_dict(self) -> dict[str, Any]:
+        """`{'state': {index: per-param state}, 'param_groups': [group with 'params': [index]]}`.
+
+        Parameters are numbered in group order; the per-parameter state dicts are the live
+        objects (as in PyTorch), not copies.
+        """
+        for pre in self._optimizer_state_dict_pre_hooks.values():
+            pre(self)
+        mapping: dict[int, int] = {}
+        start = 0
+
+        def pack(group):
+            nonlocal start
+            packed = {k: v for k, v in group.items() if k != "params"}
+            for i, p in enumerate(group["params"], start):
+                mapping.setdefault(id(p), i)
+            packed["params"] = [mapping[id(p)] for p in group["params"]]
+            start += len(packed["params"])
+            return packed
+
+        groups = [pack(g) for g in self.param_groups]
+        packed_state = {(mapping[id(k)] if isinstance(k, Tensor) else k): v
+                        for k, v in self.state.items()}
+        sd = {"state": packed_state, "param_groups": groups}
+        for post in self._optimizer_state_dict_post_hooks.values():
+            res = post(self, sd)
+            if res is not None:
+                sd = res
+        return sd
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a `state_dict()`: groups must match in number and sizes; tensors are cast to
+        each parameter's dtype (except `step`)."""
+        state_dict = state_dict.copy()
+        for pre in self._optimizer_load_state_dict_pre_hooks.values():
+            res = pre(self, state_dict)
+            if res is not None:
+                state_dict = res
+        groups = self.param_groups
+        saved_groups = deepcopy(state_dict["param_groups"])
+        if len(groups) != len(saved_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match "
+                             "the size of optimizer's group")
+        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                          chain.from_iterable(g["params"] for g in groups)))
+
+        def cast(param, value, key=None):
+            if isinstance(value, Tensor):
+                if key == "step":
+                    return value
+                if param.is_floating_point():
+                    return value.to(dtype=param.dtype)
+                return value
+            if isinstance(value, dict):
+                return {k: cast(param, v, k) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return type(value)(cast(param, v) for v in value)
+            return value
+
+        state: defaultdict = defaultdict(dict)
+        for k, v in state_dict["state"].items():
+            if k in id_map:
+                param = id_map[k]
+                state[param] = cast(param, v)
+            else:
+                state[k] = v
+
+        def update_group(group, new_group):
+            new_group["params"] = group["params"]
+            if "param_names" in group and "param_names" not in new_group:
+                new_group["param_names"] = group["param_names"]
+            return new_group
+
+        param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
+        self.__setstate__({"state": state, "param_groups": param_groups})
+        for post in self._optimizer_load_state_dict_post_hooks.values():
+            post(self)
+
+    # ---- gradients and steps ----
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all optimized tensors (to None by default)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p._grad = None
+                else:
+                    if g._grad_fn is not None:
+                        g.detach_()
+                    else:
+                        g._requires_grad = False
+                    g._data[...] = 0
+                    g._bump()
+
+    def step(self, closure: Callable[[], Any] | None = None):
+        """Perform a single optimization step (subclasses implement it)."""
+        raise NotImplementedError
+
+    def _closure(self, closure):
+        # PyTorch evaluates the closure with grad mode on, whatever the caller's mode
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters (with its own options) to `param_groups`."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            param_group["params"] = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, "
+                            "but the ordering of tensors in sets will change between runs. "
+                            "Please use a list instead.")
+        else:
+            param_group["params"] = list(params)
+        tensors, names = [], []
+        for p in param_group["params"]:
+            if isinstance(p, tuple):
+                names.append(p[0])
+                tensors.append(p[1])
+            else:
+                tensors.append(p)
+        param_group["params"] = tensors
+        if names:
+            if len(names) != len(tensors):
+                raise ValueError("all optimizer params should be with/without names. Some param "
+                                 "names are missing")
+            param_group["param_names"] = names
+        for p in tensors:
+            if not isinstance(p, Tensor):
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
+                                + _typename(p))
+            if not self.defaults.get("differentiable", None) and not (
+                    p.is_leaf or p.retains_grad):
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, default in self.defaults.items():
+            if default is required and name not in param_group:
+                raise ValueError(f"parameter group didn't specify a value of required "
+                                 f"optimization parameter {name}")
+            param_group.setdefault(name, default)
+        ids = {id(p) for p in tensors}
+        if len(ids) != len(tensors):
+            import warnings
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
+                          "future, this will cause an error; see "
+                          "github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
+        seen: set[int] = set()
+        for group in self.param_groups:
+            seen.update(id(p) for p in group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                txt = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(f"all optimizer param groups should be with/without names. "
+                                 f"cannot add param group {txt} to the optimizer")
+        if not seen.isdisjoint(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(param_group)
+
+
+class _Scratch:
+    """Reusable temporaries keyed by (shape, dtype): updates run one parameter at a time, so
+    one or two buffers per shape serve every parameter (no per-step page faults on big ones)."""
+
+    __slots__ = ("bufs",)
+
+    def __init__(self) -> None:
+        self.bufs: dict = {}
+
+    def get(self, a: np.ndarray, n: int = 1) -> tuple:
+        """`n` scratch arrays shaped like `a` (contents undefined)."""
+        key = (a.shape, a.dtype)
+        b = self.bufs.get(key)
+        if b is None or len(b) < n:
+            b = self.bufs[key] = tuple(np.empty(a.shape, a.dtype) for _ in range(max(n, 2)))
+        return b if len(b) == n else b[:n]
+
+
+_SCRATCH = _Scratch()
+scratch = _SCRATCH.get

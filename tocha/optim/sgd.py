@@ -1,0 +1,117 @@
+"""SGD with momentum, dampening, Nesterov, weight decay and maximize."""
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import _wrap
+from .optimizer import Optimizer, _to_scalar, scratch
+
+__all__ = ["SGD", "sgd_update"]
+
+_mul = np.multiply
+_sub = np.subtract
+
+
+def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_decay: float,
+               nesterov: bool, maximize: bool):
+    """One SGD step on arrays: `p` (and `buf`) in place. Returns the momentum buffer, a copy of
+    the (decayed) gradient on the first step (PyTorch's first-step semantics), or None."""
+    if maximize:
+        g = -g
+    if weight_decay != 0:
+        g = g + weight_decay * p
+    if momentum != 0:
+        if buf is None:
+            buf = np.array(g)   # a copy, and an array even for 0-d parameters
+        else:
+            buf *= momentum
+            if dampening == 0:
+                buf += g
+            else:
+                buf += (1 - dampening) * g
+        g = g + momentum * buf if nesterov else buf
+    tmp = scratch(p)[0]
+    _mul(g, lr, out=tmp)
+    _sub(p, tmp, out=p)
+    return buf
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (optionally with momentum), PyTorch's `torch.optim.SGD`."""
+
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
+        if hasattr(lr, "numel") and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                        "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                        "foreach": foreach, "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def __setstate__(self, state) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    def step(self, closure=None):
+        """Perform a single optimization step; returns the closure's loss if one is given."""
+        loss = None if closure is None else self._closure(closure)
+        state = self.state
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            momentum = group["momentum"]
+            dampening = group["dampening"]
+            wd = group["weight_decay"]
+            nesterov = group["nesterov"]
+            maximize = group["maximize"]
+            plain = momentum != 0 and wd == 0 and dampening == 0 and not nesterov \
+                and not maximize
+            for p in group["params"]:
+                gt = p._grad
+                if gt is None:
+                    continue
+                a = p._data
+                if plain:
+                    # the common case (momentum SGD), inlined: buf = m*buf + g; p -= lr*buf
+                    st = state[p]
+                    bt = st.get("momentum_buffer")
+                    if bt is None:
+                        buf = gt._data.copy()
+                        st["momentum_buffer"] = _wrap(buf)
+                    else:
+                        buf = bt._data
+                        buf *= momentum
+                        buf += gt._data
+                    tmp = scratch(a)[0]
+                    _mul(buf, lr, out=tmp)
+                    _sub(a, tmp, out=a)
+                elif momentum != 0:
+                    st = state[p]
+                    bt = st.get("momentum_buffer")
+                    buf = sgd_update(a, gt._data, None if bt is None else bt._data, lr,
+                                     momentum, dampening, wd, nesterov, maximize)
+                    if bt is None:
+                        st["momentum_buffer"] = _wrap(buf)
+                else:
+                    sgd_update(a, gt._data, None, lr, 0, dampening, wd, nesterov, maximize)
+                p._bump()
+        return loss
