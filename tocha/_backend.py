@@ -71,6 +71,10 @@ def cuda_is_available() -> bool:
     return False
 
 
+class CudaUnavailableError(RuntimeError, AssertionError):
+    """No CUDA device. PyTorch raises AssertionError here; this is also a RuntimeError."""
+
+
 def as_device(d) -> device:
     """Normalise a device argument and check that tocha can place tensors there."""
     if d is None or d is cpu:
@@ -80,7 +84,7 @@ def as_device(d) -> device:
         return cpu
     if dev.type == "cuda":
         if not cuda_is_available():
-            raise RuntimeError(
+            raise CudaUnavailableError(
                 "Torch not compiled with CUDA enabled: tocha found no CUDA device (CuPy with a "
                 "GPU). Use device='cpu', or `device = 'cuda' if tocha.cuda.is_available() "
                 "else 'cpu'`.")

@@ -59,8 +59,13 @@ _PYTYPES = {float: D.float64, int: D.int64, bool: D.bool_}
 def _scan(data, kinds: list) -> object:
     """Replace tensors by arrays and note each leaf's dtype (PyTorch's inference)."""
     if isinstance(data, Tensor):
+        # inside a list a tensor stands for one number, as in PyTorch (tensor([t1, t2]))
+        if data._data.size != 1:
+            raise TypeError(f"tensor(): a list can only hold tensors of one element (used as "
+                            f"numbers), got one of shape {tuple(data._data.shape)}; use "
+                            f"tocha.stack(list) to join tensors")
         kinds.append(data._dtype)
-        return data._data
+        return data._data.reshape(())
     if isinstance(data, (list, tuple)):
         return [_scan(d, kinds) for d in data]
     if isinstance(data, bool):
@@ -87,7 +92,9 @@ def _infer_array(data, dtype):
         dt = dtype or D.from_numpy_dtype(data.dtype)
         return np.array(data, dtype=dt.np, copy=True), dt
     if isinstance(data, (bool, int, float)):
-        dt = dtype or D.scalar_dtype(data)
+        # np.float64 is a float subclass: NumPy scalars keep their own dtype, as in PyTorch
+        dt = dtype or (D.from_numpy_dtype(data.dtype) if isinstance(data, np.generic)
+                       else D.scalar_dtype(data))
         return np.array(data, dtype=dt.np), dt
     kinds: list = []
     clean = _scan(data, kinds)
@@ -285,15 +292,17 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         step = (end - start) / (steps - 1)
         arr = np.floor(start + np.arange(steps) * step).astype(dt.np)
         return _finish(arr, dt, device, requires_grad)
-    cdt = dt.np if dt is not D.float16 else np.float32
-    step = cdt.type((end - start) / (steps - 1)) if hasattr(cdt, "type") else \
-        np.dtype(cdt).type((end - start) / (steps - 1))
+    from ._random_engine import fma32, fma64
+    # PyTorch: step = (end - start) / (steps - 1) in the dtype, then the first half is
+    # fma(step, i, start) and the second half fma(-step, steps - 1 - i, end) (one rounding)
+    cdt = np.float64 if dt is D.float64 else np.float32
+    fma = fma64 if dt is D.float64 else fma32
+    s, e = cdt(start), cdt(end)
+    step = (e - s) / cdt(steps - 1)
     i = np.arange(steps)
     half = steps // 2
-    s = np.dtype(cdt).type(start)
-    e = np.dtype(cdt).type(end)
-    # PyTorch fills the first half forward from start and the second half backward from end
-    arr = np.where(i < half, s + step * i.astype(cdt), e - step * (steps - 1 - i).astype(cdt))
+    arr = np.where(i < half, fma(np.full(steps, step, cdt), i.astype(cdt), s),
+                   fma(np.full(steps, -step, cdt), (steps - 1 - i).astype(cdt), e))
     return _finish(arr.astype(dt.np), dt, device, requires_grad)
 
 

@@ -390,9 +390,10 @@ class Tensor:
         if self._grad_fn is not None:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
                                "support the deepcopy protocol at the moment.")
-        t = type(self).__new__(type(self), _wrap(self._data.copy(), self._device))
         if type(self) is Tensor:
             t = _wrap(self._data.copy(), self._device)
+        else:
+            t = type(self).__new__(type(self), _wrap(self._data.copy(), self._device))
         t._requires_grad = self._requires_grad
         if self._grad is not None:
             t._grad = self._grad.__deepcopy__(memo)

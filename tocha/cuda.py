@@ -1,7 +1,7 @@
 """`tocha.cuda`: reports no GPU until a CuPy backend exists."""
 from __future__ import annotations
 
-from ._backend import cuda_is_available
+from ._backend import CudaUnavailableError, cuda_is_available
 
 
 def is_available() -> bool:
@@ -13,7 +13,8 @@ def device_count() -> int:
 
 
 def current_device() -> int:
-    raise RuntimeError("Torch not compiled with CUDA enabled: tocha found no CUDA device")
+    raise CudaUnavailableError("Torch not compiled with CUDA enabled: tocha found no CUDA "
+                               "device")
 
 
 def manual_seed(seed: int) -> None:
