@@ -381,3 +381,20 @@ def test_default_convert():
     s = np.array(["a"])
     assert default_convert(s) is s
     assert isinstance(default_convert({"k": np.float64(2)})["k"], tocha.Tensor)
+
+
+def test_tensor_dataset_batch_fast_path_equals_per_sample_collate():
+    x = tocha.arange(60.0).reshape(20, 3)
+    y = tocha.arange(20) * 2
+    ds = TensorDataset(x, y)
+    sub = Subset(Subset(ds, list(range(19, -1, -1))), [0, 3, -1, 5, 7])
+    for d in (ds, sub):
+        sampler = [[0, 2, 4], [1], [-1, 3]]
+        fast = list(DataLoader(d, batch_sampler=sampler))
+        slow = list(DataLoader(d, batch_sampler=sampler,
+                               collate_fn=lambda b: default_collate(b)))
+        for f, s in zip(fast, slow, strict=True):
+            assert isinstance(f, list) and len(f) == 2
+            assert all(a.dtype == b.dtype and a.tolist() == b.tolist() for a, b in zip(f, s))
+    with pytest.raises(IndexError):
+        list(DataLoader(ds, batch_sampler=[[0, 20]]))

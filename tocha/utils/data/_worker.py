@@ -15,6 +15,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
+from ._collate import default_collate as _default_collate
+
 __all__ = ["WorkerInfo", "get_worker_info"]
 
 # How long a blocking queue get waits before checking that the other side is still alive.
@@ -41,6 +43,10 @@ class _MapDatasetFetcher:
 
     def fetch(self, possibly_batched_index: Any) -> Any:
         if self.auto_collation:
+            if self.collate_fn is _default_collate:
+                batch = _tensor_dataset_batch(self.dataset, possibly_batched_index)
+                if batch is not None:
+                    return batch
             getitems = getattr(self.dataset, "__getitems__", None)
             if getitems:
                 data = getitems(possibly_batched_index)
@@ -49,6 +55,26 @@ class _MapDatasetFetcher:
         else:
             data = self.dataset[possibly_batched_index]
         return self.collate_fn(data)
+
+
+def _tensor_dataset_batch(dataset: Any, indices: list) -> list | None:
+    """``default_collate([dataset[i] for i in indices])`` for a TensorDataset (possibly inside
+    Subsets) as one gather per tensor instead of one index op per sample; None otherwise."""
+    from .dataset import Subset, TensorDataset
+    while type(dataset) is Subset:
+        sub = dataset.indices
+        indices = [sub[i] for i in indices]
+        dataset = dataset.dataset
+    if type(dataset) is not TensorDataset or not indices:
+        return None
+    n = len(dataset)
+    try:
+        idx = [int(i) for i in indices]
+    except (TypeError, ValueError):
+        return None
+    if not all(-n <= i < n for i in idx):
+        return None  # let the per-sample path raise PyTorch's IndexError
+    return [t[idx] for t in dataset.tensors]
 
 
 class _IterableDatasetFetcher:
