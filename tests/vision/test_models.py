@@ -1,0 +1,160 @@
+"""tocha.vision.models: torchvision's architectures, names, sizes and (resnet18) seeded init."""
+import numpy as np
+import pytest
+
+import tocha
+from tocha import nn
+from tocha.vision import models
+from tocha.viz import build_graph
+
+# torchvision's published parameter counts (the `num_params` of each model's weights meta)
+COUNTS = {"resnet18": 11689512, "resnet34": 21797672, "resnet50": 25557032,
+          "vgg11": 132863336, "vgg11_bn": 132868840, "alexnet": 61100840,
+          "mobilenet_v2": 3504872}
+
+
+@pytest.fixture
+def no_init(monkeypatch):
+    """Skip the random initialisation (tens of millions of draws) where only shapes matter."""
+    from tocha.nn.modules.conv import _ConvNd
+    monkeypatch.setattr(_ConvNd, "reset_parameters", lambda self: None)
+    monkeypatch.setattr(nn.Linear, "reset_parameters", lambda self: None)
+    for name in ("kaiming_normal_", "normal_", "constant_", "zeros_", "ones_"):
+        monkeypatch.setattr(nn.init, name, lambda t, *a, **k: t)
+
+
+def count(m):
+    return sum(p.numel() for p in m.parameters())
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_parameter_counts(name, no_init):
+    m = getattr(models, name)()
+    assert count(m) == COUNTS[name]
+    assert models.get_model(name, weights=None).__class__ is m.__class__
+
+
+def test_resnet18_seeded_init_matches_rng_md():
+    # rng.md section 13: torchvision resnet18() after torch.manual_seed(0), first 4 values
+    tocha.manual_seed(0)
+    m = models.resnet18()
+    want = {
+        "conv1.weight": [0.024109675, 0.0075287749, 0.046658374, -0.0017881278],
+        "layer2.0.downsample.0.weight": [-0.10871898, 0.076231405, -0.17475659, 0.068920068],
+        "fc.weight": [-0.020315496, 0.018677866, 0.03755622, 0.022368507],
+        "fc.bias": [-0.017327722, -0.043164603, 0.0086843949, 0.013802039],
+    }
+    params = dict(m.named_parameters())
+    for k, v in want.items():
+        np.testing.assert_allclose(params[k].detach().numpy().ravel()[:4], v, rtol=1e-7)
+    assert float(params["bn1.weight"].sum()) == 64 and float(params["bn1.bias"].abs().sum()) == 0
+    # kaiming_normal_(fan_out, relu) scale: std = sqrt(2 / (64 * 7 * 7))
+    assert abs(float(params["conv1.weight"].std()) - (2 / (64 * 49)) ** 0.5) < 0.002
+
+
+def test_resnet18_structure_and_forward():
+    m = models.resnet18(num_classes=10)
+    sd = m.state_dict()
+    assert len(sd) == 122          # 62 parameters + 20 BatchNorms x 3 buffers
+    for k in ("conv1.weight", "bn1.running_mean", "layer1.0.conv2.weight",
+              "layer2.0.downsample.0.weight", "layer2.0.downsample.1.num_batches_tracked",
+              "layer4.1.bn2.bias", "fc.weight"):
+        assert k in sd
+    assert tuple(sd["layer3.0.conv1.weight"].shape) == (256, 128, 3, 3)
+    assert tuple(sd["fc.weight"].shape) == (10, 512)
+    names = [n for n, _ in m.named_children()]
+    assert names == ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4",
+                     "avgpool", "fc"]
+    # registration order inside a block: the downsample comes after the convs
+    assert [n for n, _ in m.layer2[0].named_children()] == [
+        "conv1", "bn1", "relu", "conv2", "bn2", "downsample"]
+    x = tocha.randn(2, 3, 32, 32)          # batch 2: training BatchNorm needs > 1 value
+    y = m(x)
+    assert tuple(y.shape) == (2, 10)
+    y.sum().backward()
+    assert all(p.grad is not None for p in m.parameters())
+    m.eval()
+    with tocha.no_grad():
+        assert tuple(m(x).shape) == (2, 10)
+
+
+def test_zero_init_residual():
+    m = models.resnet18(zero_init_residual=True)
+    assert all(float(b.bn2.weight.abs().sum()) == 0 for layer in
+               (m.layer1, m.layer2, m.layer3, m.layer4) for b in layer)
+
+
+def test_bottleneck_and_mobilenet_forward(no_init):
+    m = models.resnet50()
+    assert isinstance(m.layer1[0], models.Bottleneck)
+    assert tuple(m.layer1[0].conv3.weight.shape) == (256, 64, 1, 1)
+    assert tuple(m.fc.weight.shape) == (1000, 2048)
+    mb = models.mobilenet_v2(num_classes=7)
+    assert len(mb.features) == 19 and mb.last_channel == 1280
+    assert tuple(mb.features[3].conv[1][0].weight.shape) == (144, 1, 3, 3)   # depthwise
+
+
+def test_mobilenet_v2_runs():
+    tocha.manual_seed(0)
+    m = models.mobilenet_v2(num_classes=5).eval()
+    with tocha.no_grad():
+        assert tuple(m(tocha.randn(1, 3, 32, 32)).shape) == (1, 5)
+    # Linear init: normal(0, 0.01), bias 0
+    w = m.classifier[1].weight.detach().numpy()
+    assert abs(w.std() - 0.01) < 0.001 and float(m.classifier[1].bias.abs().sum()) == 0
+
+
+def test_vgg_alexnet_structure(no_init):
+    v = models.vgg11()
+    convs = [l for l in v.features if isinstance(l, nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [64, 128, 256, 256, 512, 512, 512, 512]
+    assert sum(isinstance(l, nn.MaxPool2d) for l in v.features) == 5
+    assert tuple(v.classifier[0].weight.shape) == (4096, 512 * 7 * 7)
+    assert isinstance(models.vgg11_bn().features[1], nn.BatchNorm2d)
+    a = models.alexnet()
+    assert tuple(a.features[0].weight.shape) == (64, 3, 11, 11)
+    assert tuple(a.classifier[1].weight.shape) == (4096, 9216)
+
+
+def test_pretrained_weights_explain_local_loading():
+    for kw in ({"weights": "DEFAULT"}, {"weights": models.ResNet18_Weights.IMAGENET1K_V1},
+               {"weights": "IMAGENET1K_V1"}, {"pretrained": True}):
+        with pytest.raises(RuntimeError) as e:
+            models.resnet18(**kw)
+        msg = str(e.value)
+        assert "cannot download" in msg
+        assert "model.load_state_dict(tocha.load(" in msg and "resnet18-f37072fd.pth" in msg
+    with pytest.raises(RuntimeError, match="cannot download"):
+        models.mobilenet_v2(weights=models.MobileNet_V2_Weights.DEFAULT)
+    with pytest.raises(ValueError, match="Failed to find Weights"):
+        models.resnet18(weights="NOPE")
+    with pytest.raises(TypeError, match="Invalid Weight class"):
+        models.resnet18(weights=models.ResNet34_Weights.DEFAULT)
+    assert models.ResNet18_Weights.DEFAULT is models.ResNet18_Weights.IMAGENET1K_V1
+    assert models.ResNet18_Weights.DEFAULT.meta["num_params"] == COUNTS["resnet18"]
+    assert models.get_model_weights("resnet50") is models.ResNet50_Weights
+    assert models.get_weight("ResNet50_Weights.IMAGENET1K_V2").url.endswith("11ad3fa6.pth")
+    assert "resnet18" in models.list_models()
+
+
+def test_state_dict_roundtrip(tmp_path):
+    tocha.manual_seed(1)
+    a = models.mobilenet_v2()
+    b = models.mobilenet_v2()
+    tocha.save(a.state_dict(), tmp_path / "m.pth")
+    b.load_state_dict(tocha.load(tmp_path / "m.pth"))
+    for (k, v), (k2, v2) in zip(a.state_dict().items(), b.state_dict().items()):
+        assert k == k2 and np.array_equal(v.numpy(), v2.numpy())
+
+
+def test_resnet18_graph_like_seed_002():
+    tocha.manual_seed(0)
+    m = models.resnet18()
+    y = m(tocha.randn(1, 3, 64, 64))
+    params = dict(m.named_parameters())
+    g = build_graph(y, params)
+    leaf = [lab for lab, attrs in g.nodes.values() if attrs.get("fillcolor") == "lightblue"]
+    assert len(leaf) == 62
+    assert "conv1.weight\n (64, 3, 7, 7)" in leaf and "fc.bias\n (1000)" in leaf
+    acc = [lab for lab, attrs in g.nodes.values() if lab == "AccumulateGrad"]
+    assert len(acc) == 62
