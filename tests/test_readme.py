@@ -56,7 +56,7 @@ def test_every_listed_name_imports(name):
 
 
 def test_training_example_runs_and_learns():
-    code = re.search(r"```python\n(.*?)```", section("A training loop"), re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", section("A training loop"), re.DOTALL).group(1)
     body = [ln for ln in code.splitlines() if ln.strip() and not ln.startswith(("import", "from"))]
     assert len(body) <= 15  # the promised 15-line example, imports aside
     out = io.StringIO()
@@ -78,6 +78,6 @@ def test_run_example_prints_what_torch_would():
 def test_make_targets_and_links_exist():
     makefile = (ROOT / "Makefile").read_text()
     for target in re.findall(r"`make ([\w-]+)`", README):
-        assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
+        assert re.search(rf"^{re.escape(target)}:", makefile, re.MULTILINE), target
     for link in re.findall(r"\]\(([^)#:]+)\)", README):
         assert (ROOT / link).exists(), link
