@@ -31,5 +31,8 @@ def graph_by_hand(ctx: Context, torch) -> None:
     J = ((w * x) - 2 * x).pow(2).sum()
     files = graph_files(ctx, J, {"w": w}, "graph_J")
     ctx.say("  written: " + ", ".join(p.name for p in files))
+    if any(p.suffix == ".dot" for p in files):
+        ctx.say("  (Graphviz's `dot` program is not installed, so the graphs are DOT source; "
+                "with it, e.g. `apt-get install graphviz`, they are PNG pictures)")
     for line in files[-1].read_text().splitlines():
         ctx.say("    " + line)
