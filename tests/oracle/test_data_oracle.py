@@ -345,7 +345,7 @@ def test_dataset_errors_match():
     for name, (lib, data) in LIBS.items():
         got = []
         for fn in _dataset_error_cases(lib, data):
-            with pytest.raises(Exception) as info:  # noqa: PT011
+            with pytest.raises(Exception) as info:
                 fn()
             got.append((type(info.value), str(info.value)))
         msgs[name] = got
@@ -367,3 +367,23 @@ def test_too_many_workers_warning_matches():
             data.DataLoader(RangeDS(4), num_workers=n)
         msgs[name] = [str(r.message) for r in rec if "worker processes" in str(r.message)][:1]
     assert msgs["tocha"] == msgs["torch"] and msgs["torch"]
+
+
+def _persistent_run(lib_name):
+    lib, data = LIBS[lib_name]
+    lib.manual_seed(8)
+    dl = data.DataLoader(RangeDS(20), batch_size=3, shuffle=True, num_workers=2,
+                         persistent_workers=True)
+    out = [[b.tolist() for b in dl] for _ in range(3)]
+    # a partial epoch, then a full one (workers are reset, not restarted)
+    for k, _ in enumerate(dl):
+        if k == 2:
+            break
+    out.append([b.tolist() for b in dl])
+    out.append(_tail(lib))
+    del dl
+    return out
+
+
+def test_persistent_workers_orders_and_draws():
+    assert _persistent_run("tocha") == _persistent_run("torch")

@@ -221,3 +221,54 @@ def test_tensor_samples_cross_process():
     batches = list(DataLoader(T(), batch_size=3, num_workers=2))
     assert batches[1]["x"].tolist() == [[3.0, 3.0], [4.0, 4.0], [5.0, 5.0]]
     assert batches[0]["y"].tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("ctx", ["spawn", "forkserver"])
+def test_other_start_methods(ctx):
+    from tocha.utils.data import TensorDataset
+    ds = TensorDataset(tocha.arange(10.0), tocha.arange(10))
+    tocha.manual_seed(0)
+    ref = [b[1].tolist() for b in DataLoader(ds, batch_size=3, shuffle=True)]
+    tocha.manual_seed(0)
+    got = [b[1].tolist() for b in DataLoader(ds, batch_size=3, shuffle=True, num_workers=2,
+                                             multiprocessing_context=ctx)]
+    assert got == ref
+
+
+def test_bad_start_method():
+    with pytest.raises(ValueError, match="multiprocessing_context option should specify a valid "
+                                         "start method"):
+        DataLoader(Range(3), num_workers=1, multiprocessing_context="nope")
+    with pytest.raises(ValueError, match="multiprocessing_context can only be used with "
+                                         "multi-process loading"):
+        DataLoader(Range(3), multiprocessing_context="spawn")
+
+
+def test_out_of_order_delivery_yields_everything():
+    class Uneven(Dataset):
+        def __len__(self):
+            return 12
+
+        def __getitem__(self, i):
+            if i == 0:
+                time.sleep(0.3)  # the first batch is slow: later ones may overtake it
+            return i
+
+    got = [int(x) for x in DataLoader(Uneven(), batch_size=None, num_workers=2,
+                                      in_order=False)]
+    assert sorted(got) == list(range(12))
+
+
+def test_local_exception_class_still_surfaces():
+    class LocalError(Exception):
+        pass
+
+    class Bad(Dataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            raise LocalError("from a local class")
+
+    with pytest.raises(RuntimeError, match="Caught LocalError in DataLoader worker process 0"):
+        list(DataLoader(Bad(), num_workers=1))

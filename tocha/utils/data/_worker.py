@@ -8,6 +8,7 @@ epoch for persistent workers (echoed back); ``None`` tells the worker to exit.
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import random
 import sys
@@ -144,12 +145,17 @@ class ExceptionWrapper:
         if exc_info is None:
             exc_info = sys.exc_info()
         self.exc_type = exc_info[0]
+        self.exc_name = self.exc_type.__name__
         self.exc_msg = "".join(traceback.format_exception(*exc_info))
+        try:  # a class defined inside a function cannot cross the process boundary
+            pickle.loads(pickle.dumps(self.exc_type))
+        except Exception:  # noqa: BLE001
+            self.exc_type = RuntimeError
         self.where = where
 
     def reraise(self) -> None:
         """Raise an exception of the original type whose text holds the worker's traceback."""
-        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        msg = f"Caught {self.exc_name} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             msg = _KeyErrorMessage(msg)
         elif getattr(self.exc_type, "message", None):
@@ -210,9 +216,11 @@ def _seed_worker(base_seed: int, worker_id: int) -> int:
 def _worker_loop(dataset_kind: int, dataset: Any, index_queue: Any, data_queue: Any,
                  done_event: Any, auto_collation: bool, collate_fn: Any, drop_last: bool,
                  base_seed: int, init_fn: Any, worker_id: int, num_workers: int,
-                 persistent_workers: bool, parent_pid: int) -> None:
+                 persistent_workers: bool) -> None:
     """Body of a worker process: seed, run ``worker_init_fn``, then serve index tasks."""
     global _worker_info
+    # the parent (main process, or the forkserver) changes only if it died: then exit
+    parent_pid = os.getppid()
     try:
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
@@ -228,7 +236,7 @@ def _worker_loop(dataset_kind: int, dataset: Any, index_queue: Any, data_queue: 
         except Exception:  # noqa: BLE001
             init_exception = ExceptionWrapper(where=where)
         iteration_end = False
-        while os.getppid() == parent_pid:  # exit if the main process died
+        while os.getppid() == parent_pid:
             try:
                 r = index_queue.get(timeout=STATUS_CHECK_INTERVAL)
             except queue.Empty:

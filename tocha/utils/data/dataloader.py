@@ -150,6 +150,32 @@ class DataLoader:
                       "get DataLoader running slow or even freeze, lower the worker number to "
                       "avoid potential slowness/freeze if necessary.", stacklevel=3)
 
+    @property
+    def multiprocessing_context(self) -> Any:
+        return self.__multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, ctx: Any) -> None:
+        if ctx is not None:
+            if self.num_workers <= 0:
+                raise ValueError("multiprocessing_context can only be used with multi-process "
+                                 "loading (num_workers > 0), but got "
+                                 f"num_workers={self.num_workers}")
+            import multiprocessing as mp
+            import multiprocessing.context
+            if isinstance(ctx, str):
+                methods = mp.get_all_start_methods()
+                if ctx not in methods:
+                    raise ValueError("multiprocessing_context option should specify a valid "
+                                     f"start method in {methods!r}, but got "
+                                     f"multiprocessing_context={ctx!r}")
+                ctx = mp.get_context(ctx)
+            if not isinstance(ctx, multiprocessing.context.BaseContext):
+                raise TypeError("multiprocessing_context option should be a valid context "
+                                "object or a string specifying the start method, but got "
+                                f"multiprocessing_context={ctx}")
+        self.__multiprocessing_context = ctx
+
     def __setattr__(self, attr: str, val: Any) -> None:
         if self.__initialized and attr in ("batch_size", "batch_sampler", "sampler",
                                            "drop_last", "dataset", "persistent_workers"):
@@ -266,15 +292,9 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
 
 
 def _mp_context(ctx: Any) -> Any:
-    import multiprocessing as mp
     if ctx is None:
-        return mp.get_context()
-    if isinstance(ctx, str):
-        if ctx not in mp.get_all_start_methods():
-            raise ValueError("multiprocessing_context option should specify a valid start "
-                             f"method in {mp.get_all_start_methods()!r}, but got "
-                             f"multiprocessing_context={ctx!r}")
-        return mp.get_context(ctx)
+        import multiprocessing
+        return multiprocessing.get_context()
     return ctx
 
 
@@ -305,7 +325,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 args=(self._dataset_kind, self._dataset, index_queue, self._worker_result_queue,
                       self._workers_done_event, self._auto_collation, self._collate_fn,
                       self._drop_last, self._base_seed, self._worker_init_fn, i,
-                      self._num_workers, self._persistent_workers, os.getpid()))
+                      self._num_workers, self._persistent_workers))
             w.daemon = True
             w.start()
             self._index_queues.append(index_queue)
