@@ -5,8 +5,8 @@ import warnings
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
 import tocha
 import tocha.nn as tnn

@@ -8,6 +8,7 @@ import warnings
 from .. import _ops  # noqa: F401  (Tensor methods)
 from .._ops import elementwise as _E
 from .._ops import linalg as _L
+from .._ops.linalg import Addmm as _Addmm
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
 from .._ops.nn_loss import nll_loss_ as _nll
@@ -122,9 +123,27 @@ def _inplace(input: Tensor, fn, *args) -> Tensor:
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias; (*, in) x (out, in) -> (*, out). 2-D input: one addmm."""
     if bias is not None and input.ndim == 2:
-        return _L.addmm(bias, input, weight.t())
+        # the Addmm primitive directly: tocha.addmm's generic broadcast check costs more than
+        # the whole product for small layers; a bad shape surfaces as NumPy's ValueError
+        if input.dtype is not weight.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                               f"{_TYPE.get(input.dtype.name)} and "
+                               f"{_TYPE.get(weight.dtype.name)}")
+        try:
+            return _Addmm.apply(bias, input, weight.t(), 1, 1)
+        except ValueError:
+            si, sw, sb = tuple(input.shape), tuple(weight.shape), tuple(bias.shape)
+            if si[1] != sw[1]:
+                raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({si[0]}x"
+                                   f"{si[1]} and {sw[1]}x{sw[0]})") from None
+            raise RuntimeError(f"linear: bias of shape {sb} does not match the output shape "
+                               f"({si[0]}, {sw[0]})") from None
     out = _L.matmul(input, weight.t())
     return out if bias is None else out + bias
+
+
+_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+         "int64": "Long", "int32": "Int"}
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None
