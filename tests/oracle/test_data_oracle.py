@@ -387,3 +387,14 @@ def _persistent_run(lib_name):
 
 def test_persistent_workers_orders_and_draws():
     assert _persistent_run("tocha") == _persistent_run("torch")
+
+
+@pytest.mark.parametrize("kw", [{"pin_memory": True},
+                                {"pin_memory": True, "pin_memory_device": "cuda"}])
+def test_pin_memory_warnings_match(kw):
+    msgs = {}
+    for name, (_, data) in LIBS.items():
+        with pytest.warns(UserWarning) as rec:
+            out = [b.tolist() for b in data.DataLoader(RangeDS(4), batch_size=2, **kw)]
+        msgs[name] = ([str(r.message) for r in rec], out)
+    assert msgs["tocha"] == msgs["torch"]

@@ -230,6 +230,13 @@ class _BaseDataLoaderIter:
         self._num_workers = loader.num_workers
         self._timeout = loader.timeout
         self._collate_fn = loader.collate_fn
+        if loader.pin_memory and loader.pin_memory_device:
+            warnings.warn("pin_memory_device is deprecated, the current accelerator will be used "
+                          f"as the device,ignore pin_memory_device='{loader.pin_memory_device}'.",
+                          stacklevel=2)
+        if loader.pin_memory:  # tocha has no accelerator: accepted, warned about, ignored
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
+                          "then device pinned memory won't be used.", stacklevel=2)
         # Order matters for reproducibility (rng.md 9.1): the (lazy) sampler iterator first,
         # then the base seed, drawn even when no worker will use it.
         self._sampler_iter = iter(self._index_sampler)
