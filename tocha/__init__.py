@@ -29,6 +29,11 @@ for _m in (_ops.elementwise, _ops.reduce, _ops.movement, _ops.indexing, _ops.lin
            _creation):
     _export(_m)
 range = _creation.range_
+from . import _random_api  # noqa: E402  (installs Tensor.uniform_/normal_/...)
+from ._random_api import (Generator, bernoulli, default_generator, get_rng_state,  # noqa: E402
+                          initial_seed, manual_seed, multinomial, normal, rand, rand_like,
+                          randint, randint_like, randn, randn_like, randperm, seed,
+                          set_rng_state)
 from . import autograd  # noqa: E402
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, no_grad,  # noqa: E402
                        set_grad_enabled)

@@ -7,6 +7,7 @@ from .._tensor import Tensor, _wrap_dt
 from ..autograd.function import _apply2
 from ..autograd.grad_mode import STATE
 from . import elementwise as E
+from ._util import axpy_
 from . import indexing as I
 from . import linalg as L
 from . import movement as M
@@ -75,11 +76,19 @@ def _make_inplace(fn, name):
 
 def _add_(self, other, *, alpha=1):
     if alpha != 1:
+        if (other.__class__ is Tensor and other._dtype is self._dtype and self._dtype._kind == 2
+                and other._data.shape == self._data.shape and not (
+                    STATE.enabled and (self._requires_grad or other._requires_grad))):
+            axpy_(self._data, other._data, alpha)     # fused, as PyTorch's kernel
+            self._bump()
+            return self
         other = other * alpha
     return self._inplace_ufunc(np.add, other, E.add)
 
 
 def _sub_(self, other, *, alpha=1):
+    if alpha != 1 and other.__class__ is Tensor:
+        return _add_(self, other, alpha=-alpha)
     if alpha != 1:
         other = other * alpha
     if other.__class__ is bool or (other.__class__ is Tensor and other._dtype._kind == 0):

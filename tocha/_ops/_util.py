@@ -136,3 +136,13 @@ def swap_last(x):
     if not isinstance(x, Tensor):
         return np.swapaxes(x, -1, -2)
     return x.transpose(-1, -2)
+
+
+def axpy_(p, g, alpha: float) -> None:
+    """p += alpha * g in place with one rounding, as PyTorch's `add_(g, alpha=)` kernel (a
+    fused multiply-add); float32/float16 via float64, where the product is exact."""
+    if p.dtype.kind == "f" and p.itemsize < 8:
+        a = np.float64(np.asarray(alpha, p.dtype))
+        p[...] = np.asarray(g, np.float64) * a + p
+    else:
+        p += np.asarray(alpha * g, p.dtype) if np.ndim(g) else alpha * g

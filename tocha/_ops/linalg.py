@@ -21,6 +21,14 @@ def _mm_error(op, sa, sb):
                         f"({'x'.join(map(str, sa))} and {'x'.join(map(str, sb))})")
 
 
+def _mm(a, b):
+    """2-D matrix product; a 1x1 result is summed left to right in the input dtype, which is
+    what PyTorch's CPU kernel does (BLAS would round differently in the last place)."""
+    if a.shape[0] == 1 and b.shape[1] == 1 and a.shape[1] and a.dtype.kind == "f":
+        return np.cumsum(a[0] * b[:, 0], dtype=a.dtype)[-1:].reshape(1, 1)
+    return a @ b
+
+
 class Mm(prim):
     _array_backward = True
 
@@ -28,7 +36,7 @@ class Mm(prim):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
                               b if ctx.needs_input_grad[:1] == (True,) else None)
-        return a @ b
+        return _mm(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -83,7 +91,7 @@ class Addmm(prim):
         if n:       # empty when nothing is recorded (no_grad)
             ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
         ctx.beta, ctx.alpha = beta, alpha
-        out = a @ b
+        out = _mm(a, b)
         if alpha != 1:
             out *= alpha
         if beta == 0:
@@ -262,6 +270,26 @@ def _to_target(gi, have, target, shape):
     return gi.expand(tuple(sizes[c] for c in target))
 
 
+def _check_einsum(eq, operands, equation):
+    # name the operand and subscript at fault instead of NumPy's broadcasting message
+    ins = eq.split("->")[0].split(",")
+    shapes = ", ".join(str(tuple(o._data.shape)) for o in operands)
+    where = f"(equation '{equation}', shapes {shapes})"
+    if len(ins) != len(operands):
+        raise RuntimeError(f"einsum(): {len(ins)} subscripts but {len(operands)} operands "
+                           f"{where}")
+    sizes = {}
+    for i, (sub, o) in enumerate(zip(ins, operands)):
+        if len(sub) != o._data.ndim:
+            raise RuntimeError(f"einsum(): subscript '{sub}' has {len(sub)} letters but operand "
+                               f"{i} has {o._data.ndim} dims {where}")
+        for c, n in zip(sub, o._data.shape):
+            m = sizes.setdefault(c, n)
+            if m != n and 1 not in (m, n):
+                raise RuntimeError(f"einsum(): subscript '{c}' has size {n} in operand {i} but "
+                                   f"size {m} elsewhere {where}")
+
+
 def einsum(equation, *operands):
     """Einstein summation (`'ij,jk->ik'`); explicit or implicit output."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -275,6 +303,7 @@ def einsum(equation, *operands):
         letters = "".join(ins)
         out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
         eq = eq + "->" + out
+    _check_einsum(eq, operands, equation)
     dt = D.result_type(*operands)
     operands = [o if o._dtype is dt else o.to(dt) for o in operands]
     try:

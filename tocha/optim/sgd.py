@@ -16,10 +16,12 @@ def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_d
                nesterov: bool, maximize: bool):
     """One SGD step on arrays: `p` (and `buf`) in place. Returns the momentum buffer, a copy of
     the (decayed) gradient on the first step (PyTorch's first-step semantics), or None."""
+    tmp, d = scratch(p, 2)
     if maximize:
-        g = -g
+        g = np.negative(g, out=d)
     if weight_decay != 0:
-        g = g + weight_decay * p
+        _mul(p, weight_decay, out=tmp)
+        g = np.add(g, tmp, out=d)
     if momentum != 0:
         if buf is None:
             buf = np.array(g)   # a copy, and an array even for 0-d parameters
@@ -28,9 +30,13 @@ def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_d
             if dampening == 0:
                 buf += g
             else:
-                buf += (1 - dampening) * g
-        g = g + momentum * buf if nesterov else buf
-    tmp = scratch(p)[0]
+                _mul(g, 1 - dampening, out=tmp)
+                buf += tmp
+        if nesterov:
+            _mul(buf, momentum, out=tmp)
+            g = np.add(g, tmp, out=d)
+        else:
+            g = buf
     _mul(g, lr, out=tmp)
     _sub(p, tmp, out=p)
     return buf
@@ -83,25 +89,28 @@ class SGD(Optimizer):
             wd = group["weight_decay"]
             nesterov = group["nesterov"]
             maximize = group["maximize"]
-            plain = momentum != 0 and wd == 0 and dampening == 0 and not nesterov \
-                and not maximize
+            # the common case (momentum, optional weight decay), inlined
+            plain = momentum != 0 and dampening == 0 and not nesterov and not maximize
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:
                     continue
                 a = p._data
                 if plain:
-                    # the common case (momentum SGD), inlined: buf = m*buf + g; p -= lr*buf
                     st = state[p]
                     bt = st.get("momentum_buffer")
+                    tmp, d = scratch(a, 2)
+                    g = gt._data
+                    if wd != 0:
+                        _mul(a, wd, out=tmp)
+                        g = np.add(g, tmp, out=d)
                     if bt is None:
-                        buf = gt._data.copy()
+                        buf = np.array(g)
                         st["momentum_buffer"] = _wrap(buf)
                     else:
                         buf = bt._data
                         buf *= momentum
-                        buf += gt._data
-                    tmp = scratch(a)[0]
+                        buf += g
                     _mul(buf, lr, out=tmp)
                     _sub(a, tmp, out=a)
                 elif momentum != 0:

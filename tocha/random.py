@@ -1,0 +1,3 @@
+"""`tocha.random`: the seeding and state functions of the default generator."""
+from ._random_api import (default_generator, fork_rng, get_rng_state, initial_seed,  # noqa: F401
+                          manual_seed, seed, set_rng_state)
