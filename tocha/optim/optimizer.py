@@ -392,21 +392,31 @@ class Optimizer:
 
 
 class _Scratch:
-    """Reusable temporaries keyed by (shape, dtype): updates run one parameter at a time, so
-    one or two buffers per shape serve every parameter (no per-step page faults on big ones)."""
+    """Reusable temporaries by shape and dtype: updates run one parameter at a time, so a few
+    buffers per shape serve every parameter (and big ones cost no page faults per step)."""
 
-    __slots__ = ("bufs",)
+    __slots__ = ("bufs", "other")
 
     def __init__(self) -> None:
-        self.bufs: dict = {}
+        self.bufs: dict = {}    # shape -> buffers (the dtype seen first for that shape)
+        self.other: dict = {}   # (shape, dtype) -> buffers, for the rarer second dtype
 
     def get(self, a: np.ndarray, n: int = 1) -> tuple:
         """`n` scratch arrays shaped like `a` (contents undefined)."""
-        key = (a.shape, a.dtype)
-        b = self.bufs.get(key)
-        if b is None or len(b) < n:
-            b = self.bufs[key] = tuple(np.empty(a.shape, a.dtype) for _ in range(max(n, 2)))
+        b = self.bufs.get(a.shape)
+        if b is None or b[0].dtype is not a.dtype or len(b) < n:
+            b = self._slow(a, n, b)
         return b if len(b) == n else b[:n]
+
+    def _slow(self, a: np.ndarray, n: int, b) -> tuple:
+        if b is not None and b[0].dtype is not a.dtype:
+            key = (a.shape, a.dtype.str)
+            b = self.other.get(key)
+            if b is None or len(b) < n:
+                b = self.other[key] = tuple(np.empty(a.shape, a.dtype) for _ in range(n))
+            return b
+        b = self.bufs[a.shape] = tuple(np.empty(a.shape, a.dtype) for _ in range(max(n, 2)))
+        return b
 
 
 _SCRATCH = _Scratch()
