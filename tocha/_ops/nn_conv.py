@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ._util import prim
+from ._util import call, prim
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
 
@@ -104,16 +104,14 @@ def _conv_wgrad(x, g, wshape, params, cols=None):
     """Adjoint of the conv in its weight: sum over batch and positions of g (x) windows."""
     groups = params[3]
     n, o, oh, ow = g.shape
-    _, cg, kh, kw = wshape
+    kh, kw = wshape[2:]
     if cols is None:
         cols = _cols(x, (kh, kw), params, oh, ow)
     gm = g.reshape(n, groups, o // groups, oh * ow)
-    if n == 1:
-        r = np.matmul(gm[0], cols[0].transpose(0, 2, 1))
-    else:
-        # one gemm per group over (batch x positions): move batch next to positions
-        r = np.matmul(gm.transpose(1, 2, 0, 3).reshape(groups, o // groups, n * oh * ow),
-                      cols.transpose(1, 0, 3, 2).reshape(groups, n * oh * ow, cg * kh * kw))
+    # one small gemm per (sample, group), then a sum over samples: cheaper than copying both
+    # operands into (positions x batch)-major layouts for a single big gemm
+    r = np.matmul(gm, cols.swapaxes(-1, -2))
+    r = r[0] if n == 1 else r.sum(0)
     return r.reshape(wshape)
 
 
@@ -124,6 +122,8 @@ def _as4d(a, one_d):
 class Convolution(prim):
     """mode FWD: (x, w, b) -> conv; ADJ: (y, w, b) -> transposed conv of spatial size `hw`;
     WGRAD: (x, g) -> weight gradient of shape `hw`."""
+
+    _array_backward = True     # backward = other modes of this primitive (arrays or Tensors)
 
     @staticmethod
     def forward(ctx, a, b, bias, params, mode, hw, cols=None):
@@ -159,20 +159,20 @@ class Convolution(prim):
         sp_a = (1,) + sp_a if len(sp_a) == 1 else sp_a
         if mode == FWD:             # y = conv(x, w)
             if need[0]:
-                ga = Convolution.apply(g, b, None, p, ADJ, sp_a)
+                ga = call(Convolution, g, b, None, p, ADJ, sp_a)
             if need[1]:
                 cols, ctx.cols = ctx.cols, None
-                gb = Convolution.apply(a, g, None, p, WGRAD, tuple(ctx.b_shape), cols)
+                gb = call(Convolution, a, g, None, p, WGRAD, tuple(ctx.b_shape), cols)
         elif mode == ADJ:           # x = conv_T(y, w)
             if need[0]:
-                ga = Convolution.apply(g, b, None, p, FWD, None)
+                ga = call(Convolution, g, b, None, p, FWD, None)
             if need[1]:
-                gb = Convolution.apply(g, a, None, p, WGRAD, tuple(ctx.b_shape))
+                gb = call(Convolution, g, a, None, p, WGRAD, tuple(ctx.b_shape))
         else:                       # w = wgrad(x, g)
             if need[0]:
-                ga = Convolution.apply(b, g, None, p, ADJ, sp_a)
+                ga = call(Convolution, b, g, None, p, ADJ, sp_a)
             if need[1]:
-                gb = Convolution.apply(a, g, None, p, FWD, None)
+                gb = call(Convolution, a, g, None, p, FWD, None)
         if ctx.has_bias and len(need) > 2 and need[2]:
             gbias = g.sum((0, 2) if g.ndim == 3 else (0, 2, 3))
         return ga, gb, gbias
@@ -353,6 +353,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 # ---------------------------------------------------------------- unfold / fold
 
 class Im2Col(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, ks, params):
         n, c, h, w = x.shape
@@ -363,10 +364,11 @@ class Im2Col(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return Col2Im.apply(g, ctx.hw, ctx.ks, ctx.params)
+        return call(Col2Im, g, ctx.hw, ctx.ks, ctx.params)
 
 
 class Col2Im(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, cols, hw, ks, params):
         n, ckk, _ = cols.shape
@@ -380,7 +382,7 @@ class Col2Im(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return Im2Col.apply(g, ctx.ks, ctx.params)
+        return call(Im2Col, g, ctx.ks, ctx.params)
 
 
 def _fold_params(kernel_size, dilation, padding, stride, op):

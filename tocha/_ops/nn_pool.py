@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor, _wrap
-from ._util import prim
+from ._util import call, expand, prim
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -109,6 +109,7 @@ class MaxPoolScatter(prim):
 
 
 class MaxPool2DWithIndices(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, ks, st, pd, dl, ceil):
         one_d = x.ndim == 3
@@ -124,7 +125,7 @@ class MaxPool2DWithIndices(prim):
 
     @staticmethod
     def backward(ctx, g, _gi=None):
-        return MaxPoolScatter.apply(g, _wrap(ctx.idx), ctx.in_shape, ctx.overlap)
+        return call(MaxPoolScatter, g, ctx.idx, ctx.in_shape, ctx.overlap)
 
 
 def _tup(v, n, name, op, default=None):
@@ -226,6 +227,8 @@ def _divisor(h, oh, k, s, p, ceil, include_pad):
 class AvgPool2D(prim):
     """Linear: x -> window sums / divisor. Its backward is `AvgPool2DAdjoint`, and back."""
 
+    _array_backward = True
+
     @staticmethod
     def forward(ctx, x, ks, st, pd, ceil, div, out_hw):
         one_d = x.ndim == 3
@@ -242,11 +245,12 @@ class AvgPool2D(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return AvgPool2DAdjoint.apply(g, ctx.in_shape, *ctx.args)
+        return call(AvgPool2DAdjoint, g, ctx.in_shape, *ctx.args)
 
 
 class AvgPool2DAdjoint(prim):
     node_name = "AvgPool2DBackwardBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, g, in_shape, ks, st, pd, ceil, div, out_hw):
@@ -268,7 +272,7 @@ class AvgPool2DAdjoint(prim):
 
     @staticmethod
     def backward(ctx, gg):
-        return AvgPool2D.apply(gg, *ctx.args)
+        return call(AvgPool2D, gg, *ctx.args)
 
 
 def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -326,6 +330,8 @@ def _avg_matrix(h, o, dtype):
 class AdaptiveAvgPool2D(prim):
     """out = Ph @ x @ Pw^T with the separable averaging matrices (linear)."""
 
+    _array_backward = True
+
     @staticmethod
     def forward(ctx, x, out_hw):
         h, w = x.shape[-2:]
@@ -344,9 +350,11 @@ class AdaptiveAvgPool2D(prim):
     def backward(ctx, g):
         if ctx.mats is None:
             h, w = ctx.in_shape[-2:]
-            return (g / (h * w)).expand(ctx.in_shape)
+            return expand(g * (1.0 / (h * w)), ctx.in_shape)
         ph, pw = ctx.mats
-        return _wrap(ph.T) @ g @ _wrap(pw)
+        if isinstance(g, Tensor):
+            return _wrap(ph.T) @ g @ _wrap(pw)
+        return ph.T @ g @ pw
 
 
 def _out_sizes(output_size, sp, nd, op):
@@ -384,6 +392,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
 
 
 class AdaptiveMaxPool2D(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, out_hw):
         n, c, h, w = x.shape
@@ -411,7 +420,7 @@ class AdaptiveMaxPool2D(prim):
 
     @staticmethod
     def backward(ctx, g, _gi=None):
-        return MaxPoolScatter.apply(g, _wrap(ctx.idx), ctx.in_shape, True)
+        return call(MaxPoolScatter, g, ctx.idx, ctx.in_shape, True)
 
 
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
