@@ -220,7 +220,8 @@ def test_distributed_sampler():
     g = tocha.Generator().manual_seed(4)
     assert e0 == _random.randperm(n, generator=g).tolist()[1::2] and e0 != e1
     assert len(s) == 5
-    with pytest.raises(ValueError, match=r"Invalid rank 3, rank should be in the interval \[0, 2\]"):
+    with pytest.raises(ValueError, match=r"Invalid rank 3, rank should be in the interval "
+                                         r"\[0, 2\]"):
         DistributedSampler(Range(n), 3, 3)
 
 
