@@ -189,8 +189,8 @@ class Tensor:
                     "use var_no_grad = var.detach().")
             return
         if value and self._dtype._kind < 2:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            raise RuntimeError(f"only Tensors of floating point and complex dtype can require "
+                               f"gradients (got {self._dtype})")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -312,8 +312,8 @@ class Tensor:
     # ---- conversion ----
     def item(self):
         if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
-                               f"to Scalar")
+            raise RuntimeError(f"item(): a Tensor with {self._data.size} elements cannot be "
+                               f"converted to Scalar")
         return self._data.reshape(()).item()
 
     def tolist(self):

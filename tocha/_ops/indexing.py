@@ -63,9 +63,13 @@ def np_index(index):
     return conv, basic
 
 
-def _index_error(e, shape):
+def _index_error(e, shape, idx=None):
     msg = str(e)
     msg = msg.replace("axis", "dimension")
+    masks = [i for i in (idx if isinstance(idx, tuple) else (idx,))
+             if isinstance(i, np.ndarray) and i.dtype == bool]
+    if masks:
+        msg += f"; boolean mask of shape {tuple(masks[0].shape)}"
     return IndexError(f"{msg} (indexing a tensor of shape {tuple(shape)})")
 
 
@@ -142,7 +146,7 @@ def getitem(input, index):
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
                              "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
                              "number") from None
-        raise _index_error(e, input._data.shape) from None
+        raise _index_error(e, input._data.shape, idx) from None
 
 
 class IndexPut(prim):
@@ -401,7 +405,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
     if k > n or k < 0:
-        raise RuntimeError(f"selected index k out of range (k={k}, size {n} at dim {d})")
+        raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {n} at dim {d})")
     v, i = sort(input, d, descending=largest)
     return _topk_t(v.narrow(d, 0, k), i.narrow(d, 0, k))
 

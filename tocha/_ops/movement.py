@@ -30,7 +30,8 @@ def _infer(shape: tuple, numel: int, op: str) -> tuple:
             if s != -1:
                 known *= s
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+            raise RuntimeError(f"{op}: shape '{list(shape)}' is invalid for input of size "
+                               f"{numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
     n = 1
     for s in shape:
@@ -38,7 +39,7 @@ def _infer(shape: tuple, numel: int, op: str) -> tuple:
             raise RuntimeError(f"{op}: invalid shape dimension {s}")
         n *= s
     if n != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(f"{op}: shape '{list(shape)}' is invalid for input of size {numel}")
     return shape
 
 
@@ -369,19 +370,21 @@ def cat(tensors, dim: int = 0, *, out=None):
         tensors[:1]
     nd = tensors[0]._data.ndim
     if nd == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+        raise RuntimeError("torch.cat(): zero-dimensional tensor (at position 0) cannot be "
+                           "concatenated")
     d = norm_dim(dim, nd)
     ref = tensors[0]._data.shape
     for i, t_ in enumerate(tensors[1:], 1):
         s = t_._data.shape
         if len(s) != nd:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and "
-                               f"{len(s)}")
+            raise RuntimeError(f"torch.cat(): Tensors must have same number of dimensions: got "
+                               f"{nd} and {len(s)}")
         for k in range(nd):
             if k != d and s[k] != ref[k]:
                 raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {d}. Expected size "
-                    f"{ref[k]} but got size {s[k]} for tensor number {i} in the list.")
+                    f"torch.cat(): Sizes of tensors must match except in dimension {d}. "
+                    f"Expected size {ref[k]} but got size {s[k]} for tensor number {i} in the "
+                    f"list.")
     dt = D.result_type(*tensors)
     tensors = [t_ if t_._dtype is dt else t_.to(dt) for t_ in tensors]
     res = Cat.apply(d, *tensors)

@@ -363,7 +363,9 @@ def _make_grads(outputs, grads, what):
                                "grad_fn")
         if g is None:
             if out._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                raise RuntimeError(f"grad can be implicitly created only for scalar outputs (got "
+                                   f"an output of shape {list(out._data.shape)}; pass "
+                                   f"gradient=)")
             if out._dtype._kind < 2:
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out._dtype}")
