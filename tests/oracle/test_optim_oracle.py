@@ -394,3 +394,35 @@ def test_parameters_vector_round_trip():
         vecs.append(np.concatenate([p.detach().numpy().ravel() for p in ps]))
     np.testing.assert_array_equal(vecs[0], vecs[2])
     np.testing.assert_array_equal(vecs[1], vecs[3])
+
+
+@pytest.mark.parametrize("name,kwargs", [("SGD", {"lr": 0.1, "momentum": 0.9}),
+                                         ("Adam", {"lr": 0.01}),
+                                         ("AdamW", {"lr": 0.01, "amsgrad": True})])
+def test_seeded_mlp_training_matches(name, kwargs):
+    # a seeded nn model (PyTorch's init), trained with the optimizer, a scheduler and clipping
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((32, 6)).astype(np.float32)
+    Y = rng.standard_normal((32, 3)).astype(np.float32)
+    curves = []
+    for lib in (tocha, torch):
+        lib.manual_seed(0)
+        nn = lib.nn
+        model = nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 3))
+        opt = getattr(lib.optim, name)(model.parameters(), **kwargs)
+        sched = lib.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=STEPS)
+        clip = tutils.clip_grad_norm_ if lib is tocha else torch.nn.utils.clip_grad_norm_
+        x, y = lib.tensor(X), lib.tensor(Y)
+        losses = []
+        for _ in range(STEPS):
+            opt.zero_grad()
+            loss = ((model(x) - y) ** 2).mean()
+            loss.backward()
+            clip(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+        curves.append((losses, [p.detach().numpy().copy() for p in model.parameters()]))
+    np.testing.assert_allclose(curves[0][0], curves[1][0], rtol=1e-5)
+    for a, b in zip(curves[0][1], curves[1][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
