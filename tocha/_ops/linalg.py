@@ -290,26 +290,6 @@ def _check_einsum(eq, operands, equation):
                                    f"size {m} elsewhere {where}")
 
 
-def _check_einsum(eq, operands, equation):
-    # name the operand and subscript at fault instead of NumPy's broadcasting message
-    ins = eq.split("->")[0].split(",")
-    shapes = ", ".join(str(tuple(o._data.shape)) for o in operands)
-    where = f"(equation '{equation}', shapes {shapes})"
-    if len(ins) != len(operands):
-        raise RuntimeError(f"einsum(): {len(ins)} subscripts but {len(operands)} operands "
-                           f"{where}")
-    sizes = {}
-    for i, (sub, o) in enumerate(zip(ins, operands)):
-        if len(sub) != o._data.ndim:
-            raise RuntimeError(f"einsum(): subscript '{sub}' has {len(sub)} letters but operand "
-                               f"{i} has {o._data.ndim} dims {where}")
-        for c, n in zip(sub, o._data.shape):
-            m = sizes.setdefault(c, n)
-            if m != n and 1 not in (m, n):
-                raise RuntimeError(f"einsum(): subscript '{c}' has size {n} in operand {i} but "
-                                   f"size {m} elsewhere {where}")
-
-
 def einsum(equation, *operands):
     """Einstein summation (`'ij,jk->ik'`); explicit or implicit output."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
@@ -323,7 +303,6 @@ def einsum(equation, *operands):
         letters = "".join(ins)
         out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
         eq = eq + "->" + out
-    _check_einsum(eq, operands, equation)
     _check_einsum(eq, operands, equation)
     dt = D.result_type(*operands)
     operands = [o if o._dtype is dt else o.to(dt) for o in operands]
