@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tocha
-import tocha.nn as nn
+from tocha import nn
 from tocha.nn import init
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import tocha
-import tocha.nn as nn
 import tocha.nn.functional as F
+from tocha import nn
 from tocha.autograd import gradcheck, gradgradcheck
 
 RNG = np.random.default_rng(0)
@@ -76,7 +76,7 @@ def test_prelu_gradcheck():
 def test_softmax_family():
     x = x64(3, 4)
     for f in (F.softmax, F.log_softmax, F.softmin):
-        assert gradcheck(lambda t: f(t, dim=1), (x,))
+        assert gradcheck(lambda t: f(t, dim=1), (x,))  # noqa: B023
     y = nn.Softmax(dim=1)(x)
     np.testing.assert_allclose(y.detach().numpy().sum(1), 1.0)
     np.testing.assert_allclose(nn.Softmin(1)(x).detach().numpy(),
@@ -162,8 +162,8 @@ def test_pad_gradcheck_and_errors():
                       ("replicate", (1, 3)), ("circular", (2, 1)),
                       ("reflect", (1, 1, 2, 1))):
         xx = x if mode != "reflect" or len(pad) == 2 else x64(1, 3, 4)
-        assert gradcheck(lambda t: F.pad(t, pad, mode), (xx,)), mode
-        assert gradgradcheck(lambda t: F.pad(t, pad, mode), (xx,)), mode
+        assert gradcheck(lambda t: F.pad(t, pad, mode), (xx,)), mode  # noqa: B023
+        assert gradgradcheck(lambda t: F.pad(t, pad, mode), (xx,)), mode  # noqa: B023
     y = F.pad(tocha.ones(2, 2), (1, 1), value=7.0)
     assert y.numpy().tolist() == [[7, 1, 1, 7], [7, 1, 1, 7]]
     with pytest.raises(RuntimeError, match="Padding length must be divisible by 2"):
@@ -178,7 +178,7 @@ def test_interpolate():
     for kw in ({"size": (5, 6), "mode": "bilinear"},
                {"scale_factor": 2, "mode": "bilinear", "align_corners": True},
                {"size": (5, 7), "mode": "nearest"}):
-        assert gradcheck(lambda t: F.interpolate(t, **kw), (x,))
+        assert gradcheck(lambda t: F.interpolate(t, **kw), (x,))  # noqa: B023
     y = F.interpolate(tocha.tensor([[[1.0, 2.0]]]), scale_factor=2, mode="nearest")
     assert y.numpy().tolist() == [[[1.0, 1.0, 2.0, 2.0]]]
     y = F.interpolate(tocha.tensor([[[0.0, 3.0]]]), size=4, mode="linear", align_corners=True)

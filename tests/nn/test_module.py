@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tocha
-import tocha.nn as nn
+from tocha import nn
 
 
 class Net(nn.Module):
@@ -30,10 +30,10 @@ def test_registration_and_iterators():
     assert [n for n, _ in m.named_buffers()] == ["count", "scratch"]
     assert [n for n, _ in m.named_children()] == ["fc1", "act", "fc2"]
     assert [n for n, _ in m.named_modules()] == ["", "fc1", "act", "fc2"]
-    assert [n for n, _ in m.named_parameters(prefix="net")][0] == "net.fc1.weight"
+    assert [n for n, _ in m.named_parameters(prefix="net")][0] == "net.fc1.weight"  # noqa: RUF015
     assert list(m.named_parameters(recurse=False)) == []
     assert len(list(m.parameters())) == 4 and len(list(m.buffers())) == 2
-    assert list(m.children())[1] is m.act and list(m.modules())[0] is m
+    assert list(m.children())[1] is m.act and list(m.modules())[0] is m  # noqa: RUF015
     assert m._parameters == {} and set(m._modules) == {"fc1", "act", "fc2"}
     assert isinstance(m.fc1.weight, nn.Parameter) and m.fc1.weight.requires_grad
 
@@ -111,7 +111,7 @@ def _nonleaf(t):
 def test_getattr_error_and_dir():
     m = Net()
     with pytest.raises(AttributeError, match="'Net' object has no attribute 'nope'"):
-        m.nope
+        m.nope  # noqa: B018
     d = dir(m)
     assert "fc1" in d and "count" in d and "forward" in d
 
