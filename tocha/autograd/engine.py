@@ -25,6 +25,27 @@ def _sum_to(g, shape):
     return sum_to(g, shape)
 
 
+def _skip(node, deps, buffers, capture, captured, accumulate, create_graph, amode, ready):
+    """A node that received no gradient: count its edges done without running it."""
+    stack = [node]
+    while stack:
+        for e in stack.pop()._next:
+            if e is None:
+                continue
+            t = e[0]
+            n = deps[t] - 1
+            deps[t] = n
+            if n == 0:
+                if e[1] < 0:
+                    g = buffers.pop(t, None)
+                    if g is not None:
+                        _leaf(t, g, capture, captured, accumulate, create_graph, amode)
+                elif t in buffers:
+                    ready.append(t)
+                else:
+                    stack.append(t)
+
+
 def _fit(g, shape, dt):
     # The gradient of an input has the input's shape and dtype (broadcasting and mixed-dtype
     # ops return it larger or wider).
@@ -78,9 +99,11 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
         captured = [None] * len(inputs)
 
     # ---- dependency counts over the reachable graph ----
+    # edges are (target, output_nr, shape, dtype, np dtype); output_nr -1: a leaf tensor
     deps: dict = {}
     buffers: dict = {}
-    stack = []
+    ready = []
+    leaves = []
     for t, g in zip(roots, grad_roots):
         if amode:
             if g.__class__ is not _ndarray:
@@ -92,80 +115,77 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
             buf = buffers.get(gf)
             if buf is None:
                 buf = buffers[gf] = [None] * len(gf._out_meta)
+                ready.append(gf)
             nr = t._output_nr
             buf[nr] = g if buf[nr] is None else buf[nr] + g
-            if gf not in deps:
-                deps[gf] = 0
-                stack.append(gf)
         else:
             if not t._requires_grad:
                 raise RuntimeError("element 0 of tensors does not require grad and does not "
                                    "have a grad_fn")
             old = buffers.get(t)
             buffers[t] = g if old is None else old + g
-            deps.setdefault(t, 0)
-    starts = list(deps)
+            leaves.append(t)
+    stack = list(ready)
     while stack:
-        node = stack.pop()
-        for e in node._next:
-            if e is None:
-                continue
-            t = e[0]
-            n = deps.get(t)
-            if n is None:       # first visit
-                deps[t] = 1
-                if not isinstance(t, Tensor):
-                    stack.append(t)
-            else:
-                deps[t] = n + 1
-
-    ready = [t for t in starts if deps[t] == 0]   # only roots can have no incoming edge
+        for e in stack.pop()._next:
+            if e is not None:
+                t = e[0]
+                n = deps.get(t)
+                if n is None:       # first visit
+                    deps[t] = 1
+                    if e[1] >= 0:
+                        stack.append(t)
+                else:
+                    deps[t] = n + 1
+    ready = [t for t in ready if t not in deps]     # roots nothing else feeds
     prev = STATE.enabled
     prev_am = _fn.ARRAY_MODE
     STATE.enabled = bool(create_graph)
     _fn.ARRAY_MODE = amode
     try:
+        for t in leaves:
+            if t not in deps:
+                _leaf(t, buffers.pop(t), capture, captured, accumulate, create_graph, amode)
         while ready:
             node = ready.pop()
-            if isinstance(node, Tensor):
-                g = buffers.pop(node, None)
-                if g is not None:
-                    _leaf(node, g, capture, captured, accumulate, create_graph, amode)
-                continue
-            grads = buffers.pop(node, None)
-            res = None
-            if grads is not None:
-                res = _run_node(node, grads, capture, captured, retain_graph, amode)
-            nxt = node._next
-            nres = len(res) if res is not None else 0
-            for i in range(len(nxt)):
-                e = nxt[i]
+            res = _run_node(node, buffers.pop(node), capture, captured, retain_graph, amode)
+            nres = len(res)
+            i = -1
+            for e in node._next:
+                i += 1
                 if e is None:
                     continue
                 t = e[0]
-                if i < nres:
-                    g = res[i]
-                    if g is not None:
-                        if amode:
-                            if g.__class__ is not _ndarray:
-                                g = _A(g)
-                            if g.shape != e[2] or g.dtype is not e[3].np:
-                                g = _fit(g, e[2], e[3])
-                        elif g._data.shape != e[2] or g._dtype is not e[3]:
+                g = res[i] if i < nres else None
+                if g is not None:
+                    if amode:
+                        if g.__class__ is not _ndarray:
+                            g = _A(g)
+                        if g.shape != e[2] or g.dtype is not e[4]:
                             g = _fit(g, e[2], e[3])
-                        if isinstance(t, Tensor):
-                            old = buffers.get(t)
-                            buffers[t] = g if old is None else old + g
-                        else:
-                            buf = buffers.get(t)
-                            if buf is None:
-                                buf = buffers[t] = [None] * len(t._out_meta)
-                            nr = e[1]
-                            buf[nr] = g if buf[nr] is None else buf[nr] + g
+                    elif g._data.shape != e[2] or g._dtype is not e[3]:
+                        g = _fit(g, e[2], e[3])
+                    if e[1] < 0:
+                        old = buffers.get(t)
+                        buffers[t] = g if old is None else old + g
+                    else:
+                        buf = buffers.get(t)
+                        if buf is None:
+                            buf = buffers[t] = [None] * len(t._out_meta)
+                        nr = e[1]
+                        buf[nr] = g if buf[nr] is None else buf[nr] + g
                 n = deps[t] - 1
                 deps[t] = n
                 if n == 0:
-                    ready.append(t)
+                    if e[1] < 0:
+                        g = buffers.pop(t, None)
+                        if g is not None:
+                            _leaf(t, g, capture, captured, accumulate, create_graph, amode)
+                    elif t in buffers:
+                        ready.append(t)
+                    else:       # nothing flowed into it: its inputs get nothing either
+                        _skip(t, deps, buffers, capture, captured, accumulate, create_graph,
+                              amode, ready)
     finally:
         STATE.enabled = prev
         _fn.ARRAY_MODE = prev_am

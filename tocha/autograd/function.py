@@ -127,7 +127,8 @@ class Node:
     # ---- graph API ----
     @property
     def next_functions(self) -> tuple:
-        return tuple((_edge_fn(e[0]), e[1]) if e is not None else (None, 0) for e in self._next)
+        return tuple((_edge_fn(e[0]), max(e[1], 0)) if e is not None else (None, 0)
+                     for e in self._next)
 
     def register_hook(self, fn) -> RemovableHandle:
         self._hooked = True
@@ -267,11 +268,12 @@ class Function(metaclass=_FunctionMeta):
 
 
 def _edge(t):
+    # an edge: (target, output_nr, shape, dtype, NumPy dtype); a leaf target has output_nr -1
     gf = t._grad_fn
     if gf is not None:
-        return (gf, t._output_nr, t._data.shape, t._dtype)
+        return (gf, t._output_nr, t._data.shape, t._dtype, t._dtype.np)
     if t._requires_grad:
-        return (t, 0, t._data.shape, t._dtype)
+        return (t, -1, t._data.shape, t._dtype, t._dtype.np)
     return None
 
 
@@ -310,9 +312,9 @@ def _apply_arrays(cls, args):
             needs.append(rg)
             gf = a._grad_fn
             if gf is not None:
-                nxt.append((gf, a._output_nr, a._data.shape, a._dtype))
+                nxt.append((gf, a._output_nr, a._data.shape, a._dtype, a._dtype.np))
             elif rg:
-                nxt.append((a, 0, a._data.shape, a._dtype))
+                nxt.append((a, -1, a._data.shape, a._dtype, a._dtype.np))
             else:
                 nxt.append(None)
         else:
@@ -366,8 +368,9 @@ def _apply1(cls, x, *consts):
     node.needs_input_grad = (True,)
     gf = x._grad_fn
     shape = x._data.shape
-    node._next = ((gf, x._output_nr, shape, x._dtype) if gf is not None
-                  else (x, 0, shape, x._dtype),)
+    dt = x._dtype
+    node._next = ((gf, x._output_nr, shape, dt, dt.np) if gf is not None
+                  else (x, -1, shape, dt, dt.np),)
     xa = x._data
     out = cls.forward(node, xa, *consts)
     if out.__class__ is tuple:
@@ -408,11 +411,13 @@ def _apply2(cls, a, b):
     rb = b._requires_grad
     node.needs_input_grad = (ra, rb)
     gf = a._grad_fn
-    ea = ((gf, a._output_nr, a._data.shape, a._dtype) if gf is not None
-          else (a, 0, a._data.shape, a._dtype) if ra else None)
+    dt = a._dtype
+    ea = ((gf, a._output_nr, a._data.shape, dt, dt.np) if gf is not None
+          else (a, -1, a._data.shape, dt, dt.np) if ra else None)
     gf = b._grad_fn
-    eb = ((gf, b._output_nr, b._data.shape, b._dtype) if gf is not None
-          else (b, 0, b._data.shape, b._dtype) if rb else None)
+    dt = b._dtype
+    eb = ((gf, b._output_nr, b._data.shape, dt, dt.np) if gf is not None
+          else (b, -1, b._data.shape, dt, dt.np) if rb else None)
     node._next = (ea, eb)
     xa = a._data
     xb = b._data
