@@ -8,6 +8,8 @@ offset, ...), so a file written by ``save`` needs no global besides a short allo
 (OrderedDict, set, tocha dtypes, ...). ``load(weights_only=True)`` (the default) refuses any
 other global with ``pickle.UnpicklingError``; ``weights_only=False`` runs full pickle (and warns).
 Tensors that share memory are written once and share memory again after loading.
+``load`` also reads PyTorch's zip checkpoints (state dicts, optimizer states), with the same
+restrictions: torch's tensor-rebuild names map to tocha code, torch itself is never imported.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ DEFAULT_PROTOCOL = 2
 _VERSION = b"tocha-1"
 _PREFIX = "archive/"
 _MAGIC_ZIP = b"PK\x03\x04"
+_TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # first pickle of torch's pre-1.6 files
 
 
 # ----------------------------------------------------------------------------- allow-list
@@ -219,7 +222,7 @@ def save(obj: Any, f: Any, pickle_module: Any = pickle, pickle_protocol: int = D
     To a path the write is atomic: a temporary file in the same directory is written, flushed,
     fsync'ed and renamed over the target, so a failure leaves any old file intact.
     Differs from PyTorch: the archive layout is tocha's own (see docs/serialization.md);
-    PyTorch cannot read it and tocha does not read PyTorch's files.
+    PyTorch cannot read it (``tocha.load`` does read PyTorch's zip checkpoints).
     """
     data_pkl, buffers = _dump(obj, pickle_module, pickle_protocol)
     if isinstance(f, (str, os.PathLike)):
@@ -278,7 +281,11 @@ class _Loader:
         return a
 
     def _view(self, key: Any, np_dt: Any, shape: Any, strides: Any, offset: Any) -> np.ndarray:
-        buf = self._buffer(key)
+        return self._view_of(self._buffer(key), np_dt, shape, strides, offset)
+
+    def _view_of(self, buf: np.ndarray, np_dt: Any, shape: Any, strides: Any,
+                 offset: Any) -> np.ndarray:
+        """A view of ``buf`` (byte offset and strides), checked to lie inside it."""
         try:
             dt = np.dtype(np_dt)
         except TypeError:
@@ -375,6 +382,106 @@ class _RestrictedUnpickler(pickle.Unpickler):
             "global if you trust this class/function.")
 
 
+# ----------------------------------------------------------------------------- PyTorch's files
+# torch.save's zip layout: data.pkl names torch._utils._rebuild_tensor_v2 (and friends) and
+# refers to storages as persistent ids ('storage', <torch.XStorage>, key, location, numel);
+# data/<key> holds each storage's bytes. These names resolve to tocha code below, never to
+# torch (which tocha does not import).
+_TORCH_STORAGES = {"FloatStorage": "float32", "DoubleStorage": "float64",
+                   "HalfStorage": "float16", "LongStorage": "int64", "IntStorage": "int32",
+                   "ShortStorage": "int16", "CharStorage": "int8", "ByteStorage": "uint8",
+                   "BoolStorage": "bool", "BFloat16Storage": "bfloat16",
+                   "ComplexFloatStorage": "complex64", "ComplexDoubleStorage": "complex128"}
+
+
+class _StorageType:
+    def __init__(self, name: str) -> None:
+        self.dtype = D._NAME2DT[name]
+
+
+class _Storage:
+    def __init__(self, buf: np.ndarray, dtype: D.dtype, location: str) -> None:
+        self.buf, self.dtype, self.location = buf, dtype, location
+
+
+def _torch_unpickler(pickle_module: Any, weights_only: bool) -> type:
+    base = pickle.Unpickler if weights_only else pickle_module.Unpickler
+
+    class _TorchUnpickler(base):  # type: ignore[misc,valid-type]
+        def __init__(self, f: Any, loader: _Loader, **kw: Any) -> None:
+            super().__init__(f, **kw)
+            self.loader = loader
+
+        def persistent_load(self, pid: Any) -> Any:
+            if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"
+                    and isinstance(pid[1], _StorageType)):
+                raise pickle.UnpicklingError(f"tocha.load: unsupported persistent id {pid!r}")
+            dt = pid[1].dtype
+            if dt.np is None:
+                raise pickle.UnpicklingError(f"tocha.load: dtype tocha.{dt.name} is not "
+                                             "supported by tocha (NumPy has no such type)")
+            return _Storage(self.loader._buffer(pid[2]), dt, str(pid[3]))
+
+        def find_class(self, module: str, name: str) -> Any:
+            if module == "torch._utils" and name == "_rebuild_tensor_v2":
+                return self._rebuild_tensor
+            if module == "torch._utils" and name in ("_rebuild_parameter",
+                                                     "_rebuild_parameter_with_state"):
+                return _rebuild_parameter
+            if module == "torch" and name in _TORCH_STORAGES:
+                return _StorageType(_TORCH_STORAGES[name])
+            if module == "torch" and name in D._NAME2DT:
+                return D._NAME2DT[name]
+            if module == "torch" and name in ("Size", "device"):
+                return Size if name == "Size" else device
+            if module == "torch._tensor" and name == "_rebuild_from_type_v2":
+                return _rebuild_from_type_v2
+            obj = _ALLOWED.get((module, name)) or _user_allowed(module, name)
+            if obj is not None:
+                return obj
+            if weights_only:
+                return _RestrictedUnpickler.find_class(self, module, name)  # type: ignore
+            if module.split(".")[0] == "torch":
+                raise pickle.UnpicklingError(
+                    f"tocha.load: this PyTorch file needs {module}.{name}, which tocha cannot "
+                    "provide; save and load a state_dict() instead of whole objects")
+            return super().find_class(module, name)
+
+        def _rebuild_tensor(self, storage: Any, storage_offset: Any, size: Any, stride: Any,
+                            requires_grad: Any = False, backward_hooks: Any = None,
+                            metadata: Any = None) -> Tensor:
+            if not isinstance(storage, _Storage):
+                raise pickle.UnpicklingError("tocha.load: _rebuild_tensor_v2 without a storage")
+            isz = storage.dtype.itemsize
+            shape, strides = tuple(size), tuple(stride)
+            if not all(type(v) is int for v in (storage_offset, *strides)):
+                raise pickle.UnpicklingError("tocha.load: corrupt tensor record")
+            arr = self.loader._view_of(storage.buf, storage.dtype.np, shape,
+                                       tuple(v * isz for v in strides), storage_offset * isz)
+            t = _wrap(arr)
+            t._dtype = storage.dtype
+            t = self.loader._place(t, storage.location)
+            if requires_grad:
+                t.requires_grad_(True)
+            return t
+
+    return _TorchUnpickler
+
+
+def _rebuild_parameter(data: Any, requires_grad: Any, backward_hooks: Any,
+                       state: Any = None) -> Tensor:
+    if not isinstance(data, Tensor):
+        raise pickle.UnpicklingError("tocha.load: _rebuild_parameter without a tensor")
+    return _as_parameter(data, bool(requires_grad))
+
+
+def _rebuild_from_type_v2(func: Any, new_type: Any, args: Any, state: Any) -> Any:
+    # tensor subclasses: rebuild the plain tensor (the subclass is not known to tocha)
+    if not callable(func) or not isinstance(args, tuple):
+        raise pickle.UnpicklingError("tocha.load: corrupt tensor subclass record")
+    return func(*args)
+
+
 def _read_all(f: Any) -> bytes:
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
@@ -415,20 +522,35 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
                 raw = {n[len(prefix) + 5:]: z.read(n) for n in names
                        if n.startswith(prefix + "data/")}
                 pkl = z.read(prefix + "data.pkl")
+                version = z.read(prefix + "version") if prefix + "version" in names else b""
+                order = (z.read(prefix + "byteorder") if prefix + "byteorder" in names
+                         else b"little")
         except zipfile.BadZipFile as e:
             raise RuntimeError(f"tocha.load: corrupt archive ({e})") from None
+        if order.strip() != b"little":
+            raise RuntimeError(f"tocha.load: byte order {order!r} is not supported")
+        torch_format = version.strip() != _VERSION
     else:
-        raw, pkl = {}, data  # a bare pickle (not written by tocha.save)
+        raw, pkl, torch_format = {}, data, False  # a bare pickle (not written by tocha.save)
     loader = _Loader(raw, map_location)
-    if weights_only:
-        up: Any = _RestrictedUnpickler(io.BytesIO(pkl), **pickle_load_args)
-    else:
+    if not weights_only:
         warnings.warn("tocha.load with weights_only=False runs full pickle, which can execute "
                       "arbitrary code: only load files you trust.", UserWarning, stacklevel=2)
+    if torch_format:
+        up: Any = _torch_unpickler(pickle_module, weights_only)(io.BytesIO(pkl), loader,
+                                                               **pickle_load_args)
+    elif weights_only:
+        up = _RestrictedUnpickler(io.BytesIO(pkl), **pickle_load_args)
+        up.persistent_load = loader.persistent_load
+    else:
         up = pickle_module.Unpickler(io.BytesIO(pkl), **pickle_load_args)
-    up.persistent_load = loader.persistent_load
+        up.persistent_load = loader.persistent_load
     try:
-        return up.load()
+        result = up.load()
+        if not torch_format and type(result) is int and result == _TORCH_LEGACY_MAGIC:
+            raise RuntimeError("tocha.load: PyTorch's legacy (non-zip, before 1.6) format is not "
+                               "supported; re-save it with a recent torch.save")
+        return result
     except _CallerError as e:
         raise e.__cause__ from None
     except pickle.UnpicklingError:

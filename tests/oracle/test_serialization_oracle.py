@@ -89,3 +89,90 @@ def test_state_dict_values_roundtrip_like_torch():
     for k in t_sd:
         assert t_sd[k].tolist() == o_sd[k].tolist()
         assert str(t_sd[k].dtype).split(".")[1] == str(o_sd[k].dtype).split(".")[1]
+
+
+# ------------------------------------------------------------------ reading PyTorch's files
+def _torch_bytes(obj, **kw):
+    buf = io.BytesIO()
+    torch.save(obj, buf, **kw)
+    buf.seek(0)
+    return buf
+
+
+def _name(dtype):
+    return str(dtype).split(".")[1]
+
+
+def test_load_torch_state_dict():
+    torch.manual_seed(0)
+    m = torch.nn.Sequential(torch.nn.Conv2d(2, 3, 3), torch.nn.BatchNorm2d(3),
+                            torch.nn.Linear(4, 2))
+    sd = m.state_dict()
+    out = tocha.load(_torch_bytes(sd))
+    assert isinstance(out, collections.OrderedDict) and list(out) == list(sd)
+    for k, v in sd.items():
+        assert out[k].tolist() == v.tolist() and _name(out[k].dtype) == _name(v.dtype)
+        assert tuple(out[k].shape) == tuple(v.shape)
+    # and it loads into a tocha model with the same structure
+    om = tocha.nn.Sequential(tocha.nn.Conv2d(2, 3, 3), tocha.nn.BatchNorm2d(3),
+                             tocha.nn.Linear(4, 2))
+    om.load_state_dict(out)
+    assert om[0].weight.tolist() == m[0].weight.tolist()
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.int64,
+                                   torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool])
+def test_load_torch_dtypes_views_and_sharing(dtype):
+    base = (torch.arange(24) % 7).to(dtype).reshape(4, 6)
+    obj = {"base": base, "t": base.t(), "sl": base[1:, ::2], "row": base[2], "same": base,
+           "scalar": base[0, 0].clone(), "empty": torch.empty(0, 3, dtype=dtype),
+           "p": torch.nn.Parameter(torch.ones(2)), "dtype": dtype, "size": torch.Size([2])}
+    out = tocha.load(_torch_bytes(obj))
+    for k in ("base", "t", "sl", "row", "scalar", "empty"):
+        assert out[k].tolist() == obj[k].tolist() and _name(out[k].dtype) == _name(dtype), k
+    assert out["same"] is out["base"] or out["same"].tolist() == out["base"].tolist()
+    assert isinstance(out["p"], tocha.nn.Parameter) and out["p"].requires_grad
+    assert _name(out["dtype"]) == _name(dtype) and out["size"] == (2,)
+    if dtype in (torch.float32, torch.int64):
+        one = 1.0 if dtype == torch.float32 else 1
+        out["base"][2, 0] = one * 5
+        assert out["row"][0].item() == 5 and out["t"][0, 2].item() == 5  # still one buffer
+
+
+def test_load_torch_optimizer_state():
+    torch.manual_seed(0)
+    m = torch.nn.Linear(3, 2)
+    opt = torch.optim.AdamW(m.parameters(), lr=3e-4, betas=(0.8, 0.9))
+    m(torch.randn(5, 3)).pow(2).sum().backward()
+    opt.step()
+    sd = opt.state_dict()
+    out = tocha.load(_torch_bytes(sd), map_location="cpu")
+    assert out["param_groups"] == sd["param_groups"]
+    for i, st in sd["state"].items():
+        for k, v in st.items():
+            assert out["state"][i][k].tolist() == v.tolist()
+
+
+def test_torch_file_with_code_is_refused(tmp_path):
+    marker = tmp_path / "pwned"
+    buf = _torch_bytes({"x": torch.ones(1), "evil": Reducer(os.system, (f"touch {marker}",))})
+    with pytest.raises(pickle.UnpicklingError, match=r"Unsupported global: GLOBAL "
+                                                     r"(posix|os)\.system"):
+        tocha.load(buf)
+    assert not marker.exists()
+
+
+def test_torch_whole_model_needs_state_dict():
+    buf = _torch_bytes(torch.nn.Linear(2, 2))
+    with pytest.raises(pickle.UnpicklingError, match="torch.nn.modules.linear.Linear"):
+        tocha.load(buf)
+    buf.seek(0)
+    with pytest.warns(UserWarning), pytest.raises(pickle.UnpicklingError,
+                                                  match="save and load a state_dict"):
+        tocha.load(buf, weights_only=False)
+
+
+def test_torch_legacy_format_is_a_clear_error():
+    buf = _torch_bytes({"x": torch.ones(1)}, _use_new_zipfile_serialization=False)
+    with pytest.raises((RuntimeError, pickle.UnpicklingError)):
+        tocha.load(buf)
