@@ -426,3 +426,22 @@ def test_seeded_mlp_training_matches(name, kwargs):
     np.testing.assert_allclose(curves[0][0], curves[1][0], rtol=1e-5)
     for a, b in zip(curves[0][1], curves[1][1]):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("case", [c for c in SCHED if c[0] in (
+    "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR", "ConstantLR",
+    "PolynomialLR", "CosineAnnealingWarmRestarts")], ids=lambda c: c[0])
+def test_scheduler_step_with_epoch_uses_closed_form(case):
+    name, kwargs, optname = case
+    out = []
+    for lib in (tocha, torch):
+        opt = _make_opt(lib, optname)
+        s = getattr(lib.optim.lr_scheduler, name)(opt, **kwargs)
+        lrs = []
+        for e in [3, 7, 2, 15, 15, 30, 8]:
+            opt.step()
+            s.step(e)
+            lrs.append(s.get_last_lr())
+        out.append(lrs)
+    np.testing.assert_allclose(np.array(out[0]), np.array(out[1]), rtol=1e-15)
