@@ -460,17 +460,14 @@ sigmoid = _unary("Sigmoid", _sigmoid, lambda g, y: g * y * (1 - y), save="y")
 
 
 def _erf(x):
-    from math import erf
-    return np.vectorize(erf, otypes=[x.dtype])(x) if x.size else x.copy()
+    # SciPy is optional and slow to import: load it on first use only
+    try:
+        from scipy.special import erf as sp_erf
+    except ImportError:
+        from math import erf as m_erf
+        return np.vectorize(m_erf, otypes=[x.dtype])(x) if x.size else x.copy()
+    return sp_erf(x).astype(x.dtype, copy=False)
 
-
-try:
-    from scipy.special import erf as _sp_erf  # optional: fast erf
-
-    def _erf(x):  # noqa: F811
-        return _sp_erf(x).astype(x.dtype, copy=False)
-except ImportError:
-    pass
 
 erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)),
              arrays=False)
