@@ -2,11 +2,10 @@
 backward) for every differentiable op in tocha._ops, on broadcast and 0-d shapes. NumPy only."""
 import numpy as np
 import pytest
+from _op_cases import CASES, make_inputs
 
 import tocha
 from tocha.autograd import gradcheck, gradgradcheck
-
-from _op_cases import CASES, make_inputs
 
 
 def _diff_outputs(out):
@@ -30,8 +29,8 @@ def test_gradgradcheck(case):
 def test_piecewise_constant_zero_grad(case):
     # ops whose derivative is zero almost everywhere: backward gives zeros (or no graph)
     inputs = make_inputs(case, tocha)
-    outs = [o for o in (lambda r: r if isinstance(r, tuple) else (r,))(case.fn(tocha, *inputs))
-            if o.requires_grad]
+    res = case.fn(tocha, *inputs)
+    outs = [o for o in (res if isinstance(res, tuple) else (res,)) if o.requires_grad]
     diff = [x for x in inputs if isinstance(x, tocha.Tensor) and x.requires_grad]
     for o in outs:
         gs = tocha.autograd.grad(o.sum(), diff, allow_unused=True)

@@ -12,7 +12,7 @@ import torch
 import tocha
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-from _op_cases import CASES, Spec, make_inputs  # noqa: E402
+from _op_cases import CASES, Spec, make_inputs
 
 
 def flat(out):
