@@ -272,3 +272,16 @@ def test_local_exception_class_still_surfaces():
 
     with pytest.raises(RuntimeError, match="Caught LocalError in DataLoader worker process 0"):
         list(DataLoader(Bad(), num_workers=1))
+
+
+def test_unpicklable_result_is_an_error_not_a_hang():
+    class Lambdas(Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            return lambda: i
+
+    dl = DataLoader(Lambdas(), batch_size=2, num_workers=2, collate_fn=lambda b: b)
+    with pytest.raises(Exception, match=r"Caught \w+ in DataLoader worker process 0"):
+        list(dl)

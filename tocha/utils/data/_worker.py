@@ -221,11 +221,20 @@ def _worker_loop(dataset_kind: int, dataset: Any, index_queue: Any, data_queue: 
     global _worker_info
     # the parent (main process, or the forkserver) changes only if it died: then exit
     parent_pid = os.getppid()
+    where = f"in DataLoader worker process {worker_id}"
+
+    def on_send_error(e: BaseException, obj: Any) -> None:
+        # A result that cannot be pickled would be dropped by the queue's feeder thread and
+        # the main process would wait for it forever: send the error in its place.
+        if isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], int):
+            data_queue.put((obj[0], ExceptionWrapper((type(e), e, e.__traceback__), where)))
+
+    # multiprocessing's hook, read when the feeder thread starts (at the first put)
+    data_queue._on_queue_feeder_error = on_send_error
     try:
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
                                   dataset=dataset)
-        where = f"in DataLoader worker process {worker_id}"
         init_exception = None
         fetcher = None
         try:
