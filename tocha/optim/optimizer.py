@@ -5,6 +5,12 @@ Each algorithm's `step` walks the groups and calls one pure update function on N
 The update functions follow PyTorch's single-tensor (CPU) operation order. Two things PyTorch
 does that NumPy cannot, so float32 results may differ in the last bit: fused multiply-add in
 `add(alpha=)`, `lerp` and `addcmul`, and MKL's (not correctly rounded) float32 `sqrt`.
+Emulating the fused multiply-add through float64 costs ~6x on large arrays, so it is not done.
+
+Differs from PyTorch: `foreach`, `fused`, `capturable` and `differentiable` are accepted and kept
+in the groups (so reprs and state dicts match) but there is one implementation, and
+`differentiable=True` does not record the step for autograd. Temporaries are shared per shape
+(`_Scratch`), so two optimizers must not step concurrently in threads of one process.
 """
 from __future__ import annotations
 
@@ -413,9 +419,9 @@ class _Scratch:
             key = (a.shape, a.dtype.str)
             b = self.other.get(key)
             if b is None or len(b) < n:
-                b = self.other[key] = tuple(np.empty(a.shape, a.dtype) for _ in range(n))
+                b = self.other[key] = tuple(np.empty_like(a) for _ in range(n))
             return b
-        b = self.bufs[a.shape] = tuple(np.empty(a.shape, a.dtype) for _ in range(max(n, 2)))
+        b = self.bufs[a.shape] = tuple(np.empty_like(a) for _ in range(max(n, 2)))
         return b
 
 

@@ -24,7 +24,7 @@ def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_d
         g = np.add(g, tmp, out=d)
     if momentum != 0:
         if buf is None:
-            buf = np.array(g)   # a copy, and an array even for 0-d parameters
+            buf = g.copy()
         else:
             buf *= momentum
             if dampening == 0:
@@ -105,7 +105,7 @@ class SGD(Optimizer):
                         _mul(a, wd, out=tmp)
                         g = np.add(g, tmp, out=d)
                     if bt is None:
-                        buf = np.array(g)
+                        buf = g.copy()
                         st["momentum_buffer"] = _wrap(buf)
                     else:
                         buf = bt._data
