@@ -433,3 +433,105 @@ def test_fake_data_matches_torch():
         # in-range values agree; out-of-range float->uint8 casts are unspecified in C++
         ok = (img.mul(255) >= 0).all(0).numpy() & (img.mul(255) < 256).all(0).numpy()
         assert np.array_equal(np.asarray(got)[ok], pixels[ok])
+
+
+# ---------------------------------------------------------------- affine warps and blur
+def torch_warp(img, matrix, mode, ow=None, oh=None, fill=None):
+    """torchvision's tensor path: pixel-centre grid, rescaled theta, grid_sample."""
+    n, _c, h, w = img.shape
+    ow, oh = ow or w, oh or h
+    theta = torch.tensor(matrix, dtype=img.dtype).reshape(1, 2, 3)
+    base = torch.empty(1, oh, ow, 3, dtype=img.dtype)
+    base[..., 0].copy_(torch.linspace(-ow * 0.5 + 0.5, ow * 0.5 + 0.5 - 1, steps=ow))
+    base[..., 1].copy_(torch.linspace(-oh * 0.5 + 0.5, oh * 0.5 + 0.5 - 1, steps=oh)
+                       .unsqueeze(-1))
+    base[..., 2].fill_(1)
+    grid = base.view(1, oh * ow, 3).bmm(theta.transpose(1, 2) / torch.tensor([0.5 * w, 0.5 * h]))
+    grid = grid.view(1, oh, ow, 2)
+    if fill is not None:
+        img = torch.cat([img, torch.ones(n, 1, h, w, dtype=img.dtype)], 1)
+    out = TF.grid_sample(img, grid, mode=mode, padding_mode="zeros", align_corners=False)
+    if fill is not None:
+        mask = out[:, -1:]
+        out = out[:, :-1]
+        fv = torch.tensor(fill, dtype=out.dtype).view(1, -1, 1, 1)
+        out = torch.where(mask < 0.5, fv, out) if mode == "nearest" else out * mask + (
+            1.0 - mask) * fv
+    return out
+
+
+@pytest.mark.parametrize("mode", ["nearest", "bilinear"])
+@pytest.mark.parametrize("angle,expand,center,fill", [
+    (30.0, False, None, None), (-75.5, True, None, None), (90.0, False, (2, 3), None),
+    (12.0, False, None, [0.5, 1.0, 0.25])])
+def test_rotate_matches_grid_sample(mode, angle, expand, center, fill):
+    from tocha.vision.transforms import _geometry as G
+    x = np.random.RandomState(4).rand(1, 3, 11, 14).astype(np.float32)
+    center_f = [0.0, 0.0] if center is None else [c - s * 0.5 for c, s in zip(center, [14, 11])]
+    m = G.inverse_affine_matrix(center_f, -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
+    ow, oh = G._expanded_size(m, 14, 11) if expand else (14, 11)
+    want = torch_warp(torch.from_numpy(x), m, mode, ow, oh, fill).numpy()[0]
+    got = F.rotate(tocha.from_numpy(x[0]), angle, T.InterpolationMode(mode), expand, center,
+                   fill).numpy()
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, atol=1e-4)
+
+
+def test_affine_matches_grid_sample():
+    from tocha.vision.transforms import _geometry as G
+    x = np.random.RandomState(5).rand(1, 2, 12, 10).astype(np.float32)
+    m = G.inverse_affine_matrix([0.0, 0.0], -17.0, [2.0, -1.0], 1.2, [8.0, -3.0])
+    want = torch_warp(torch.from_numpy(x), m, "bilinear").numpy()[0]
+    got = F.affine(tocha.from_numpy(x[0]), 17.0, [2, -1], 1.2, [8.0, -3.0],
+                   T.InterpolationMode.BILINEAR).numpy()
+    np.testing.assert_allclose(got, want, atol=1e-4)
+
+
+@pytest.mark.parametrize("ks,sigma", [((3, 3), (1.0, 1.0)), ((5, 3), (0.7, 2.0))])
+def test_gaussian_blur_matches_conv(ks, sigma):
+    x = np.random.RandomState(6).rand(3, 9, 11).astype(np.float32)
+
+    def k1d(k, s):
+        half = (k - 1) * 0.5
+        pdf = torch.exp(-0.5 * (torch.linspace(-half, half, steps=k) / s).pow(2))
+        return pdf / pdf.sum()
+    kern = torch.mm(k1d(ks[1], sigma[1])[:, None], k1d(ks[0], sigma[0])[None, :])
+    kern = kern.expand(3, 1, ks[1], ks[0])
+    t = TF.pad(torch.from_numpy(x)[None], [ks[0] // 2, ks[0] // 2, ks[1] // 2, ks[1] // 2],
+               mode="reflect")
+    want = TF.conv2d(t, kern, groups=3)[0].numpy()
+    got = F.gaussian_blur(tocha.from_numpy(x), list(ks), list(sigma)).numpy()
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_random_affine_and_erasing_draws_match_torch():
+    for seed in range(5):
+        torch.manual_seed(seed)
+        angle = float(torch.empty(1).uniform_(-20.0, 20.0).item())
+        tx = round(torch.empty(1).uniform_(-3.0, 3.0).item())
+        ty = round(torch.empty(1).uniform_(-2.0, 2.0).item())
+        sc = float(torch.empty(1).uniform_(0.9, 1.1).item())
+        sh = float(torch.empty(1).uniform_(-10.0, 10.0).item())
+        tocha.manual_seed(seed)
+        got = T.RandomAffine.get_params([-20.0, 20.0], (0.1, 0.1), (0.9, 1.1), [-10.0, 10.0],
+                                        [30, 20])
+        assert got == (angle, (tx, ty), sc, (sh, 0.0))
+    img = tocha.zeros(3, 20, 30)
+    for seed in range(10):
+        torch.manual_seed(seed)
+        # torchvision's RandomErasing.get_params with value=[0.0]
+        want = (0, 0, 20, 30)
+        log_ratio = torch.log(torch.tensor((0.3, 3.3)))
+        for _ in range(10):
+            erase_area = 600 * torch.empty(1).uniform_(0.02, 0.33).item()
+            aspect = torch.exp(torch.empty(1).uniform_(log_ratio[0], log_ratio[1])).item()
+            h = round(math.sqrt(erase_area * aspect))
+            w = round(math.sqrt(erase_area / aspect))
+            if not (h < 20 and w < 30):
+                continue
+            i = torch.randint(0, 20 - h + 1, size=(1,)).item()
+            j = torch.randint(0, 30 - w + 1, size=(1,)).item()
+            want = (i, j, h, w)
+            break
+        tocha.manual_seed(seed)
+        assert T.RandomErasing.get_params(img, (0.02, 0.33), (0.3, 3.3), [0.0])[:4] == want

@@ -339,3 +339,74 @@ def test_color_jitter_draw_order():
     with pytest.raises(ValueError, match="non negative"):
         T.ColorJitter(brightness=-1)
     assert T.ColorJitter(brightness=0).brightness is None
+
+
+# ---------------------------------------------------------------- affine, blur, erase, crops
+def test_rotate_right_angles_are_exact():
+    a = RS.rand(2, 6, 6).astype(np.float32)
+    t = tocha.tensor(a)
+    # counter-clockwise by 90 degrees about the centre of a square image = np.rot90
+    np.testing.assert_array_equal(arr(F.rotate(t, 90.0)), np.rot90(a, 1, axes=(1, 2)))
+    np.testing.assert_array_equal(arr(F.rotate(t, 180.0)), a[:, ::-1, ::-1])
+    np.testing.assert_allclose(arr(F.rotate(t, 90.0, T.InterpolationMode.BILINEAR)),
+                               np.rot90(a, 1, axes=(1, 2)), atol=1e-5)
+    np.testing.assert_array_equal(arr(F.rotate(t, 0.0)), a)
+    r = arr(F.rotate(tocha.tensor(RS.rand(1, 4, 8).astype(np.float32)), 90.0, expand=True))
+    assert r.shape == (1, 8, 4)
+    # corners rotated out of a non-square image are filled
+    f = arr(F.rotate(tocha.ones(1, 4, 8), 90.0, fill=0.5))
+    assert set(np.unique(f)) == {0.5, 1.0}
+    im = Image.fromarray(rgb(6, 6))
+    assert np.array_equal(np.asarray(F.rotate(im, 90.0)), np.rot90(np.asarray(im), 1))
+
+
+def test_affine_translation_is_a_shift():
+    a = RS.rand(1, 5, 7).astype(np.float32)
+    out = arr(F.affine(tocha.tensor(a), 0.0, [2, 1], 1.0, 0.0))
+    assert np.array_equal(out[0, 1:, 2:], a[0, :-1, :-2])
+    assert out[0, 0].sum() == 0 and out[0, :, :2].sum() == 0
+    pil = np.asarray(F.affine(Image.fromarray((a[0] * 255).astype(np.uint8)), 0.0, [2, 1], 1.0,
+                              0.0))
+    assert np.array_equal(pil[1:, 2:], (a[0, :-1, :-2] * 255).astype(np.uint8))
+
+
+def test_gaussian_blur_definition():
+    from tocha.vision.transforms import _geometry as G
+    k = G.gaussian_kernel1d(5, 1.3)
+    xs = np.linspace(-2, 2, 5)
+    pdf = np.exp(-0.5 * (xs / 1.3) ** 2)
+    np.testing.assert_allclose(k, pdf / pdf.sum(), rtol=1e-12)
+    a = RS.rand(1, 7, 8).astype(np.float64)
+    out = arr(F.gaussian_blur(tocha.tensor(a), [3, 3], [0.8, 0.8]))
+    k3 = np.array(G.gaussian_kernel1d(3, 0.8))
+    p = np.pad(a[0], 1, mode="reflect")
+    want = sum(k3[i] * k3[j] * p[i:i + 7, j:j + 8] for i in range(3) for j in range(3))
+    np.testing.assert_allclose(out[0], want, rtol=1e-12)
+    const = arr(F.gaussian_blur(tocha.full((3, 5, 5), 0.25), 3))
+    np.testing.assert_allclose(const, 0.25, rtol=1e-6)
+    with pytest.raises(ValueError, match="odd and positive"):
+        F.gaussian_blur(tocha.zeros(1, 4, 4), 4)
+    assert T.GaussianBlur(3)(Image.fromarray(rgb())).size == (9, 6)
+
+
+def test_random_erasing():
+    t = tocha.ones(3, 20, 30)
+    tocha.manual_seed(0)
+    out = arr(T.RandomErasing(p=1.0)(t))        # the draw of rand(1) < p comes first
+    tocha.manual_seed(0)
+    tocha.rand(1)
+    i, j, h, w, _ = T.RandomErasing.get_params(t, (0.02, 0.33), (0.3, 3.3), [0.0])
+    want = np.ones((3, 20, 30), np.float32)
+    want[:, i:i + h, j:j + w] = 0
+    assert np.array_equal(out, want)
+    assert float(t.min()) == 1.0                  # not in place by default
+    assert T.RandomErasing(p=0.0)(t) is t
+
+
+def test_five_and_ten_crop():
+    a = rgb(6, 8).transpose(2, 0, 1).copy()
+    crops = T.FiveCrop((2, 3))(tocha.tensor(a))
+    want = [a[:, :2, :3], a[:, :2, 5:], a[:, 4:, :3], a[:, 4:, 5:], a[:, 2:4, 2:5]]
+    assert all(np.array_equal(arr(c), w) for c, w in zip(crops, want))
+    ten = T.TenCrop((2, 3))(tocha.tensor(a))
+    assert len(ten) == 10 and np.array_equal(arr(ten[5]), a[:, :2, ::-1][:, :, :3])

@@ -515,8 +515,100 @@ def adjust_hue(img, hue_factor: float):
     return convert_image_dtype(out, img.dtype)
 
 
+
+# ---------------------------------------------------------------- affine, blur, erase
+def _pil_fill(fill, img):
+    if fill is None:
+        return None
+    n = len(img.getbands())
+    if isinstance(fill, (int, float)):
+        return int(fill) if n == 1 else tuple([int(fill)] * n)
+    return tuple(int(f) for f in fill) if n > 1 else int(fill[0])
+
+
+def rotate(img, angle: float, interpolation=InterpolationMode.NEAREST, expand: bool = False,
+           center=None, fill=None):
+    """Rotate counter-clockwise by `angle` degrees about the centre (or `center`, (x, y))."""
+    from . import _geometry as G
+    _check_img(img, "rotate")
+    mode = _interp(interpolation)
+    if not isinstance(img, Tensor):
+        return img.rotate(angle, resample=_PIL_RESAMPLE[mode.value], expand=expand,
+                          center=center, fillcolor=_pil_fill(fill, img))
+    _, h, w = get_dimensions(img)
+    center_f = [0.0, 0.0]
+    if center is not None:
+        center_f = [1.0 * (c - s * 0.5) for c, s in zip(center, [w, h])]
+    m = G.inverse_affine_matrix(center_f, -angle, [0.0, 0.0], 1.0, [0.0, 0.0])
+    size = G._expanded_size(m, w, h) if expand else None
+    return G.warp_tensor(img, m, mode.value, size, G.parse_fill(fill, get_dimensions(img)[0]))
+
+
+def affine(img, angle: float, translate, scale: float, shear,
+           interpolation=InterpolationMode.NEAREST, fill=None, center=None):
+    """Rotation, translation (pixels), scale and shear (degrees) about the image centre."""
+    from . import _geometry as G
+    _check_img(img, "affine")
+    mode = _interp(interpolation)
+    if isinstance(shear, (int, float)):
+        shear = [float(shear), 0.0]
+    shear = list(shear) + [0.0] * (2 - len(shear))
+    translate = [float(t) for t in translate]
+    _, h, w = get_dimensions(img)
+    if not isinstance(img, Tensor):
+        c = [w * 0.5, h * 0.5] if center is None else list(center)
+        m = G.inverse_affine_matrix(c, angle, translate, scale, shear)
+        return img.transform((w, h), _pil().Transform.AFFINE, m,
+                             resample=_PIL_RESAMPLE[mode.value], fillcolor=_pil_fill(fill, img))
+    center_f = [0.0, 0.0]
+    if center is not None:
+        center_f = [1.0 * (c - s * 0.5) for c, s in zip(center, [w, h])]
+    m = G.inverse_affine_matrix(center_f, -angle, translate, scale, shear)
+    return G.warp_tensor(img, m, mode.value, None, G.parse_fill(fill, get_dimensions(img)[0]))
+
+
+def gaussian_blur(img, kernel_size, sigma=None):
+    """Blur with a normalised Gaussian kernel (odd sizes), reflect-padded borders."""
+    from . import _geometry as G
+    _check_img(img, "gaussian_blur")
+    if isinstance(kernel_size, int):
+        kernel_size = [kernel_size, kernel_size]
+    if len(kernel_size) != 2 or any(k <= 0 or k % 2 == 0 for k in kernel_size):
+        raise ValueError(f"kernel_size should have odd and positive integers. Got {kernel_size}")
+    if sigma is None:
+        sigma = [k * 0.15 + 0.35 for k in kernel_size]
+    if isinstance(sigma, (int, float)):
+        sigma = [float(sigma), float(sigma)]
+    sigma = list(sigma) * (2 if len(sigma) == 1 else 1)
+    if any(s <= 0 for s in sigma):
+        raise ValueError(f"sigma should have positive values. Got {sigma}")
+    if isinstance(img, Tensor):
+        return G.blur_tensor(img, list(kernel_size), sigma)
+    out = G.blur_tensor(pil_to_tensor(img), list(kernel_size), sigma)
+    return to_pil_image(out, mode=img.mode)
+
+
+def erase(img: Tensor, i: int, j: int, h: int, w: int, v, inplace: bool = False) -> Tensor:
+    """Set img[..., i:i+h, j:j+w] = v (a tensor broadcastable to (C, h, w))."""
+    if not isinstance(img, Tensor):
+        raise TypeError(f"img should be Tensor Image. Got {type(img)}")
+    if not inplace:
+        img = img.clone()
+    with tocha.no_grad():
+        img[..., i:i + h, j:j + w] = v
+    return img
+
+
+def ten_crop(img, size, vertical_flip: bool = False):
+    """five_crop of the image and of its flipped copy."""
+    first = five_crop(img, size)
+    second = five_crop(vflip(img) if vertical_flip else hflip(img), size)
+    return first + second
+
+
 __all__ = ["InterpolationMode", "adjust_brightness", "adjust_contrast", "adjust_hue",
-           "adjust_saturation", "center_crop", "convert_image_dtype", "crop", "five_crop",
-           "get_dimensions", "get_image_num_channels", "get_image_size", "hflip", "normalize",
-           "pad", "pil_to_tensor", "resize", "resized_crop", "rgb_to_grayscale", "to_grayscale",
+           "adjust_saturation", "affine", "center_crop", "convert_image_dtype", "crop", "erase",
+           "five_crop", "gaussian_blur", "get_dimensions", "get_image_num_channels",
+           "get_image_size", "hflip", "normalize", "pad", "pil_to_tensor", "resize",
+           "resized_crop", "rgb_to_grayscale", "rotate", "ten_crop", "to_grayscale",
            "to_pil_image", "to_tensor", "vflip"]

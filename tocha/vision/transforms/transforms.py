@@ -387,3 +387,212 @@ class RandomGrayscale(_Module):
 
     def _extra(self) -> str:
         return f"p={self.p}"
+
+
+def _range(value, name: str, center: float = 0.0) -> list[float]:
+    if isinstance(value, numbers.Number):
+        if value < 0:
+            raise ValueError(f"If {name} is a single number, it must be positive.")
+        return [center - float(value), center + float(value)]
+    if len(value) != 2:
+        raise ValueError(f"If {name} is a sequence, it must be of len 2.")
+    return [float(v) for v in value]
+
+
+class RandomRotation(_Module):
+    """Rotate by an angle drawn uniformly from `degrees`."""
+
+    def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand: bool = False,
+                 center=None, fill=0) -> None:
+        self.degrees = _range(degrees, "degrees")
+        self.interpolation = _interp(interpolation)
+        self.expand, self.center, self.fill = expand, center, fill
+
+    @staticmethod
+    def get_params(degrees) -> float:
+        return float(tocha.empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
+
+    def forward(self, img):
+        angle = self.get_params(self.degrees)
+        return F.rotate(img, angle, self.interpolation, self.expand, self.center, self.fill)
+
+    def _extra(self) -> str:
+        return (f"degrees={self.degrees}, interpolation={self.interpolation.value}, "
+                f"expand={self.expand}, fill={self.fill}")
+
+
+class RandomAffine(_Module):
+    """Random rotation, translation (fractions of the size), scale and shear."""
+
+    def __init__(self, degrees, translate=None, scale=None, shear=None,
+                 interpolation=InterpolationMode.NEAREST, fill=0, center=None) -> None:
+        self.degrees = _range(degrees, "degrees")
+        if translate is not None and not all(0.0 <= t <= 1.0 for t in translate):
+            raise ValueError("translation values should be between 0 and 1")
+        if scale is not None and any(s <= 0 for s in scale):
+            raise ValueError("scale values should be positive")
+        self.translate, self.scale = translate, scale
+        if shear is not None and isinstance(shear, numbers.Number):
+            shear = _range(shear, "shear")
+        self.shear = list(shear) if shear is not None else None
+        self.interpolation = _interp(interpolation)
+        self.fill, self.center = fill, center
+
+    @staticmethod
+    def get_params(degrees, translate, scale_ranges, shears, img_size):
+        angle = float(tocha.empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
+        if translate is not None:
+            max_dx = float(translate[0] * img_size[0])
+            max_dy = float(translate[1] * img_size[1])
+            tx = round(tocha.empty(1).uniform_(-max_dx, max_dx).item())
+            ty = round(tocha.empty(1).uniform_(-max_dy, max_dy).item())
+            translations = (tx, ty)
+        else:
+            translations = (0, 0)
+        scale = 1.0
+        if scale_ranges is not None:
+            scale = float(tocha.empty(1).uniform_(scale_ranges[0], scale_ranges[1]).item())
+        shear_x = shear_y = 0.0
+        if shears is not None:
+            shear_x = float(tocha.empty(1).uniform_(shears[0], shears[1]).item())
+            if len(shears) == 4:
+                shear_y = float(tocha.empty(1).uniform_(shears[2], shears[3]).item())
+        return angle, translations, scale, (shear_x, shear_y)
+
+    def forward(self, img):
+        _, h, w = F.get_dimensions(img)
+        angle, tr, sc, sh = self.get_params(self.degrees, self.translate, self.scale,
+                                            self.shear, [w, h])
+        return F.affine(img, angle, tr, sc, sh, self.interpolation, self.fill, self.center)
+
+
+class GaussianBlur(_Module):
+    """Blur with a Gaussian whose sigma is drawn uniformly from `sigma`."""
+
+    def __init__(self, kernel_size, sigma=(0.1, 2.0)) -> None:
+        self.kernel_size = _setup_size(kernel_size, "Kernel size should be a tuple/list of two "
+                                                    "integers")
+        for ks in self.kernel_size:
+            if ks <= 0 or ks % 2 == 0:
+                raise ValueError("Kernel size value should be an odd and positive number.")
+        if isinstance(sigma, numbers.Number):
+            if sigma <= 0:
+                raise ValueError("If sigma is a single number, it must be positive.")
+            sigma = (sigma, sigma)
+        elif not (len(sigma) == 2 and 0.0 < sigma[0] <= sigma[1]):
+            raise ValueError("sigma values should be positive and of the form (min, max).")
+        self.sigma = sigma
+
+    @staticmethod
+    def get_params(sigma_min: float, sigma_max: float) -> float:
+        return tocha.empty(1).uniform_(sigma_min, sigma_max).item()
+
+    def forward(self, img):
+        s = self.get_params(self.sigma[0], self.sigma[1])
+        return F.gaussian_blur(img, self.kernel_size, [s, s])
+
+    def _extra(self) -> str:
+        return f"kernel_size={self.kernel_size}, sigma={self.sigma}"
+
+
+class RandomErasing(_Module):
+    """With probability p, erase a random rectangle of a tensor image (torchvision's draws)."""
+
+    def __init__(self, p: float = 0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0,
+                 inplace: bool = False) -> None:
+        if not isinstance(value, (numbers.Number, str, tuple, list)):
+            raise TypeError("Argument value should be either a number or str or a sequence")
+        if isinstance(value, str) and value != "random":
+            raise ValueError("If value is str, it should be 'random'")
+        if scale[0] > scale[1] or ratio[0] > ratio[1]:
+            raise ValueError("Scale and ratio should be of kind (min, max)")
+        if scale[0] < 0 or scale[1] > 1:
+            raise ValueError("Scale should be between 0 and 1")
+        if p < 0 or p > 1:
+            raise ValueError("Random erasing probability should be between 0 and 1")
+        self.p, self.scale, self.ratio, self.value, self.inplace = p, scale, ratio, value, inplace
+
+    @staticmethod
+    def get_params(img: Tensor, scale, ratio, value=None):
+        c, h_img, w_img = img.shape[-3], img.shape[-2], img.shape[-1]
+        area = h_img * w_img
+        log_ratio = tocha.log(tocha.tensor(ratio))
+        for _ in range(10):
+            erase_area = area * tocha.empty(1).uniform_(scale[0], scale[1]).item()
+            aspect = tocha.exp(tocha.empty(1).uniform_(log_ratio[0].item(),
+                                                        log_ratio[1].item())).item()
+            h = round(math.sqrt(erase_area * aspect))
+            w = round(math.sqrt(erase_area / aspect))
+            if not (h < h_img and w < w_img):
+                continue
+            if value is None:
+                v = tocha.empty([c, h, w], dtype=tocha.float32).normal_()
+            else:
+                v = tocha.tensor(value)[:, None, None]
+            i = tocha.randint(0, h_img - h + 1, size=(1,)).item()
+            j = tocha.randint(0, w_img - w + 1, size=(1,)).item()
+            return i, j, h, w, v
+        return 0, 0, h_img, w_img, img
+
+    def forward(self, img):
+        if tocha.rand(1) < self.p:
+            if isinstance(self.value, (int, float)):
+                value = [float(self.value)]
+            elif isinstance(self.value, str):
+                value = None
+            else:
+                value = [float(v) for v in self.value]
+            if value is not None and len(value) not in (1, img.shape[-3]):
+                raise ValueError("If value is a sequence, it should have either a single value "
+                                 f"or {img.shape[-3]} (number of input channels)")
+            x, y, h, w, v = self.get_params(img, self.scale, self.ratio, value)
+            return F.erase(img, x, y, h, w, v, self.inplace)
+        return img
+
+
+class FiveCrop(_Module):
+    """The four corners and the centre, as a tuple."""
+
+    def __init__(self, size) -> None:
+        self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
+
+    def forward(self, img):
+        return F.five_crop(img, self.size)
+
+
+class TenCrop(FiveCrop):
+    """FiveCrop of the image and of its flipped copy."""
+
+    def __init__(self, size, vertical_flip: bool = False) -> None:
+        super().__init__(size)
+        self.vertical_flip = vertical_flip
+
+    def forward(self, img):
+        return F.ten_crop(img, self.size, self.vertical_flip)
+
+
+class RandomChoice(_Module):
+    """Apply one transform picked at random (Python's `random`, as torchvision)."""
+
+    def __init__(self, transforms, p=None) -> None:
+        self.transforms, self.p = transforms, p
+
+    def forward(self, *args):
+        import random
+        t = random.choices(self.transforms, weights=self.p)[0]
+        return t(*args)
+
+
+class RandomOrder(_Module):
+    """Apply the transforms in a random order (Python's `random`, as torchvision)."""
+
+    def __init__(self, transforms) -> None:
+        self.transforms = transforms
+
+    def forward(self, img):
+        import random
+        order = list(range(len(self.transforms)))
+        random.shuffle(order)
+        for i in order:
+            img = self.transforms[i](img)
+        return img
