@@ -243,7 +243,8 @@ def _to_plain(x, lib):
 
 def _batches(lib):
     return [
-        [1.5, -2.0], [1, 2, 3], [True, False], [True, 2],
+        [1.5, -2.0], [1, 2, 3], [True, False], [True, 2], [1, 2.5], [True, 1.5], [2.5, 1],
+        [2**40, -3],
         [np.float32(1.5), np.float32(2)], [np.int16(3), np.int16(4)], [np.float64(2.5)],
         [np.bool_(True), np.bool_(False)],
         [np.arange(6, dtype=np.float32).reshape(2, 3), np.ones((2, 3), np.float32)],

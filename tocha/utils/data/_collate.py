@@ -118,10 +118,11 @@ def collate_float_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tens
 
 
 def collate_int_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tensor:
-    # torch.tensor(list of ints): int64; all bools: bool; bools mixed with ints: int64
-    if all(type(b) is bool for b in batch):
-        return _wrap(np.array(batch, dtype=np.bool_))
-    return _wrap(np.array([int(b) for b in batch], dtype=np.int64))
+    # torch.tensor(batch): ints -> int64, all bools -> bool, a float among them -> default dtype
+    if all(type(b) is int for b in batch):
+        return _wrap(np.array(batch, dtype=np.int64))
+    from ... import tensor
+    return tensor(list(batch))
 
 
 def collate_str_fn(batch: list, *, collate_fn_map: dict | None = None) -> list:
