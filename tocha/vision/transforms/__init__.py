@@ -1,5 +1,5 @@
 """torchvision.transforms: image transforms on PIL images and tensors."""
-from . import functional
+from . import functional, v2  # noqa: F401  (v2 re-exports these classes)
 from .functional import InterpolationMode
 from .transforms import (
                          CenterCrop,
