@@ -188,6 +188,10 @@ def test_render_without_dot_explains(monkeypatch, tmp_path):
         dot.render(str(tmp_path / "g"))
     with pytest.raises(RuntimeError, match="apt-get install graphviz"):
         dot.pipe(format="svg")
+    # Jupyter's display falls back to the hint and the source
+    bundle = dot._repr_mimebundle_()
+    assert list(bundle) == ["text/plain"] and "apt-get install graphviz" in bundle["text/plain"]
+    assert dot.source in bundle["text/plain"]
 
 
 def test_missing_graphviz_package(monkeypatch):

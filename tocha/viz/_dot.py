@@ -51,10 +51,18 @@ def _digraph_class():
         method.__doc__ = base.__doc__
         return method
 
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        # Jupyter: without `dot`, show the install hint and the source instead of a traceback
+        try:
+            return graphviz.Digraph._repr_mimebundle_(self, include, exclude, **kwargs)
+        except graphviz.ExecutableNotFound:
+            return {"text/plain": f"(cannot draw: {_NO_DOT})\n{self.source}"}
+
     # named Digraph so that type(make_dot(y)).__name__ reads as with torchviz
     _DIGRAPH = type("Digraph", (graphviz.Digraph,), {
         "render": wrap("render"), "pipe": wrap("pipe"), "view": wrap("view"),
-        "__module__": __name__, "DotNotFound": DotNotFound})
+        "_repr_mimebundle_": _repr_mimebundle_, "__module__": __name__,
+        "DotNotFound": DotNotFound})
     return _DIGRAPH
 
 
