@@ -194,8 +194,9 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                            f"{list(input.shape)}")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != ns:
-            raise RuntimeError(f"layer_norm: expected {name} of shape {list(ns)}, got "
-                               f"{list(t.shape)}")
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(t.shape)} and normalized_shape = "
+                               f"{list(ns)}")
     if input._dtype._kind < 2:
         raise RuntimeError(f"layer_norm: expected a floating point input, got {input._dtype}")
     return NativeLayerNorm.apply(input, weight, bias, nd, eps)
