@@ -5,22 +5,26 @@ from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .asgd import ASGD
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = [
-           "SGD",
-           "Adadelta",
-           "Adagrad",
-           "Adam",
-           "AdamW",
-           "Adamax",
-           "NAdam",
-           "Optimizer",
-           "RAdam",
-           "RMSprop",
-           "lr_scheduler",
+    "ASGD",
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "NAdam",
+    "Optimizer",
+    "RAdam",
+    "RMSprop",
+    "Rprop",
+    "lr_scheduler",
 ]
