@@ -79,6 +79,7 @@ class Tensor:
     _grad = None
     _vc = None            # shared version counter [n]; None means version 0, never viewed
     _base = None          # the tensor this one is a view of
+    _view_fn = None       # recreates this view from _base (records in-place ops on views)
     _output_nr = 0
     _hooks = None
     _post_acc_hooks = None
@@ -278,6 +279,8 @@ class Tensor:
             self._vc = [0]
         t._vc = self._vc
         t._base = self._base if self._base is not None else self
+        if self._view_fn is not None:
+            t._view_fn = self._view_fn
         return t
 
     def detach_(self) -> "Tensor":
@@ -525,17 +528,24 @@ class Tensor:
                                "operation.")
         base = self._base
         if base is not None and (base._requires_grad or other_rg):
-            raise RuntimeError(
-                "tocha does not yet support in-place operations on a view of a tensor that "
-                "requires grad (PyTorch records them as CopySlices). Write the result into the "
-                "base with indexing instead, e.g. `x = x.clone(); x[idx] = value`, or use the "
-                "out-of-place op.")
+            if base._grad_fn is None and base._requires_grad:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used "
+                                   "in an in-place operation.")
+            if self._view_fn is None:
+                raise RuntimeError(
+                    "in-place operation on a detached alias of a tensor that requires grad, "
+                    "with an operand that requires grad: tocha cannot record it. Use the "
+                    "out-of-place op.")
+            return 2        # a view: the base's history is rewritten (CopySlices)
         return True
 
     def _inplace(self, fn, *args, **kwargs) -> "Tensor":
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
         other_rg = any(isinstance(a, Tensor) and a._requires_grad for a in args)
-        if self._check_inplace(other_rg):
+        mode = self._check_inplace(other_rg)
+        if mode == 2:
+            self._inplace_view(fn, args, kwargs)
+        elif mode:
             old = _wrap_dt(self._data, self._dtype, self._device)
             old._grad_fn, old._requires_grad = self._grad_fn, self._requires_grad
             old._output_nr = self._output_nr
@@ -565,6 +575,24 @@ class Tensor:
             self._data[...] = out._data
         self._bump()
         return self
+
+    def _inplace_view(self, fn, args, kwargs) -> None:
+        """In-place op on a view whose base is in a graph: PyTorch's CopySlices. The view's new
+        value is computed from a snapshot of the base, written through the shared memory, and
+        the base's history becomes "old base with the view's region replaced"."""
+        from ._ops.indexing import CopySlices
+        base = self._base
+        snap = _wrap_dt(base._data.copy(), base._dtype, base._device)
+        snap._grad_fn, snap._requires_grad = base._grad_fn, base._requires_grad
+        snap._output_nr = base._output_nr
+        new = fn(self._view_fn(snap), *args, **kwargs)
+        _check_cast(new._dtype, self._dtype, fn)
+        self._data[...] = new._data
+        out = CopySlices.apply(snap, new, self._view_fn)
+        base._data[...] = out._data
+        base._grad_fn, base._output_nr, base._requires_grad = out._grad_fn, 0, True
+        v = self._view_fn(base)
+        self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
 
     def _inplace_ufunc(self, ufunc, other, fn) -> "Tensor":
         # fast path for add_/sub_/mul_/div_ when autograd need not record anything

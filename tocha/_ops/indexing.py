@@ -91,14 +91,25 @@ class SelectInt(Select):
     node_name = "SelectBackward0"
 
 
+class SelectNone(Select):
+    node_name = "UnsqueezeBackward0"
+
+
+class SelectAlias(Select):
+    node_name = "AliasBackward0"
+
+
 def _basic_cls(idx):
-    # PyTorch names the node after the last int/slice it applies: x[1] Select, x[:, 1:] Slice
+    # PyTorch applies the items in order and names the node after the last one that does
+    # something: x[1] Select, x[:, 1:] Slice, x[:, None] Unsqueeze (a full `:` is skipped)
     for i in reversed(idx if isinstance(idx, tuple) else (idx,)):
         if isinstance(i, int):
             return SelectInt
-        if isinstance(i, slice):
+        if i is None:
+            return SelectNone
+        if isinstance(i, slice) and i != slice(None):
             return Select
-    return Select
+    return SelectAlias
 
 
 class AdvIndex(prim):
@@ -201,6 +212,26 @@ def setitem(self, index, value):
     except IndexError as e:
         raise _index_error(e, self._data.shape) from None
     self._bump()
+
+
+class CopySlices(prim):
+    """The base of a view after an in-place op on the view: base with the region replaced."""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, new, view_fn):
+        ctx.view_fn = view_fn
+        ctx.shape, ctx.dtype = base.shape, base.dtype
+        out = base.copy()
+        ctx.view_fn(_wrap(out))._data[...] = new
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        keep = np.ones(ctx.shape, ctx.dtype)
+        ctx.view_fn(_wrap(keep))._data[...] = 0
+        return g * _wrap(keep), ctx.view_fn(g) if ctx.needs_input_grad[1] else None
 
 
 def index_put(input, indices, values, accumulate=False):

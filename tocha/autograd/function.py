@@ -301,7 +301,7 @@ def _apply_arrays(cls, args):
             return tuple([_wrap(o, dev) for o in out])
         res = _wrap(out, dev)
         if cls._view:
-            _share_version(args[0], res)
+            _share_version(args[0], res, cls, args[1:])
         return res
     node = cls._node_cls()
     needs = []
@@ -330,7 +330,7 @@ def _apply_arrays(cls, args):
             t._requires_grad = True
         node._out_meta = ((t._data.shape, t._dtype),)
         if cls._view:
-            _share_version(args[0], t)
+            _share_version(args[0], t, cls, args[1:])
         if node._saved:
             _resolve_saved(node, node._saved, args, arrays, (out,), (t,))
         return t
@@ -346,7 +346,7 @@ def _apply_arrays(cls, args):
         results.append(t)
     node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
     if cls._view:
-        _share_version(args[0], results[0])
+        _share_version(args[0], results[0], cls, args[1:])
     if node._saved:
         _resolve_saved(node, node._saved, args, arrays, out, results)
     return tuple(results)
@@ -360,7 +360,7 @@ def _apply1(cls, x, *consts):
             return tuple([_wrap(o, x._device) for o in out])
         res = _wrap(out, x._device)
         if cls._view:
-            _share_version(x, res)
+            _share_version(x, res, cls, consts)
         return res
     if cls._view or len(consts) > 3:
         return _apply_arrays(cls, (x,) + consts)
@@ -465,13 +465,28 @@ def _finish_multi(cls, node, args, arrays, out, dev):
     return tuple(results)
 
 
-def _share_version(base, v):
+class _ViewFn:
+    """Recreates a view from its root tensor: used to record in-place ops on views."""
+
+    __slots__ = ("cls", "consts", "parent")
+
+    def __init__(self, cls, consts, parent):
+        self.cls, self.consts, self.parent = cls, consts, parent
+
+    def __call__(self, t):
+        if self.parent is not None:
+            t = self.parent(t)
+        return self.cls.apply(t, *self.consts)
+
+
+def _share_version(base, v, cls, consts):
     # a view shares its base's memory, so it shares the base's version counter too
     root = base._base if base._base is not None else base
     if root._vc is None:
         root._vc = [0]
     v._vc = root._vc
     v._base = root
+    v._view_fn = _ViewFn(cls, consts, base._view_fn if base._base is not None else None)
 
 
 def _resolve_saved(node, saved, args, arrays, outs, results):
