@@ -449,3 +449,33 @@ def test_scheduler_step_with_epoch_uses_closed_form(case):
             lrs.append(s.get_last_lr())
         out.append(lrs)
     np.testing.assert_allclose(np.array(out[0]), np.array(out[1]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("kw", [{}, {"line_search_fn": "strong_wolfe"},
+                                {"lr": 0.5, "history_size": 3, "max_iter": 5}])
+def test_lbfgs_matches(kw):
+    rng = np.random.default_rng(0)
+    x0, t0 = (rng.standard_normal(7).astype(np.float32) for _ in range(2))
+    w0 = (rng.random(7) + 0.5).astype(np.float32)
+    res = []
+    for lib in (tocha, torch):
+        x = lib.tensor(x0.copy(), requires_grad=True)
+        t, w = lib.tensor(t0), lib.tensor(w0)
+        opt = lib.optim.LBFGS([x], **kw)
+
+        def closure(opt=opt, x=x, t=t, w=w):
+            opt.zero_grad()
+            d = x - t
+            loss = (w * d * d).sum() * 0.5 + (w * d * d * d * d).sum() * 0.05 \
+                + (x[0] * x[1] - 1) ** 2
+            loss.backward()
+            return loss
+
+        losses = [opt.step(closure).item() for _ in range(3)]
+        st = opt.state[x]
+        res.append((x.detach().numpy().copy(), losses, st["func_evals"], st["n_iter"],
+                    sorted(st), repr(opt)))
+    (xa, la, fa, na, ka, ra), (xb, lb, fb, nb, kb, rb) = res
+    assert (fa, na, ka, ra) == (fb, nb, kb, rb)
+    np.testing.assert_allclose(la, lb, rtol=1e-6)
+    np.testing.assert_allclose(xa, xb, rtol=1e-6, atol=1e-6)
