@@ -82,6 +82,22 @@ class MatMul(prim):
         return ga, gb
 
 
+class _Mv(MatMul):
+    node_name = "MvBackward0"
+
+
+class _Dot(MatMul):
+    node_name = "DotBackward0"
+
+
+class _Bmm(MatMul):
+    node_name = "BmmBackward0"
+
+
+# PyTorch's node for matmul depends on the operands' dims (it dispatches to mv, dot, bmm)
+_MATMUL_NAMED = {(2, 1): _Mv, (1, 1): _Dot}
+
+
 class Addmm(prim):
     _array_backward = True
 
@@ -152,7 +168,7 @@ def matmul(input, other, *, out=None):
                                f"{sa[0]} and {sb[0]} elements respectively")
         raise _mm_error("matmul", sa, sb)
     try:
-        return MatMul.apply(input, other)
+        return _MATMUL_NAMED.get((len(sa), len(sb)), MatMul).apply(input, other)
     except ValueError:
         raise RuntimeError(f"matmul: batch dimensions of {tuple(sa)} and {tuple(sb)} are not "
                            f"broadcastable") from None
@@ -165,7 +181,8 @@ def bmm(input, mat2, *, out=None):
     if sa[0] != sb[0] or sa[2] != sb[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{sa[0]}, {sa[2]}] but got: [{sb[0]}, {sb[1]}].")
-    return matmul(input, mat2)
+    _check_dtypes("bmm", input, mat2)
+    return _Bmm.apply(input, mat2)
 
 
 def mv(input, vec):

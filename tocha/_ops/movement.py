@@ -65,7 +65,7 @@ class Reshape(prim):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        return np.reshape(x, shape).copy()
+        return np.reshape(x, shape)      # x is a fresh contiguous clone (see reshape)
 
     @staticmethod
     def backward(ctx, g):
@@ -96,7 +96,9 @@ def reshape(input, *shape):
     try:
         return View.apply(input, shape)
     except ValueError:
-        return Reshape.apply(input, shape)
+        # PyTorch copies (CloneBackward0) then views the copy (UnsafeViewBackward0)
+        from .elementwise import clone
+        return Reshape.apply(clone(input), shape)
 
 
 def view_as(input, other):
