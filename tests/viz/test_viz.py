@@ -212,3 +212,17 @@ def test_import_is_lazy():
                          check=True).stdout.split()
     assert out == ["False", "False"]
     assert viz.make_dot is make_dot
+
+
+def test_render_with_or_without_dot(tmp_path):
+    import shutil
+    J, w = seed_graph()
+    dot = make_dot(J, params={"w": w})
+    if shutil.which("dot"):
+        out = dot.render(str(tmp_path / "g"), format="svg")
+        with open(out) as fh:
+            svg = fh.read()
+        assert "<svg" in svg and "MulBackward0" in svg and "lightblue" in svg
+    else:
+        with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+            dot.render(str(tmp_path / "g"), format="svg")
