@@ -10,7 +10,8 @@ from tocha.viz import build_graph
 # torchvision's published parameter counts (the `num_params` of each model's weights meta)
 COUNTS = {"resnet18": 11689512, "resnet34": 21797672, "resnet50": 25557032,
           "vgg11": 132863336, "vgg11_bn": 132868840, "alexnet": 61100840,
-          "mobilenet_v2": 3504872}
+          "mobilenet_v2": 3504872, "resnext50_32x4d": 25028904, "wide_resnet50_2": 68883240,
+          "vgg16": 138357544}
 
 
 @pytest.fixture

@@ -202,6 +202,38 @@ class ResNet152_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V2
 
 
+class ResNeXt50_32X4D_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _weights("ResNeXt50_32X4D", _URL + "resnext50_32x4d-7cdf4587.pth",
+                             25028904, 77.618)
+    IMAGENET1K_V2 = _weights("ResNeXt50_32X4D", _URL + "resnext50_32x4d-1a0047aa.pth",
+                             25028904, 81.198)
+    DEFAULT = IMAGENET1K_V2
+
+
+class ResNeXt101_32X8D_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _weights("ResNeXt101_32X8D", _URL + "resnext101_32x8d-8ba56ff5.pth",
+                             88791336, 79.312)
+    IMAGENET1K_V2 = _weights("ResNeXt101_32X8D", _URL + "resnext101_32x8d-110c445d.pth",
+                             88791336, 82.834)
+    DEFAULT = IMAGENET1K_V2
+
+
+class Wide_ResNet50_2_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _weights("Wide_ResNet50_2", _URL + "wide_resnet50_2-95faca4d.pth",
+                             68883240, 78.468)
+    IMAGENET1K_V2 = _weights("Wide_ResNet50_2", _URL + "wide_resnet50_2-9ba9bcbe.pth",
+                             68883240, 81.602)
+    DEFAULT = IMAGENET1K_V2
+
+
+class Wide_ResNet101_2_Weights(WeightsEnum):
+    IMAGENET1K_V1 = _weights("Wide_ResNet101_2", _URL + "wide_resnet101_2-32ee1156.pth",
+                             126886696, 78.848)
+    IMAGENET1K_V2 = _weights("Wide_ResNet101_2", _URL + "wide_resnet101_2-d733dc28.pth",
+                             126886696, 82.510)
+    DEFAULT = IMAGENET1K_V2
+
+
 def _resnet(block, layers, weights, enum, name, kwargs) -> ResNet:
     handle_weights(weights, enum, name, kwargs)
     return ResNet(block, layers, **kwargs)
@@ -235,3 +267,37 @@ def resnet101(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
 def resnet152(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
     """ResNet-152 (60,192,808 parameters)."""
     return _resnet(Bottleneck, [3, 8, 36, 3], weights, ResNet152_Weights, "resnet152", kwargs)
+
+
+@register_model("resnext50_32x4d", ResNeXt50_32X4D_Weights)
+def resnext50_32x4d(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+    """ResNeXt-50 32x4d (25,028,904 parameters)."""
+    kwargs.setdefault("groups", 32)
+    kwargs.setdefault("width_per_group", 4)
+    return _resnet(Bottleneck, [3, 4, 6, 3], weights, ResNeXt50_32X4D_Weights,
+                   "resnext50_32x4d", kwargs)
+
+
+@register_model("resnext101_32x8d", ResNeXt101_32X8D_Weights)
+def resnext101_32x8d(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+    """ResNeXt-101 32x8d (88,791,336 parameters)."""
+    kwargs.setdefault("groups", 32)
+    kwargs.setdefault("width_per_group", 8)
+    return _resnet(Bottleneck, [3, 4, 23, 3], weights, ResNeXt101_32X8D_Weights,
+                   "resnext101_32x8d", kwargs)
+
+
+@register_model("wide_resnet50_2", Wide_ResNet50_2_Weights)
+def wide_resnet50_2(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+    """Wide ResNet-50-2 (68,883,240 parameters)."""
+    kwargs.setdefault("width_per_group", 64 * 2)
+    return _resnet(Bottleneck, [3, 4, 6, 3], weights, Wide_ResNet50_2_Weights,
+                   "wide_resnet50_2", kwargs)
+
+
+@register_model("wide_resnet101_2", Wide_ResNet101_2_Weights)
+def wide_resnet101_2(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+    """Wide ResNet-101-2 (126,886,696 parameters)."""
+    kwargs.setdefault("width_per_group", 64 * 2)
+    return _resnet(Bottleneck, [3, 4, 23, 3], weights, Wide_ResNet101_2_Weights,
+                   "wide_resnet101_2", kwargs)
