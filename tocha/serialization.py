@@ -8,8 +8,8 @@ offset, ...), so a file written by ``save`` needs no global besides a short allo
 (OrderedDict, set, tocha dtypes, ...). ``load(weights_only=True)`` (the default) refuses any
 other global with ``pickle.UnpicklingError``; ``weights_only=False`` runs full pickle (and warns).
 Tensors that share memory are written once and share memory again after loading.
-``load`` also reads PyTorch's zip checkpoints (state dicts, optimizer states), with the same
-restrictions: torch's tensor-rebuild names map to tocha code, torch itself is never imported.
+``load`` also reads PyTorch's checkpoints, zip and legacy (state dicts, optimizer states), with
+the same restrictions: torch's tensor-rebuild names map to tocha code, torch is never imported.
 """
 from __future__ import annotations
 
@@ -222,7 +222,7 @@ def save(obj: Any, f: Any, pickle_module: Any = pickle, pickle_protocol: int = D
     To a path the write is atomic: a temporary file in the same directory is written, flushed,
     fsync'ed and renamed over the target, so a failure leaves any old file intact.
     Differs from PyTorch: the archive layout is tocha's own (see docs/serialization.md);
-    PyTorch cannot read it (``tocha.load`` does read PyTorch's zip checkpoints).
+    PyTorch cannot read it (``tocha.load`` does read PyTorch's checkpoints).
     """
     data_pkl, buffers = _dump(obj, pickle_module, pickle_protocol)
     if isinstance(f, (str, os.PathLike)):
@@ -271,6 +271,7 @@ class _Loader:
         self.map_location = map_location
         self.arrays: dict[str, np.ndarray] = {}
         self.tensors: dict[int, Tensor] = {}
+        self.legacy: dict[str, tuple[np.ndarray, D.dtype]] = {}
 
     def _buffer(self, key: Any) -> np.ndarray:
         if not isinstance(key, str) or key not in self.raw:
@@ -413,17 +414,39 @@ def _torch_unpickler(pickle_module: Any, weights_only: bool) -> type:
             self.loader = loader
 
         def persistent_load(self, pid: Any) -> Any:
-            if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"
-                    and isinstance(pid[1], _StorageType)):
+            # zip: ('storage', type, key, location, numel)
+            # legacy: ('storage', type, key, location, numel, view_metadata)
+            if not (isinstance(pid, tuple) and len(pid) in (5, 6) and pid[0] == "storage"
+                    and isinstance(pid[1], _StorageType) and isinstance(pid[2], str)):
                 raise pickle.UnpicklingError(f"tocha.load: unsupported persistent id {pid!r}")
             dt = pid[1].dtype
             if dt.np is None:
                 raise pickle.UnpicklingError(f"tocha.load: dtype tocha.{dt.name} is not "
                                              "supported by tocha (NumPy has no such type)")
-            return _Storage(self.loader._buffer(pid[2]), dt, str(pid[3]))
+            if len(pid) == 5:
+                return _Storage(self.loader._buffer(pid[2]), dt, str(pid[3]))
+            return self._legacy_storage(dt, *pid[2:])
+
+        def _legacy_storage(self, dt: D.dtype, key: str, location: Any, numel: Any,
+                            view: Any) -> _Storage:
+            # the bytes come after the pickle: hand out a zeroed buffer, filled in later
+            bufs = self.loader.legacy
+            isz = dt.itemsize
+            if key not in bufs:
+                if type(numel) is not int or not 0 <= numel < (1 << 40):
+                    raise pickle.UnpicklingError(f"tocha.load: bad storage size {numel!r}")
+                bufs[key] = (np.zeros(numel * isz, dtype=np.uint8), dt)
+            buf = bufs[key][0]
+            if view is not None:  # (view key, element offset, element count) into the root
+                if not (isinstance(view, tuple) and len(view) == 3
+                        and all(type(v) is int and v >= 0 for v in view[1:])
+                        and (view[1] + view[2]) * isz <= buf.size):
+                    raise pickle.UnpicklingError("tocha.load: bad storage view")
+                buf = buf[view[1] * isz:(view[1] + view[2]) * isz]
+            return _Storage(buf, dt, str(location))
 
         def find_class(self, module: str, name: str) -> Any:
-            if module == "torch._utils" and name == "_rebuild_tensor_v2":
+            if module == "torch._utils" and name in ("_rebuild_tensor_v2", "_rebuild_tensor"):
                 return self._rebuild_tensor
             if module == "torch._utils" and name in ("_rebuild_parameter",
                                                      "_rebuild_parameter_with_state"):
@@ -482,6 +505,44 @@ def _rebuild_from_type_v2(func: Any, new_type: Any, args: Any, state: Any) -> An
     return func(*args)
 
 
+_TORCH_LEGACY_PROTOCOL = 1001
+
+
+def _is_torch_legacy(pkl: bytes) -> bool:
+    try:
+        first = _RestrictedUnpickler(io.BytesIO(pkl)).load()
+    except Exception:  # noqa: BLE001  (not even a pickle: let the main path report it)
+        return False
+    return type(first) is int and first == _TORCH_LEGACY_MAGIC
+
+
+def _load_torch_legacy(stream: io.BytesIO, loader: _Loader, pickle_module: Any,
+                       weights_only: bool, **kw: Any) -> Any:
+    """PyTorch's pre-1.6 format: magic, protocol, sys_info, the object, the storage keys,
+    then each storage as an int64 element count followed by its bytes."""
+    head = [_RestrictedUnpickler(stream, **kw).load() for _ in range(3)]
+    if head[1] != _TORCH_LEGACY_PROTOCOL or not isinstance(head[2], dict):
+        raise RuntimeError(f"tocha.load: unsupported PyTorch legacy protocol {head[1]!r}")
+    if not head[2].get("little_endian", True):
+        raise RuntimeError("tocha.load: big-endian PyTorch files are not supported")
+    up = _torch_unpickler(pickle_module, weights_only)(stream, loader, **kw)
+    result = up.load()
+    keys = _RestrictedUnpickler(stream, **kw).load()
+    if not isinstance(keys, list):
+        raise pickle.UnpicklingError("tocha.load: corrupt PyTorch legacy file (storage keys)")
+    for key in keys:
+        if key not in loader.legacy:
+            raise pickle.UnpicklingError(f"tocha.load: storage {key!r} is not used by the data")
+        buf, dt = loader.legacy[key]
+        count = int.from_bytes(stream.read(8), "little", signed=True)
+        raw = stream.read(count * dt.itemsize) if count >= 0 else b""
+        if count * dt.itemsize != buf.size or len(raw) != buf.size:
+            raise pickle.UnpicklingError(f"tocha.load: storage {key!r} is truncated or has the "
+                                         "wrong size")
+        buf[:] = np.frombuffer(raw, dtype=np.uint8)
+    return result
+
+
 def _read_all(f: Any) -> bytes:
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
@@ -536,6 +597,16 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
     if not weights_only:
         warnings.warn("tocha.load with weights_only=False runs full pickle, which can execute "
                       "arbitrary code: only load files you trust.", UserWarning, stacklevel=2)
+    if not torch_format and _is_torch_legacy(pkl):
+        try:
+            return _load_torch_legacy(io.BytesIO(pkl), loader, pickle_module, weights_only,
+                                      **pickle_load_args)
+        except _CallerError as e:
+            raise e.__cause__ from None
+        except (EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError) as e:
+            if weights_only:
+                raise _weights_only_error(f"{type(e).__name__}: {e}") from None
+            raise
     if torch_format:
         up: Any = _torch_unpickler(pickle_module, weights_only)(io.BytesIO(pkl), loader,
                                                                **pickle_load_args)
@@ -546,11 +617,7 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
         up = pickle_module.Unpickler(io.BytesIO(pkl), **pickle_load_args)
         up.persistent_load = loader.persistent_load
     try:
-        result = up.load()
-        if not torch_format and type(result) is int and result == _TORCH_LEGACY_MAGIC:
-            raise RuntimeError("tocha.load: PyTorch's legacy (non-zip, before 1.6) format is not "
-                               "supported; re-save it with a recent torch.save")
-        return result
+        return up.load()
     except _CallerError as e:
         raise e.__cause__ from None
     except pickle.UnpicklingError:

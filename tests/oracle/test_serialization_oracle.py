@@ -172,7 +172,33 @@ def test_torch_whole_model_needs_state_dict():
         tocha.load(buf, weights_only=False)
 
 
-def test_torch_legacy_format_is_a_clear_error():
-    buf = _torch_bytes({"x": torch.ones(1)}, _use_new_zipfile_serialization=False)
-    with pytest.raises((RuntimeError, pickle.UnpicklingError)):
+def test_load_torch_legacy_format():
+    torch.manual_seed(0)
+    base = torch.arange(12.0).reshape(3, 4)
+    sd = collections.OrderedDict(torch.nn.BatchNorm1d(3).state_dict())
+    sd.update(t=base.t(), base=base, h=torch.ones(3, dtype=torch.float16),
+              p=torch.nn.Parameter(torch.zeros(2)), i8=torch.tensor([-1, 2], dtype=torch.int8),
+              empty=torch.empty(0), nested=[{"x": (torch.tensor(3),)}])
+    out = tocha.load(_torch_bytes(sd, _use_new_zipfile_serialization=False))
+    assert list(out) == list(sd)
+    for k, v in sd.items():
+        if isinstance(v, torch.Tensor):
+            assert out[k].tolist() == v.tolist() and _name(out[k].dtype) == _name(v.dtype), k
+    assert out["nested"][0]["x"][0].item() == 3 and isinstance(out["p"], tocha.nn.Parameter)
+    out["base"][0, 1] = 7.0
+    assert out["t"][1, 0].item() == 7.0  # views of one storage stay views
+
+
+def test_torch_legacy_with_code_is_refused(tmp_path):
+    marker = tmp_path / "pwned"
+    buf = _torch_bytes({"x": torch.ones(1), "e": Reducer(os.system, (f"touch {marker}",))},
+                       _use_new_zipfile_serialization=False)
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global"):
         tocha.load(buf)
+    assert not marker.exists()
+
+
+def test_torch_legacy_truncated_is_an_error():
+    data = _torch_bytes({"x": torch.ones(100)}, _use_new_zipfile_serialization=False).getvalue()
+    with pytest.raises(pickle.UnpicklingError, match="truncated"):
+        tocha.load(io.BytesIO(data[:-10]))
