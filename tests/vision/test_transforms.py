@@ -410,3 +410,15 @@ def test_five_and_ten_crop():
     assert all(np.array_equal(arr(c), w) for c, w in zip(crops, want))
     ten = T.TenCrop((2, 3))(tocha.tensor(a))
     assert len(ten) == 10 and np.array_equal(arr(ten[5]), a[:, :2, ::-1][:, :, :3])
+
+
+def test_pad_pil_fill_and_modes():
+    a = rgb(3, 4)
+    im = F.pad(Image.fromarray(a), [1, 2, 3, 4], fill=(10, 20, 30))
+    out = np.asarray(im)
+    assert out.shape == (3 + 2 + 4, 4 + 1 + 3, 3)
+    assert np.array_equal(out[2:5, 1:5], a) and out[0, 0].tolist() == [10, 20, 30]
+    r = np.asarray(F.pad(Image.fromarray(a), 1, padding_mode="symmetric"))
+    assert np.array_equal(r, np.pad(a, [(1, 1), (1, 1), (0, 0)], mode="symmetric"))
+    with pytest.raises(TypeError, match="number as fill"):
+        F.pad(tocha.zeros(3, 2, 2), 1, fill=(1, 2, 3))

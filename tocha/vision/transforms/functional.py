@@ -261,27 +261,27 @@ def pad(img, padding, fill=0, padding_mode: str = "constant"):
     if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
         raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
     left, top, right, bottom = _parse_pad(padding)
-    widths = [(top, bottom), (left, right)]
     if isinstance(img, Tensor):
+        if not isinstance(fill, (int, float)):
+            raise TypeError(f"pad: a tensor image takes a number as fill, got {fill!r}")
         arr = img.detach().numpy()
-        widths = [(0, 0)] * (arr.ndim - 2) + widths
-    else:
-        arr = np.asarray(img)
-        widths = widths + [(0, 0)] * (arr.ndim - 2)
-    if padding_mode == "constant":
-        if isinstance(fill, (tuple, list)) and arr.ndim >= 3:
-            out = np.stack([np.pad(np.take(arr, c, axis=-3 if isinstance(img, Tensor) else -1),
-                                   widths[:-1] if not isinstance(img, Tensor) else widths[1:],
-                                   mode="constant", constant_values=f)
-                            for c, f in enumerate(fill)],
-                           axis=-3 if isinstance(img, Tensor) else -1)
-        else:
+        widths = [(0, 0)] * (arr.ndim - 2) + [(top, bottom), (left, right)]
+        if padding_mode == "constant":
             out = np.pad(arr, widths, mode="constant", constant_values=fill)
-    else:
-        out = np.pad(arr, widths, mode=padding_mode)
-    if isinstance(img, Tensor):
+        else:
+            out = np.pad(arr, widths, mode=padding_mode)
         return tocha.from_numpy(np.ascontiguousarray(out))
-    res = _pil().fromarray(np.ascontiguousarray(out))
+    if padding_mode == "constant":
+        from PIL import ImageOps
+        bands = len(img.getbands())
+        if isinstance(fill, (tuple, list)):
+            fill = tuple(int(f) for f in fill) if bands > 1 else int(fill[0])
+        elif bands > 1 and img.mode != "P":
+            fill = (int(fill),) * bands
+        return ImageOps.expand(img, border=(left, top, right, bottom), fill=fill)
+    arr = np.asarray(img)
+    widths = [(top, bottom), (left, right)] + [(0, 0)] * (arr.ndim - 2)
+    res = _pil().fromarray(np.ascontiguousarray(np.pad(arr, widths, mode=padding_mode)))
     if img.mode == "P":
         res.putpalette(img.getpalette())
     return res
