@@ -114,7 +114,10 @@ def sum_to(g, shape):
 def expand(g, shape):
     """Broadcast `g` to `shape` (a read-only view for arrays)."""
     if not isinstance(g, Tensor):
-        return _broadcast_view(np.asarray(g), tuple(shape))
+        g = np.asarray(g)
+        if g.ndim == 0 and len(shape) == 1 and shape[0] <= 4096:
+            return np.full(shape, g)        # small: a plain array is cheaper than a view
+        return _broadcast_view(g, tuple(shape))
     return g.expand(tuple(shape))
 
 

@@ -148,7 +148,22 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
                 _leaf(t, buffers.pop(t), capture, captured, accumulate, create_graph, amode)
         while ready:
             node = ready.pop()
-            res = _run_node(node, buffers.pop(node), capture, captured, retain_graph, amode)
+            fwd = node._fwd
+            if amode and fwd._array_backward and not node._hooked and not capture:
+                # the common case, inlined: an array-mode primitive with nothing attached
+                grads = buffers.pop(node)
+                for g in grads:
+                    if g is None:
+                        grads = _materialize(node, grads, amode)
+                        break
+                res = fwd.backward(node, *grads)
+                if res.__class__ is not tuple:
+                    res = (res,)
+                if not retain_graph and node._saved:
+                    node._saved = ()
+                    node._freed = True
+            else:
+                res = _run_node(node, buffers.pop(node), capture, captured, retain_graph, amode)
             nres = len(res)
             i = -1
             for e in node._next:
