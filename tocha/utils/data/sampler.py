@@ -49,13 +49,6 @@ def _randperm_list(n: int, generator: Any) -> list[int]:
 class Sampler(Generic[_T_co]):
     """Base class: subclasses define ``__iter__`` (keys or lists of keys) and maybe ``__len__``."""
 
-    def __init__(self, data_source: Sized | None = None) -> None:
-        if data_source is not None:
-            import warnings
-            warnings.warn("`data_source` argument is not used and will be removed in 2.2.0."
-                          "You may still have custom implementation that utilizes it.",
-                          stacklevel=2)
-
     def __iter__(self) -> Iterator[_T_co]:
         raise NotImplementedError
 
