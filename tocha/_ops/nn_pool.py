@@ -179,7 +179,11 @@ def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode):
     unbatched = input.ndim == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
+    if nd == 1:     # PyTorch runs 1-d pooling as 2-d on an unsqueezed height-1 input
+        input = input.unsqueeze(-2)
     out, idx = MaxPool2DWithIndices.apply(input, ks, st, pd, dl, bool(ceil_mode))
+    if nd == 1:
+        out, idx = out.squeeze(-2), idx.squeeze(-2)
     if unbatched:
         out, idx = out.squeeze(0), idx.squeeze(0)
     return out, idx
@@ -285,7 +289,9 @@ def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_incl
     unbatched = input.ndim == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
-    h, w = (1,) + tuple(input.shape[2:]) if nd == 1 else tuple(input.shape[2:])
+    if nd == 1:
+        input = input.unsqueeze(-2)
+    h, w = tuple(input.shape[2:])
     oh = _pool_out(h, ks[0], st[0], pd[0], 1, ceil_mode)
     ow = _pool_out(w, ks[1], st[1], pd[1], 1, ceil_mode)
     if divisor_override is not None:
@@ -295,6 +301,8 @@ def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_incl
         dw = _divisor(w, ow, ks[1], st[1], pd[1], ceil_mode, count_include_pad)
         div = (dh[:, None] * dw[None, :]).astype(np.float64)
     out = AvgPool2D.apply(input, ks, st, pd, bool(ceil_mode), div, (oh, ow))
+    if nd == 1:
+        out = out.squeeze(-2)
     return out.squeeze(0) if unbatched else out
 
 
@@ -381,6 +389,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     osz = _out_sizes(output_size, tuple(input.shape[-2:]), 2, "adaptive_avg_pool2d")
     if input._dtype._kind < 2:
         raise RuntimeError(f"\"adaptive_avg_pool2d\" not implemented for '{input._dtype}'")
+    if osz == (1, 1):       # global average pooling is a mean (PyTorch's node is MeanBackward1)
+        return input.mean((-2, -1), keepdim=True)
     return AdaptiveAvgPool2D.apply(input, osz)
 
 
