@@ -189,6 +189,8 @@ CASES = [
     Case("maximum", lambda m, x, y: m.maximum(x, y), R(3, 4), R(4)),
     Case("minimum", lambda m, x, y: m.minimum(x, y), R(3, 4), R(3, 4)),
     Case("max_binary", lambda m, x, y: m.max(x, y), R(3, 4), R(3, 4)),
+    Case("fmax", lambda m, x, y: m.fmax(x, y), R(3, 4), R(4)),
+    Case("fmin", lambda m, x, y: m.fmin(x, y), R(3, 4), R(3, 4)),
     Case("where", lambda m, c, x, y: m.where(c, x, y), M(MASK34), R(3, 4), R(4)),
     Case("where_scalar", lambda m, c, x: m.where(c, x, 0.5), M(MASK34), R(3, 4)),
     Case("lerp_scalar", lambda m, x, y: m.lerp(x, y, 0.3), R(3, 4), R(3, 4)),

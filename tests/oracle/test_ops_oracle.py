@@ -85,16 +85,15 @@ def test_value_and_grad(case, dtype):
 # Ops that tocha builds from other primitives (or fuses) where PyTorch has a node of its own:
 # their grad_fn is named after tocha's last primitive. Everything else must match PyTorch.
 COMPOSITE_NAMES = {
-    "rsub_fn", "addcmul", "addcdiv", "round_decimals", "clamp_max", "clamp_tensor",
-    "lerp_scalar", "lerp_tensor", "nan_to_num", "std", "std_dim", "var", "var_dim_biased",
-    "var_correction", "norm", "norm_dim", "norm_p1", "norm_p3", "norm_inf", "median",
-    "median_dim", "matmul_1d_2d", "matmul_batched", "matmul_batched_bcast", "matmul_1d_3d",
-    "matmul_3d_1d", "einsum_mm",
-    "einsum_bmm", "einsum_sum", "einsum_outer", "einsum_implicit", "einsum_three", "T", "stack",
-    "stack_dim", "split_sizes", "unbind", "unbind_fn", "setitem_int", "setitem_slice",
-    "setitem_scalar", "scatter_value", "scatter_add", "index_select", "index_select_0",
-    "masked_fill", "masked_fill_bcast", "masked_select", "masked_select_bcast", "take", "sort",
-    "sort_desc", "topk", "topk_smallest",
+    "rsub_fn", "addcmul", "addcdiv", "round_decimals", "clamp_max", "clamp_tensor", "lerp_scalar",
+    "lerp_tensor", "nan_to_num", "fmax", "fmin", "std", "std_dim", "var", "var_dim_biased",
+    "var_correction", "norm", "norm_dim", "norm_p1", "norm_p3", "norm_inf", "median", "median_dim",
+    "matmul_1d_2d", "matmul_batched", "matmul_batched_bcast", "matmul_1d_3d", "matmul_3d_1d",
+    "einsum_mm", "einsum_bmm", "einsum_sum", "einsum_outer", "einsum_implicit", "einsum_three",
+    "T", "stack", "stack_dim", "split_sizes", "unbind", "unbind_fn", "setitem_int",
+    "setitem_slice", "setitem_scalar", "scatter_value", "scatter_add", "index_select",
+    "index_select_0", "masked_fill", "masked_fill_bcast", "masked_select", "masked_select_bcast",
+    "take", "sort", "sort_desc", "topk", "topk_smallest",
 }
 
 
@@ -354,3 +353,116 @@ def test_same_error(name, fn):
     assert pe is not None, "torch accepts this input: the case is wrong"
     assert te is not None, f"tocha accepted an input torch rejects ({type(pe).__name__}: {pe})"
     assert isinstance(te, type(pe)), f"tocha {te!r} vs torch {pe!r}"
+
+
+# ---------------------------------------------------------------- special values and options
+
+NAN, INF = float("nan"), float("inf")
+SPECIAL = np.array([[1.0, NAN, -2.0, 0.0], [INF, -INF, 3.0, -0.0], [0.5, 2.5, -1.5, 1.5]])
+TIES = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0], [5.0, -1.0, 5.0, -1.0]])
+F = np.array([[0.3, -1.7, 2.5, -2.5], [1.0, 0.0, -0.5, 3.5]])
+
+EDGE_CASES = [
+    ("max_nan", lambda m, x: x.max(), [SPECIAL]),
+    ("max_dim_nan", lambda m, x: x.max(1), [SPECIAL]),
+    ("min_dim_nan", lambda m, x: x.min(0), [SPECIAL]),
+    ("amax_nan", lambda m, x: x.amax(1), [SPECIAL]),
+    ("argmax_nan", lambda m, x: x.argmax(1), [SPECIAL]),
+    ("argmax_ties", lambda m, x: (x.argmax(1), x.argmin(1), x.argmax()), [TIES]),
+    ("max_ties_indices", lambda m, x: x.max(1), [TIES]),
+    ("sort_nan", lambda m, x: x.sort(1), [SPECIAL]),
+    ("sort_nan_desc", lambda m, x: x.sort(1, descending=True), [SPECIAL]),
+    ("sort_stable_ties", lambda m, x: x.sort(dim=1, stable=True), [TIES]),
+    ("sort_stable_ties_desc", lambda m, x: x.sort(dim=0, descending=True, stable=True),
+     [TIES]),
+    ("topk_ties", lambda m, x: x.topk(2, 1).values, [TIES]),
+    ("maximum_nan", lambda m, x, y: m.maximum(x, y), [SPECIAL, TIES]),
+    ("fmax_nan", lambda m, x, y: m.fmax(x, y), [SPECIAL, TIES]),
+    ("fmin_nan", lambda m, x, y: m.fmin(x, y), [SPECIAL, TIES]),
+    ("relu_nan", lambda m, x: x.relu(), [SPECIAL]),
+    ("clamp_nan", lambda m, x: x.clamp(-1, 1), [SPECIAL]),
+    ("clamp_min_gt_max", lambda m, x: x.clamp(2, 1), [F]),
+    ("sign_special", lambda m, x: x.sign(), [SPECIAL]),
+    ("softmax_inf", lambda m, x: x.softmax(1), [np.array([[-INF, 0.0, 1.0], [-INF, -INF, 2.0]])]),
+    ("log_softmax_inf", lambda m, x: x.log_softmax(1),
+     [np.array([[-INF, 0.0, 1.0], [-INF, -INF, 2.0]])]),
+    ("logsumexp_all_neg_inf", lambda m, x: x.logsumexp(1),
+     [np.array([[-INF, -INF], [0.0, -INF]])]),
+    ("logsumexp_inf", lambda m, x: x.logsumexp(1), [np.array([[INF, 1.0], [0.0, 2.0]])]),
+    ("log_sqrt_special", lambda m, x: (x.log(), x.sqrt(), x.rsqrt(), x.reciprocal()), [SPECIAL]),
+    ("div_zero", lambda m, x, y: (x / y, y / x), [F, np.zeros_like(F)]),
+    ("pow_special", lambda m, x: (x ** 0, x ** -1, x ** 0.5, 0.0 ** x), [F]),
+    ("round_half_even", lambda m, x: (x.round(), (x * 10).round(decimals=-1),
+                                      m.round(x, decimals=1)), [F]),
+    ("floor_ceil_trunc_frac", lambda m, x: (x.floor(), x.ceil(), x.trunc(), x.frac()), [F]),
+    ("div_modes_float", lambda m, x: (m.div(x, 0.7, rounding_mode="floor"),
+                                      m.div(x, -0.7, rounding_mode="trunc")), [F]),
+    ("floor_divide_float", lambda m, x: (x // 0.7, x // -0.7), [F]),
+    ("remainder_float", lambda m, x: (x % 0.7, x % -0.7, m.fmod(x, -0.7)), [F]),
+    ("nan_to_num_opts", lambda m, x: (m.nan_to_num(x), m.nan_to_num(x, 1.0, 2.0, -3.0)),
+     [SPECIAL]),
+    ("isfinite_family", lambda m, x: (x.isnan(), x.isinf(), x.isfinite(), m.isposinf(x),
+                                      m.isneginf(x)), [SPECIAL]),
+    ("sum_dtype", lambda m, x: (x.float().sum(dtype=m.float64), x.sum(0, dtype=m.float32)),
+     [F]),
+    ("mean_dtype", lambda m, x: x.float().mean(dtype=m.float64), [F]),
+    ("cumsum_dtype", lambda m, x: (x.cumsum(1, dtype=m.float32), (x > 0).cumsum(0)), [F]),
+    ("var_std_options", lambda m, x: (x.var(1, correction=2), x.std(0, unbiased=False),
+                                      x.var(unbiased=True), m.var_mean(x, 1),
+                                      m.std_mean(x, 0, keepdim=True)), [F]),
+    ("var_single", lambda m, x: x[:1, :1].var(), [F]),
+    ("median_even", lambda m, x: (x.median(), x.median(1)), [F]),
+    ("median_ties", lambda m, x: x.median(1), [TIES]),
+    ("norm_options", lambda m, x: (x.norm(p=0), x.norm(p=-INF), x.norm(dim=(0, 1)),
+                                   x.norm(p=1, dim=1, keepdim=True), x.norm(p=2.5)), [F]),
+    ("empty_reductions", lambda m, x: (x[:0].sum(), x[:0].prod(), x[:0].mean(),
+                                       x[:0].sum(0)), [F]),
+    ("prod_zero", lambda m, x: (x * (x > 0)).prod(1), [F]),
+    ("where_scalars", lambda m, c: (m.where(c > 0, 1, 0), m.where(c > 0, 1.0, 0),
+                                    m.where(c > 0, c, 2)), [F]),
+    ("unique_float", lambda m, x: m.unique(x.round(), return_inverse=True,
+                                           return_counts=True), [F]),
+    ("unique_dim", lambda m, x: m.unique(m.cat([x, x[:1]]), dim=0), [F]),
+    ("isclose", lambda m, x, y: (m.isclose(x, y), m.isclose(x, x + 1e-9),
+                                 m.allclose(x, x + 1e-9)), [F, F[::-1].copy()]),
+    ("nonzero_0d", lambda m, x: (m.nonzero(x[0, 0]), m.nonzero(x[0, 0], as_tuple=True)), [F]),
+    ("cumprod_zero_value", lambda m, x: (x * (x > 0)).cumprod(1), [F]),
+    ("count_argsort", lambda m, x: (m.count_nonzero(x), x.argsort(1, descending=True)), [F]),
+    ("kthvalue_keepdim", lambda m, x: m.kthvalue(x, 2, 1, keepdim=True), [F]),
+    ("repeat_interleave_tensor", lambda m, x: x.repeat_interleave(m.tensor([1, 0, 2, 1]), 1),
+     [F]),
+    ("diag", lambda m, x: (m.diag(x), m.diag(x[0]), m.diag(x, 1)), [F]),
+    ("triu_tril_neg", lambda m, x: (x.tril(-1), x.triu(2), m.tril(x, 5)), [F]),
+    ("hstack_vstack", lambda m, x: (m.hstack([x, x]), m.vstack([x[0], x[1]])), [F]),
+    ("movedim_multi", lambda m, x: x[None].movedim((0, 1), (2, 0)), [F]),
+    ("swapaxes_fliplr", lambda m, x: (x.swapaxes(0, 1), m.fliplr(x), m.flipud(x)), [F]),
+    ("tile", lambda m, x: (m.tile(x, (2,)), x.tile((2, 1, 1))), [F]),
+    ("take_along_dim", lambda m, x: m.take_along_dim(x, x.argsort(1), 1), [F]),
+    ("broadcast_tensors", lambda m, x, y: m.broadcast_tensors(x[:, :1], y[0]), [F, F]),
+    ("addmv_baddbmm", lambda m, x: (m.addmv(x[:, 0], x, x[0], beta=0.5),
+                                    m.baddbmm(x[None, :, :2], x[None], x.t()[None, :, :2],
+                                              alpha=2.0)), [F]),
+    ("outer_inner", lambda m, x: (m.outer(x[0], x[1]), m.inner(x[0], x[1])), [F]),
+    ("logical_float", lambda m, x: (m.logical_and(x, x > 1), m.logical_not(x)), [F]),
+    ("sigmoid_extreme", lambda m, x: (x * 1000).sigmoid(), [F]),
+    ("exp_overflow", lambda m, x: (x * 1000).exp(), [F]),
+    ("erf_tanh", lambda m, x: (x.erf(), x.tanh(), (x * 100).tanh()), [F]),
+]
+
+
+@pytest.mark.parametrize("name,fn,arrays", EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
+def test_special_values_and_options(name, fn, arrays):
+    run = []
+    for m in (tocha, torch):
+        try:
+            run.append(flat(fn(m, *[m.tensor(a) for a in arrays])))
+        except Exception as e:      # noqa: BLE001 - compared by type
+            run.append(e)
+    to, po = run
+    if isinstance(po, Exception):
+        assert isinstance(to, type(po)), f"tocha {to!r} vs torch {po!r}"
+        return
+    assert not isinstance(to, Exception), f"tocha raised {to!r}"
+    assert len(to) == len(po)
+    for k, (a, b) in enumerate(zip(to, po)):
+        assert_same(a, b, 1e-6, 1e-6, f"{name} output {k}")

@@ -541,7 +541,13 @@ def _nodiff(name, fn, float_only=False):
     return op
 
 
-sign = _nodiff("Sign", np.sign)
+def _sign(x):
+    # PyTorch: sign(nan) is 0
+    r = np.sign(x)
+    return np.where(np.isnan(r), 0, r).astype(x.dtype) if x.dtype.kind == "f" else r
+
+
+sign = _nodiff("Sign", _sign)
 floor = _nodiff("Floor", np.floor)
 ceil = _nodiff("Ceil", np.ceil)
 trunc = _nodiff("Trunc", np.trunc)
@@ -678,7 +684,16 @@ def minimum(input, other, *, out=None):
     return _out(_binary(Minimum, input, other, "minimum"), out)
 
 
-fmax, fmin = maximum, minimum
+def fmax(input, other, *, out=None):
+    """maximum, except that a NaN loses to a number (NumPy's fmax, as PyTorch)."""
+    return _out(where(isnan(other), input, where(isnan(input), other,
+                                                 maximum(input, other))), out)
+
+
+def fmin(input, other, *, out=None):
+    """minimum, except that a NaN loses to a number."""
+    return _out(where(isnan(other), input, where(isnan(input), other,
+                                                 minimum(input, other))), out)
 
 
 class Where(prim):

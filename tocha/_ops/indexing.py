@@ -390,7 +390,9 @@ def take_along_dim(input, indices, dim=None):
 
 
 def nonzero(input, *, as_tuple=False):
-    nz = np.nonzero(input._data)
+    if input._data.ndim == 0 and not as_tuple:
+        return _wrap(np.zeros((int(bool(input._data)), 0), np.int64))
+    nz = np.nonzero(input._data) if input._data.ndim else ()
     if as_tuple:
         if input._data.ndim == 0:
             return (_wrap(np.zeros(int(bool(input._data)), np.int64)),)
