@@ -401,3 +401,20 @@ def test_tensor_dataset_batch_fast_path_equals_per_sample_collate():
             assert all(a.dtype == b.dtype and a.tolist() == b.tolist() for a, b in zip(f, s))
     with pytest.raises(IndexError):
         list(DataLoader(ds, batch_sampler=[[0, 20]]))
+
+
+def test_collate_fn_map_extension_via_torch_path():
+    from tocha.utils.data._utils.collate import collate, default_collate_fn_map
+
+    class Box:
+        def __init__(self, v):
+            self.v = v
+
+    def collate_box(batch, *, collate_fn_map):
+        return sum(b.v for b in batch)
+
+    custom = {**default_collate_fn_map, Box: collate_box}
+    out = collate([{"b": Box(1), "x": 1.0}, {"b": Box(2), "x": 2.0}], collate_fn_map=custom)
+    assert out["b"] == 3 and out["x"].dtype == tocha.float64
+    with pytest.raises(TypeError, match="default_collate: batch must contain"):
+        default_collate([Box(1)])
