@@ -319,3 +319,48 @@ def test_step_hooks():
     gh.remove()
     opt.step()
     assert calls[3:] == [("post", True)]
+
+
+def test_rprop_step_sizes_follow_gradient_signs():
+    p = _param([0.0, 0.0])
+    opt = optim.Rprop([p], lr=0.1, etas=(0.5, 2.0), step_sizes=(0.01, 0.3))
+    signs = [[1.0, 1.0], [1.0, -1.0], [1.0, 1.0]]
+    for g in signs:
+        _set_grad(p, g)
+        opt.step()
+    # elem 0: steps 0.1, 0.2, 0.3 (clamped); elem 1: 0.1, sign flip -> halve & skip, then 0.05
+    np.testing.assert_allclose(opt.state[p]["step_size"].numpy(), [0.3, 0.05])
+    np.testing.assert_allclose(p.detach().numpy(), [-0.6, -0.15])
+
+
+def test_asgd_first_step_and_average():
+    p = _param([1.0])
+    opt = optim.ASGD([p], lr=0.1, lambd=0.5, t0=0)
+    _set_grad(p, [1.0])
+    opt.step()
+    # p = p * (1 - lambd * eta) - eta * g; ax = p (mu == 1 on the first step)
+    np.testing.assert_allclose(p.detach().numpy(), [1.0 * 0.95 - 0.1])
+    np.testing.assert_allclose(opt.state[p]["ax"].numpy(), [0.85])
+    eta = float(np.float32(0.1 / (1 + 0.5 * 0.1) ** 0.75))
+    assert float(opt.state[p]["eta"]) == eta and float(opt.state[p]["mu"]) == 1.0
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_solves_a_quadratic(line_search_fn):
+    a = np.array([[3.0, 1.0], [1.0, 2.0]])
+    b = np.array([1.0, -1.0])
+    x = _param([0.0, 0.0])
+    A, B = tocha.tensor(a), tocha.tensor(b)
+    opt = optim.LBFGS([x], lr=1, line_search_fn=line_search_fn)
+
+    def closure():
+        opt.zero_grad()
+        loss = 0.5 * (x * (A @ x)).sum() - (B * x).sum()
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        opt.step(closure)
+    np.testing.assert_allclose(x.detach().numpy(), np.linalg.solve(a, b), rtol=1e-6)
+    with pytest.raises(ValueError, match="per-parameter options"):
+        optim.LBFGS([{"params": [x]}, {"params": [_param([1.0])]}])
