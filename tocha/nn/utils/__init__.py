@@ -1,9 +1,12 @@
 """tocha.nn.utils (gradient clipping and parameter/vector conversion so far)."""
-from .clip_grad import (  # noqa: F401
-                        clip_grad_norm,
-                        clip_grad_norm_,
-                        clip_grad_value_,
-                        clip_grads_with_norm_,
-                        get_total_norm,
+from .clip_grad import (
+    clip_grad_norm,
+    clip_grad_norm_,
+    clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
 )
-from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+
+__all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
+           "get_total_norm", "parameters_to_vector", "vector_to_parameters"]
