@@ -163,3 +163,27 @@ def test_real_torch_is_never_imported(tmp_path):
     r = run(["run", "-c", code], tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "False\n"
+
+
+def test_spawned_children_see_the_aliases_too(tmp_path):
+    # spawn (macOS's default, and DataLoader(multiprocessing_context="spawn")) re-runs the
+    # script in each child: there too `import torch` must give tocha
+    script(tmp_path, """
+        import multiprocessing as mp
+        import torch
+
+        class Box:
+            def __init__(self, v):
+                self.v = v
+
+        def work(box):
+            return torch.__name__, torch.tensor(box.v).sum().item(), __name__
+
+        if __name__ == "__main__":
+            with mp.get_context("spawn").Pool(1) as pool:
+                print(pool.map(work, [Box([1.0, 2.0])]))
+            print("main done")
+    """)
+    r = run(["run", "script.py"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "[('tocha', 3.0, '__mp_main__')]\nmain done\n"

@@ -5,6 +5,7 @@
 so `import torch.nn as nn` gives the very module object `tocha.nn`. The script runs as
 `python script.py` would run it: `__name__ == "__main__"`, `sys.argv` = the script and its
 arguments, the script's folder first on `sys.path`, Python's traceback and exit status.
+Processes it starts with multiprocessing's spawn see the aliases too (`tocha._runmain`).
 """
 from __future__ import annotations
 
@@ -82,6 +83,25 @@ def install_aliases() -> AliasFinder:
     return finder
 
 
+def _spawn_children_with_aliases(main: str) -> None:
+    """Make multiprocessing's spawn children start in `tocha._runmain` (aliases, then the
+    script) instead of re-running the script bare; `main` is "path:FILE", "module:NAME" or ""."""
+    from multiprocessing import spawn
+    os.environ["TOCHA_RUN_MAIN"] = main
+    if getattr(spawn.get_preparation_data, "_tocha", False):
+        return
+    original = spawn.get_preparation_data
+
+    def get_preparation_data(name):
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data["init_main_from_name"] = "tocha._runmain"
+        return data
+
+    get_preparation_data._tocha = True
+    spawn.get_preparation_data = get_preparation_data
+
+
 def _trim(tb, files: set[str]):
     """Drop this runner's own frames (and runpy's) from the top of a traceback."""
     while tb is not None and (tb.tb_frame.f_code.co_filename in files
@@ -151,6 +171,7 @@ def run_path(path: str, args: list[str]) -> int:
     code = compile(source, file, "exec", dont_inherit=True)
     sys.argv[:] = [path, *args]
     sys.path[0] = os.path.dirname(file)
+    _spawn_children_with_aliases("path:" + file)
     return _exec_main(code, _new_main(file))
 
 
@@ -160,6 +181,7 @@ def run_command(command: str, args: list[str]) -> int:
     code = compile(command, "<string>", "exec", dont_inherit=True)
     sys.argv[:] = ["-c", *args]
     sys.path[0] = ""
+    _spawn_children_with_aliases("")
     return _exec_main(code, _new_main(None))
 
 
@@ -169,6 +191,7 @@ def run_module(module: str, args: list[str]) -> int:
     install_aliases()
     sys.argv[:] = [module, *args]
     sys.path[0] = os.getcwd()
+    _spawn_children_with_aliases("module:" + module)
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     except SystemExit:
