@@ -401,6 +401,9 @@ def test_tensor_dataset_batch_fast_path_equals_per_sample_collate():
             assert all(a.dtype == b.dtype and a.tolist() == b.tolist() for a, b in zip(f, s))
     with pytest.raises(IndexError):
         list(DataLoader(ds, batch_sampler=[[0, 20]]))
+    # batches given as index tensors
+    got = [b[1].tolist() for b in DataLoader(ds, batch_sampler=[tocha.tensor([3, 1])])]
+    assert got == [[6, 2]]
 
 
 def test_collate_fn_map_extension_via_torch_path():

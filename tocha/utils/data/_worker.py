@@ -66,7 +66,7 @@ def _tensor_dataset_batch(dataset: Any, indices: list) -> list | None:
         sub = dataset.indices
         indices = [sub[i] for i in indices]
         dataset = dataset.dataset
-    if type(dataset) is not TensorDataset or not indices:
+    if type(dataset) is not TensorDataset or len(indices) == 0:
         return None
     n = len(dataset)
     try:
