@@ -610,7 +610,9 @@ class Tensor:
         return self
 
     def zero_(self) -> "Tensor":
-        self._check_inplace(False)
+        if self._check_inplace(False):      # a graph tensor: record it (zero gradient)
+            from ._ops.elementwise import fill
+            return self._inplace(fill, 0.0)
         self._data[...] = 0
         self._bump()
         return self
@@ -624,7 +626,9 @@ class Tensor:
                 from ._ops.elementwise import fill
                 return self._inplace(fill, value)
             value = value.item()
-        self._check_inplace(False)
+        if self._check_inplace(False):
+            from ._ops.elementwise import fill
+            return self._inplace(fill, value)
         self._data[...] = value
         self._bump()
         return self

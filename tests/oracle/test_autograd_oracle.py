@@ -272,3 +272,76 @@ SEMANTICS = [
 def test_semantics(fn):
     a, b = run_both(fn)
     same(a, b)
+
+
+# ---------------------------------------------------------------- in-place ops
+
+INPLACE = [
+    ("add_", (0.5,)), ("sub_", (0.25,)), ("mul_", (1.5,)), ("div_", (2.0,)), ("pow_", (2,)),
+    ("exp_", ()), ("log_", ()), ("sqrt_", ()), ("rsqrt_", ()), ("sin_", ()), ("cos_", ()),
+    ("tan_", ()), ("sigmoid_", ()), ("tanh_", ()), ("relu_", ()), ("abs_", ()), ("neg_", ()),
+    ("sign_", ()), ("floor_", ()), ("ceil_", ()), ("trunc_", ()), ("round_", ()), ("frac_", ()),
+    ("clamp_", (0.6, 1.4)), ("clip_", (0.7,)), ("clamp_min_", (0.8,)), ("clamp_max_", (1.2,)),
+    ("reciprocal_", ()), ("log1p_", ()), ("expm1_", ()), ("exp2_", ()), ("log2_", ()),
+    ("log10_", ()), ("atan_", ()), ("asin_", ()), ("acos_", ()), ("sinh_", ()), ("cosh_", ()),
+    ("square_", ()), ("erf_", ()), ("fmod_", (0.7,)), ("remainder_", (0.7,)),
+    ("lerp_", ("T", 0.3)), ("addcmul_", ("T", "T")), ("addcdiv_", ("T", "T")),
+    ("atan2_", ("T",)), ("tril_", ()), ("triu_", (1,)), ("nan_to_num_", ()),
+    ("masked_fill_", ("M", 2.0)), ("zero_", ()), ("fill_", (3.0,)),
+]
+POS = np.array([[0.4, 0.9, 0.55], [0.75, 0.35, 0.95], [0.6, 0.45, 0.85]])
+
+
+@pytest.mark.parametrize("name,args", INPLACE, ids=[c[0] for c in INPLACE])
+def test_inplace_op_on_nonleaf(name, args):
+    res = []
+    for m in (tocha, torch):
+        x = leaf(m, POS)
+        y = x * 1.0
+        a = [x.detach() * 0.5 + 0.2 if v == "T" else (m.tensor(POS > 0.5) if v == "M" else v)
+             for v in args]
+        r = getattr(y, name)(*a)
+        assert r is y
+        (y * m.tensor(POS, dtype=m.float64)).sum().backward()
+        res.append((y.detach().numpy().copy(), x.grad.numpy().copy(), y._version,
+                    y.grad_fn.name()))
+    np.testing.assert_allclose(res[0][0], res[1][0], rtol=1e-10)
+    np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-9, atol=1e-12)
+    assert res[0][2] == res[1][2]
+
+
+VIEW_INPLACE = [
+    ("index_iadd", lambda m, y, w: y[0].add_(w[0])),
+    ("setitem_row", lambda m, y, w: y.__setitem__(1, w[:3] * 2)),
+    ("setitem_mask", lambda m, y, w: y.__setitem__(y > 0.5, 0.0)),
+    ("column_mul", lambda m, y, w: y[:, 1].mul_(w[1])),
+    ("view_flat", lambda m, y, w: y.view(-1).sub_(w[0])),
+    ("transpose_exp", lambda m, y, w: y.t().exp_()),
+    ("chained_views", lambda m, y, w: y[1:][:, :2].mul_(3)),
+    ("unbind_add", lambda m, y, w: y.unbind(0)[2].add_(1) if False else y[2].add_(w[2])),
+    ("copy_into_slice", lambda m, y, w: y[0].copy_(w[:3])),
+    ("base_after_view", lambda m, y, w: (y[0].mul_(2), y.mul_(w[0]))),
+]
+
+
+@pytest.mark.parametrize("name,fn", VIEW_INPLACE, ids=[c[0] for c in VIEW_INPLACE])
+def test_inplace_on_views(name, fn):
+    res = []
+    for m in (tocha, torch):
+        x, w = leaf(m, POS), leaf(m, np.array([0.3, -0.6, 1.2, 0.1]))
+        y = x * 1.0
+        fn(m, y, w)
+        (y * y).sum().backward()
+        res.append((y.detach().numpy().copy(), x.grad.numpy().copy(),
+                    None if w.grad is None else w.grad.numpy().copy()))
+    for a, b in zip(res[0], res[1]):
+        assert (a is None) == (b is None)
+        if b is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_inplace_on_view_of_leaf_errors_like_torch():
+    for m in (tocha, torch):
+        x = leaf(m, POS)
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad|view of a leaf"):
+            x[0].add_(1)

@@ -86,7 +86,8 @@ def test_value_and_grad(case, dtype):
 # their grad_fn is named after tocha's last primitive. Everything else must match PyTorch.
 COMPOSITE_NAMES = {
     "rsub_fn", "addcmul", "addcdiv", "round_decimals", "clamp_max", "clamp_tensor", "lerp_scalar",
-    "lerp_tensor", "nan_to_num", "fmax", "fmin", "std", "std_dim", "var", "var_dim_biased",
+    "lerp_tensor", "nan_to_num", "fmax", "fmin", "remainder", "remainder_scalar", "fmod",
+    "fmod_scalar", "std", "std_dim", "var", "var_dim_biased",
     "var_correction", "norm", "norm_dim", "norm_p1", "norm_p3", "norm_inf", "median", "median_dim",
     "matmul_1d_2d", "matmul_batched", "matmul_batched_bcast", "matmul_1d_3d", "matmul_3d_1d",
     "einsum_mm", "einsum_bmm", "einsum_sum", "einsum_outer", "einsum_implicit", "einsum_three",

@@ -989,14 +989,27 @@ def remainder(input, other):
     if not isinstance(input, Tensor):
         from .._creation import tensor
         input = tensor(input)
-    q = floor_divide(input, other)
-    if input._requires_grad and STATE.enabled:
-        return input - q * other
-    return _nograd_binary(np.mod, input, other, "remainder")
+    return _mod(np.mod, "floor", input, other, "remainder")
 
 
 def fmod(input, other):
-    return _nograd_binary(np.fmod, input, other, "fmod")
+    """C-style modulus (sign of the dividend); gradient 1 for input."""
+    if not isinstance(input, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    return _mod(np.fmod, "trunc", input, other, "fmod")
+
+
+def _mod(ufunc, rounding, input, other, name):
+    exact = _nograd_binary(ufunc, input, other, name)
+    if not (STATE.enabled and (input._requires_grad or (
+            isinstance(other, Tensor) and other._requires_grad))):
+        return exact
+    # the value comes from NumPy; the gradient is that of input - q * other, q piecewise
+    # constant (d/dinput = 1, d/dother = -q, as PyTorch)
+    od = other.detach() if isinstance(other, Tensor) else other
+    approx = input - div(input.detach(), od, rounding_mode=rounding) * other
+    return approx + (exact - approx.detach())
 
 
 def trunc_divide(input, other):
