@@ -277,3 +277,33 @@ def test_map_location_callable_errors_propagate():
 
     with pytest.raises(KeyError, match="no such device"):
         roundtrip(tocha.ones(1), map_location=ml)
+
+
+class _Stream(io.RawIOBase):
+    """A read-only, non-seekable stream (a pipe or a socket)."""
+
+    def __init__(self, data):
+        self._b = io.BytesIO(data)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buf):
+        return self._b.readinto(buf)
+
+
+def test_load_from_non_seekable_stream():
+    buf = io.BytesIO()
+    tocha.save({"x": tocha.arange(5)}, buf)
+    out = tocha.load(_Stream(buf.getvalue()))
+    assert out["x"].tolist() == [0, 1, 2, 3, 4]
+
+
+def test_corrupted_buffer_is_detected():
+    buf = io.BytesIO()
+    tocha.save({"x": tocha.arange(1000)}, buf)
+    data = bytearray(buf.getvalue())
+    start = data.index(np.arange(1000).tobytes()[:64])
+    data[start + 100] ^= 0xFF  # flip one byte of the tensor's bytes
+    with pytest.raises(pickle.UnpicklingError, match="corrupt archive"):
+        tocha.load(io.BytesIO(bytes(data)))

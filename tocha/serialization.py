@@ -255,6 +255,34 @@ def save(obj: Any, f: Any, pickle_module: Any = pickle, pickle_protocol: int = D
 
 
 # ----------------------------------------------------------------------------- loading
+class _ZipEntries:
+    """The ``data/<key>`` entries of an open archive, read on demand straight into arrays."""
+
+    def __init__(self, z: zipfile.ZipFile, names: dict[str, str]) -> None:
+        self.z, self.names = z, names
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.names
+
+    def array(self, key: str) -> np.ndarray:
+        info = self.z.getinfo(self.names[key])
+        arr = np.empty(info.file_size, dtype=np.uint8)
+        view = memoryview(arr)
+        pos = 0
+        try:
+            with self.z.open(info) as fh:  # reading to the end also checks the CRC
+                while True:
+                    n = fh.readinto(view[pos:])
+                    if not n:
+                        break
+                    pos += n
+        except zipfile.BadZipFile as e:
+            raise pickle.UnpicklingError(f"tocha.load: corrupt archive ({e})") from None
+        if pos != info.file_size:
+            raise pickle.UnpicklingError(f"tocha.load: buffer {key!r} is truncated")
+        return arr
+
+
 class _CallerError(Exception):
     """Carries an exception raised by user code (map_location) out of the unpickler."""
 
@@ -266,7 +294,7 @@ def _check_map_location(ml: Any) -> None:
 
 
 class _Loader:
-    def __init__(self, raw: dict[str, bytes], map_location: Any) -> None:
+    def __init__(self, raw: _ZipEntries | None, map_location: Any) -> None:
         self.raw = raw
         self.map_location = map_location
         self.arrays: dict[str, np.ndarray] = {}
@@ -274,11 +302,11 @@ class _Loader:
         self.legacy: dict[str, tuple[np.ndarray, D.dtype]] = {}
 
     def _buffer(self, key: Any) -> np.ndarray:
-        if not isinstance(key, str) or key not in self.raw:
+        if not isinstance(key, str) or self.raw is None or key not in self.raw:
             raise pickle.UnpicklingError(f"tocha.load: the archive has no buffer {key!r}")
         a = self.arrays.get(key)
         if a is None:  # one writable buffer per key: views into it share memory
-            a = self.arrays[key] = np.frombuffer(bytearray(self.raw[key]), dtype=np.uint8)
+            a = self.arrays[key] = self.raw.array(key)
         return a
 
     def _view(self, key: Any, np_dt: Any, shape: Any, strides: Any, offset: Any) -> np.ndarray:
@@ -543,15 +571,6 @@ def _load_torch_legacy(stream: io.BytesIO, loader: _Loader, pickle_module: Any,
     return result
 
 
-def _read_all(f: Any) -> bytes:
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "rb") as fh:
-            return fh.read()
-    if not hasattr(f, "read"):
-        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'read'")
-    return f.read()
-
-
 def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
          weights_only: bool | None = True, mmap: bool | None = None,
          **pickle_load_args: Any) -> Any:
@@ -571,43 +590,64 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
                            "specified")
     pickle_module = pickle_module or pickle
     _check_map_location(map_location)
-    data = _read_all(f)
-    if data[:4] == _MAGIC_ZIP:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = z.namelist()
-                prefix = next((n[:-len("data.pkl")] for n in names
-                               if n.endswith("data.pkl") and n.count("/") == 1), None)
-                if prefix is None:
-                    raise RuntimeError("tocha.load: not a tocha archive (no data.pkl)")
-                raw = {n[len(prefix) + 5:]: z.read(n) for n in names
-                       if n.startswith(prefix + "data/")}
-                pkl = z.read(prefix + "data.pkl")
-                version = z.read(prefix + "version") if prefix + "version" in names else b""
-                order = (z.read(prefix + "byteorder") if prefix + "byteorder" in names
-                         else b"little")
-        except zipfile.BadZipFile as e:
-            raise RuntimeError(f"tocha.load: corrupt archive ({e})") from None
-        if order.strip() != b"little":
-            raise RuntimeError(f"tocha.load: byte order {order!r} is not supported")
-        torch_format = version.strip() != _VERSION
-    else:
-        raw, pkl, torch_format = {}, data, False  # a bare pickle (not written by tocha.save)
-    loader = _Loader(raw, map_location)
     if not weights_only:
         warnings.warn("tocha.load with weights_only=False runs full pickle, which can execute "
                       "arbitrary code: only load files you trust.", UserWarning, stacklevel=2)
-    if not torch_format and _is_torch_legacy(pkl):
-        try:
-            return _load_torch_legacy(io.BytesIO(pkl), loader, pickle_module, weights_only,
-                                      **pickle_load_args)
-        except _CallerError as e:
-            raise e.__cause__ from None
-        except (EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError) as e:
-            if weights_only:
-                raise _weights_only_error(f"{type(e).__name__}: {e}") from None
-            raise
-    if torch_format:
+    src, close = _source(f)
+    try:
+        head = src.read(4)
+        src.seek(-len(head), io.SEEK_CUR)
+        if head == _MAGIC_ZIP:
+            try:
+                z = zipfile.ZipFile(src)
+            except zipfile.BadZipFile as e:
+                raise RuntimeError(f"tocha.load: corrupt archive ({e})") from None
+            with z:
+                return _load_zip(z, map_location, pickle_module, weights_only,
+                                 pickle_load_args)
+        pkl = src.read()
+    finally:
+        if close:
+            src.close()
+    loader = _Loader(None, map_location)  # a bare pickle: not written by tocha.save
+    if _is_torch_legacy(pkl):
+        return _unpickle(lambda: _load_torch_legacy(io.BytesIO(pkl), loader, pickle_module,
+                                                    weights_only, **pickle_load_args),
+                         weights_only)
+    if weights_only:
+        up: Any = _RestrictedUnpickler(io.BytesIO(pkl), **pickle_load_args)
+    else:
+        up = pickle_module.Unpickler(io.BytesIO(pkl), **pickle_load_args)
+    up.persistent_load = loader.persistent_load
+    return _unpickle(up.load, weights_only)
+
+
+def _source(f: Any) -> tuple[Any, bool]:
+    """A seekable binary stream for ``f`` and whether to close it."""
+    if isinstance(f, (str, os.PathLike)):
+        return open(f, "rb"), True
+    if not hasattr(f, "read"):
+        raise AttributeError(f"'{type(f).__name__}' object has no attribute 'read'")
+    if getattr(f, "seekable", lambda: False)():
+        return f, False
+    return io.BytesIO(f.read()), False
+
+
+def _load_zip(z: zipfile.ZipFile, map_location: Any, pickle_module: Any, weights_only: bool,
+              pickle_load_args: dict) -> Any:
+    names = z.namelist()
+    prefix = next((n[:-len("data.pkl")] for n in names
+                   if n.endswith("data.pkl") and n.count("/") == 1), None)
+    if prefix is None:
+        raise RuntimeError("tocha.load: not a tocha archive (no data.pkl)")
+    entries = {n[len(prefix) + 5:]: n for n in names if n.startswith(prefix + "data/")}
+    version = z.read(prefix + "version") if prefix + "version" in names else b""
+    order = z.read(prefix + "byteorder") if prefix + "byteorder" in names else b"little"
+    if order.strip() != b"little":
+        raise RuntimeError(f"tocha.load: byte order {order!r} is not supported")
+    pkl = z.read(prefix + "data.pkl")
+    loader = _Loader(_ZipEntries(z, entries), map_location)
+    if version.strip() != _VERSION:  # written by torch.save
         up: Any = _torch_unpickler(pickle_module, weights_only)(io.BytesIO(pkl), loader,
                                                                **pickle_load_args)
     elif weights_only:
@@ -616,8 +656,13 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
     else:
         up = pickle_module.Unpickler(io.BytesIO(pkl), **pickle_load_args)
         up.persistent_load = loader.persistent_load
+    return _unpickle(up.load, weights_only)
+
+
+def _unpickle(run: Any, weights_only: bool) -> Any:
+    """Run an unpickling step; user errors pass through, format errors become clear ones."""
     try:
-        return up.load()
+        return run()
     except _CallerError as e:
         raise e.__cause__ from None
     except pickle.UnpicklingError:
