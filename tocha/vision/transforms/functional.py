@@ -177,7 +177,7 @@ def to_pil_image(pic, mode: str | None = None):
         arr = arr[:, :, 0]
         expected = {np.uint8: "L", np.int16: "I;16", np.int32: "I", np.float32: "F"}
         default = expected.get(arr.dtype.type)
-        if mode is not None and mode != default and not (mode == "1" and default == "L"):
+        if mode is not None and mode != default:
             raise ValueError(f"Incorrect mode ({mode}) supplied for input type {arr.dtype}. "
                              f"Should be {default}")
         mode = mode or default
@@ -194,8 +194,10 @@ def to_pil_image(pic, mode: str | None = None):
             if arr.dtype != np.uint8:
                 raise TypeError(f"Input type {arr.dtype} is not supported")
             mode = permitted[nc][0]
-    img = Image.fromarray(np.ascontiguousarray(arr))
-    return img if img.mode == mode else img.convert(mode)
+    # the array's bytes are the pixels in `mode` (as torchvision's fromarray(arr, mode)):
+    # reinterpreted, not converted (a YCbCr tensor stays YCbCr)
+    arr = np.ascontiguousarray(arr)
+    return Image.frombytes(mode, (arr.shape[1], arr.shape[0]), arr.tobytes())
 
 
 # ---------------------------------------------------------------- normalisation
