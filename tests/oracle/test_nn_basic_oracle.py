@@ -605,3 +605,49 @@ def test_load_state_dict_errors_match_torch():
             assert rt.missing_keys == rr.missing_keys
             assert rt.unexpected_keys == rr.unexpected_keys
     assert repr(mt.load_state_dict(sd_t)) == repr(mr.load_state_dict(sd_r))
+
+
+MORE_REPRS = ["ConstantPad2d(2, 3.5)", "ZeroPad2d((1, 2, 3, 4))", "ReflectionPad1d(2)",
+              "ReplicationPad3d(1)", "CircularPad2d(1)", "Upsample(scale_factor=2)",
+              "Upsample(size=(3, 4), mode='bilinear')", "UpsamplingBilinear2d(scale_factor=2)",
+              "UpsamplingNearest2d(size=3)", "PixelShuffle(2)", "PixelUnshuffle(3)",
+              "ChannelShuffle(2)", "Fold(4, 2)", "Unfold(3, padding=1)", "CosineSimilarity()",
+              "PairwiseDistance()", "MultiMarginLoss()", "MultiLabelMarginLoss()",
+              "TripletMarginWithDistanceLoss()", "ZeroPad1d(2)"]
+
+
+@pytest.mark.parametrize("spec", MORE_REPRS)
+def test_more_layers_repr_and_forward(spec):
+    mt, mr = eval("tnn." + spec), eval("nn." + spec)
+    assert repr(mt) == repr(mr)
+
+
+@pytest.mark.parametrize("spec,shape", [
+    ("ConstantPad2d(2, 3.5)", (1, 2, 3, 4)), ("ZeroPad2d((1, 2, 3, 4))", (1, 2, 3, 4)),
+    ("ReflectionPad1d(2)", (2, 3, 5)), ("ReplicationPad3d(1)", (1, 1, 2, 3, 4)),
+    ("CircularPad2d(1)", (1, 2, 3, 4)), ("Upsample(scale_factor=2)", (1, 2, 3, 4)),
+    ("UpsamplingBilinear2d(scale_factor=2)", (1, 2, 3, 4)), ("PixelShuffle(2)", (1, 8, 2, 3)),
+    ("PixelUnshuffle(2)", (1, 2, 4, 6)), ("ChannelShuffle(2)", (2, 4, 3, 3)),
+])
+def test_more_layers_forward(spec, shape):
+    mt, mr = eval("tnn." + spec), eval("nn." + spec)
+    xt, xr = pair(arr(*shape, dtype=np.float64))
+    yt, yr = mt(xt), mr(xr)
+    close(yt, yr)
+    g = arr(*yr.shape, dtype=np.float64)
+    yt.backward(tocha.tensor(g))
+    yr.backward(torch.tensor(g))
+    close(xt.grad, xr.grad)
+
+
+@pytest.mark.parametrize("red", REDUCTIONS)
+def test_margin_losses(red):
+    x = arr(4, 5)
+    y = np.int64([0, 3, 4, 1])
+    _loss_check("MultiMarginLoss", {}, [x, y], red)
+    _loss_check("MultiMarginLoss", {"p": 2, "margin": 0.5,
+                                    "weight": np.float32([1, 2, 1, 0.5, 3])}, [x, y], red)
+    ml = np.int64([[3, 0, -1, 1, 1], [1, 2, 4, -1, 0], [-1, 0, 0, 0, 0], [0, 1, 2, 3, 4]])
+    _loss_check("MultiLabelMarginLoss", {}, [x, ml], red)
+    a, b, c = arr(4, 5), arr(4, 5), arr(4, 5)
+    _loss_check("TripletMarginWithDistanceLoss", {}, [a, b, c], red, grad_idx=(0, 1, 2))

@@ -18,8 +18,11 @@ def __getattr__(name):
     if name == "utils":
         import importlib
         return importlib.import_module(".utils", __name__)
-    if name in ("parallel", "DataParallel"):
+    if name in ("parallel", "DataParallel", "DistributedDataParallel"):
         import importlib
-        par = importlib.import_module(".parallel", __name__)
-        return par if name == "parallel" else par.DataParallel
+        try:
+            par = importlib.import_module(".parallel", __name__)
+        except ImportError:
+            raise AttributeError(f"module 'tocha.nn' has no attribute '{name}'") from None
+        return par if name == "parallel" else getattr(par, name)
     raise AttributeError(f"module 'tocha.nn' has no attribute '{name}'")

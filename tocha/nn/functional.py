@@ -8,9 +8,9 @@ import warnings
 from .. import _ops  # noqa: F401  (Tensor methods)
 from .._ops import elementwise as _E
 from .._ops import linalg as _L
-from .._ops.linalg import Addmm as _Addmm
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
+from .._ops.linalg import Addmm as _Addmm
 from .._ops.nn_loss import nll_loss_ as _nll
 from .._ops.nn_misc import interpolate, one_hot, pad  # noqa: F401
 from .._tensor import Tensor
@@ -723,3 +723,148 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
     if swap:
         d_neg = _E.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
     return _reduce((d_pos - d_neg + margin).clamp_min(0), reduction)
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average=None, reduce=None,
+                      reduction: str = "mean") -> Tensor:
+    """sum_{i != y} max(0, margin - x[y] + x[i])^p / C per sample."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    x = input if input.ndim > 1 else input.unsqueeze(0)
+    t = target.reshape(-1, 1)
+    xy = x.gather(1, t)
+    m = (x - xy + margin).clamp_min(0)
+    if p == 2:
+        m = m * m
+    if weight is not None:
+        m = m * weight.gather(0, t.reshape(-1)).reshape(-1, 1)
+    from .._ops.nn_misc import one_hot as _oh
+    keep = _oh(t.reshape(-1), x.shape[1]) == 0
+    loss = (m * keep).sum(1) / x.shape[1]
+    if input.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                           reduction: str = "mean") -> Tensor:
+    """sum over targets j (until the first -1) and non-targets i of
+    max(0, 1 - (x[j] - x[i])) / C."""
+    reduction = _reduction(size_average, reduce, reduction)
+    x = input if input.ndim > 1 else input.unsqueeze(0)
+    t = target if target.ndim > 1 else target.unsqueeze(0)
+    losses = []
+    for r in range(x.shape[0]):
+        row = t[r].tolist()
+        tg = []
+        for v in row:
+            if v < 0:
+                break
+            tg.append(v)
+        xr = x[r]
+        if not tg:
+            losses.append(xr.sum() * 0)
+            continue
+        is_t = [i in tg for i in range(x.shape[1])]
+        non = [i for i in range(x.shape[1]) if not is_t[i]]
+        from .._creation import tensor as _tensor
+        xj = xr[_tensor(tg)].unsqueeze(1)
+        xi = xr[_tensor(non)].unsqueeze(0) if non else None
+        losses.append((1 - (xj - xi)).clamp_min(0).sum() / x.shape[1] if non
+                      else xr.sum() * 0)
+    from .._ops.movement import stack
+    loss = stack(losses)
+    if input.ndim == 1:
+        loss = loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function=None, margin: float = 1.0,
+                                      swap: bool = False, reduction: str = "mean") -> Tensor:
+    dist = distance_function if distance_function is not None else pairwise_distance
+    d_pos, d_neg = dist(anchor, positive), dist(anchor, negative)
+    if swap:
+        d_neg = _E.minimum(d_neg, dist(positive, negative))
+    return _reduce((d_pos - d_neg + margin).clamp_min(0), reduction)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: bool = False) -> Tensor:
+    return rrelu(input, lower, upper, training, True)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """Differs from PyTorch: training mode is not implemented (clear error)."""
+    if not training or p == 0:
+        return input
+    raise NotImplementedError("alpha_dropout in training mode is not implemented by tocha")
+
+
+feature_alpha_dropout = alpha_dropout
+
+
+def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
+             align_corners=None) -> Tensor:
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+if "pixel_shuffle" not in globals():
+    def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+        """(*, C r^2, H, W) -> (*, C, H r, W r)."""
+        r = upscale_factor
+        *lead, c, h, w = input.shape
+        if c % (r * r):
+            raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                               f"divisible by the square of upscale_factor, but input.size(-3)"
+                               f"={c} is not divisible by {r * r}")
+        n = len(lead)
+        x = input.reshape(*lead, c // (r * r), r, r, h, w)
+        perm = list(range(n)) + [n, n + 3, n + 1, n + 4, n + 2]
+        return x.permute(*perm).reshape(*lead, c // (r * r), h * r, w * r)
+
+    def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+        """(*, C, H r, W r) -> (*, C r^2, H, W)."""
+        r = downscale_factor
+        *lead, c, h, w = input.shape
+        if h % r or w % r:
+            raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by "
+                               f"downscale_factor, but got {h} x {w} and {r}")
+        n = len(lead)
+        x = input.reshape(*lead, c, h // r, r, w // r, r)
+        perm = list(range(n)) + [n, n + 2, n + 4, n + 1, n + 3]
+        return x.permute(*perm).reshape(*lead, c * r * r, h // r, w // r)
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    n, c = input.shape[0], input.shape[1]
+    rest = tuple(input.shape[2:])
+    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest)
+
+
+native_channel_shuffle = channel_shuffle
