@@ -31,31 +31,41 @@ class Row:
         return self.tocha / self.torch
 
 
-def median_time(fn, *, number: int = 1, repeat: int = 7, warmup: int = 1) -> float:
-    """Median over `repeat` runs of the seconds one call of `fn` takes (`number` calls a run)."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
+def batch_of(fn):
+    """A `batch(n)` that calls fn n times (the form `compare` times)."""
+    def batch(n: int) -> None:
+        for _ in range(n):
             fn()
-        times.append((time.perf_counter() - t0) / number)
-    return statistics.median(times)
+    return batch
 
 
-def auto_number(fn, budget: float = 0.02) -> int:
-    """Calls per run so that a run lasts about `budget` seconds (timer noise stays small)."""
-    t0 = time.perf_counter()
-    fn()
-    one = max(time.perf_counter() - t0, 1e-7)
-    return max(1, min(100_000, int(budget / one)))
+def compare(setup, *, repeat: int = 9, number: int | None = None, budget: float = 0.02,
+            warmup: int = 1, scale: float = 1e3) -> tuple[float, float]:
+    """Median time of one unit of work on tocha and on PyTorch, runs interleaved.
 
-
-def measure(fn, *, repeat: int = 7, budget: float = 0.02) -> float:
-    """Median seconds per call of `fn`, with the run length chosen automatically."""
-    fn()  # first call outside: lazy imports, caches
-    return median_time(fn, number=auto_number(fn, budget), repeat=repeat, warmup=0)
+    `setup(lib)` builds the workload on one library and returns `batch(n)`, which does n units
+    of work. Runs alternate tocha/PyTorch so both see the same machine load; each run does
+    `number` units (by default enough for about `budget` seconds). Times are in seconds times
+    `scale` (1e3: milliseconds)."""
+    tocha, torch = libs()
+    batches = [setup(tocha), setup(torch)]
+    numbers = []
+    for b in batches:
+        b(warmup)
+        if number is None:
+            t0 = time.perf_counter()
+            b(1)
+            one = max(time.perf_counter() - t0, 1e-7)
+            numbers.append(max(1, min(100_000, int(budget / one))))
+        else:
+            numbers.append(number)
+    times: list[list[float]] = [[], []]
+    for _ in range(repeat):
+        for i, b in enumerate(batches):
+            t0 = time.perf_counter()
+            b(numbers[i])
+            times[i].append((time.perf_counter() - t0) / numbers[i])
+    return statistics.median(times[0]) * scale, statistics.median(times[1]) * scale
 
 
 def guarded(name: str, fn, unit: str = "ms", target: float | None = None):

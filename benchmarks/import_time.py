@@ -15,7 +15,6 @@ import time
 
 from _common import ROOT, Row, print_table
 
-
 # The child reports its own peak RSS (VmHWM, reset by exec). getrusage's ru_maxrss would not
 # do: Linux carries the parent's peak across fork+exec, and this process holds torch.
 PEAK = ("\nfor _l in open('/proc/self/status'):\n"

@@ -5,42 +5,43 @@
 1. autograd step: `y = (a*b + a).tanh().sum(); y.backward()` on 10-element float32 tensors
    that require grad (target: at most half of PyTorch's time);
 2. no-grad `x + y` on 10-element float32 tensors (target: at most PyTorch's time).
-Median of repeats; times per call in microseconds.
+Median of interleaved repeats; times per call in microseconds.
 """
 from __future__ import annotations
 
-from _common import Row, guarded, libs, measure, print_table
+from _common import Row, compare, guarded, print_table
 
 
-def autograd_step(lib, repeat: int) -> float:
+def autograd_step(lib):
     lib.manual_seed(0)
     a = lib.randn(10, dtype=lib.float32).requires_grad_()
     b = lib.randn(10, dtype=lib.float32).requires_grad_()
 
-    def step():
-        y = (a * b + a).tanh().sum()
-        y.backward()
+    def batch(n):
+        for _ in range(n):
+            y = (a * b + a).tanh().sum()
+            y.backward()
+    return batch
 
-    return measure(step, repeat=repeat) * 1e6
 
-
-def nograd_add(lib, repeat: int) -> float:
+def nograd_add(lib):
     x = lib.randn(10, dtype=lib.float32)
     y = lib.randn(10, dtype=lib.float32)
-    with lib.no_grad():
-        return measure(lambda: x + y, repeat=repeat) * 1e6
+
+    def batch(n):
+        with lib.no_grad():
+            for _ in range(n):
+                x + y
+    return batch
 
 
 def bench(quick: bool = False) -> list[Row]:
-    tocha, torch = libs()
     repeat = 5 if quick else 15
     return [
         guarded("autograd step (a*b+a).tanh().sum().backward(), 10 el",
-                lambda: (autograd_step(tocha, repeat), autograd_step(torch, repeat)),
-                unit="us", target=0.5),
+                lambda: compare(autograd_step, repeat=repeat, scale=1e6), unit="us", target=0.5),
         guarded("no-grad x + y, 10 el",
-                lambda: (nograd_add(tocha, repeat), nograd_add(torch, repeat)),
-                unit="us", target=1.0),
+                lambda: compare(nograd_add, repeat=repeat, scale=1e6), unit="us", target=1.0),
     ]
 
 

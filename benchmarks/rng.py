@@ -2,29 +2,34 @@
 
     python benchmarks/rng.py
 
-Targets from the issue are absolute (randn <= 60 ms, rand <= 20 ms on the 2-core machine);
-the table shows them next to PyTorch's time.
+The issue's bounds are absolute (randn <= 60 ms, rand <= 20 ms on the 2-core machine); the
+table shows them next to PyTorch's time.
 """
 from __future__ import annotations
 
-from _common import Row, guarded, libs, measure, print_table
+from _common import Row, compare, guarded, print_table
 
 N = 1_000_000
 
 
-def timed(lib, name: str, repeat: int) -> float:
-    lib.manual_seed(0)
-    fn = getattr(lib, name)
-    return measure(lambda: fn(N), repeat=repeat, budget=0.0) * 1e3
+def sampler(name: str):
+    def setup(lib):
+        lib.manual_seed(0)
+        fn = getattr(lib, name)
+
+        def batch(n):
+            for _ in range(n):
+                fn(N)
+        return batch
+    return setup
 
 
 def bench(quick: bool = False) -> list[Row]:
-    tocha, torch = libs()
     repeat = 3 if quick else 9
     rows = []
     for name, limit in (("randn", 60.0), ("rand", 20.0)):
         r = guarded(f"{name}(1_000_000) float32",
-                    lambda name=name: (timed(tocha, name, repeat), timed(torch, name, repeat)))
+                    lambda name=name: compare(sampler(name), repeat=repeat, number=1))
         r.limit = limit
         rows.append(r)
     return rows

@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 import numpy as np
-from _common import Row, guarded, libs, median_time, print_table
+from _common import Row, batch_of, compare, guarded, print_table
 
 
-def seed001_epoch(lib, repeat: int) -> float:
-    """ms per epoch of the seed-001 loop (200 single-sample steps)."""
+def seed001_epoch(lib):
+    """One epoch of the seed-001 loop (200 single-sample steps)."""
     nn = lib.nn
     from_data = __import__(lib.__name__ + ".utils.data", fromlist=["DataLoader", "Dataset"])
     rs = np.random.RandomState(0)
@@ -52,11 +52,11 @@ def seed001_epoch(lib, repeat: int) -> float:
             running += loss.item()
         return running
 
-    return median_time(epoch, repeat=repeat, warmup=1) * 1e3
+    return batch_of(epoch)
 
 
-def mlp_step(lib, repeat: int) -> float:
-    """ms per step of a 784-256-128-10 MLP, batch 128, SGD with momentum."""
+def mlp_step(lib):
+    """One step of a 784-256-128-10 MLP, batch 128, SGD with momentum."""
     nn = lib.nn
     lib.manual_seed(0)
     model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
@@ -72,7 +72,7 @@ def mlp_step(lib, repeat: int) -> float:
         loss.backward()
         opt.step()
 
-    return median_time(step, number=5, repeat=repeat, warmup=3) * 1e3
+    return batch_of(step)
 
 
 def lenet5(lib):
@@ -83,8 +83,8 @@ def lenet5(lib):
         nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
 
 
-def lenet_step(lib, repeat: int) -> float:
-    """ms per LeNet-5 training step, batch 64 of 1x28x28, Adam."""
+def lenet_step(lib):
+    """One LeNet-5 training step, batch 64 of 1x28x28, Adam."""
     lib.manual_seed(0)
     model = lenet5(lib)
     opt = lib.optim.Adam(model.parameters(), lr=1e-3)
@@ -98,20 +98,19 @@ def lenet_step(lib, repeat: int) -> float:
         loss.backward()
         opt.step()
 
-    return median_time(step, number=3, repeat=repeat, warmup=2) * 1e3
+    return batch_of(step)
 
 
 def bench(quick: bool = False) -> list[Row]:
-    tocha, torch = libs()
-    r1 = 3 if quick else 5
-    r2 = 5 if quick else 11
+    r1 = 3 if quick else 7
+    r2 = 5 if quick else 15
     return [
         guarded("seed-001 epoch: Linear-Tanh-Linear, DataLoader bs=1, 200 samples",
-                lambda: (seed001_epoch(tocha, r1), seed001_epoch(torch, r1)), target=0.5),
+                lambda: compare(seed001_epoch, repeat=r1, number=1), target=0.5),
         guarded("MLP 784-256-128-10 step, batch 128, SGD momentum",
-                lambda: (mlp_step(tocha, r2), mlp_step(torch, r2)), target=1.1),
+                lambda: compare(mlp_step, repeat=r2, number=5, warmup=3), target=1.1),
         guarded("LeNet-5 step, batch 64 1x28x28, Adam",
-                lambda: (lenet_step(tocha, r2), lenet_step(torch, r2)), target=1.5),
+                lambda: compare(lenet_step, repeat=r2, number=3, warmup=2), target=1.5),
     ]
 
 
