@@ -130,7 +130,7 @@ class _Saver:
 
     def __init__(self) -> None:
         self.buffers: dict[int, tuple[str, np.ndarray]] = {}  # id(root) -> (key, root)
-        self.keys: list[tuple[str, bytes]] = []
+        self.keys: list[tuple[str, memoryview]] = []
         self.tensors: dict[int, tuple[int, Tensor]] = {}  # id -> (serial, tensor kept alive)
 
     def _buffer(self, arr: np.ndarray) -> tuple[str, int]:
@@ -142,11 +142,11 @@ class _Saver:
             if ent is None:
                 key = str(len(self.keys))
                 mem = root if root.flags.c_contiguous else root.T
-                self.keys.append((key, bytes(memoryview(np.ascontiguousarray(mem)).cast("B"))))
+                self.keys.append((key, _bytes_view(mem)))
                 self.buffers[id(root)] = ent = (key, root)
             return ent[0], _addr(arr) - _addr(root)
         key = str(len(self.keys))  # not shareable: a private contiguous copy
-        self.keys.append((key, np.ascontiguousarray(arr).tobytes()))
+        self.keys.append((key, _bytes_view(arr)))
         return key, -1
 
     def persistent_id(self, obj: Any) -> Any:
@@ -174,6 +174,11 @@ class _Saver:
         key, np_dt, shape, strides, offset = self._array_desc(t._data)
         return ("tensor", kind, key, t._dtype.name, np_dt, shape, strides, offset,
                 bool(t._requires_grad), str(t._device), ent[0])
+
+
+def _bytes_view(arr: np.ndarray) -> memoryview:
+    """The bytes of ``arr`` in C order, without a copy when it is already C-contiguous."""
+    return memoryview(np.ascontiguousarray(arr).reshape(-1)).cast("B")
 
 
 def _c_strides(arr: np.ndarray) -> tuple[int, ...]:
