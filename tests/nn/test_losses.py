@@ -119,9 +119,9 @@ def test_loss_errors():
         F.cross_entropy(x, tocha.tensor([0, 7, 1]))
     with pytest.raises(IndexError, match="nll_loss: target class -3 out of range"):
         F.nll_loss(x, tocha.tensor([0, -3, 1]))
-    with pytest.raises(RuntimeError, match="expected scalar type Long but found Float"):
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got Float"):
         F.nll_loss(x, tocha.tensor([0.0, 1.0, 2.0]))
-    with pytest.raises(RuntimeError, match="expected scalar type Long but found Float"):
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got Float"):
         nn.CrossEntropyLoss()(x, tocha.tensor([0.0, 1.0, 2.0]))
     with pytest.raises(ValueError, match="to match target batch_size"):
         F.cross_entropy(x, tocha.tensor([0, 1]))
@@ -148,3 +148,12 @@ def test_loss_modules_and_legacy_args():
     assert v.item() == pytest.approx((x.detach().numpy() ** 2).sum())
     assert nn.MSELoss(reduce=False).reduction == "none"
     assert nn.CrossEntropyLoss()(x, t).grad_fn.name() == "NllLossBackward0"
+
+
+def test_target_dtypes():
+    x = t64(3, 4)
+    ref = F.cross_entropy(x, tocha.tensor([1, 2, 3])).item()
+    assert F.cross_entropy(x, tocha.tensor([1, 2, 3], dtype=tocha.uint8)).item() == ref
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte, but got "
+                                           "Int"):
+        F.cross_entropy(x, tocha.tensor([1, 2, 3], dtype=tocha.int32))

@@ -74,11 +74,12 @@ def nll_loss_(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
     if not isinstance(target, Tensor):
         raise TypeError(f"{op}(): argument 'target' must be Tensor, not "
                         f"{type(target).__name__}")
-    if target._dtype._kind != 1:
+    if target._dtype is not D.int64 and target._dtype is not D.uint8:
         raise RuntimeError(
-            f"expected scalar type Long but found {_TYPE.get(target._dtype.name, target._dtype)}"
-            f" ({op}: the target must hold class indices as an int64 tensor; for class "
-            f"probabilities pass a float target of the input's shape to cross_entropy)")
+            f"expected target dtype to be Long or Byte, but got "
+            f"{_TYPE.get(target._dtype.name, target._dtype)} ({op}: the target holds class "
+            f"indices as an int64 tensor; for class probabilities pass a float target of the "
+            f"input's shape to cross_entropy)")
     if reduction not in _RED:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     si, st = input._data.shape, target._data.shape
@@ -126,4 +127,3 @@ def nll_loss_(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
 _TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
          "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
          "bfloat16": "BFloat16"}
-_ = D

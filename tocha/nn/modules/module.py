@@ -303,7 +303,7 @@ class Module:
         keys = set(dir(type(self))) | set(self.__dict__)
         for reg in ("_parameters", "_buffers", "_modules"):
             keys |= set(self.__dict__.get(reg, ()))
-        return sorted(k for k in keys if not k[:1].isdigit())
+        return sorted(keys)
 
     def __getstate__(self):
         state = dict(self.__dict__)
