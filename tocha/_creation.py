@@ -314,11 +314,6 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     return _finish(arr, dt, device, requires_grad)
 
 
-def diag(input, diagonal: int = 0) -> Tensor:
-    from ._tensor import _wrap
-    return _wrap(np.diag(input._data, diagonal).copy(), input._device)
-
-
 def tril_indices(row, col, offset=0, *, dtype=None, device=None):
     from ._tensor import _wrap
     return _wrap(np.stack(np.tril_indices(row, offset, col)).astype(np.int64))

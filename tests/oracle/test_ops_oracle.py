@@ -94,7 +94,10 @@ COMPOSITE_NAMES = {
     "T", "stack", "stack_dim", "split_sizes", "unbind", "unbind_fn", "setitem_int",
     "setitem_slice", "setitem_scalar", "scatter_value", "scatter_add", "index_select",
     "index_select_0", "masked_fill", "masked_fill_bcast", "masked_select", "masked_select_bcast",
-    "take", "sort", "sort_desc", "topk", "topk_smallest",
+    "take", "sort", "sort_desc", "topk", "topk_smallest", "index_add", "index_copy", "index_fill",
+    "select", "select_fn", "diagonal", "diagonal_offset_dims", "trace", "diag_1d", "diag_2d",
+    "tensor_split", "tensor_split_idx", "rot90", "rot90_k", "diff", "diff_n_prepend", "logaddexp",
+    "hypot", "deg2rad", "logit", "logit_eps", "xlogy", "positive",
 }
 
 
@@ -448,6 +451,17 @@ EDGE_CASES = [
     ("sigmoid_extreme", lambda m, x: (x * 1000).sigmoid(), [F]),
     ("exp_overflow", lambda m, x: (x * 1000).exp(), [F]),
     ("erf_tanh", lambda m, x: (x.erf(), x.tanh(), (x * 100).tanh()), [F]),
+    ("signbit_isin", lambda m, x: (x.signbit(), m.isin(x, x[0]), m.isin(x, m.tensor([0.0, 3.5]))),
+     [np.array([[0.0, -0.0, 1.5], [-2.0, 3.5, NAN]])]),
+    ("xlogy_zero", lambda m, x, y: m.xlogy(x, y), [np.array([0.0, 0.0, 2.0, 0.0]),
+                                                     np.array([0.0, NAN, 3.0, 5.0])]),
+    ("logaddexp_inf", lambda m, x, y: m.logaddexp(x, y), [np.array([-INF, 1000.0, INF]),
+                                                          np.array([-INF, 1000.0, 1.0])]),
+    ("int_composites", lambda m, a: (a.diagonal(), m.trace(a), m.diag(a[0]), a.diff(),
+                                     a.rot90(), a.tensor_split(2), a.deg2rad(),
+                                     a.index_add(0, m.tensor([1]), a[:1]),
+                                     a.index_fill(1, m.tensor([0]), 7)),
+     [np.arange(12).reshape(3, 4)]),
 ]
 
 

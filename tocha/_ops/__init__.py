@@ -26,17 +26,18 @@ _METHOD_NAMES = {
         arctan2 nan_to_num clone eq ne lt le gt ge greater greater_equal less less_equal
         not_equal equal logical_and logical_or logical_xor logical_not bitwise_and bitwise_or
         bitwise_xor bitwise_not isnan isinf isfinite isposinf isneginf isclose allclose
-        floor_divide remainder fmod rsub""",
+        floor_divide remainder fmod rsub positive logaddexp hypot deg2rad rad2deg logit xlogy
+        signbit""",
     R: """sum mean prod cumsum cumprod max min amax amin argmax argmin aminmax var std norm
         logsumexp softmax log_softmax all any count_nonzero median nanmean nansum""",
     M: """view reshape view_as reshape_as flatten unflatten ravel expand expand_as
         broadcast_to permute transpose swapaxes swapdims t movedim moveaxis squeeze unsqueeze
         split chunk unbind narrow flip fliplr flipud roll repeat tile repeat_interleave tril
-        triu contiguous""",
+        triu contiguous select diagonal trace diag tensor_split rot90 diff""",
     I: """gather scatter scatter_add index_select masked_fill masked_select take
         take_along_dim nonzero argwhere sort argsort msort topk kthvalue unique
-        unique_consecutive bincount index_put""",
-    L: """matmul mm bmm mv dot inner outer ger addmm addmv baddbmm""",
+        unique_consecutive bincount index_put index_add index_copy index_fill""",
+    L: """matmul mm bmm mv dot inner outer ger addmm addmv baddbmm vdot""",
 }
 
 # In-place variants `name_` computed out of place and written back (autograd-aware).
@@ -44,7 +45,8 @@ _INPLACE = """sub mul div pow exp log sqrt rsqrt sin cos tan sigmoid tanh relu a
     sign floor ceil trunc round frac clamp clip clamp_min clamp_max reciprocal masked_fill
     scatter scatter_add index_put lerp addcmul addcdiv log1p expm1 exp2 log2 log10 atan asin
     acos sinh cosh atan2 tril triu fmod remainder floor_divide square nan_to_num erf
-    logical_not logical_and logical_or""".split()
+    logical_not logical_and logical_or index_add index_copy index_fill logit hypot xlogy
+    deg2rad rad2deg""".split()
 
 
 def _install():

@@ -1014,3 +1014,56 @@ def _mod(ufunc, rounding, input, other, name):
 
 def trunc_divide(input, other):
     return div(input, other, rounding_mode="trunc")
+
+
+# ---------------------------------------------------------------- composites
+
+def positive(input):
+    """`+input` (the same tensor)."""
+    if input._dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def logaddexp(input, other):
+    """log(exp(input) + exp(other)) without overflow."""
+    m = maximum(input, other).detach()
+    m = where(isfinite(m), m, zeros_like_(m))
+    return m + log(exp(input - m) + exp(other - m))
+
+
+def hypot(input, other):
+    """sqrt(input**2 + other**2)."""
+    return sqrt(input * input + other * other)
+
+
+def deg2rad(input):
+    return as_float(input) * (math.pi / 180.0)
+
+
+def rad2deg(input):
+    return as_float(input) * (180.0 / math.pi)
+
+
+def logit(input, eps=None):
+    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
+    x = as_float(input)
+    if eps is not None:
+        x = clamp(x, eps, 1 - eps)
+    return log(x / (1 - x))
+
+
+def xlogy(input, other):
+    """input * log(other), and 0 where input is 0 (unless other is NaN)."""
+    if not isinstance(input, Tensor):
+        input = _wrap_dt(np.asarray(input, other._dtype.np), other._dtype, other._device)
+    if not isinstance(other, Tensor):
+        other = _wrap_dt(np.asarray(other, input._dtype.np), input._dtype, input._device)
+    zero = (input == 0) & ~isnan(other)
+    safe = where(zero, ones_like_(as_float(other)), as_float(other))
+    return where(zero, zeros_like_(safe), input * log(safe))
+
+
+def signbit(input):
+    """True where the sign bit is set (including -0.0)."""
+    return _wrap(_fix(np.signbit(input._data)), input._device)

@@ -496,3 +496,52 @@ def searchsorted(sorted_sequence, values, *, right=False, side=None):
 
 def _grad_enabled():
     return STATE.enabled
+
+
+# ---------------------------------------------------------------- index_* composites
+
+def _dim_index(input, dim, index, op):
+    if not isinstance(index, Tensor) or index._dtype._kind != 1 or index._data.ndim > 1:
+        raise IndexError(f"{op}(): index must be a 1-D int64 tensor, got "
+                         f"{index._dtype if isinstance(index, Tensor) else type(index).__name__}")
+    d = norm_dim(dim, input._data.ndim)
+    return d, (slice(None),) * d + (index._data.reshape(-1),)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """input with `alpha * source` added at `index` along `dim` (repeated indices add up)."""
+    _, idx = _dim_index(input, dim, index, "index_add")
+    src = source * alpha if alpha != 1 else source
+    if src._dtype is not input._dtype:
+        src = src.to(input._dtype)
+    exp = np.empty(input._data.shape, np.int8)[idx].shape
+    if tuple(src._data.shape) != exp:
+        raise RuntimeError(f"index_add(): source of shape {tuple(src._data.shape)} does not "
+                           f"match the indexed shape {exp} of input {tuple(input._data.shape)}")
+    return IndexPut.apply(input, src, idx, True)
+
+
+def index_copy(input, dim, index, source):
+    """input with `source` written at `index` along `dim`."""
+    _, idx = _dim_index(input, dim, index, "index_copy")
+    if source._dtype is not input._dtype:
+        source = source.to(input._dtype)
+    return IndexPut.apply(input, source, idx, False)
+
+
+def index_fill(input, dim, index, value):
+    """input with `value` at `index` along `dim`."""
+    d, idx = _dim_index(input, dim, index, "index_fill")
+    mask = np.zeros(input._data.shape[d] if input._data.ndim else 1, bool)
+    mask[idx[-1]] = True
+    shape = [1] * input._data.ndim
+    if shape:
+        shape[d] = mask.size
+    return masked_fill(input, _wrap(mask.reshape(shape)), value)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """True where an element of `elements` is in `test_elements`."""
+    e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return _wrap(np.asarray(np.isin(e, t, invert=invert)))

@@ -619,3 +619,99 @@ def _mT(self):
 
 
 _util._broadcast_view = _broadcast_view
+
+
+# ---------------------------------------------------------------- composites over views/indexing
+
+def select(input, dim: int, index: int):
+    """`input` indexed by `index` along `dim` (a view, one dim fewer)."""
+    d = norm_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of shape "
+                         f"{tuple(input._data.shape)} at dimension {d}")
+    return input[(slice(None),) * d + (index,)]
+
+
+def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    """The diagonal of the (dim1, dim2) planes as the last dim (a copy: differs from PyTorch,
+    whose result is a view)."""
+    nd = input._data.ndim
+    d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    x = movedim(input, (d1, d2), (nd - 2, nd - 1))
+    r, c = x._data.shape[-2:]
+    i0, j0 = max(0, -offset), max(0, offset)
+    n = max(0, min(r - i0, c - j0))
+    return x[..., _wrap(np.arange(i0, i0 + n)), _wrap(np.arange(j0, j0 + n))]
+
+
+def trace(input):
+    """Sum of the main diagonal of a 2-D tensor."""
+    if input._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with shape "
+                           f"{tuple(input._data.shape)}")
+    return diagonal(input).sum()
+
+
+def diag(input, diagonal: int = 0):
+    """1-D input: a square matrix with it on the `diagonal`-th diagonal; 2-D: that diagonal."""
+    nd = input._data.ndim
+    if nd == 2:
+        return globals()["diagonal"](input, diagonal)
+    if nd != 1:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
+    from .indexing import index_put
+    n = input._data.shape[0]
+    k = abs(diagonal)
+    z = _wrap(np.zeros((n + k, n + k), input._data.dtype), input._device)
+    rows = np.arange(n) + max(0, -diagonal)
+    cols = np.arange(n) + max(0, diagonal)
+    return index_put(z, (_wrap(rows), _wrap(cols)), input)
+
+
+def tensor_split(input, indices_or_sections, dim: int = 0):
+    """Split into `n` nearly equal parts, or at the given indices (views)."""
+    d = norm_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if isinstance(indices_or_sections, Tensor):
+        indices_or_sections = indices_or_sections.tolist()
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        if k <= 0:
+            raise RuntimeError(f"tensor_split(): number of sections must be larger than 0, got "
+                               f"{k}")
+        sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
+        bounds = list(np.cumsum([0] + sizes))
+    else:
+        bounds = [0] + [min(max(int(i), 0), n) for i in indices_or_sections] + [n]
+    return tuple(narrow(input, d, bounds[i], max(bounds[i + 1] - bounds[i], 0))
+                 for i in range(len(bounds) - 1))
+
+
+def rot90(input, k: int = 1, dims=(0, 1)):
+    """Rotate by 90 degrees `k` times in the plane of `dims` (from the first towards the second)."""
+    d0, d1 = (norm_dim(d, input._data.ndim) for d in dims)
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, d1), d0, d1)
+    if k == 2:
+        return flip(input, d0, d1)
+    if k == 3:
+        return transpose(flip(input, d0), d0, d1)
+    return input.clone()
+
+
+def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
+    """n-th forward difference along `dim`."""
+    d = norm_dim(dim, input._data.ndim)
+    x = input
+    if prepend is not None or append is not None:
+        x = cat([t for t in (prepend, x, append) if t is not None], d)
+    for _ in range(n):
+        m = x._data.shape[d]
+        if m == 0:
+            break
+        x = narrow(x, d, 1, m - 1) - narrow(x, d, 0, m - 1)
+    return x
