@@ -1,7 +1,7 @@
 """tocha._ops._sleef.tanhf: SLEEF's float32 tanh (u10, FMA build) emulated in NumPy."""
 import numpy as np
 
-from tocha._ops._sleef import _tanh_exact, tanhf
+from tocha._ops._sleef import _tanh_exact, expf, sigmoidf, tanhf
 
 # (input bits, expected output bits). Expected values were computed by the real
 # Sleef_tanhf8_u10avx2 (and Sleef_tanhf16_u10avx512f: identical) exported by PyTorch 2.13's
@@ -88,3 +88,68 @@ def test_fast_path_equals_exact_path():
     y = np.concatenate([y, (2.0 ** rng.uniform(-24, 3.1, 100_000)).astype(np.float32)])
     y = y[y <= np.float32(8.664339742)]
     assert (_bits(tanhf(y)) == _bits(_tanh_exact(y))).all()
+
+
+# expf: expected bits from the real Sleef_expf8_u10avx2 in libtorch_cpu.so (C shim); "!" rows
+# differ from RN32(float64 exp)
+EXP_SPOT = [
+    (0x401cbfdc, 0x41394464),  # ! x=2.4492102
+    (0x3ebec2f5, 0x3fb9c9fa),  # ! x=0.37258115
+    (0xc11f64c2, 0x3845c6da),  # ! x=-9.962099
+    (0x3fe1a831, 0x40ba8bf0),  # ! x=1.7629453
+    (0x3f800000, 0x402df854),  # x=1
+    (0xbf800000, 0x3ebc5ab2),  # x=-1
+    (0x41200000, 0x46ac14ee),  # x=10
+    (0xc1a00000, 0x310da433),  # x=-20
+    (0x42b10000, 0x7f4cdcc4),  # x=88.5
+    (0xc2c80000, 0x0000001b),  # x=-100 (subnormal result)
+    (0x3f000000, 0x3fd3094c),  # x=0.5
+]
+
+# sigmoidf: expected bits from torch.sigmoid (PyTorch 2.13 CPU, float32); "!" rows differ
+# from RN32(float64 sigmoid)
+SIGMOID_SPOT = [
+    (0x3fbf3278, 0x3f510f22),  # ! x=1.4937277
+    (0x40d66f37, 0x3f7faf83),  # ! x=6.701076
+    (0x3fe4685e, 0x3f5b32c9),  # ! x=1.784435
+    (0x3f06ee24, 0x3f20f906),  # ! x=0.52707124
+    (0x00000000, 0x3f000000),  # x=0
+    (0x40000000, 0x3f617bea),  # x=2
+    (0xc0400000, 0x3d4241a2),  # x=-3
+    (0x41a00000, 0x3f800000),  # x=20
+    (0xc1a00000, 0x310da433),  # x=-20
+    (0xc2b40000, 0x00000000),  # x=-90: exp(90) overflows to inf
+]
+
+
+def _check(fn, table):
+    x = np.array([i for i, _ in table], np.uint32).view(np.float32)
+    want = np.array([o for _, o in table], np.uint32)
+    assert (_bits(fn(x)) == want).all()
+    assert all(_bits(fn(x[i:i + 1]))[0] == want[i] for i in range(len(x)))
+
+
+def test_expf_spot_values():
+    _check(expf, EXP_SPOT)
+
+
+def test_expf_specials_and_range():
+    x = np.array([0.0, -0.0, np.inf, -np.inf, 100.00001, -104.00001, 3e38, -3e38, 1e-45,
+                  -103.0], np.float32)
+    got = expf(x)
+    assert got[:9].tolist() == [1.0, 1.0, np.inf, 0.0, np.inf, 0.0, np.inf, 0.0, 1.0]
+    assert 0 < got[9] < 1e-44                  # subnormal result
+    assert np.isnan(expf(np.array([np.nan], np.float32))).all()
+    rng = np.random.default_rng(2)
+    v = rng.uniform(-80, 80, 100_000).astype(np.float32)
+    ref = np.exp(v.astype(np.float64))
+    assert (np.abs(expf(v) - ref) <= np.spacing(ref.astype(np.float32))).all()
+    assert expf(np.float32(1).reshape(())).shape == ()
+
+
+def test_sigmoidf_spot_values_and_range():
+    _check(sigmoidf, SIGMOID_SPOT)
+    rng = np.random.default_rng(3)
+    v = (rng.standard_normal(100_000) * 8).astype(np.float32)
+    y = sigmoidf(v)
+    assert ((y >= 0) & (y <= 1)).all() and (np.diff(sigmoidf(np.sort(v))) >= 0).all()
