@@ -7,6 +7,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tocha
 from tocha import serialization
@@ -307,3 +309,37 @@ def test_corrupted_buffer_is_detected():
     data[start + 100] ^= 0xFF  # flip one byte of the tensor's bytes
     with pytest.raises(pickle.UnpicklingError, match="corrupt archive"):
         tocha.load(io.BytesIO(bytes(data)))
+
+
+# ------------------------------------------------------------------ property: arbitrary views
+
+
+@st.composite
+def _views(draw):
+    shape = draw(st.lists(st.integers(1, 5), min_size=1, max_size=4))
+    dtype = draw(st.sampled_from([np.float32, np.float64, np.int16, np.uint8, np.bool_]))
+    base = (np.arange(int(np.prod(shape))) % 251).astype(dtype).reshape(shape)
+    if draw(st.booleans()):
+        base = np.asfortranarray(base)
+    views = []
+    for _ in range(draw(st.integers(1, 3))):
+        idx = tuple(slice(draw(st.integers(0, n - 1)), None, draw(st.sampled_from([1, 2, -1])))
+                    for n in shape)
+        v = base[idx]
+        if draw(st.booleans()):
+            v = v.T
+        views.append(v)
+    return base, views
+
+
+@settings(max_examples=60, deadline=None)
+@given(_views())
+def test_views_roundtrip_and_stay_shared(bv):
+    base, views = bv
+    tb = tocha.from_numpy(base)
+    tv = [tocha.from_numpy(v) for v in views]
+    out = roundtrip({"base": tb, "views": tv})
+    assert same(tb, out["base"])
+    for a, b in zip(tv, out["views"], strict=True):
+        assert same(a, b)
+        assert np.shares_memory(b.numpy(), out["base"].numpy())
