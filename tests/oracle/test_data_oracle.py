@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 import torch
 import torch.utils.data as tud
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch.utils.data._utils.worker import _generate_state as torch_generate_state
 
 import tocha
@@ -399,3 +401,13 @@ def test_pin_memory_warnings_match(kw):
             out = [b.tolist() for b in data.DataLoader(RangeDS(4), batch_size=2, **kw)]
         msgs[name] = ([str(r.message) for r in rec], out)
     assert msgs["tocha"] == msgs["torch"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**63 - 1), n=st.integers(1, 300), bs=st.integers(1, 40),
+       drop_last=st.booleans(), partial=st.one_of(st.none(), st.integers(0, 5)),
+       gen_seed=st.one_of(st.none(), st.integers(0, 2**32)))
+def test_loader_orders_property(seed, n, bs, drop_last, partial, gen_seed):
+    ref = _loader_run("torch", seed, n, bs, drop_last, 2, partial=partial, gen_seed=gen_seed)
+    assert _loader_run("tocha", seed, n, bs, drop_last, 2, partial=partial,
+                       gen_seed=gen_seed) == ref
