@@ -651,3 +651,27 @@ def test_margin_losses(red):
     _loss_check("MultiLabelMarginLoss", {}, [x, ml], red)
     a, b, c = arr(4, 5), arr(4, 5), arr(4, 5)
     _loss_check("TripletMarginWithDistanceLoss", {}, [a, b, c], red, grad_idx=(0, 1, 2))
+
+
+@pytest.mark.parametrize("fn,args", [("rms_norm", ((4, 5),)), ("instance_norm", ()),
+                                     ("local_response_norm", (3,)),
+                                     ("local_response_norm", (2,))])
+def test_norm_composites(fn, args):
+    a = arr(2, 3, 4, 5, dtype=np.float64)
+    xt, xr = pair(a)
+    yt, yr = getattr(TF, fn)(xt, *args), getattr(F, fn)(xr, *args)
+    close(yt, yr, 1e-10, 1e-12)
+    g = arr(*yr.shape, dtype=np.float64)
+    yt.backward(tocha.tensor(g))
+    yr.backward(torch.tensor(g))
+    close(xt.grad, xr.grad, 1e-9, 1e-11)
+
+
+def test_instance_norm_running_stats():
+    a = arr(2, 3, 4, 5, dtype=np.float64)
+    rm_t, rv_t = tocha.zeros(3, dtype=tocha.float64), tocha.ones(3, dtype=tocha.float64)
+    rm_r, rv_r = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
+    TF.instance_norm(tocha.tensor(a), rm_t, rv_t, momentum=0.2)
+    F.instance_norm(torch.tensor(a), rm_r, rv_r, momentum=0.2)
+    close(rm_t, rm_r, 1e-12, 1e-14)
+    close(rv_t, rv_r, 1e-12, 1e-14)

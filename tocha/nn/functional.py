@@ -868,3 +868,87 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
 
 
 native_channel_shuffle = channel_shuffle
+
+
+# ---------------------------------------------------------------- composites of other files
+if "adaptive_max_pool2d" in globals():
+    def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices=True):
+        return adaptive_max_pool1d(input, output_size, True)
+
+    def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices=True):
+        return adaptive_max_pool2d(input, output_size, True)
+
+_EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16,
+        "float16": 0.0009765625, "bfloat16": 0.0078125}
+
+if "rms_norm" not in globals():
+    def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+                 eps: float | None = None) -> Tensor:
+        """x / sqrt(mean(x^2 over the last len(normalized_shape) dims) + eps) * weight."""
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        nd = len(normalized_shape)
+        if tuple(input.shape[input.ndim - nd:]) != tuple(normalized_shape):
+            raise RuntimeError(f"rms_norm: expected input with trailing shape "
+                               f"{list(normalized_shape)}, but got input of size "
+                               f"{list(input.shape)}")
+        if eps is None:      # the dtype's machine epsilon, as PyTorch uses
+            eps = _EPS.get(input.dtype.name, 1.1920928955078125e-07)
+        dims = tuple(range(input.ndim - nd, input.ndim))
+        out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+        return out * weight if weight is not None else out
+
+if "instance_norm" not in globals():
+    def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                      running_var: Tensor | None = None, weight: Tensor | None = None,
+                      bias: Tensor | None = None, use_input_stats: bool = True,
+                      momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+        """Normalise each (sample, channel) over its spatial dims (a composite)."""
+        if input.ndim < 3:
+            raise ValueError(f"instance_norm: expected an (N, C, ...) input with spatial "
+                             f"dims, got shape {tuple(input.shape)}")
+        dims = tuple(range(2, input.ndim))
+        shape = (1, -1) + (1,) * (input.ndim - 2)
+        if use_input_stats:
+            mean = input.mean(dims, keepdim=True)
+            var = input.var(dims, keepdim=True, unbiased=False)
+            if running_mean is not None:
+                n = 1
+                for d in dims:
+                    n *= input.shape[d]
+                with no_grad():
+                    m = mean.detach().mean(0).reshape(-1)
+                    v = input.detach().var(dims, unbiased=True).mean(0) if n > 1 else \
+                        var.detach().mean(0).reshape(-1)
+                    running_mean.mul_(1 - momentum).add_(m * momentum)
+                    if running_var is not None:
+                        running_var.mul_(1 - momentum).add_(v.reshape(-1) * momentum)
+        else:
+            mean = running_mean.reshape(shape)
+            var = running_var.reshape(shape)
+        out = (input - mean) / (var + eps).sqrt()
+        if weight is not None:
+            out = out * weight.reshape(shape)
+        if bias is not None:
+            out = out + bias.reshape(shape)
+        return out
+
+if "local_response_norm" not in globals():
+    def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                            k: float = 1.0) -> Tensor:
+        """x / (k + alpha/size * sum of x^2 over `size` neighbouring channels)^beta."""
+        if input.ndim < 3:
+            raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
+                             f"dimensions)")
+        if input.numel() == 0:
+            return input
+        sq = (input * input).unsqueeze(1)
+        rest = tuple(input.shape[2:])
+        sq = sq.reshape(input.shape[0], 1, input.shape[1], -1)
+        sq = pad(sq, (0, 0, size // 2, (size - 1) // 2))
+        c = input.shape[1]
+        acc = sq[:, :, 0:c]
+        for i in range(1, size):
+            acc = acc + sq[:, :, i:i + c]
+        div = (acc / size).reshape(input.shape[0], c, *rest)
+        return input / (div * alpha + k) ** beta
