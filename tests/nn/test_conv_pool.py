@@ -72,6 +72,12 @@ CONV_CASES = [
     (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1,
                                         groups=2), (2, 4, 3, 3), (4, 1, 3, 2), 2),
     (lambda x, w, b: F.conv_transpose1d(x, w, b, stride=3, dilation=2), (1, 2, 4), (2, 3, 2), 3),
+    # batch >= 4 takes the batch-last input-gradient path
+    (lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=(1, 2), dilation=(2, 1), groups=2),
+     (4, 2, 5, 4), (4, 1, 2, 3), 4),
+    (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1,
+                                        dilation=(1, 2), groups=2), (5, 2, 3, 2), (2, 2, 3, 2),
+     4),
 ]
 
 

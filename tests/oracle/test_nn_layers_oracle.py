@@ -133,6 +133,12 @@ FUNC_CASES = [
     ("conv2d_strided", lambda F: lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=(1, 2),
                                                           dilation=(1, 2), groups=3),
      [r(2, 3, 8, 9), r(6, 1, 3, 3), r(6)]),
+    ("conv2d_batch", lambda F: lambda x, w, b: F.conv2d(x, w, b, stride=(2, 3), padding=(2, 1),
+                                                        dilation=(1, 2), groups=2),
+     [r(6, 4, 9, 10), r(6, 2, 3, 3), r(6)]),
+    ("conv_transpose2d_batch", lambda F: lambda x, w, b: F.conv_transpose2d(
+        x, w, b, stride=(2, 3), padding=(1, 2), output_padding=(1, 0), groups=2, dilation=2),
+     [r(5, 4, 4, 5), r(4, 3, 3, 3), r(6)]),
     ("conv2d_same", lambda F: lambda x, w: F.conv2d(x, w, padding="same", dilation=2),
      [r(1, 2, 6, 7), r(3, 2, 2, 3)]),
     ("conv1d", lambda F: lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=2, groups=2),

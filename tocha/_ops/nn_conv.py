@@ -93,11 +93,29 @@ def _conv_adj(y, w, out_hw, params):
     groups = params[3]
     n, o, oh, ow = y.shape
     _, cg, kh, kw = w.shape
-    wm = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
-    cols = np.matmul(wm, y.reshape(n, groups, o // groups, oh * ow))   # (N, G, CgKK, P)
-    cols = cols.reshape(n, groups * cg, kh, kw, oh, ow)
-    x = _col2im(cols, out_hw, (kh, kw), params)
-    return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    if n < 4:
+        wm = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
+        cols = np.matmul(wm, y.reshape(n, groups, o // groups, oh * ow))   # (N, G, CgKK, P)
+        cols = cols.reshape(n, groups * cg, kh, kw, oh, ow)
+        x = _col2im(cols, out_hw, (kh, kw), params)
+        return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    # batch-last layout: one gemm per group, and the KH*KW scatter-adds then move contiguous
+    # runs of OW*N values (much faster than N*C short rows)
+    (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), _ = params
+    og = o // groups
+    yt = np.ascontiguousarray(y.reshape(n, groups, og, oh, ow).transpose(1, 2, 3, 4, 0))
+    wt = np.ascontiguousarray(w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 4, 2, 1))
+    r = np.matmul(wt.reshape(groups, kh * kw * cg, og), yt.reshape(groups, og, oh * ow * n))
+    r = r.reshape(groups, kh, kw, cg, oh, ow, n)
+    h, wd = out_hw
+    buf = np.zeros((groups, cg, h + pt + pb, wd + pl + pr, n), y.dtype)
+    for i in range(kh):
+        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+        for j in range(kw):
+            c0 = j * dw
+            buf[:, :, rows, c0:c0 + sw * (ow - 1) + 1:sw] += r[:, i, j]
+    buf = buf[:, :, pt:pt + h, pl:pl + wd]
+    return np.ascontiguousarray(buf.transpose(4, 0, 1, 2, 3)).reshape(n, groups * cg, h, wd)
 
 
 def _conv_wgrad(x, g, wshape, params, cols=None):

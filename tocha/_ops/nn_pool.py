@@ -64,20 +64,44 @@ def _padded(x, ph, pw, oh, ow, kh, kw, sh, sw, dh, dw, fill):
 
 # ---------------------------------------------------------------- max pooling
 
-def _max_pool_fwd(x, ks, st, pd, dl, ceil):
-    n, c, h, w = x.shape
+def _max_pool_fwd(x, ks, st, pd, dl, ceil, need_idx=True):
+    """Max over kernel taps: one elementwise maximum per tap over strided views (no window copy);
+    indices (first maximum, as PyTorch) from one comparison per tap, only when needed."""
+    h, w = x.shape[2:]
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = ks, st, pd, dl
     oh, ow = _pool_out(h, kh, sh, ph, dh, ceil), _pool_out(w, kw, sw, pw, dw, ceil)
     xp = _padded(x, ph, pw, oh, ow, kh, kw, sh, sw, dh, dw, -np.inf)
-    v = _win(xp, kh, kw, sh, sw, dh, dw, oh, ow)
-    if kh * kw == 1:
-        arg = np.zeros((n, c, oh, ow), np.intp)
-        out = np.ascontiguousarray(v[..., 0, 0])
+    taps = [xp[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh, j * dw:j * dw + sw * (ow - 1) + 1:sw]
+            for i in range(kh) for j in range(kw)]
+    if len(taps) == 1:
+        out = np.ascontiguousarray(taps[0])
     else:
-        flat = v.reshape(n, c, oh, ow, kh * kw)
-        arg = flat.argmax(-1)              # first maximum (NaN counts as maximum), like PyTorch
-        out = np.take_along_axis(flat, arg[..., None], -1)[..., 0]
-    # flat index into the unpadded input plane: PyTorch's `indices`
+        out = np.maximum(taps[0], taps[1])
+        for t in taps[2:]:
+            np.maximum(out, t, out=out)
+    if not need_idx:
+        return out, None
+    if np.isnan(out).any():
+        return _max_pool_nan(xp, out.shape, ks, st, dl, pd, w)
+    # local tap index of the first maximum: walk the taps backwards, later hits overwritten
+    k = len(taps)
+    li = np.full(out.shape, k - 1, np.intp)
+    for t in range(k - 2, -1, -1):
+        np.copyto(li, t, where=taps[t] == out)
+    offs = np.array([i * dh * w + j * dw for i in range(kh) for j in range(kw)], np.int64)
+    base = ((np.arange(oh) * sh - ph) * w)[:, None] + (np.arange(ow) * sw - pw)
+    return out, np.take(offs, li) + base
+
+
+def _max_pool_nan(xp, shape, ks, st, dl, pd, w):
+    # NaN windows: PyTorch's scan keeps the last NaN; argmax over copied windows handles all
+    (kh, kw), (sh, sw), (dh, dw), (ph, pw) = ks, st, dl, pd
+    n, c, oh, ow = shape
+    v = _win(xp, kh, kw, sh, sw, dh, dw, oh, ow).reshape(n, c, oh, ow, kh * kw)
+    nan = np.isnan(v)
+    score = np.where(nan, np.arange(kh * kw) + 1.0, 0.0)    # last NaN wins where any
+    arg = np.where(nan.any(-1), score.argmax(-1), np.nanargmax(np.where(nan, -np.inf, v), -1))
+    out = np.take_along_axis(v, arg[..., None], -1)[..., 0]
     r = (np.arange(oh) * sh - ph)[:, None] + (arg // kw) * dh
     q = (np.arange(ow) * sw - pw) + (arg % kw) * dw
     return out, (r * w + q).astype(np.int64)
@@ -110,13 +134,17 @@ class MaxPoolScatter(prim):
 
 class MaxPool2DWithIndices(prim):
     _array_backward = True
+
     @staticmethod
-    def forward(ctx, x, ks, st, pd, dl, ceil):
+    def forward(ctx, x, ks, st, pd, dl, ceil, need_idx=True):
         one_d = x.ndim == 3
         x4 = x.reshape(x.shape[:2] + (1,) + x.shape[2:]) if one_d else x
-        out, idx = _max_pool_fwd(x4, ks, st, pd, dl, ceil)
+        out, idx = _max_pool_fwd(x4, ks, st, pd, dl, ceil, need_idx or bool(ctx.needs_input_grad))
+        if idx is None:
+            idx = np.zeros((0,), np.int64)     # indices neither returned nor needed
         if one_d:
-            out, idx = out.reshape(out.shape[:2] + (-1,)), idx.reshape(idx.shape[:2] + (-1,))
+            out = out.reshape(out.shape[:2] + (-1,))
+            idx = idx.reshape(idx.shape[:2] + (-1,)) if idx.ndim == 4 else idx
         ctx.mark_non_differentiable(idx)
         ctx.in_shape = x.shape
         ctx.overlap = ks[0] > st[0] or ks[1] > st[1] or dl != (1, 1)
@@ -172,7 +200,8 @@ def _pool_args(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
     return ks, st, pd, dl
 
 
-def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode):
+def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode,
+              return_indices=True):
     ks, st, pd, dl = _pool_args(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
     if input._dtype._kind < 2:
         raise RuntimeError(f"\"{op}\" not implemented for '{input._dtype}'")
@@ -181,11 +210,14 @@ def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode):
         input = input.unsqueeze(0)
     if nd == 1:     # PyTorch runs 1-d pooling as 2-d on an unsqueezed height-1 input
         input = input.unsqueeze(-2)
-    out, idx = MaxPool2DWithIndices.apply(input, ks, st, pd, dl, bool(ceil_mode))
+    out, idx = MaxPool2DWithIndices.apply(input, ks, st, pd, dl, bool(ceil_mode),
+                                          bool(return_indices))
     if nd == 1:
-        out, idx = out.squeeze(-2), idx.squeeze(-2)
+        out = out.squeeze(-2)
+        idx = idx.squeeze(-2) if return_indices else idx
     if unbatched:
-        out, idx = out.squeeze(0), idx.squeeze(0)
+        out = out.squeeze(0)
+        idx = idx.squeeze(0) if return_indices else idx
     return out, idx
 
 
@@ -199,7 +231,7 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     """2-d max pooling over (N, C, H, W); `return_indices` also returns the argmax indices."""
     out, idx = _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation,
-                         ceil_mode)
+                         ceil_mode, return_indices)
     return (out, idx) if return_indices else out
 
 
@@ -213,7 +245,7 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     """1-d max pooling over (N, C, L)."""
     out, idx = _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation,
-                         ceil_mode)
+                         ceil_mode, return_indices)
     return (out, idx) if return_indices else out
 
 
