@@ -200,10 +200,13 @@ def result_type(*operands) -> dtype:
             else:
                 zero = d if zero is None else promote_types(zero, d)
         else:
-            sd = scalar_dtype(o)
-            if isinstance(o, np.generic):   # NumPy scalars behave like 0-d tensors
-                zero = sd if zero is None else promote_types(zero, sd)
-            elif wrapped is None or sd._kind > wrapped._kind:
+            if isinstance(o, np.generic):
+                # PyTorch reads NumPy scalars as Python numbers: integers as int, anything else
+                # (floats of any width, even np.bool_) as float
+                sd = int64 if isinstance(o, np.integer) else _default[0]
+            else:
+                sd = scalar_dtype(o)
+            if wrapped is None or sd._kind > wrapped._kind:
                 wrapped = sd
     return _combine(dim, _combine(zero, wrapped))
 

@@ -12,7 +12,8 @@ import tocha
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 TENSOR_KINDS = ["dim", "zero"]
-SCALARS = {"py_bool": True, "py_int": 2, "py_float": 2.5}
+SCALARS = {"py_bool": True, "py_int": 2, "py_float": 2.5, "np_float64": np.float64(2.5),
+           "np_float16": np.float16(2.5), "np_int32": np.int32(2), "np_bool": np.bool_(True)}
 OPS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
 IOPS = {"add": operator.iadd, "sub": operator.isub, "mul": operator.imul,
         "div": operator.itruediv}

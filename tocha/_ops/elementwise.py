@@ -187,7 +187,8 @@ def sub(input, other, *, alpha=1, out=None):
 
 
 def _is_bool(v):
-    return v._dtype is D.bool_ if isinstance(v, Tensor) else isinstance(v, (bool, np.bool_))
+    # (np.bool_ is read as a float by PyTorch: only Python bools count)
+    return v._dtype is D.bool_ if isinstance(v, Tensor) else isinstance(v, bool)
 
 
 def _check_bool_sub(a, b):
