@@ -187,3 +187,32 @@ def test_spawned_children_see_the_aliases_too(tmp_path):
     r = run(["run", "script.py"], tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "[('tocha', 3.0, '__mp_main__')]\nmain done\n"
+
+
+def test_a_pytorch_training_script_runs_unchanged(tmp_path):
+    script(tmp_path, """
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+        from torch.utils.data import DataLoader, TensorDataset
+        from torch.optim import SGD
+
+        torch.manual_seed(0)
+        x = torch.linspace(-1, 1, 64).unsqueeze(1)
+        y = 3 * x + 1
+        loader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True)
+        model = nn.Linear(1, 1)
+        opt = SGD(model.parameters(), lr=0.1)
+        first = None
+        for epoch in range(30):
+            for xb, yb in loader:
+                opt.zero_grad()
+                loss = F.mse_loss(model(xb), yb)
+                loss.backward()
+                opt.step()
+                first = loss.item() if first is None else first
+        print(type(model).__module__.split(".")[0], loss.item() < first / 100)
+    """)
+    r = run(["run", "script.py"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "tocha True\n"
