@@ -411,3 +411,25 @@ def test_loader_orders_property(seed, n, bs, drop_last, partial, gen_seed):
     ref = _loader_run("torch", seed, n, bs, drop_last, 2, partial=partial, gen_seed=gen_seed)
     assert _loader_run("tocha", seed, n, bs, drop_last, 2, partial=partial,
                        gen_seed=gen_seed) == ref
+
+
+def _sharded_stream_run(lib_name, persistent, nw, bs):
+    lib, data = LIBS[lib_name]
+
+    class Shards(data.IterableDataset):
+        def __iter__(self):
+            info = data.get_worker_info()
+            k, m = (0, 1) if info is None else (info.id, info.num_workers)
+            return iter(range(k, 13, m))
+
+    lib.manual_seed(0)
+    dl = data.DataLoader(Shards(), batch_size=bs, num_workers=nw, persistent_workers=persistent)
+    return [[b.tolist() if bs else int(b) for b in dl] for _ in range(3)]
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+@pytest.mark.parametrize("bs", [None, 1, 4])
+def test_iterable_dataset_with_workers_order(persistent, bs):
+    for nw in (1, 2):
+        ref = _sharded_stream_run("torch", persistent, nw, bs)
+        assert _sharded_stream_run("tocha", persistent, nw, bs) == ref
