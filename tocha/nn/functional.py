@@ -2,7 +2,6 @@
 conv/pool/norm/embedding/attention primitives that live in `tocha._ops.nn_*`."""
 from __future__ import annotations
 
-import math
 import warnings
 
 from .. import _ops  # noqa: F401  (Tensor methods)
@@ -11,10 +10,34 @@ from .._ops import linalg as _L
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
 from .._ops.linalg import Addmm as _Addmm
-from .._ops.nn_loss import nll_loss_ as _nll
 from .._ops.nn_misc import interpolate, one_hot, pad  # noqa: F401
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+from ._functional_losses import (  # noqa: F401
+    _legacy,
+    _reduce,
+    _reduction,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
+    cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    margin_ranking_loss,
+    mse_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    nll_loss,
+    poisson_nll_loss,
+    smooth_l1_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 
 # conv / pool / norm / embedding / attention primitives written by the layers engineer
 try:
@@ -72,47 +95,6 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 
 # ---------------------------------------------------------------- helpers
-def _reduction(size_average, reduce, reduction: str) -> str:
-    if size_average is not None or reduce is not None:
-        warnings.warn("size_average and reduce args will be deprecated, please use "
-                      f"reduction='{_legacy(size_average, reduce)}' instead.")
-        return _legacy(size_average, reduce)
-    if reduction not in _REDUCTIONS and reduction != "batchmean":
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return reduction
-
-
-def _legacy(size_average, reduce) -> str:
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    if size_average and reduce:
-        return "mean"
-    if reduce:
-        return "sum"
-    return "none"
-
-
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
-
-
-def _check_tensor(x, name: str, op: str) -> None:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}(): argument '{name}' (position {1 if name == 'input' else 2}) "
-                        f"must be Tensor, not {type(x).__name__}")
-
-
-def _size_warn(input: Tensor, target: Tensor) -> None:
-    if target.shape != input.shape:
-        warnings.warn(f"Using a target size ({target.size()}) that is different to the input "
-                      f"size ({input.size()}). This will likely lead to incorrect results due "
-                      f"to broadcasting. Please ensure they have the same size.", stacklevel=3)
-
-
 def _inplace(input: Tensor, fn, *args) -> Tensor:
     # functional `inplace=True`: fn runs on the old value and the result is written into
     # input's memory (autograd-aware; the graph keeps the old value, not the overwritten one)
@@ -456,339 +438,6 @@ def pdist(input: Tensor, p: float = 2.0) -> Tensor:
     from .._creation import triu_indices
     i, j = triu_indices(n, n, 1)
     return (input[i] - input[j]).norm(p, -1)
-
-
-# ---------------------------------------------------------------- losses
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    """mean/sum/none of (input - target)^2 (a composite)."""
-    _check_tensor(input, "input", "mse_loss")
-    _check_tensor(target, "target", "mse_loss")
-    _size_warn(input, target)
-    reduction = _reduction(size_average, reduce, reduction)
-    d = input - target
-    loss = d * d
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
-
-
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    _check_tensor(input, "input", "l1_loss")
-    _check_tensor(target, "target", "l1_loss")
-    _size_warn(input, target)
-    reduction = _reduction(size_average, reduce, reduction)
-    loss = (input - target).abs()
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
-
-
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
-    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta."""
-    _size_warn(input, target)
-    reduction = _reduction(size_average, reduce, reduction)
-    if beta < 0:
-        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    d = (input - target).abs()
-    if beta == 0:
-        return _reduce(d, reduction)
-    loss = _E.where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta)
-    return _reduce(loss, reduction)
-
-
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
-               weight: Tensor | None = None) -> Tensor:
-    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)."""
-    _size_warn(input, target)
-    reduction = _reduction(None, None, reduction)
-    if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    d = (input - target).abs()
-    loss = _E.where(d < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
-
-
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood of class-index targets; input (N, C, ...) or (C,) log-probs."""
-    _check_tensor(input, "input", "nll_loss")
-    reduction = _reduction(size_average, reduce, reduction)
-    return _nll(input, target, weight, reduction, ignore_index)
-
-
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                  size_average=None, ignore_index: int = -100, reduce=None,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
-    """log_softmax over the class dim, then NLL (class indices) or -sum(p log q) (class
-    probabilities: a float target of the input's shape). Two primitives, as in PyTorch."""
-    _check_tensor(input, "input", "cross_entropy")
-    _check_tensor(target, "target", "cross_entropy")
-    reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
-                           f"{label_smoothing}")
-    if input.ndim == 0:
-        raise ValueError("Expected 1 or more dimensions (got 0)")
-    cdim = 0 if input.ndim == 1 else 1
-    logp = _R.log_softmax(input, cdim)
-    ncls = input.shape[cdim]
-    if target.is_floating_point() and target.shape == input.shape:
-        return _ce_probs(logp, target, weight, reduction, label_smoothing, cdim, ncls)
-    nll = _nll(logp, target, weight, reduction, ignore_index, "cross_entropy")
-    if label_smoothing <= 0.0:
-        return nll
-    ignore = target == ignore_index
-    if weight is not None:
-        shape = [1] * input.ndim
-        shape[cdim] = ncls
-        smooth = -(logp * weight.reshape(shape)).sum(cdim)
-    else:
-        smooth = -logp.sum(cdim)
-    smooth = smooth.masked_fill(ignore, 0.0)
-    if reduction == "mean":
-        if weight is not None:
-            ret = smooth.sum() / weight.gather(0, target.masked_select(~ignore).flatten()).sum()
-        else:
-            ret = smooth.sum() / (~ignore).sum()
-    elif reduction == "sum":
-        ret = smooth.sum()
-    else:
-        ret = smooth
-    return nll * (1 - label_smoothing) + ret * (label_smoothing / ncls)
-
-
-def _ce_probs(logp, target, weight, reduction, ls, cdim, ncls):
-    if ls > 0:
-        target = target * (1 - ls) + ls / ncls
-    if weight is not None:
-        shape = [1] * logp.ndim
-        shape[cdim] = ncls
-        loss = -(logp * target * weight.reshape(shape)).sum(cdim)
-    else:
-        loss = -(logp * target).sum(cdim)
-    if reduction == "mean":
-        n = logp.numel() // ncls if logp.numel() else 0
-        return loss.sum() / n if logp.ndim > 1 else loss
-    return _reduce(loss, reduction)
-
-
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    """-(t log x + (1 - t) log(1 - x)), logs clamped at -100 as in PyTorch."""
-    reduction = _reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
-        raise ValueError(f"Using a target size ({target.size()}) that is different to the "
-                         f"input size ({input.size()}) is deprecated. Please ensure they have "
-                         f"the same size.")
-    with no_grad():
-        if ((input < 0) | (input > 1)).any():
-            raise RuntimeError("all elements of input should be between 0 and 1")
-    loss = -(target * input.log().clamp_min(-100.0)
-             + (1 - target) * (1 - input).log().clamp_min(-100.0))
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
-
-
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
-                                     weight: Tensor | None = None, size_average=None,
-                                     reduce=None, reduction: str = "mean",
-                                     pos_weight: Tensor | None = None) -> Tensor:
-    """(1 - t) x - w_pos * logsigmoid(x) (stable for large |x|)."""
-    reduction = _reduction(size_average, reduce, reduction)
-    if target.shape != input.shape:
-        raise ValueError(f"Target size ({target.size()}) must be the same as input size "
-                         f"({input.size()})")
-    ls = _A.logsigmoid(input)
-    if pos_weight is not None:
-        lw = (pos_weight - 1) * target + 1
-        loss = (1 - target) * input - lw * ls
-    else:
-        loss = (1 - target) * input - ls
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
-
-
-def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
-           reduction: str = "mean", log_target: bool = False) -> Tensor:
-    """Pointwise KL divergence; input holds log-probabilities."""
-    reduction = _reduction(size_average, reduce, reduction)
-    if reduction == "mean":
-        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
-                      "support size.'batchmean' divides only by the batch size, and aligns with "
-                      "the KL div math definition.'mean' will be changed to behave the same as "
-                      "'batchmean' in the next major release.")
-    if log_target:
-        loss = target.exp() * (target - input)
-    else:
-        pos = target > 0
-        safe = _E.where(pos, target, target * 0 + 1)
-        loss = _E.where(pos, target * safe.log(), target * 0) - target * input
-    if reduction == "batchmean":
-        if input.ndim == 0:
-            return loss.sum()
-        return loss.sum() / input.shape[0]
-    return _reduce(loss, reduction)
-
-
-def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,
-                     full: bool = False, size_average=None, eps: float = 1e-8, reduce=None,
-                     reduction: str = "mean") -> Tensor:
-    reduction = _reduction(size_average, reduce, reduction)
-    if log_input:
-        loss = input.exp() - target * input
-    else:
-        loss = input - target * (input + eps).log()
-    if full:
-        st = target * target.log() - target + (target * (2 * math.pi)).log() * 0.5
-        loss = loss + _E.where(target > 1, st, st * 0)
-    return _reduce(loss, reduction)
-
-
-def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False,
-                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
-    if var.ndim != input.ndim and var.shape == input.shape[:-1]:
-        var = var.unsqueeze(-1)
-    with no_grad():
-        if (var < 0).any():
-            raise ValueError("var has negative entry/entries")
-    var = var.clamp(min=eps)
-    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
-    if full:
-        loss = loss + 0.5 * math.log(2 * math.pi)
-    return _reduce(loss, reduction)
-
-
-def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
-                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    """1 - cos(x1, x2) for target 1, max(0, cos - margin) for target -1."""
-    reduction = _reduction(size_average, reduce, reduction)
-    eps = 1e-12
-    prod = (input1 * input2).sum(-1)
-    m1 = (input1 * input1).sum(-1) + eps
-    m2 = (input2 * input2).sum(-1) + eps
-    cos = prod / (m1 * m2).sqrt()
-    zeros = cos * 0
-    pos = 1 - cos
-    neg = (cos - margin).clamp_min(0)
-    loss = _E.where(target == 1, pos, zeros) + _E.where(target == -1, neg, zeros)
-    return _reduce(loss, reduction)
-
-
-def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
-                        size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    reduction = _reduction(size_average, reduce, reduction)
-    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
-
-
-def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
-                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    reduction = _reduction(size_average, reduce, reduction)
-    zeros = input * 0
-    margin_clamp = (margin - input).clamp_min(0)
-    loss = _E.where(target != 1, margin_clamp, zeros) + _E.where(target != -1, input, zeros)
-    return _reduce(loss, reduction)
-
-
-def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-                     reduction: str = "mean") -> Tensor:
-    reduction = _reduction(size_average, reduce, reduction)
-    return _reduce(_A.softplus(-target * input), reduction)
-
-
-def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                size_average=None, reduce=None, reduction: str = "mean"
-                                ) -> Tensor:
-    reduction = _reduction(size_average, reduce, reduction)
-    loss = -(target * _A.logsigmoid(input) + (1 - target) * _A.logsigmoid(-input))
-    if weight is not None:
-        loss = loss * weight
-    loss = loss.sum(-1) / input.shape[-1]
-    return _reduce(loss, reduction)
-
-
-def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
-                        margin: float = 1.0, p: float = 2, eps: float = 1e-6,
-                        swap: bool = False, size_average=None, reduce=None,
-                        reduction: str = "mean") -> Tensor:
-    reduction = _reduction(size_average, reduce, reduction)
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
-    if swap:
-        d_neg = _E.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
-    return _reduce((d_pos - d_neg + margin).clamp_min(0), reduction)
-
-
-def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
-                      weight: Tensor | None = None, size_average=None, reduce=None,
-                      reduction: str = "mean") -> Tensor:
-    """sum_{i != y} max(0, margin - x[y] + x[i])^p / C per sample."""
-    reduction = _reduction(size_average, reduce, reduction)
-    if p not in (1, 2):
-        raise ValueError("only p == 1 and p == 2 supported")
-    x = input if input.ndim > 1 else input.unsqueeze(0)
-    t = target.reshape(-1, 1)
-    xy = x.gather(1, t)
-    m = (x - xy + margin).clamp_min(0)
-    if p == 2:
-        m = m * m
-    if weight is not None:
-        m = m * weight.gather(0, t.reshape(-1)).reshape(-1, 1)
-    from .._ops.nn_misc import one_hot as _oh
-    keep = _oh(t.reshape(-1), x.shape[1]) == 0
-    loss = (m * keep).sum(1) / x.shape[1]
-    if input.ndim == 1:
-        loss = loss.reshape(())
-    return _reduce(loss, reduction)
-
-
-def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-                           reduction: str = "mean") -> Tensor:
-    """sum over targets j (until the first -1) and non-targets i of
-    max(0, 1 - (x[j] - x[i])) / C."""
-    reduction = _reduction(size_average, reduce, reduction)
-    x = input if input.ndim > 1 else input.unsqueeze(0)
-    t = target if target.ndim > 1 else target.unsqueeze(0)
-    losses = []
-    for r in range(x.shape[0]):
-        row = t[r].tolist()
-        tg = []
-        for v in row:
-            if v < 0:
-                break
-            tg.append(v)
-        xr = x[r]
-        if not tg:
-            losses.append(xr.sum() * 0)
-            continue
-        is_t = [i in tg for i in range(x.shape[1])]
-        non = [i for i in range(x.shape[1]) if not is_t[i]]
-        from .._creation import tensor as _tensor
-        xj = xr[_tensor(tg)].unsqueeze(1)
-        xi = xr[_tensor(non)].unsqueeze(0) if non else None
-        losses.append((1 - (xj - xi)).clamp_min(0).sum() / x.shape[1] if non
-                      else xr.sum() * 0)
-    from .._ops.movement import stack
-    loss = stack(losses)
-    if input.ndim == 1:
-        loss = loss.reshape(())
-    return _reduce(loss, reduction)
-
-
-def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
-                                      distance_function=None, margin: float = 1.0,
-                                      swap: bool = False, reduction: str = "mean") -> Tensor:
-    dist = distance_function if distance_function is not None else pairwise_distance
-    d_pos, d_neg = dist(anchor, positive), dist(anchor, negative)
-    if swap:
-        d_neg = _E.minimum(d_neg, dist(positive, negative))
-    return _reduce((d_pos - d_neg + margin).clamp_min(0), reduction)
 
 
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
