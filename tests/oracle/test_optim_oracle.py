@@ -483,3 +483,38 @@ def test_lbfgs_matches(kw):
         assert fa == fb
     np.testing.assert_allclose(la, lb, rtol=1e-6)
     np.testing.assert_allclose(xa, xb, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["swa", "ema", "ema_multi", "swa_buffers"])
+def test_swa_averaged_model_and_swalr(kind):
+    res = []
+    for lib in (tocha, torch):
+        S = lib.optim.swa_utils
+        lib.manual_seed(0)
+        nn = lib.nn
+        model = nn.Sequential(nn.Linear(4, 5), nn.BatchNorm1d(5), nn.Linear(5, 2))
+        kw = {"swa": {}, "ema": {"avg_fn": S.get_ema_avg_fn(0.9)},
+              "ema_multi": {"multi_avg_fn": S.get_ema_multi_avg_fn(0.8)},
+              "swa_buffers": {"use_buffers": True}}[kind]
+        avg = S.AveragedModel(model, **kw)
+        opt = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        sched = S.SWALR(opt, swa_lr=0.05, anneal_epochs=3,
+                        anneal_strategy="linear" if kind == "ema" else "cos")
+        x = lib.tensor(np.linspace(-1, 1, 24, dtype=np.float32).reshape(6, 4))
+        lrs = []
+        for _ in range(6):
+            opt.zero_grad()
+            model(x).pow(2).mean().backward()
+            opt.step()
+            avg.update_parameters(model)
+            sched.step()
+            lrs.append(sched.get_last_lr())
+        S.update_bn([x[:3], x[3:]], avg)
+        res.append(([p.detach().numpy().copy() for p in avg.parameters()],
+                    [b.detach().numpy().copy() for b in avg.buffers()], lrs,
+                    avg(x).detach().numpy().copy()))
+    (pa, ba, la, oa), (pb, bb, lb, ob) = res
+    np.testing.assert_allclose(np.array(la), np.array(lb), rtol=1e-15)
+    for a, b in zip(pa + ba, pb + bb):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(oa, ob, rtol=1e-5, atol=1e-6)

@@ -29,4 +29,13 @@ __all__ = [
     "RMSprop",
     "Rprop",
     "lr_scheduler",
+    "swa_utils",
 ]
+
+
+def __getattr__(name: str):
+    # swa_utils needs tocha.nn; imported on first use
+    if name == "swa_utils":
+        import importlib
+        return importlib.import_module(".swa_utils", __name__)
+    raise AttributeError(f"module 'tocha.optim' has no attribute '{name}'")
