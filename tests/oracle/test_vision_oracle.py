@@ -480,7 +480,8 @@ def test_rotate_matches_grid_sample(mode, angle, expand, center, fill):
 def test_affine_matches_grid_sample():
     from tocha.vision.transforms import _geometry as G
     x = np.random.RandomState(5).rand(1, 2, 12, 10).astype(np.float32)
-    m = G.inverse_affine_matrix([0.0, 0.0], -17.0, [2.0, -1.0], 1.2, [8.0, -3.0])
+    # affine's angle is clockwise: the matrix takes it as is (rotate negates its angle)
+    m = G.inverse_affine_matrix([0.0, 0.0], 17.0, [2.0, -1.0], 1.2, [8.0, -3.0])
     want = torch_warp(torch.from_numpy(x), m, "bilinear").numpy()[0]
     got = F.affine(tocha.from_numpy(x[0]), 17.0, [2, -1], 1.2, [8.0, -3.0],
                    T.InterpolationMode.BILINEAR).numpy()

@@ -360,6 +360,14 @@ def test_rotate_right_angles_are_exact():
     assert np.array_equal(np.asarray(F.rotate(im, 90.0)), np.rot90(np.asarray(im), 1))
 
 
+def test_affine_angle_is_clockwise():
+    a = RS.rand(2, 6, 6).astype(np.float32)
+    out = arr(F.affine(tocha.tensor(a), 90.0, [0, 0], 1.0, 0.0))
+    np.testing.assert_array_equal(out, np.rot90(a, -1, axes=(1, 2)))
+    pil = F.affine(Image.fromarray((a[0] * 255).astype(np.uint8)), 90.0, [0, 0], 1.0, 0.0)
+    assert np.array_equal(np.asarray(pil), np.rot90((a[0] * 255).astype(np.uint8), -1))
+
+
 def test_affine_translation_is_a_shift():
     a = RS.rand(1, 5, 7).astype(np.float32)
     out = arr(F.affine(tocha.tensor(a), 0.0, [2, 1], 1.0, 0.0))

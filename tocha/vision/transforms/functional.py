@@ -565,7 +565,7 @@ def affine(img, angle: float, translate, scale: float, shear,
     center_f = [0.0, 0.0]
     if center is not None:
         center_f = [1.0 * (c - s * 0.5) for c, s in zip(center, [w, h])]
-    m = G.inverse_affine_matrix(center_f, -angle, translate, scale, shear)
+    m = G.inverse_affine_matrix(center_f, angle, translate, scale, shear)
     return G.warp_tensor(img, m, mode.value, None, G.parse_fill(fill, get_dimensions(img)[0]))
 
 
