@@ -675,3 +675,33 @@ def test_instance_norm_running_stats():
     F.instance_norm(torch.tensor(a), rm_r, rv_r, momentum=0.2)
     close(rm_t, rm_r, 1e-12, 1e-14)
     close(rv_t, rv_r, 1e-12, 1e-14)
+
+
+def test_rnn_utils_pad_and_pack():
+    from torch.nn.utils import rnn as R
+
+    from tocha.nn.utils import rnn as T
+    arrs = [arr(n, 3, dtype=np.float64) for n in (4, 2, 5)]
+    ts = [tocha.tensor(a, requires_grad=True) for a in arrs]
+    rs = [torch.tensor(a, requires_grad=True) for a in arrs]
+    for bf in (False, True):
+        for side in ("right", "left"):
+            close(T.pad_sequence(ts, bf, 1.5, side), R.pad_sequence(rs, bf, 1.5, side))
+    for sort in (False, True):
+        order = [2, 0, 1] if sort else [0, 1, 2]
+        p1 = T.pack_sequence([ts[i] for i in order], enforce_sorted=sort)
+        p2 = R.pack_sequence([rs[i] for i in order], enforce_sorted=sort)
+        for f in ("data", "batch_sizes", "sorted_indices", "unsorted_indices"):
+            a, b = getattr(p1, f), getattr(p2, f)
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert np.array_equal(a.detach().numpy(), b.detach().numpy()), f
+        o1, l1 = T.pad_packed_sequence(p1, True, total_length=6)
+        o2, l2 = R.pad_packed_sequence(p2, True, total_length=6)
+        close(o1, o2)
+        assert l1.tolist() == l2.tolist()
+    o1.sum().backward()
+    o2.sum().backward()
+    for a, b in zip(ts, rs):
+        close(a.grad, b.grad)
+    assert [tuple(u.shape) for u in T.unpack_sequence(p1)] == [(5, 3), (4, 3), (2, 3)]
