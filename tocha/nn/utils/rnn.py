@@ -5,6 +5,7 @@ unpacking round-trip exactly, so data pipelines written for PyTorch run unchange
 """
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
 
 from ... import _creation as C
@@ -79,7 +80,7 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
         lengths = lengths.tolist()
     lengths = [int(n) for n in lengths]
     if enforce_sorted:
-        if any(a < b for a, b in zip(lengths, lengths[1:])):
+        if any(a < b for a, b in itertools.pairwise(lengths)):
             raise RuntimeError("`lengths` array must be sorted in decreasing order when "
                                "`enforce_sorted` is True. You can pass `enforce_sorted=False` "
                                "to pack_padded_sequence and/or pack_sequence to sidestep this "
