@@ -343,3 +343,9 @@ def test_views_roundtrip_and_stay_shared(bv):
     for a, b in zip(tv, out["views"], strict=True):
         assert same(a, b)
         assert np.shares_memory(b.numpy(), out["base"].numpy())
+
+
+def test_save_into_missing_directory(tmp_path):
+    missing = tmp_path / "nope"
+    with pytest.raises(RuntimeError, match=f"Parent directory {missing} does not exist."):
+        tocha.save(1, missing / "x.pt")

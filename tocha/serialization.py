@@ -233,6 +233,9 @@ def save(obj: Any, f: Any, pickle_module: Any = pickle, pickle_protocol: int = D
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory):
+            raise RuntimeError(f"Parent directory {os.path.dirname(path) or directory} does not "
+                               "exist.")
         mode = _new_file_mode(path)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
                                    suffix=".tmp")
