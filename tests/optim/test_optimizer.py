@@ -364,3 +364,20 @@ def test_lbfgs_solves_a_quadratic(line_search_fn):
     np.testing.assert_allclose(x.detach().numpy(), np.linalg.solve(a, b), rtol=1e-6)
     with pytest.raises(ValueError, match="per-parameter options"):
         optim.LBFGS([{"params": [x]}, {"params": [_param([1.0])]}])
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop"])
+def test_numpy_and_tensor_hyperparameters_round_like_python_floats(name):
+    # a NumPy float64 (or tensor) lr must not promote the float32 update to float64
+    res = []
+    for lr in (0.1, np.float64(0.1), tocha.tensor(0.1, dtype=tocha.float64)):
+        p = tocha.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        opt = getattr(optim, name)([p], lr=lr, momentum=np.float64(0.9)) if name != "Adam" \
+            else optim.Adam([p], lr=lr, eps=np.float64(1e-8))
+        for _ in range(3):
+            p.grad = tocha.tensor([0.3, 0.1, -0.7])
+            opt.step()
+        assert p.dtype == tocha.float32
+        res.append(p.detach().numpy().copy())
+    np.testing.assert_array_equal(res[0], res[1])
+    np.testing.assert_array_equal(res[0], res[2])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcmul_, decay
-from .optimizer import Optimizer, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
+from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
 
 __all__ = ["Adadelta", "adadelta_update"]
 
@@ -63,8 +63,8 @@ class Adadelta(Optimizer):
         state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            rho, eps, wd, maximize = (group["rho"], group["eps"], group["weight_decay"],
-                                      group["maximize"])
+            rho, eps, wd = _floats(group, "rho", "eps", "weight_decay")
+            maximize = group["maximize"]
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._tensor import _wrap
 from ._functional import addcdiv_, decay
-from .optimizer import Optimizer, _step_tensor, _tick, _to_scalar, scratch
+from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, scratch
 
 __all__ = ["Adagrad", "adagrad_update"]
 
@@ -80,7 +80,7 @@ class Adagrad(Optimizer):
         state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            lr_decay, wd, eps = group["lr_decay"], group["weight_decay"], group["eps"]
+            lr_decay, wd, eps = _floats(group, "lr_decay", "weight_decay", "eps")
             maximize = group["maximize"]
             for p in group["params"]:
                 gt = p._grad

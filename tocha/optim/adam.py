@@ -91,8 +91,8 @@ class Adam(Optimizer):
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps = group["eps"]
-            wd = group["weight_decay"]
+            eps = _to_scalar(group["eps"])
+            wd = _to_scalar(group["weight_decay"])
             amsgrad = group["amsgrad"]
             maximize = group["maximize"]
             decoupled = group["decoupled_weight_decay"]

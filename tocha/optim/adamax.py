@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcdiv_, decay, lerp_
 from .adam import _check_betas_eps
-from .optimizer import Optimizer, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
+from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
 
 __all__ = ["Adamax", "adamax_update"]
 
@@ -51,7 +51,8 @@ class Adamax(Optimizer):
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, wd, maximize = group["eps"], group["weight_decay"], group["maximize"]
+            eps, wd = _floats(group, "eps", "weight_decay")
+            maximize = group["maximize"]
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:

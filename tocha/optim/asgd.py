@@ -1,7 +1,7 @@
 """ASGD (averaged stochastic gradient descent)."""
 from __future__ import annotations
 
-from .optimizer import Optimizer, _step_tensor, _tick, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, _zeros_like
 
 __all__ = ["ASGD", "asgd_update"]
 
@@ -57,8 +57,8 @@ class ASGD(Optimizer):
         state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            lambd, alpha, t0 = group["lambd"], group["alpha"], group["t0"]
-            wd, maximize = group["weight_decay"], group["maximize"]
+            lambd, alpha, t0 = _floats(group, "lambd", "alpha", "t0")
+            wd, maximize = _to_scalar(group["weight_decay"]), group["maximize"]
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:

@@ -136,8 +136,15 @@ def _zeros_like(p: Tensor) -> Tensor:
 
 
 def _to_scalar(x) -> float:
-    """A hyperparameter as a Python float (tensor lr/betas become floats)."""
-    return float(x) if isinstance(x, Tensor) else x
+    """A hyperparameter as a Python float: tensors and NumPy scalars become floats, so that
+    float32 updates round the hyperparameter to float32 first, as PyTorch does (a NumPy
+    float64 scalar would promote the whole update to float64)."""
+    return float(x)
+
+
+def _floats(group: dict, *keys: str) -> tuple:
+    """Several hyperparameters of a group as Python floats (see `_to_scalar`)."""
+    return tuple(float(group[k]) for k in keys)
 
 
 def _tick(state: dict) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcdiv_, addcmul_, decay, lerp_
-from .optimizer import Optimizer, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
+from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
 
 __all__ = ["RMSprop", "rmsprop_update"]
 
@@ -72,8 +72,8 @@ class RMSprop(Optimizer):
         state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            alpha, eps, wd = group["alpha"], group["eps"], group["weight_decay"]
-            momentum, centered, maximize = group["momentum"], group["centered"], group["maximize"]
+            alpha, eps, wd, momentum = _floats(group, "alpha", "eps", "weight_decay", "momentum")
+            centered, maximize = group["centered"], group["maximize"]
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:

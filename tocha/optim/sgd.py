@@ -84,9 +84,9 @@ class SGD(Optimizer):
         state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
-            momentum = group["momentum"]
-            dampening = group["dampening"]
-            wd = group["weight_decay"]
+            momentum = _to_scalar(group["momentum"])
+            dampening = _to_scalar(group["dampening"])
+            wd = _to_scalar(group["weight_decay"])
             nesterov = group["nesterov"]
             maximize = group["maximize"]
             # the common case (momentum, optional weight decay), inlined
