@@ -361,7 +361,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         for _ in range(self._prefetch_factor * self._num_workers):
             self._try_put_index()
 
-    def _try_get_data(self, timeout: float = _worker.STATUS_CHECK_INTERVAL) -> tuple[bool, Any]:
+    def _try_get_data(self, timeout: float | None = None) -> tuple[bool, Any]:
+        if timeout is None:
+            timeout = _worker.STATUS_CHECK_INTERVAL
         try:
             return True, self._data_queue.get(timeout=timeout)
         except Exception as e:
