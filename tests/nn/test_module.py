@@ -352,3 +352,27 @@ def test_flatten_unflatten_identity():
     assert nn.Flatten(0, 1)(x).shape == (6, 4)
     assert nn.Unflatten(2, (2, 2))(x).shape == (2, 3, 2, 2)
     assert nn.Identity(3, foo=1)(x) is x
+
+
+def test_backward_pre_hook_and_global_backward_hook():
+    m = nn.Linear(3, 2)
+    seen = []
+    m.register_full_backward_pre_hook(lambda mod, gout: (gout[0] * 2,))
+    x = tocha.randn(4, 3, requires_grad=True)
+    m(x).sum().backward()
+    np.testing.assert_allclose(m.bias.grad.numpy(), np.full(2, 8.0))
+    h = nn.modules.module.register_module_full_backward_hook(
+        lambda mod, gin, gout: seen.append(type(mod).__name__))
+    nn.Tanh()(x).sum().backward()
+    h.remove()
+    assert seen == ["Tanh"]
+    nn.Tanh()(x).sum().backward()
+    assert seen == ["Tanh"]
+
+
+def test_half_and_double_forward():
+    m = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    y = m.double()(tocha.randn(2, 3, dtype=tocha.float64))
+    assert y.dtype is tocha.float64
+    y = m.half()(tocha.randn(2, 3).half())
+    assert y.dtype is tocha.float16

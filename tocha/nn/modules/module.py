@@ -20,7 +20,8 @@ from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
 
-__all__ = ["Module", "register_module_forward_hook", "register_module_forward_pre_hook"]
+__all__ = ["Module", "register_module_forward_hook", "register_module_forward_pre_hook",
+           "register_module_full_backward_hook"]
 
 _global_forward_hooks: dict = OrderedDict()
 _global_forward_pre_hooks: dict = OrderedDict()
@@ -57,6 +58,13 @@ def register_module_forward_hook(hook: Callable) -> RemovableHandle:
     """A forward hook for every module (`hook(module, args, output)`)."""
     h = RemovableHandle(_global_forward_hooks)
     _global_forward_hooks[h.id] = hook
+    return h
+
+
+def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
+    """A full backward hook for every module (`hook(module, grad_input, grad_output)`)."""
+    h = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[h.id] = hook
     return h
 
 
