@@ -1,33 +1,34 @@
-"""float32 ``tanh`` bit for bit as PyTorch's CPU kernel computes it (SLEEF ``tanhf_u10``).
+"""SLEEF's float32 ``tanhf_u10`` and ``expf_u10`` (FMA builds) bit for bit, vectorised in NumPy.
 
-ATen evaluates float32 ``tanh`` on x86-64 (AVX2 and AVX-512 builds alike) with SLEEF's
-vectorised ``tanhf`` of 1.0-ULP accuracy, for every element of every tensor. That function works
-in "double-float" arithmetic (value = hi + lo, two float32s) and uses fused multiply-adds, so
-``RN32(tanh64(x))`` differs from it in about 0.1 % of inputs; chaotic training loops turn those
-last-place differences into visibly different losses. Here it is re-derived in NumPy:
+ATen's ``Vectorized<float>::tanh`` / ``::exp`` call these SLEEF functions (AVX2 and AVX-512
+give identical results). Where they show up in PyTorch 2.13 CPU (x86-64 wheel, MKL build):
+- ``torch.sigmoid`` (float32) is ``1 / (Sleef_expf_u10(0 - x) + 1)``: ``sigmoidf`` matches it
+  bit for bit (except ATen's scalar loop tails, see ``sigmoidf``).
+- ``torch.tanh`` and ``torch.exp`` (float32) do NOT use SLEEF on MKL builds: they call MKL VML
+  (``vmsTanh`` / ``vmsExp``, VML_HA), whose last-place differences cannot be derived here.
+  ``tanhf`` is what non-MKL builds and fused kernels using ``Vectorized<float>::tanh`` compute.
+
+tanhf works in "double-float" arithmetic (value = hi + lo, two float32s) with fused
+multiply-adds, so ``RN32(tanh64(x))`` differs from it in about 0.2 % of inputs:
 
     y = |x|;  (dx, dy) = expk2f(y) ~ e**y     (range reduction by ln 2, degree-7 polynomial,
                                                double-float additions and products)
     (ex, ey) = 1 / (dx, dy)                    (double-float reciprocal)
     t = ((dx, dy) - (ex, ey)) / ((dx, dy) + (ex, ey))      (double-float division)
-    tanh = copysign(RN32(tx + ty), x); 1 where |x| > 8.664339742 (tanh rounds to 1); NaN stays.
+    tanh = copysign(RN32(tx + ty), x); 1 where |x| > 8.664339742 (SLEEF's cut-off: the
+    true tanh rounds to 1 only above 9.01); NaN gives a NaN with all bits set.
 
 Each fused multiply-add is emulated exactly (round to odd in float64, then one rounding to
 float32; ``/work/shared/spec/rng.md`` 1.3). Plain float32 NumPy operations are IEEE
 correctly rounded, like the vector instructions they stand for.
 
-Speed: the exact emulation costs about 150 NumPy passes (~0.6 us an element). ``tanhf``
+Speed: the exact emulation costs about 150 NumPy passes (~0.3 us an element). ``tanhf``
 therefore rounds NumPy's float64 ``tanh`` to float32 and runs the emulation only where that
 can differ from SLEEF: for 2**-24 <= |x| < 2**-12, and where the float64 value lies within
 SLEEF's own error of a float32 rounding boundary. ``_MARGIN`` holds, per binade of |x|,
 1.25 x (the largest |SLEEF double-float - float64 tanh| over every float32 of that binade,
 in float64 ulps of the result) + 1024. Below 2**-24 SLEEF returns x itself (checked on every
-float32), above 8.664339742 it returns +-1, and a NaN comes back with all bits set.
-
-Note: PyTorch's own float32 ``torch.tanh`` does NOT use this on MKL builds (the x86-64 wheels):
-it calls MKL's ``vmsTanh`` (VML_HA), which differs from SLEEF (and from correct rounding) in
-~0.1 % of inputs. SLEEF's ``tanhf`` is what ``Vectorized<float>::tanh`` computes (used by
-non-MKL builds and inside fused kernels).
+float32).
 """
 from __future__ import annotations
 
@@ -60,6 +61,8 @@ _MARGIN = np.array([435200, 215040, 117760, 60416, 30720, 51200, 205824, 1096704
                     9629696, 9405440, 2950144, 973824, 99328, 3072, 2048], np.int64)  # 2**-12..
 _LOW29 = _U64((1 << 29) - 1)
 _MID = 1 << 28
+_EXP64 = _U64(0x7FF << 52)
+_TINY64 = _U64((1023 - 126) << 52)         # float64 bits of 2**-126
 _NAN = np.uint32(0xFFFFFFFF).view(_F32)    # SLEEF ORs an all-ones mask into NaN results
 
 
@@ -69,15 +72,20 @@ def _fma(a, b, c) -> np.ndarray:
     p = np.multiply(a, b, dtype=_F64)          # exact: 24 + 24 bits
     c64 = np.asarray(c, dtype=_F64)
     s = p + c64
-    bb = s - p
-    err = (p - (s - bb)) + (c64 - bb)          # TwoSum: p + c == s + err exactly
-    if err.any():
-        # round to odd: an inexact s with an even last bit moves one float64 step toward
-        # the exact sum, so the final rounding to float32 cannot double-round
-        fix = (err != 0) & ((s.view(_U64) & _U64(1)) == 0)
-        if fix.any():
-            bits = s.view(np.int64)
-            bits += np.where(fix, np.where((err > 0) == (s > 0), 1, -1), 0)
+    # RN32(RN64(p + c)) can differ from RN32(p + c) only if RN64 landed exactly on a float32
+    # rounding boundary: low 29 bits == 2**28 for normal results, other patterns below
+    # 2**-126. Only those (rare) elements get the TwoSum error and round to odd.
+    bits = s.view(_U64)
+    risky = ((bits & _LOW29) == _U64(_MID)) | ((bits & _EXP64) < _TINY64)
+    if risky.any():
+        pp = np.broadcast_to(p, s.shape)[risky]
+        cc = np.broadcast_to(c64, s.shape)[risky]
+        ss = s[risky]
+        bb = ss - pp
+        err = (pp - (ss - bb)) + (cc - bb)     # TwoSum: p + c == s + err exactly
+        fix = (err != 0) & ((ss.view(_U64) & _U64(1)) == 0)
+        ss.view(np.int64)[...] += np.where(fix, np.where((err > 0) == (ss > 0), 1, -1), 0)
+        s[risky] = ss
     return s.astype(_F32)
 
 
