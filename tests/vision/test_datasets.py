@@ -99,7 +99,7 @@ def test_bad_idx_file(tmp_path):
         datasets.MNIST(str(tmp_path))
 
 
-def make_cifar(root, per_batch=4):
+def make_cifar(root, per_batch=4, key=str):
     folder = os.path.join(root, "cifar-10-batches-py")
     os.makedirs(folder, exist_ok=True)
     batches = {}
@@ -107,20 +107,23 @@ def make_cifar(root, per_batch=4):
         data = RS.randint(0, 256, (per_batch, 3072)).astype(np.uint8)
         labels = RS.randint(0, 10, per_batch).tolist()
         with open(os.path.join(folder, name), "wb") as fh:
-            # as the real files: bytes keys, protocol 2
-            pickle.dump({b"batch_label": name.encode(), b"data": data, b"labels": labels,
-                         b"filenames": [b"x.png"] * per_batch}, fh, protocol=2)
+            # the real files are Python 2 pickles whose str keys load as str with latin1;
+            # key=bytes writes bytes keys instead (both are accepted)
+            k = (lambda s: s.encode()) if key is bytes else (lambda s: s)
+            pickle.dump({k("batch_label"): name, k("data"): data, k("labels"): labels,
+                         k("filenames"): ["x.png"] * per_batch}, fh, protocol=2)
         batches[name] = (data, labels)
     names = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
              "truck"]
     with open(os.path.join(folder, "batches.meta"), "wb") as fh:
-        pickle.dump({b"label_names": [n.encode() for n in names], b"num_vis": 3072}, fh,
+        pickle.dump({k("label_names"): [k(n) for n in names], k("num_vis"): 3072}, fh,
                     protocol=2)
     return batches
 
 
-def test_cifar10(tmp_path):
-    batches = make_cifar(str(tmp_path))
+@pytest.mark.parametrize("key", [str, bytes])
+def test_cifar10(tmp_path, key):
+    batches = make_cifar(str(tmp_path), key=key)
     ds = datasets.CIFAR10(str(tmp_path), train=True)
     assert len(ds) == 20 and ds.data.shape == (20, 32, 32, 3)
     img, y = ds[5]                                  # batch 2, item 1

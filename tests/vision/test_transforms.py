@@ -430,3 +430,27 @@ def test_pad_pil_fill_and_modes():
     assert np.array_equal(r, np.pad(a, [(1, 1), (1, 1), (0, 0)], mode="symmetric"))
     with pytest.raises(TypeError, match="number as fill"):
         F.pad(tocha.zeros(3, 2, 2), 1, fill=(1, 2, 3))
+
+
+def test_reprs_as_torchvision():
+    # recorded from torchvision 0.29.1 (torch 2.14.1) in a scratch environment
+    cases = [
+        (T.Compose([T.Resize(32), T.CenterCrop(28), T.ToTensor(),
+                    T.Normalize((0.1307,), (0.3081,))]),
+         ("Compose(\n    Resize(size=32, interpolation=bilinear, max_size=None, antialias=True)\n"
+         "    CenterCrop(size=(28, 28))\n    ToTensor()\n"
+         "    Normalize(mean=(0.1307,), std=(0.3081,))\n)")),
+        (T.RandomErasing(), ("RandomErasing(p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), "
+                            "value=0, inplace=False)")),
+        (T.RandomAffine(10, (0.1, 0.2), (0.8, 1.2), 5),
+         ("RandomAffine(degrees=[-10.0, 10.0], translate=(0.1, 0.2), scale=(0.8, 1.2), "
+         "shear=[-5.0, 5.0])")),
+        (T.RandomApply([T.RandomHorizontalFlip()]),
+         "RandomApply(\n    p=0.5\n    RandomHorizontalFlip(p=0.5)\n)"),
+        (T.TenCrop(4, vertical_flip=True), "TenCrop(size=(4, 4), vertical_flip=True)"),
+        (T.ColorJitter(0.4, 0.4, 0.4, 0.1),
+         ("ColorJitter(brightness=(0.6, 1.4), contrast=(0.6, 1.4), saturation=(0.6, 1.4), "
+         "hue=(-0.1, 0.1))")),
+    ]
+    for obj, want in cases:
+        assert repr(obj) == want

@@ -249,6 +249,10 @@ class RandomApply(_Module):
             img = t(img)
         return img
 
+    def __repr__(self) -> str:
+        body = "".join(f"\n    {t}" for t in self.transforms)
+        return f"{self.__class__.__name__}(\n    p={self.p}{body}\n)"
+
 
 class RandomResizedCrop(_Module):
     """Crop a random area and aspect ratio, then resize (torchvision's 10 tries + fallback)."""
@@ -465,6 +469,22 @@ class RandomAffine(_Module):
                                             self.shear, [w, h])
         return F.affine(img, angle, tr, sc, sh, self.interpolation, self.fill, self.center)
 
+    def _extra(self) -> str:
+        s = f"degrees={self.degrees}"
+        if self.translate is not None:
+            s += f", translate={self.translate}"
+        if self.scale is not None:
+            s += f", scale={self.scale}"
+        if self.shear is not None:
+            s += f", shear={self.shear}"
+        if self.interpolation != InterpolationMode.NEAREST:
+            s += f", interpolation={self.interpolation.value}"
+        if self.fill != 0:
+            s += f", fill={self.fill}"
+        if self.center is not None:
+            s += f", center={self.center}"
+        return s
+
 
 class GaussianBlur(_Module):
     """Blur with a Gaussian whose sigma is drawn uniformly from `sigma`."""
@@ -549,6 +569,10 @@ class RandomErasing(_Module):
             return F.erase(img, x, y, h, w, v, self.inplace)
         return img
 
+    def _extra(self) -> str:
+        return (f"p={self.p}, scale={self.scale}, ratio={self.ratio}, value={self.value}, "
+                f"inplace={self.inplace}")
+
 
 class FiveCrop(_Module):
     """The four corners and the centre, as a tuple."""
@@ -558,6 +582,9 @@ class FiveCrop(_Module):
 
     def forward(self, img):
         return F.five_crop(img, self.size)
+
+    def _extra(self) -> str:
+        return f"size={self.size}"
 
 
 class TenCrop(FiveCrop):
@@ -570,6 +597,9 @@ class TenCrop(FiveCrop):
     def forward(self, img):
         return F.ten_crop(img, self.size, self.vertical_flip)
 
+    def _extra(self) -> str:
+        return f"size={self.size}, vertical_flip={self.vertical_flip}"
+
 
 class RandomChoice(_Module):
     """Apply one transform picked at random (Python's `random`, as torchvision)."""
@@ -581,6 +611,9 @@ class RandomChoice(_Module):
         import random
         t = random.choices(self.transforms, weights=self.p)[0]
         return t(*args)
+
+    def __repr__(self) -> str:
+        return Compose.__repr__(self) + f"(p={self.p})"
 
 
 class RandomOrder(_Module):
@@ -596,3 +629,5 @@ class RandomOrder(_Module):
         for i in order:
             img = self.transforms[i](img)
         return img
+
+    __repr__ = Compose.__repr__
