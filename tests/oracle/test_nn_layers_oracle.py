@@ -114,6 +114,7 @@ REPR_CASES = [
     ("GRU", (3, 4), {"bidirectional": True}), ("RNN", (3, 4), {"nonlinearity": "relu"}),
     ("RNNCell", (3, 4), {"nonlinearity": "relu", "bias": False}),
     ("TransformerEncoderLayer", (8, 2, 16), {"norm_first": True, "activation": "gelu"}),
+    ("Fold", ((4, 5), 2), {"stride": (1, 2)}), ("Unfold", (2,), {"padding": 1}),
 ]
 
 
