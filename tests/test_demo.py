@@ -21,6 +21,7 @@ NEEDS = {
     "regression-modules": ["nn.Module", "nn.Parameter", "nn.MSELoss", "optim.SGD",
                            "utils.data.DataLoader", "utils.data.Dataset"],
     "mlp": ["nn.Sequential", "nn.Linear", "nn.Tanh", "nn.MSELoss", "optim.SGD",
+            "optim.lr_scheduler.CosineAnnealingLR",
             "utils.data.DataLoader", "utils.data.Dataset"],
     "digits-cnn": ["nn.Sequential", "nn.Conv2d", "nn.ReLU", "nn.MaxPool2d", "nn.Flatten",
                    "nn.Linear", "nn.CrossEntropyLoss", "optim.Adam", "utils.data.DataLoader",
