@@ -21,6 +21,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=0,
                     help="BLAS/OpenMP threads for both libraries (default: their own defaults); "
                          "1 gives steadier numbers on a loaded machine")
+    ap.add_argument("--json", metavar="PATH", help="also write the rows (and the setup) as JSON")
     ap.add_argument("only", nargs="*", help=f"run only these of {', '.join(MODULES)}")
     args = ap.parse_args(argv)
     if args.threads:  # before NumPy or torch load their thread pools
@@ -41,11 +42,17 @@ def main(argv=None) -> int:
 
     import tocha
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    _common.print_table(
-        rows, f"tocha {tocha.__version__} vs PyTorch {torch.__version__} "
-              f"(NumPy {numpy.__version__}, Python {platform.python_version()}, "
-              f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads "
-              f"{torch.get_num_threads()}, load average {load})")
+    setup = (f"tocha {tocha.__version__} vs PyTorch {torch.__version__} "
+             f"(NumPy {numpy.__version__}, Python {platform.python_version()}, "
+             f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads "
+             f"{torch.get_num_threads()}, load average {load})")
+    _common.print_table(rows, setup)
+    if args.json:
+        import dataclasses
+        import json
+        with open(args.json, "w") as fh:
+            json.dump({"setup": setup, "rows": [dict(dataclasses.asdict(r), ratio=r.ratio)
+                                                for r in rows]}, fh, indent=1)
     return 0
 
 
