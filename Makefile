@@ -4,7 +4,7 @@
 #   make test-oracle  installs torch==2.13.0 into .venv and compares tocha with it
 #   make acceptance   runs ../shared/acceptance/check.py with `python -m tocha run`
 #   make ci           test + test-oracle + acceptance (all three run; fails if any fails)
-#   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table
+#   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
 #   make lint         ruff
 PYTHON ?= python3
 VENV   ?= .venv
@@ -14,6 +14,7 @@ SHARED ?= ../shared
 TORCH  := torch==2.13.0
 PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: test test-oracle acceptance ci demo bench lint clean
 
@@ -54,7 +55,7 @@ demo: $(VENV)/.stamp-demo
 	$(PY) -m tocha demo $(DEMO_ARGS)
 
 bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks
