@@ -111,3 +111,39 @@ def test_int_tensor_iadd_float_errors():
     with pytest.raises(RuntimeError, match="can't be cast"):
         p += 1.5
     assert t.tolist() == p.tolist() == [1, 2, 3]
+
+
+# other binary ops: the same operand grid, the same outcome (dtype and value, or error type)
+OPS2 = {
+    "pow": lambda m, a, b: a ** b,
+    "floordiv": lambda m, a, b: a // b,
+    "mod": lambda m, a, b: a % b,
+    "eq": lambda m, a, b: a == b,
+    "lt": lambda m, a, b: a < b,
+    "maximum": lambda m, a, b: m.maximum(a, b),
+    "atan2": lambda m, a, b: m.atan2(a, b),
+    "where": lambda m, a, b: m.where(m.tensor([True, False, True]), a, b),
+    "fmod": lambda m, a, b: m.fmod(a, b),
+    "bitwise_and": lambda m, a, b: a & b,
+    "cat": lambda m, a, b: m.cat([a.reshape(-1), b.reshape(-1)]),
+}
+T_COMBOS = [c for c in COMBOS if c[0] in TENSOR_KINDS and c[1] in TENSOR_KINDS]
+S_COMBOS = [c for c in COMBOS if c[0] == "dim" and c[1] in ("py_int", "py_float", "py_bool")]
+
+
+@pytest.mark.parametrize("op", list(OPS2))
+@pytest.mark.parametrize("ka,kb,pairs", T_COMBOS + S_COMBOS,
+                         ids=[f"{a}-{b}" for a, b, _ in T_COMBOS + S_COMBOS])
+def test_other_binary_promotion(op, ka, kb, pairs):
+    bad = []
+    for da, db in pairs:
+        res = []
+        for m in (tocha, torch):
+            try:
+                res.append(OPS2[op](m, operand(m, ka, da), operand(m, kb, db)))
+            except Exception as e:      # noqa: BLE001 - compared by type
+                res.append(e)
+        err = compare(*res)
+        if err:
+            bad.append(f"{ka}:{da} {op} {kb}:{db}: {err}")
+    assert not bad, "\n".join(bad[:20])

@@ -203,12 +203,10 @@ _DUNDERS = {
     "__abs__": E.abs,
     "__invert__": lambda self: E.logical_not(self) if self._dtype.name == "bool"
     else E.bitwise_not(self),
-    "__and__": lambda s, o: E.logical_and(s, o) if s._dtype.name == "bool"
-    else E.bitwise_and(s, o),
-    "__or__": lambda s, o: E.logical_or(s, o) if s._dtype.name == "bool"
-    else E.bitwise_or(s, o),
-    "__xor__": lambda s, o: E.logical_xor(s, o) if s._dtype.name == "bool"
-    else E.bitwise_xor(s, o),
+    # bitwise ops on bools are the logical ones, and bool & int promotes (NumPy agrees)
+    "__and__": lambda s, o: E.bitwise_and(s, o),
+    "__or__": lambda s, o: E.bitwise_or(s, o),
+    "__xor__": lambda s, o: E.bitwise_xor(s, o),
     "__rand__": lambda s, o: s.__and__(o),
     "__ror__": lambda s, o: s.__or__(o),
     "__eq__": _not_implemented_guard(E.eq),

@@ -348,6 +348,10 @@ def ones_like_(x):
 
 def pow(input, exponent, *, out=None):
     """input ** exponent (tensor or scalar on either side)."""
+    if isinstance(input, Tensor) and input._dtype is D.bool_ and _is_bool(exponent):
+        if isinstance(exponent, Tensor):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        return _out(input.clone() if exponent else ones_like_(input), out)
     if not isinstance(input, Tensor):
         base = input
         dt = _result_np(exponent, base)
@@ -677,11 +681,19 @@ class Minimum(prim):
         return g * w, g * (1 - w)
 
 
+def _need_tensor(op, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{op}(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+
 def maximum(input, other, *, out=None):
+    _need_tensor("maximum", other)
     return _out(_binary(Maximum, input, other, "maximum"), out)
 
 
 def minimum(input, other, *, out=None):
+    _need_tensor("minimum", other)
     return _out(_binary(Minimum, input, other, "minimum"), out)
 
 
@@ -770,8 +782,14 @@ class Atan2(prim):
 
 
 def atan2(input, other):
-    if input._dtype._kind < 2:
-        input = as_float(input)
+    _need_tensor("atan2", other)
+    dt = D.result_type(input, other)
+    if dt._kind < 2:        # integers give the default float dtype
+        dt = D.get_default_dtype()
+    if input._dtype is not dt:
+        input = input.to(dt)
+    if isinstance(other, Tensor) and other._dtype is not dt:
+        other = other.to(dt)
     return _binary(Atan2, input, other, "atan2")
 
 
@@ -860,14 +878,24 @@ def copy_from(input, src):
 
 # ---------------------------------------------------------------- no-gradient ops
 
+_INT_DIVS = ("floor_divide", "remainder", "fmod")
+
+
 def _nograd_binary(ufunc, a, b, op, out_dtype=None):
     if not isinstance(a, Tensor):
         from .._creation import tensor
         a = tensor(a)
     dt = _result_np(a, b)
     bb = b._data if isinstance(b, Tensor) else b
+    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind == "b":
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for 'Bool'")
+    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind in "biu" and np.any(
+            np.asarray(bb) == 0):
+        raise RuntimeError(f"{op}: integer division by zero (ZeroDivisionError); operands "
+                           f"{a._dtype} and {getattr(b, '_dtype', type(b).__name__)}")
     try:
-        r = ufunc(a._data, bb, dtype=dt) if dt is not None and out_dtype is None else ufunc(
+        r = ufunc(a._data, bb, dtype=dt, casting="unsafe") if dt is not None and out_dtype is \
+            None else ufunc(
             a._data if dt is None else a._data.astype(dt), bb)
     except ValueError as e:
         if "broadcast" in str(e):
@@ -933,8 +961,12 @@ logical_not = _logical(np.logical_not, "logical_not")
 
 def _bitwise(ufunc, name):
     def op(input, other=None):
-        if input._dtype._kind >= 2:
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_TYPE_NAMES.get(input._dtype.name, input._dtype.name)}'")
+        bad = input if input._dtype._kind >= 2 else other if isinstance(
+            other, Tensor) and other._dtype._kind >= 2 else None
+        if bad is not None or isinstance(other, float):
+            dn = bad._dtype.name if bad is not None else D.get_default_dtype().name
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for "
+                                      f"'{_TYPE_NAMES.get(dn, dn)}'")
         if other is None:
             return _wrap(_fix(ufunc(input._data)), input._device)
         return _nograd_binary(ufunc, input, other, name)
