@@ -11,7 +11,7 @@ from tocha.viz import build_graph
 COUNTS = {"resnet18": 11689512, "resnet34": 21797672, "resnet50": 25557032,
           "vgg11": 132863336, "vgg11_bn": 132868840, "alexnet": 61100840,
           "mobilenet_v2": 3504872, "resnext50_32x4d": 25028904, "wide_resnet50_2": 68883240,
-          "vgg16": 138357544}
+          "vgg16": 138357544, "squeezenet1_0": 1248424, "squeezenet1_1": 1235496}
 
 
 @pytest.fixture
@@ -103,6 +103,15 @@ def test_mobilenet_v2_runs():
     # Linear init: normal(0, 0.01), bias 0
     w = m.classifier[1].weight.detach().numpy()
     assert abs(w.std() - 0.01) < 0.001 and float(m.classifier[1].bias.abs().sum()) == 0
+
+
+def test_squeezenet_forward():
+    tocha.manual_seed(0)
+    m = models.squeezenet1_1(num_classes=4).eval()
+    with tocha.no_grad():
+        y = m(tocha.rand(1, 3, 64, 64))
+    assert tuple(y.shape) == (1, 4) and float(y.min()) >= 0       # ReLU before the pool
+    assert isinstance(m.features[3], models.squeezenet.Fire)
 
 
 def test_vgg_alexnet_structure(no_init):
