@@ -705,3 +705,18 @@ def test_rnn_utils_pad_and_pack():
     for a, b in zip(ts, rs):
         close(a.grad, b.grad)
     assert [tuple(u.shape) for u in T.unpack_sequence(p1)] == [(5, 3), (4, 3), (2, 3)]
+
+
+@pytest.mark.parametrize("red", REDUCTIONS)
+def test_mse_fused_node_and_double_backward(red):
+    (xt, xr), (tt, tr) = pair(arr(3, 4, dtype=np.float64)), pair(arr(3, 4, dtype=np.float64))
+    lt, lr = TF.mse_loss(xt, tt, reduction=red), F.mse_loss(xr, tr, reduction=red)
+    assert type(lt.grad_fn).__name__ == type(lr.grad_fn).__name__ == "MseLossBackward0"
+    gt = tocha.autograd.grad(lt.sum(), (xt, tt), create_graph=True)
+    gr = torch.autograd.grad(lr.sum(), (xr, tr), create_graph=True)
+    for a, b in zip(gt, gr):
+        close(a, b, 1e-12, 1e-14)
+    ht = tocha.autograd.grad((gt[0] ** 3).sum(), (xt, tt))
+    hr = torch.autograd.grad((gr[0] ** 3).sum(), (xr, tr))
+    for a, b in zip(ht, hr):
+        close(a, b, 1e-10, 1e-12)

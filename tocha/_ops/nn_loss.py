@@ -127,3 +127,59 @@ def nll_loss_(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
 _TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
          "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
          "bfloat16": "BFloat16"}
+
+
+class MseLossGrad(prim):
+    """grad_output * 2 (x - t) / n in one NumPy pass; its own backward (double backward) is
+    written in tocha ops."""
+
+    node_name = "MseLossBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, x, t, red):
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(g, x, t)
+            ctx.red = red
+        scale = 2.0 / x.size if red == 1 and x.size else 2.0
+        r = (x - t) * scale
+        r *= g
+        return r.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, x, t = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        red = ctx.red
+        scale = 2.0 / x.numel() if red == 1 and x.numel() else 2.0
+        dg = MseLossGrad.apply(gg, x, t, red) if n[0] else None
+        if red:
+            dg = dg.sum() if dg is not None else None
+        dx = gg * g * scale if (n[1] or n[2]) else None
+        return dg, dx if n[1] else None, -dx if n[2] else None
+
+
+class MseLoss(prim):
+    """mean/sum/none of (x - t)^2 for same-shape x and t: one node, as in PyTorch."""
+
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, red):
+        d = x - t
+        d *= d
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(x, t)
+            ctx.red = red
+        if red == 0:
+            return d
+        s = np.sum(d, dtype=x.dtype)
+        if red == 1:
+            s = s / x.dtype.type(d.size) if d.size else x.dtype.type(np.nan)
+        return np.asarray(s, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        gx = MseLossGrad.apply(g, x, t, ctx.red)
+        n = ctx.needs_input_grad
+        return gx if n[0] else None, -gx if n[1] else None, None

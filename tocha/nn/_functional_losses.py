@@ -8,11 +8,13 @@ import warnings
 from .._ops import elementwise as _E
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
+from .._ops.nn_loss import MseLoss as _MseLoss
 from .._ops.nn_loss import nll_loss_ as _nll
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 
 _REDUCTIONS = ("none", "mean", "sum")
+_RED = {"none": 0, "mean": 1, "sum": 2}
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:
@@ -59,11 +61,21 @@ def _size_warn(input: Tensor, target: Tensor) -> None:
 # ---------------------------------------------------------------- losses
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    """mean/sum/none of (input - target)^2 (a composite)."""
+    """mean/sum/none of (input - target)^2.
+
+    Same shapes and dtypes: one fused primitive (node MseLossBackward0, as in PyTorch) rather
+    than the Sub/Mul/Mean composite, because this loss sits in every small regression loop
+    (the seed-001 tutorial) where each node's Python cost shows; broadcasting or weighted
+    calls use the composite.
+    """
     _check_tensor(input, "input", "mse_loss")
     _check_tensor(target, "target", "mse_loss")
+    if reduction != "mean" or size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    if (weight is None and input.shape == target.shape
+            and input._dtype is target._dtype and input._dtype._kind == 2):
+        return _MseLoss.apply(input, target, _RED[reduction])
     _size_warn(input, target)
-    reduction = _reduction(size_average, reduce, reduction)
     d = input - target
     loss = d * d
     if weight is not None:
