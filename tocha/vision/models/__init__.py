@@ -10,6 +10,13 @@ from ._api import (
 )
 from .alexnet import AlexNet, AlexNet_Weights, alexnet
 from .mobilenetv2 import MobileNet_V2_Weights, MobileNetV2, mobilenet_v2
+from .mobilenetv3 import (
+    MobileNet_V3_Large_Weights,
+    MobileNet_V3_Small_Weights,
+    MobileNetV3,
+    mobilenet_v3_large,
+    mobilenet_v3_small,
+)
 from .resnet import (
     BasicBlock,
     Bottleneck,
@@ -67,7 +74,8 @@ __all__ = [
     "BasicBlock",
     "Bottleneck",
     "MobileNetV2",
-    "MobileNet_V2_Weights",
+    "MobileNet_V2_Weights", "MobileNetV3", "MobileNet_V3_Large_Weights",
+    "MobileNet_V3_Small_Weights", "mobilenet_v3_large", "mobilenet_v3_small",
     "ResNeXt50_32X4D_Weights",
     "ResNeXt101_32X8D_Weights",
     "ResNet",
