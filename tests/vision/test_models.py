@@ -11,7 +11,8 @@ from tocha.viz import build_graph
 COUNTS = {"resnet18": 11689512, "resnet34": 21797672, "resnet50": 25557032,
           "vgg11": 132863336, "vgg11_bn": 132868840, "alexnet": 61100840,
           "mobilenet_v2": 3504872, "resnext50_32x4d": 25028904, "wide_resnet50_2": 68883240,
-          "vgg16": 138357544, "squeezenet1_0": 1248424, "squeezenet1_1": 1235496}
+          "vgg16": 138357544, "squeezenet1_0": 1248424, "squeezenet1_1": 1235496,
+          "mobilenet_v3_small": 2542856, "mobilenet_v3_large": 5483032}
 
 
 @pytest.fixture
@@ -103,6 +104,19 @@ def test_mobilenet_v2_runs():
     # Linear init: normal(0, 0.01), bias 0
     w = m.classifier[1].weight.detach().numpy()
     assert abs(w.std() - 0.01) < 0.001 and float(m.classifier[1].bias.abs().sum()) == 0
+
+
+def test_mobilenet_v3_forward_and_init():
+    tocha.manual_seed(0)
+    m = models.mobilenet_v3_small(num_classes=3).eval()
+    with tocha.no_grad():
+        assert tuple(m(tocha.rand(2, 3, 64, 64)).shape) == (2, 3)
+    se = m.features[1].block[1]
+    assert isinstance(se, models.mobilenetv3.SqueezeExcitation)
+    assert isinstance(se.scale_activation, nn.Hardsigmoid)
+    assert m.features[0][1].eps == 0.001 and m.features[0][1].momentum == 0.01
+    w = m.classifier[3].weight.detach().numpy()
+    assert abs(w.std() - 0.01) < 0.002
 
 
 def test_squeezenet_forward():
