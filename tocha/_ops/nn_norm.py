@@ -24,7 +24,14 @@ def _stats(x, red, eps):
 
 
 def _norm_backward(ctx, xr, g_hat, red, eps):
-    """Gradient of xhat = (xr - mean(xr)) / std(xr) over `red`, given dL/dxhat (Tensors)."""
+    """Gradient of xhat = (xr - mean(xr)) / std(xr) over `red`, given dL/dxhat (arrays in the
+    engine's array mode, Tensors otherwise)."""
+    if not isinstance(g_hat, Tensor):
+        invstd = ctx.invstd
+        xhat = (xr - ctx.mean) * invstd
+        gx = invstd * (g_hat - g_hat.mean(red, keepdims=True)
+                       - xhat * (g_hat * xhat).mean(red, keepdims=True))
+        return gx, xhat
     if STATE.enabled:        # create_graph: keep mean/std as functions of x for double backward
         mean = xr.mean(red, keepdim=True)
         d = xr - mean
@@ -42,6 +49,7 @@ class NativeBatchNorm(prim):
     """Training-mode batch norm over all axes but 1 (statistics of the batch)."""
 
     node_name = "NativeBatchNormBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, w, b, eps, running, momentum):
@@ -85,6 +93,7 @@ class BatchNormEval(prim):
     """Batch norm with given statistics (eval mode): an affine map of the input."""
 
     node_name = "NativeBatchNormBackward0"
+    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, w, b, rm, rv, eps):
@@ -105,13 +114,14 @@ class BatchNormEval(prim):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        invstd = _wrap(ctx.invstd)
+        arrays = not isinstance(g, Tensor)
+        invstd = ctx.invstd if arrays else _wrap(ctx.invstd)
         red = (0,) + tuple(range(2, g.ndim))
         gx = gw = gb = None
         if need[0]:
             gx = g * (invstd * w.reshape(ctx.shape) if w is not None else invstd)
         if w is not None and need[1]:
-            gw = (g * ((x - _wrap(ctx.mean)) * invstd)).sum(red)
+            gw = (g * ((x - (ctx.mean if arrays else _wrap(ctx.mean))) * invstd)).sum(red)
         if len(need) > 2 and need[2]:
             gb = g.sum(red)
         return gx, gw, gb
@@ -155,6 +165,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 
 class NativeLayerNorm(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, w, b, nd, eps):
         red = tuple(range(x.ndim - nd, x.ndim))
@@ -203,6 +214,7 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 
 
 class NativeGroupNorm(prim):
+    _array_backward = True
     @staticmethod
     def forward(ctx, x, w, b, groups, eps):
         n, c = x.shape[:2]
