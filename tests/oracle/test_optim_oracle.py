@@ -518,3 +518,31 @@ def test_swa_averaged_model_and_swalr(kind):
     for a, b in zip(pa + ba, pb + bb):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(oa, ob, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[0] == "SGD"],
+                         ids=[_ids(c) for c in CASES if c[0] == "SGD"])
+def test_sgd_small_float32_is_bit_exact(case):
+    # small float32 arrays emulate PyTorch's fused multiply-add: identical trajectories
+    name, kwargs = case
+    a, _ = _run(tocha, name, kwargs, np.float32)
+    b, _ = _run(torch, name, kwargs, np.float32)
+    for step, (xs, ys) in enumerate(zip(a, b)):
+        for x, y in zip(xs, ys):
+            np.testing.assert_array_equal(x, y, err_msg=f"step {step}")
+
+
+def test_sgd_large_float32_stays_close():
+    # above the exact-FMA size the update rounds twice: still 1e-6 of the scale after 20 steps
+    rng = np.random.default_rng(2)
+    p0 = rng.standard_normal((80, 60)).astype(np.float32)
+    out = []
+    for lib in (tocha, torch):
+        p = lib.tensor(p0.copy(), requires_grad=True)
+        opt = lib.optim.SGD([p], lr=0.05, momentum=0.9, weight_decay=1e-3)
+        for k in range(STEPS):
+            x = p.detach().numpy()
+            p.grad = lib.tensor((x - np.float32(0.5)) * np.float32(1 + 0.01 * k))
+            opt.step()
+        out.append(p.detach().numpy().copy())
+    _compare([[out[0]]], [[out[1]]], np.float32)

@@ -49,3 +49,24 @@ def decay(g: np.ndarray, p: np.ndarray, weight_decay: float, maximize: bool) -> 
     if weight_decay != 0:
         g = g + weight_decay * p
     return g
+
+
+# PyTorch's CPU kernels for add(alpha=), lerp and addcmul use a fused multiply-add (one
+# rounding). For float32 it is exact through float64 (the product of two floats is exact
+# there), but that costs ~6x a plain pass, so SGD uses it only for arrays this small, where
+# Python overhead dominates anyway: small models then follow PyTorch's trajectory bit for bit.
+EXACT_FMA_MAX = 4096
+_f64 = np.float64
+
+
+def fma_(x: np.ndarray, alpha: float, y: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """out = x * alpha + y rounded once (alpha first rounded to float32, PyTorch's opmath
+    type for float32 and float16)."""
+    a = float(np.float32(alpha))
+    t = np.multiply(x, a, dtype=_f64)
+    return np.add(t, y, out=out, casting="same_kind")
+
+
+def exact(a: np.ndarray) -> bool:
+    """Whether updates of `a` emulate the fused multiply-add (small float32/float16 arrays)."""
+    return a.size <= EXACT_FMA_MAX and a.itemsize < 8

@@ -4,12 +4,16 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import _wrap
+from ._functional import EXACT_FMA_MAX, exact, fma_
 from .optimizer import Optimizer, _to_scalar, scratch
 
 __all__ = ["SGD", "sgd_update"]
 
 _mul = np.multiply
 _sub = np.subtract
+_add = np.add
+_f32 = np.float32
+_f64 = np.float64
 
 
 def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_decay: float,
@@ -17,11 +21,15 @@ def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_d
     """One SGD step on arrays: `p` (and `buf`) in place. Returns the momentum buffer, a copy of
     the (decayed) gradient on the first step (PyTorch's first-step semantics), or None."""
     tmp, d = scratch(p, 2)
+    fused = exact(p)
     if maximize:
         g = np.negative(g, out=d)
     if weight_decay != 0:
-        _mul(p, weight_decay, out=tmp)
-        g = np.add(g, tmp, out=d)
+        if fused:
+            g = fma_(p, weight_decay, g, d)
+        else:
+            _mul(p, weight_decay, out=tmp)
+            g = np.add(g, tmp, out=d)
     if momentum != 0:
         if buf is None:
             buf = g.copy()
@@ -29,16 +37,24 @@ def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_d
             buf *= momentum
             if dampening == 0:
                 buf += g
+            elif fused:
+                fma_(g, 1 - dampening, buf, buf)
             else:
                 _mul(g, 1 - dampening, out=tmp)
                 buf += tmp
         if nesterov:
-            _mul(buf, momentum, out=tmp)
-            g = np.add(g, tmp, out=d)
+            if fused:
+                g = fma_(buf, momentum, g, d)
+            else:
+                _mul(buf, momentum, out=tmp)
+                g = np.add(g, tmp, out=d)
         else:
             g = buf
-    _mul(g, lr, out=tmp)
-    _sub(p, tmp, out=p)
+    if fused:
+        fma_(g, -lr, p, p)
+    else:
+        _mul(g, lr, out=tmp)
+        _sub(p, tmp, out=p)
     return buf
 
 
@@ -89,30 +105,42 @@ class SGD(Optimizer):
             wd = _to_scalar(group["weight_decay"])
             nesterov = group["nesterov"]
             maximize = group["maximize"]
-            # the common case (momentum, optional weight decay), inlined
-            plain = momentum != 0 and dampening == 0 and not nesterov and not maximize
+            # the common case (momentum, optional weight decay), inlined; small float32
+            # arrays take the exact fused multiply-add (see _functional.EXACT_FMA_MAX)
+            plain = dampening == 0 and not nesterov and not maximize
+            nlr32, wd32 = float(_f32(-lr)), float(_f32(wd))
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:
                     continue
                 a = p._data
                 if plain:
-                    st = state[p]
-                    bt = st.get("momentum_buffer")
-                    tmp, d = scratch(a, 2)
+                    small = a.size <= EXACT_FMA_MAX and a.itemsize < 8
                     g = gt._data
+                    tmp, d = scratch(a, 2)
                     if wd != 0:
-                        _mul(a, wd, out=tmp)
-                        g = np.add(g, tmp, out=d)
-                    if bt is None:
-                        buf = g.copy()
-                        st["momentum_buffer"] = _wrap(buf)
+                        if small:
+                            g = _add(_mul(a, wd32, dtype=_f64), g, out=d, casting="same_kind")
+                        else:
+                            _mul(a, wd, out=tmp)
+                            g = _add(g, tmp, out=d)
+                    if momentum == 0:
+                        buf = g
                     else:
-                        buf = bt._data
-                        buf *= momentum
-                        buf += g
-                    _mul(buf, lr, out=tmp)
-                    _sub(a, tmp, out=a)
+                        st = state[p]
+                        bt = st.get("momentum_buffer")
+                        if bt is None:
+                            buf = g.copy()
+                            st["momentum_buffer"] = _wrap(buf)
+                        else:
+                            buf = bt._data
+                            buf *= momentum
+                            buf += g
+                    if small:
+                        _add(_mul(buf, nlr32, dtype=_f64), a, out=a, casting="same_kind")
+                    else:
+                        _mul(buf, lr, out=tmp)
+                        _sub(a, tmp, out=a)
                 elif momentum != 0:
                     st = state[p]
                     bt = st.get("momentum_buffer")
