@@ -147,3 +147,46 @@ def test_other_binary_promotion(op, ka, kb, pairs):
         if err:
             bad.append(f"{ka}:{da} {op} {kb}:{db}: {err}")
     assert not bad, "\n".join(bad[:20])
+
+
+# unary ops and reductions on every dtype: result dtype and value, or the same error type
+UNARY = {
+    "sum": lambda m, t: t.sum(), "sum_dim": lambda m, t: t.sum(0),
+    "prod": lambda m, t: t.prod(), "cumsum": lambda m, t: t.cumsum(0),
+    "cumprod": lambda m, t: t.cumprod(0), "mean": lambda m, t: t.mean(),
+    "max": lambda m, t: t.max(), "amax": lambda m, t: t.amax(0), "argmax": lambda m, t: t.argmax(),
+    "min_dim": lambda m, t: t.min(0), "median": lambda m, t: t.median(),
+    "sort": lambda m, t: t.sort(), "unique": lambda m, t: m.unique(t),
+    "std": lambda m, t: t.std(), "var": lambda m, t: t.var(), "norm": lambda m, t: t.norm(),
+    "softmax": lambda m, t: t.softmax(0), "abs": lambda m, t: t.abs(), "neg": lambda m, t: -t,
+    "sign": lambda m, t: t.sign(), "floor": lambda m, t: t.floor(), "round": lambda m, t: t.round(),
+    "exp": lambda m, t: t.exp(), "sqrt": lambda m, t: t.sqrt(), "sigmoid": lambda m, t: t.sigmoid(),
+    "reciprocal": lambda m, t: t.reciprocal(), "square": lambda m, t: t.square(),
+    "clamp": lambda m, t: t.clamp(0, 2), "clamp_float": lambda m, t: t.clamp(0.5),
+    "relu": lambda m, t: t.relu(), "logical_not": lambda m, t: m.logical_not(t),
+    "bitwise_not": lambda m, t: ~t, "isnan": lambda m, t: t.isnan(),
+    "all_any": lambda m, t: (t.all(), t.any(0)), "count_nonzero": lambda m, t: m.count_nonzero(t),
+    "nonzero": lambda m, t: t.nonzero(), "div_scalar": lambda m, t: t / 2,
+    "true_divide_int": lambda m, t: m.true_divide(t, 2), "float_power": lambda m, t:
+    m.float_power(t, 2), "pow_float": lambda m, t: t ** 0.5, "cumsum_dtype": lambda m, t:
+    t.cumsum(0, dtype=m.float64), "sum_dtype": lambda m, t: t.sum(dtype=m.int32),
+    "trunc": lambda m, t: t.trunc(), "frac": lambda m, t: t.frac(),
+    "log_softmax": lambda m, t: t.log_softmax(0), "logsumexp": lambda m, t: t.logsumexp(0),
+}
+
+
+@pytest.mark.parametrize("op", list(UNARY))
+def test_unary_dtypes(op):
+    bad = []
+    for dt in DTYPES:
+        res = []
+        for m in (tocha, torch):
+            try:
+                r = UNARY[op](m, operand(m, "dim", dt))
+                res.append(r if not isinstance(r, tuple) else r[0])
+            except Exception as e:      # noqa: BLE001 - compared by type
+                res.append(e)
+        err = compare(*res)
+        if err:
+            bad.append(f"{op}({dt}): {err}")
+    assert not bad, "\n".join(bad)

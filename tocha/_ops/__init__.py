@@ -170,6 +170,11 @@ def _not_implemented_guard(fn):
     return op
 
 
+def _invert_error(self):
+    raise TypeError(f"~ (operator.invert) is only implemented on integer and Boolean-type "
+                    f"tensors (got {self._dtype})")
+
+
 def _truediv(self, other):
     return E.div(self, other)
 
@@ -202,7 +207,7 @@ _DUNDERS = {
     "__pos__": lambda self: self,
     "__abs__": E.abs,
     "__invert__": lambda self: E.logical_not(self) if self._dtype.name == "bool"
-    else E.bitwise_not(self),
+    else E.bitwise_not(self) if self._dtype._kind == 1 else _invert_error(self),
     # bitwise ops on bools are the logical ones, and bool & int promotes (NumPy agrees)
     "__and__": lambda s, o: E.bitwise_and(s, o),
     "__or__": lambda s, o: E.bitwise_or(s, o),

@@ -497,6 +497,8 @@ class Relu(prim):
 
 def relu(input):
     """max(input, 0)."""
+    if input._dtype is D.bool_:
+        raise RuntimeError("relu: Boolean inputs not supported for relu")
     return _apply1(Relu, input)
 
 
@@ -513,6 +515,8 @@ class Abs(prim):
 
 
 def abs(input, *, out=None):
+    if input._dtype is D.bool_:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return _out(Abs.apply(input), out)
 
 
@@ -538,6 +542,11 @@ def _nodiff(name, fn, float_only=False):
         if input._dtype._kind < 2:
             if float_only:
                 raise RuntimeError(f"\"{name.lower()}\" is not implemented for integer tensors")
+            if input._dtype is D.bool_:
+                if name == "Sign":
+                    return _out(input.clone(), out)
+                raise NotImplementedError(f"\"{name.lower()}_vml_cpu\" not implemented for "
+                                          f"'Bool'")
             return _out(_wrap_dt(fn(input._data), input._dtype, input._device)
                         if name != "Sign" else _wrap(np.sign(input._data)), out)
         return _out(_Z.apply(input), out)
@@ -585,6 +594,9 @@ class Frac(prim):
 
 
 def frac(input):
+    if input._dtype._kind < 2:
+        raise NotImplementedError(f"\"frac_cpu\" not implemented for '{input._dtype}' (frac "
+                                  f"needs a float tensor)")
     return Frac.apply(input)
 
 
@@ -631,8 +643,11 @@ def clamp(input, min=None, max=None, *, out=None):
         if max is not None:
             r = minimum(r, max if isinstance(max, Tensor) else _full_like(input, max))
         return _out(r, out)
-    if input._dtype._kind < 2 and (isinstance(min, float) or isinstance(max, float)):
-        input = as_float(input)
+    if input._dtype._kind < 2:
+        # integer/bool inputs promote with the bounds (float bounds give the default float)
+        dt = D.result_type(input, *[v for v in (min, max) if v is not None])
+        if dt is not input._dtype:
+            input = input.to(dt)
     return _out(Clamp.apply(input, min, max), out)
 
 

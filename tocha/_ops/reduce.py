@@ -381,6 +381,9 @@ def amin(input, dim=(), keepdim: bool = False):
 
 
 def _arg(input, dim, keepdim, is_max):
+    if input._dtype is D.bool_:
+        raise RuntimeError(f"\"{'argmax' if is_max else 'argmin'}_cpu\" not implemented for "
+                           f"'Bool'")
     x = input._data
     f = np.argmax if is_max else np.argmin
     if dim is None:
@@ -451,7 +454,10 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     """Vector p-norm (or Frobenius) over all elements or `dim`."""
-    x = as_float(input) if dtype is None else input.to(dtype)
+    if dtype is None and input._dtype._kind < 2:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input._dtype} (norm)")
+    x = input if dtype is None else input.to(dtype)
     if p == "fro" or p == 2 or p is None:
         return _l2(x, dim, keepdim)
     if p == float("inf"):
@@ -589,13 +595,14 @@ def log_softmax(input, dim=None, dtype=None, **kw):
 def all(input, dim=None, keepdim: bool = False):
     r = np.all(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
                keepdims=keepdim)
-    return _wrap(np.asarray(r), input._device)
+    # uint8 in, uint8 out (PyTorch's legacy rule); bool otherwise
+    return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
 def any(input, dim=None, keepdim: bool = False):
     r = np.any(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
                keepdims=keepdim)
-    return _wrap(np.asarray(r), input._device)
+    return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
 def count_nonzero(input, dim=None):
@@ -609,6 +616,8 @@ def count_nonzero(input, dim=None):
 def median(input, dim=None, keepdim: bool = False):
     """Lower median (PyTorch's rule: no averaging of the two middle values)."""
     from .indexing import gather
+    if input._dtype is D.bool_:
+        raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
         n = flat._data.size
