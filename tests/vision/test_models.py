@@ -12,7 +12,8 @@ COUNTS = {"resnet18": 11689512, "resnet34": 21797672, "resnet50": 25557032,
           "vgg11": 132863336, "vgg11_bn": 132868840, "alexnet": 61100840,
           "mobilenet_v2": 3504872, "resnext50_32x4d": 25028904, "wide_resnet50_2": 68883240,
           "vgg16": 138357544, "squeezenet1_0": 1248424, "squeezenet1_1": 1235496,
-          "mobilenet_v3_small": 2542856, "mobilenet_v3_large": 5483032}
+          "mobilenet_v3_small": 2542856, "mobilenet_v3_large": 5483032,
+          "densenet121": 7978856, "densenet161": 28681000}
 
 
 @pytest.fixture
@@ -117,6 +118,21 @@ def test_mobilenet_v3_forward_and_init():
     assert m.features[0][1].eps == 0.001 and m.features[0][1].momentum == 0.01
     w = m.classifier[3].weight.detach().numpy()
     assert abs(w.std() - 0.01) < 0.002
+
+
+def test_densenet_structure_and_forward(no_init):
+    m = models.densenet121(num_classes=5)
+    names = [n for n, _ in m.features.named_children()]
+    assert names[:5] == ["conv0", "norm0", "relu0", "pool0", "denseblock1"]
+    assert names[-2:] == ["denseblock4", "norm5"]
+    assert tuple(m.features.denseblock2.denselayer3.conv1.weight.shape) == (128, 192, 1, 1)
+    assert m.classifier.in_features == 1024
+    for p in m.parameters():
+        with tocha.no_grad():
+            p.fill_(0.01)
+    m.eval()
+    with tocha.no_grad():
+        assert tuple(m(tocha.rand(1, 3, 32, 32)).shape) == (1, 5)
 
 
 def test_squeezenet_forward():

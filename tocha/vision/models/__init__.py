@@ -9,6 +9,17 @@ from ._api import (
     list_models,
 )
 from .alexnet import AlexNet, AlexNet_Weights, alexnet
+from .densenet import (
+    DenseNet,
+    DenseNet121_Weights,
+    DenseNet161_Weights,
+    DenseNet169_Weights,
+    DenseNet201_Weights,
+    densenet121,
+    densenet161,
+    densenet169,
+    densenet201,
+)
 from .mobilenetv2 import MobileNet_V2_Weights, MobileNetV2, mobilenet_v2
 from .mobilenetv3 import (
     MobileNet_V3_Large_Weights,
@@ -73,6 +84,11 @@ __all__ = [
     "AlexNet_Weights",
     "BasicBlock",
     "Bottleneck",
+    "DenseNet",
+    "DenseNet121_Weights",
+    "DenseNet161_Weights",
+    "DenseNet169_Weights",
+    "DenseNet201_Weights",
     "MobileNetV2",
     "MobileNetV3",
     "MobileNet_V2_Weights",
@@ -102,6 +118,10 @@ __all__ = [
     "Wide_ResNet50_2_Weights",
     "Wide_ResNet101_2_Weights",
     "alexnet",
+    "densenet121",
+    "densenet161",
+    "densenet169",
+    "densenet201",
     "get_model",
     "get_model_builder",
     "get_model_weights",
