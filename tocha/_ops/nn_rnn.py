@@ -17,9 +17,9 @@ __all__ = ["gru_cell_gates", "lstm_cell_gates"]
 
 
 def _sig(x):
-    # exp of -|x| only: no overflow warnings for large |x|
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    # exp(-x) may overflow to inf for very negative x: 1 / (1 + inf) = 0 is the right limit
+    # (tocha silences NumPy's overflow warnings globally)
+    return 1 / (1 + np.exp(-x))
 
 
 class LSTMCellGates(prim):
@@ -29,10 +29,9 @@ class LSTMCellGates(prim):
     @staticmethod
     def forward(ctx, gates, c):
         h4 = gates.shape[-1] // 4
-        i = _sig(gates[..., :h4])
-        f = _sig(gates[..., h4:2 * h4])
+        sg = _sig(gates)                 # one call for the three sigmoid gates (g's unused)
+        i, f, o = sg[..., :h4], sg[..., h4:2 * h4], sg[..., 3 * h4:]
         g = np.tanh(gates[..., 2 * h4:3 * h4])
-        o = _sig(gates[..., 3 * h4:])
         c2 = f * c + i * g
         tc = np.tanh(c2)
         h2 = o * tc
@@ -71,8 +70,8 @@ class GRUCellGates(prim):
     @staticmethod
     def forward(ctx, gi, gh, h):
         k = h.shape[-1]
-        r = _sig(gi[..., :k] + gh[..., :k])
-        z = _sig(gi[..., k:2 * k] + gh[..., k:2 * k])
+        rz = _sig(gi[..., :2 * k] + gh[..., :2 * k])
+        r, z = rz[..., :k], rz[..., k:]
         ghn = gh[..., 2 * k:]
         n = np.tanh(gi[..., 2 * k:] + r * ghn)
         h2 = n + z * (h - n)
