@@ -345,3 +345,106 @@ def test_inplace_on_view_of_leaf_errors_like_torch():
         x = leaf(m, POS)
         with pytest.raises(RuntimeError, match="leaf Variable that requires grad|view of a leaf"):
             x[0].add_(1)
+
+
+def _hook_once_for_shared(m):
+    x = leaf(m, W)
+    y = x * 2
+    calls = []
+    y.register_hook(lambda g: calls.append(g.clone()))
+    (y * y + y.sin()).sum().backward()
+    return len(calls), calls[0], x.grad
+
+
+def _node_hooks(m):
+    x = leaf(m, W)
+    y = x.exp()
+    seen = []
+    y.grad_fn.register_hook(lambda gi, go: seen.append((gi[0].clone(), go[0].clone())))
+    y.grad_fn.register_prehook(lambda go: (go[0] * 3,))
+    y.sum().backward()
+    return seen[0][0], seen[0][1], x.grad
+
+
+def _hook_removed_and_multiple(m):
+    x = leaf(m, W)
+    h1 = x.register_hook(lambda g: g * 2)
+    x.register_hook(lambda g: g + 1)
+    h1.remove()
+    (x * 3).sum().backward()
+    return x.grad
+
+
+def _retain_graph_twice_with_hooks(m):
+    x = leaf(m, W)
+    y = (x ** 2).sum()
+    n = []
+    x.register_hook(lambda g: n.append(1))
+    y.backward(retain_graph=True)
+    y.backward()
+    return len(n), x.grad
+
+
+def _grad_of_grad_accumulates(m):
+    x = leaf(m, W)
+    y = (x ** 3).sum()
+    g, = m.autograd.grad(y, x, create_graph=True)
+    g.sum().backward()
+    return x.grad
+
+
+def _requires_grad_nonleaf_true(m):
+    x = leaf(m, W)
+    y = x * 2
+    y.requires_grad_(True)
+    return y.requires_grad, y.is_leaf
+
+
+def _leaf_requires_grad_toggle(m):
+    x = m.tensor(W)
+    y = x * 2
+    x.requires_grad_()
+    z = x * 2
+    return y.requires_grad, z.requires_grad
+
+
+def _backward_twice_different_roots(m):
+    x = leaf(m, W)
+    h = x.exp()
+    a, b = h.sum(), (h * 2).sum()
+    m.autograd.backward([a, b], [m.tensor(1.0, dtype=m.float64), m.tensor(0.5,
+                                                                        dtype=m.float64)])
+    return x.grad
+
+
+def _detached_grad_of_output(m):
+    x = leaf(m, W)
+    y = x * x
+    g = m.autograd.grad(y.sum(), y)[0]
+    return g, g.requires_grad
+
+
+def _no_grad_backward_graph(m):
+    x = leaf(m, W)
+    with m.no_grad():
+        y = x * 2
+    return y.requires_grad, y.grad_fn
+
+
+def _integer_output_backward(m):
+    x = leaf(m, W)
+    i = x.argmax()
+    i.backward()
+
+
+SEMANTICS2 = [_hook_once_for_shared, _node_hooks, _hook_removed_and_multiple,
+              _retain_graph_twice_with_hooks, _grad_of_grad_accumulates,
+              _requires_grad_nonleaf_true, _leaf_requires_grad_toggle,
+              _backward_twice_different_roots, _detached_grad_of_output,
+              _no_grad_backward_graph, _integer_output_backward]
+
+
+@pytest.mark.parametrize("fn", SEMANTICS2, ids=[f.__name__.strip("_") for f in SEMANTICS2])
+def test_semantics_more(fn):
+    a, b = run_both(fn)
+    same(a, b)
