@@ -774,3 +774,13 @@ def test_broadcast_grad_reduced_to_input_shape():
     (x * y).sum().backward()
     np.testing.assert_allclose(npa(x.grad), [[6], [6]])
     np.testing.assert_allclose(npa(y.grad), [3, 3, 3])
+
+
+def test_gradcheck_non_contiguous_and_overlapping_inputs():
+    x = T(np.arange(12.0).reshape(3, 4) / 7).t().detach().requires_grad_()
+    assert not x.is_contiguous()
+    assert gradcheck(lambda a: (a * a).sum(0), (x,))
+    assert gradgradcheck(lambda a: (a * a * a).sum(0), (x,))
+    y = T([0.5, 1.5]).expand(3, 2).detach().requires_grad_()
+    with pytest.raises(RuntimeError, match="stride 0"):
+        gradcheck(lambda a: a.exp(), (y,))

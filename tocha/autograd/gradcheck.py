@@ -14,17 +14,23 @@ def _as_tuple(x):
 def _numerical_jacobian(fn, inputs, i, eps):
     x = inputs[i]
     outs = _as_tuple(fn(*inputs))
-    flat = x._data.reshape(-1)
+    arr = x._data
+    if any(st == 0 and n > 1 for st, n in zip(arr.strides, arr.shape)):
+        raise RuntimeError(f"The {i}th input has a dimension with stride 0. gradcheck only "
+                           f"supports inputs that are non-overlapping to be able to compute the "
+                           f"numerical gradients correctly. You should call .contiguous on the "
+                           f"input before passing it to gradcheck.")
     cols = []
-    for k in range(flat.size):
-        orig = flat[k]
-        flat[k] = orig + eps
+    # perturb in place through the array itself: works for non-contiguous inputs too
+    for k in np.ndindex(arr.shape):
+        orig = arr[k]
+        arr[k] = orig + eps
         with no_grad():
             plus = [o._data.astype(np.float64).ravel().copy() for o in _as_tuple(fn(*inputs))]
-        flat[k] = orig - eps
+        arr[k] = orig - eps
         with no_grad():
             minus = [o._data.astype(np.float64).ravel().copy() for o in _as_tuple(fn(*inputs))]
-        flat[k] = orig
+        arr[k] = orig
         cols.append(np.concatenate([(p - m) / (2 * eps) for p, m in zip(plus, minus)]))
     n_out = sum(o._data.size for o in outs)
     return np.stack(cols, 1) if cols else np.zeros((n_out, 0))
