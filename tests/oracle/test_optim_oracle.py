@@ -532,17 +532,25 @@ def test_sgd_small_float32_is_bit_exact(case):
             np.testing.assert_array_equal(x, y, err_msg=f"step {step}")
 
 
-def test_sgd_large_float32_stays_close():
-    # above the exact-FMA size the update rounds twice: still 1e-6 of the scale after 20 steps
+@pytest.mark.parametrize("name,kwargs", [
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 1e-3}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True, "maximize": True}),
+    ("Adam", {"lr": 0.01, "amsgrad": True}), ("Adadelta", {"lr": 0.5}),
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5})])
+def test_large_parameters_stay_close(name, kwargs):
+    # above the exact-FMA size (and on the pooled temporaries' path) the float32 update rounds
+    # twice: still 1e-6 of the scale after 20 steps
     rng = np.random.default_rng(2)
-    p0 = rng.standard_normal((80, 60)).astype(np.float32)
+    p0s = [rng.standard_normal(s).astype(np.float32) for s in ((300, 250), (80, 60), (7,))]
     out = []
+    sign = -1 if kwargs.get("maximize") else 1
     for lib in (tocha, torch):
-        p = lib.tensor(p0.copy(), requires_grad=True)
-        opt = lib.optim.SGD([p], lr=0.05, momentum=0.9, weight_decay=1e-3)
+        ps = [lib.tensor(p0.copy(), requires_grad=True) for p0 in p0s]
+        opt = getattr(lib.optim, name)(ps, **kwargs)
         for k in range(STEPS):
-            x = p.detach().numpy()
-            p.grad = lib.tensor((x - np.float32(0.5)) * np.float32(1 + 0.01 * k))
+            for p in ps:
+                x = p.detach().numpy()
+                p.grad = lib.tensor(sign * (x - np.float32(0.5)) * np.float32(1 + 0.01 * k))
             opt.step()
-        out.append(p.detach().numpy().copy())
-    _compare([[out[0]]], [[out[1]]], np.float32)
+        out.append([p.detach().numpy().copy() for p in ps])
+    _compare([out[0]], [out[1]], np.float32)

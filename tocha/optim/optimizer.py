@@ -407,31 +407,41 @@ class Optimizer:
 
 
 class _Scratch:
-    """Reusable temporaries by shape and dtype: updates run one parameter at a time, so a few
-    buffers per shape serve every parameter (and big ones cost no page faults per step)."""
+    """Reusable temporaries: updates run one parameter at a time, so a few buffers serve every
+    parameter. Small shapes get cached arrays (cheap lookups); large ones get views of one flat
+    pool per dtype (no page faults per step, and memory of a few of the largest parameters,
+    not a copy of the model)."""
 
-    __slots__ = ("bufs", "other")
+    __slots__ = ("bufs", "other", "pools")
+    LARGE = 1 << 16
 
     def __init__(self) -> None:
         self.bufs: dict = {}    # shape -> buffers (the dtype seen first for that shape)
         self.other: dict = {}   # (shape, dtype) -> buffers, for the rarer second dtype
+        self.pools: dict = {}   # dtype -> flat array for large parameters
 
     def get(self, a: np.ndarray, n: int = 1) -> tuple:
         """`n` scratch arrays shaped like `a` (contents undefined)."""
         b = self.bufs.get(a.shape)
         if b is None or b[0].dtype is not a.dtype or len(b) < n:
-            b = self._slow(a, n, b)
+            return self._slow(a, n, b)
         return b if len(b) == n else b[:n]
 
     def _slow(self, a: np.ndarray, n: int, b) -> tuple:
+        size = a.size
+        if size >= self.LARGE:
+            pool = self.pools.get(a.dtype)
+            if pool is None or pool.size < n * size:
+                pool = self.pools[a.dtype] = np.empty(max(n, 2) * size, a.dtype)
+            return tuple(pool[i * size:(i + 1) * size].reshape(a.shape) for i in range(n))
         if b is not None and b[0].dtype is not a.dtype:
             key = (a.shape, a.dtype.str)
             b = self.other.get(key)
             if b is None or len(b) < n:
                 b = self.other[key] = tuple(np.empty_like(a) for _ in range(n))
-            return b
+            return b if len(b) == n else b[:n]
         b = self.bufs[a.shape] = tuple(np.empty_like(a) for _ in range(max(n, 2)))
-        return b
+        return b if len(b) == n else b[:n]
 
 
 _SCRATCH = _Scratch()
