@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
-from ..autograd.grad_mode import STATE
 from ..autograd.function import _apply1
+from ..autograd.grad_mode import STATE
 from ._util import as_float, broadcast_error, prim
 
 _ndarray = np.ndarray
@@ -411,23 +412,6 @@ def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
     return op
 
 
-exp = _unary("Exp", np.exp, lambda g, y: g * y, save="y")
-exp2 = _unary("Exp2", np.exp2, lambda g, y: g * y * math.log(2.0), save="y")
-expm1 = _unary("Expm1", np.expm1, lambda g, y: g * (y + 1), save="y")
-log = _unary("Log", np.log, lambda g, x: g / x)
-log2 = _unary("Log2", np.log2, lambda g, x: g / (x * math.log(2.0)))
-log10 = _unary("Log10", np.log10, lambda g, x: g / (x * math.log(10.0)))
-log1p = _unary("Log1p", np.log1p, lambda g, x: g / (x + 1), node="Log1PBackward0")
-sqrt = _unary("Sqrt", np.sqrt, lambda g, y: g / (y * 2), save="y")
-rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x), lambda g, y: g * (y ** 3) * -0.5, save="y")
-sin = _unary("Sin", np.sin, lambda g, x: g * cos(x), arrays=False)
-cos = _unary("Cos", np.cos, lambda g, x: -g * sin(x), arrays=False)
-tan = _unary("Tan", np.tan, lambda g, y: g * (y * y + 1), save="y")
-asin = _unary("Asin", np.arcsin, lambda g, x: g * (1 - x * x) ** -0.5)
-acos = _unary("Acos", np.arccos, lambda g, x: -g * (1 - x * x) ** -0.5)
-atan = _unary("Atan", np.arctan, lambda g, x: g / (x * x + 1))
-sinh = _unary("Sinh", np.sinh, lambda g, x: g * cosh(x), arrays=False)
-cosh = _unary("Cosh", np.cosh, lambda g, x: g * sinh(x), arrays=False)
 def _via64(f):
     """f computed in float64 and rounded once: float32 results then match PyTorch's libm on
     small tensors bit for bit (NumPy's own float32 kernels differ in the last place)."""
@@ -438,6 +422,36 @@ def _via64(f):
     return g
 
 
+def _exact(name, fallback):
+    """MKL's kernel `name` when TOCHA_VML=1 (PyTorch's bits, see tocha/_vml.py), else
+    `fallback` on NumPy."""
+    if os.environ.get("TOCHA_VML", "") in ("", "0"):
+        return fallback
+    from .. import _vml
+
+    def f(x):
+        r = _vml.apply(name, x) if _vml.enabled else None
+        return fallback(x) if r is None else r
+    return f
+
+
+exp = _unary("Exp", _exact("Exp", _via64(np.exp)), lambda g, y: g * y, save="y")
+exp2 = _unary("Exp2", np.exp2, lambda g, y: g * y * math.log(2.0), save="y")
+expm1 = _unary("Expm1", np.expm1, lambda g, y: g * (y + 1), save="y")
+log = _unary("Log", _exact("Ln", _via64(np.log)), lambda g, x: g / x)
+log2 = _unary("Log2", np.log2, lambda g, x: g / (x * math.log(2.0)))
+log10 = _unary("Log10", np.log10, lambda g, x: g / (x * math.log(10.0)))
+log1p = _unary("Log1p", np.log1p, lambda g, x: g / (x + 1), node="Log1PBackward0")
+sqrt = _unary("Sqrt", _exact("Sqrt", np.sqrt), lambda g, y: g / (y * 2), save="y")
+rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x), lambda g, y: g * (y ** 3) * -0.5, save="y")
+sin = _unary("Sin", _exact("Sin", _via64(np.sin)), lambda g, x: g * cos(x), arrays=False)
+cos = _unary("Cos", _exact("Cos", _via64(np.cos)), lambda g, x: -g * sin(x), arrays=False)
+tan = _unary("Tan", np.tan, lambda g, y: g * (y * y + 1), save="y")
+asin = _unary("Asin", np.arcsin, lambda g, x: g * (1 - x * x) ** -0.5)
+acos = _unary("Acos", np.arccos, lambda g, x: -g * (1 - x * x) ** -0.5)
+atan = _unary("Atan", np.arctan, lambda g, x: g / (x * x + 1))
+sinh = _unary("Sinh", np.sinh, lambda g, x: g * cosh(x), arrays=False)
+cosh = _unary("Cosh", np.cosh, lambda g, x: g * sinh(x), arrays=False)
 def _one_minus_sq(y):
     # 1 - y*y with one rounding on arrays: PyTorch's kernel uses a fused multiply-add here,
     # and training loops amplify a last-place difference (the product is exact in float64)
@@ -446,7 +460,8 @@ def _one_minus_sq(y):
     return 1 - y * y
 
 
-tanh = _unary("Tanh", _via64(np.tanh), lambda g, y: g * _one_minus_sq(y), save="y")
+tanh = _unary("Tanh", _exact("Tanh", _via64(np.tanh)), lambda g, y: g * _one_minus_sq(y),
+              save="y")
 asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * (x * x + 1) ** -0.5)
 acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (x * x - 1) ** -0.5)
 atanh = _unary("Atanh", np.arctanh, lambda g, x: g / (1 - x * x))

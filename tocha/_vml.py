@@ -1,0 +1,75 @@
+"""Optional Intel MKL vector math: the kernels PyTorch's x86 CPU build uses for float exp, log,
+sin, cos, tanh and sqrt, so that results agree with PyTorch to the last bit.
+
+Off by default (NumPy computes these functions and may differ in the last place). Enable with
+the environment variable `TOCHA_VML=1` after `pip install 'tocha[exact]'` (which installs the
+`mkl` package); `TOCHA_MKL_RT=/path/to/libmkl_rt.so` points at another MKL. Seeded trainings
+that are chaotic (a last-place difference grows until the printed loss changes) need it to
+reproduce PyTorch's printed numbers.
+"""
+from __future__ import annotations
+
+import ctypes
+import glob
+import os
+import sys
+import warnings
+
+import numpy as np
+
+_HA = 0x2               # VML_HA: high accuracy, PyTorch's mode
+_SEQUENTIAL = 1         # MKL_THREADING_SEQUENTIAL: no thread pool for small calls
+_FUNCS = {}             # (name, dtype char) -> ctypes function
+enabled = False
+
+
+def _find() -> str | None:
+    path = os.environ.get("TOCHA_MKL_RT")
+    if path:
+        return path
+    for root in (sys.prefix, sys.base_prefix):
+        hits = sorted(glob.glob(os.path.join(root, "lib", "libmkl_rt.so*")))
+        if hits:
+            return hits[0]
+    return None
+
+
+def _load() -> bool:
+    path = _find()
+    if path is None:
+        warnings.warn("TOCHA_VML=1 but no MKL runtime was found: install it with "
+                      "`pip install 'tocha[exact]'` (the `mkl` package) or set TOCHA_MKL_RT; "
+                      "using NumPy's functions", RuntimeWarning, stacklevel=3)
+        return False
+    try:
+        lib = ctypes.CDLL(path)
+        lib.MKL_Set_Threading_Layer(_SEQUENTIAL)
+        for name in ("Exp", "Ln", "Sin", "Cos", "Tanh", "Sqrt"):
+            for ch, pre in (("f", "vms"), ("d", "vmd")):
+                fn = getattr(lib, pre + name)
+                fn.argtypes = [ctypes.c_longlong, ctypes.c_void_p, ctypes.c_void_p,
+                               ctypes.c_longlong]
+                fn.restype = None
+                _FUNCS[name, ch] = fn
+    except (OSError, AttributeError) as e:
+        warnings.warn(f"TOCHA_VML=1 but MKL at {path} could not be used ({e}); using NumPy's "
+                      f"functions", RuntimeWarning, stacklevel=3)
+        _FUNCS.clear()
+        return False
+    return True
+
+
+if os.environ.get("TOCHA_VML", "") not in ("", "0"):
+    enabled = _load()
+
+
+def apply(name: str, x: np.ndarray):
+    """MKL's `name` (Exp, Ln, Sin, Cos, Tanh, Sqrt) of a float32/float64 array, or None."""
+    fn = _FUNCS.get((name, x.dtype.char))
+    if fn is None:
+        return None
+    x = np.ascontiguousarray(x)
+    y = np.empty_like(x)
+    if x.size:
+        fn(x.size, x.__array_interface__["data"][0], y.__array_interface__["data"][0], _HA)
+    return y
