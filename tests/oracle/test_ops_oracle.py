@@ -158,6 +158,8 @@ INT_CASES = [
     ("where", lambda m, c, a, b: m.where(c, a, b), [BOOL, A, B]),
     ("where_scalar", lambda m, c, a: m.where(c, a, 0), [BOOL, A]),
     ("where_float_scalar", lambda m, c, a: m.where(c, a, 0.5), [BOOL, A]),
+    ("where_method", lambda m, c, a, b: (a.where(c, b), a.where(c, 0)), [BOOL, A, B]),
+    ("where_one_arg", lambda m, c: m.where(c), [BOOL]),
     ("eq", lambda m, a, b: a == b, [A, B]),
     ("ne_scalar", lambda m, a: a != 1, [A]),
     ("lt", lambda m, a, b: a < b, [A, B]),

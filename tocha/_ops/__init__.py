@@ -22,7 +22,7 @@ _METHOD_NAMES = {
         square exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan
         sinh cosh tanh asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh
         reciprocal sigmoid erf relu abs absolute sign sgn floor ceil trunc fix round frac clamp
-        clip clamp_min clamp_max maximum minimum fmax fmin where lerp addcmul addcdiv atan2
+        clip clamp_min clamp_max maximum minimum fmax fmin lerp addcmul addcdiv atan2
         arctan2 nan_to_num clone eq ne lt le gt ge greater greater_equal less less_equal
         not_equal equal logical_and logical_or logical_xor logical_not bitwise_and bitwise_or
         bitwise_xor bitwise_not isnan isinf isfinite isposinf isneginf isclose allclose
@@ -56,6 +56,7 @@ def _install():
     for name in _INPLACE:
         fn = getattr(Tensor, name)
         setattr(Tensor, name + "_", _make_inplace(fn, name))
+    Tensor.where = _where_method
     Tensor.add_ = _add_
     Tensor.sub_ = _sub_
     Tensor.mul_ = _mul_
@@ -66,6 +67,11 @@ def _install():
     Tensor.__getitem__ = I.getitem
     for k, v in _DUNDERS.items():
         setattr(Tensor, k, v)
+
+
+def _where_method(self, condition, other):
+    """`x.where(condition, y)` is `where(condition, x, y)` (self is the "true" branch)."""
+    return E.where(condition, self, other)
 
 
 def _make_inplace(fn, name):
