@@ -325,8 +325,10 @@ class Unsqueeze(View):
     node_name = "UnsqueezeBackward0"
 
 
-def squeeze(input, dim=None):
-    """Drop size-1 dims (all, or the given ones)."""
+def squeeze(input, dim=None, *more):
+    """Drop size-1 dims (all, or the given ones: `squeeze(0, 2)` or `squeeze((0, 2))`)."""
+    if more:
+        dim = (dim,) + more
     shp = input._data.shape
     if dim is None:
         new = tuple(s for s in shp if s != 1)
@@ -557,8 +559,8 @@ def repeat(input, *sizes):
     return Repeat.apply(input, sizes)
 
 
-def tile(input, dims):
-    dims = tuple(dims)
+def tile(input, *dims):
+    dims = _shape_arg(dims)
     if len(dims) < input._data.ndim:
         dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
