@@ -198,3 +198,39 @@ def test_resnet18_graph_like_seed_002():
     assert "conv1.weight\n (64, 3, 7, 7)" in leaf and "fc.bias\n (1000)" in leaf
     acc = [lab for lab, attrs in g.nodes.values() if lab == "AccumulateGrad"]
     assert len(acc) == 62
+
+
+# Recorded with torchvision 0.29.1 (torch 2.14.1) after torch.manual_seed(0): the first three
+# values of the first weight, the last three of the last weight, then torch.rand(2).
+TORCHVISION_SEED0 = {
+    "squeezenet1_1": ("features.0.weight",
+                      [0.35232090950012207, 0.17721715569496155, -0.2767699956893921],
+                      "classifier.1.weight",
+                      [0.0007824875065125525, 0.0006717166979797184, -0.0186225064098835],
+                      [0.6170943975448608, 0.6935824751853943]),
+    "mobilenet_v3_small": ("features.0.0.weight",
+                           [-0.14256037771701813, 0.08626321703195572, -0.037645015865564346],
+                           "classifier.3.weight",
+                           [0.0026155507657676935, 0.0055608320981264114, -0.018803967162966728],
+                           [0.3305034637451172, 0.8081347346305847]),
+    "densenet121": ("features.conv0.weight",
+                    [-0.12478066980838776, 0.0050875660963356495, -0.13614509999752045],
+                    "classifier.weight",
+                    [0.020574700087308884, 0.005291130393743515, 0.021178897470235825],
+                    [0.8329770565032959, 0.7888830304145813]),
+    "resnext50_32x4d": ("conv1.weight",
+                        [-0.007886809296905994, -0.0018268764251843095, 0.04138471931219101],
+                        "fc.weight",
+                        [0.003490883857011795, 0.008912419900298119, -0.0016778897261247039],
+                        [0.6964042782783508, 0.19019746780395508]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TORCHVISION_SEED0))
+def test_seeded_init_matches_torchvision(name):
+    first, head, last, tail, after = TORCHVISION_SEED0[name]
+    tocha.manual_seed(0)
+    sd = getattr(models, name)().state_dict()
+    assert sd[first].flatten()[:3].tolist() == head
+    assert sd[last].flatten()[-3:].tolist() == tail
+    assert tocha.rand(2).tolist() == after           # the same number of draws, too
