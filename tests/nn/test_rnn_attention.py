@@ -8,7 +8,7 @@ import pytest
 import tocha
 import tocha.nn.functional as F
 from tocha import nn
-from tocha._ops.nn_rnn import gru_cell_gates, lstm_cell_gates
+from tocha._ops.nn_rnn import gru_cell_gates, lstm_cell_gates, lstm_layer
 from tocha.autograd import gradcheck, gradgradcheck
 
 rng = np.random.default_rng(2)
@@ -28,6 +28,23 @@ def test_gate_primitives_gradcheck_and_gradgradcheck():
     assert gradcheck(f, (g, c)) and gradgradcheck(f, (g, c))
     gi, gh, h = t64(3, 6), t64(3, 6), t64(3, 2)
     assert gradcheck(gru_cell_gates, (gi, gh, h)) and gradgradcheck(gru_cell_gates, (gi, gh, h))
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_primitive_matches_cells_and_gradchecks(reverse):
+    xw, h0, c0, w = t64(3, 2, 8), t64(2, 2), t64(2, 2), t64(8, 2)
+    out, h, c = lstm_layer(xw, h0, c0, w, reverse)
+    hh, cc = h0, c0
+    outs = [None] * 3
+    for t in (range(2, -1, -1) if reverse else range(3)):
+        hh, cc = lstm_cell_gates(xw[t] + hh @ w.t(), cc)
+        outs[t] = hh
+    np.testing.assert_allclose(out.detach().numpy(), tocha.stack(outs).detach().numpy(),
+                               atol=1e-14)
+    np.testing.assert_allclose(c.detach().numpy(), cc.detach().numpy(), atol=1e-14)
+    np.testing.assert_allclose(h.detach().numpy(), hh.detach().numpy(), atol=1e-14)
+    f = lambda *a: lstm_layer(*a, reverse)  # noqa: E731
+    assert gradcheck(f, (xw, h0, c0, w)) and gradgradcheck(f, (xw, h0, c0, w))
 
 
 def params(m):

@@ -13,7 +13,7 @@ from .._tensor import Tensor
 from . import movement as M
 from ._util import prim
 
-__all__ = ["gru_cell_gates", "lstm_cell_gates"]
+__all__ = ["gru_cell_gates", "lstm_cell_gates", "lstm_layer"]
 
 
 def _sig(x):
@@ -102,3 +102,106 @@ class GRUCellGates(prim):
 def gru_cell_gates(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
     """GRU cell nonlinearity: input part (N, 3H), hidden part (N, 3H), h (N, H) -> h'."""
     return GRUCellGates.apply(gi, gh, h)
+
+
+class LSTMLayer(prim):
+    """A whole LSTM layer direction in one node: xw (L, N, 4H) = x W_ih^T + biases, h0, c0
+    (N, H), w_hh (4H, H) -> (out (L, N, H), h_n, c_n). Backward is BPTT on arrays; under
+    create_graph the same recursion runs in tocha ops on recomputed activations."""
+
+    node_name = "LstmLayerBackward0"
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, xw, h0, c0, whh, reverse):
+        steps, n, g4 = xw.shape
+        k = g4 // 4
+        acts = np.empty((steps, n, g4), xw.dtype)
+        cs = np.empty((steps, n, k), xw.dtype)
+        tcs = np.empty((steps, n, k), xw.dtype)
+        out = np.empty((steps, n, k), xw.dtype)
+        wt = whh.T
+        h, c = h0, c0
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            gates = xw[t] + h @ wt
+            a = acts[t]
+            a[...] = _sig(gates)
+            a[:, 2 * k:3 * k] = np.tanh(gates[:, 2 * k:3 * k])
+            c = a[:, k:2 * k] * c + a[:, :k] * a[:, 2 * k:3 * k]
+            cs[t] = c
+            tc = np.tanh(c)
+            tcs[t] = tc
+            h = a[:, 3 * k:] * tc
+            out[t] = h
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(xw, h0, c0, whh)
+            ctx.acts, ctx.cs, ctx.tcs, ctx.out, ctx.reverse = acts, cs, tcs, out, reverse
+        return out, h, c
+
+    @staticmethod
+    def backward(ctx, dout, dhn, dcn):
+        xw, h0, c0, whh = ctx.saved_tensors
+        steps = dout.shape[0]
+        rev = ctx.reverse
+        order = range(steps) if rev else range(steps - 1, -1, -1)   # backwards in time
+        prev = (lambda t: t + 1) if rev else (lambda t: t - 1)
+        first = steps - 1 if rev else 0
+        if isinstance(dout, Tensor):
+            return _lstm_layer_backward_tensors(xw, h0, c0, whh, dout, dhn, dcn, rev)
+        acts, cs, tcs, out = ctx.acts, ctx.cs, ctx.tcs, ctx.out
+        k = out.shape[-1]
+        dxw = np.empty_like(acts)
+        dwhh = np.zeros_like(whh)
+        dh, dc = dhn, dcn
+        for t in order:
+            a = acts[t]
+            i, f, g, o = a[:, :k], a[:, k:2 * k], a[:, 2 * k:3 * k], a[:, 3 * k:]
+            h_prev, c_prev = (h0, c0) if t == first else (out[prev(t)], cs[prev(t)])
+            dh_t = dh + dout[t]
+            tc = tcs[t]
+            dct = dc + dh_t * o * (1 - tc * tc)
+            dg = dxw[t]
+            dg[:, :k] = dct * g * i * (1 - i)
+            dg[:, k:2 * k] = dct * c_prev * f * (1 - f)
+            dg[:, 2 * k:3 * k] = dct * i * (1 - g * g)
+            dg[:, 3 * k:] = dh_t * tc * o * (1 - o)
+            dwhh += dg.T @ h_prev
+            dh = dg @ whh
+            dc = dct * f
+        return dxw, dh, dc, dwhh
+
+
+def _lstm_layer_backward_tensors(xw, h0, c0, whh, dout, dhn, dcn, rev):
+    """BPTT in tocha ops (double backward): recompute the activations, then run the recursion."""
+    steps = xw.shape[0]
+    fwd = range(steps - 1, -1, -1) if rev else range(steps)
+    wt = whh.t()
+    h, c = h0, c0
+    saved = [None] * steps
+    for t in fwd:
+        gi, gf, gg, go = (xw[t] + h.matmul(wt)).chunk(4, -1)
+        i, f, g, o = gi.sigmoid(), gf.sigmoid(), gg.tanh(), go.sigmoid()
+        c_new = f * c + i * g
+        tc = c_new.tanh()
+        saved[t] = (i, f, g, o, tc, h, c)
+        h, c = o * tc, c_new
+    dh, dc = dhn, dcn
+    dxw = [None] * steps
+    dwhh = None
+    for t in reversed(list(fwd)):
+        i, f, g, o, tc, h_prev, c_prev = saved[t]
+        dh_t = dh + dout[t]
+        dct = dc + dh_t * o * (1 - tc * tc)
+        dg = M.cat([dct * g * i * (1 - i), dct * c_prev * f * (1 - f), dct * i * (1 - g * g),
+                    dh_t * tc * o * (1 - o)], -1)
+        dxw[t] = dg
+        term = dg.t().matmul(h_prev)
+        dwhh = term if dwhh is None else dwhh + term
+        dh = dg.matmul(whh)
+        dc = dct * f
+    return M.stack(dxw, 0), dh, dc, dwhh
+
+
+def lstm_layer(xw: Tensor, h0: Tensor, c0: Tensor, w_hh: Tensor, reverse: bool = False):
+    """One LSTM layer direction over a whole sequence: (out (L, N, H), h_n, c_n)."""
+    return LSTMLayer.apply(xw, h0, c0, w_hh, bool(reverse))

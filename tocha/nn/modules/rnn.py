@@ -1,8 +1,9 @@
 """Recurrent layers: RNN, LSTM, GRU (multi-layer, batch_first, bidirectional, dropout) and
 their single-step cells.
 
-The input projection of a whole sequence is one matmul per layer and direction; each time
-step is one addmm (hidden projection) plus one fused gate primitive (`tocha._ops.nn_rnn`).
+The input projection of a whole sequence is one matmul per layer and direction. An LSTM
+direction is then one primitive (BPTT on arrays); GRU and RNN steps are one addmm plus one
+fused gate primitive (`tocha._ops.nn_rnn`).
 Differs from PyTorch: no PackedSequence, no `proj_size`.
 """
 from __future__ import annotations
@@ -260,15 +261,15 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh, reverse, steps):
+        # the whole direction is one primitive (BPTT on arrays), see tocha._ops.nn_rnn
         h, c = state
         b = None if b_ih is None else b_ih + b_hh
-        xs = _input_proj(x, w_ih, b)
-        wt = w_hh.t()
-        ys = [None] * steps
-        for t in _order(steps, reverse):
-            h, c = R.lstm_cell_gates(L.addmm(xs[t], h, wt), c)
-            ys[t] = h
-        return M.stack(ys, 0), (h, c)
+        n, hin = x.shape[1], x.shape[2]
+        xw = L.matmul(x.reshape(steps * n, hin), w_ih.t())
+        if b is not None:
+            xw = xw + b
+        out, h, c = R.lstm_layer(xw.reshape(steps, n, -1), h, c, w_hh, reverse)
+        return out, (h, c)
 
     def forward(self, input: Tensor, hx=None):
         x, batched = self._prepare(input, hx)
