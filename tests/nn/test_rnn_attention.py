@@ -43,7 +43,7 @@ def test_lstm_layer_primitive_matches_cells_and_gradchecks(reverse):
                                atol=1e-14)
     np.testing.assert_allclose(c.detach().numpy(), cc.detach().numpy(), atol=1e-14)
     np.testing.assert_allclose(h.detach().numpy(), hh.detach().numpy(), atol=1e-14)
-    f = lambda *a: lstm_layer(*a, reverse)  # noqa: E731
+    f = lambda *a: lstm_layer(*a, reverse)
     assert gradcheck(f, (xw, h0, c0, w)) and gradgradcheck(f, (xw, h0, c0, w))
 
 
