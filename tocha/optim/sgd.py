@@ -108,7 +108,9 @@ class SGD(Optimizer):
             # the common case (momentum, optional weight decay), inlined; small float32
             # arrays take the exact fused multiply-add (see _functional.EXACT_FMA_MAX)
             plain = dampening == 0 and not nesterov and not maximize
-            nlr32, wd32 = float(_f32(-lr)), float(_f32(wd))
+            # alpha rounded to float32 (PyTorch's opmath), held as float64 scalars so that
+            # `float32 array * scalar` is an exact float64 product
+            nlr64, wd64 = _f64(_f32(-lr)), _f64(_f32(wd))
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:
@@ -120,7 +122,7 @@ class SGD(Optimizer):
                     tmp, d = scratch(a, 2)
                     if wd != 0:
                         if small:
-                            g = _add(_mul(a, wd32, dtype=_f64), g, out=d, casting="same_kind")
+                            g = _add(a * wd64, g, out=d, casting="same_kind")
                         else:
                             _mul(a, wd, out=tmp)
                             g = _add(g, tmp, out=d)
@@ -137,7 +139,7 @@ class SGD(Optimizer):
                             buf *= momentum
                             buf += g
                     if small:
-                        _add(_mul(buf, nlr32, dtype=_f64), a, out=a, casting="same_kind")
+                        _add(buf * nlr64, a, out=a, casting="same_kind")
                     else:
                         _mul(buf, lr, out=tmp)
                         _sub(a, tmp, out=a)
