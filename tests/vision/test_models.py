@@ -234,3 +234,22 @@ def test_seeded_init_matches_torchvision(name):
     assert sd[first].flatten()[:3].tolist() == head
     assert sd[last].flatten()[-3:].tolist() == tail
     assert tocha.rand(2).tolist() == after           # the same number of draws, too
+
+
+def test_weights_transforms_preset():
+    t = models.ResNet50_Weights.DEFAULT.transforms()
+    # repr and sizes as torchvision 0.29.1 prints them (V2 recipe: resize 232, V1: 256)
+    assert repr(t) == ("ImageClassification(\n    crop_size=[224]\n    resize_size=[232]\n"
+                       "    mean=[0.485, 0.456, 0.406]\n    std=[0.229, 0.224, 0.225]\n"
+                       "    interpolation=InterpolationMode.BILINEAR\n)")
+    assert models.ResNet18_Weights.DEFAULT.transforms().resize_size == [256]
+    assert models.MobileNet_V2_Weights.IMAGENET1K_V1.transforms().resize_size == [256]
+    img = np.random.RandomState(0).randint(0, 256, (300, 280, 3)).astype(np.uint8)
+    from PIL import Image
+
+    from tocha.vision.transforms import functional as F
+    out = t(Image.fromarray(img))
+    want = F.normalize(F.to_tensor(F.center_crop(F.resize(Image.fromarray(img), 232), 224)),
+                       [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
+    assert tuple(out.shape) == (3, 224, 224)
+    np.testing.assert_allclose(out.numpy(), want.numpy(), atol=1e-6)

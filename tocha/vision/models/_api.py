@@ -65,10 +65,24 @@ def _no_download_message(url: str, builder: str) -> str:
             f"tocha.save(model.state_dict(), path) / torch.save).")
 
 
-def _weights(name: str, url: str, num_params: int, acc1: float) -> Weights:
-    return Weights(url=url, meta={"num_params": num_params, "categories": None,
-                                  "_metrics": {"ImageNet-1K": {"acc@1": acc1}},
-                                  "_docs": f"{name} weights published by torchvision"})
+def _weights(name: str, url: str, num_params: int, acc1: float,
+             resize_size: int | None = None) -> Weights:
+    """torchvision's description of one weights file; V2 recipes resize to 232, V1 to 256."""
+    from functools import partial
+
+    from ..transforms._presets import ImageClassification
+    if resize_size is None:
+        resize_size = 232 if url.split("-")[-1] in _V2_FILES else 256
+    return Weights(url=url, transforms=partial(ImageClassification, crop_size=224,
+                                               resize_size=resize_size),
+                   meta={"num_params": num_params, "categories": None,
+                         "_metrics": {"ImageNet-1K": {"acc@1": acc1}},
+                         "_docs": f"{name} weights published by torchvision"})
+
+
+# the files of torchvision's "V2" training recipe (evaluated at resize 232)
+_V2_FILES = {"11ad3fa6.pth", "cd907fc2.pth", "f82ba261.pth", "1a0047aa.pth", "110c445d.pth",
+             "9ba9bcbe.pth", "d733dc28.pth", "7ebf99e0.pth", "5c1a4163.pth"}
 
 
 def handle_weights(weights, weights_enum, builder: str, kwargs: dict) -> None:
