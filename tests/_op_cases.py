@@ -271,6 +271,7 @@ CASES = [
     Case("mv", lambda m, a, b: m.mv(a, b), R(3, 4), R(4)),
     Case("dot", lambda m, a, b: m.dot(a, b), R(4), R(4)),
     Case("outer", lambda m, a, b: m.outer(a, b), R(3), R(4)),
+    Case("inner_2d", lambda m, a, b: m.inner(a, b), R(3, 4), R(2, 4)),
     Case("einsum_mm", lambda m, a, b: m.einsum("ij,jk->ik", a, b), R(3, 4), R(4, 2)),
     Case("einsum_bmm", lambda m, a, b: m.einsum("bij,bjk->bik", a, b), R(2, 3, 4), R(2, 4, 2)),
     Case("einsum_sum", lambda m, a: m.einsum("ij->", a), R(3, 4)),

@@ -97,7 +97,7 @@ COMPOSITE_NAMES = {
     "take", "sort", "sort_desc", "topk", "topk_smallest", "index_add", "index_copy", "index_fill",
     "select", "select_fn", "diagonal", "diagonal_offset_dims", "trace", "diag_1d", "diag_2d",
     "tensor_split", "tensor_split_idx", "rot90", "rot90_k", "diff", "diff_n_prepend", "logaddexp",
-    "hypot", "deg2rad", "logit", "logit_eps", "xlogy", "positive",
+    "hypot", "deg2rad", "logit", "logit_eps", "xlogy", "positive", "inner_2d",
 }
 
 
@@ -452,7 +452,11 @@ EDGE_CASES = [
     ("addmv_baddbmm", lambda m, x: (m.addmv(x[:, 0], x, x[0], beta=0.5),
                                     m.baddbmm(x[None, :, :2], x[None], x.t()[None, :, :2],
                                               alpha=2.0)), [F]),
-    ("outer_inner", lambda m, x: (m.outer(x[0], x[1]), m.inner(x[0], x[1])), [F]),
+    ("outer_inner", lambda m, x: (m.outer(x[0], x[1]), m.inner(x[0], x[1]), m.inner(x, x),
+                                  m.inner(x[None], x[0]), m.inner(x, x[0, 0])), [F]),
+    ("searchsorted", lambda m, x: (m.searchsorted(x.sort().values, x),
+                                   m.searchsorted(x[0].sort().values, x, right=True),
+                                   m.searchsorted(x[0].sort().values, 0.1)), [F]),
     ("logical_float", lambda m, x: (m.logical_and(x, x > 1), m.logical_not(x)), [F]),
     ("sigmoid_extreme", lambda m, x: (x * 1000).sigmoid(), [F]),
     ("exp_overflow", lambda m, x: (x * 1000).exp(), [F]),

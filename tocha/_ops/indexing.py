@@ -495,7 +495,17 @@ def bincount(input, weights=None, minlength=0):
 def searchsorted(sorted_sequence, values, *, right=False, side=None):
     side = side or ("right" if right else "left")
     v = values._data if isinstance(values, Tensor) else values
-    return _wrap(np.asarray(np.searchsorted(sorted_sequence._data, v, side=side), np.int64))
+    s = sorted_sequence._data
+    if s.ndim <= 1:
+        return _wrap(np.asarray(np.searchsorted(s, v, side=side), np.int64))
+    # batched: row i of `values` is searched in row i of the sequence
+    v = np.asarray(v)
+    if v.shape[:-1] != s.shape[:-1]:
+        raise RuntimeError(f"searchsorted(): boundaries {tuple(s.shape)} and input "
+                           f"{tuple(v.shape)} must have the same leading dimensions")
+    rows = [np.searchsorted(a, b, side=side) for a, b in zip(s.reshape(-1, s.shape[-1]),
+                                                            v.reshape(-1, v.shape[-1]))]
+    return _wrap(np.asarray(rows, np.int64).reshape(v.shape))
 
 
 def _grad_enabled():

@@ -199,7 +199,18 @@ def dot(input, other):
     return matmul(input, other)
 
 
-inner = dot
+def inner(input, other):
+    """Sum over the last dims: shape input.shape[:-1] + other.shape[:-1] (0-d: a product)."""
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    if input._data.ndim == 1 and other._data.ndim == 1:
+        return dot(input, other)
+    k, k2 = input._data.shape[-1], other._data.shape[-1]
+    if k != k2:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got "
+                           f"shapes {list(input._data.shape)} and {list(other._data.shape)}")
+    out = input.reshape(-1, k) @ other.reshape(-1, k).t()
+    return out.reshape(tuple(input._data.shape[:-1]) + tuple(other._data.shape[:-1]))
 vdot = dot
 
 
