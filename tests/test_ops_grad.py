@@ -30,7 +30,10 @@ def test_piecewise_constant_zero_grad(case):
     # ops whose derivative is zero almost everywhere: backward gives zeros (or no graph)
     inputs = make_inputs(case, tocha)
     res = case.fn(tocha, *inputs)
-    outs = [o for o in (res if isinstance(res, tuple) else (res,)) if o.requires_grad]
+    res = res if isinstance(res, tuple) else (res,)
+    for o in res:
+        assert o.requires_grad == o.is_floating_point()     # integer outputs carry no graph
+    outs = [o for o in res if o.requires_grad]
     diff = [x for x in inputs if isinstance(x, tocha.Tensor) and x.requires_grad]
     for o in outs:
         gs = tocha.autograd.grad(o.sum(), diff, allow_unused=True)
