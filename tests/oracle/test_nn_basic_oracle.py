@@ -720,3 +720,13 @@ def test_mse_fused_node_and_double_backward(red):
     hr = torch.autograd.grad((gr[0] ** 3).sum(), (xr, tr))
     for a, b in zip(ht, hr):
         close(a, b, 1e-10, 1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_sparse_init_bit_exact(seed):
+    tocha.manual_seed(seed)
+    a = tnn.init.sparse_(tocha.empty(10, 6), 0.3, std=0.05)
+    torch.manual_seed(seed)
+    b = nn.init.sparse_(torch.empty(10, 6), 0.3, std=0.05)
+    assert np.array_equal(a.numpy(), b.numpy())
+    assert np.array_equal(tocha.rand(3).numpy(), torch.rand(3).numpy())
