@@ -730,3 +730,25 @@ def test_sparse_init_bit_exact(seed):
     b = nn.init.sparse_(torch.empty(10, 6), 0.3, std=0.05)
     assert np.array_equal(a.numpy(), b.numpy())
     assert np.array_equal(tocha.rand(3).numpy(), torch.rand(3).numpy())
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm(dim):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mt, mr = seeded(0, lambda: tnn.utils.weight_norm(tnn.Linear(3, 4), dim=dim),
+                        lambda: nn.utils.weight_norm(nn.Linear(3, 4), dim=dim))
+    assert list(mt.state_dict()) == list(mr.state_dict())
+    for k, v in mr.state_dict().items():
+        close(mt.state_dict()[k], v)
+    (xt, xr) = pair(arr(2, 3))
+    yt, yr = mt(xt), mr(xr)
+    close(yt, yr)
+    yt.sum().backward()
+    yr.sum().backward()
+    close(mt.weight_g.grad, mr.weight_g.grad, 1e-5, 1e-6)
+    close(mt.weight_v.grad, mr.weight_v.grad, 1e-5, 1e-6)
+    tnn.utils.remove_weight_norm(mt)
+    nn.utils.remove_weight_norm(mr)
+    assert list(mt.state_dict()) == list(mr.state_dict())
+    close(mt.weight, mr.weight)
