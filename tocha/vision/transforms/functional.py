@@ -209,7 +209,7 @@ def normalize(tensor: Tensor, mean, std, inplace: bool = False) -> Tensor:
         raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
     if tensor.ndim < 3:
         raise ValueError(f"Expected tensor to be a tensor image of size (..., C, H, W). Got "
-                         f"tensor.size() = {tuple(tensor.shape)}")
+                         f"tensor.size() = {tensor.size()}")
     mean_t = tocha.as_tensor(mean, dtype=tensor.dtype)
     std_t = tocha.as_tensor(std, dtype=tensor.dtype)
     if bool((std_t == 0).any()):
