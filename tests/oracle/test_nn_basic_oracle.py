@@ -752,3 +752,21 @@ def test_weight_norm(dim):
     nn.utils.remove_weight_norm(mr)
     assert list(mt.state_dict()) == list(mr.state_dict())
     close(mt.weight, mr.weight)
+
+
+def test_functional_call():
+    from torch.func import functional_call as fc_r
+
+    from tocha.nn.utils.stateless import functional_call as fc_t
+    mt, mr = seeded(0, lambda: tnn.Sequential(tnn.Linear(3, 4), tnn.ReLU(), tnn.Linear(4, 2)),
+                    lambda: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)))
+    (wt, wr), (xt, xr) = pair(arr(4, 3)), pair(arr(5, 3), rg=False)
+    yt = fc_t(mt, {"0.weight": wt}, (xt,))
+    yr = fc_r(mr, {"0.weight": wr}, (xr,))
+    close(yt, yr)
+    yt.sum().backward()
+    yr.sum().backward()
+    close(wt.grad, wr.grad)
+    assert isinstance(mt[0].weight, tnn.Parameter) and mt[0].weight.grad is None
+    with pytest.raises(RuntimeError, match="Missing key"):
+        fc_t(mt, {"0.weight": wt}, (xt,), strict=True)
