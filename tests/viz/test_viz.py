@@ -206,7 +206,7 @@ def test_missing_graphviz_package(monkeypatch):
 
 def test_import_is_lazy():
     code = ("import sys, tocha; import tocha.viz, tocha.vision; "
-            "import tocha.vision.transforms, tocha.vision.datasets; "
+            "import tocha.vision.transforms, tocha.vision.datasets, tocha.vision.models; "
             "print('graphviz' in sys.modules, 'PIL' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
