@@ -1,4 +1,6 @@
-"""tocha.nn.utils (gradient clipping and parameter/vector conversion so far)."""
+"""tocha.nn.utils: gradient clipping, parameter/vector conversion, rnn padding/packing,
+weight_norm, stateless.functional_call."""
+from . import rnn, stateless  # noqa: F401
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,
@@ -7,11 +9,8 @@ from .clip_grad import (
     get_total_norm,
 )
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
-           "get_total_norm", "parameters_to_vector", "vector_to_parameters"]
-from . import (
-    rnn,  # noqa: F401
-    stateless,  # noqa: F401
-)
-from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401
+           "get_total_norm", "parameters_to_vector", "remove_weight_norm",
+           "vector_to_parameters", "weight_norm"]
