@@ -86,7 +86,9 @@ def custom_function(ctx: Context, torch) -> None:
         ctx.save_figure(fig, "sinc_and_gradient.png")
 
 
-def plot_fit(ctx: Context, x, y, pred, title: str, name: str, data_label="data") -> None:
+def plot_fit(ctx: Context, x, y, pred, title: str, name: str, data_label="data",
+             extra=()) -> None:
+    """Data as dots, the model's predictions as a line; `extra`: more (label, ys) lines."""
     plt = ctx.pyplot()
     if plt is None:
         return
@@ -94,6 +96,9 @@ def plot_fit(ctx: Context, x, y, pred, title: str, name: str, data_label="data")
     ax.scatter(list(x), list(y), s=8, color="green", label=data_label)
     pairs = sorted(zip(list(x), list(pred)))
     ax.plot([p[0] for p in pairs], [p[1] for p in pairs], color="red", label="model")
+    for label, ys in extra:
+        pairs = sorted(zip(list(x), list(ys)))
+        ax.plot([p[0] for p in pairs], [p[1] for p in pairs], "--", color="gray", label=label)
     ax.set_title(title)
     ax.legend()
     ctx.save_figure(fig, name)

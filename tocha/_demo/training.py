@@ -128,7 +128,8 @@ def tanh_mlp(ctx: Context, torch) -> None:
         # the best straight line, in closed form, for comparison
         xc, yc = X - X.mean(), y - y.mean()
         slope = (xc * yc).sum() / (xc * xc).sum()
-        line_mse = ((yc - slope * xc) ** 2).mean().item()
+        line = y.mean() + slope * xc
+        line_mse = ((y - line) ** 2).mean().item()
     ctx.say(f"  {epochs} epochs x 200 single-sample SGD steps, lr 0.02 -> 0 (CosineAnnealingLR): "
             f"mean loss {history[0]:.3f} -> {history[-1]:.3f}")
     ctx.say(f"  MSE of the fit on all points: {mse:.3f}; the best straight line: {line_mse:.3f}; "
@@ -139,5 +140,6 @@ def tanh_mlp(ctx: Context, torch) -> None:
             "more epochs fit closer)")
     plot_loss(ctx, history, "Tanh MLP: mean MSE per epoch", "mlp_tanh_loss.png")
     plot_fit(ctx, X.tolist(), y.tolist(), pred.tolist(), f"Tanh MLP fit (MSE {mse:.2f})",
-             "mlp_tanh_fit.png")
+             "mlp_tanh_fit.png", extra=[(f"best straight line (MSE {line_mse:.2f})",
+                                         line.tolist())])
     assert len(history) < 2 or history[-1] < history[0]  # it learned
