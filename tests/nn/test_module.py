@@ -376,3 +376,16 @@ def test_half_and_double_forward():
     assert y.dtype is tocha.float64
     y = m.half()(tocha.randn(2, 3).half())
     assert y.dtype is tocha.float16
+
+
+def test_always_call_forward_hook():
+    class Boom(nn.Module):
+        def forward(self, x):
+            raise ValueError("boom")
+
+    m, seen = Boom(), []
+    m.register_forward_hook(lambda mod, a, out: seen.append(out), always_call=True)
+    m.register_forward_hook(lambda mod, a, out: seen.append("never"))
+    with pytest.raises(ValueError, match="boom"):
+        m(1)
+    assert seen == [None]

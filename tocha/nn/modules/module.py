@@ -221,7 +221,20 @@ class Module:
                               + list(self._backward_hooks.values()),
                               list(self._backward_pre_hooks.values()))
             args = bw.setup_input_hook(args)
-        result = self.forward(*args, **kwargs)
+        try:
+            result = self.forward(*args, **kwargs)
+        except Exception:
+            # hooks registered with always_call=True still run when forward raises
+            for hid, hook in self._forward_hooks.items():
+                if hid in self._forward_hooks_always_called:
+                    try:
+                        if hid in self._forward_hooks_with_kwargs:
+                            hook(self, args, kwargs, None)
+                        else:
+                            hook(self, args, None)
+                    except Exception:  # noqa: BLE001, S110 - the forward error wins
+                        pass
+            raise
         post = list(_global_forward_hooks.items()) + list(self._forward_hooks.items())
         for hid, hook in post:
             if hid in self._forward_hooks_with_kwargs:
