@@ -381,3 +381,26 @@ def test_numpy_and_tensor_hyperparameters_round_like_python_floats(name):
         res.append(p.detach().numpy().copy())
     np.testing.assert_array_equal(res[0], res[1])
     np.testing.assert_array_equal(res[0], res[2])
+
+
+@pytest.mark.parametrize("exact_max", [0, 4096])
+def test_sgd_fast_and_exact_paths_agree_to_rounding(monkeypatch, exact_max):
+    from tocha.optim import _functional
+    monkeypatch.setattr(_functional, "EXACT_FMA_MAX", exact_max)
+    for kw in ({"momentum": 0.9, "weight_decay": 0.1}, {}, {"momentum": 0.5, "nesterov": True,
+                                                           "dampening": 0, "maximize": True}):
+        p = tocha.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        opt = optim.SGD([p], lr=0.1, **kw)
+        x = np.array([1.0, -2.0, 0.5])
+        buf = None
+        m, wd = kw.get("momentum", 0), kw.get("weight_decay", 0)
+        for _ in range(4):
+            g0 = np.array([0.3, -0.1, 0.7])
+            p.grad = tocha.tensor(g0.tolist())
+            opt.step()
+            g = (-g0 if kw.get("maximize") else g0) + wd * x
+            if m:
+                buf = g.copy() if buf is None else m * buf + g
+                g = g + m * buf if kw.get("nesterov") else buf
+            x = x - 0.1 * g
+        np.testing.assert_allclose(p.detach().numpy(), x, rtol=1e-6, atol=1e-7)

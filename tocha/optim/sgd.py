@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import _wrap
-from ._functional import EXACT_FMA_MAX, exact, fma_
+from . import _functional as _F
+from ._functional import exact, fma_
 from .optimizer import Optimizer, _to_scalar, scratch
 
 __all__ = ["SGD", "sgd_update"]
@@ -111,13 +112,14 @@ class SGD(Optimizer):
             # alpha rounded to float32 (PyTorch's opmath), held as float64 scalars so that
             # `float32 array * scalar` is an exact float64 product
             nlr64, wd64 = _f64(_f32(-lr)), _f64(_f32(wd))
+            exact_max = _F.EXACT_FMA_MAX   # the one knob (0: never emulate)
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:
                     continue
                 a = p._data
                 if plain:
-                    small = a.size <= EXACT_FMA_MAX and a.itemsize < 8
+                    small = a.size <= exact_max and a.itemsize < 8
                     g = gt._data
                     tmp, d = scratch(a, 2)
                     if wd != 0:
