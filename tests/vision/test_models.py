@@ -13,7 +13,8 @@ COUNTS = {"resnet18": 11689512, "resnet34": 21797672, "resnet50": 25557032,
           "mobilenet_v2": 3504872, "resnext50_32x4d": 25028904, "wide_resnet50_2": 68883240,
           "vgg16": 138357544, "squeezenet1_0": 1248424, "squeezenet1_1": 1235496,
           "mobilenet_v3_small": 2542856, "mobilenet_v3_large": 5483032,
-          "densenet121": 7978856, "densenet161": 28681000}
+          "densenet121": 7978856, "densenet161": 28681000,
+          "efficientnet_b0": 5288548, "efficientnet_b5": 30389784}
 
 
 @pytest.fixture
@@ -135,6 +136,27 @@ def test_densenet_structure_and_forward(no_init):
         assert tuple(m(tocha.rand(1, 3, 32, 32)).shape) == (1, 5)
 
 
+def test_efficientnet_stochastic_depth_and_preset():
+    tocha.manual_seed(0)
+    m = models.efficientnet_b0(num_classes=4)
+    probs = [b.stochastic_depth.p for stage in m.features[1:8] for b in stage]
+    assert len(probs) == 16 and probs[0] == 0.0 and probs[-1] == 0.2 * 15 / 16
+    x = tocha.rand(2, 3, 32, 32)
+    m.eval()
+    with tocha.no_grad():
+        assert tuple(m(x).shape) == (2, 4)
+    sd = models.efficientnet.StochasticDepth(0.5, "row").train()
+    tocha.manual_seed(3)
+    out = sd(tocha.ones(6, 2))
+    tocha.manual_seed(3)
+    keep = tocha.empty(6, 1).bernoulli_(0.5)
+    assert out.tolist() == (keep / 0.5).expand(6, 2).tolist()
+    t = models.EfficientNet_B3_Weights.DEFAULT.transforms()      # as torchvision 0.29.1
+    assert (t.crop_size, t.resize_size, t.interpolation.value) == ([300], [320], "bicubic")
+    t = models.EfficientNet_B1_Weights.DEFAULT.transforms()
+    assert (t.crop_size, t.resize_size, t.interpolation.value) == ([240], [255], "bilinear")
+
+
 def test_squeezenet_forward():
     tocha.manual_seed(0)
     m = models.squeezenet1_1(num_classes=4).eval()
@@ -218,6 +240,11 @@ TORCHVISION_SEED0 = {
                     "classifier.weight",
                     [0.020574700087308884, 0.005291130393743515, 0.021178897470235825],
                     [0.8329770565032959, 0.7888830304145813]),
+    "efficientnet_b0": ("features.0.0.weight",
+                        [0.053862668573856354, 0.04290623590350151, 0.014587540179491043],
+                        "classifier.1.weight",
+                        [0.030817314982414246, -0.03036874160170555, -0.022152625024318695],
+                        [0.7857139110565186, 0.35002636909484863]),
     "resnext50_32x4d": ("conv1.weight",
                         [-0.007886809296905994, -0.0018268764251843095, 0.04138471931219101],
                         "fc.weight",

@@ -66,15 +66,18 @@ def _no_download_message(url: str, builder: str) -> str:
 
 
 def _weights(name: str, url: str, num_params: int, acc1: float,
-             resize_size: int | None = None) -> Weights:
+             resize_size: int | None = None, crop_size: int = 224,
+             interpolation: str = "bilinear") -> Weights:
     """torchvision's description of one weights file; V2 recipes resize to 232, V1 to 256."""
     from functools import partial
 
     from ..transforms._presets import ImageClassification
+    from ..transforms.functional import InterpolationMode
     if resize_size is None:
         resize_size = 232 if url.split("-")[-1] in _V2_FILES else 256
-    return Weights(url=url, transforms=partial(ImageClassification, crop_size=224,
-                                               resize_size=resize_size),
+    return Weights(url=url, transforms=partial(ImageClassification, crop_size=crop_size,
+                                               resize_size=resize_size,
+                                               interpolation=InterpolationMode(interpolation)),
                    meta={"num_params": num_params, "categories": None,
                          "_metrics": {"ImageNet-1K": {"acc@1": acc1}},
                          "_docs": f"{name} weights published by torchvision"})
