@@ -278,6 +278,34 @@ def test_rnn_modules_against_torch(name, kw, with_state):
                                    err_msg=n)
 
 
+@pytest.mark.parametrize("name", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("enforce_sorted", [True, False])
+def test_rnn_packed_sequence_against_torch(name, enforce_sorted):
+    from torch.nn.utils import rnn as TU
+
+    from tocha.nn.utils import rnn as CU
+    t = getattr(tnn, name)(3, 4, num_layers=2, bidirectional=True).double()
+    c = getattr(cnn, name)(3, 4, num_layers=2, bidirectional=True)
+    copy_weights(t, c)
+    lens = [5, 3, 3, 1] if enforce_sorted else [3, 5, 1, 3]
+    x = r(5, 4, 3)
+    tx, cx = torch.tensor(x, requires_grad=True), tocha.tensor(x, requires_grad=True)
+    to, th = t(TU.pack_padded_sequence(tx, lens, enforce_sorted=enforce_sorted))
+    co, ch = c(CU.pack_padded_sequence(cx, lens, enforce_sorted=enforce_sorted))
+    if name == "LSTM":
+        th, ch = th[0] + 2 * th[1], ch[0] + 2 * ch[1]
+    np.testing.assert_array_equal(co.batch_sizes.numpy(), to.batch_sizes.numpy())
+    np.testing.assert_allclose(co.data.detach().numpy(), to.data.detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(ch.detach().numpy(), th.detach().numpy(), atol=1e-12)
+    (to.data.sum() + (th * th).sum()).backward()
+    (co.data.sum() + (ch * ch).sum()).backward()
+    np.testing.assert_allclose(cx.grad.numpy(), tx.grad.numpy(), atol=1e-12)
+    for (n, p), (_, q) in zip(t.named_parameters(), c.named_parameters()):
+        np.testing.assert_allclose(q.grad.numpy(), p.grad.numpy(), atol=1e-12, err_msg=n)
+    out, lengths = CU.pad_packed_sequence(co)
+    assert lengths.tolist() == lens and tuple(out.shape) == (5, 4, 8)
+
+
 MHA_CASES = [
     ({}, {}),
     ({"batch_first": True}, {"key_padding_mask": "bool"}),

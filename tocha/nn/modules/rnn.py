@@ -4,7 +4,7 @@ their single-step cells.
 The input projection of a whole sequence is one matmul per layer and direction. An LSTM
 direction is then one primitive (BPTT on arrays); GRU and RNN steps are one addmm plus one
 fused gate primitive (`tocha._ops.nn_rnn`).
-Differs from PyTorch: no PackedSequence, no `proj_size`.
+PackedSequence inputs run step by step with masks. Differs from PyTorch: no `proj_size`.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numbers
 import warnings
 
 from ... import _creation as C
+from ..._ops import elementwise as E
 from ..._ops import linalg as L
 from ..._ops import movement as M
 from ..._ops import nn_rnn as R
@@ -33,6 +34,8 @@ def _dropout(x, p, training):
 
 class RNNBase(Module):
     """Shared constructor, parameters (PyTorch's names and order) and the layer loop."""
+
+    _masks = None       # validity masks of the PackedSequence being run (set per call)
 
     __constants__ = ("mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first",
                      "dropout", "bidirectional", "proj_size")
@@ -133,10 +136,19 @@ class RNNBase(Module):
         return f"{type(self).__name__}({self.input_size}, {self.hidden_size})"
 
     def _prepare(self, input, hx):
-        """Validate; return (L, N, H_in) input, list of initial states per (layer, dir), flags."""
+        """Validate; return the (L, N, H_in) input and whether it is batched. A PackedSequence
+        is padded (original batch order) and its per-step validity masks kept in `self._masks`."""
+        self.__dict__["_masks"] = None
+        if _is_packed(input):
+            from ..utils import rnn as U
+            padded, lens = U.pad_packed_sequence(input)
+            steps = padded.shape[0]
+            lens = lens.tolist()
+            self.__dict__["_masks"] = [C.tensor([[n > t] for n in lens]) for t in range(steps)]
+            return padded, True
         if not isinstance(input, Tensor):
-            raise TypeError(f"{self._short()}: expected a Tensor input, got "
-                            f"{type(input).__name__} (PackedSequence is not supported)")
+            raise TypeError(f"{self._short()}: expected a Tensor or PackedSequence input, got "
+                            f"{type(input).__name__}")
         if input.ndim not in (2, 3):
             raise ValueError(f"{self._short()}: Expected input to be 2D or 3D, got "
                              f"{input.ndim}D tensor of shape {tuple(input.shape)}")
@@ -181,7 +193,7 @@ class RNNBase(Module):
                 b_ih = getattr(self, names[2]) if self.bias else None
                 b_hh = getattr(self, names[3]) if self.bias else None
                 y, fin = cell(x, states[layer * d + direction], w_ih, w_hh, b_ih, b_hh,
-                              direction == 1, steps)
+                              direction == 1, steps, self._masks)
                 outs.append(y)
                 finals.append(fin)
             x = outs[0] if d == 1 else M.cat(outs, -1)
@@ -189,10 +201,29 @@ class RNNBase(Module):
                 x = _dropout(x, self.dropout, True)
         return x, finals
 
-    def _finish(self, out, batched):
+    def _finish(self, out, batched, input=None):
+        self.__dict__["_masks"] = None          # per-call state: not kept on the module
+        if _is_packed(input):
+            # back to packed layout: sorted batch order, the running sequences at each step
+            from ..utils import rnn as U
+            if input.sorted_indices is not None:
+                out = out.index_select(1, input.sorted_indices)
+            sizes = input.batch_sizes.tolist()
+            data = M.cat([out[t, :b] for t, b in enumerate(sizes)], 0)
+            return U.PackedSequence(data, input.batch_sizes, input.sorted_indices,
+                                    input.unsorted_indices)
         if not batched:
             return out.squeeze(1)
         return out.transpose(0, 1) if self.batch_first else out
+
+
+def _is_packed(x) -> bool:
+    return type(x).__name__ == "PackedSequence" and hasattr(x, "batch_sizes")
+
+
+def _masked(masks, t, new, old):
+    """Packed sequences: finished sequences keep their state (PyTorch's h_n is at length-1)."""
+    return new if masks is None else E.where(masks[t], new, old)
 
 
 def _input_proj(x, w_ih, b):
@@ -228,7 +259,7 @@ class RNN(RNNBase):
                              f"or 'relu'.")
         super().__init__(mode, *args, **kwargs)
 
-    def _cell(self, x, h, w_ih, w_hh, b_ih, b_hh, reverse, steps):
+    def _cell(self, x, h, w_ih, w_hh, b_ih, b_hh, reverse, steps, masks=None):
         b = None if b_ih is None else b_ih + b_hh
         xs = _input_proj(x, w_ih, b)
         wt = w_hh.t()
@@ -236,8 +267,9 @@ class RNN(RNNBase):
         relu = self.mode == "RNN_RELU"
         for t in _order(steps, reverse):
             pre = L.addmm(xs[t], h, wt)
-            h = pre.relu() if relu else pre.tanh()
-            ys[t] = h
+            new = pre.relu() if relu else pre.tanh()
+            ys[t] = new if masks is None else new * masks[t]
+            h = _masked(masks, t, new, h)
         return M.stack(ys, 0), h
 
     def forward(self, input: Tensor, hx: Tensor | None = None):
@@ -251,7 +283,7 @@ class RNN(RNNBase):
             hx = self._check_hidden(hx, batched, n)
         out, finals = self._run(x, M.unbind(hx, 0), self._cell)
         h_n = M.stack(finals, 0)
-        return self._finish(out, batched), (h_n if batched else h_n.squeeze(1))
+        return self._finish(out, batched, input), (h_n if batched else h_n.squeeze(1))
 
 
 class LSTM(RNNBase):
@@ -260,10 +292,20 @@ class LSTM(RNNBase):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
-    def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh, reverse, steps):
-        # the whole direction is one primitive (BPTT on arrays), see tocha._ops.nn_rnn
+    def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh, reverse, steps, masks=None):
+        # the whole direction is one primitive (BPTT on arrays), see tocha._ops.nn_rnn;
+        # packed (masked) sequences take the per-step path
         h, c = state
         b = None if b_ih is None else b_ih + b_hh
+        if masks is not None:
+            xs = _input_proj(x, w_ih, b)
+            wt = w_hh.t()
+            ys = [None] * steps
+            for t in _order(steps, reverse):
+                hn, cn = R.lstm_cell_gates(L.addmm(xs[t], h, wt), c)
+                ys[t] = hn * masks[t]
+                h, c = _masked(masks, t, hn, h), _masked(masks, t, cn, c)
+            return M.stack(ys, 0), (h, c)
         n, hin = x.shape[1], x.shape[2]
         xw = L.matmul(x.reshape(steps * n, hin), w_ih.t())
         if b is not None:
@@ -290,7 +332,7 @@ class LSTM(RNNBase):
         c_n = M.stack([f[1] for f in finals], 0)
         if not batched:
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
-        return self._finish(out, batched), (h_n, c_n)
+        return self._finish(out, batched, input), (h_n, c_n)
 
 
 class GRU(RNNBase):
@@ -301,14 +343,15 @@ class GRU(RNNBase):
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
 
-    def _cell(self, x, h, w_ih, w_hh, b_ih, b_hh, reverse, steps):
+    def _cell(self, x, h, w_ih, w_hh, b_ih, b_hh, reverse, steps, masks=None):
         xs = _input_proj(x, w_ih, b_ih)
         wt = w_hh.t()
         ys = [None] * steps
         for t in _order(steps, reverse):
             gh = L.addmm(b_hh, h, wt) if b_hh is not None else L.matmul(h, wt)
-            h = R.gru_cell_gates(xs[t], gh, h)
-            ys[t] = h
+            new = R.gru_cell_gates(xs[t], gh, h)
+            ys[t] = new if masks is None else new * masks[t]
+            h = _masked(masks, t, new, h)
         return M.stack(ys, 0), h
 
     forward = RNN.forward
