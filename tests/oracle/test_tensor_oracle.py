@@ -281,3 +281,48 @@ def test_same_error(name, fn):
     assert errs[1] is not None, "torch accepts this input"
     assert errs[0] is not None, f"tocha accepts an input torch rejects with {errs[1]}"
     assert isinstance(errs[0], type(errs[1])), f"tocha {errs[0]!r} vs torch {errs[1]!r}"
+
+
+A3 = np.arange(24.0).reshape(2, 3, 4)
+INDICES = {
+    "int": lambda m: 1, "neg": lambda m: (-1, 2), "slice": lambda m: (slice(None), slice(1, 3)),
+    "step": lambda m: (Ellipsis, slice(None, None, 2)), "none": lambda m: (None, 0),
+    "list": lambda m: [1, 0], "long": lambda m: m.tensor([1, 1]),
+    "pair": lambda m: (m.tensor([0, 1]), m.tensor([2, 0])), "mask": lambda m: m.tensor(A3) > 10,
+    "mask2d": lambda m: m.tensor(A3[0] > 5), "mixed": lambda m: (slice(None), m.tensor([0, 2]), 1),
+    "ellipsis_mask": lambda m: (Ellipsis, m.tensor([True, False, True, False])),
+    "py_bool": lambda m: True, "neg_step": lambda m: slice(None, None, -1),
+    "tensor_0d": lambda m: m.tensor(1),
+    "separated": lambda m: (m.tensor([0, 1]), slice(None), m.tensor([1, 3])),
+    "out_of_range": lambda m: (0, 3), "float_tensor": lambda m: m.tensor([0.0]),
+}
+VALUES = {"float": lambda m: 7.5, "int": lambda m: 3, "t0d": lambda m: m.tensor(-1.0),
+          "row": lambda m: m.arange(4.0) * -1, "int_t": lambda m: m.tensor([9]),
+          "bad_shape": lambda m: m.ones(5)}
+
+
+@pytest.mark.parametrize("iname", list(INDICES))
+def test_getitem_setitem_matrix(iname):
+    bad = []
+    get = []
+    for m in (tocha, torch):
+        try:
+            v = m.tensor(A3)[INDICES[iname](m)]
+            get.append((tuple(v.shape), v.numpy().tolist()))
+        except Exception as e:      # noqa: BLE001 - compared by type
+            get.append(type(e).__name__)
+    if get[0] != get[1]:
+        bad.append(f"get: {get[0]} vs {get[1]}")
+    for vname, vfn in VALUES.items():
+        for dt in ("float32", "int64"):
+            res = []
+            for m in (tocha, torch):
+                t = m.tensor(A3).to(getattr(m, dt))
+                try:
+                    t[INDICES[iname](m)] = vfn(m)
+                    res.append((str(t.dtype)[6:], t.numpy().tolist()))
+                except Exception as e:      # noqa: BLE001
+                    res.append(type(e).__name__)
+            if res[0] != res[1]:
+                bad.append(f"set {vname} into {dt}: {str(res[0])[:60]} vs {str(res[1])[:60]}")
+    assert not bad, "\n".join(bad)

@@ -182,9 +182,22 @@ class IndexPut(prim):
         return gx, gv
 
 
+_TW = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+       "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
 def setitem(self, index, value):
     """`self[index] = value` in place; recorded by autograd when needed."""
     idx, basic = np_index(index)
+    if (not basic and isinstance(value, Tensor) and value._dtype is not self._dtype
+            and any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" and i.ndim
+                    for i in (idx if isinstance(idx, tuple) else (idx,)))):
+        # PyTorch's index_put_ with integer index tensors does not cast (basic indexing and
+        # masks copy, and do)
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_TW.get(self._dtype.name)} for the destination and "
+                           f"{_TW.get(value._dtype.name)} for the source. Convert the value with "
+                           f".to({self._dtype}).")
     v_rg = isinstance(value, Tensor) and value._requires_grad
     if self._check_inplace(v_rg):
         if not isinstance(value, Tensor):
