@@ -267,8 +267,9 @@ class Tensor:
         if (gradient is None and inputs is None and not create_graph and self._grad_fn is not None
                 and self._data.size == 1 and self._dtype._kind == 2):
             # the common `loss.backward()`: skip argument normalisation
-            _eng.run_backward((self,), (np.ones(self._data.shape, self._dtype.np),),
-                              retain_graph, False)
+            one = (np.array(1, self._dtype.np) if not self._data.ndim
+                   else np.ones(self._data.shape, self._dtype.np))
+            _eng.run_backward((self,), (one,), retain_graph, False)
             return
         _eng.backward((self,), None if gradient is None else (gradient,), retain_graph,
                       create_graph, inputs=inputs)

@@ -116,7 +116,9 @@ def expand(g, shape):
     if not isinstance(g, Tensor):
         g = np.asarray(g)
         if g.ndim == 0 and len(shape) == 1 and shape[0] <= 4096:
-            return np.full(shape, g)        # small: a plain array is cheaper than a view
+            r = np.empty(shape, g.dtype)    # small: a plain array is cheaper than a view
+            r.fill(g)
+            return r
         return _broadcast_view(g, tuple(shape))
     return g.expand(tuple(shape))
 

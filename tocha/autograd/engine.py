@@ -160,8 +160,7 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
                 if res.__class__ is not tuple:
                     res = (res,)
                 if not retain_graph and node._saved:
-                    node._saved = ()
-                    node._freed = True
+                    node._saved = None          # freed: saved_tensors now raises
             else:
                 res = _run_node(node, buffers.pop(node), capture, captured, retain_graph, amode)
             nres = len(res)
@@ -264,8 +263,7 @@ def _run_node(node, grads, capture, captured, retain_graph, amode):
             if r is not None:
                 out = tuple((_A(g) if amode else g) if g is not None else None for g in r)
     if not retain_graph and node._saved:
-        node._saved = ()
-        node._freed = True
+        node._saved = None
     return out
 
 

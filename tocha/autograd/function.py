@@ -47,12 +47,11 @@ class Node:
     """A recorded backward step (`grad_fn`); it is also the `ctx` its Function sees."""
 
     # set on every recorded node: slots are faster than the instance dict
-    __slots__ = ("needs_input_grad", "_next", "_out_meta", "__dict__", "__weakref__")
+    __slots__ = ("needs_input_grad", "_next", "_out_meta", "_saved", "_versions", "__dict__",
+                 "__weakref__")
 
     _fwd = None            # the Function class whose backward this node runs
-    _freed = False
-    _saved = ()            # tensors / _SavedOutput / None, as given to save_for_backward
-    _versions = ()
+    # _saved: tensors / _SavedOutput / None as given to save_for_backward; None once freed
     _materialize = True
     _non_diff = ()
     _pre_hooks = None      # {output_nr: [hook(grad) -> grad | None]} from Tensor.register_hook
@@ -80,14 +79,20 @@ class Node:
         self._saved = tensors
 
     @property
+    def _freed(self) -> bool:
+        return self._saved is None
+
+    @property
     def saved_tensors(self) -> tuple:
-        if self._freed:
+        if self._saved is None:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
                 "tensors after they have already been freed). Saved intermediate values of the "
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
+        if not self._saved:
+            return ()
         out = []
         amode = ARRAY_MODE and self._fwd._array_backward
         for s, v in zip(self._saved, self._versions):
@@ -304,6 +309,7 @@ def _apply_arrays(cls, args):
             _share_version(args[0], res, cls, args[1:])
         return res
     node = cls._node_cls()
+    node._saved = ()
     needs = []
     nxt = []
     for a in args:
@@ -365,6 +371,7 @@ def _apply1(cls, x, *consts):
     if cls._view or len(consts) > 3:
         return _apply_arrays(cls, (x,) + consts)
     node = cls._node_cls()
+    node._saved = ()
     node.needs_input_grad = (True,)
     gf = x._grad_fn
     shape = x._data.shape
@@ -407,6 +414,7 @@ def _apply1(cls, x, *consts):
 def _apply2(cls, a, b):
     """`_apply_arrays` for two same-device tensors when grad is recorded (operators)."""
     node = cls._node_cls()
+    node._saved = ()
     ra = a._requires_grad
     rb = b._requires_grad
     node.needs_input_grad = (ra, rb)
@@ -534,6 +542,7 @@ def _apply_tensors(cls, args, kwargs):
     """Run a user-defined Function: forward on Tensors under no_grad, then record the node."""
     Tensor = _Tensor
     node = cls._node_cls()
+    node._saved = ()
     needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
     node.needs_input_grad = needs
     record = STATE.enabled and any(needs)
