@@ -104,6 +104,16 @@ _RANDOM_API = {"manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_
                "poisson"}
 
 
+# torch.conv2d, torch.max_pool2d, ...: same signatures as the functional forms; loaded on use
+_NN_TOP = {n: "._ops.nn_conv" for n in ("conv1d", "conv2d", "conv_transpose1d",
+                                        "conv_transpose2d")}
+_NN_TOP.update({n: "._ops.nn_pool" for n in (
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "avg_pool1d", "max_pool1d", "max_pool2d",
+    "max_pool1d_with_indices", "max_pool2d_with_indices")})
+_NN_TOP.update({"group_norm": "._ops.nn_norm", "layer_norm": "._ops.nn_norm",
+                "embedding": "._ops.nn_embed"})
+
+
 def __getattr__(name: str):
     import importlib
     lazy = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
@@ -112,6 +122,8 @@ def __getattr__(name: str):
             "library", "export", "func"}
     if name in lazy:
         return importlib.import_module(f".{name}", __name__)
+    if name in _NN_TOP:
+        return getattr(importlib.import_module(_NN_TOP[name], __name__), name)
     if name in _RANDOM_API:
         ra = importlib.import_module("._random_api", __name__)
         return getattr(ra, name)
