@@ -423,6 +423,8 @@ EDGE_CASES = [
     ("median_ties", lambda m, x: x.median(1), [TIES]),
     ("norm_options", lambda m, x: (x.norm(p=0), x.norm(p=-INF), x.norm(dim=(0, 1)),
                                    x.norm(p=1, dim=1, keepdim=True), x.norm(p=2.5)), [F]),
+    ("empty_dim_list", lambda m, x: (x.sum(dim=()), x.mean(dim=[]), x.std(dim=()),
+                                     x.norm(dim=()), x.amax(dim=()), x.var(dim=[])), [F]),
     ("empty_reductions", lambda m, x: (x[:0].sum(), x[:0].prod(), x[:0].mean(),
                                        x[:0].sum(0)), [F]),
     ("prod_zero", lambda m, x: (x * (x > 0)).prod(1), [F]),

@@ -64,7 +64,8 @@ def norm_dim(d, ndim: int) -> int:
 
 
 def norm_dims(dims, ndim: int) -> tuple:
-    if dims is None:
+    # None and an empty list both mean every dim (PyTorch: x.sum(dim=()) sums everything)
+    if dims is None or (isinstance(dims, (tuple, list)) and not dims):
         return tuple(range(ndim))
     if isinstance(dims, int):
         dims = (dims,)
