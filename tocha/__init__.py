@@ -6,14 +6,30 @@ import numpy as _np
 # PyTorch never warns on 0/0 or overflow; NumPy would print RuntimeWarnings from inside ops.
 _np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
 
-from . import _dtype  # noqa: E402
-from ._backend import device  # noqa: E402
-from ._dtype import (  # noqa: E402,F401
-    bfloat16, complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8,
-    int16, int32, int64, promote_types, set_default_dtype, uint8)
-from ._tensor import Size, Tensor  # noqa: E402
-from . import _ops  # noqa: E402,F401  (installs Tensor methods)
-from . import _creation  # noqa: E402
+from . import (
+    _creation,
+    _dtype,
+    _ops,
+)
+from ._backend import device
+from ._dtype import (
+    bfloat16,
+    complex64,
+    complex128,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    set_default_dtype,
+    uint8,
+)
+from ._tensor import Size, Tensor
 
 
 def _export(mod) -> None:
@@ -29,16 +45,32 @@ for _m in (_ops.elementwise, _ops.reduce, _ops.movement, _ops.indexing, _ops.lin
            _creation):
     _export(_m)
 range = _creation.range_
-from . import _random_api  # noqa: E402  (installs Tensor.uniform_/normal_/...)
-from ._random_api import (Generator, bernoulli, default_generator, get_rng_state,  # noqa: E402
-                          initial_seed, manual_seed, multinomial, normal, rand, rand_like,
-                          randint, randint_like, randn, randn_like, randperm, seed,
-                          set_rng_state)
-from . import autograd  # noqa: E402
-from .autograd import (enable_grad, inference_mode, is_grad_enabled, no_grad,  # noqa: E402
-                       set_grad_enabled)
-from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402,F401
-from . import cuda  # noqa: E402,F401
+from . import (
+    _random_api,
+    autograd,
+    cuda,
+)
+from ._random_api import (
+    Generator,
+    bernoulli,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
+    set_rng_state,
+)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_inference_mode_enabled
 
 bool = _dtype.bool_
 half, float, double = float16, float32, float64

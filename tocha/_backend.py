@@ -7,7 +7,7 @@ import numpy as np
 class device:
     """A device: `tocha.device('cpu')`, `tocha.device('cuda', 0)`, `tocha.device('cuda:1')`."""
 
-    __slots__ = ("type", "index")
+    __slots__ = ("index", "type")
 
     def __new__(cls, type_or_device="cpu", index: int | None = None):
         if isinstance(type_or_device, device):
@@ -82,12 +82,11 @@ def as_device(d) -> device:
     dev = device(d)
     if dev.type == "cpu":
         return cpu
-    if dev.type == "cuda":
-        if not cuda_is_available():
-            raise CudaUnavailableError(
-                "Torch not compiled with CUDA enabled: tocha found no CUDA device (CuPy with a "
-                "GPU). Use device='cpu', or `device = 'cuda' if tocha.cuda.is_available() "
-                "else 'cpu'`.")
+    if dev.type == "cuda" and not cuda_is_available():
+        raise CudaUnavailableError(
+            "Torch not compiled with CUDA enabled: tocha found no CUDA device (CuPy with a "
+            "GPU). Use device='cpu', or `device = 'cuda' if tocha.cuda.is_available() "
+            "else 'cpu'`.")
     raise RuntimeError(f"tocha cannot place tensors on device '{dev}': only 'cpu' is available")
 
 

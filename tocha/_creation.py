@@ -74,7 +74,7 @@ def _scan(data, kinds: list) -> object:
         kinds.append(D.int64)
     elif isinstance(data, float):
         kinds.append(D.get_default_dtype())
-    elif isinstance(data, np.ndarray) or isinstance(data, np.generic):
+    elif isinstance(data, (np.ndarray, np.generic)):
         kinds.append(D.from_numpy_dtype(data.dtype))
     elif isinstance(data, complex):
         raise TypeError("complex tensors are not supported by tocha yet")
@@ -272,7 +272,7 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     if end is None:
         start, end = 0, start
     dt = _dt(dtype)
-    n = int(math.floor((end - start) / step)) + 1
+    n = math.floor((end - start) / step) + 1
     arr = start + np.arange(n, dtype=np.float64) * step
     return _finish(arr.astype(dt.np), dt, device, requires_grad)
 

@@ -9,8 +9,16 @@ import numpy as np
 class dtype:
     """A tensor element type (`tocha.float32`, ...); wraps the NumPy dtype that stores it."""
 
-    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed",
-                 "_kind", "_rank")
+    __slots__ = (
+        "_kind",
+        "_rank",
+        "is_complex",
+        "is_floating_point",
+        "is_signed",
+        "itemsize",
+        "name",
+        "np",
+    )
 
     def __init__(self, name: str, np_dtype, kind: int, rank: int):
         self.name = name
@@ -29,7 +37,7 @@ class dtype:
     def __reduce__(self):
         return (_by_name, (self.name,))
 
-    def to_real(self) -> "dtype":
+    def to_real(self) -> dtype:
         return self
 
     @property

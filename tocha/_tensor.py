@@ -41,7 +41,7 @@ class Size(tuple):
         return Size(tuple(other) + tuple(self))
 
 
-def _wrap(arr, device=None) -> "Tensor":
+def _wrap(arr, device=None) -> Tensor:
     """A new Tensor around `arr` (no copy); dtype from the array."""
     if arr.__class__ is not _ndarray:
         arr = np.asarray(arr)
@@ -58,7 +58,7 @@ def _wrap(arr, device=None) -> "Tensor":
     return t
 
 
-def _wrap_dt(arr, dtype, device) -> "Tensor":
+def _wrap_dt(arr, dtype, device) -> Tensor:
     # hot path: the caller knows the dtype and that arr is an ndarray
     t = _new(Tensor)
     t._data = arr
@@ -73,7 +73,7 @@ def _wrap_dt(arr, dtype, device) -> "Tensor":
 class Tensor:
     """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`)."""
 
-    __slots__ = ("_data", "_dtype", "_grad_fn", "_requires_grad", "__dict__", "__weakref__")
+    __slots__ = ("__dict__", "__weakref__", "_data", "_dtype", "_grad_fn", "_requires_grad")
     # Rarely set fields live in the instance dict, with these class-level defaults.
     _device = cpu
     _grad = None
@@ -194,7 +194,7 @@ class Tensor:
                                f"gradients (got {self._dtype})")
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self.requires_grad = requires_grad
         return self
 
@@ -274,7 +274,7 @@ class Tensor:
         _eng.backward((self,), None if gradient is None else (gradient,), retain_graph,
                       create_graph, inputs=inputs)
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         t = _wrap_dt(self._data, self._dtype, self._device)
         if self._vc is None:
             self._vc = [0]
@@ -284,18 +284,18 @@ class Tensor:
             t._view_fn = self._view_fn
         return t
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         self._grad_fn = None
         self._requires_grad = False
         return self
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> Tensor:
         t = _wrap_dt(self._data, self._dtype, self._device)
         return t
 
     @data.setter
-    def data(self, value: "Tensor") -> None:
+    def data(self, value: Tensor) -> None:
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
         self._data = value._data
@@ -358,7 +358,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))
 
     def __float__(self) -> float:
@@ -405,7 +405,7 @@ class Tensor:
         return t
 
     # ---- device / dtype movement ----
-    def to(self, *args, **kwargs) -> "Tensor":
+    def to(self, *args, **kwargs) -> Tensor:
         """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other)`; differentiable."""
         dtype = kwargs.get("dtype")
         device = kwargs.get("device")
@@ -431,10 +431,10 @@ class Tensor:
             out = self.clone()
         return out
 
-    def cpu(self, memory_format=None) -> "Tensor":
+    def cpu(self, memory_format=None) -> Tensor:
         return self
 
-    def cuda(self, device=None, non_blocking=False, memory_format=None) -> "Tensor":
+    def cuda(self, device=None, non_blocking=False, memory_format=None) -> Tensor:
         from ._backend import as_device
         as_device("cuda" if device is None else device)
         return self
@@ -448,7 +448,7 @@ class Tensor:
             dtype = D._NAME2DT[rev[name]] if name in rev else getattr(D, name)
         return self.to(dtype)
 
-    def type_as(self, other: "Tensor") -> "Tensor":
+    def type_as(self, other: Tensor) -> Tensor:
         return self.to(other._dtype)
 
     def float(self, memory_format=None):
@@ -494,7 +494,7 @@ class Tensor:
         return False
 
     # ---- new_* ----
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
         from ._creation import tensor
         return tensor(data, dtype=dtype or self._dtype, device=device or self._device,
                       requires_grad=requires_grad)
@@ -540,7 +540,7 @@ class Tensor:
             return 2        # a view: the base's history is rewritten (CopySlices)
         return True
 
-    def _inplace(self, fn, *args, **kwargs) -> "Tensor":
+    def _inplace(self, fn, *args, **kwargs) -> Tensor:
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
         other_rg = any(isinstance(a, Tensor) and a._requires_grad for a in args)
         mode = self._check_inplace(other_rg)
@@ -595,7 +595,7 @@ class Tensor:
         v = self._view_fn(base)
         self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
 
-    def _inplace_ufunc(self, ufunc, other, fn) -> "Tensor":
+    def _inplace_ufunc(self, ufunc, other, fn) -> Tensor:
         # fast path for add_/sub_/mul_/div_ when autograd need not record anything
         o_rg = isinstance(other, Tensor) and other._requires_grad
         if (STATE.enabled and (self._requires_grad or o_rg)) or self._dtype._kind < 2:
@@ -610,7 +610,7 @@ class Tensor:
         self._bump()
         return self
 
-    def zero_(self) -> "Tensor":
+    def zero_(self) -> Tensor:
         if self._check_inplace(False):      # a graph tensor: record it (zero gradient)
             from ._ops.elementwise import fill
             return self._inplace(fill, 0.0)
@@ -618,7 +618,7 @@ class Tensor:
         self._bump()
         return self
 
-    def fill_(self, value) -> "Tensor":
+    def fill_(self, value) -> Tensor:
         if isinstance(value, Tensor):
             if value._data.ndim:
                 raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
@@ -634,7 +634,7 @@ class Tensor:
         self._bump()
         return self
 
-    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
+    def copy_(self, src, non_blocking: bool = False) -> Tensor:
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
         if STATE.enabled and (src._requires_grad or self._requires_grad):
@@ -653,7 +653,7 @@ class Tensor:
         from ._ops.indexing import setitem
         setitem(self, index, value)
 
-    def set_(self, source=None) -> "Tensor":
+    def set_(self, source=None) -> Tensor:
         if source is not None:
             self._data = source._data
             self._dtype = source._dtype
@@ -716,9 +716,6 @@ def _legacy_new(cls, args, kwargs):
         arr = np.zeros((0,), dt.np)
     elif all(isinstance(a, int) and not isinstance(a, bool) for a in args):
         arr = np.zeros(args, dt.np)
-    elif len(args) == 1 and isinstance(args[0], (tuple, list)) and args[0] and all(
-            isinstance(a, int) for a in args[0]) and cls is Tensor and False:
-        arr = np.zeros(args[0], dt.np)
     elif len(args) == 1:
         from ._creation import tensor
         return tensor(args[0], dtype=dt, device=device)

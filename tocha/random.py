@@ -1,3 +1,10 @@
 """`tocha.random`: the seeding and state functions of the default generator."""
-from ._random_api import (default_generator, fork_rng, get_rng_state, initial_seed,  # noqa: F401
-                          manual_seed, seed, set_rng_state)
+from ._random_api import (  # noqa: F401
+                          default_generator,
+                          fork_rng,
+                          get_rng_state,
+                          initial_seed,
+                          manual_seed,
+                          seed,
+                          set_rng_state,
+)

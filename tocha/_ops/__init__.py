@@ -7,11 +7,11 @@ from .._tensor import Tensor, _wrap_dt
 from ..autograd.function import _apply2
 from ..autograd.grad_mode import STATE
 from . import elementwise as E
-from ._util import axpy_
 from . import indexing as I
 from . import linalg as L
 from . import movement as M
 from . import reduce as R
+from ._util import axpy_
 
 _ndarray = np.ndarray
 _asarray = np.asarray
@@ -41,12 +41,7 @@ _METHOD_NAMES = {
 }
 
 # In-place variants `name_` computed out of place and written back (autograd-aware).
-_INPLACE = """sub mul div pow exp log sqrt rsqrt sin cos tan sigmoid tanh relu abs neg
-    sign floor ceil trunc round frac clamp clip clamp_min clamp_max reciprocal masked_fill
-    scatter scatter_add index_put lerp addcmul addcdiv log1p expm1 exp2 log2 log10 atan asin
-    acos sinh cosh atan2 tril triu fmod remainder floor_divide square nan_to_num erf
-    logical_not logical_and logical_or index_add index_copy index_fill logit hypot xlogy
-    deg2rad rad2deg""".split()
+_INPLACE = ["sub", "mul", "div", "pow", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tan", "sigmoid", "tanh", "relu", "abs", "neg", "sign", "floor", "ceil", "trunc", "round", "frac", "clamp", "clip", "clamp_min", "clamp_max", "reciprocal", "masked_fill", "scatter", "scatter_add", "index_put", "lerp", "addcmul", "addcdiv", "log1p", "expm1", "exp2", "log2", "log10", "atan", "asin", "acos", "sinh", "cosh", "atan2", "tril", "triu", "fmod", "remainder", "floor_divide", "square", "nan_to_num", "erf", "logical_not", "logical_and", "logical_or", "index_add", "index_copy", "index_fill", "logit", "hypot", "xlogy", "deg2rad", "rad2deg"]
 
 
 def _install():

@@ -7,8 +7,19 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.function import Function
 
-__all__ = ["Function", "Tensor", "_wrap", "_wrap_dt", "prim", "as_float", "broadcast_error",
-           "norm_dim", "norm_dims", "scalar_like", "to_tensor"]
+__all__ = [
+    "Function",
+    "Tensor",
+    "_wrap",
+    "_wrap_dt",
+    "as_float",
+    "broadcast_error",
+    "norm_dim",
+    "norm_dims",
+    "prim",
+    "scalar_like",
+    "to_tensor",
+]
 
 
 class prim(Function):

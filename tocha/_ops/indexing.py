@@ -207,9 +207,6 @@ def setitem(self, index, value):
         self._inplace(lambda s, v: IndexPut.apply(s, v, idx, False), value)
         return
     v = value._data if isinstance(value, Tensor) else value
-    if isinstance(value, Tensor) and value._dtype._kind > self._dtype._kind:
-        if value._data.size > 1 or value._data.ndim:
-            pass
     try:
         self._data[idx] = v
     except ValueError as e:

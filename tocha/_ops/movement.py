@@ -574,8 +574,8 @@ def repeat_interleave(input, repeats, dim=None):
     n = input._data.shape[d]
     reps = repeats._data if isinstance(repeats, Tensor) else np.full(n, repeats)
     idx = np.repeat(np.arange(n), reps)
-    from .indexing import index_select
     from .._creation import tensor
+    from .indexing import index_select
     return index_select(input, d, tensor(idx))
 
 

@@ -6,8 +6,8 @@ import builtins
 import numpy as np
 
 from .. import _dtype as D
-from ..autograd.function import _apply1
 from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.function import _apply1
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 

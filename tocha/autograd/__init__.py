@@ -1,13 +1,26 @@
 """Automatic differentiation: Function, backward/grad, grad modes, gradcheck, Variable."""
 from .engine import backward, grad
 from .function import Function, FunctionCtx, NestedIOFunction, once_differentiable
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, no_grad,
-                        set_grad_enabled)
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .variable import Variable
 
-__all__ = ["Function", "FunctionCtx", "NestedIOFunction", "Variable", "backward", "grad",
-           "enable_grad", "inference_mode", "is_grad_enabled", "no_grad", "once_differentiable",
-           "set_grad_enabled", "gradcheck", "gradgradcheck", "functional"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "NestedIOFunction",
+    "Variable",
+    "backward",
+    "enable_grad",
+    "functional",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "inference_mode",
+    "is_grad_enabled",
+    "no_grad",
+    "once_differentiable",
+    "set_grad_enabled",
+]
 
 
 def __getattr__(name):

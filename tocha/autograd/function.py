@@ -16,7 +16,7 @@ _wrap = None
 class RemovableHandle:
     """Returned by `register_hook`; `remove()` unregisters the hook."""
 
-    __slots__ = ("_hooks", "_hook")
+    __slots__ = ("_hook", "_hooks")
 
     def __init__(self, hooks: list, hook):
         self._hooks, self._hook = hooks, hook
@@ -47,8 +47,15 @@ class Node:
     """A recorded backward step (`grad_fn`); it is also the `ctx` its Function sees."""
 
     # set on every recorded node: slots are faster than the instance dict
-    __slots__ = ("needs_input_grad", "_next", "_out_meta", "_saved", "_versions", "__dict__",
-                 "__weakref__")
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_next",
+        "_out_meta",
+        "_saved",
+        "_versions",
+        "needs_input_grad",
+    )
 
     _fwd = None            # the Function class whose backward this node runs
     # _saved: tensors / _SavedOutput / None as given to save_for_backward; None once freed
@@ -179,7 +186,7 @@ def _version_error(node, data, nr, cur, expected, tensor=None, output=False):
 class AccumulateGrad:
     """The node that stands for a leaf tensor in `next_functions` (torchviz draws its variable)."""
 
-    __slots__ = ("variable", "__weakref__")
+    __slots__ = ("__weakref__", "variable")
     _next = ()
     next_functions = ()
 
