@@ -728,5 +728,6 @@ def _legacy_new(cls, args, kwargs):
 
 _fn._Tensor = Tensor
 _fn._wrap = _wrap
+_fn._wrap_dt = _wrap_dt
 _eng.Tensor = Tensor
 _eng._wrap = _wrap

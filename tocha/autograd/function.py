@@ -4,13 +4,18 @@ from __future__ import annotations
 import functools
 import weakref
 
+import numpy as np
+
 from .grad_mode import STATE, no_grad
 
 # True while the engine runs backward without a graph: then the backward formulas of
 # primitives marked `_array_backward` get arrays from `saved_tensors` (see engine.py)
 ARRAY_MODE = False
+_ndarray = np.ndarray
+_asarray = np.asarray
 _Tensor = None          # set by tocha._tensor (import cycle: the tensor calls ops, ops call us)
 _wrap = None
+_wrap_dt = None
 
 
 class RemovableHandle:
@@ -437,7 +442,9 @@ def _apply2(cls, a, b):
     xa = a._data
     xb = b._data
     out = cls.forward(node, xa, xb, None)
-    t = _wrap(out, a._device)
+    if out.__class__ is not _ndarray:
+        out = _asarray(out)
+    t = _wrap_dt(out, a._dtype, a._device)     # same-dtype float operands: same dtype out
     t._grad_fn = node
     t._requires_grad = True
     node._out_meta = ((t._data.shape, t._dtype),)
