@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dt
-from ._util import prim
+from ._util import call, prim
 
 _RED = {"none": 0, "mean": 1, "sum": 2}
 
@@ -162,6 +162,7 @@ class MseLoss(prim):
     """mean/sum/none of (x - t)^2 for same-shape x and t: one node, as in PyTorch."""
 
     node_name = "MseLossBackward0"
+    _array_backward = True  # MseLossGrad through `call`; negation is an operator
 
     @staticmethod
     def forward(ctx, x, t, red):
@@ -172,7 +173,9 @@ class MseLoss(prim):
             ctx.red = red
         if red == 0:
             return d
-        s = np.sum(d, dtype=x.dtype)
+        if d.size == 1:  # one element: its sum and its mean (x / 1) are the element itself
+            return d.reshape(())
+        s = d.sum(dtype=x.dtype)  # the method: same reduction as np.sum, less overhead
         if red == 1:
             s = s / x.dtype.type(d.size) if d.size else x.dtype.type(np.nan)
         return np.asarray(s, dtype=x.dtype)
@@ -180,6 +183,6 @@ class MseLoss(prim):
     @staticmethod
     def backward(ctx, g):
         x, t = ctx.saved_tensors
-        gx = MseLossGrad.apply(g, x, t, ctx.red)
+        gx = call(MseLossGrad, g, x, t, ctx.red)
         n = ctx.needs_input_grad
         return gx if n[0] else None, -gx if n[1] else None, None

@@ -68,11 +68,14 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     (the seed-001 tutorial) where each node's Python cost shows; broadcasting or weighted
     calls use the composite.
     """
-    _check_tensor(input, "input", "mse_loss")
-    _check_tensor(target, "target", "mse_loss")
+    if not isinstance(input, Tensor):
+        _check_tensor(input, "input", "mse_loss")
+    if not isinstance(target, Tensor):
+        _check_tensor(target, "target", "mse_loss")
     if reduction != "mean" or size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
-    if (weight is None and input.shape == target.shape
+    # array shapes (plain tuples) rather than .shape (a Size built per call)
+    if (weight is None and input._data.shape == target._data.shape
             and input._dtype is target._dtype and input._dtype._kind == 2):
         return _MseLoss.apply(input, target, _RED[reduction])
     _size_warn(input, target)

@@ -87,6 +87,10 @@ def default_convert(data: Any) -> Any:
 def collate_tensor_fn(batch: list, *, collate_fn_map: dict | None = None) -> Tensor:
     """Stack same-shaped tensors along a new dim 0."""
     elem = batch[0]
+    if len(batch) == 1 and type(elem) is Tensor and not elem._requires_grad:
+        # batch_size=1 (the DataLoader default): a contiguous copy with a new leading dim
+        # (np.stack's own Python overhead is ten times this copy for a one-element sample)
+        return _wrap(elem._data[None].copy(), elem._device)
     dt = elem._dtype
     if all(type(b) is Tensor and b._dtype is dt and not b._requires_grad for b in batch):
         shape = elem._data.shape
@@ -144,6 +148,12 @@ def collate(batch: list, *, collate_fn_map: dict | None = None) -> Any:
         for collate_type in collate_fn_map:
             if isinstance(elem, collate_type):
                 return collate_fn_map[collate_type](batch, collate_fn_map=collate_fn_map)
+    if elem_type is tuple:  # the common sample (input, target): a list of collated fields
+        if len(batch) > 1:
+            n = len(elem)
+            if not all(len(e) == n for e in batch):
+                raise RuntimeError("each element in list of batch should be of equal size")
+        return [collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)]
     if isinstance(elem, collections.abc.Mapping):
         def field(key: Any) -> Any:
             return collate([d[key] for d in batch], collate_fn_map=collate_fn_map)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._collate import default_collate as _default_collate
+from .dataset import Subset, TensorDataset
 
 __all__ = ["WorkerInfo", "get_worker_info"]
 
@@ -44,15 +45,17 @@ class _MapDatasetFetcher:
 
     def fetch(self, possibly_batched_index: Any) -> Any:
         if self.auto_collation:
-            if self.collate_fn is _default_collate:
-                batch = _tensor_dataset_batch(self.dataset, possibly_batched_index)
+            ds = self.dataset
+            if self.collate_fn is _default_collate and (type(ds) is TensorDataset
+                                                        or type(ds) is Subset):
+                batch = _tensor_dataset_batch(ds, possibly_batched_index)
                 if batch is not None:
                     return batch
-            getitems = getattr(self.dataset, "__getitems__", None)
+            getitems = getattr(ds, "__getitems__", None)
             if getitems:
                 data = getitems(possibly_batched_index)
             else:
-                data = [self.dataset[i] for i in possibly_batched_index]
+                data = [ds[i] for i in possibly_batched_index]
         else:
             data = self.dataset[possibly_batched_index]
         return self.collate_fn(data)
@@ -61,7 +64,6 @@ class _MapDatasetFetcher:
 def _tensor_dataset_batch(dataset: Any, indices: list) -> list | None:
     """``default_collate([dataset[i] for i in indices])`` for a TensorDataset (possibly inside
     Subsets) as one gather per tensor instead of one index op per sample; None otherwise."""
-    from .dataset import Subset, TensorDataset
     while type(dataset) is Subset:
         sub = dataset.indices
         indices = [sub[i] for i in indices]

@@ -186,6 +186,9 @@ class BatchSampler(Sampler[list[int]]):
             # zip stops at the first short batch, after exhausting the sampler (as torch)
             for batch in zip(*([it] * self.batch_size)):
                 yield [*batch]
+        elif self.batch_size == 1:  # the DataLoader default: no islice per batch
+            for i in it:
+                yield [i]
         else:
             batch = [*itertools.islice(it, self.batch_size)]
             while batch:
