@@ -46,28 +46,8 @@ for _m in (_ops.elementwise, _ops.reduce, _ops.movement, _ops.indexing, _ops.lin
     _export(_m)
 range = _creation.range_
 from . import (
-    _random_api,
     autograd,
     cuda,
-)
-from ._random_api import (
-    Generator,
-    bernoulli,
-    default_generator,
-    get_rng_state,
-    initial_seed,
-    manual_seed,
-    multinomial,
-    normal,
-    rand,
-    rand_like,
-    randint,
-    randint_like,
-    randn,
-    randn_like,
-    randperm,
-    seed,
-    set_rng_state,
 )
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_inference_mode_enabled

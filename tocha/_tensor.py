@@ -70,6 +70,10 @@ def _wrap_dt(arr, dtype, device) -> Tensor:
     return t
 
 
+_RANDOM_METHODS = frozenset({"uniform_", "normal_", "random_", "bernoulli_", "exponential_",
+                             "bernoulli", "multinomial"})
+
+
 class Tensor:
     """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`)."""
 
@@ -90,6 +94,14 @@ class Tensor:
 
     def __init__(self, *args, **kwargs):
         pass
+
+    def __getattr__(self, name: str):
+        # The random in-place methods live in tocha._random_api, loaded on first use so that
+        # `import tocha` stays fast; any other missing name is a plain AttributeError.
+        if name in _RANDOM_METHODS:
+            from . import _random_api  # noqa: F401  (installs the methods on Tensor)
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # ---- metadata ----
     @property
