@@ -121,7 +121,8 @@ class SGD(Optimizer):
                 if plain:
                     small = a.size <= exact_max and a.itemsize < 8
                     g = gt._data
-                    tmp, d = scratch(a, 2)
+                    if wd != 0 or not small:  # (small, no decay: no temporaries needed)
+                        tmp, d = scratch(a, 2)
                     if wd != 0:
                         if small:
                             g = _add(a * wd64, g, out=d, casting="same_kind")
@@ -141,7 +142,9 @@ class SGD(Optimizer):
                             buf *= momentum
                             buf += g
                     if small:
-                        _add(buf * nlr64, a, out=a, casting="same_kind")
+                        # np.add(a, buf * nlr64, out=a) (same_kind casting) by the operator,
+                        # which skips the keyword parsing
+                        a += buf * nlr64
                     else:
                         _mul(buf, lr, out=tmp)
                         _sub(a, tmp, out=a)
