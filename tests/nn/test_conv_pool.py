@@ -182,6 +182,24 @@ def test_max_pool2d_values_and_indices():
     assert idx.dtype == tocha.int64 and not idx.requires_grad
 
 
+@pytest.mark.parametrize("shape", [(5, 3, 8, 6), (3, 2, 7, 9)])
+def test_max_pool2d_2x2_fast_path_matches_general_path(shape):
+    # ReLU-like inputs with many ties (first maximum wins), odd sizes, and a NaN window
+    x = np.maximum(np.round(rng.standard_normal(shape)), 0).astype(np.float32)
+    x[0, 0, 2, 3] = np.nan
+    g = rng.standard_normal((shape[0], shape[1], shape[2] // 2, shape[3] // 2))
+    for data in (np.nan_to_num(x), x):
+        a = tocha.tensor(data, requires_grad=True)
+        b = tocha.tensor(data, requires_grad=True)
+        out = F.max_pool2d(a, 2)                                  # fast path (no indices)
+        ref, _ = F.max_pool2d(b, 2, return_indices=True)          # general path
+        np.testing.assert_array_equal(out.detach().numpy(), ref.detach().numpy())
+        out.backward(tocha.tensor(g, dtype=tocha.float32))
+        ref.backward(tocha.tensor(g, dtype=tocha.float32))
+        np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+        assert a.grad.dtype == tocha.float32
+
+
 def test_avg_pool2d_divisors_by_hand():
     x = tocha.ones(1, 1, 3, 3, dtype=tocha.float64)
     # windows of 2x2 at stride 2 with padding 1 over a 3x3 image of ones

@@ -107,6 +107,65 @@ def _max_pool_nan(xp, shape, ks, st, dl, pd, w):
     return out, (r * w + q).astype(np.int64)
 
 
+def _pool2x2(x, need_idx):
+    """2x2 stride-2 max pool of x (N, C, H, W) in two pairwise maxima over flat strided views
+    (columns, then rows); with `need_idx` also each window's maximum as a flat index into x.
+    Ties go left / top, which is PyTorch's first maximum (the top row precedes the bottom one).
+    NaN-free inputs only (checked by the caller)."""
+    n, c, h, w = x.shape
+    oh, ow = h // 2, w // 2
+    xc = x if h == 2 * oh and w == 2 * ow else x[:, :, :2 * oh, :2 * ow]
+    pairs = np.ascontiguousarray(xc).reshape(-1, 2)
+    left, right = pairs[:, 0], pairs[:, 1]
+    cols = np.maximum(left, right).reshape(n * c * oh, 2, ow)
+    top, bottom = cols[:, 0], cols[:, 1]
+    out = np.maximum(top, bottom).reshape(n, c, oh, ow)
+    if not need_idx:
+        return out, None
+    right_wins = np.less(left, right).view(np.int8).reshape(n * c * oh, 2, ow)
+    down = np.less(top, bottom).view(np.int8)             # 1 where the bottom row wins
+    r0 = right_wins[:, 0]
+    off = (r0 + down * (right_wins[:, 1] - r0)).astype(np.intp)   # the winning row's column
+    off += down * w
+    base = ((np.arange(n * c) * (h * w))[:, None] + np.arange(oh) * (2 * w)).reshape(-1, 1)
+    off += base
+    off += np.arange(ow) * 2
+    return out, off
+
+
+class MaxPool2x2Scatter(prim):
+    """Gradient of 2x2 stride-2 max pooling: g (N, C, OH, OW) put at flat indices into zeros."""
+
+    node_name = "MaxPool2DWithIndicesBackwardBackward0"
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, g, idx, in_shape):
+        gx = np.zeros(math.prod(in_shape), g.dtype)
+        gx[idx.reshape(-1)] = g.reshape(-1)
+        ctx.idx, ctx.out_shape = idx, g.shape
+        return gx.reshape(in_shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return call(MaxPool2x2Gather, gg, ctx.idx, ctx.out_shape)
+
+
+class MaxPool2x2Gather(prim):
+    """Adjoint of `MaxPool2x2Scatter`: each window's value at its maximum."""
+
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, gg, idx, out_shape):
+        ctx.idx, ctx.in_shape = idx, gg.shape
+        return gg.reshape(-1)[idx.reshape(-1)].reshape(out_shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return call(MaxPool2x2Scatter, g, ctx.idx, ctx.in_shape)
+
+
 class MaxPoolScatter(prim):
     """Gradient of max pooling: g (N, C, *out) added at `idx` into zeros of the input's shape."""
 
@@ -139,6 +198,16 @@ class MaxPool2DWithIndices(prim):
     def forward(ctx, x, ks, st, pd, dl, ceil, need_idx=True):
         one_d = x.ndim == 3
         x4 = x.reshape(x.shape[:2] + (1,) + x.shape[2:]) if one_d else x
+        ctx.sel = None
+        if (not need_idx and ks == (2, 2) and st == (2, 2) and pd == (0, 0) and dl == (1, 1)
+                and x4.ndim == 4):
+            # the common nn.MaxPool2d(2): pairwise maxima; no indices, only two selections
+            out, sel = _pool2x2(x4, bool(ctx.needs_input_grad))
+            if sel is None or not np.isnan(out).any():    # NaN windows: the general path
+                ctx.sel, ctx.in_shape = sel, x.shape
+                idx = np.zeros((0,), np.int64)     # indices neither returned nor needed
+                ctx.mark_non_differentiable(idx)
+                return out, idx
         out, idx = _max_pool_fwd(x4, ks, st, pd, dl, ceil, need_idx or bool(ctx.needs_input_grad))
         if idx is None:
             idx = np.zeros((0,), np.int64)     # indices neither returned nor needed
@@ -153,6 +222,8 @@ class MaxPool2DWithIndices(prim):
 
     @staticmethod
     def backward(ctx, g, _gi=None):
+        if ctx.sel is not None:
+            return call(MaxPool2x2Scatter, g, ctx.sel, ctx.in_shape)
         return call(MaxPoolScatter, g, ctx.idx, ctx.in_shape, ctx.overlap)
 
 
