@@ -352,22 +352,7 @@ def _apply_arrays(cls, args):
         if node._saved:
             _resolve_saved(node, node._saved, args, arrays, (out,), (t,))
         return t
-    results = []
-    non_diff = node._non_diff
-    for i, o in enumerate(out):
-        t = _wrap(o, dev)
-        if t._dtype._kind >= 2 and not any(o is n for n in non_diff):
-            t._grad_fn = node
-            t._requires_grad = True
-            if i:
-                t._output_nr = i
-        results.append(t)
-    node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
-    if cls._view:
-        _share_version(args[0], results[0], cls, args[1:])
-    if node._saved:
-        _resolve_saved(node, node._saved, args, arrays, out, results)
-    return tuple(results)
+    return _finish_multi(cls, node, args, arrays, out, dev)
 
 
 def _apply1(cls, x, *consts):
@@ -471,6 +456,7 @@ def _apply2(cls, a, b):
 
 
 def _finish_multi(cls, node, args, arrays, out, dev):
+    """Wrap a primitive's several outputs (indices etc. stay out of the graph)."""
     results = []
     non_diff = node._non_diff
     for i, o in enumerate(out):
@@ -482,6 +468,8 @@ def _finish_multi(cls, node, args, arrays, out, dev):
                 t._output_nr = i
         results.append(t)
     node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
+    if cls._view:
+        _share_version(args[0], results[0], cls, args[1:])
     if node._saved:
         _resolve_saved(node, node._saved, args, arrays, out, results)
     return tuple(results)
