@@ -25,7 +25,8 @@ def _mm(a, b):
     """2-D matrix product; a 1x1 result is summed left to right in the input dtype, which is
     what PyTorch's CPU kernel does (BLAS would round differently in the last place)."""
     if a.shape[0] == 1 and b.shape[1] == 1 and a.shape[1] and a.dtype.kind == "f":
-        return np.cumsum(a[0] * b[:, 0], dtype=a.dtype)[-1:].reshape(1, 1)
+        # (the ufunc's accumulate is np.cumsum's loop without its wrapper's overhead)
+        return np.add.accumulate(a[0] * b[:, 0])[-1:].reshape(1, 1)
     return a @ b
 
 
@@ -114,6 +115,8 @@ class Addmm(prim):
             return out
         if beta != 1:
             c = c * beta
+        if c.ndim < 2 and c.dtype == out.dtype:
+            return out + c  # a new array is cheaper than an in-place broadcast add; same shape
         out += c
         return out
 
