@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from . import _dtype as D
-from ._backend import as_device
+from ._backend import as_device, cpu
 from ._tensor import Size, Tensor, _wrap_dt
 
 
@@ -118,6 +118,11 @@ def _infer_array(data, dtype):
 def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor copying `data` (nested lists, scalars, arrays, tensors)."""
+    if (data.__class__ is np.ndarray and dtype.__class__ is D.dtype and device is None
+            and not requires_grad and dtype.np is not None):
+        # the hot call of a Dataset's __getitem__, tensor(row, dtype=...): the general path
+        # below, without its dispatch
+        return _wrap_dt(np.array(data, dtype=dtype.np, copy=True), dtype, cpu)
     dt = _dt(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use "
