@@ -39,10 +39,11 @@ def conv2d_loops(x, w, b, stride, pad, dil, groups):
     return out
 
 
+@pytest.mark.parametrize("n", [2, 5])      # batch >= 4: the batch-last im2col layout
 @pytest.mark.parametrize("stride,pad,dil,groups", [
     ((1, 1), (0, 0), (1, 1), 1), ((2, 1), (1, 2), (1, 2), 2), ((2, 2), (1, 1), (2, 1), 4)])
-def test_conv2d_matches_loops(stride, pad, dil, groups):
-    x = rng.standard_normal((2, 4, 7, 8))
+def test_conv2d_matches_loops(stride, pad, dil, groups, n):
+    x = rng.standard_normal((n, 4, 7, 8))
     w = rng.standard_normal((4, 4 // groups, 3, 2))
     b = rng.standard_normal(4)
     out = F.conv2d(tocha.tensor(x), tocha.tensor(w), tocha.tensor(b), stride, pad, dil, groups)
@@ -87,6 +88,33 @@ def test_conv_gradcheck_and_gradgradcheck(i):
     args = (t64(*xs), t64(*ws), t64(nb))
     assert gradcheck(fn, args)
     assert gradgradcheck(fn, args)
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_conv_reused_im2col_buffers_are_not_clobbered(n):
+    # im2col buffers are reused across calls: two forwards in flight before their backwards
+    # (and an unfold result kept by the caller) must still see their own windows
+    w = t64(3, 2, 3, 3)
+    xs = [t64(n, 2, 6, 6, grad=False) for _ in range(2)]
+    ys = [F.conv2d(x, w) for x in xs]
+    gs = [rng.standard_normal(tuple(y.shape)) for y in ys]
+    u1 = F.unfold(xs[0], 3)
+    u2 = F.unfold(xs[1], 3)
+    assert not np.shares_memory(u1.numpy(), u2.numpy())
+    for y, g in zip(ys, gs):
+        y.backward(tocha.tensor(g))
+    expect = sum(conv_wgrad_loops(x.numpy(), g, 3) for x, g in zip(xs, gs))
+    np.testing.assert_allclose(w.grad.numpy(), expect, atol=1e-10)
+
+
+def conv_wgrad_loops(x, g, k):
+    c = x.shape[1]
+    o, oh, ow = g.shape[1:]
+    out = np.zeros((o, c, k, k))
+    for p in range(k):
+        for q in range(k):
+            out[:, :, p, q] = np.einsum("noij,ncij->oc", g, x[:, :, p:p + oh, q:q + ow])
+    return out
 
 
 def test_conv_node_names_and_no_grad():

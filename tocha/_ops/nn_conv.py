@@ -7,6 +7,8 @@ conv (x, w) -> y, its adjoint in x ("transposed" conv, (y, w) -> x) and its adjo
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -20,6 +22,34 @@ _as_strided = np.lib.stride_tricks.as_strided
 _KEEP_COLS = 64 << 20
 
 FWD, ADJ, WGRAD = 0, 1, 2
+
+# Reusable im2col buffers. A fresh multi-megabyte array is page-faulted in on first touch, and
+# in a training step (where the allocator hands such blocks back to the OS) that cost several
+# times the copy into it. Buffers live here while the process runs and are reused once nothing
+# else refers to them; _SCRATCH_MAX bounds the bytes kept (least recently used shapes go first).
+_SCRATCH: dict = {}
+_SCRATCH_MAX = 64 << 20
+
+
+def _scratch(shape, dtype):
+    """An uninitialised array of `shape`, reused across calls when no one holds it any more."""
+    key = (shape, dtype)
+    bufs = _SCRATCH.pop(key, None)
+    if bufs is None:
+        bufs = []
+    _SCRATCH[key] = bufs                  # most recently used last
+    for b in bufs:
+        if sys.getrefcount(b) <= 3:       # the list, `b` and getrefcount's argument: free
+            return b
+    b = np.empty(shape, dtype)
+    if len(bufs) < 2 and b.nbytes <= _SCRATCH_MAX // 4:
+        bufs.append(b)
+        total = sum(a.nbytes for v in _SCRATCH.values() for a in v)
+        for k in list(_SCRATCH):
+            if total <= _SCRATCH_MAX or k == key:
+                break
+            total -= sum(a.nbytes for a in _SCRATCH.pop(k))
+    return b
 
 
 def _windows(xp, kh, kw, sh, sw, dh, dw, oh, ow, groups):
@@ -44,14 +74,44 @@ def _pad(x, pad):
     raise RuntimeError("negative padding is not supported")
 
 
-def _cols(x, kshape, params, oh, ow):
-    """im2col: (N, G, Cg*KH*KW, OH*OW) contiguous copy of the padded input's windows."""
+def _cols(x, kshape, params, oh, ow, scratch=True):
+    """im2col: (N, G, Cg*KH*KW, OH*OW) contiguous copy of the padded input's windows (in a
+    reused buffer unless `scratch` is False)."""
     (sh, sw), pad, (dh, dw), groups = params
     kh, kw = kshape
     xp = _pad(x, pad)
     v = _windows(xp, kh, kw, sh, sw, dh, dw, oh, ow, groups)
     n, g, cg = v.shape[:3]
-    return v.reshape(n, g, cg * kh * kw, oh * ow)
+    if not scratch:
+        return v.reshape(n, g, cg * kh * kw, oh * ow)
+    cols = _scratch((n, g, cg * kh * kw, oh * ow), x.dtype)
+    np.copyto(cols.reshape(v.shape), v)
+    return cols
+
+
+def _batch_last(n, oh, ow):
+    """Whether to lay the im2col matrix out batch-last, (G, Cg*KH*KW, OH*OW*N): one large gemm
+    instead of N small ones, which wins when the outputs are small (N gemm calls dominate)."""
+    return n >= 4 and oh * ow < 256
+
+
+def _cols_bl(x, kshape, params, oh, ow):
+    """Batch-last im2col (G, Cg*KH*KW, OH*OW*N): the copy moves runs of OW*N values."""
+    (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), groups = params
+    kh, kw = kshape
+    n, c, h, w = x.shape
+    if pt or pb or pl or pr:
+        xt = np.zeros((c, h + pt + pb, w + pl + pr, n), x.dtype)
+        xt[:, pt:pt + h, pl:pl + w] = x.transpose(1, 2, 3, 0)
+    else:
+        xt = np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+    a, b, e, f = xt.strides
+    cg = c // groups
+    v = _as_strided(xt, (groups, cg, kh, kw, oh, ow, n),
+                    (a * cg, a, b * dh, e * dw, b * sh, e * sw, f), writeable=False)
+    cols = _scratch((groups, cg * kh * kw, oh * ow * n), x.dtype)
+    np.copyto(cols.reshape(v.shape), v)
+    return cols
 
 
 def _out_size(h, k, s, p0, p1, d):
@@ -64,8 +124,12 @@ def _conv_fwd(x, w, params):
     o, cg, kh, kw = w.shape
     oh = _out_size(h, kh, sh, pt, pb, dh)
     ow = _out_size(wd, kw, sw, pl, pr, dw)
-    cols = _cols(x, (kh, kw), params, oh, ow)
     wm = w.reshape(groups, o // groups, cg * kh * kw)
+    if _batch_last(n, oh, ow):
+        cols = _cols_bl(x, (kh, kw), params, oh, ow)
+        out = np.matmul(wm, cols).reshape(o, oh, ow, n)          # G gemms
+        return np.ascontiguousarray(out.transpose(3, 0, 1, 2)), cols
+    cols = _cols(x, (kh, kw), params, oh, ow)
     out = np.matmul(wm, cols)                     # (N, G, Og, P): N*G gemms in C
     return out.reshape(n, o, oh, ow), cols
 
@@ -123,6 +187,14 @@ def _conv_wgrad(x, g, wshape, params, cols=None):
     groups = params[3]
     n, o, oh, ow = g.shape
     kh, kw = wshape[2:]
+    og = o // groups
+    if _batch_last(n, oh, ow):
+        if cols is None:
+            cols = _cols_bl(x, (kh, kw), params, oh, ow)
+        gt = np.ascontiguousarray(g.reshape(n, groups, og, oh * ow).transpose(1, 2, 3, 0))
+        # cols @ gt^T with both operands contiguous (BLAS takes the transpose as a flag)
+        r = np.matmul(cols, gt.reshape(groups, og, oh * ow * n).swapaxes(1, 2))
+        return np.ascontiguousarray(r.swapaxes(1, 2)).reshape(wshape)
     if cols is None:
         cols = _cols(x, (kh, kw), params, oh, ow)
     gm = g.reshape(n, groups, o // groups, oh * ow)
@@ -378,7 +450,7 @@ class Im2Col(prim):
         (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), _ = params
         oh, ow = _out_size(h, ks[0], sh, pt, pb, dh), _out_size(w, ks[1], sw, pl, pr, dw)
         ctx.ks, ctx.params, ctx.hw = ks, params, (h, w)
-        return _cols(x, ks, params, oh, ow).reshape(n, c * ks[0] * ks[1], oh * ow)
+        return _cols(x, ks, params, oh, ow, False).reshape(n, c * ks[0] * ks[1], oh * ow)
 
     @staticmethod
     def backward(ctx, g):
