@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import _wrap
 from ._functional import addcdiv_, decay
-from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, scratch
+from .optimizer import (
+    Optimizer,
+    _check_fused,
+    _check_lr,
+    _check_nonneg,
+    _floats,
+    _init_state,
+    _to_scalar,
+    scratch,
+)
 
 __all__ = ["Adagrad", "adagrad_update"]
 
@@ -27,49 +35,31 @@ class Adagrad(Optimizer):
     """Adagrad (PyTorch's `torch.optim.Adagrad`); state is created for every parameter at
     construction, as in PyTorch."""
 
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                       ("fused", None))
+
     def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10,
                  foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, fused: bool | None = None) -> None:
-        if hasattr(lr, "numel") and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: "
-                             f"{initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_lr(lr)
+        _check_nonneg(lr_decay, "lr_decay value")
+        _check_nonneg(weight_decay, "weight_decay value")
+        _check_nonneg(initial_accumulator_value, "initial_accumulator_value value")
+        _check_nonneg(eps, "epsilon value")
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
-                        "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
-                        "maximize": maximize, "differentiable": differentiable, "fused": fused}
+                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        _check_fused(fused, foreach, differentiable)
+        buffers = self._buffers()
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p)
+                _init_state(self.state[p], p, buffers)
 
-    def _init_state(self, p) -> dict:
-        st = self.state[p]
-        st["step"] = _step_tensor()
-        st["sum"] = _wrap(np.full_like(p._data, self.defaults["initial_accumulator_value"]),
-                          p._device)
-        return st
-
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False),
-                         ("fused", None)):
-                group.setdefault(k, v)
+    def _buffers(self) -> tuple:
+        # the constructor's initial value, not the group's (as in PyTorch)
+        return (("sum", self.defaults["initial_accumulator_value"]),)
 
     def share_memory(self) -> None:
         pass
@@ -77,22 +67,12 @@ class Adagrad(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
-        state = self.state
+        buffers = self._buffers()
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             lr_decay, wd, eps = _floats(group, "lr_decay", "weight_decay", "eps")
             maximize = group["maximize"]
-            for p in group["params"]:
-                gt = p._grad
-                if gt is None:
-                    continue
-                st = state[p]
-                if len(st) == 0:
-                    st = self._init_state(p)
-                step = _tick(st)
-                adagrad_update(p._data, gt._data, st["sum"]._data, step, lr, lr_decay, wd, eps,
+            for p, g, st, step in self._each(group, buffers):
+                adagrad_update(p._data, g, st["sum"]._data, step, lr, lr_decay, wd, eps,
                                maximize)
-                p._bump()
         return loss
-
-

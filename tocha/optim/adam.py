@@ -4,7 +4,15 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcmul_, lerp_
-from .optimizer import Optimizer, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
+from .optimizer import (
+    Optimizer,
+    _check_fused,
+    _check_lr,
+    _check_nonneg,
+    _floats,
+    _to_scalar,
+    scratch,
+)
 
 __all__ = ["Adam", "adam_update"]
 
@@ -41,23 +49,22 @@ def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, step: float, lr: floa
 
 
 def _check_betas_eps(lr, betas, eps, weight_decay, strict_beta: bool = True) -> None:
-    if hasattr(lr, "numel") and lr.numel() != 1:
-        raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    _check_lr(lr)
+    _check_nonneg(eps, "epsilon value")
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
     if not 0.0 <= betas[1] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    _check_nonneg(weight_decay, "weight_decay value")
 
 
 class Adam(Optimizer):
     """Adam (PyTorch's `torch.optim.Adam`); `foreach`/`fused`/`capturable` are accepted and
     ignored (tocha has one implementation)."""
+
+    _group_defaults = (("amsgrad", False), ("maximize", False), ("foreach", None),
+                       ("capturable", False), ("differentiable", False),
+                       ("decoupled_weight_decay", False), ("fused", None))
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
@@ -66,50 +73,25 @@ class Adam(Optimizer):
                  decoupled_weight_decay: bool = False) -> None:
         _check_betas_eps(lr, betas, eps, weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                        "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
-                        "capturable": capturable, "differentiable": differentiable, "fused": fused,
-                        "decoupled_weight_decay": decoupled_weight_decay}
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
+                    "capturable": capturable, "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("amsgrad", False), ("maximize", False), ("foreach", None),
-                         ("capturable", False), ("differentiable", False),
-                         ("decoupled_weight_decay", False), ("fused", None)):
-                group.setdefault(k, v)
+        _check_fused(fused, foreach, differentiable)
 
     def step(self, closure=None):
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
-        state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps = _to_scalar(group["eps"])
-            wd = _to_scalar(group["weight_decay"])
+            eps, wd = _floats(group, "eps", "weight_decay")
             amsgrad = group["amsgrad"]
             maximize = group["maximize"]
             decoupled = group["decoupled_weight_decay"]
-            for p in group["params"]:
-                gt = p._grad
-                if gt is None:
-                    continue
-                st = state[p]
-                if len(st) == 0:
-                    st["step"] = _step_tensor()
-                    st["exp_avg"] = _zeros_like(p)
-                    st["exp_avg_sq"] = _zeros_like(p)
-                    if amsgrad:
-                        st["max_exp_avg_sq"] = _zeros_like(p)
-                step = _tick(st)
-                adam_update(p._data, gt._data, st["exp_avg"]._data, st["exp_avg_sq"]._data,
+            buffers = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq" if amsgrad else None)
+            for p, g, st, step in self._each(group, buffers):
+                adam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data,
                             st["max_exp_avg_sq"]._data if amsgrad else None, step, lr, beta1,
                             beta2, eps, wd, amsgrad, maximize, decoupled)
-                p._bump()
         return loss

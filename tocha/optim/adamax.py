@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcdiv_, decay, lerp_
 from .adam import _check_betas_eps
-from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
+from .optimizer import Optimizer, _floats, _to_scalar, scratch
 
 __all__ = ["Adamax", "adamax_update"]
 
@@ -27,43 +27,28 @@ def adamax_update(p, g, exp_avg, exp_inf, step: float, lr: float, beta1: float, 
 class Adamax(Optimizer):
     """Adamax (PyTorch's `torch.optim.Adamax`)."""
 
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                       ("capturable", False))
+
     def __init__(self, params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False,
                  capturable: bool = False) -> None:
         _check_betas_eps(lr, betas, eps, weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                        "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
-                        "capturable": capturable}
+                    "foreach": foreach, "maximize": maximize, "differentiable": differentiable,
+                    "capturable": capturable}
         super().__init__(params, defaults)
-
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False),
-                         ("capturable", False)):
-                group.setdefault(k, v)
 
     def step(self, closure=None):
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
-        state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             eps, wd = _floats(group, "eps", "weight_decay")
             maximize = group["maximize"]
-            for p in group["params"]:
-                gt = p._grad
-                if gt is None:
-                    continue
-                st = state[p]
-                if len(st) == 0:
-                    st["step"] = _step_tensor()
-                    st["exp_avg"] = _zeros_like(p)
-                    st["exp_inf"] = _zeros_like(p)
-                step = _tick(st)
-                adamax_update(p._data, gt._data, st["exp_avg"]._data, st["exp_inf"]._data,
-                              step, lr, beta1, beta2, eps, wd, maximize)
-                p._bump()
+            for p, g, st, step in self._each(group, ("exp_avg", "exp_inf")):
+                adamax_update(p._data, g, st["exp_avg"]._data, st["exp_inf"]._data, step, lr,
+                              beta1, beta2, eps, wd, maximize)
         return loss

@@ -1,7 +1,7 @@
 """ASGD (averaged stochastic gradient descent)."""
 from __future__ import annotations
 
-from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_lr, _check_nonneg, _floats, _to_scalar
 
 __all__ = ["ASGD", "asgd_update"]
 
@@ -29,48 +29,28 @@ def asgd_update(p, g, ax, eta, mu, step: float, lr: float, lambd: float, alpha: 
 class ASGD(Optimizer):
     """Averaged SGD (PyTorch's `torch.optim.ASGD`)."""
 
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                       ("capturable", False))
+
     def __init__(self, params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
                  t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None,
                  maximize: bool = False, differentiable: bool = False,
                  capturable: bool = False) -> None:
-        if hasattr(lr, "numel") and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_lr(lr)
+        _check_nonneg(weight_decay, "weight_decay value")
         defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
                     "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
                     "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False),
-                         ("capturable", False)):
-                group.setdefault(k, v)
-
     def step(self, closure=None):
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
-        state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             lambd, alpha, t0 = _floats(group, "lambd", "alpha", "t0")
             wd, maximize = _to_scalar(group["weight_decay"]), group["maximize"]
-            for p in group["params"]:
-                gt = p._grad
-                if gt is None:
-                    continue
-                st = state[p]
-                if len(st) == 0:
-                    st["step"] = _step_tensor()
-                    st["eta"] = _step_tensor(lr)
-                    st["mu"] = _step_tensor(1.0)
-                    st["ax"] = _zeros_like(p)
-                step = _tick(st)
-                asgd_update(p._data, gt._data, st["ax"]._data, st["eta"]._data,
-                            st["mu"]._data, step, lr, lambd, alpha, t0, wd, maximize)
-                p._bump()
+            for p, g, st, step in self._each(group, ("ax",), (("eta", lr), ("mu", 1.0))):
+                asgd_update(p._data, g, st["ax"]._data, st["eta"]._data, st["mu"]._data, step,
+                            lr, lambd, alpha, t0, wd, maximize)
         return loss

@@ -149,6 +149,43 @@ def _floats(group: dict, *keys: str) -> tuple:
     return tuple(float(group[k]) for k in keys)
 
 
+def _check_lr(lr) -> None:
+    """PyTorch's checks of a learning rate (a float or a 1-element tensor)."""
+    if hasattr(lr, "numel") and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    _check_nonneg(lr, "learning rate")
+
+
+def _check_nonneg(value, what: str) -> None:
+    """PyTorch's `Invalid <what>: <value>` for a negative (or NaN) hyperparameter."""
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {what}: {value}")
+
+
+def _check_fused(fused, foreach, differentiable) -> None:
+    """PyTorch's checks of `fused` against `foreach` and `differentiable`."""
+    if fused:
+        if differentiable:
+            raise RuntimeError("`fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+
+def _init_state(st: dict, p: Tensor, buffers: tuple = (), scalars: tuple = ()) -> dict:
+    """A parameter's first state, in PyTorch's key order: `step` (0), a 0-d tensor per
+    `(name, value)` of `scalars`, then a tensor like `p` per entry of `buffers`: a name (zeros),
+    a `(name, fill value)` pair, or None (no buffer, e.g. amsgrad's when it is off)."""
+    st["step"] = _step_tensor()
+    for name, value in scalars:
+        st[name] = _step_tensor(value)
+    for b in buffers:
+        if b.__class__ is str:
+            st[b] = _zeros_like(p)
+        elif b is not None:
+            st[b[0]] = _wrap(np.full_like(p._data, b[1]), p._device)
+    return st
+
+
 def _tick(state: dict) -> float:
     """Add 1 to `state['step']` (a 0-d tensor, as in PyTorch) and return it as a float."""
     st = state["step"]
@@ -165,6 +202,10 @@ class Optimizer:
     `params` is an iterable of tensors, of `(name, tensor)` pairs, or of dicts (param groups);
     `defaults` fills the options a group leaves out.
     """
+
+    # options that groups of older pickles may lack: `(name, default)` pairs that
+    # `__setstate__` (and so `load_state_dict`) fills in
+    _group_defaults: tuple = ()
 
     def __init__(self, params, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
@@ -208,6 +249,9 @@ class Optimizer:
                 setattr(self, name, OrderedDict())
         self._patch_step_function()
         self.defaults.setdefault("differentiable", False)
+        for group in self.param_groups:
+            for k, v in self._group_defaults:
+                group.setdefault(k, v)
 
     def __repr__(self) -> str:
         s = self.__class__.__name__ + " ("
@@ -341,6 +385,22 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None):
         """Perform a single optimization step (subclasses implement it)."""
         raise NotImplementedError
+
+    def _each(self, group: dict, buffers: tuple = (), scalars: tuple = ()):
+        """The skeleton of a step: yield `(p, grad array, state, step)` for each parameter of
+        `group` that has a gradient, `step` being `state['step']` after its increment (a float).
+        A first visit creates the state (`_init_state(state, p, buffers, scalars)`); after the
+        caller's update of `p._data`, `p`'s version counter is bumped."""
+        state = self.state
+        for p in group["params"]:
+            gt = p._grad
+            if gt is None:
+                continue
+            st = state[p]
+            if not st:
+                _init_state(st, p, buffers, scalars)
+            yield p, gt._data, st, _tick(st)
+            p._bump()
 
     def _closure(self, closure):
         # PyTorch evaluates the closure with grad mode on, whatever the caller's mode

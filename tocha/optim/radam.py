@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcmul_, lerp_
 from .adam import _check_betas_eps
-from .optimizer import Optimizer, _floats, _step_tensor, _tick, _to_scalar, _zeros_like, scratch
+from .optimizer import Optimizer, _floats, _to_scalar, scratch
 
 __all__ = ["RAdam", "radam_update"]
 
@@ -47,6 +47,9 @@ def radam_update(p, g, exp_avg, exp_avg_sq, step: float, lr: float, beta1: float
 class RAdam(Optimizer):
     """RAdam (PyTorch's `torch.optim.RAdam`)."""
 
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                       ("capturable", False), ("decoupled_weight_decay", False))
+
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
@@ -54,39 +57,21 @@ class RAdam(Optimizer):
                  differentiable: bool = False) -> None:
         _check_betas_eps(lr, betas, eps, weight_decay)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                        "maximize": maximize, "foreach": foreach, "capturable": capturable,
-                        "decoupled_weight_decay": decoupled_weight_decay,
-                        "differentiable": differentiable}
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "decoupled_weight_decay": decoupled_weight_decay,
+                    "differentiable": differentiable}
         super().__init__(params, defaults)
-
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False),
-                         ("capturable", False), ("decoupled_weight_decay", False)):
-                group.setdefault(k, v)
 
     def step(self, closure=None):
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
-        state = self.state
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             eps, wd = _floats(group, "eps", "weight_decay")
             maximize = group["maximize"]
             decoupled = group["decoupled_weight_decay"]
-            for p in group["params"]:
-                gt = p._grad
-                if gt is None:
-                    continue
-                st = state[p]
-                if len(st) == 0:
-                    st["step"] = _step_tensor()
-                    st["exp_avg"] = _zeros_like(p)
-                    st["exp_avg_sq"] = _zeros_like(p)
-                step = _tick(st)
-                radam_update(p._data, gt._data, st["exp_avg"]._data, st["exp_avg_sq"]._data,
-                             step, lr, beta1, beta2, eps, wd, decoupled, maximize)
-                p._bump()
+            for p, g, st, step in self._each(group, ("exp_avg", "exp_avg_sq")):
+                radam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data, step, lr,
+                             beta1, beta2, eps, wd, decoupled, maximize)
         return loss

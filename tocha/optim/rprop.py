@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import _wrap
-from .optimizer import Optimizer, _step_tensor, _tick, _to_scalar, _zeros_like
+from .optimizer import Optimizer, _check_lr, _to_scalar
 
 __all__ = ["Rprop", "rprop_update"]
 
@@ -32,14 +31,14 @@ def rprop_update(p, g, prev, step_size, etaminus: float, etaplus: float, step_si
 class Rprop(Optimizer):
     """Rprop (PyTorch's `torch.optim.Rprop`)."""
 
+    _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
+                       ("capturable", False))
+
     def __init__(self, params, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
                  step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False) -> None:
-        if hasattr(lr, "numel") and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_lr(lr)
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = {"lr": lr, "etas": etas, "step_sizes": step_sizes, "foreach": foreach,
@@ -47,32 +46,15 @@ class Rprop(Optimizer):
                     "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            for k, v in (("foreach", None), ("maximize", False), ("differentiable", False),
-                         ("capturable", False)):
-                group.setdefault(k, v)
-
     def step(self, closure=None):
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
-        state = self.state
         for group in self.param_groups:
             etaminus, etaplus = group["etas"]
             smin, smax = group["step_sizes"]
             maximize = group["maximize"]
-            for p in group["params"]:
-                gt = p._grad
-                if gt is None:
-                    continue
-                st = state[p]
-                if len(st) == 0:
-                    st["step"] = _step_tensor()
-                    st["prev"] = _zeros_like(p)
-                    st["step_size"] = _wrap(np.full_like(gt._data, _to_scalar(group["lr"])))
-                _tick(st)
-                rprop_update(p._data, gt._data, st["prev"]._data, st["step_size"]._data,
-                             etaminus, etaplus, smin, smax, maximize)
-                p._bump()
+            buffers = ("prev", ("step_size", _to_scalar(group["lr"])))
+            for p, g, st, _ in self._each(group, buffers):
+                rprop_update(p._data, g, st["prev"]._data, st["step_size"]._data, etaminus,
+                             etaplus, smin, smax, maximize)
         return loss

@@ -6,7 +6,7 @@ import numpy as np
 from .._tensor import _wrap
 from . import _functional as _F
 from ._functional import exact, fma_
-from .optimizer import Optimizer, _to_scalar, scratch
+from .optimizer import Optimizer, _check_fused, _to_scalar, scratch
 
 __all__ = ["SGD", "sgd_update"]
 
@@ -62,6 +62,9 @@ def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_d
 class SGD(Optimizer):
     """Stochastic gradient descent (optionally with momentum), PyTorch's `torch.optim.SGD`."""
 
+    _group_defaults = (("nesterov", False), ("maximize", False), ("foreach", None),
+                       ("differentiable", False), ("fused", False))
+
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False,
@@ -75,25 +78,12 @@ class SGD(Optimizer):
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
-                        "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
-                        "foreach": foreach, "differentiable": differentiable, "fused": fused}
+                    "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                    "foreach": foreach, "differentiable": differentiable, "fused": fused}
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
-        if fused:
-            if differentiable:
-                raise RuntimeError("`fused` does not support `differentiable`")
-            if foreach:
-                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
-
-    def __setstate__(self, state) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+        _check_fused(fused, foreach, differentiable)
 
     def step(self, closure=None):
         """Perform a single optimization step; returns the closure's loss if one is given."""
