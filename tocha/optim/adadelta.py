@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcmul_, decay
-from .optimizer import Optimizer, _check_lr, _check_nonneg, _floats, _to_scalar, scratch
+from .optimizer import _check_lr, _check_nonneg, _floats, _GroupOptimizer, _to_scalar, scratch
 
 __all__ = ["Adadelta", "adadelta_update"]
 
@@ -28,7 +28,7 @@ def adadelta_update(p, g, square_avg, acc_delta, lr: float, rho: float, eps: flo
     p -= tmp
 
 
-class Adadelta(Optimizer):
+class Adadelta(_GroupOptimizer):
     """Adadelta (PyTorch's `torch.optim.Adadelta`)."""
 
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
@@ -48,14 +48,10 @@ class Adadelta(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            rho, eps, wd = _floats(group, "rho", "eps", "weight_decay")
-            maximize = group["maximize"]
-            for p, g, st, _ in self._each(group, ("square_avg", "acc_delta")):
-                adadelta_update(p._data, g, st["square_avg"]._data, st["acc_delta"]._data, lr,
-                                rho, eps, wd, maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        rho, eps, wd = _floats(group, "rho", "eps", "weight_decay")
+        maximize = group["maximize"]
+        for p, g, st, _ in self._each(group, ("square_avg", "acc_delta")):
+            adadelta_update(p._data, g, st["square_avg"]._data, st["acc_delta"]._data, lr,
+                            rho, eps, wd, maximize)

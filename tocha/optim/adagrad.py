@@ -5,11 +5,11 @@ import numpy as np
 
 from ._functional import addcdiv_, decay
 from .optimizer import (
-    Optimizer,
     _check_fused,
     _check_lr,
     _check_nonneg,
     _floats,
+    _GroupOptimizer,
     _init_state,
     _to_scalar,
     scratch,
@@ -31,7 +31,7 @@ def adagrad_update(p, g, state_sum, step: float, lr: float, lr_decay: float,
     addcdiv_(p, g, std, -clr, tmp)
 
 
-class Adagrad(Optimizer):
+class Adagrad(_GroupOptimizer):
     """Adagrad (PyTorch's `torch.optim.Adagrad`); state is created for every parameter at
     construction, as in PyTorch."""
 
@@ -64,15 +64,9 @@ class Adagrad(Optimizer):
     def share_memory(self) -> None:
         pass
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        buffers = self._buffers()
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            lr_decay, wd, eps = _floats(group, "lr_decay", "weight_decay", "eps")
-            maximize = group["maximize"]
-            for p, g, st, step in self._each(group, buffers):
-                adagrad_update(p._data, g, st["sum"]._data, step, lr, lr_decay, wd, eps,
-                               maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        lr_decay, wd, eps = _floats(group, "lr_decay", "weight_decay", "eps")
+        maximize = group["maximize"]
+        for p, g, st, step in self._each(group, self._buffers()):
+            adagrad_update(p._data, g, st["sum"]._data, step, lr, lr_decay, wd, eps, maximize)

@@ -5,11 +5,11 @@ import numpy as np
 
 from ._functional import addcmul_, lerp_
 from .optimizer import (
-    Optimizer,
     _check_fused,
     _check_lr,
     _check_nonneg,
     _floats,
+    _GroupOptimizer,
     _to_scalar,
     scratch,
 )
@@ -58,7 +58,7 @@ def _check_betas_eps(lr, betas, eps, weight_decay, strict_beta: bool = True) -> 
     _check_nonneg(weight_decay, "weight_decay value")
 
 
-class Adam(Optimizer):
+class Adam(_GroupOptimizer):
     """Adam (PyTorch's `torch.optim.Adam`); `foreach`/`fused`/`capturable` are accepted and
     ignored (tocha has one implementation)."""
 
@@ -79,19 +79,15 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
         _check_fused(fused, foreach, differentiable)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, wd = _floats(group, "eps", "weight_decay")
-            amsgrad = group["amsgrad"]
-            maximize = group["maximize"]
-            decoupled = group["decoupled_weight_decay"]
-            buffers = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq" if amsgrad else None)
-            for p, g, st, step in self._each(group, buffers):
-                adam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data,
-                            st["max_exp_avg_sq"]._data if amsgrad else None, step, lr, beta1,
-                            beta2, eps, wd, amsgrad, maximize, decoupled)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps, wd = _floats(group, "eps", "weight_decay")
+        amsgrad = group["amsgrad"]
+        maximize = group["maximize"]
+        decoupled = group["decoupled_weight_decay"]
+        buffers = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq" if amsgrad else None)
+        for p, g, st, step in self._each(group, buffers):
+            adam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data,
+                        st["max_exp_avg_sq"]._data if amsgrad else None, step, lr, beta1,
+                        beta2, eps, wd, amsgrad, maximize, decoupled)

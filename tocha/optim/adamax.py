@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcdiv_, decay, lerp_
 from .adam import _check_betas_eps
-from .optimizer import Optimizer, _floats, _to_scalar, scratch
+from .optimizer import _floats, _GroupOptimizer, _to_scalar, scratch
 
 __all__ = ["Adamax", "adamax_update"]
 
@@ -24,7 +24,7 @@ def adamax_update(p, g, exp_avg, exp_inf, step: float, lr: float, beta1: float, 
     addcdiv_(p, exp_avg, exp_inf, -clr, tmp)
 
 
-class Adamax(Optimizer):
+class Adamax(_GroupOptimizer):
     """Adamax (PyTorch's `torch.optim.Adamax`)."""
 
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
@@ -40,15 +40,11 @@ class Adamax(Optimizer):
                     "capturable": capturable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, wd = _floats(group, "eps", "weight_decay")
-            maximize = group["maximize"]
-            for p, g, st, step in self._each(group, ("exp_avg", "exp_inf")):
-                adamax_update(p._data, g, st["exp_avg"]._data, st["exp_inf"]._data, step, lr,
-                              beta1, beta2, eps, wd, maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps, wd = _floats(group, "eps", "weight_decay")
+        maximize = group["maximize"]
+        for p, g, st, step in self._each(group, ("exp_avg", "exp_inf")):
+            adamax_update(p._data, g, st["exp_avg"]._data, st["exp_inf"]._data, step, lr,
+                          beta1, beta2, eps, wd, maximize)

@@ -1,7 +1,7 @@
 """ASGD (averaged stochastic gradient descent)."""
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_lr, _check_nonneg, _floats, _to_scalar
+from .optimizer import _check_lr, _check_nonneg, _floats, _GroupOptimizer, _to_scalar
 
 __all__ = ["ASGD", "asgd_update"]
 
@@ -26,7 +26,7 @@ def asgd_update(p, g, ax, eta, mu, step: float, lr: float, lambd: float, alpha: 
     mu[...] = 1 / max(1, step - t0)
 
 
-class ASGD(Optimizer):
+class ASGD(_GroupOptimizer):
     """Averaged SGD (PyTorch's `torch.optim.ASGD`)."""
 
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
@@ -43,14 +43,10 @@ class ASGD(Optimizer):
                     "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            lambd, alpha, t0 = _floats(group, "lambd", "alpha", "t0")
-            wd, maximize = _to_scalar(group["weight_decay"]), group["maximize"]
-            for p, g, st, step in self._each(group, ("ax",), (("eta", lr), ("mu", 1.0))):
-                asgd_update(p._data, g, st["ax"]._data, st["eta"]._data, st["mu"]._data, step,
-                            lr, lambd, alpha, t0, wd, maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        lambd, alpha, t0 = _floats(group, "lambd", "alpha", "t0")
+        wd, maximize = _to_scalar(group["weight_decay"]), group["maximize"]
+        for p, g, st, step in self._each(group, ("ax",), (("eta", lr), ("mu", 1.0))):
+            asgd_update(p._data, g, st["ax"]._data, st["eta"]._data, st["mu"]._data, step,
+                        lr, lambd, alpha, t0, wd, maximize)

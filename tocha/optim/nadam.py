@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcdiv_, addcmul_, lerp_
 from .adam import _check_betas_eps
-from .optimizer import Optimizer, _check_nonneg, _floats, _to_scalar, scratch
+from .optimizer import _check_nonneg, _floats, _GroupOptimizer, _to_scalar, scratch
 
 __all__ = ["NAdam", "nadam_update"]
 
@@ -39,7 +39,7 @@ def nadam_update(p, g, exp_avg, exp_avg_sq, mu_product, step: float, lr: float, 
     addcdiv_(p, exp_avg, denom, (-lr * mu_next) / (1.0 - mu_product_next), tmp)
 
 
-class NAdam(Optimizer):
+class NAdam(_GroupOptimizer):
     """NAdam (PyTorch's `torch.optim.NAdam`)."""
 
     _group_defaults = (("maximize", False), ("foreach", None), ("capturable", False),
@@ -59,18 +59,14 @@ class NAdam(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, wd = _floats(group, "eps", "weight_decay")
-            maximize = group["maximize"]
-            md, decoupled = _to_scalar(group["momentum_decay"]), group["decoupled_weight_decay"]
-            for p, g, st, step in self._each(group, ("exp_avg", "exp_avg_sq"),
-                                             (("mu_product", 1.0),)):
-                nadam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data,
-                             st["mu_product"]._data, step, lr, beta1, beta2, eps, wd, md,
-                             decoupled, maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps, wd = _floats(group, "eps", "weight_decay")
+        maximize = group["maximize"]
+        md, decoupled = _to_scalar(group["momentum_decay"]), group["decoupled_weight_decay"]
+        for p, g, st, step in self._each(group, ("exp_avg", "exp_avg_sq"),
+                                         (("mu_product", 1.0),)):
+            nadam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data,
+                         st["mu_product"]._data, step, lr, beta1, beta2, eps, wd, md,
+                         decoupled, maximize)

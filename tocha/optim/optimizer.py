@@ -466,6 +466,22 @@ class Optimizer:
         self.param_groups.append(param_group)
 
 
+class _GroupOptimizer(Optimizer):
+    """An optimizer whose step updates each param group on its own: subclasses implement
+    `_group_step(group)`, which reads the group's options once and runs the algorithm's update
+    over `self._each(group, ...)`."""
+
+    def step(self, closure: Callable[[], Any] | None = None):
+        """Perform a single optimization step; returns the closure's loss if one is given."""
+        loss = None if closure is None else self._closure(closure)
+        for group in self.param_groups:
+            self._group_step(group)
+        return loss
+
+    def _group_step(self, group: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
 class _Scratch:
     """Reusable temporaries: updates run one parameter at a time, so a few buffers serve every
     parameter. Small shapes get cached arrays (cheap lookups); large ones get views of one flat

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcmul_, lerp_
 from .adam import _check_betas_eps
-from .optimizer import Optimizer, _floats, _to_scalar, scratch
+from .optimizer import _floats, _GroupOptimizer, _to_scalar, scratch
 
 __all__ = ["RAdam", "radam_update"]
 
@@ -44,7 +44,7 @@ def radam_update(p, g, exp_avg, exp_avg_sq, step: float, lr: float, beta1: float
     p -= upd
 
 
-class RAdam(Optimizer):
+class RAdam(_GroupOptimizer):
     """RAdam (PyTorch's `torch.optim.RAdam`)."""
 
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
@@ -62,16 +62,12 @@ class RAdam(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-            eps, wd = _floats(group, "eps", "weight_decay")
-            maximize = group["maximize"]
-            decoupled = group["decoupled_weight_decay"]
-            for p, g, st, step in self._each(group, ("exp_avg", "exp_avg_sq")):
-                radam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data, step, lr,
-                             beta1, beta2, eps, wd, decoupled, maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
+        eps, wd = _floats(group, "eps", "weight_decay")
+        maximize = group["maximize"]
+        decoupled = group["decoupled_weight_decay"]
+        for p, g, st, step in self._each(group, ("exp_avg", "exp_avg_sq")):
+            radam_update(p._data, g, st["exp_avg"]._data, st["exp_avg_sq"]._data, step, lr,
+                         beta1, beta2, eps, wd, decoupled, maximize)

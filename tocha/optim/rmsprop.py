@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcdiv_, addcmul_, decay, lerp_
-from .optimizer import Optimizer, _check_lr, _check_nonneg, _floats, _to_scalar, scratch
+from .optimizer import _check_lr, _check_nonneg, _floats, _GroupOptimizer, _to_scalar, scratch
 
 __all__ = ["RMSprop", "rmsprop_update"]
 
@@ -34,7 +34,7 @@ def rmsprop_update(p, g, square_avg, grad_avg, momentum_buffer, lr: float, alpha
         addcdiv_(p, g, avg, -lr, tmp)
 
 
-class RMSprop(Optimizer):
+class RMSprop(_GroupOptimizer):
     """RMSprop (PyTorch's `torch.optim.RMSprop`)."""
 
     _group_defaults = (("momentum", 0), ("centered", False), ("foreach", None),
@@ -55,18 +55,14 @@ class RMSprop(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
-            alpha, eps, wd, momentum = _floats(group, "alpha", "eps", "weight_decay", "momentum")
-            centered, maximize = group["centered"], group["maximize"]
-            buffers = ("square_avg", "momentum_buffer" if momentum > 0 else None,
-                       "grad_avg" if centered else None)
-            for p, g, st, _ in self._each(group, buffers):
-                rmsprop_update(p._data, g, st["square_avg"]._data,
-                               st["grad_avg"]._data if centered else None,
-                               st["momentum_buffer"]._data if momentum > 0 else None,
-                               lr, alpha, eps, wd, momentum, centered, maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        lr = _to_scalar(group["lr"])
+        alpha, eps, wd, momentum = _floats(group, "alpha", "eps", "weight_decay", "momentum")
+        centered, maximize = group["centered"], group["maximize"]
+        buffers = ("square_avg", "momentum_buffer" if momentum > 0 else None,
+                   "grad_avg" if centered else None)
+        for p, g, st, _ in self._each(group, buffers):
+            rmsprop_update(p._data, g, st["square_avg"]._data,
+                           st["grad_avg"]._data if centered else None,
+                           st["momentum_buffer"]._data if momentum > 0 else None,
+                           lr, alpha, eps, wd, momentum, centered, maximize)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, _check_lr, _to_scalar
+from .optimizer import _check_lr, _GroupOptimizer, _to_scalar
 
 __all__ = ["Rprop", "rprop_update"]
 
@@ -28,7 +28,7 @@ def rprop_update(p, g, prev, step_size, etaminus: float, etaplus: float, step_si
     prev[...] = g
 
 
-class Rprop(Optimizer):
+class Rprop(_GroupOptimizer):
     """Rprop (PyTorch's `torch.optim.Rprop`)."""
 
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
@@ -46,15 +46,11 @@ class Rprop(Optimizer):
                     "capturable": capturable}
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss if one is given."""
-        loss = None if closure is None else self._closure(closure)
-        for group in self.param_groups:
-            etaminus, etaplus = group["etas"]
-            smin, smax = group["step_sizes"]
-            maximize = group["maximize"]
-            buffers = ("prev", ("step_size", _to_scalar(group["lr"])))
-            for p, g, st, _ in self._each(group, buffers):
-                rprop_update(p._data, g, st["prev"]._data, st["step_size"]._data, etaminus,
-                             etaplus, smin, smax, maximize)
-        return loss
+    def _group_step(self, group: dict) -> None:
+        etaminus, etaplus = group["etas"]
+        smin, smax = group["step_sizes"]
+        maximize = group["maximize"]
+        buffers = ("prev", ("step_size", _to_scalar(group["lr"])))
+        for p, g, st, _ in self._each(group, buffers):
+            rprop_update(p._data, g, st["prev"]._data, st["step_size"]._data, etaminus,
+                         etaplus, smin, smax, maximize)
