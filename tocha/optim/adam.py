@@ -8,9 +8,7 @@ from .optimizer import (
     _check_fused,
     _check_lr,
     _check_nonneg,
-    _floats,
     _GroupOptimizer,
-    _to_scalar,
     scratch,
 )
 
@@ -58,6 +56,13 @@ def _check_betas_eps(lr, betas, eps, weight_decay, strict_beta: bool = True) -> 
     _check_nonneg(weight_decay, "weight_decay value")
 
 
+def _adam_options(group: dict) -> tuple[float, float, float, float, float]:
+    """A group's `lr, beta1, beta2, eps, weight_decay` as Python floats (see `_to_scalar`)."""
+    beta1, beta2 = group["betas"]
+    return (float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
+            float(group["weight_decay"]))
+
+
 class Adam(_GroupOptimizer):
     """Adam (PyTorch's `torch.optim.Adam`); `foreach`/`fused`/`capturable` are accepted and
     ignored (tocha has one implementation)."""
@@ -80,9 +85,7 @@ class Adam(_GroupOptimizer):
         _check_fused(fused, foreach, differentiable)
 
     def _group_step(self, group: dict) -> None:
-        lr = _to_scalar(group["lr"])
-        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-        eps, wd = _floats(group, "eps", "weight_decay")
+        lr, beta1, beta2, eps, wd = _adam_options(group)
         amsgrad = group["amsgrad"]
         maximize = group["maximize"]
         decoupled = group["decoupled_weight_decay"]

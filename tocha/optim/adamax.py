@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcdiv_, decay, lerp_
-from .adam import _check_betas_eps
-from .optimizer import _floats, _GroupOptimizer, _to_scalar, scratch
+from .adam import _adam_options, _check_betas_eps
+from .optimizer import _GroupOptimizer, scratch
 
 __all__ = ["Adamax", "adamax_update"]
 
@@ -41,9 +41,7 @@ class Adamax(_GroupOptimizer):
         super().__init__(params, defaults)
 
     def _group_step(self, group: dict) -> None:
-        lr = _to_scalar(group["lr"])
-        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-        eps, wd = _floats(group, "eps", "weight_decay")
+        lr, beta1, beta2, eps, wd = _adam_options(group)
         maximize = group["maximize"]
         for p, g, st, step in self._each(group, ("exp_avg", "exp_inf")):
             adamax_update(p._data, g, st["exp_avg"]._data, st["exp_inf"]._data, step, lr,

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcdiv_, addcmul_, lerp_
-from .adam import _check_betas_eps
-from .optimizer import _check_nonneg, _floats, _GroupOptimizer, _to_scalar, scratch
+from .adam import _adam_options, _check_betas_eps
+from .optimizer import _check_nonneg, _GroupOptimizer, _to_scalar, scratch
 
 __all__ = ["NAdam", "nadam_update"]
 
@@ -60,9 +60,7 @@ class NAdam(_GroupOptimizer):
         super().__init__(params, defaults)
 
     def _group_step(self, group: dict) -> None:
-        lr = _to_scalar(group["lr"])
-        beta1, beta2 = (_to_scalar(b) for b in group["betas"])
-        eps, wd = _floats(group, "eps", "weight_decay")
+        lr, beta1, beta2, eps, wd = _adam_options(group)
         maximize = group["maximize"]
         md, decoupled = _to_scalar(group["momentum_decay"]), group["decoupled_weight_decay"]
         for p, g, st, step in self._each(group, ("exp_avg", "exp_avg_sq"),
