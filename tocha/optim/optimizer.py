@@ -1,7 +1,9 @@
 """Optimizer: PyTorch's shell (param_groups, state, state_dict, hooks) around array updates.
 
-Each algorithm's `step` walks the groups and calls one pure update function on NumPy arrays
-(`p._data`, `p._grad._data`, state arrays), in place, so `param.data` and views of it stay valid.
+Each algorithm's step (`_GroupOptimizer._group_step`, over `Optimizer._each`, which finds the
+parameters with gradients, creates their state and counts steps) calls one pure update function
+on NumPy arrays (`p._data`, `p._grad._data`, state arrays), in place, so `param.data` and views
+of it stay valid; SGD keeps its own inlined loop (its fast paths).
 The update functions follow PyTorch's single-tensor (CPU) operation order. Two things PyTorch
 does that NumPy cannot do cheaply, so float32 results may differ in the last bit: the fused
 multiply-add in `add(alpha=)`, `lerp` and `addcmul`, and MKL's (not correctly rounded) float32
