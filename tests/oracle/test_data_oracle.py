@@ -269,6 +269,51 @@ def test_default_collate_matches():
         assert _to_plain(ud.default_collate(ob), tocha) == ref, tb
 
 
+def _one_sample_batches(lib):
+    m = lib.arange(12, dtype=lib.float32).reshape(3, 4)
+    return [
+        [lib.tensor(2.5)], [lib.tensor([1, 2], dtype=lib.int64)], [m.t()], [m[:, 1]],
+        [(lib.tensor([0.5], dtype=lib.float32), lib.tensor([1.5], dtype=lib.float64))],
+        [(lib.tensor([True]), 3, "s")], [[lib.tensor([1.0]), lib.tensor([2.0])]],
+    ]
+
+
+def test_default_collate_one_sample_matches():
+    # batch_size=1 (the DataLoader default) takes its own path: values, dtypes, shapes,
+    # strides (a contiguous copy) and no memory shared with the sample, as torch.stack
+    for tb, ob in zip(_one_sample_batches(torch), _one_sample_batches(tocha), strict=True):
+        rt, ro = tud.default_collate(tb), ud.default_collate(ob)
+        assert _to_plain(ro, tocha) == _to_plain(rt, torch), tb
+        first_t = rt if isinstance(rt, torch.Tensor) else rt[0]
+        first_o = ro if isinstance(ro, tocha.Tensor) else ro[0]
+        assert first_o.stride() == first_t.stride()
+        first_o.zero_()
+        first_t.zero_()
+        assert _to_plain(ob, tocha) == _to_plain(tb, torch)
+
+
+def test_interleaved_epochs_orders():
+    # epochs alive at once (nested loops, an abandoned iterator resumed later) each keep their
+    # own permutation while sharing the global generator, as in torch
+    def run(lib, data):
+        lib.manual_seed(3)
+        dl = data.DataLoader(RangeDS(10), shuffle=True, batch_size=3)
+        out = []
+        it0 = iter(dl)
+        out.append(next(it0).tolist())
+        for a in dl:
+            out.append(a.tolist())
+            for b in dl:
+                out.append(b.tolist())
+                break
+        out.append(next(it0).tolist())
+        del it0
+        out += [a.tolist() for a in dl]
+        return out, _tail(lib)
+
+    assert run(tocha, ud) == run(torch, tud)
+
+
 def test_default_convert_matches():
     for tb, ob in zip(_batches(torch), _batches(tocha), strict=True):
         for t_item, o_item in zip(tb, ob, strict=True):
