@@ -298,6 +298,25 @@ def test_regression_losses(name, kw, red):
     _loss_check(name, kw, [arr(4, 5), arr(4, 5)], red, grad_idx=gi)
 
 
+@pytest.mark.parametrize("red", REDUCTIONS)
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1)])
+def test_mse_loss_one_element_bitwise(shape, red):
+    # the one-element path of the fused MseLoss primitive (batch_size=1 regression loops) and
+    # its array-mode backward round as torch does (larger sums: summation order differs)
+    x, t = arr(*shape), arr(*shape)
+    xt, xr = tocha.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    tt, tr = tocha.tensor(t, requires_grad=True), torch.tensor(t, requires_grad=True)
+    yt, yr = TF.mse_loss(xt, tt, reduction=red), torch.nn.functional.mse_loss(xr, tr,
+                                                                             reduction=red)
+    assert yt.dtype == tocha.float32 and tuple(yt.shape) == tuple(yr.shape)
+    np.testing.assert_array_equal(yt.detach().numpy(), yr.detach().numpy())
+    g = arr(*yr.shape)
+    yt.backward(tocha.tensor(g))
+    yr.backward(torch.tensor(g))
+    np.testing.assert_array_equal(xt.grad.numpy(), xr.grad.numpy())
+    np.testing.assert_array_equal(tt.grad.numpy(), tr.grad.numpy())
+
+
 CE_CASES = [
     ((5, 4), (5,), {}),
     ((5, 4), (5,), {"weight": np.float32([0.2, 1.0, 2.0, 0.5])}),
