@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
-from ..autograd.function import Function
+from ..autograd.function import Function, _NoGradCtx
 
 __all__ = [
     "Function",
@@ -99,7 +99,6 @@ def call(cls, *args):
     """Apply primitive `cls` inside a backward formula (arrays: its forward directly)."""
     for a in args:
         if a.__class__ is _ndarray or isinstance(a, np.generic):
-            from ..autograd.function import _NoGradCtx
             r = cls.forward(_NoGradCtx(), *args)
             return r if r.__class__ is _ndarray or r.__class__ is tuple else np.asarray(r)
         if isinstance(a, Tensor):
