@@ -477,7 +477,7 @@ arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 def _sigmoid(x):
     if _EXACT and x.dtype == np.float32:
-        from ._sleef import sigmoidf     # PyTorch's formula on SLEEF's expf, bit for bit
+        from ._sleef import sigmoidf  # PyTorch's formula on SLEEF's expf, bit for bit
         return sigmoidf(x)
     # exp of -|x| only: no overflow warnings for large |x|
     e = np.exp(-np.abs(x))
