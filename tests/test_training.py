@@ -4,8 +4,7 @@ import time
 import numpy as np
 
 import tocha
-from tests._training_models import (accuracy, char_batches, char_lstm, cnn, digits, mlp,
-                                    train_steps)
+from tests._training_models import accuracy, char_batches, char_lstm, cnn, digits, mlp, train_steps
 
 
 def _epochs(model, x, y, epochs, batch=64, lr=1e-2, seed=0):

@@ -23,7 +23,7 @@ def _digit_batches(image: bool, steps: int = 20, batch: int = 32):
 def test_seeded_training_matches_torch(name):
     if name == "char_lstm":
         batches, vocab = char_batches(steps=20)
-        build = lambda lib: char_lstm(lib, vocab)   # noqa: E731
+        build = lambda lib: char_lstm(lib, vocab)
     else:
         batches = _digit_batches(image=name == "cnn")
         build = mlp if name == "mlp" else cnn
