@@ -323,7 +323,7 @@ def _leaf(t, g, capture, captured, accumulate, create_graph, amode):
             # copy: the same gradient array may reach several leaves or the user's hooks
             t._grad = _wrap(np.array(g, dtype=t._dtype.np, copy=True), t._device)
         else:
-            np.add(old._data, g, out=old._data, casting="unsafe")
+            old._data += g          # the edge already gave g the leaf's shape and dtype
             vc = old._vc
             if vc is None:
                 old._vc = [1]
