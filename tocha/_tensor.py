@@ -95,13 +95,6 @@ class Tensor:
     def __init__(self, *args, **kwargs):
         pass
 
-    def __getattr__(self, name: str):
-        # The random in-place methods live in tocha._random_api, loaded on first use so that
-        # `import tocha` stays fast; any other missing name is a plain AttributeError.
-        if name in _RANDOM_METHODS:
-            from . import _random_api  # noqa: F401  (installs the methods on Tensor)
-            return object.__getattribute__(self, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # ---- metadata ----
     @property
@@ -737,6 +730,20 @@ def _legacy_new(cls, args, kwargs):
     t._data, t._dtype, t._grad_fn, t._requires_grad = arr, dt, None, False
     return t
 
+
+def _lazy_random(name: str):
+    # The random methods live in tocha._random_api, loaded on first use so that `import tocha`
+    # stays fast; importing it replaces these stubs with the real methods. (Not a __getattr__
+    # on Tensor: that would slow every attribute access.)
+    def method(self, *args, **kwargs):
+        from . import _random_api  # noqa: F401
+        return getattr(self, name)(*args, **kwargs)
+    method.__name__ = name
+    return method
+
+
+for _name in _RANDOM_METHODS:
+    setattr(Tensor, _name, _lazy_random(_name))
 
 _fn._Tensor = Tensor
 _fn._wrap = _wrap

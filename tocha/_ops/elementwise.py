@@ -465,7 +465,8 @@ def _one_minus_sq(y):
 
 # tanh: plain NumPy by default (fast; last-place differences from PyTorch's MKL kernel in
 # ~15% of float32 elements), MKL's own kernel under TOCHA_VML=1
-tanh = _unary("Tanh", _exact("Tanh", np.tanh), lambda g, y: g * _one_minus_sq(y),
+tanh = _unary("Tanh", _exact("Tanh", np.tanh),
+              (lambda g, y: g * _one_minus_sq(y)) if _EXACT else (lambda g, y: g * (1 - y * y)),
               save="y")
 asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * (x * x + 1) ** -0.5)
 acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (x * x - 1) ** -0.5)

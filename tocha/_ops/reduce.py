@@ -76,6 +76,8 @@ class Sum(prim):
 
     @staticmethod
     def backward(ctx, g):
+        if ctx.dims is None:                # a full sum: g is 0-d (or all ones if keepdim)
+            return expand(g, ctx.in_shape)
         return _grad_expand(g, ctx.in_shape, ctx.dims, ctx.keepdim)
 
 
