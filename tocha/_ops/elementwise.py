@@ -383,13 +383,15 @@ def square(input):
 def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
     """Build a unary primitive `name` with forward `fwd(x)` and gradient `bwd(g, s)` (s the
     saved input or output); `arrays`: bwd uses only operators, so it may run on arrays."""
-    def forward(ctx, x):
-        y = fwd(x)
-        if save == "x":
-            ctx.save_for_backward(x)
-        elif save == "y":
-            ctx.save_for_backward(y)
-        return y
+    if save == "y":
+        def forward(ctx, x):
+            y = fwd(x)
+            ctx._saved = (y,)               # save_for_backward(y), minus a call
+            return y
+    else:
+        def forward(ctx, x):
+            ctx._saved = (x,)
+            return fwd(x)
 
     def backward(ctx, g):
         s, = ctx.saved_tensors if save else (None,)

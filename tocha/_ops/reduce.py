@@ -67,18 +67,22 @@ class Sum(prim):
     _array_backward = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim, dt):
-        ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt or _acc_dtype(x))
-        if dt is None and x.dtype is _F16:
-            r = r.astype(np.float16)
-        return r
+    def forward(ctx, x, dims, keepdim, dt):     # dims None: every dim
+        ctx.meta = (x.shape, dims, keepdim)
+        if dt is not None:
+            return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt)
+        k = x.dtype
+        if k.kind == "f" and k is not _F16:
+            return np.add.reduce(x, axis=dims, keepdims=keepdim)
+        r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_acc_dtype(x))
+        return r.astype(np.float16) if k is _F16 else r
 
     @staticmethod
     def backward(ctx, g):
-        if ctx.dims is None:                # a full sum: g is 0-d (or all ones if keepdim)
-            return expand(g, ctx.in_shape)
-        return _grad_expand(g, ctx.in_shape, ctx.dims, ctx.keepdim)
+        shape, dims, keepdim = ctx.meta
+        if dims is None:                    # a full sum: g is 0-d (or all ones if keepdim)
+            return expand(g, shape)
+        return _grad_expand(g, shape, dims, keepdim)
 
 
 class SumDim(Sum):
