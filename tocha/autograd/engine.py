@@ -193,7 +193,18 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
                 if n == 0:
                     if e[1] < 0:
                         g = buffers.pop(t, None)
-                        if g is not None:
+                        if g is None:
+                            continue
+                        old = t._grad
+                        if (amode and old is not None and capture is None and t._hooks is None
+                                and t._post_acc_hooks is None):
+                            old._data += g      # the common case of _leaf, inlined
+                            vc = old._vc
+                            if vc is None:
+                                old._vc = [1]
+                            else:
+                                vc[0] += 1
+                        else:
                             _leaf(t, g, capture, captured, accumulate, create_graph, amode)
                     elif t in buffers:
                         ready.append(t)
