@@ -180,7 +180,7 @@ def test_errors():
 
 
 def test_render_without_dot_explains(monkeypatch, tmp_path):
-    import graphviz     # in the test extras: a missing package fails the test
+    import graphviz  # in the test extras: a missing package fails the test
     J, w = seed_graph()
     dot = make_dot(J, params={"w": w})
     monkeypatch.setenv("PATH", str(tmp_path))         # no `dot` on this PATH
