@@ -73,9 +73,10 @@ def _index_error(e, shape, idx=None):
     return IndexError(f"{msg} (indexing a tensor of shape {tuple(shape)})")
 
 
-class Select(prim):
-    node_name = "SliceBackward0"
-    _view = True
+class _Index(prim):
+    """x[idx]; the gradient scatters g back (adding where advanced indices repeat)."""
+
+    _accumulate = False
 
     @staticmethod
     def forward(ctx, x, idx):
@@ -84,7 +85,14 @@ class Select(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return IndexGrad.apply(g, ctx.idx, ctx.shape, False)
+        return IndexGrad.apply(g, ctx.idx, ctx.shape, ctx._fwd._accumulate)
+
+
+class Select(_Index):
+    """Basic indexing (ints, slices, None, ...): a view."""
+
+    node_name = "SliceBackward0"
+    _view = True
 
 
 class SelectInt(Select):
@@ -112,17 +120,11 @@ def _basic_cls(idx):
     return SelectAlias
 
 
-class AdvIndex(prim):
+class AdvIndex(_Index):
+    """Advanced indexing (integer/bool tensors): a copy."""
+
     node_name = "IndexBackward0"
-
-    @staticmethod
-    def forward(ctx, x, idx):
-        ctx.idx, ctx.shape = idx, x.shape
-        return x[idx]
-
-    @staticmethod
-    def backward(ctx, g):
-        return IndexGrad.apply(g, ctx.idx, ctx.shape, True)
+    _accumulate = True
 
 
 class IndexGrad(prim):
