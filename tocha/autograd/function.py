@@ -356,7 +356,11 @@ def _apply_arrays(cls, args):
 
 
 def _apply1(cls, x, *consts):
-    """`_apply_arrays` for one tensor followed by constants (unary ops' hot path)."""
+    """`_apply_arrays` for one tensor followed by constants (unary ops' hot path).
+
+    _apply1/_apply2 inline the common cases of `_resolve_saved` (saved input or output) on
+    purpose: a call per recorded op is a measurable share of the op-overhead budget; anything
+    else falls back to `_resolve_saved`."""
     if not (x._requires_grad and STATE.enabled):
         out = cls.forward(_NoGradCtx(), x._data, *consts)
         if out.__class__ is tuple:
