@@ -59,7 +59,14 @@ cfloat, cdouble = complex64, complex128
 FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = Tensor
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = None
-__version__ = "2.13.0+tocha0.1.0"
+# `import torch` gives tocha: tocha.install_as_torch(), `%load_ext tocha` (IPython/Jupyter)
+from ._aliases import (
+    install_as_torch,
+    load_ipython_extension,
+    uninstall_as_torch,
+    unload_ipython_extension,
+)
+from ._version import __version__
 
 
 def is_tensor(obj) -> bool:

@@ -9,79 +9,22 @@ Processes it starts with multiprocessing's spawn see the aliases too (`tocha._ru
 """
 from __future__ import annotations
 
-import importlib
-import importlib.abc
 import importlib.machinery
 import os
 import sys
 import types
 
+from tocha._aliases import ALIASES, AliasFinder, install_aliases  # noqa: F401  (re-exported)
+
 USAGE = """\
 usage: python -m tocha run script.py [args ...]   run a PyTorch script on tocha
+       python -m tocha run notebook.ipynb [args]  run a notebook's code cells as one script
        python -m tocha run -c "code" [args ...]   run code given as a string
        python -m tocha run -m module [args ...]   run a module as a script (like python -m)
        python -m tocha demo [--epochs-scale F] [--out DIR] [--quiet]
        python -m tocha --version
 
 `run` maps torch -> tocha, torchvision -> tocha.vision, torchviz -> tocha.viz."""
-
-# import name prefix -> tocha module it stands for
-ALIASES = {"torch": "tocha", "torchvision": "tocha.vision", "torchviz": "tocha.viz"}
-
-
-def _target(fullname: str) -> str | None:
-    """tocha module name for an aliased import name (`torch.nn` -> `tocha.nn`), else None."""
-    head, dot, rest = fullname.partition(".")
-    base = ALIASES.get(head)
-    if base is None:
-        return None
-    return base + dot + rest
-
-
-class _AliasLoader(importlib.abc.Loader):
-    """Hands the already-imported tocha module to the import system under the torch name."""
-
-    def __init__(self, module: types.ModuleType) -> None:
-        self.module = module
-
-    def create_module(self, spec):
-        # import machinery keeps the module's own __name__/__spec__ (it does not override them)
-        return self.module
-
-    def exec_module(self, module) -> None:
-        pass  # already executed as tocha.*
-
-
-class AliasFinder(importlib.abc.MetaPathFinder):
-    """`sys.meta_path` finder: `torch.*` -> `tocha.*`, `torchvision` / `torchviz` -> tocha's."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        name = _target(fullname)
-        if name is None:
-            return None
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:  # tocha.x exists but needs something missing: say so
-                raise
-            # tocha has no such submodule: the import system then raises PyTorch's own
-            # "No module named 'torch.x'"
-            return None
-        return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module))
-
-
-def install_aliases() -> AliasFinder:
-    """Put the alias finder first on `sys.meta_path` (idempotent); return it."""
-    for f in sys.meta_path:
-        if isinstance(f, AliasFinder):
-            return f
-    finder = AliasFinder()
-    sys.meta_path.insert(0, finder)
-    # a real torch imported earlier in this process must not shadow the aliases
-    for mod in [m for m in sys.modules if _target(m) is not None]:
-        del sys.modules[mod]
-    return finder
-
 
 def _spawn_children_with_aliases(main: str) -> None:
     """Make multiprocessing's spawn children start in `tocha._runmain` (aliases, then the
@@ -116,7 +59,10 @@ def _exec_main(code, main: types.ModuleType) -> int:
     old_main = sys.modules.get("__main__")  # keep our own module alive while the script runs
     sys.modules["__main__"] = main
     try:
-        exec(code, main.__dict__)  # noqa: S102  (running the user's script is the point)
+        if callable(code):  # a notebook: its cells one after the other
+            code(main.__dict__)
+        else:
+            exec(code, main.__dict__)  # noqa: S102  (running the user's script is the point)
     except SystemExit:
         raise
     except BaseException as e:  # noqa: BLE001  (the interpreter reports everything)
@@ -130,9 +76,16 @@ def _exec_main(code, main: types.ModuleType) -> int:
 def _report(e: BaseException) -> None:
     """Print an uncaught exception as the interpreter does (via sys.excepthook)."""
     # the default hook prints e.__traceback__, not its tb argument: trim the exception's own
-    tb = _trim(e.__traceback__, {__file__})
+    from tocha import _notebook
+    tb = _trim(e.__traceback__, {__file__, _notebook.__file__})
     e.__traceback__ = tb
-    sys.excepthook(type(e), e, tb)
+    if sys.excepthook is sys.__excepthook__:
+        # the same text as the default hook, but source lines come from linecache, where a
+        # notebook's cells are (the default hook reads files from disk)
+        import traceback
+        traceback.print_exception(type(e), e, tb)
+    else:
+        sys.excepthook(type(e), e, tb)
     if isinstance(e, KeyboardInterrupt):
         _die_by_sigint()
 
@@ -161,16 +114,28 @@ def run_path(path: str, args: list[str]) -> int:
     """Run a script file as `python path args...` would, with the aliases installed."""
     install_aliases()
     file = os.path.abspath(path)
+    notebook = file.endswith(".ipynb")
     try:
-        with open(file, "rb") as fh:
-            source = fh.read()
+        if notebook:
+            from tocha._notebook import read_cells
+            cells = read_cells(file)
+        else:
+            with open(file, "rb") as fh:
+                source = fh.read()
     except OSError as e:
         print(f"{sys.executable}: can't open file {file!r}: [Errno {e.errno}] {e.strerror}",
               file=sys.stderr)
         return 2
-    code = compile(source, file, "exec", dont_inherit=True)
+    except ValueError as e:  # not JSON, or JSON without cells
+        print(f"python -m tocha run: {e}", file=sys.stderr)
+        return 2
     sys.argv[:] = [path, *args]
     sys.path[0] = os.path.dirname(file)
+    if notebook:
+        from tocha._notebook import run_cells
+        _spawn_children_with_aliases("notebook:" + file)
+        return _exec_main(lambda ns: run_cells(cells, path, ns), _new_main(file))
+    code = compile(source, file, "exec", dont_inherit=True)
     _spawn_children_with_aliases("path:" + file)
     return _exec_main(code, _new_main(file))
 

@@ -7,7 +7,7 @@ script (named in TOCHA_RUN_MAIN) in this module's namespace, as `__mp_main__`.
 """
 import os as _os
 
-from tocha.__main__ import install_aliases as _install_aliases
+from tocha._aliases import install_aliases as _install_aliases
 
 _install_aliases()
 _kind, _, _target = _os.environ.get("TOCHA_RUN_MAIN", "").partition(":")
@@ -16,6 +16,15 @@ if _kind == "path":
     with open(_target, "rb") as _fh:
         _code = compile(_fh.read(), _target, "exec", dont_inherit=True)
     exec(_code, globals())  # noqa: S102  (the user's script, as python's own spawn re-runs it)
+elif _kind == "notebook":
+    import contextlib as _contextlib
+    import io as _io
+
+    from tocha._notebook import read_cells as _read_cells
+    from tocha._notebook import run_definitions as _run_definitions
+    __file__ = _target
+    with _contextlib.redirect_stderr(_io.StringIO()):  # the parent already noted skipped lines
+        _run_definitions(_read_cells(_target), _target, globals())
 elif _kind == "module":
     import runpy as _runpy
     globals().update(_runpy.run_module(_target, run_name="__mp_main__"))

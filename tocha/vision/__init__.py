@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.28.0+tocha0.1.0"
+from .._version import TORCHVISION_API as _API
+from .._version import VERSION as _VERSION
+
+__version__ = f"{_API}+tocha{_VERSION}"
 _SUBMODULES = ("datasets", "transforms", "models", "utils", "io")
 
 
