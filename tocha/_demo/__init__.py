@@ -4,7 +4,9 @@ Parts: the chain rule traced by hooks, a custom autograd.Function, a linear regr
 the graph autograd records, the same regression with nn.Module/DataLoader/SGD, a Tanh MLP, a
 CNN on scikit-learn's digits and the MLP's graph. Each part prints the numbers a learner would
 check; plots (matplotlib) and graphs (Graphviz, else DOT source and a text tree) go to --out.
-A part whose feature tocha lacks is reported and skipped; the exit status is then 1.
+A part that needs an optional package (scikit-learn's digits, matplotlib's plots) says which
+one to install and is skipped: with NumPy alone the demo runs every other part and exits 0.
+A part that fails for any other reason is reported; the exit status is then 1.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import time
 import traceback
 from pathlib import Path
 
-from ._util import Context
+from ._util import Context, install_hint, missing_extra
 
 PARTS = (  # (name, module, function)
     ("chain-rule", "autograd_walk", "chain_rule"),
@@ -54,7 +56,7 @@ def main(argv=None) -> int:
         return 2
     ctx.say(f"tocha {torch.__version__}: PyTorch's API on NumPy. Every part below is plain "
             "PyTorch code run by tocha.")
-    failed = []
+    failed, skipped = [], []
     t_start = time.perf_counter()
     for name, module, func in PARTS:
         if wanted and name not in wanted:
@@ -64,11 +66,15 @@ def main(argv=None) -> int:
             fn = getattr(importlib.import_module(f".{module}", __name__), func)
             fn(ctx, torch)
         except Exception as e:  # noqa: BLE001  (report the part and go on with the next)
+            extra = missing_extra(e)
+            if extra is not None:
+                skipped.append(name)
+                ctx.say(f"  -- part '{name}' skipped: {install_hint(extra)}")
+                continue
             failed.append(name)
             where = traceback.extract_tb(e.__traceback__)[-1]
             ctx.say(f"  !! part '{name}' did not complete: {type(e).__name__}: {e}")
-            ctx.say(f"     (at {Path(where.filename).name}:{where.lineno}; tocha may not have "
-                    "this feature yet)")
+            ctx.say(f"     (at {Path(where.filename).name}:{where.lineno})")
             if not args.quiet:
                 traceback.print_exc(limit=-4, file=sys.stderr)
         else:
@@ -81,6 +87,9 @@ def main(argv=None) -> int:
     ctx.say()
     ctx.say(f"done in {time.perf_counter() - t_start:.1f} s; "
             + (f"parts that did not complete: {', '.join(failed)}" if failed
-               else "every part completed"))
+               else "every part completed" if not skipped
+               else f"every part completed except those skipped: {', '.join(skipped)}"))
+    if ctx.missing or skipped:
+        ctx.say("install the demo's extras for the rest: pip install 'tocha[demo]'")
     summary.write_text("\n".join(ctx.lines) + "\n", encoding="utf-8")
     return 1 if failed else 0

@@ -19,6 +19,7 @@ class Context:
         self.files: list[Path] = []
         self.lines: list[str] = []
         self.sections = 0
+        self.missing: set[str] = set()  # optional packages found missing (said once each)
 
     # --- report -------------------------------------------------------------------------------
     def say(self, *parts) -> None:
@@ -69,18 +70,47 @@ class Context:
         try:
             import matplotlib
         except ImportError:
+            self.skipped("matplotlib", "plots")
             return None
         matplotlib.use("Agg", force=True)
         import matplotlib.pyplot as plt
         return plt
 
+    def skipped(self, module: str, what: str) -> None:
+        """Say once that `what` is skipped because the optional `module` is missing."""
+        if module not in self.missing:
+            self.missing.add(module)
+            self.say(f"  -- {what} skipped: {install_hint(module)}")
+
     def save_figure(self, fig, name: str) -> Path:
         plt = self.pyplot()
         p = self.path(name)
         fig.tight_layout()
-        fig.savefig(p, dpi=90)
+        fig.savefig(p, dpi=DPI)
         plt.close(fig)
         return self.wrote(p)
+
+
+DPI = 150  # a 7 x 4.5 inch figure is 1050 x 675 pixels: sharp on a laptop screen
+# optional import name -> the package pip installs (all of them are in the `demo` extra)
+EXTRAS = {"matplotlib": "matplotlib", "sklearn": "scikit-learn", "graphviz": "graphviz",
+          "tqdm": "tqdm", "seaborn": "seaborn", "PIL": "pillow"}
+
+
+def install_hint(module: str) -> str:
+    package = EXTRAS.get(module, module)
+    return (f"{package} is not installed; pip install 'tocha[demo]' (all the demo's extras) "
+            f"or pip install {package}")
+
+
+def missing_extra(e: BaseException) -> str | None:
+    """The optional module whose absence caused `e` (following `raise ... from`), or None."""
+    while e is not None:
+        name = getattr(e, "name", None)
+        if isinstance(e, ImportError) and name and name.partition(".")[0] in EXTRAS:
+            return name.partition(".")[0]
+        e = e.__cause__ or e.__context__
+    return None
 
 
 class _Silent:
@@ -146,14 +176,14 @@ def graph_files(ctx: Context, var, params: dict, stem: str) -> list[Path]:
     and always an indented text tree. Uses tocha.viz when present, our own walker otherwise."""
     try:
         from tocha.viz import make_dot
-    except ImportError:
-        make_dot = None
+        source = make_dot(var, params=params).source
+    except ImportError:  # tocha.viz's make_dot needs the graphviz package: write DOT ourselves
+        source = _dot_source(var, params)
     try:
         from tocha.viz import graph_text
     except ImportError:
         graph_text = None
     written = []
-    source = make_dot(var, params=params).source if make_dot else _dot_source(var, params)
     if shutil.which("dot"):
         import subprocess
         for fmt in ("png", "svg"):

@@ -77,29 +77,39 @@ def custom_function(ctx: Context, torch) -> None:
     assert err < 1e-3 and y[mid].item() == 1.0
     plt = ctx.pyplot()
     if plt is not None:
-        fig, ax = plt.subplots(figsize=(6, 4))
-        ax.plot(x.detach().tolist(), y.detach().tolist(), label="sinc(x)")
-        ax.plot(x.detach().tolist(), x.grad.tolist(), label="d sinc/dx (our backward)")
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        ax.plot(x.detach().tolist(), y.detach().tolist(), lw=2, label="sinc(x) = sin(x)/x")
+        ax.plot(x.detach().tolist(), x.grad.tolist(), lw=2, label="d sinc/dx (our backward)")
         ax.axhline(0, color="gray", lw=0.5)
+        ax.set_xlabel("x")
+        ax.set_ylabel("value")
+        ax.grid(alpha=0.3)
         ax.set_title("A custom autograd.Function and its gradient")
         ax.legend()
         ctx.save_figure(fig, "sinc_and_gradient.png")
 
 
 def plot_fit(ctx: Context, x, y, pred, title: str, name: str, data_label="data",
-             extra=()) -> None:
-    """Data as dots, the model's predictions as a line; `extra`: more (label, ys) lines."""
+             extra=(), true=None) -> None:
+    """Data as dots, the model's predictions as a line; `true`: (label, ys) of the function
+    the data came from, drawn beside the fit; `extra`: more (label, ys) lines."""
     plt = ctx.pyplot()
     if plt is None:
         return
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.scatter(list(x), list(y), s=8, color="green", label=data_label)
-    pairs = sorted(zip(list(x), list(pred)))
-    ax.plot([p[0] for p in pairs], [p[1] for p in pairs], color="red", label="model")
-    for label, ys in extra:
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.scatter(list(x), list(y), s=8, color="green", alpha=0.6, label=data_label)
+    lines = [("model (fitted)", pred, "-", "red")]
+    if true is not None:
+        lines.append((true[0], true[1], "--", "black"))
+    lines += [(label, ys, ":", "gray") for label, ys in extra]
+    for label, ys, style, color in lines:
         pairs = sorted(zip(list(x), list(ys)))
-        ax.plot([p[0] for p in pairs], [p[1] for p in pairs], "--", color="gray", label=label)
+        ax.plot([p[0] for p in pairs], [p[1] for p in pairs], style, color=color, lw=2,
+                label=label)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
     ax.set_title(title)
+    ax.grid(alpha=0.3)
     ax.legend()
     ctx.save_figure(fig, name)
 
@@ -108,14 +118,32 @@ def plot_loss(ctx: Context, losses, title: str, name: str, ylabel="loss", log=Tr
     plt = ctx.pyplot()
     if plt is None:
         return
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(range(1, len(losses) + 1), list(losses))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(range(1, len(losses) + 1), list(losses), marker="." if len(losses) < 30 else None)
     if log and min(losses) > 0:
         ax.set_yscale("log")
+        plain_log_ticks(ax, min(losses), max(losses))
     ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel + (" (log scale)" if ax.get_yscale() == "log" else ""))
     ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
     ctx.save_figure(fig, name)
+
+
+def plain_log_ticks(ax, lo: float, hi: float) -> None:
+    """Log-axis ticks as plain numbers (0.5, 2, 30), not matplotlib's 6x10^0 labels. Over a
+    few decades the 2s and 5s between powers of ten are labelled too; within one, every tick
+    (the powers of ten may then be off the axis)."""
+    import math
+
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def minor(v, _):
+        mantissa = round(v / 10 ** math.floor(math.log10(v) + 1e-9))
+        return f"{v:g}" if hi / lo < 10 or mantissa in (2, 5) else ""
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(minor) if hi / lo < 1e3 else NullFormatter())
 
 
 def regression_by_hand(ctx: Context, torch) -> None:
@@ -149,6 +177,8 @@ def regression_by_hand(ctx: Context, torch) -> None:
     assert losses[-1] < losses[0]
     with torch.no_grad():
         pred = (a * x + b).tolist()
-    plot_loss(ctx, losses, "Linear regression by hand: MSE per epoch", "regression_by_hand_loss.png")
+    plot_loss(ctx, losses, "Linear regression by hand: MSE per epoch",
+              "regression_by_hand_loss.png")
     plot_fit(ctx, x.tolist(), y.tolist(), pred, f"By hand: a={a.item():.2f}, b={b.item():.2f}",
-             "regression_by_hand_fit.png")
+             "regression_by_hand_fit.png",
+             true=(f"true line y = {a_true:g}x {b_true:+g}", (a_true * x + b_true).tolist()))

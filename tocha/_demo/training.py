@@ -74,7 +74,8 @@ def regression_with_modules(ctx: Context, torch) -> None:
               "regression_modules_loss.png")
     plot_fit(ctx, dataset.x.tolist(), dataset.y.tolist(), pred,
              f"nn.Module: a={state['a'].item():.2f}, b={state['b'].item():.2f}",
-             "regression_modules_fit.png")
+             "regression_modules_fit.png",
+             true=(f"true line y = {a_true:g}x + pi", (a_true * dataset.x + b_true).tolist()))
 
 
 def tanh_mlp(ctx: Context, torch) -> None:
@@ -140,6 +141,7 @@ def tanh_mlp(ctx: Context, torch) -> None:
             "more epochs fit closer)")
     plot_loss(ctx, history, "Tanh MLP: mean MSE per epoch", "mlp_tanh_loss.png")
     plot_fit(ctx, X.tolist(), y.tolist(), pred.tolist(), f"Tanh MLP fit (MSE {mse:.2f})",
-             "mlp_tanh_fit.png", extra=[(f"best straight line (MSE {line_mse:.2f})",
-                                         line.tolist())])
+             "mlp_tanh_fit.png",
+             true=("true curve y = x + 2 sin x", (X + torch.sin(X) * 2).tolist()),
+             extra=[(f"best straight line (MSE {line_mse:.2f})", line.tolist())])
     assert len(history) < 2 or history[-1] < history[0]  # it learned
