@@ -2,8 +2,12 @@
 #   make demo         .venv + tocha with the demo extras, then `python -m tocha demo`
 #   make test         the core suite (NumPy only, no torch)
 #   make test-oracle  installs torch==2.13.0 into .venv and compares tocha with it
-#   make acceptance   runs ../shared/acceptance/check.py with `python -m tocha run`
-#   make ci           test + test-oracle + acceptance (all three run; fails if any fails)
+#   make acceptance   runs $(SHARED)/acceptance/check.py with `python -m tocha run` (the
+#                     acceptance kit lives outside the repository; CI has it at ../shared)
+#   make docs         the documentation site (MkDocs, strict) into site/; runs the seed
+#                     tutorials from $(SHARED) for their pages when the kit is there
+#   make wheel        builds the wheel, installs it into a fresh venv, runs the README example
+#   make ci           test + test-oracle + acceptance + docs + wheel (all run; fails if any fails)
 #   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
 #   make lint         ruff
 PYTHON ?= python3
@@ -16,7 +20,7 @@ PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean
+.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -42,6 +46,9 @@ test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact
 # TOCHA_VML=1: exp/log/sin/cos/tanh/sqrt through MKL, PyTorch's own kernels (tocha/_vml.py);
 # seed 001's Tanh training is chaotic, so only last-bit-equal tanh reproduces its losses
 acceptance: $(VENV)/.stamp-demo $(VENV)/.stamp-exact
+	@test -f $(SHARED)/acceptance/check.py || { echo "make acceptance: no acceptance kit at \
+	$(SHARED) (it is kept outside the repository; give its folder: make acceptance SHARED=DIR)"; \
+	exit 1; }
 	TOCHA_VML=1 $(PY) $(SHARED)/acceptance/check.py --runner "$(PY) -m tocha run"
 
 ci:
@@ -49,8 +56,20 @@ ci:
 	$(MAKE) --no-print-directory test        || failed="$$failed test"; \
 	$(MAKE) --no-print-directory test-oracle || failed="$$failed test-oracle"; \
 	$(MAKE) --no-print-directory acceptance  || failed="$$failed acceptance"; \
+	$(MAKE) --no-print-directory docs        || failed="$$failed docs"; \
+	$(MAKE) --no-print-directory wheel       || failed="$$failed wheel"; \
 	if [ -n "$$failed" ]; then echo "make ci: FAILED:$$failed"; exit 1; fi; \
 	echo "make ci: all passed"
+
+# --- documentation and packaging ------------------------------------------------------------
+# the seed tutorials' pages come from running them (build/seed-pages); without the acceptance
+# kit they say so and the strict build still passes
+docs: $(VENV)/.stamp-docs
+	$(PY) docs/_gen/seed_pages.py --shared $(SHARED) --out build/seed-pages
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+
+wheel: $(VENV)/.stamp-test
+	$(PY) tools/check_wheel.py
 
 # --- for people -----------------------------------------------------------------------------
 demo: $(VENV)/.stamp-demo
@@ -60,7 +79,7 @@ bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 lint: $(VENV)/.stamp-lint
-	$(VENV)/bin/ruff check tocha tests benchmarks
+	$(VENV)/bin/ruff check tocha tests benchmarks examples tools docs/_gen
 
 clean:
-	rm -rf demo-output build dist *.egg-info .pytest_cache .hypothesis .ruff_cache
+	rm -rf demo-output build dist site *.egg-info .pytest_cache .hypothesis .ruff_cache

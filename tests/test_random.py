@@ -1,6 +1,6 @@
 """NumPy-only tests of tocha's PyTorch-compatible random numbers (no torch needed).
 
-Expected values are the ones PyTorch 2.13 printed, listed in shared/spec/rng.md section 13
+Expected values are the ones PyTorch 2.13 printed, listed in the RNG specification section 13
 ("rng.md §13"); the oracle tests (tests/oracle/test_random_oracle.py) check bit equality.
 """
 

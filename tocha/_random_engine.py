@@ -1,4 +1,4 @@
-"""PyTorch-compatible mt19937 generator and exact float helpers (spec: shared/spec/rng.md).
+"""PyTorch-compatible mt19937 generator and exact float helpers (spec: docs/rng.md).
 
 Everything random in tocha draws from a :class:`Generator` defined here.  The engine is NumPy's
 ``MT19937`` with PyTorch's seeding injected (rng.md 2.1); this module also holds the exact fused

@@ -1,5 +1,5 @@
 """nn.init and default layer initialisation against the PyTorch values recorded in
-/work/shared/spec/rng.md §13 (computed by PyTorch 2.13), and the gain table (§10.1)."""
+the RNG specification (docs/rng.md) §13 (computed by PyTorch 2.13), and the gain table (§10.1)."""
 import math
 
 import numpy as np

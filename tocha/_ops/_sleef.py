@@ -19,7 +19,7 @@ multiply-adds, so ``RN32(tanh64(x))`` differs from it in about 0.2 % of inputs:
     true tanh rounds to 1 only above 9.01); NaN gives a NaN with all bits set.
 
 Each fused multiply-add is emulated exactly (round to odd in float64, then one rounding to
-float32; ``/work/shared/spec/rng.md`` 1.3). Plain float32 NumPy operations are IEEE
+float32; the RNG specification ``docs/rng.md`` 1.3). Plain float32 NumPy operations are IEEE
 correctly rounded, like the vector instructions they stand for.
 
 Speed: the exact emulation costs about 150 NumPy passes (~0.3 us an element). ``tanhf``
