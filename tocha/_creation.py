@@ -117,7 +117,34 @@ def _infer_array(data, dtype):
 
 def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
-    """A new tensor copying `data` (nested lists, scalars, arrays, tensors)."""
+    """A new tensor holding a copy of `data`.
+
+    The dtype is inferred as PyTorch infers it: Python floats give the default dtype
+    (float32), ints give int64, bools give bool; NumPy arrays keep their dtype.
+
+    Args:
+        data: a number, a (nested) list or tuple of numbers, a NumPy array or a tensor.
+        dtype (tocha.dtype, optional): the element type, e.g. `tocha.float64`.
+        device (str or tocha.device, optional): only `"cpu"` is available.
+        requires_grad (bool): record operations on the result for autograd. Default: False.
+        pin_memory (bool): accepted for compatibility; has no effect.
+
+    Returns:
+        Tensor: shape given by the nesting of `data` (a number gives a 0-d tensor).
+
+    Example:
+        >>> import tocha
+        >>> tocha.tensor([[1, 2], [3, 4]])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> tocha.tensor([1.5, 2.0]).dtype
+        tocha.float32
+        >>> tocha.tensor(3.0, requires_grad=True)
+        tensor(3., requires_grad=True)
+
+    Differs from PyTorch:
+        dtypes print as `tocha.float32` where PyTorch prints `torch.float32`.
+    """
     if (data.__class__ is np.ndarray and dtype.__class__ is D.dtype and device is None
             and not requires_grad and dtype.np is not None):
         # the hot call of a Dataset's __getitem__, tensor(row, dtype=...): the general path
@@ -137,7 +164,27 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
-    """Like `tensor` but shares memory with tensors and NumPy arrays when it can."""
+    """Convert `data` to a tensor, sharing memory with it when possible.
+
+    A tensor of the requested dtype is returned as it is; a NumPy array becomes a tensor
+    that shares its memory (as with `from_numpy`); anything else is copied like `tensor`.
+
+    Args:
+        data: a tensor, NumPy array, number or (nested) list.
+        dtype (tocha.dtype, optional): the element type; a different one forces a copy.
+        device (str or tocha.device, optional): only `"cpu"`.
+
+    Returns:
+        Tensor: same shape as `data`.
+
+    Example:
+        >>> import numpy as np, tocha
+        >>> a = np.array([1.0, 2.0])
+        >>> t = tocha.as_tensor(a)
+        >>> a[0] = 10.0  # the tensor sees the change: same memory
+        >>> t
+        tensor([10.,  2.], dtype=tocha.float64)
+    """
     if isinstance(data, Tensor):
         return data if dtype is None or dtype is data._dtype else data.to(dtype)
     if isinstance(data, np.ndarray) and dtype is None:
@@ -152,7 +199,28 @@ asarray = as_tensor
 
 
 def from_numpy(ndarray) -> Tensor:
-    """A tensor sharing memory with a NumPy array."""
+    """A tensor that shares memory with a NumPy array (no copy).
+
+    Writing into one changes the other. The dtype follows the array's (`float64` arrays give
+    `tocha.float64` tensors, not the default float32).
+
+    Args:
+        ndarray (numpy.ndarray): the array to wrap.
+
+    Returns:
+        Tensor: same shape and dtype as `ndarray`.
+
+    Raises:
+        TypeError: `ndarray` is not a NumPy array.
+
+    Example:
+        >>> import numpy as np, tocha
+        >>> t = tocha.from_numpy(np.arange(3))
+        >>> t
+        tensor([0, 1, 2])
+        >>> t.numpy().dtype
+        dtype('int64')
+    """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     dt = D.from_numpy_dtype(ndarray.dtype)
@@ -174,28 +242,115 @@ def _filled(fill, size, dtype, device, requires_grad, default=None):
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None) -> Tensor:
-    """A tensor of zeros."""
+    """A tensor filled with 0.
+
+    Args:
+        *size (int): the shape, as separate ints (`zeros(2, 3)`) or one tuple/list/Size
+            (`zeros((2, 3))`).
+        out: not supported (must be None).
+        dtype (tocha.dtype, optional): default `tocha.get_default_dtype()` (float32).
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): make the result a leaf that records operations. Default: False.
+        pin_memory (bool): accepted for compatibility.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `size`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+        >>> tocha.zeros((2,), dtype=tocha.int64)
+        tensor([0, 0])
+    """
     dt = _dt(dtype)
     return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, memory_format=None) -> Tensor:
-    """A tensor of ones."""
+    """A tensor filled with 1.
+
+    Args:
+        *size (int): the shape, as separate ints or one tuple/list/Size.
+        out: not supported (must be None).
+        dtype (tocha.dtype, optional): default float32.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): make the result a leaf that records operations. Default: False.
+        pin_memory (bool): accepted for compatibility.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `size`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.ones(2, 2)
+        tensor([[1., 1.],
+                [1., 1.]])
+    """
     dt = _dt(dtype)
     return _finish(np.ones(_size(size), dt.np), dt, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None) -> Tensor:
-    """An uninitialised tensor (tocha fills it with zeros: differs from PyTorch's garbage)."""
+    """A tensor whose values are meant to be overwritten.
+
+    Args:
+        *size (int): the shape, as separate ints or one tuple/list/Size.
+        out: not supported (must be None).
+        dtype (tocha.dtype, optional): default float32.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+        pin_memory (bool): accepted for compatibility.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `size`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.empty(2, 3).shape
+        torch.Size([2, 3])
+
+    Differs from PyTorch:
+        PyTorch leaves whatever was in memory; tocha fills the tensor with zeros.
+    """
     dt = _dt(dtype)
     return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False) -> Tensor:
-    """A tensor filled with `fill_value` (dtype inferred from it, as PyTorch does)."""
+    """A tensor of shape `size` filled with `fill_value`.
+
+    Args:
+        size (tuple of int): the shape.
+        fill_value (number): the value of every element; without `dtype` it also picks the
+            dtype (a float gives float32, an int int64, a bool bool), as in PyTorch.
+        out: not supported (must be None).
+        dtype (tocha.dtype, optional): the element type.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+
+    Returns:
+        Tensor: of shape `size`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.full((2, 2), 7)
+        tensor([[7, 7],
+                [7, 7]])
+        >>> tocha.full((3,), 0.5)
+        tensor([0.5000, 0.5000, 0.5000])
+    """
     if dtype is None:
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
@@ -209,6 +364,24 @@ def _like(input, dtype):
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
+    """A tensor of zeros with the shape (and, by default, the dtype) of `input`.
+
+    Args:
+        input (Tensor): the tensor whose shape is copied.
+        dtype (tocha.dtype, optional): default: `input.dtype`.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): default: `input.device`.
+        requires_grad (bool): Default: False.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `input.shape`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.zeros_like(tocha.tensor([[1, 2, 3]]))
+        tensor([[0, 0, 0]])
+    """
     dt = _like(input, dtype)
     return _finish(np.zeros(input._data.shape, dt.np), dt, device or input._device,
                    requires_grad)
@@ -216,6 +389,26 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
+    """A tensor of ones with the shape (and, by default, the dtype) of `input`.
+
+    Args:
+        input (Tensor): the tensor whose shape is copied.
+        dtype (tocha.dtype, optional): default: `input.dtype`.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): default: `input.device`.
+        requires_grad (bool): Default: False.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `input.shape`.
+
+    Example:
+        >>> import tocha
+        >>> x = tocha.tensor([2.0, 3.0], requires_grad=True)
+        >>> (x * x).backward(tocha.ones_like(x))  # the gradient to start backward from
+        >>> x.grad
+        tensor([4., 6.])
+    """
     dt = _like(input, dtype)
     return _finish(np.ones(input._data.shape, dt.np), dt, device or input._device,
                    requires_grad)
@@ -223,11 +416,51 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None) -> Tensor:
+    """A tensor with the shape and dtype of `input`, meant to be overwritten.
+
+    Args:
+        input (Tensor): the tensor whose shape is copied.
+        dtype (tocha.dtype, optional): default: `input.dtype`.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): default: `input.device`.
+        requires_grad (bool): Default: False.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `input.shape`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.empty_like(tocha.ones(2, 3)).shape
+        torch.Size([2, 3])
+
+    Differs from PyTorch:
+        the values are zeros, not whatever was in memory.
+    """
     return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
+    """A tensor with the shape of `input`, filled with `fill_value`.
+
+    Args:
+        input (Tensor): the tensor whose shape is copied.
+        fill_value (number): the value of every element.
+        dtype (tocha.dtype, optional): default: `input.dtype` (not inferred from the value).
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): default: `input.device`.
+        requires_grad (bool): Default: False.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `input.shape`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.full_like(tocha.zeros(2), 3.5)
+        tensor([3.5000, 3.5000])
+    """
     dt = _like(input, dtype)
     return _finish(np.full(input._data.shape, fill_value, dt.np), dt, device or input._device,
                    requires_grad)
@@ -235,6 +468,26 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None,
         requires_grad=False) -> Tensor:
+    """A 2-D identity matrix: ones on the diagonal, zeros elsewhere.
+
+    Args:
+        n (int): number of rows.
+        m (int, optional): number of columns. Default: `n`.
+        out: not supported (must be None).
+        dtype (tocha.dtype, optional): default float32.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+
+    Returns:
+        Tensor: of shape `(n, m)`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     dt = _dt(dtype)
     return _finish(np.eye(n, n if m is None else m, dtype=dt.np), dt, device, requires_grad)
 
@@ -247,7 +500,31 @@ def _num(v):
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False) -> Tensor:
-    """Values from start to end (exclusive) by step; int64 unless any bound is a float."""
+    """The values `start, start + step, ...` up to, but not including, `end`.
+
+    With one argument, `arange(end)` counts from 0. The result is int64 when `start`, `end`
+    and `step` are all ints, else the default float dtype.
+
+    Args:
+        start (number): first value (or `end` when called with one argument). Default: 0.
+        end (number): the bound, excluded.
+        step (number): the gap between values; may be negative. Default: 1.
+        out: not supported (must be None).
+        dtype (tocha.dtype, optional): the element type.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+
+    Returns:
+        Tensor: 1-D, of length `ceil((end - start) / step)`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> tocha.arange(0, 1, 0.25)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
@@ -284,7 +561,31 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False) -> Tensor:
-    """`steps` evenly spaced values from start to end inclusive (PyTorch's symmetric formula)."""
+    """`steps` evenly spaced values from `start` to `end`, both included.
+
+    The values are computed with PyTorch's formula (from both ends towards the middle), so they
+    equal PyTorch's bit for bit.
+
+    Args:
+        start (number): the first value.
+        end (number): the last value.
+        steps (int): how many values (>= 0).
+        out: not supported (must be None).
+        dtype (tocha.dtype, optional): default float32.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+
+    Returns:
+        Tensor: 1-D, of length `steps`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.linspace(0, 1, 5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+        >>> tocha.linspace(-1, 1, 3).unsqueeze(1).shape  # a column of inputs for nn.Linear(1, ...)
+        torch.Size([3, 1])
+    """
     start, end = _num(start), _num(end)
     if not isinstance(steps, (int, np.integer)) or steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")

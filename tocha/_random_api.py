@@ -34,7 +34,23 @@ __all__ = [
 
 
 class Generator(_E.Generator):
-    """``torch.Generator``: an independent CPU random stream (state as a uint8 tensor)."""
+    """An independent stream of random numbers (PyTorch's `torch.Generator`).
+
+    Pass it as `generator=` to `rand`, `randn`, `randint`, `randperm`, `DataLoader`,
+    `random_split`, ... to draw from it instead of the global stream. Seeded with the same
+    number, it gives PyTorch's values.
+
+    Args:
+        device (str): only `"cpu"`.
+
+    Example:
+        >>> import tocha
+        >>> g = tocha.Generator().manual_seed(0)
+        >>> tocha.rand(2, generator=g)
+        tensor([0.4963, 0.7682])
+        >>> g.initial_seed()
+        0
+    """
 
     def __init__(self, device: object = "cpu") -> None:
         super().__init__(_as_device(device))
@@ -68,17 +84,58 @@ def _gen(generator: object, op: str) -> _E.Generator:
 
 # ------------------------------------------------------------------------------ seeding / state
 def manual_seed(seed: int) -> Generator:
-    """Seed the global generator; returns it (``torch.manual_seed``)."""
+    """Seed the global random generator: what follows draws PyTorch's numbers.
+
+    After `manual_seed(s)`, `rand`, `randn`, `randint`, `randperm`, dropout, layer
+    initialisation and `DataLoader` shuffling give the values PyTorch 2.13 gives on a CPU
+    after `torch.manual_seed(s)`, bit for bit.
+
+    Args:
+        seed (int): any integer; negative ones wrap around to 64 bits, as in PyTorch.
+
+    Returns:
+        Generator: the global generator.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(0)
+        >>> tocha.rand(3)
+        tensor([0.4963, 0.7682, 0.0885])
+        >>> _ = tocha.manual_seed(0)
+        >>> tocha.nn.Linear(1, 1).weight  # layers drawn after a seed are PyTorch's too
+        Parameter containing:
+        tensor([[-0.0075]], requires_grad=True)
+    """
     return default_generator.manual_seed(seed)
 
 
 def seed() -> int:
-    """Seed the global generator non-deterministically and return the seed."""
+    """Seed the global generator from the operating system's randomness and return the seed.
+
+    Returns:
+        int: the new seed (also what `initial_seed()` returns afterwards).
+
+    Example:
+        >>> import tocha
+        >>> s = tocha.seed()
+        >>> s == tocha.initial_seed()
+        True
+    """
     return default_generator.seed()
 
 
 def initial_seed() -> int:
-    """The seed of the global generator."""
+    """The seed the global generator was last seeded with.
+
+    Returns:
+        int: a 64-bit seed.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(42)
+        >>> tocha.initial_seed()
+        42
+    """
     return default_generator.initial_seed()
 
 
@@ -176,7 +233,30 @@ def rand(*size: int, generator: Generator | None = None, out: Tensor | None = No
          dtype: _D.dtype | None = None, layout: object = None, device: object = None,
          requires_grad: bool = False, pin_memory: bool = False,
          **kw: object) -> Tensor:
-    """Uniform samples in [0, 1) of the given size (``torch.rand``)."""
+    """Samples drawn uniformly from [0, 1).
+
+    Args:
+        *size (int): the shape, as ints or one tuple/list.
+        generator (Generator, optional): draw from it instead of the global generator.
+        out (Tensor, optional): write the result here.
+        dtype (tocha.dtype, optional): a float dtype. Default float32.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+        pin_memory (bool): accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `size`.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(0)
+        >>> tocha.rand(2, 3)
+        tensor([[0.4963, 0.7682, 0.0885],
+                [0.1320, 0.3074, 0.6341]])
+        >>> (tocha.rand(1000) * 10 - 5).min() >= -5  # uniform in [-5, 5)
+        tensor(True)
+    """
     shape = _shape_of("rand", size, kw.pop("size", None))
     g = _gen(generator, "rand")
     dt = _dt(dtype) if dtype is not None or out is None else out._dtype
@@ -187,7 +267,30 @@ def randn(*size: int, generator: Generator | None = None, out: Tensor | None = N
           dtype: _D.dtype | None = None, layout: object = None, device: object = None,
           requires_grad: bool = False, pin_memory: bool = False,
           **kw: object) -> Tensor:
-    """Standard normal samples of the given size (``torch.randn``)."""
+    """Samples from the standard normal distribution (mean 0, standard deviation 1).
+
+    Args:
+        *size (int): the shape, as ints or one tuple/list.
+        generator (Generator, optional): draw from it instead of the global generator.
+        out (Tensor, optional): write the result here.
+        dtype (tocha.dtype, optional): a float dtype. Default float32.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+        pin_memory (bool): accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `size`.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(0)
+        >>> tocha.randn(4)
+        tensor([ 1.5410, -0.2934, -2.1788,  0.5684])
+        >>> noise = 0.1 * tocha.randn(100, 1)  # noise for a regression target
+        >>> noise.shape
+        torch.Size([100, 1])
+    """
     shape = _shape_of("randn", size, kw.pop("size", None))
     g = _gen(generator, "randn")
     dt = _dt(dtype) if dtype is not None or out is None else out._dtype
@@ -197,7 +300,25 @@ def randn(*size: int, generator: Generator | None = None, out: Tensor | None = N
 def rand_like(input: Tensor, *, generator: Generator | None = None,
               dtype: _D.dtype | None = None, layout: object = None, device: object = None,
               requires_grad: bool = False, memory_format: object = None) -> Tensor:
-    """``rand`` with ``input``'s shape, dtype and memory layout."""
+    """`rand` with the shape and dtype of `input`.
+
+    Args:
+        input (Tensor): the tensor whose shape (and dtype) is copied.
+        generator (Generator, optional): draw from it instead of the global generator.
+        dtype (tocha.dtype, optional): default: `input.dtype`.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `input.shape`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.rand_like(tocha.zeros(2, 2)).shape
+        torch.Size([2, 2])
+    """
     dt = _like_dtype(input, dtype)
     g = _gen(generator, "rand_like")
     arr = _new_like(input, dt)
@@ -208,7 +329,26 @@ def rand_like(input: Tensor, *, generator: Generator | None = None,
 def randn_like(input: Tensor, *, generator: Generator | None = None,
                dtype: _D.dtype | None = None, layout: object = None, device: object = None,
                requires_grad: bool = False, memory_format: object = None) -> Tensor:
-    """``randn`` with ``input``'s shape, dtype and memory layout."""
+    """`randn` with the shape and dtype of `input`.
+
+    Args:
+        input (Tensor): the tensor whose shape (and dtype) is copied.
+        generator (Generator, optional): draw from it instead of the global generator.
+        dtype (tocha.dtype, optional): default: `input.dtype`.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+        memory_format: accepted for compatibility.
+
+    Returns:
+        Tensor: of shape `input.shape`.
+
+    Example:
+        >>> import tocha
+        >>> x = tocha.zeros(3, dtype=tocha.float64)
+        >>> tocha.randn_like(x).dtype
+        tocha.float64
+    """
     dt = _like_dtype(input, dtype)
     g = _gen(generator, "randn_like")
     arr = _new_like(input, dt)
@@ -227,7 +367,30 @@ def _int_bound(v: object, name: str) -> int:
 def randint(*args: object, generator: Generator | None = None, out: Tensor | None = None,
             dtype: _D.dtype | None = None, layout: object = None, device: object = None,
             requires_grad: bool = False, **kw: object) -> Tensor:
-    """Integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    """Random integers from `low` (included) to `high` (excluded).
+
+    Called as `randint(high, size)` or `randint(low, high, size)`.
+
+    Args:
+        *args: `high, size` or `low, high, size`; `size` is a tuple of ints.
+        generator (Generator, optional): draw from it instead of the global generator.
+        out (Tensor, optional): write the result here.
+        dtype (tocha.dtype, optional): default int64.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+
+    Returns:
+        Tensor: of shape `size`.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(0)
+        >>> tocha.randint(0, 10, (6,))
+        tensor([4, 9, 3, 0, 3, 9])
+        >>> tocha.randint(3, (2, 2)).shape
+        torch.Size([2, 2])
+    """
     a = list(args)
     size = kw.pop("size", None)
     if size is None:
@@ -267,7 +430,29 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,
 def randperm(n: int, *, generator: Generator | None = None, out: Tensor | None = None,
              dtype: _D.dtype | None = None, layout: object = None, device: object = None,
              requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
-    """A random permutation of ``0 .. n-1`` (``torch.randperm``; int64 by default)."""
+    """A random permutation of the integers `0, 1, ..., n - 1`.
+
+    Useful for shuffling: `x[tocha.randperm(len(x))]`.
+
+    Args:
+        n (int): how many integers.
+        generator (Generator, optional): draw from it instead of the global generator.
+        out (Tensor, optional): write the result here.
+        dtype (tocha.dtype, optional): default int64.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+        pin_memory (bool): accepted for compatibility.
+
+    Returns:
+        Tensor: 1-D, of length `n`.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(0)
+        >>> tocha.randperm(10)
+        tensor([4, 1, 7, 5, 3, 9, 0, 8, 6, 2])
+    """
     n = _operator.index(n)
     g = _gen(generator, "randperm")
     dt = _dt(dtype, _D.int64) if dtype is not None or out is None else out._dtype
@@ -278,10 +463,33 @@ def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object =
            generator: Generator | None = None, out: Tensor | None = None,
            dtype: _D.dtype | None = None, layout: object = None, device: object = None,
            requires_grad: bool = False) -> Tensor:
-    """``torch.normal`` in its four forms (tensor/float mean and std, or floats and a size).
+    """Samples from normal distributions with the given means and standard deviations.
 
-    With tensor arguments the result is ``z * std + mean``; like PyTorch, the gradients with
-    respect to ``mean`` and ``std`` are zero.
+    Four forms, as in PyTorch: `normal(mean_tensor, std_tensor)`, `normal(mean_tensor,
+    std=1.0)`, `normal(mean=0.0, std_tensor)` (shapes broadcast), and `normal(mean, std,
+    size)` with floats.
+
+    Args:
+        mean (Tensor or float): the mean(s).
+        std (Tensor or float): the standard deviation(s), >= 0.
+        size (tuple of int, optional): the shape, when `mean` and `std` are floats.
+        generator (Generator, optional): draw from it instead of the global generator.
+        out (Tensor, optional): write the result here.
+        dtype (tocha.dtype, optional): with float `mean` and `std`; default float32.
+        layout: accepted for compatibility.
+        device (str or tocha.device, optional): only `"cpu"`.
+        requires_grad (bool): Default: False.
+
+    Returns:
+        Tensor: of shape `size`, or the broadcast shape of `mean` and `std`.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(0)
+        >>> tocha.normal(2.0, 3.0, size=(2,)).shape
+        torch.Size([2])
+        >>> tocha.normal(tocha.zeros(3), tocha.tensor([1.0, 0.0, 2.0]))[1]  # std 0: the mean
+        tensor(0.)
     """
     g = _gen(generator, "normal")
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
