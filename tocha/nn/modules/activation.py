@@ -45,6 +45,20 @@ def _ip(inplace: bool, lead: str = "") -> str:
 
 
 class ReLU(Module):
+    """The rectified linear unit, element-wise: `max(0, x)`.
+
+    Args:
+        inplace (bool): overwrite the input. Default: False.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.ReLU()(tocha.tensor([-2.0, 0.0, 3.0]))
+        tensor([0., 0., 3.])
+    """
     __constants__ = ("inplace",)
 
     def __init__(self, inplace: bool = False) -> None:
@@ -102,11 +116,35 @@ class ReLU6(Hardtanh):
 
 
 class Sigmoid(Module):
+    """The logistic sigmoid, element-wise: `1 / (1 + exp(-x))`, in (0, 1).
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.Sigmoid()(tocha.tensor([0.0]))
+        tensor([0.5000])
+    """
     def forward(self, input: Tensor) -> Tensor:
         return input.sigmoid()
 
 
 class Tanh(Module):
+    """The hyperbolic tangent, element-wise, in (-1, 1).
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> model = tocha.nn.Sequential(tocha.nn.Linear(1, 10), tocha.nn.Tanh(),
+        ...                             tocha.nn.Linear(10, 1))
+        >>> tocha.nn.Tanh()(tocha.tensor([0.0, 100.0]))
+        tensor([0., 1.])
+    """
     def forward(self, input: Tensor) -> Tensor:
         return input.tanh()
 
@@ -200,6 +238,21 @@ class GLU(Module):
 
 
 class GELU(Module):
+    """The Gaussian error linear unit: `x * Phi(x)`, `Phi` the standard normal CDF.
+
+    Args:
+        approximate (str): `"none"` (exact, with erf) or `"tanh"` (the tanh approximation).
+            Default: `"none"`.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.GELU()(tocha.tensor([0.0, 10.0]))
+        tensor([ 0., 10.])
+    """
     __constants__ = ("approximate",)
 
     def __init__(self, approximate: str = "none") -> None:
@@ -233,6 +286,21 @@ class Softshrink(Hardshrink):
 
 
 class LeakyReLU(Module):
+    """`x` where `x >= 0`, `negative_slope * x` elsewhere.
+
+    Args:
+        negative_slope (float): the slope for negative inputs. Default: 0.01.
+        inplace (bool): overwrite the input. Default: False.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.LeakyReLU(0.1)(tocha.tensor([-2.0, 3.0]))
+        tensor([-0.2000,  3.0000])
+    """
     __constants__ = ("inplace", "negative_slope",)
 
     def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
@@ -330,11 +398,44 @@ class _SoftmaxBase(Module):
 
 
 class Softmax(_SoftmaxBase):
+    """Softmax along `dim`: `exp(x_i) / sum_j exp(x_j)`; the results are positive and sum to 1.
+
+    Use it to turn scores into probabilities. For training with `CrossEntropyLoss`, give the
+    loss the raw scores instead: it applies `log_softmax` itself.
+
+    Args:
+        dim (int): the dimension that sums to 1 (for a batch of scores `(N, C)`, use 1).
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> scores = tocha.log(tocha.tensor([[1.0, 1.0], [1.0, 3.0]]))
+        >>> tocha.nn.Softmax(dim=1)(scores)  # exp(scores) / row sums
+        tensor([[0.5000, 0.5000],
+                [0.2500, 0.7500]])
+    """
     def forward(self, input: Tensor) -> Tensor:
         return F.softmax(input, self.dim, _stacklevel=5)
 
 
 class LogSoftmax(_SoftmaxBase):
+    """`log(softmax(x))` along `dim`, computed stably. Pair it with `NLLLoss`.
+
+    Args:
+        dim (int): the dimension the softmax normalises.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.LogSoftmax(dim=0)(tocha.zeros(2))  # log(1/2)
+        tensor([-0.6931, -0.6931])
+    """
     def forward(self, input: Tensor) -> Tensor:
         return F.log_softmax(input, self.dim, _stacklevel=5)
 

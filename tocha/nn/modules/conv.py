@@ -179,13 +179,71 @@ class _Conv(_ConvNd):
 
 
 class Conv1d(_Conv):
-    """1-d convolution layer: (N, C_in, L) -> (N, C_out, L_out)."""
+    """A 1-d convolution over a sequence with channels.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels produced (number of filters).
+        kernel_size (int or tuple): length of each filter.
+        stride (int or tuple): step between filter positions. Default: 1.
+        padding (int, tuple or str): zeros added at both ends, or `"same"`/`"valid"`. Default: 0.
+        dilation (int or tuple): spacing between filter taps. Default: 1.
+        groups (int): split channels into groups convolved separately. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        padding_mode (str): `"zeros"`, `"reflect"`, `"replicate"` or `"circular"`.
+        device (str or tocha.device, optional): only `"cpu"`.
+        dtype (tocha.dtype, optional): of the parameters.
+
+    Shape:
+        - Input: `(N, C_in, L)` or `(C_in, L)`.
+        - Output: `(N, C_out, L_out)`, `L_out = (L + 2*padding - dilation*(kernel_size-1) - 1)
+          // stride + 1`.
+
+    Example:
+        >>> import tocha
+        >>> conv = tocha.nn.Conv1d(4, 8, kernel_size=3)
+        >>> conv(tocha.zeros(2, 4, 10)).shape
+        torch.Size([2, 8, 8])
+    """
 
     _nd = 1
 
 
 class Conv2d(_Conv):
-    """2-d convolution layer: (N, C_in, H, W) -> (N, C_out, H_out, W_out)."""
+    """A 2-d convolution over images: the building block of CNNs.
+
+    Each of the `out_channels` filters has shape `(in_channels / groups, kH, kW)` and slides
+    over the image.
+
+    Args:
+        in_channels (int): channels of the input image (1 for grey, 3 for RGB).
+        out_channels (int): channels produced (number of filters).
+        kernel_size (int or tuple): filter height and width.
+        stride (int or tuple): step between filter positions. Default: 1.
+        padding (int, tuple or str): zeros added on each side, or `"same"`/`"valid"`. Default: 0.
+        dilation (int or tuple): spacing between filter taps. Default: 1.
+        groups (int): split channels into groups convolved separately. Default: 1.
+        bias (bool): learn a bias per output channel. Default: True.
+        padding_mode (str): `"zeros"`, `"reflect"`, `"replicate"` or `"circular"`.
+        device (str or tocha.device, optional): only `"cpu"`.
+        dtype (tocha.dtype, optional): of the parameters.
+
+    Shape:
+        - Input: `(N, C_in, H, W)` or `(C_in, H, W)`.
+        - Output: `(N, C_out, H_out, W_out)` with `H_out = (H + 2*padding - dilation*(kH-1) - 1)
+          // stride + 1` (and likewise `W_out`).
+
+    Example:
+        >>> import tocha
+        >>> conv = tocha.nn.Conv2d(1, 16, kernel_size=3, padding=1)
+        >>> conv(tocha.zeros(8, 1, 28, 28)).shape  # padding=1 keeps 28 x 28
+        torch.Size([8, 16, 28, 28])
+        >>> conv.weight.shape
+        torch.Size([16, 1, 3, 3])
+
+    Differs from PyTorch:
+        computed with NumPy (im2col and a matrix product): large images are slower.
+    """
 
     _nd = 2
 

@@ -30,7 +30,28 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
-    """Zero elements with probability p (PyTorch's mask after manual_seed), scale by 1/(1-p)."""
+    """During training, zero each element with probability `p` and scale the rest by `1/(1-p)`.
+
+    In eval mode (`model.eval()`) it returns its input unchanged.
+
+    Args:
+        p (float): probability of zeroing an element. Default: 0.5.
+        inplace (bool): modify the input in place. Default: False.
+
+    Shape:
+        - Input: any shape.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> _ = tocha.manual_seed(0)
+        >>> drop = tocha.nn.Dropout(0.5)
+        >>> drop(tocha.ones(8))  # the same mask PyTorch draws after manual_seed(0)
+        tensor([0., 0., 2., 0., 0., 0., 2., 2.])
+        >>> _ = drop.eval()
+        >>> drop(tocha.ones(3))
+        tensor([1., 1., 1.])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)

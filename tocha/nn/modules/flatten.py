@@ -8,7 +8,21 @@ __all__ = ["Flatten", "Unflatten"]
 
 
 class Flatten(Module):
-    """Flatten dims start_dim..end_dim (default 1..-1: keep the batch dim)."""
+    """Flatten a range of dimensions into one (by default all but the batch dimension).
+
+    Args:
+        start_dim (int): first dimension to flatten. Default: 1.
+        end_dim (int): last dimension to flatten. Default: -1.
+
+    Shape:
+        - Input: `(N, *dims)`.
+        - Output: `(N, prod(dims))` with the defaults.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.Flatten()(tocha.zeros(32, 16, 4, 4)).shape  # CNN features -> Linear input
+        torch.Size([32, 256])
+    """
 
     __constants__ = ("start_dim", "end_dim",)
 

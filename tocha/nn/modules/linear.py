@@ -28,8 +28,33 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """y = x W^T + b; W (out_features, in_features) ~ kaiming_uniform(a=sqrt(5)),
-    b ~ U(-1/sqrt(in), 1/sqrt(in)) (PyTorch's draws)."""
+    """A fully connected layer: `y = x @ W.T + b`.
+
+    Args:
+        in_features (int): size of each input sample (the last dimension of `x`).
+        out_features (int): size of each output sample.
+        bias (bool): learn the additive bias `b`. Default: True.
+        device (str or tocha.device, optional): only `"cpu"`.
+        dtype (tocha.dtype, optional): of the parameters. Default float32.
+
+    Shape:
+        - Input: `(*, in_features)`, any number of leading dimensions (e.g. a batch `(N,
+          in_features)`).
+        - Output: `(*, out_features)`.
+
+    Attributes:
+        weight (Parameter): `(out_features, in_features)`, initialised from
+            `kaiming_uniform_(a=sqrt(5))`, i.e. U(-1/sqrt(in_features), 1/sqrt(in_features)).
+        bias (Parameter): `(out_features,)`, from the same uniform range.
+
+    Example:
+        >>> import tocha
+        >>> layer = tocha.nn.Linear(3, 2)
+        >>> layer(tocha.ones(4, 3)).shape
+        torch.Size([4, 2])
+        >>> layer.weight.shape
+        torch.Size([2, 3])
+    """
 
     __constants__ = ("in_features", "out_features",)
 

@@ -48,11 +48,47 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
+    """Mean absolute error: `|input - target|`, averaged (by default).
+
+    Args:
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+
+    Shape:
+        - Input: any shape; target: the same shape.
+        - Output: a scalar, or the input's shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.L1Loss()(tocha.tensor([1.0, -3.0]), tocha.zeros(2))  # (1 + 3) / 2
+        tensor(2.)
+    """
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
+    """Mean squared error: `(input - target) ** 2`, averaged (by default). The regression loss.
+
+    Args:
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+
+    Shape:
+        - Input: any shape; target: the same shape (a different but broadcastable shape
+          warns, as in PyTorch).
+        - Output: a scalar, or the input's shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> loss_fn = tocha.nn.MSELoss()
+        >>> loss_fn(tocha.tensor([1.0, 2.0]), tocha.tensor([0.0, 0.0]))  # (1 + 4) / 2
+        tensor(2.5000)
+        >>> tocha.nn.MSELoss(reduction="sum")(tocha.tensor([1.0, 2.0]), tocha.zeros(2))
+        tensor(5.)
+    """
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
@@ -77,6 +113,26 @@ class HuberLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood: `-input[n, target[n]]`, for log-probabilities from `LogSoftmax`.
+
+    Args:
+        weight (Tensor, optional): a weight per class, shape `(C,)`.
+        size_average: deprecated (use `reduction`).
+        ignore_index (int): samples with this target are left out. Default: -100.
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"` (weighted mean), `"sum"` or `"none"`. Default: `"mean"`.
+
+    Shape:
+        - Input: `(N, C)` log-probabilities (or `(N, C, d1, ...)`, or `(C,)`).
+        - Target: `(N,)` class indices in `[0, C)` (int64).
+        - Output: a scalar, or `(N,)` with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> logp = tocha.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+        >>> tocha.nn.NLLLoss()(logp, tocha.tensor([0, 1]))  # (0.5 + 0.1) / 2
+        tensor(0.3000)
+    """
     def __init__(self, weight: Tensor | None = None, size_average=None,
                  ignore_index: int = -100, reduce=None, reduction: str = "mean") -> None:
         super().__init__(weight, size_average, reduce, reduction)
@@ -88,7 +144,34 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    """log_softmax + NLL over dim 1 (class indices or class probabilities)."""
+    """The classification loss: `log_softmax` over the classes, then `NLLLoss`.
+
+    Give it the model's raw scores (logits), not probabilities.
+
+    Args:
+        weight (Tensor, optional): a weight per class, shape `(C,)`.
+        size_average: deprecated (use `reduction`).
+        ignore_index (int): samples with this target are left out. Default: -100.
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+        label_smoothing (float): mix the targets with the uniform distribution. Default: 0.
+
+    Shape:
+        - Input: `(N, C)` scores (or `(N, C, d1, ...)`, or `(C,)`).
+        - Target: `(N,)` class indices (int64), or `(N, C)` class probabilities.
+        - Output: a scalar, or `(N,)` with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> loss_fn = tocha.nn.CrossEntropyLoss()
+        >>> scores = tocha.zeros(2, 4, requires_grad=True)  # all classes equally likely
+        >>> loss = loss_fn(scores, tocha.tensor([3, 0]))
+        >>> loss  # log(4)
+        tensor(1.3863, grad_fn=<NllLossBackward0>)
+        >>> loss.backward()
+        >>> scores.grad[0]  # (softmax - one_hot) / N
+        tensor([ 0.1250,  0.1250,  0.1250, -0.3750])
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average=None,
                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
@@ -104,12 +187,49 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
+    """Binary cross-entropy on probabilities: `-(t * log(p) + (1 - t) * log(1 - p))`.
+
+    Use `BCEWithLogitsLoss` on raw scores instead: it is more stable.
+
+    Args:
+        weight (Tensor, optional): a weight per element, broadcast to the input's shape.
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+
+    Shape:
+        - Input: any shape, values in [0, 1]; target: the same shape.
+        - Output: a scalar, or the input's shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.BCELoss()(tocha.tensor([0.5, 0.5]), tocha.tensor([1.0, 0.0]))  # log 2
+        tensor(0.6931)
+    """
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight,
                                       reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
+    """`Sigmoid` followed by `BCELoss`, computed stably from raw scores (logits).
+
+    Args:
+        weight (Tensor, optional): a weight per element, broadcast to the input's shape.
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+        pos_weight (Tensor, optional): a weight for the positive examples, per class.
+
+    Shape:
+        - Input: any shape; target: the same shape, values in [0, 1].
+        - Output: a scalar, or the input's shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.BCEWithLogitsLoss()(tocha.zeros(2), tocha.tensor([1.0, 0.0]))  # log 2
+        tensor(0.6931)
+    """
     def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
                  reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
         super().__init__(size_average, reduce, reduction)

@@ -110,7 +110,37 @@ class _BatchNorm(_NormBase):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalisation over (N, C) or (N, C, L)."""
+    """Batch normalization over a batch of feature vectors (or sequences).
+
+    In training mode each feature is normalised with the batch's mean and (biased) variance,
+    then scaled by `weight` and shifted by `bias`; the running estimates used in eval mode are
+    updated with `momentum`.
+
+    Args:
+        num_features (int): `C`, the number of features (channels).
+        eps (float): added to the variance for stability. Default: 1e-5.
+        momentum (float, optional): weight of the new batch in the running estimates; None for
+            a cumulative average. Default: 0.1.
+        affine (bool): learn `weight` and `bias`. Default: True.
+        track_running_stats (bool): keep running mean/variance for eval mode. Default: True.
+        device (str or tocha.device, optional): only `"cpu"`.
+        dtype (tocha.dtype, optional): of the parameters and buffers.
+        bias (bool): learn `bias` (with `affine`). Default: True.
+
+    Shape:
+        - Input: `(N, C)` or `(N, C, L)`.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> bn = tocha.nn.BatchNorm1d(3)
+        >>> y = bn(tocha.tensor([[1.0, 2.0, 3.0], [3.0, 6.0, 9.0]]))
+        >>> y
+        tensor([[-1.0000, -1.0000, -1.0000],
+                [ 1.0000,  1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
+        >>> bn.running_mean  # moved 10 % of the way to the batch mean [2, 4, 6]
+        tensor([0.2000, 0.4000, 0.6000])
+    """
 
     _dims = ("", "", "", ", L")
 
@@ -122,7 +152,30 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation over (N, C, H, W)."""
+    """Batch normalization of images, per channel over `(N, H, W)`.
+
+    Args:
+        num_features (int): `C`, the number of channels.
+        eps (float): added to the variance for stability. Default: 1e-5.
+        momentum (float, optional): weight of the new batch in the running estimates; None for
+            a cumulative average. Default: 0.1.
+        affine (bool): learn `weight` and `bias`. Default: True.
+        track_running_stats (bool): keep running mean/variance for eval mode. Default: True.
+        device (str or tocha.device, optional): only `"cpu"`.
+        dtype (tocha.dtype, optional): of the parameters and buffers.
+        bias (bool): learn `bias` (with `affine`). Default: True.
+
+    Shape:
+        - Input: `(N, C, H, W)`.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> bn = tocha.nn.BatchNorm2d(16)
+        >>> bn(tocha.randn(4, 16, 8, 8)).shape
+        torch.Size([4, 16, 8, 8])
+        >>> _ = bn.eval()  # now it uses running_mean / running_var
+    """
 
     _dims = ("", "", "", "", ", H, W")
 
@@ -154,7 +207,29 @@ def _reset_affine(module) -> None:
 
 
 class LayerNorm(Module):
-    """Normalise over the trailing `normalized_shape` dims, with elementwise affine."""
+    """Layer normalization: each sample normalised over its last dimensions.
+
+    Unlike batch normalization it does not depend on the batch, and train and eval modes agree.
+
+    Args:
+        normalized_shape (int or tuple): the trailing dimensions to normalise over.
+        eps (float): added to the variance for stability. Default: 1e-5.
+        elementwise_affine (bool): learn `weight` (ones) and `bias` (zeros). Default: True.
+        bias (bool): learn `bias` (with `elementwise_affine`). Default: True.
+        device (str or tocha.device, optional): only `"cpu"`.
+        dtype (tocha.dtype, optional): of the parameters.
+
+    Shape:
+        - Input: `(*, *normalized_shape)`.
+        - Output: same shape as the input.
+
+    Example:
+        >>> import tocha
+        >>> ln = tocha.nn.LayerNorm(4)
+        >>> y = ln(tocha.tensor([[1.0, 2.0, 3.0, 4.0]]))
+        >>> round(y.mean().item(), 6), round(y.var(unbiased=False).item(), 3)
+        (0.0, 1.0)
+    """
 
     __constants__ = ("normalized_shape", "eps", "elementwise_affine")
 

@@ -49,7 +49,29 @@ class MaxPool1d(_MaxPoolNd):
 
 
 class MaxPool2d(_MaxPoolNd):
-    """2-d max pooling: (N, C, H, W) -> (N, C, H_out, W_out) (and indices if asked)."""
+    """2-d max pooling: the largest value in each window.
+
+    Args:
+        kernel_size (int or tuple): window size.
+        stride (int or tuple, optional): step between windows. Default: `kernel_size`.
+        padding (int or tuple): implicit -inf padding on each side. Default: 0.
+        dilation (int or tuple): spacing inside the window. Default: 1.
+        return_indices (bool): also return the argmax positions. Default: False.
+        ceil_mode (bool): round the output size up instead of down. Default: False.
+
+    Shape:
+        - Input: `(N, C, H, W)` or `(C, H, W)`.
+        - Output: `(N, C, H_out, W_out)`, `H_out = (H + 2*padding - dilation*(k-1) - 1)
+          // stride + 1`.
+
+    Example:
+        >>> import tocha
+        >>> pool = tocha.nn.MaxPool2d(2)
+        >>> x = tocha.arange(16.0).reshape(1, 1, 4, 4)
+        >>> pool(x)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
 
     def forward(self, input: Tensor):
         _check(self, input, 2)
@@ -84,7 +106,26 @@ class AvgPool1d(_AvgPoolNd):
 
 
 class AvgPool2d(_AvgPoolNd):
-    """2-d average pooling: (N, C, H, W) -> (N, C, H_out, W_out)."""
+    """2-d average pooling: the mean of each window.
+
+    Args:
+        kernel_size (int or tuple): window size.
+        stride (int or tuple, optional): step between windows. Default: `kernel_size`.
+        padding (int or tuple): zero padding on each side. Default: 0.
+        ceil_mode (bool): round the output size up. Default: False.
+        count_include_pad (bool): count padded zeros in the mean. Default: True.
+        divisor_override (int, optional): divide by this instead of the window size.
+
+    Shape:
+        - Input: `(N, C, H, W)` or `(C, H, W)`.
+        - Output: `(N, C, H_out, W_out)`.
+
+    Example:
+        >>> import tocha
+        >>> tocha.nn.AvgPool2d(2)(tocha.arange(16.0).reshape(1, 1, 4, 4))
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
+    """
 
     __constants__ = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
                      "divisor_override")
@@ -130,7 +171,22 @@ class AdaptiveAvgPool1d(_AdaptiveNd):
 
 
 class AdaptiveAvgPool2d(_AdaptiveNd):
-    """Adaptive 2-d average pooling to `output_size` (int, pair, None keeps a size)."""
+    """2-d average pooling to a fixed output size, whatever the input size.
+
+    Args:
+        output_size (int or tuple): `(H_out, W_out)`, or one int for a square; `None` keeps
+            that dimension.
+
+    Shape:
+        - Input: `(N, C, H, W)` or `(C, H, W)`.
+        - Output: `(N, C, H_out, W_out)`.
+
+    Example:
+        >>> import tocha
+        >>> gap = tocha.nn.AdaptiveAvgPool2d(1)  # global average pooling, as in ResNet
+        >>> gap(tocha.ones(2, 64, 7, 7)).shape
+        torch.Size([2, 64, 1, 1])
+    """
 
     def __init__(self, output_size) -> None:
         super().__init__(output_size)

@@ -240,7 +240,28 @@ def _order(steps, reverse):
 
 
 class RNN(RNNBase):
-    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu)."""
+    """An Elman recurrent network: `h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)`.
+
+    Args:
+        *args: `input_size, hidden_size[, num_layers]` by position, as in PyTorch.
+        **kwargs: `input_size` (features of each step), `hidden_size` (features of the hidden
+            state), `num_layers` (stacked layers, default 1), `nonlinearity` (`"tanh"` or
+            `"relu"`), `bias` (default True), `batch_first` (inputs `(N, L, H_in)`, default
+            False), `dropout` (between layers, default 0), `bidirectional` (default False).
+
+    Shape:
+        - Input: `(L, N, H_in)` (or `(N, L, H_in)` with `batch_first`), and optionally
+          `h_0` `(D * num_layers, N, H)`, `D` = 2 if bidirectional else 1.
+        - Output: `(output, h_n)`: `output` `(L, N, D * H)` holds the last layer's state at
+          every step, `h_n` `(D * num_layers, N, H)` the final state of every layer.
+
+    Example:
+        >>> import tocha
+        >>> rnn = tocha.nn.RNN(8, 16, batch_first=True)
+        >>> out, h = rnn(tocha.zeros(4, 5, 8))
+        >>> out.shape, h.shape
+        (torch.Size([4, 5, 16]), torch.Size([1, 4, 16]))
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         if "proj_size" in kwargs:
@@ -287,7 +308,31 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    """Long short-term memory: returns (output, (h_n, c_n))."""
+    """A long short-term memory network: returns `(output, (h_n, c_n))`.
+
+    Args:
+        *args: `input_size, hidden_size[, num_layers]` by position, as in PyTorch.
+        **kwargs: `input_size` (features of each step), `hidden_size` (features of the hidden
+            state), `num_layers` (stacked layers, default 1), `bias` (default True),
+            `batch_first` (inputs `(N, L, H_in)`, default False), `dropout` (between layers,
+            default 0), `bidirectional` (default False).
+
+    Shape:
+        - Input: `(L, N, H_in)` (or `(N, L, H_in)` with `batch_first`), optionally with a
+          state `(h_0, c_0)`, each `(D * num_layers, N, H)`, `D` = 2 if bidirectional else 1.
+        - Output: `output` `(L, N, D * H)` (the last layer at every step) and
+          `(h_n, c_n)`, each `(D * num_layers, N, H)`.
+
+    Example:
+        >>> import tocha
+        >>> lstm = tocha.nn.LSTM(input_size=16, hidden_size=32, batch_first=True)
+        >>> out, (h, c) = lstm(tocha.zeros(2, 10, 16))  # 2 sequences of 10 steps
+        >>> out.shape, h.shape, c.shape
+        (torch.Size([2, 10, 32]), torch.Size([1, 2, 32]), torch.Size([1, 2, 32]))
+
+    Differs from PyTorch:
+        `proj_size` is not supported yet.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("LSTM", *args, **kwargs)
@@ -336,7 +381,25 @@ class LSTM(RNNBase):
 
 
 class GRU(RNNBase):
-    """Gated recurrent unit: returns (output, h_n)."""
+    """A gated recurrent unit network: returns `(output, h_n)`.
+
+    Args:
+        *args: `input_size, hidden_size[, num_layers]` by position, as in PyTorch.
+        **kwargs: `input_size`, `hidden_size`, `num_layers` (default 1), `bias` (default True),
+            `batch_first` (default False), `dropout` (default 0), `bidirectional` (default False).
+
+    Shape:
+        - Input: `(L, N, H_in)` (or `(N, L, H_in)` with `batch_first`), optionally `h_0`
+          `(D * num_layers, N, H)`.
+        - Output: `output` `(L, N, D * H)` and `h_n` `(D * num_layers, N, H)`.
+
+    Example:
+        >>> import tocha
+        >>> gru = tocha.nn.GRU(4, 8, num_layers=2)
+        >>> out, h = gru(tocha.zeros(7, 3, 4))
+        >>> out.shape, h.shape
+        (torch.Size([7, 3, 8]), torch.Size([2, 3, 8]))
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         if "proj_size" in kwargs:

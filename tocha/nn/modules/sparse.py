@@ -13,9 +13,35 @@ __all__ = ["Embedding"]
 
 
 class Embedding(Module):
-    """Lookup table of `num_embeddings` vectors of size `embedding_dim`: (*) -> (*, dim).
+    """A lookup table: row `i` of `weight` is the vector for index `i` (e.g. a word or character).
 
-    Differs from PyTorch: `sparse=True` still produces a dense gradient."""
+    Args:
+        num_embeddings (int): size of the vocabulary (rows of the table).
+        embedding_dim (int): size of each vector.
+        padding_idx (int, optional): this row gets no gradient (and starts at zeros).
+        max_norm (float, optional): renormalise looked-up rows to at most this norm.
+        norm_type (float): the p of the p-norm for `max_norm`. Default: 2.
+        scale_grad_by_freq (bool): scale gradients by the inverse word frequency in the batch.
+        sparse (bool): accepted; the gradient is dense anyway.
+        device (str or tocha.device, optional): only `"cpu"`.
+        dtype (tocha.dtype, optional): of the table.
+
+    Shape:
+        - Input: `(*)`, integer indices (int64).
+        - Output: `(*, embedding_dim)`.
+
+    Attributes:
+        weight (Parameter): `(num_embeddings, embedding_dim)`, initialised from N(0, 1).
+
+    Example:
+        >>> import tocha
+        >>> emb = tocha.nn.Embedding(10, 3)
+        >>> emb(tocha.tensor([[1, 2, 4], [4, 3, 9]])).shape
+        torch.Size([2, 3, 3])
+
+    Differs from PyTorch:
+        `sparse=True` still produces a dense gradient.
+    """
 
     __constants__ = ("num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
                      "scale_grad_by_freq", "sparse")
