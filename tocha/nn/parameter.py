@@ -9,9 +9,29 @@ def _rebuild_parameter(data, requires_grad):
 
 
 class Parameter(Tensor):
-    """A Tensor that is a module parameter: assigning it to a Module attribute registers it.
+    """A tensor that a `Module` learns: assigning it to a module attribute registers it.
 
-    `Parameter(data=None, requires_grad=True)` shares memory with `data`.
+    Registered parameters are what `module.parameters()` hands to an optimizer and what
+    `state_dict()` saves. A Parameter shares memory with `data`.
+
+    Args:
+        data (Tensor, optional): the initial values. Default: an empty tensor.
+        requires_grad (bool): Default: True.
+
+    Example:
+        >>> import tocha
+        >>> class Line(tocha.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.a = tocha.nn.Parameter(tocha.tensor([2.0]))
+        ...     def forward(self, x):
+        ...         return self.a * x
+        >>> m = Line()
+        >>> m.a
+        Parameter containing:
+        tensor([2.], requires_grad=True)
+        >>> list(m.state_dict())
+        ['a']
     """
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):

@@ -36,7 +36,30 @@ class Container(Module):
 
 
 class Sequential(Module):
-    """Modules called in order: `Sequential(m1, m2, ...)` or `Sequential(OrderedDict(...))`."""
+    """Modules applied one after the other: the output of each is the input of the next.
+
+    Args:
+        *args (Module): the modules, in order (or one `OrderedDict` of name -> module).
+
+    Shape:
+        - Input: what the first module takes.
+        - Output: what the last module returns.
+
+    Example:
+        >>> import tocha
+        >>> from tocha import nn
+        >>> model = nn.Sequential(nn.Linear(1, 10), nn.Tanh(), nn.Linear(10, 1))
+        >>> model
+        Sequential(
+          (0): Linear(in_features=1, out_features=10, bias=True)
+          (1): Tanh()
+          (2): Linear(in_features=10, out_features=1, bias=True)
+        )
+        >>> model(tocha.zeros(5, 1)).shape
+        torch.Size([5, 1])
+        >>> model[0].weight.shape  # index like a list
+        torch.Size([10, 1])
+    """
 
     def __init__(self, *args: Module) -> None:
         super().__init__()
@@ -153,7 +176,19 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules, registered as children '0', '1', ..."""
+    """A list of modules whose parameters belong to the module that holds it.
+
+    A plain Python list of layers would hide them from `parameters()`, `state_dict()` and `to()`.
+
+    Args:
+        modules (iterable of Module, optional): the initial modules.
+
+    Example:
+        >>> import tocha
+        >>> layers = tocha.nn.ModuleList([tocha.nn.Linear(4, 4) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+    """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -246,7 +281,17 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of modules, registered as children under their keys."""
+    """A dict of modules whose parameters belong to the module that holds it.
+
+    Args:
+        modules (mapping of str to Module, optional): the initial modules.
+
+    Example:
+        >>> import tocha
+        >>> heads = tocha.nn.ModuleDict({"a": tocha.nn.Linear(4, 2), "b": tocha.nn.Linear(4, 3)})
+        >>> heads["b"](tocha.zeros(1, 4)).shape
+        torch.Size([1, 3])
+    """
 
     def __init__(self, modules: Mapping[str, Module] | None = None) -> None:
         super().__init__()

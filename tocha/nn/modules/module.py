@@ -39,7 +39,18 @@ from ._module_base import (  # noqa: F401
 
 
 class Module:
-    """Base class of all layers and models (PyTorch's `torch.nn.Module`)."""
+    """Base of every layer and model: create sub-layers in `__init__`, compute in `forward`.
+
+    Example:
+        >>> import tocha
+        >>> class Net(tocha.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc = tocha.nn.Linear(2, 1)  # registered: parameters(), state_dict()
+        ...     def forward(self, x): return self.fc(x).relu()
+        >>> [name for name, _ in Net().named_parameters()]
+        ['fc.weight', 'fc.bias']
+    """
 
     dump_patches = False
     _version = 1
