@@ -467,7 +467,8 @@ def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object =
 
     Four forms, as in PyTorch: `normal(mean_tensor, std_tensor)`, `normal(mean_tensor,
     std=1.0)`, `normal(mean=0.0, std_tensor)` (shapes broadcast), and `normal(mean, std,
-    size)` with floats.
+    size)` with floats. With tensor arguments the result is `z * std + mean`; as in PyTorch,
+    the gradients with respect to `mean` and `std` are zero.
 
     Args:
         mean (Tensor or float): the mean(s).

@@ -385,7 +385,28 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
-    """2-d convolution (cross-correlation): (N, C, H, W) * (O, C/g, KH, KW) -> (N, O, H', W')."""
+    """A 2-d convolution (cross-correlation) of images with given filters (`nn.Conv2d`).
+
+    Args:
+        input (Tensor): `(N, C_in, H, W)` or `(C_in, H, W)`.
+        weight (Tensor): filters `(C_out, C_in / groups, kH, kW)`.
+        bias (Tensor, optional): `(C_out,)`.
+        stride (int or tuple): Default: 1.
+        padding (int, tuple or str): zeros on each side, or `"same"`/`"valid"`. Default: 0.
+        dilation (int or tuple): Default: 1.
+        groups (int): Default: 1.
+
+    Returns:
+        Tensor: `(N, C_out, H_out, W_out)`, `H_out = (H + 2*padding - dilation*(kH-1) - 1)
+        // stride + 1`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.conv2d(tocha.ones(1, 1, 3, 3), tocha.ones(1, 1, 2, 2))  # sums of 2x2 windows
+        tensor([[[[4., 4.],
+                  [4., 4.]]]])
+    """
     return _convnd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 

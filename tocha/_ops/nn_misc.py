@@ -60,7 +60,24 @@ def _index(vals, dev) -> Tensor:
 
 
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
-    """Pad the last len(pad)//2 dims; `pad` = (last_before, last_after, 2nd_last_before, ...)."""
+    """Pad `input` at the ends of its last dimensions.
+
+    Args:
+        input (Tensor): any shape.
+        pad (tuple of int): `(last_before, last_after, second_last_before, ...)`: pairs
+            starting from the last dimension.
+        mode (str): `"constant"`, `"reflect"`, `"replicate"` or `"circular"`.
+        value (float, optional): the fill of `"constant"` padding. Default: 0.
+
+    Returns:
+        Tensor: each padded dimension grows by its two pads.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.pad(tocha.ones(1, 2), (1, 2), value=9)
+        tensor([[9., 1., 1., 9., 9.]])
+    """
     pairs = _pairs(pad, input.ndim)
     if mode == "constant":
         if value is None:
@@ -208,7 +225,22 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 one-hot encoding along a new last dim (num_classes=-1: max + 1)."""
+    """One-hot encoding: index `i` becomes a vector of zeros with a 1 at position `i`.
+
+    Args:
+        tensor (Tensor): int64 class indices, any shape.
+        num_classes (int): length of each vector; -1 means `tensor.max() + 1`. Default: -1.
+
+    Returns:
+        Tensor: int64, of shape `(*tensor.shape, num_classes)`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.one_hot(tocha.tensor([0, 2]), num_classes=3)
+        tensor([[1, 0, 0],
+                [0, 0, 1]])
+    """
     if not isinstance(tensor, Tensor) or tensor._dtype is not D.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     t = tensor._data

@@ -300,7 +300,26 @@ def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
-    """2-d max pooling over (N, C, H, W); `return_indices` also returns the argmax indices."""
+    """2-d max pooling (`nn.MaxPool2d`).
+
+    Args:
+        input (Tensor): `(N, C, H, W)` or `(C, H, W)`.
+        kernel_size (int or tuple): window size.
+        stride (int or tuple, optional): Default: `kernel_size`.
+        padding (int or tuple): Default: 0.
+        dilation (int or tuple): Default: 1.
+        ceil_mode (bool): round the output size up. Default: False.
+        return_indices (bool): also return the argmax indices. Default: False.
+
+    Returns:
+        Tensor: `(N, C, H_out, W_out)` (and the indices with `return_indices`).
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.max_pool2d(tocha.arange(16.0).reshape(1, 1, 4, 4), 2).flatten()
+        tensor([ 5.,  7., 13., 15.])
+    """
     out, idx = _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation,
                          ceil_mode, return_indices)
     return (out, idx) if return_indices else out

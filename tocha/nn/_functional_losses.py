@@ -61,12 +61,29 @@ def _size_warn(input: Tensor, target: Tensor) -> None:
 # ---------------------------------------------------------------- losses
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
-    """mean/sum/none of (input - target)^2.
+    """Mean squared error between `input` and `target` (the function behind `nn.MSELoss`).
 
     Same shapes and dtypes: one fused primitive (node MseLossBackward0, as in PyTorch) rather
     than the Sub/Mul/Mean composite, because this loss sits in every small regression loop
     (the seed-001 tutorial) where each node's Python cost shows; broadcasting or weighted
     calls use the composite.
+
+    Args:
+        input (Tensor): predictions, any shape.
+        target (Tensor): same shape as `input` (broadcastable shapes warn, as in PyTorch).
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+        weight (Tensor, optional): a weight per element, broadcast to `input`.
+
+    Returns:
+        Tensor: a scalar, or `input`'s shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.mse_loss(tocha.tensor([1.0, 2.0, 3.0]), tocha.tensor([1.0, 2.0, 5.0]))  # 4 / 3
+        tensor(1.3333)
     """
     if not isinstance(input, Tensor):
         _check_tensor(input, "input", "mse_loss")
@@ -88,6 +105,25 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean absolute error between `input` and `target` (the function behind `nn.L1Loss`).
+
+    Args:
+        input (Tensor): predictions, any shape.
+        target (Tensor): same shape as `input`.
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+        weight (Tensor, optional): a weight per element.
+
+    Returns:
+        Tensor: a scalar, or `input`'s shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.l1_loss(tocha.tensor([1.0, -1.0]), tocha.zeros(2), reduction="none")
+        tensor([1., 1.])
+    """
     _check_tensor(input, "input", "l1_loss")
     _check_tensor(target, "target", "l1_loss")
     _size_warn(input, target)
@@ -128,7 +164,26 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
              ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood of class-index targets; input (N, C, ...) or (C,) log-probs."""
+    """Negative log-likelihood of class indices, given log-probabilities (`nn.NLLLoss`).
+
+    Args:
+        input (Tensor): `(N, C)` log-probabilities (or `(N, C, d1, ...)`, or `(C,)`).
+        target (Tensor): `(N,)` class indices (int64).
+        weight (Tensor, optional): a weight per class, `(C,)`.
+        size_average: deprecated (use `reduction`).
+        ignore_index (int): targets with this value are left out. Default: -100.
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+
+    Returns:
+        Tensor: a scalar, or `(N,)` with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.nll_loss(tocha.tensor([[-1.0, -2.0]]), tocha.tensor([1]))
+        tensor(2.)
+    """
     _check_tensor(input, "input", "nll_loss")
     reduction = _reduction(size_average, reduce, reduction)
     return _nll(input, target, weight, reduction, ignore_index)
@@ -137,8 +192,28 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   size_average=None, ignore_index: int = -100, reduce=None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
-    """log_softmax over the class dim, then NLL (class indices) or -sum(p log q) (class
-    probabilities: a float target of the input's shape). Two primitives, as in PyTorch."""
+    """Cross-entropy between raw scores and targets: `log_softmax` then `nll_loss`.
+
+    Args:
+        input (Tensor): `(N, C)` scores (logits), or `(N, C, d1, ...)`, or `(C,)`.
+        target (Tensor): `(N,)` class indices (int64), or class probabilities shaped like
+            `input`.
+        weight (Tensor, optional): a weight per class, `(C,)`.
+        size_average: deprecated (use `reduction`).
+        ignore_index (int): targets with this value are left out. Default: -100.
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+        label_smoothing (float): mix targets with the uniform distribution. Default: 0.
+
+    Returns:
+        Tensor: a scalar, or `(N,)` with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.cross_entropy(tocha.zeros(3, 2), tocha.tensor([0, 1, 1]))  # log(2)
+        tensor(0.6931)
+    """
     _check_tensor(input, "input", "cross_entropy")
     _check_tensor(target, "target", "cross_entropy")
     reduction = _reduction(size_average, reduce, reduction)
@@ -192,7 +267,27 @@ def _ce_probs(logp, target, weight, reduction, ls, cdim, ncls):
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    """-(t log x + (1 - t) log(1 - x)), logs clamped at -100 as in PyTorch."""
+    """Binary cross-entropy between probabilities and 0/1 targets (`nn.BCELoss`).
+
+    `-(t log x + (1 - t) log(1 - x))`, with the logs clamped at -100 as in PyTorch.
+
+    Args:
+        input (Tensor): probabilities in [0, 1], any shape.
+        target (Tensor): same shape, values in [0, 1].
+        weight (Tensor, optional): a weight per element.
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+
+    Returns:
+        Tensor: a scalar, or `input`'s shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.binary_cross_entropy(tocha.tensor([1.0, 0.5]), tocha.tensor([1.0, 1.0]))  # log(2)/2
+        tensor(0.3466)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.size()}) that is different to the "
@@ -212,7 +307,26 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      weight: Tensor | None = None, size_average=None,
                                      reduce=None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
-    """(1 - t) x - w_pos * logsigmoid(x) (stable for large |x|)."""
+    """`sigmoid` then binary cross-entropy, computed stably from raw scores.
+
+    Args:
+        input (Tensor): scores (logits), any shape.
+        target (Tensor): same shape, values in [0, 1].
+        weight (Tensor, optional): a weight per element.
+        size_average: deprecated (use `reduction`).
+        reduce: deprecated (use `reduction`).
+        reduction (str): `"mean"`, `"sum"` or `"none"`. Default: `"mean"`.
+        pos_weight (Tensor, optional): a weight for positive examples, per class.
+
+    Returns:
+        Tensor: a scalar, or `input`'s shape with `reduction="none"`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.binary_cross_entropy_with_logits(tocha.tensor([0.0]), tocha.tensor([1.0]))
+        tensor(0.6931)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size "

@@ -103,7 +103,23 @@ def _inplace(input: Tensor, fn, *args) -> Tensor:
 
 # ---------------------------------------------------------------- linear
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """input @ weight.T + bias; (*, in) x (out, in) -> (*, out). 2-D input: one addmm."""
+    """`input @ weight.T + bias`: what `nn.Linear` computes, with the weights given.
+
+    Args:
+        input (Tensor): `(*, in_features)`.
+        weight (Tensor): `(out_features, in_features)`.
+        bias (Tensor, optional): `(out_features,)`.
+
+    Returns:
+        Tensor: `(*, out_features)`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.linear(tocha.ones(2, 3), tocha.ones(4, 3), tocha.zeros(4))
+        tensor([[3., 3., 3., 3.],
+                [3., 3., 3., 3.]])
+    """
     if bias is not None and input.ndim == 2:
         # the Addmm primitive directly: tocha.addmm's generic broadcast check costs more than
         # the whole product for small layers; a bad shape surfaces as NumPy's ValueError
@@ -148,6 +164,21 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
 
 # ---------------------------------------------------------------- activations
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """`max(0, x)` element-wise (the function behind `nn.ReLU`).
+
+    Args:
+        input (Tensor): any shape.
+        inplace (bool): overwrite `input`. Default: False.
+
+    Returns:
+        Tensor: same shape as `input`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.relu(tocha.tensor([-1.0, 2.0]))
+        tensor([0., 2.])
+    """
     if inplace:
         return _inplace(input, _E.relu)
     return _E.relu(input)
@@ -211,6 +242,21 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """`x * Phi(x)`, `Phi` the standard normal CDF (the function behind `nn.GELU`).
+
+    Args:
+        input (Tensor): any shape.
+        approximate (str): `"none"` (exact) or `"tanh"`. Default: `"none"`.
+
+    Returns:
+        Tensor: same shape as `input`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.gelu(tocha.tensor([0.0]))
+        tensor([0.])
+    """
     return _A.gelu(input, approximate)
 
 
@@ -235,10 +281,38 @@ def softsign(input: Tensor) -> Tensor:
 
 
 def sigmoid(input: Tensor) -> Tensor:
+    """`1 / (1 + exp(-x))` element-wise.
+
+    Args:
+        input (Tensor): any shape.
+
+    Returns:
+        Tensor: same shape as `input`, values in (0, 1).
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.sigmoid(tocha.tensor([0.0]))
+        tensor([0.5000])
+    """
     return _E.sigmoid(input)
 
 
 def tanh(input: Tensor) -> Tensor:
+    """The hyperbolic tangent element-wise.
+
+    Args:
+        input (Tensor): any shape.
+
+    Returns:
+        Tensor: same shape as `input`, values in (-1, 1).
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.tanh(tocha.tensor([0.0]))
+        tensor([0.])
+    """
     return _E.tanh(input)
 
 
@@ -317,11 +391,45 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """`exp(x) / exp(x).sum(dim)`: positive values that sum to 1 along `dim`.
+
+    Args:
+        input (Tensor): any shape.
+        dim (int): the dimension to normalise (1 for scores `(N, C)`). Omitting it warns
+            and picks one, as in PyTorch.
+        dtype (tocha.dtype, optional): cast `input` to this dtype first.
+
+    Returns:
+        Tensor: same shape as `input`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.softmax(tocha.zeros(2, 4), dim=1)
+        tensor([[0.2500, 0.2500, 0.2500, 0.2500],
+                [0.2500, 0.2500, 0.2500, 0.2500]])
+    """
     return _R.softmax(input, dim, dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype=None) -> Tensor:
+    """`log(softmax(x, dim))`, computed stably (no overflow for large scores).
+
+    Args:
+        input (Tensor): any shape.
+        dim (int): the dimension to normalise.
+        dtype (tocha.dtype, optional): cast `input` to this dtype first.
+
+    Returns:
+        Tensor: same shape as `input`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> F.log_softmax(tocha.tensor([0.0, 1000.0]), dim=0)
+        tensor([-1000.,     0.])
+    """
     return _R.log_softmax(input, dim, dtype)
 
 
@@ -348,7 +456,27 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
 # ---------------------------------------------------------------- dropout
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
             ) -> Tensor:
-    """Zero each element with probability p and scale the rest by 1/(1-p) (PyTorch's draws)."""
+    """Zero each element with probability `p` and scale the rest by `1 / (1 - p)`.
+
+    Args:
+        input (Tensor): any shape.
+        p (float): probability of zeroing. Default: 0.5.
+        training (bool): apply dropout; False returns `input` unchanged. Default: True (unlike
+            `nn.Dropout`, it does not follow a module's `eval()`: pass `self.training`).
+        inplace (bool): overwrite `input`. Default: False.
+
+    Returns:
+        Tensor: same shape as `input`.
+
+    Example:
+        >>> import tocha
+        >>> import tocha.nn.functional as F
+        >>> _ = tocha.manual_seed(0)
+        >>> F.dropout(tocha.ones(8), 0.5)  # PyTorch's mask for seed 0
+        tensor([0., 0., 2., 0., 0., 0., 2., 2.])
+        >>> F.dropout(tocha.ones(2), 0.5, training=False)
+        tensor([1., 1.])
+    """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
