@@ -32,8 +32,31 @@ def adagrad_update(p, g, state_sum, step: float, lr: float, lr_decay: float,
 
 
 class Adagrad(_GroupOptimizer):
-    """Adagrad (PyTorch's `torch.optim.Adagrad`); state is created for every parameter at
-    construction, as in PyTorch."""
+    """Adagrad: each step divided by the root of the sum of all past squared gradients.
+
+    As in PyTorch, the state of every parameter is created at construction.
+
+    Args:
+        params: the tensors to update (e.g. `model.parameters()`), or parameter-group dicts.
+        lr (float): the learning rate. Default: 1e-2.
+        lr_decay (float): the learning rate decays as `lr / (1 + (step - 1) * lr_decay)`.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        initial_accumulator_value (float): starting value of the sum. Default: 0.
+        eps (float): added to the denominator for stability. Default: 1e-10.
+        foreach (bool, optional): accepted and ignored.
+        maximize (bool): ascend instead of descend. Default: False.
+        differentiable (bool): accepted and ignored.
+        fused (bool, optional): accepted and ignored.
+
+    Example:
+        >>> import tocha
+        >>> w = tocha.tensor([1.0], requires_grad=True)
+        >>> opt = tocha.optim.Adagrad([w], lr=0.1)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()  # w = 1 - 0.1 * 2 / sqrt(4)
+        >>> w
+        tensor([0.9000], requires_grad=True)
+    """
 
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
                        ("fused", None))

@@ -64,8 +64,34 @@ def _adam_options(group: dict) -> tuple[float, float, float, float, float]:
 
 
 class Adam(_GroupOptimizer):
-    """Adam (PyTorch's `torch.optim.Adam`); `foreach`/`fused`/`capturable` are accepted and
-    ignored (tocha has one implementation)."""
+    """Adam: steps scaled by running averages of the gradient and of its square.
+
+    Each parameter moves by about `lr` per step in the direction of its recent gradients,
+    whatever their scale, which makes Adam a good default.
+
+    Args:
+        params: the tensors to update (e.g. `model.parameters()`), or parameter-group dicts.
+        lr (float): the learning rate. Default: 1e-3.
+        betas (tuple of float): decay rates of the two running averages. Default: (0.9, 0.999).
+        eps (float): added to the denominator for stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        amsgrad (bool): use the maximum of past squared averages. Default: False.
+        foreach (bool, optional): accepted and ignored (tocha has one implementation).
+        maximize (bool): ascend instead of descend. Default: False.
+        capturable (bool): accepted and ignored.
+        differentiable (bool): accepted and ignored.
+        fused (bool, optional): accepted and ignored.
+        decoupled_weight_decay (bool): decay the weights directly, as `AdamW`. Default: False.
+
+    Example:
+        >>> import tocha
+        >>> w = tocha.tensor([1.0], requires_grad=True)
+        >>> opt = tocha.optim.Adam([w], lr=0.1)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()  # the first step moves by lr, whatever the gradient's size
+        >>> w
+        tensor([0.9000], requires_grad=True)
+    """
 
     _group_defaults = (("amsgrad", False), ("maximize", False), ("foreach", None),
                        ("capturable", False), ("differentiable", False),

@@ -236,7 +236,28 @@ class MultiplicativeLR(_LambdaBase):
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by `gamma` every `step_size` epochs."""
+    """Multiply the learning rate by `gamma` every `step_size` epochs.
+
+    Call `scheduler.step()` once per epoch, after the optimizer's steps.
+
+    Args:
+        optimizer (Optimizer): whose learning rates to change.
+        step_size (int): epochs between decays.
+        gamma (float): the factor. Default: 0.1.
+        last_epoch (int): the index of the last epoch, to resume. Default: -1 (start).
+
+    Example:
+        >>> import tocha
+        >>> opt = tocha.optim.SGD([tocha.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = tocha.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        ...     sched.step()
+        >>> lrs
+        [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -332,7 +353,21 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by `gamma` every epoch."""
+    """Multiply the learning rate by `gamma` every epoch.
+
+    Args:
+        optimizer (Optimizer): whose learning rates to change.
+        gamma (float): the factor per epoch.
+        last_epoch (int): the index of the last epoch, to resume. Default: -1 (start).
+
+    Example:
+        >>> import tocha
+        >>> opt = tocha.optim.SGD([tocha.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = tocha.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> opt.step(); sched.step(); opt.step(); sched.step()
+        >>> sched.get_last_lr()
+        [0.25]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -371,8 +406,24 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from the initial lr to `eta_min` over `T_max` epochs (recursive form,
-    so it keeps oscillating past `T_max`, as in PyTorch)."""
+    """Lower the learning rate along a cosine from its initial value to `eta_min` in `T_max` epochs.
+
+    It is computed recursively, as in PyTorch, so past `T_max` it rises again.
+
+    Args:
+        optimizer (Optimizer): whose learning rates to change.
+        T_max (int): epochs of the descent.
+        eta_min (float): the lowest learning rate. Default: 0.
+        last_epoch (int): the index of the last epoch, to resume. Default: -1 (start).
+
+    Example:
+        >>> import tocha
+        >>> opt = tocha.optim.SGD([tocha.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = tocha.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=2)
+        >>> opt.step(); sched.step()
+        >>> round(sched.get_last_lr()[0], 6)  # (1 + cos(pi / 2)) / 2
+        0.5
+    """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
@@ -496,7 +547,30 @@ class ChainedScheduler(LRScheduler):
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """Multiply the lr by `factor` when a metric has stopped improving for `patience` epochs."""
+    """Lower the learning rate when a metric (e.g. the validation loss) stops improving.
+
+    Call `scheduler.step(metric)` once per epoch.
+
+    Args:
+        optimizer (Optimizer): whose learning rates to change.
+        mode (str): `"min"` (lower is better) or `"max"`. Default: `"min"`.
+        factor (float): multiply the learning rate by this. Default: 0.1.
+        patience (int): epochs without improvement tolerated before lowering. Default: 10.
+        threshold (float): the smallest change that counts as improvement. Default: 1e-4.
+        threshold_mode (str): `"rel"` (relative) or `"abs"`. Default: `"rel"`.
+        cooldown (int): epochs to wait after lowering. Default: 0.
+        min_lr (float or list of float): the lowest learning rate(s). Default: 0.
+        eps (float): changes smaller than this are ignored. Default: 1e-8.
+
+    Example:
+        >>> import tocha
+        >>> opt = tocha.optim.SGD([tocha.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = tocha.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1)
+        >>> for val_loss in [1.0, 1.0, 1.0]:  # no improvement after the first epoch
+        ...     sched.step(val_loss)
+        >>> opt.param_groups[0]["lr"]
+        0.1
+    """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
                  patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",

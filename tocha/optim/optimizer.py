@@ -199,10 +199,26 @@ def _tick(state: dict) -> float:
 
 
 class Optimizer:
-    """Base class of all optimizers (PyTorch's `torch.optim.Optimizer`).
+    """Base of all optimizers: holds parameter groups and per-parameter state.
 
-    `params` is an iterable of tensors, of `(name, tensor)` pairs, or of dicts (param groups);
-    `defaults` fills the options a group leaves out.
+    The training loop is the same for every optimizer: `optimizer.zero_grad()`, compute the
+    loss, `loss.backward()`, `optimizer.step()`.
+
+    Args:
+        params: an iterable of tensors (e.g. `model.parameters()`), of `(name, tensor)` pairs,
+            or of dicts, each a parameter group with its own options (`{"params": [...],
+            "lr": 1e-3}`).
+        defaults (dict): the options a group leaves out.
+
+    Example:
+        >>> import tocha
+        >>> model = tocha.nn.Linear(2, 1)
+        >>> opt = tocha.optim.SGD([{"params": [model.weight]},
+        ...                        {"params": [model.bias], "lr": 0.5}], lr=0.1)
+        >>> [group["lr"] for group in opt.param_groups]
+        [0.1, 0.5]
+        >>> sorted(opt.state_dict())
+        ['param_groups', 'state']
     """
 
     # options that groups of older pickles may lack: `(name, default)` pairs that

@@ -35,7 +35,30 @@ def rmsprop_update(p, g, square_avg, grad_avg, momentum_buffer, lr: float, alpha
 
 
 class RMSprop(_GroupOptimizer):
-    """RMSprop (PyTorch's `torch.optim.RMSprop`)."""
+    """RMSprop: each step divided by a running root-mean-square of the gradient.
+
+    Args:
+        params: the tensors to update (e.g. `model.parameters()`), or parameter-group dicts.
+        lr (float): the learning rate. Default: 1e-2.
+        alpha (float): decay rate of the squared-gradient average. Default: 0.99.
+        eps (float): added to the denominator for stability. Default: 1e-8.
+        weight_decay (float): L2 penalty added to the gradient. Default: 0.
+        momentum (float): momentum of the step. Default: 0.
+        centered (bool): divide by the variance estimate instead. Default: False.
+        capturable (bool): accepted and ignored.
+        foreach (bool, optional): accepted and ignored.
+        maximize (bool): ascend instead of descend. Default: False.
+        differentiable (bool): accepted and ignored.
+
+    Example:
+        >>> import tocha
+        >>> w = tocha.tensor([1.0], requires_grad=True)
+        >>> opt = tocha.optim.RMSprop([w], lr=0.01)
+        >>> (w ** 2).sum().backward()  # grad 2; average of squares 0.01 * 4 = 0.04
+        >>> opt.step()  # w = 1 - 0.01 * 2 / sqrt(0.04)
+        >>> w
+        tensor([0.9000], requires_grad=True)
+    """
 
     _group_defaults = (("momentum", 0), ("centered", False), ("foreach", None),
                        ("maximize", False), ("differentiable", False), ("capturable", False))

@@ -60,7 +60,31 @@ def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_d
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent (optionally with momentum), PyTorch's `torch.optim.SGD`."""
+    """Stochastic gradient descent: `p -= lr * p.grad`, optionally with momentum.
+
+    Args:
+        params: the tensors to update (e.g. `model.parameters()`), or parameter-group dicts.
+        lr (float): the learning rate. Default: 1e-3.
+        momentum (float): keep a running direction `b = momentum * b + grad`. Default: 0.
+        dampening (float): scale the new gradient in the momentum sum by `1 - dampening`.
+        weight_decay (float): add `weight_decay * p` to the gradient (L2 penalty). Default: 0.
+        nesterov (bool): Nesterov momentum. Default: False.
+        maximize (bool): ascend instead of descend. Default: False.
+        foreach (bool, optional): accepted for compatibility.
+        differentiable (bool): accepted for compatibility.
+        fused (bool, optional): accepted for compatibility.
+
+    Example:
+        >>> import tocha
+        >>> w = tocha.tensor([1.0], requires_grad=True)
+        >>> opt = tocha.optim.SGD([w], lr=0.1)
+        >>> loss = (w ** 2).sum()  # d loss / dw = 2w = 2
+        >>> loss.backward()
+        >>> opt.step()  # w = 1 - 0.1 * 2
+        >>> w
+        tensor([0.8000], requires_grad=True)
+        >>> opt.zero_grad()  # gradients add up across backward() calls: clear them each step
+    """
 
     _group_defaults = (("nesterov", False), ("maximize", False), ("foreach", None),
                        ("differentiable", False), ("fused", False))
