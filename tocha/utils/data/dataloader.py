@@ -28,13 +28,46 @@ class _InfiniteConstantSampler(Sampler):
 
 
 class DataLoader:
-    """Iterate over ``dataset`` in batches (PyTorch's ``torch.utils.data.DataLoader``).
+    """Iterate over a dataset in (shuffled) batches: the input side of every training loop.
 
-    Same arguments, defaults, argument errors and random draws as PyTorch: after
-    ``tocha.manual_seed(s)`` a shuffled loader yields PyTorch's batches, epoch after epoch.
-    ``num_workers > 0`` loads in worker processes (``multiprocessing``), delivered in order.
-    Differs from PyTorch: ``pin_memory`` is accepted and ignored (no accelerator memory);
-    tensors travel between processes by pickling, not through shared memory.
+    Same arguments, defaults and random draws as PyTorch: after `tocha.manual_seed(s)` a
+    shuffled loader yields PyTorch's batches, epoch after epoch. `num_workers > 0` loads in
+    worker processes, delivered in order.
+
+    Args:
+        dataset (Dataset): where the samples come from.
+        batch_size (int, optional): samples per batch; None for no batching. Default: 1.
+        shuffle (bool, optional): a new random order every epoch. Default: False.
+        sampler (Sampler or iterable, optional): the order of the keys (excludes `shuffle`).
+        batch_sampler (Sampler or iterable, optional): yields whole batches of keys.
+        num_workers (int): worker processes; 0 loads in the main process. Default: 0.
+        collate_fn (callable, optional): merges a list of samples into a batch. Default: stack
+            tensors, numbers and arrays along a new first dimension, keeping tuples and dicts.
+        pin_memory (bool): accepted and ignored.
+        drop_last (bool): drop the last, incomplete batch. Default: False.
+        timeout (float): seconds to wait for a worker's batch; 0 waits forever.
+        worker_init_fn (callable, optional): called with the worker id in each worker.
+        multiprocessing_context (str or context, optional): `"fork"`, `"spawn"`, ...
+        generator (Generator, optional): draws the shuffling order instead of the global one.
+        prefetch_factor (int, optional): batches loaded ahead per worker. Default: 2.
+        persistent_workers (bool): keep workers alive between epochs. Default: False.
+        pin_memory_device (str): accepted and ignored.
+        in_order (bool): deliver batches in order. Default: True.
+
+    Example:
+        >>> import tocha
+        >>> from tocha.utils.data import DataLoader, TensorDataset
+        >>> ds = TensorDataset(tocha.arange(10.0).unsqueeze(1), tocha.arange(10))
+        >>> loader = DataLoader(ds, batch_size=4, shuffle=True)
+        >>> [len(yb) for _, yb in loader]  # 10 samples: batches of 4, 4 and 2
+        [4, 4, 2]
+        >>> xb, yb = next(iter(loader))
+        >>> xb.shape, yb.dtype
+        (torch.Size([4, 1]), tocha.int64)
+
+    Differs from PyTorch:
+        `pin_memory` is accepted and ignored (no accelerator memory); tensors travel between
+        processes by pickling, not through shared memory.
     """
 
     __initialized = False

@@ -21,8 +21,23 @@ _CHAIN_ONLY = "ChainDataset only supports IterableDataset"
 
 
 class Dataset(Generic[_T_co]):
-    """A map from keys (usually ``0..len-1``) to samples: subclasses define ``__getitem__``
-    (and usually ``__len__``); ``__getitems__(indices)`` may fetch a whole batch at once."""
+    """A collection of samples read by key: subclass it and define `__getitem__` and `__len__`.
+
+    `DataLoader` asks a dataset for `dataset[i]` for each index of a batch and stacks the
+    samples. `__getitems__(indices)`, if defined, may fetch a whole batch at once.
+
+    Example:
+        >>> import tocha
+        >>> from tocha.utils.data import Dataset, DataLoader
+        >>> class Squares(Dataset):
+        ...     def __len__(self):
+        ...         return 5
+        ...     def __getitem__(self, i):  # one sample: (x, y)
+        ...         return tocha.tensor([float(i)]), tocha.tensor([float(i * i)])
+        >>> x, y = next(iter(DataLoader(Squares(), batch_size=2)))
+        >>> x.shape, y.flatten()
+        (torch.Size([2, 1]), tensor([0., 1.]))
+    """
 
     def __getitem__(self, index: Any) -> _T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -43,7 +58,21 @@ class IterableDataset(Dataset[_T_co]):
 
 
 class TensorDataset(Dataset[tuple]):
-    """Samples are ``tuple(t[i] for t in tensors)``; all tensors share the first dim."""
+    """A dataset of tensors that share their first dimension: sample `i` is `(t[i] for t in
+    tensors)`.
+
+    Args:
+        *tensors (Tensor): e.g. inputs `(N, ...)` and targets `(N, ...)`.
+
+    Example:
+        >>> import tocha
+        >>> from tocha.utils.data import TensorDataset
+        >>> ds = TensorDataset(tocha.arange(6.0).reshape(3, 2), tocha.tensor([0, 1, 0]))
+        >>> len(ds)
+        3
+        >>> ds[1]
+        (tensor([2., 3.]), tensor(1))
+    """
 
     def __init__(self, *tensors: Tensor) -> None:
         if not all(tensors[0].size(0) == t.size(0) for t in tensors):
@@ -140,7 +169,19 @@ class ChainDataset(IterableDataset):
 
 
 class Subset(Dataset[_T_co]):
-    """The samples of ``dataset`` at ``indices``, in that order."""
+    """The samples of `dataset` at `indices`, in that order (what `random_split` returns).
+
+    Args:
+        dataset (Dataset): the whole dataset.
+        indices (sequence of int): which samples.
+
+    Example:
+        >>> import tocha
+        >>> from tocha.utils.data import Subset, TensorDataset
+        >>> sub = Subset(TensorDataset(tocha.arange(10)), [7, 2])
+        >>> [sub[i][0].item() for i in range(len(sub))]
+        [7, 2]
+    """
 
     def __init__(self, dataset: Dataset[_T_co], indices: Sequence[int]) -> None:
         self.dataset = dataset
@@ -171,10 +212,31 @@ class Subset(Dataset[_T_co]):
 
 def random_split(dataset: Dataset[_T], lengths: Sequence[int | float],
                  generator: Any = None) -> list[Subset[_T]]:
-    """Split ``dataset`` into non-overlapping ``Subset``s of the given lengths (or fractions
-    summing to 1), using ``randperm(len(dataset), generator)`` exactly as PyTorch does.
+    """Split `dataset` at random into non-overlapping subsets of the given lengths.
 
-    Differs from PyTorch: the default ``generator=None`` means the global generator.
+    The split uses `randperm(len(dataset), generator)` as PyTorch does, so after the same seed
+    it gives the same subsets.
+
+    Args:
+        dataset (Dataset): the dataset to split.
+        lengths (sequence of int or float): the sizes, or fractions summing to 1 (sizes are then
+            rounded down and the remainder handed out one by one from the first subset).
+        generator (Generator, optional): draw from it instead of the global generator.
+
+    Returns:
+        list of Subset: one per length.
+
+    Example:
+        >>> import tocha
+        >>> from tocha.utils.data import random_split
+        >>> _ = tocha.manual_seed(0)
+        >>> train, test = random_split(range(10), [0.7, 0.3])
+        >>> list(train), list(test)
+        ([4, 1, 7, 5, 3, 9, 0], [8, 6, 2])
+
+    Differs from PyTorch:
+        the default `generator=None` means the global generator (PyTorch's default argument is
+        that same generator object).
     """
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         subset_lengths: list[int] = []
