@@ -92,7 +92,24 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    """Fill with N(mean, std^2) (draws as `tensor.normal_(mean, std)`)."""
+    """Fill `tensor` in place with samples from N(mean, std^2), without recording a gradient.
+
+    Args:
+        tensor (Tensor): the tensor to fill (e.g. a layer's weight).
+        mean (float): Default: 0.
+        std (float): Default: 1.
+        generator (Generator, optional): draw from it instead of the global generator.
+
+    Returns:
+        Tensor: `tensor` itself.
+
+    Example:
+        >>> import tocha
+        >>> layer = tocha.nn.Linear(3, 2)
+        >>> _ = tocha.nn.init.normal_(layer.weight, std=0.02)
+        >>> layer.weight.shape
+        torch.Size([2, 3])
+    """
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -130,6 +147,21 @@ def ones_(tensor: Tensor) -> Tensor:
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill `tensor` with zeros in place, without recording a gradient.
+
+    Args:
+        tensor (Tensor): the tensor to fill (e.g. a bias).
+
+    Returns:
+        Tensor: `tensor` itself.
+
+    Example:
+        >>> import tocha
+        >>> layer = tocha.nn.Linear(3, 2)
+        >>> tocha.nn.init.zeros_(layer.bias)
+        Parameter containing:
+        tensor([0., 0.], requires_grad=True)
+    """
     with no_grad():
         return tensor.zero_()
 
@@ -164,7 +196,23 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (computed as PyTorch does)."""
+    """Fill `tensor` in place from U(-a, a), `a = gain * sqrt(6 / (fan_in + fan_out))` (Glorot).
+
+    Args:
+        tensor (Tensor): at least 2-d (e.g. a weight `(out, in)`).
+        gain (float): scale, e.g. `calculate_gain("tanh")`. Default: 1.
+        generator (Generator, optional): draw from it instead of the global generator.
+
+    Returns:
+        Tensor: `tensor` itself.
+
+    Example:
+        >>> import tocha
+        >>> w = tocha.empty(5, 7)
+        >>> _ = tocha.nn.init.xavier_uniform_(w)
+        >>> bool(w.abs().max() <= (6 / 12) ** 0.5)
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
@@ -179,7 +227,27 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
-    """U(-bound, bound), bound = gain * sqrt(3 / fan) (He et al.)."""
+    """Fill `tensor` in place from U(-bound, bound), `bound = gain * sqrt(3 / fan)` (He et al.).
+
+    `nn.Linear` and `nn.Conv2d` initialise their weights with `a=math.sqrt(5)`.
+
+    Args:
+        tensor (Tensor): at least 2-d.
+        a (float): negative slope of the leaky ReLU that follows. Default: 0.
+        mode (str): `"fan_in"` (keeps the forward variance) or `"fan_out"`. Default: `"fan_in"`.
+        nonlinearity (str): `"relu"` or `"leaky_relu"` (the gain). Default: `"leaky_relu"`.
+        generator (Generator, optional): draw from it instead of the global generator.
+
+    Returns:
+        Tensor: `tensor` itself.
+
+    Example:
+        >>> import tocha
+        >>> w = tocha.empty(4, 6)
+        >>> _ = tocha.nn.init.kaiming_uniform_(w, nonlinearity="relu")
+        >>> bool(w.abs().max() <= (2 ** 0.5) * (3 / 6) ** 0.5)
+        True
+    """
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op")
         return tensor

@@ -61,7 +61,30 @@ def clip_grads_with_norm_(parameters: _tensors, max_norm: float, total_norm: Ten
 @no_grad()
 def clip_grad_norm_(parameters: _tensors, max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
-    """Clip the gradients' total norm to `max_norm` in place; returns the total norm (0-d)."""
+    """Scale the gradients in place so that their total norm is at most `max_norm`.
+
+    Call it between `loss.backward()` and `optimizer.step()`; it keeps exploding gradients
+    (common in recurrent networks) from throwing training off.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): whose `.grad` to clip.
+        max_norm (float): the largest total norm allowed.
+        norm_type (float): the p of the p-norm (`inf` for the max). Default: 2.
+        error_if_nonfinite (bool): raise if the total norm is nan or inf. Default: False.
+        foreach (bool, optional): accepted for compatibility.
+
+    Returns:
+        Tensor: the total norm before clipping (0-d).
+
+    Example:
+        >>> import tocha
+        >>> w = tocha.zeros(2, requires_grad=True)
+        >>> (w * tocha.tensor([3.0, 4.0])).sum().backward()  # grad (3, 4), norm 5
+        >>> tocha.nn.utils.clip_grad_norm_([w], max_norm=1.0)
+        tensor(5.)
+        >>> w.grad
+        tensor([0.6000, 0.8000])
+    """
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     else:
