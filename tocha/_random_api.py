@@ -244,6 +244,7 @@ def rand(*size: int, generator: Generator | None = None, out: Tensor | None = No
         device (str or tocha.device, optional): only `"cpu"`.
         requires_grad (bool): Default: False.
         pin_memory (bool): accepted for compatibility.
+        **kw: `size=(2, 3)` may be given as a keyword instead of `*size`.
 
     Returns:
         Tensor: of shape `size`.
@@ -278,6 +279,7 @@ def randn(*size: int, generator: Generator | None = None, out: Tensor | None = N
         device (str or tocha.device, optional): only `"cpu"`.
         requires_grad (bool): Default: False.
         pin_memory (bool): accepted for compatibility.
+        **kw: `size=(2, 3)` may be given as a keyword instead of `*size`.
 
     Returns:
         Tensor: of shape `size`.
@@ -379,6 +381,7 @@ def randint(*args: object, generator: Generator | None = None, out: Tensor | Non
         layout: accepted for compatibility.
         device (str or tocha.device, optional): only `"cpu"`.
         requires_grad (bool): Default: False.
+        **kw: `size=` (and `low=`, `high=`) may be given as keywords.
 
     Returns:
         Tensor: of shape `size`.
