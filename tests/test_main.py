@@ -216,3 +216,14 @@ def test_a_pytorch_training_script_runs_unchanged(tmp_path):
     r = run(["run", "script.py"], tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "tocha True\n"
+
+
+def test_console_command_is_main_and_usage_names_notebooks(tmp_path):
+    with open(os.path.join(ROOT, "pyproject.toml")) as fh:
+        pyproject = fh.read()
+    assert 'tocha = "tocha.__main__:main"' in pyproject  # `pip install .` gives `tocha`
+    r = run(["--help"], tmp_path)
+    assert r.returncode == 0 and "run notebook.ipynb" in r.stdout
+    r = run(["--version"], tmp_path)
+    from tocha._version import TORCH_API, VERSION
+    assert r.stdout == f"tocha {VERSION} (PyTorch {TORCH_API} API) on NumPy\n"
