@@ -98,3 +98,43 @@ def test_nothing_points_outside_the_repository():
     assert not bad, bad
     readable = [ROOT / "README.md", *DOCS.rglob("*.md")]
     assert not [p.name for p in readable if "../shared" in p.read_text(encoding="utf-8")]
+
+
+def _gen(name: str):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, DOCS / "_gen" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_seed_pages_without_the_acceptance_kit(tmp_path):
+    seed_pages = _gen("seed_pages")
+    assert seed_pages.main(["--shared", str(tmp_path / "absent"), "--out",
+                            str(tmp_path / "pages")]) == 0
+    assert list((tmp_path / "pages").iterdir()) == []
+    text = _gen("hooks")._index([])
+    assert "Not built here" in text and "make docs SHARED=DIR" in text
+
+
+def test_seed_page_shows_tocha_output_figures_and_graphs(tmp_path):
+    kit = tmp_path / "kit" / "acceptance" / "seeds"
+    kit.mkdir(parents=True)
+    (kit / "seed_009_demo.py").write_text(
+        '# Runnable transcription of seed 009 ("A tiny tutorial").\n'
+        "import matplotlib.pyplot as plt\n"
+        "import torch\n"
+        "from torchviz import make_dot\n"
+        "w = torch.ones(1, requires_grad=True)\n"
+        "print(torch.__name__, (w * 3).sum().item())\n"
+        "make_dot((w * 3).sum(), params={'w': w})\n"
+        "plt.plot([1, 2, 3])\n"
+        "plt.show()\n")
+    out = tmp_path / "pages"
+    assert _gen("seed_pages").main(["--shared", str(tmp_path / "kit"), "--out", str(out)]) == 0
+    page = (out / "009-demo.md").read_text()
+    assert page.startswith("# A tiny tutorial\n")
+    assert "```text\ntocha 3.0\n```" in page  # run under tocha: `import torch` is tocha
+    assert "![figure 1](009-demo/fig-1.png)" in page
+    assert (out / "009-demo" / "fig-1.png").read_bytes().startswith(b"\x89PNG")
+    assert "graph 1" in page.lower() and list((out / "009-demo").glob("graph-1.*"))

@@ -13,8 +13,6 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.structure.files import File
-
 log = logging.getLogger("mkdocs.hooks.tocha")
 OPTIONAL = {"distributed.md", "performance.md"}
 TUTORIALS = "Seed tutorials"
@@ -74,6 +72,7 @@ def _index(pages: list[Path]) -> str:
 
 
 def on_files(files, config):
+    from mkdocs.structure.files import File  # here: the tests import this module without MkDocs
     pages = _seed_pages(config)
     files.append(File.generated(config, "tutorials/index.md", content=_index(pages)))
     base = _pages_dir(config)

@@ -2,10 +2,38 @@
 
     python docs/_gen/run_seed.py SCRIPT OUT_DIR
 
-Used by seed_pages.py: stdout is the tutorial's output; figures go to OUT_DIR/fig-N.png.
+Used by seed_pages.py: stdout is the tutorial's output; figures go to OUT_DIR/fig-N.png and
+the graphs `make_dot` returns to OUT_DIR/graph-N.png (with Graphviz's `dot` program) or
+OUT_DIR/graph-N.dot (without it).
 """
 import os
+import shutil
+import subprocess
 import sys
+
+
+def record_graphs(out_dir: str) -> None:
+    """Wrap tocha.viz.make_dot (torchviz's, under `tocha run`) to keep each graph it makes."""
+    try:
+        from tocha import viz
+        original = viz.make_dot
+    except ImportError:  # the graphviz package is missing: the seed itself will say so
+        return
+    count = [0]
+
+    def make_dot(*args, **kwargs):
+        graph = original(*args, **kwargs)
+        count[0] += 1
+        stem = os.path.join(out_dir, f"graph-{count[0]}")
+        if shutil.which("dot"):
+            subprocess.run(["dot", "-Tpng", "-Gdpi=110", "-o", stem + ".png"],
+                           input=graph.source.encode(), check=False, capture_output=True)
+        if not os.path.exists(stem + ".png"):
+            with open(stem + ".dot", "w", encoding="utf-8") as fh:
+                fh.write(graph.source)
+        return graph
+
+    viz.make_dot = make_dot
 
 
 def main() -> int:
@@ -28,6 +56,7 @@ def main() -> int:
             plt.close("all")
 
         plt.show = show
+    record_graphs(out_dir)
     from tocha.__main__ import run_path
     status = run_path(script, [])
     if matplotlib is not None and plt.get_fignums():

@@ -33,7 +33,7 @@ def title_of(script: Path) -> str:
 
 
 def page(script: Path, out: Path, seconds: float, stdout: str, stderr: str, status: int,
-         figures: list[str]) -> str:
+         figures: list[str], graphs: list[Path]) -> str:
     number = script.stem.split("_")[1]
     title = title_of(script)
     lines = [f"# {title}", "",
@@ -53,11 +53,29 @@ def page(script: Path, out: Path, seconds: float, stdout: str, stderr: str, stat
         lines += ["## What it drew", ""]
         lines += [f"![figure {i}]({name})" for i, name in enumerate(figures, 1)]
         lines.append("")
+    lines += graph_lines(graphs)
     code = script.read_text(encoding="utf-8").rstrip()
     lines += ["## The code", "", '??? example "The tutorial\'s code (click to open)"', "",
               "    ```python", *["    " + s if s else "" for s in code.splitlines()],
               "    ```", ""]
     return "\n".join(lines)
+
+
+def graph_lines(graphs: list[Path]) -> list[str]:
+    """The computational graphs `make_dot` returned: pictures, or DOT source without
+    Graphviz's `dot` program on the machine that built the page."""
+    if not graphs:
+        return []
+    lines = ["## The graphs make_dot drew", ""]
+    for i, g in enumerate(graphs, 1):
+        if g.suffix == ".png":
+            lines += [f"![graph {i}]({g.parent.name}/{g.name})", ""]
+        else:
+            lines += [f'??? note "Graph {i} (Graphviz source; install Graphviz to see it drawn)"',
+                      "", "    ```dot",
+                      *["    " + s for s in g.read_text(encoding="utf-8").splitlines()],
+                      "    ```", ""]
+    return lines
 
 
 def run_one(script: Path, out: Path) -> str:
@@ -75,9 +93,12 @@ def run_one(script: Path, out: Path) -> str:
     seconds = time.perf_counter() - t0
     figures = sorted(fig_dir.glob("fig-*.png"), key=lambda p: int(p.stem.split("-")[1]))
     names = [f"{stem}/{p.name}" for p in figures]
-    text = page(script, out, seconds, r.stdout, r.stderr, r.returncode, names)
+    graphs = sorted((p for p in fig_dir.glob("graph-*") if p.suffix in (".png", ".dot")),
+                    key=lambda p: int(p.stem.split("-")[1]))
+    text = page(script, out, seconds, r.stdout, r.stderr, r.returncode, names, graphs)
     (out / f"{stem}.md").write_text(text, encoding="utf-8")
-    print(f"  {stem}: exit {r.returncode}, {len(figures)} figures, {seconds:.1f} s")
+    print(f"  {stem}: exit {r.returncode}, {len(figures)} figures, {len(graphs)} graphs, "
+          f"{seconds:.1f} s")
     return stem
 
 
