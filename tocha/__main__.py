@@ -174,6 +174,7 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The `tocha` command (also `python -m tocha`); returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)

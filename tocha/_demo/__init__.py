@@ -30,7 +30,7 @@ PARTS = (  # (name, module, function)
 )
 
 
-def parse(argv):
+def parse(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m tocha demo", description=__doc__.splitlines()[0])
     ap.add_argument("--epochs-scale", type=float, default=1.0, metavar="F",
                     help="multiply every training's epoch count by F (0.1: a quick look)")
@@ -42,7 +42,7 @@ def parse(argv):
     return ap.parse_args(argv)
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     import importlib
 

@@ -62,21 +62,7 @@ def regression_with_modules(ctx: Context, torch) -> None:
             total += loss.item()
         history.append(total / len(loader))
         bar.set_postfix(loss=history[-1])
-    state = model.state_dict()
-    ctx.say(f"  {epochs} epochs x {len(loader)} batches of 100: loss {history[0]:.4f} -> "
-            f"{history[-1]:.4f} (noise alone gives about 1.0)")
-    ctx.say(f"  state_dict: a = {state['a'].item():.4f}, b = {state['b'].item():.4f}   "
-            f"(true: a = {a_true:g}, b = {b_true:.4f})")
-    assert len(history) < 2 or history[-1] < history[0]  # it learned
-    with torch.no_grad():
-        pred = model(dataset.x).tolist()
-    plot_loss(ctx, history, "nn.Module regression: mean batch MSE per epoch",
-              "regression_modules_loss.png")
-    plot_fit(ctx, dataset.x.tolist(), dataset.y.tolist(), pred,
-             f"nn.Module: a={state['a'].item():.2f}, b={state['b'].item():.2f}",
-             "regression_modules_fit.png",
-             true=(f"true line y = {a_true:g}x + pi", (a_true * dataset.x + b_true).tolist()))
-
+    _report_modules(ctx, torch, model, dataset, history, len(loader), (a_true, b_true))
 
 def tanh_mlp(ctx: Context, torch) -> None:
     ctx.section("A Tanh MLP fits a curve (seed 001): Linear(1,10) -> Tanh -> Linear(10,1)")
@@ -122,6 +108,31 @@ def tanh_mlp(ctx: Context, torch) -> None:
         scheduler.step()
         history.append(running / len(loader))
         bar.set_postfix(loss=history[-1])
+    _report_mlp(ctx, torch, model, (X, Xs, y), history)
+
+
+def _report_modules(ctx: Context, torch, model, dataset, history, batches, truth) -> None:
+    """What the nn.Module regression found, its loss curve and its fit beside the true line."""
+    a_true, b_true = truth
+    state = model.state_dict()
+    ctx.say(f"  {len(history)} epochs x {batches} batches of 100: loss {history[0]:.4f} -> "
+            f"{history[-1]:.4f} (noise alone gives about 1.0)")
+    ctx.say(f"  state_dict: a = {state['a'].item():.4f}, b = {state['b'].item():.4f}   "
+            f"(true: a = {a_true:g}, b = {b_true:.4f})")
+    assert len(history) < 2 or history[-1] < history[0]  # it learned
+    with torch.no_grad():
+        pred = model(dataset.x).tolist()
+    plot_loss(ctx, history, "nn.Module regression: mean batch MSE per epoch",
+              "regression_modules_loss.png")
+    plot_fit(ctx, dataset.x.tolist(), dataset.y.tolist(), pred,
+             f"nn.Module: a={state['a'].item():.2f}, b={state['b'].item():.2f}",
+             "regression_modules_fit.png",
+             true=(f"true line y = {a_true:g}x + pi", (a_true * dataset.x + b_true).tolist()))
+
+
+def _report_mlp(ctx: Context, torch, model, data, history) -> None:
+    """The Tanh MLP's fit against the best straight line and the true curve."""
+    X, Xs, y = data
     model.eval()
     with torch.inference_mode():
         pred = model(Xs.reshape(-1, 1)).reshape(-1)
@@ -131,8 +142,8 @@ def tanh_mlp(ctx: Context, torch) -> None:
         slope = (xc * yc).sum() / (xc * xc).sum()
         line = y.mean() + slope * xc
         line_mse = ((y - line) ** 2).mean().item()
-    ctx.say(f"  {epochs} epochs x 200 single-sample SGD steps, lr 0.02 -> 0 (CosineAnnealingLR): "
-            f"mean loss {history[0]:.3f} -> {history[-1]:.3f}")
+    ctx.say(f"  {len(history)} epochs x 200 single-sample SGD steps, lr 0.02 -> 0 "
+            f"(CosineAnnealingLR): mean loss {history[0]:.3f} -> {history[-1]:.3f}")
     ctx.say(f"  MSE of the fit on all points: {mse:.3f}; the best straight line: {line_mse:.3f}; "
             "the noise alone: about 1")
     ctx.say("  (without the Tanh the two Linear layers compose to a straight line; with it the "
