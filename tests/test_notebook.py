@@ -35,13 +35,14 @@ def test_run_notebook_cells_in_order_with_magics(tmp_path):
              "for i in range(2):\n    !echo shell\n    print(i)\nprint(torch.__name__);",
              "%time s = x.sum()\ns.item()",
              "None",
+             "display(torch.ones(1), 'text')",
              "import sys\nprint(sys.argv[1:])")
     r = run(["nb.ipynb", "--flag"], tmp_path)
     assert r.returncode == 0, r.stderr
     # hand-computed: 2x = [2, 4]; d sum(x^2)/dx = 2x = [2, 4]; sum = 3
     assert r.stdout.splitlines() == [
         "tensor([2., 4.], grad_fn=<MulBackward0>)", "tensor([2., 4.])", "0", "1", "tocha",
-        "3.0", "['--flag']"]
+        "3.0", "tensor([1.])", "'text'", "['--flag']"]
     notes = r.stderr.splitlines()
     assert any("code cell 1" in n and "%load_ext tocha" in n for n in notes)
     assert any("shell command skipped: !pip install torch" in n for n in notes)

@@ -15,6 +15,7 @@ Outputs are printed as a script prints them: `print` goes to stdout. A notebook 
 value of a cell's last bare expression; the runner prints its repr too (not for `None`, nor
 when the line ends in `;`, which IPython also hides), so a tutorial's output reads the same.
 Plots: `plt.show()` does what it does in a script (nothing, on a non-GUI backend).
+`display(obj)`, which notebooks have without an import, prints `repr(obj)` as a script would.
 """
 from __future__ import annotations
 
@@ -110,8 +111,15 @@ def compile_cell(source: str, filename: str):
     return body, expr
 
 
+def display(*objs: object) -> None:
+    """IPython's `display` for a script: the text Jupyter shows, `repr(obj)`, on stdout."""
+    for obj in objs:
+        print(repr(obj), flush=True)
+
+
 def run_cells(cells: list[str], path: str, namespace: dict) -> None:
     """Run translated cells in `namespace`; raises what a cell raises."""
+    namespace.setdefault("display", display)
     for i, cell in enumerate(cells, 1):
         where = f"{path} code cell {i}"
         source = translate(cell, where)
