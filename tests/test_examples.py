@@ -38,3 +38,8 @@ def test_make_dot_example_writes_graphviz_source(tmp_path):
     assert r.returncode == 0, r.stderr
     source = (tmp_path / "g.dot").read_text()
     assert source.startswith("digraph") and "MseLossBackward0" in source
+
+
+def test_every_example_is_listed_in_the_docs():
+    page = (ROOT / "docs" / "examples.md").read_text()
+    assert [p.name for p in EXAMPLES if f"`{p.name}`" not in page] == []
