@@ -90,7 +90,7 @@ def _full_name(g: Any) -> tuple[Any, str]:
 
 def user_globals() -> dict[str, Any]:
     """'module.name' -> object, for everything added with ``add_safe_globals``."""
-    return dict(_full_name(g) for g in _user_safe_globals)
+    return {name: obj for obj, name in map(_full_name, _user_safe_globals)}
 
 
 def add_safe_globals(safe_globals: list[Any]) -> None:

@@ -101,6 +101,8 @@ class Saver:
     def tensor_args(self, t: Tensor) -> tuple:
         """(storage, offset, size, stride) in elements, sharing the buffer when PyTorch can."""
         a, dt = np.asarray(t._data), t._dtype
+        # a size-1 dimension's stride is arbitrary (and may be negative): make it 0
+        byte_strides = [0 if n == 1 else s for n, s in zip(a.shape, a.strides)]
         isz, loc = dt.itemsize, str(t.device)
         root = _root(a)
         off = _addr(a) - _addr(root)
@@ -108,14 +110,14 @@ class Saver:
                      and not root.dtype.hasobject and root.dtype.byteorder in "=|<"
                      and a.dtype.byteorder in "=|<" and sys.byteorder == "little"
                      and root.nbytes % isz == 0 and off % isz == 0 and off >= 0
-                     and all(s >= 0 and s % isz == 0 for s in a.strides) and a.size > 0)
+                     and all(s >= 0 and s % isz == 0 for s in byte_strides) and a.size > 0)
         if shareable:
             key = (id(root), dt.name)
             ent = self._shared.get(key)
             if ent is None:
                 mem = root if root.flags.c_contiguous else root.T
                 ent = self._shared[key] = (self._new_storage(mem, dt, loc), root)
-            return ent[0], off // isz, tuple(a.shape), tuple(s // isz for s in a.strides)
+            return ent[0], off // isz, tuple(a.shape), tuple(s // isz for s in byte_strides)
         mem = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
         strides, acc = [], 1
         for n in reversed(a.shape):
