@@ -9,6 +9,7 @@ no opcode may call or change anything else. See docs/serialization.md.
 """
 from __future__ import annotations
 
+import _compat_pickle
 import contextlib
 import io
 import os
@@ -297,5 +298,9 @@ def get_unsafe_globals_in_checkpoint(f: Any) -> list[str]:
     found = set()
     for op, arg, _ in pickletools.genops(pkl):
         if op.name in ("GLOBAL", "INST"):
-            found.add(arg.replace(" ", "."))
+            module, name = arg.split(" ", 1)
+            if (module, name) in _compat_pickle.NAME_MAPPING:  # as the unpickler maps them
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            module = _compat_pickle.IMPORT_MAPPING.get(module, module)
+            found.add(f"{module}.{name}")
     return sorted(found - safe)
