@@ -60,6 +60,8 @@ FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = 
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = None
 __version__ = "2.13.0+tocha0.1.0"
+# storages (Tensor.untyped_storage, UntypedStorage.from_file, frombuffer): safetensors uses them
+from ._storage import UntypedStorage, frombuffer
 
 
 def is_tensor(obj) -> bool:

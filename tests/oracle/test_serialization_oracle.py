@@ -403,3 +403,26 @@ def test_get_unsafe_globals_agrees_with_torch(tmp_path):
     torch.save(obj, tmp_path / "x.pt")
     assert sorted(torch.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "x.pt")) == \
         tocha.serialization.get_unsafe_globals_in_checkpoint(tmp_path / "x.pt")
+
+
+# ------------------------------------------------------------------ safetensors both ways
+def test_safetensors_files_roundtrip_with_pytorch(tmp_path):
+    import sys
+    from pathlib import Path
+
+    from safetensors.torch import load_file, save_file
+    sys.path.insert(0, str(Path(__file__).parent.parent))
+    try:
+        from test_serialization_safetensors import run_on_tocha
+    finally:
+        sys.path.pop(0)
+    theirs = {"w": torch.randn(3, 4, generator=torch.Generator().manual_seed(0)),
+              "i": torch.arange(5), "h": torch.ones(2, dtype=torch.float16),
+              "b": torch.tensor([True, False])}
+    save_file(theirs, tmp_path / "torch.safetensors")
+    run_on_tocha(tmp_path, tmp_path / "torch.safetensors")
+    back = load_file(tmp_path / "back.safetensors")  # tocha read PyTorch's file, wrote * 2
+    for k, v in theirs.items():
+        assert back[k].dtype == (v * 2).dtype and torch.equal(back[k], v * 2), k
+    mine = load_file(tmp_path / "t.safetensors")  # written by tocha's run of the script
+    assert mine["f32"].tolist() == [[0, 1, 2], [3, 4, 5]] and mine["u8"].tolist() == [1, 255]
