@@ -57,7 +57,7 @@ def storage_tensor(stype: str, key: str, numel: int, size: tuple) -> bytes:
     for n in reversed(size):
         stride.append(acc)
         acc *= n
-    tup = lambda xs: b"(" + b"".join(map(num, xs)) + b"t"  # noqa: E731
+    tup = lambda xs: b"(" + b"".join(map(num, xs)) + b"t"
     return (glob("torch._utils", "_rebuild_tensor_v2") + b"((" + u("storage")
             + glob("torch", stype) + u(key) + u("cpu") + num(numel)
             + b"tQ" + b"K\x00" + tup(size) + tup(tuple(reversed(stride))) + b"\x89"

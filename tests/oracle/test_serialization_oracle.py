@@ -426,3 +426,11 @@ def test_safetensors_files_roundtrip_with_pytorch(tmp_path):
         assert back[k].dtype == (v * 2).dtype and torch.equal(back[k], v * 2), k
     mine = load_file(tmp_path / "t.safetensors")  # written by tocha's run of the script
     assert mine["f32"].tolist() == [[0, 1, 2], [3, 4, 5]] and mine["u8"].tolist() == [1, 255]
+
+
+def test_dtypes_tocha_lacks_are_named_clearly():
+    for dt in (torch.bfloat16, torch.uint16, torch.complex64):
+        with pytest.raises(RuntimeError, match="does not support") as e:
+            tocha.load(_torch_bytes({"x": torch.zeros(2, dtype=dt)}))
+        assert str(dt).split(".")[1] in str(e.value)
+    assert tocha.load(_torch_bytes({"d": torch.uint16}))["d"].name == "uint16"

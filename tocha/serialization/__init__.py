@@ -31,9 +31,17 @@ from ._load import CallerError, Loader, load_torch_legacy, load_zip
 from ._records import Damaged, ZipRecords, damaged
 from ._save import Saver, write_legacy, write_zip
 
-__all__ = ["CheckpointError", "DEFAULT_PROTOCOL", "add_safe_globals", "clear_safe_globals",
-           "get_safe_globals", "get_unsafe_globals_in_checkpoint", "load", "safe_globals",
-           "save"]
+__all__ = [
+    "DEFAULT_PROTOCOL",
+    "CheckpointError",
+    "add_safe_globals",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "get_unsafe_globals_in_checkpoint",
+    "load",
+    "safe_globals",
+    "save",
+]
 
 DEFAULT_PROTOCOL = 2
 _TMP_TAG = ".tocha-tmp-"

@@ -41,13 +41,28 @@ STORAGE_NAMES = {"float32": "FloatStorage", "float64": "DoubleStorage",
                  "int8": "CharStorage", "uint8": "ByteStorage", "bool": "BoolStorage",
                  "complex64": "ComplexFloatStorage", "complex128": "ComplexDoubleStorage"}
 UNTYPED = StorageType("UntypedStorage", None)
+_TORCH_ONLY_DTYPES = ("uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e4m3fnuz",
+                      "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu", "complex32",
+                      "float4_e2m1fn_x2", "qint8", "quint8", "qint32")
+
+
+class UnsupportedDtype:
+    """A PyTorch dtype tocha does not have: loads as a name, refuses to build tensors."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
 
 
 def torch_names(rebuild: dict[str, Any]) -> dict[str, Any]:
     """PyTorch's default weights-only globals -> tocha objects; ``rebuild`` gives the functions
     (``torch._utils._rebuild_tensor_v2`` ...) and parameter class."""
-    from ..nn import Parameter
     from .._tensor import Tensor
+    from ..nn import Parameter
     names: dict[str, Any] = {
         "collections.OrderedDict": collections.OrderedDict,
         "collections.Counter": collections.Counter,
@@ -59,6 +74,8 @@ def torch_names(rebuild: dict[str, Any]) -> dict[str, Any]:
     }
     for dt in D.ALL:
         names[f"torch.{dt.name}"] = dt
+    for name in _TORCH_ONLY_DTYPES:  # allowed as in PyTorch; a tensor of one says so clearly
+        names[f"torch.{name}"] = UnsupportedDtype(name)
     for dt_name, st in STORAGE_NAMES.items():
         names[f"torch.{st}"] = StorageType(st, D._NAME2DT[dt_name])
     names.update(rebuild)
@@ -129,7 +146,7 @@ class safe_globals(contextlib.ContextDecorator):
         self._n.append(len(_user_safe_globals))
         add_safe_globals(self.safe_globals)
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         del _user_safe_globals[self._n.pop():]
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _dtype as D
 from .._backend import as_device, cpu, device
 from .._tensor import Tensor, _wrap
-from ._allow import TOCHA1_NAMES, StorageType, torch_names
+from ._allow import TOCHA1_NAMES, StorageType, UnsupportedDtype, torch_names
 from ._records import Damaged, ZipRecords, _readinto
 from ._unpickle import SafeUnpickler
 
@@ -38,6 +38,12 @@ class Storage:
 
     def __init__(self, buf: np.ndarray, dtype: D.dtype | None, location: str) -> None:
         self.buf, self.dtype, self.location = buf, dtype, location
+
+
+def unsupported_dtype(name: str) -> RuntimeError:
+    return RuntimeError(f"tocha.load: the checkpoint holds a tensor of dtype {name}, which tocha "
+                        "does not support (NumPy has no such type); convert it (.float(), "
+                        ".long()) before saving")
 
 
 def _ints(v: Any, nonneg: bool) -> tuple[int, ...] | None:
@@ -100,6 +106,8 @@ class Loader:
                 and type(pid[4]) is int and pid[4] >= 0):
             raise Damaged(f"unsupported persistent id {pid!r}")
         _, st, key, location, numel = pid
+        if st.dtype is not None and st.dtype.np is None:
+            raise unsupported_dtype(f"torch.{st.dtype.name}")
         s = self.storages.get(key)
         if s is None:
             if self.records is None:
@@ -120,6 +128,8 @@ class Loader:
     def rebuild_v3(self, storage: Any, storage_offset: Any, size: Any, stride: Any,
                    requires_grad: Any, backward_hooks: Any, dtype: Any,
                    metadata: Any = None) -> Tensor:
+        if isinstance(dtype, UnsupportedDtype):
+            raise unsupported_dtype(repr(dtype))
         if not isinstance(storage, Storage) or not isinstance(dtype, D.dtype):
             raise Damaged("_rebuild_tensor_v3 without a storage and dtype")
         return self._tensor(storage, dtype, storage_offset, size, stride, requires_grad)
@@ -127,9 +137,7 @@ class Loader:
     def _tensor(self, storage: Storage, dt: D.dtype, offset: Any, size: Any, stride: Any,
                 requires_grad: Any) -> Tensor:
         if dt.np is None:
-            raise RuntimeError(f"tocha.load: the checkpoint holds a tensor of dtype "
-                               f"torch.{dt.name}, which tocha does not support (NumPy has no "
-                               "such type); convert it with .float() before saving")
+            raise unsupported_dtype(f"torch.{dt.name}")
         if storage.dtype is not None and storage.dtype is not dt:
             raise Damaged("a tensor's dtype differs from its storage's")
         isz = dt.itemsize

@@ -41,6 +41,7 @@ class ZipRecords:
             raise Damaged("the archive has no data.pkl record (not a checkpoint)")
         self.prefix = pkls[0][:-len("data.pkl")]
         self.arrays: dict[str, np.ndarray] = {}
+        self.end = stream.seek(0, 2)  # no record may claim bytes past the end of the file
 
     def has(self, name: str) -> bool:
         return self.prefix + name in self.infos
@@ -93,6 +94,9 @@ class ZipRecords:
                 raise Damaged(f"record {info.filename} is stored with {info.compress_size} "
                               f"bytes but declares {nbytes}")
             off = self._data_offset(info)
+            if off + nbytes > self.end:
+                raise Damaged(f"record {info.filename} claims {nbytes} bytes but the file ends "
+                              f"{self.end - off} bytes after its start (truncated)")
             if mmap and self.path is not None:
                 if nbytes == 0:
                     return np.empty(0, dtype=np.uint8)

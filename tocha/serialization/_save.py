@@ -17,7 +17,7 @@ import pickle
 import struct
 import sys
 import zipfile
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -141,7 +141,7 @@ class Saver:
 
 
 class _TorchPickler(_Pk):  # type: ignore[misc,valid-type]
-    dispatch = dict(_Pk.dispatch)
+    dispatch: ClassVar[dict] = dict(_Pk.dispatch)
 
     def __init__(self, file: Any, protocol: int, saver: Saver) -> None:
         super().__init__(file, protocol=protocol)

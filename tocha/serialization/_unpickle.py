@@ -15,9 +15,9 @@ from __future__ import annotations
 import _compat_pickle
 import collections
 import pickle
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from .._tensor import Tensor
 from ._allow import user_globals, weights_only_error
 
 _P = pickle._Unpickler  # type: ignore[attr-defined]
@@ -33,7 +33,7 @@ def _op(code: bytes) -> int:
 class SafeUnpickler(_P):  # type: ignore[misc,valid-type]
     """Unpickler whose globals, calls and mutations are checked (see the module doc)."""
 
-    dispatch = dict(_P.dispatch)
+    dispatch: ClassVar[dict] = dict(_P.dispatch)
 
     def __init__(self, file: Any, names: dict[str, Any], *, strict: bool,
                  persistent_load: Callable[[Any], Any] | None = None,
@@ -178,12 +178,11 @@ for _code, _meth in ((pickle.REDUCE, "load_reduce"), (pickle.NEWOBJ, "load_newob
                      (pickle.SETITEM, "load_setitem"), (pickle.SETITEMS, "load_setitems"),
                      (pickle.ADDITEMS, "load_additems")):
     SafeUnpickler.dispatch[_op(_code)] = getattr(SafeUnpickler, _meth)
+def _ext(base: Callable) -> Callable:
+    return lambda self: SafeUnpickler.load_ext(self, base)
+
+
 for _code in (pickle.EXT1, pickle.EXT2, pickle.EXT4):
-    SafeUnpickler.dispatch[_op(_code)] = (
-        lambda self, _b=_P.dispatch[_op(_code)]: SafeUnpickler.load_ext(self, _b))
+    SafeUnpickler.dispatch[_op(_code)] = _ext(_P.dispatch[_op(_code)])
 for _code in (pickle.EMPTY_DICT, pickle.EMPTY_LIST, pickle.EMPTY_SET, pickle.DICT, pickle.LIST):
     SafeUnpickler.dispatch[_op(_code)] = _creating(_P.dispatch[_op(_code)])
-
-
-def is_tensor(x: Any) -> bool:
-    return isinstance(x, Tensor)
