@@ -16,6 +16,7 @@ import os
 import pickle
 import pickletools
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 from ._allow import (
@@ -192,6 +193,18 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
     storage) with the tensor; tensor subclasses other than ``nn.Parameter`` load as plain
     tensors; bfloat16/complex tensors raise (tocha has no such types yet).
     """
+    weights_only = _check_load_args(map_location, pickle_module, weights_only)
+    src, close, path = _source(f, bool(mmap))
+    try:
+        with _errors(repr(path) if path is not None else "the checkpoint stream", weights_only):
+            return _load(src, path, bool(mmap), Loader(None, map_location), weights_only,
+                         _fallback(pickle_module or pickle), pickle_load_args)
+    finally:
+        if close:
+            src.close()
+
+
+def _check_load_args(map_location: Any, pickle_module: Any, weights_only: bool | None) -> bool:
     if weights_only is None:
         weights_only = True
     if pickle_module is not None and weights_only:
@@ -201,12 +214,16 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
     if not weights_only:
         import warnings
         warnings.warn("tocha.load with weights_only=False runs full pickle, which can execute "
-                      "arbitrary code: only load files you trust.", UserWarning, stacklevel=2)
-    src, close, path = _source(f, bool(mmap))
-    name = repr(path) if path is not None else "the checkpoint stream"
+                      "arbitrary code: only load files you trust.", UserWarning, stacklevel=3)
+    return weights_only
+
+
+@contextlib.contextmanager
+def _errors(name: str, weights_only: bool) -> Iterator[None]:
+    """User errors pass through; any sign of damage becomes one CheckpointError naming
+    the file; refusals stay PyTorch's UnpicklingError."""
     try:
-        return _load(src, path, bool(mmap), Loader(None, map_location), weights_only,
-                     _fallback(pickle_module or pickle), pickle_load_args)
+        yield
     except CallerError as e:
         raise e.__cause__ from None  # type: ignore[misc]
     except Damaged as e:
@@ -222,9 +239,6 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
         if not weights_only:
             raise
         raise damaged(name, f"{type(e).__name__}: {e}") from None
-    finally:
-        if close:
-            src.close()
 
 
 def _load(src: Any, path: str | None, mmap: bool, loader: Loader, weights_only: bool,
