@@ -100,6 +100,15 @@ def test_reduce_only_calls_resolved_globals():
             load_bytes(archive(pkl(glob(module, name) + b"(" + u("x") + b"tR")))
 
 
+def test_allocation_through_allowed_callables_is_refused():
+    for body in (glob("builtins", "bytearray") + b"(" + num(10 ** 12) + b"tR",
+                 glob("torch", "Tensor") + b"(" + num(10 ** 12) + b"tR"):
+        with pytest.raises(pickle.UnpicklingError, match="REDUCE may"):
+            load_bytes(archive(pkl(body)))
+    ok = glob("builtins", "bytearray") + b"(" + u("ab") + u("latin1") + b"tR"
+    assert load_bytes(archive(pkl(ok))) == bytearray(b"ab")
+
+
 def test_mutating_globals_is_refused():
     # SETITEMS / APPENDS on resolved globals (the OrderedDict class, a dtype)
     for body in (glob("collections", "OrderedDict") + b"(" + u("k") + u("v") + b"u",

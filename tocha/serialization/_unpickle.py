@@ -92,6 +92,8 @@ class SafeUnpickler(_P):  # type: ignore[misc,valid-type]
 
     def load_reduce(self) -> None:
         self._check_call(self.stack[-2], "REDUCE")
+        if self._strict:
+            _check_args(self.stack[-2], self.stack[-1])
         _P.load_reduce(self)
         self._made_top()
 
@@ -162,6 +164,17 @@ class SafeUnpickler(_P):  # type: ignore[misc,valid-type]
     def load_additems(self) -> None:
         self._check_mutable(self.metastack[-1][-1], "ADDITEMS")
         _P.load_additems(self)
+
+
+def _check_args(func: Any, args: Any) -> None:
+    """Allowed callables that could allocate without limit are refused such arguments:
+    ``bytearray(10**12)`` would take a terabyte from a few bytes of pickle."""
+    from .._tensor import Tensor
+    if isinstance(func, type) and issubclass(func, Tensor):
+        raise weights_only_error(f"REDUCE may not call {func.__name__} (tensors are rebuilt "
+                                 "from storages only)")
+    if func is bytearray and isinstance(args, tuple) and any(type(a) is int for a in args):
+        raise weights_only_error("REDUCE may build a bytearray from bytes only, not a size")
 
 
 def _creating(base: Callable) -> Callable:
