@@ -118,3 +118,9 @@ def test_densenet_published_key_names_are_mapped(cache, monkeypatch):
     m = models.densenet121(weights="DEFAULT")
     k = "features.denseblock1.denselayer1.norm1.weight"
     assert m.state_dict()[k].tolist() == src.state_dict()[k].tolist()
+
+
+def test_hub_docstring_examples_run():
+    import doctest
+    res = doctest.testmod(hub, optionflags=doctest.ELLIPSIS)
+    assert res.attempted >= 2 and res.failed == 0

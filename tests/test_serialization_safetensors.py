@@ -69,3 +69,11 @@ def test_untyped_storage_shares_memory(tmp_path):
     v = tocha.asarray(st[8:], dtype=tocha.uint8).view(dtype=tocha.float32)
     assert v.tolist() == [2, 3, 4, 5, 6, 7]
     assert tocha.frombuffer(bytearray(b"\x01\x00\x02\x00"), dtype=tocha.int16).tolist() == [1, 2]
+
+
+def test_storage_docstring_examples_run():
+    import doctest
+
+    from tocha import _storage
+    res = doctest.testmod(_storage, optionflags=doctest.ELLIPSIS)
+    assert res.attempted >= 2 and res.failed == 0
