@@ -67,6 +67,8 @@ from ._aliases import (
     unload_ipython_extension,
 )
 from ._version import __version__
+# storages (Tensor.untyped_storage, UntypedStorage.from_file, frombuffer): safetensors uses them
+from ._storage import UntypedStorage, frombuffer
 
 
 def is_tensor(obj) -> bool:

@@ -178,14 +178,15 @@ def test_vgg_alexnet_structure(no_init):
     assert tuple(a.classifier[1].weight.shape) == (4096, 9216)
 
 
-def test_pretrained_weights_explain_local_loading():
+def test_pretrained_weights_explain_local_loading(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))  # an empty PyTorch cache
     for kw in ({"weights": "DEFAULT"}, {"weights": models.ResNet18_Weights.IMAGENET1K_V1},
                {"weights": "IMAGENET1K_V1"}, {"pretrained": True}):
         with pytest.raises(RuntimeError) as e:
             models.resnet18(**kw)
         msg = str(e.value)
-        assert "cannot download" in msg
-        assert "model.load_state_dict(tocha.load(" in msg and "resnet18-f37072fd.pth" in msg
+        assert "cannot download" in msg and models.ResNet18_Weights.DEFAULT.url in msg
+        assert str(tmp_path / "hub" / "checkpoints" / "resnet18-f37072fd.pth") in msg
     with pytest.raises(RuntimeError, match="cannot download"):
         models.mobilenet_v2(weights=models.MobileNet_V2_Weights.DEFAULT)
     with pytest.raises(ValueError, match="Failed to find Weights"):

@@ -72,8 +72,10 @@ class Reshape(prim):
         return g.reshape(ctx.in_shape)
 
 
-def view(input, *shape):
+def view(input, *shape, dtype=None):
     """A view with a new shape (shares memory; fails if the strides don't allow it)."""
+    if dtype is not None and not shape:  # view(dtype=...), as PyTorch's keyword form
+        shape = (dtype,)
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int, Tensor)):
         from .. import _dtype as D
         if isinstance(shape[0], D.dtype):

@@ -1,4 +1,4 @@
-"""torchvision.models: architectures only (tocha cannot download pretrained weights)."""
+"""torchvision.models: architectures, and pretrained weights read from PyTorch's local cache."""
 from ._api import (
     Weights,
     WeightsEnum,

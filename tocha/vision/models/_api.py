@@ -1,8 +1,10 @@
 """Weights enums and the `weights=` / `pretrained=` handling shared by the model builders.
 
-tocha never downloads: the enums describe torchvision's published weights (URL, parameter
-count, categories) so that code naming them runs, but asking for them raises an error that
-explains how to load a local state dict instead.
+The enums describe torchvision's published weights (URL, file name with its SHA-256 prefix,
+parameter count). `weights=` / `pretrained=True` load the file from PyTorch's download cache
+(`$TORCH_HOME/hub/checkpoints/<file>`, see `tocha.hub`), checking its hash as torchvision
+does; tocha never downloads, so a missing file is an error naming the file, the folder to put
+it in and the URL to fetch it from.
 """
 from __future__ import annotations
 
@@ -48,21 +50,29 @@ class WeightsEnum(Enum):
     def transforms(self):
         return self.value.transforms
 
+    @property
+    def file_name(self) -> str:
+        """The file's name in the cache: the URL's last part (`resnet18-f37072fd.pth`)."""
+        return self.url.rsplit("/", 1)[-1]
+
+    @property
+    def hash_prefix(self) -> str:
+        """The start of the file's SHA-256 that its name carries (`f37072fd`)."""
+        from ...hub import HASH_REGEX
+        m = HASH_REGEX.search(self.file_name)
+        return m.group(1) if m else ""
+
     def get_state_dict(self, *args, **kwargs):
-        raise RuntimeError(_no_download_message(self.url, "model"))
+        """The state dict from PyTorch's cache (`tocha.hub.load_state_dict_from_url`).
+
+        Differs from torchvision: loads with `weights_only=True` unless told otherwise.
+        """
+        from ...hub import load_state_dict_from_url
+        kwargs.setdefault("weights_only", True)
+        return load_state_dict_from_url(self.url, *args, **kwargs)
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}.{self._name_}"
-
-
-def _no_download_message(url: str, builder: str) -> str:
-    file = url.rsplit("/", 1)[-1]
-    return (f"tocha.vision cannot download pretrained weights (it never uses the network). "
-            f"Build the model without them and load a state dict from a local file instead:\n"
-            f"    model = {builder}()   # weights=None\n"
-            f"    model.load_state_dict(tocha.load('{file}'))\n"
-            f"where {file} was downloaded by hand from {url} (or saved with "
-            f"tocha.save(model.state_dict(), path) / torch.save).")
 
 
 def _weights(name: str, url: str, num_params: int, acc1: float,
@@ -88,16 +98,31 @@ _V2_FILES = {"11ad3fa6.pth", "cd907fc2.pth", "f82ba261.pth", "1a0047aa.pth", "11
              "9ba9bcbe.pth", "d733dc28.pth", "7ebf99e0.pth", "5c1a4163.pth"}
 
 
-def handle_weights(weights, weights_enum, builder: str, kwargs: dict) -> None:
-    """Accept weights=None / pretrained=False; explain and raise for anything pretrained."""
+def handle_weights(weights, weights_enum, builder: str, kwargs: dict):
+    """The weights enum member asked for (`weights=` or the legacy `pretrained=True`), or None.
+
+    With weights, `num_classes` must be (and defaults to) the 1000 ImageNet classes.
+    """
     pretrained = kwargs.pop("pretrained", None)
     if pretrained is not None and "weights" not in kwargs and weights is None:
         weights = "DEFAULT" if pretrained else None
     kwargs.pop("progress", None)
     if weights is None:
-        return
+        return None
     w = weights_enum.verify(weights)
-    raise RuntimeError(_no_download_message(w.url, builder))
+    classes = kwargs.setdefault("num_classes", 1000)
+    if classes != 1000:
+        raise ValueError(f"The parameter 'num_classes' expected value 1000 but got {classes} "
+                         "instead.")
+    return w
+
+
+def load_weights(model, weights, progress: bool = True, remap=None):
+    """Load `weights` (an enum member, or None for nothing) into `model`; returns `model`."""
+    if weights is not None:
+        sd = weights.get_state_dict(progress=progress, check_hash=True)
+        model.load_state_dict(remap(sd) if remap is not None else sd)
+    return model
 
 
 _CATALOG: dict = {}

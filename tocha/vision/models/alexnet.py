@@ -4,7 +4,7 @@ from __future__ import annotations
 import tocha
 from tocha import Tensor, nn
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 
 
 class AlexNet(nn.Module):
@@ -40,5 +40,5 @@ AlexNet_Weights = WeightsEnum("AlexNet_Weights", {"IMAGENET1K_V1": _W, "DEFAULT"
 @register_model("alexnet", AlexNet_Weights)
 def alexnet(*, weights=None, progress: bool = True, **kwargs) -> AlexNet:
     """AlexNet (61,100,840 parameters)."""
-    handle_weights(weights, AlexNet_Weights, "alexnet", kwargs)
-    return AlexNet(**kwargs)
+    w = handle_weights(weights, AlexNet_Weights, "alexnet", kwargs)
+    return load_weights(AlexNet(**kwargs), w, progress)

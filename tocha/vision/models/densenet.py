@@ -1,13 +1,14 @@
 """DenseNet 121/161/169/201 (torchvision's layout, names and init)."""
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 import tocha
 from tocha import Tensor, nn
 from tocha.nn import functional as F
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 
 
 class _DenseLayer(nn.Module):
@@ -128,10 +129,23 @@ DenseNet169_Weights = _enum("DenseNet169", "densenet169-b2777c0a.pth", 14149480,
 DenseNet201_Weights = _enum("DenseNet201", "densenet201-c1103571.pth", 20013928, 76.896)
 
 
+_OLD_KEY = re.compile(r"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|"
+                      r"running_mean|running_var))$")
+
+
+def _old_keys(sd: dict) -> dict:
+    """torchvision's published DenseNet files name `norm.1` what the model calls `norm1`."""
+    out = type(sd)()
+    for k, v in sd.items():
+        m = _OLD_KEY.match(k)
+        out[m.group(1) + m.group(2) if m else k] = v
+    return out
+
+
 def _builder(name: str, growth: int, config: tuple, init: int, enum):
     def build(*, weights=None, progress: bool = True, **kwargs) -> DenseNet:
-        handle_weights(weights, enum, name, kwargs)
-        return DenseNet(growth, config, init, **kwargs)
+        w = handle_weights(weights, enum, name, kwargs)
+        return load_weights(DenseNet(growth, config, init, **kwargs), w, progress, _old_keys)
     build.__name__ = build.__qualname__ = name
     build.__doc__ = (f"{name} (growth {growth}, blocks {config}, "
                      f"{enum.DEFAULT.meta['num_params']:,} parameters).")

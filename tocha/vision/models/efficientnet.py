@@ -9,7 +9,7 @@ from functools import partial
 import tocha
 from tocha import Tensor, nn
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 from .mobilenetv2 import Conv2dNormActivation, _make_divisible
 from .mobilenetv3 import SqueezeExcitation
 
@@ -184,10 +184,11 @@ def _make(name: str):
     enum = WeightsEnum(f"EfficientNet_B{name[-1]}_Weights", members)
 
     def build(*, weights=None, progress: bool = True, **kwargs) -> EfficientNet:
-        handle_weights(weights, enum, name, kwargs)
+        w = handle_weights(weights, enum, name, kwargs)
         if name in ("efficientnet_b5", "efficientnet_b6", "efficientnet_b7"):
             kwargs.setdefault("norm_layer", partial(nn.BatchNorm2d, eps=0.001, momentum=0.01))
-        return EfficientNet(_setting(width, depth), kwargs.pop("dropout", dropout), **kwargs)
+        model = EfficientNet(_setting(width, depth), kwargs.pop("dropout", dropout), **kwargs)
+        return load_weights(model, w, progress)
     build.__name__ = build.__qualname__ = name
     build.__doc__ = f"EfficientNet-B{name[-1]} ({n:,} parameters)."
     return register_model(name, enum)(build), enum

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from tocha import Tensor, nn
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 
 
 def _make_divisible(v: float, divisor: int, min_value: int | None = None) -> int:
@@ -146,5 +146,5 @@ MobileNet_V2_Weights = WeightsEnum("MobileNet_V2_Weights",
 @register_model("mobilenet_v2", MobileNet_V2_Weights)
 def mobilenet_v2(*, weights=None, progress: bool = True, **kwargs) -> MobileNetV2:
     """MobileNetV2 (3,504,872 parameters)."""
-    handle_weights(weights, MobileNet_V2_Weights, "mobilenet_v2", kwargs)
-    return MobileNetV2(**kwargs)
+    w = handle_weights(weights, MobileNet_V2_Weights, "mobilenet_v2", kwargs)
+    return load_weights(MobileNetV2(**kwargs), w, progress)

@@ -7,7 +7,7 @@ from functools import partial
 import tocha
 from tocha import Tensor, nn
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 from .mobilenetv2 import Conv2dNormActivation, _make_divisible
 
 
@@ -180,10 +180,11 @@ MobileNet_V3_Small_Weights = WeightsEnum("MobileNet_V3_Small_Weights", {
 
 
 def _build(arch: str, weights, enum, kwargs) -> MobileNetV3:
-    handle_weights(weights, enum, arch, kwargs)
+    w = handle_weights(weights, enum, arch, kwargs)
+    progress = kwargs.pop("progress", True)
     conf = {k: kwargs.pop(k) for k in ("width_mult", "reduced_tail", "dilated") if k in kwargs}
     setting, last = _mobilenet_v3_conf(arch, **conf)
-    return MobileNetV3(setting, last, **kwargs)
+    return load_weights(MobileNetV3(setting, last, **kwargs), w, progress)
 
 
 @register_model("mobilenet_v3_large", MobileNet_V3_Large_Weights)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import tocha
 from tocha import Tensor, nn
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 
 _URL = "https://download.pytorch.org/models/"
 
@@ -235,8 +235,9 @@ class Wide_ResNet101_2_Weights(WeightsEnum):
 
 
 def _resnet(block, layers, weights, enum, name, kwargs) -> ResNet:
-    handle_weights(weights, enum, name, kwargs)
-    return ResNet(block, layers, **kwargs)
+    w = handle_weights(weights, enum, name, kwargs)
+    progress = kwargs.pop("progress", True)
+    return load_weights(ResNet(block, layers, **kwargs), w, progress)
 
 
 @register_model("resnet18", ResNet18_Weights)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import tocha
 from tocha import Tensor, nn
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 
 
 class Fire(nn.Module):
@@ -78,12 +78,12 @@ SqueezeNet1_1_Weights = WeightsEnum("SqueezeNet1_1_Weights", {"IMAGENET1K_V1": _
 @register_model("squeezenet1_0", SqueezeNet1_0_Weights)
 def squeezenet1_0(*, weights=None, progress: bool = True, **kwargs) -> SqueezeNet:
     """SqueezeNet 1.0 (1,248,424 parameters)."""
-    handle_weights(weights, SqueezeNet1_0_Weights, "squeezenet1_0", kwargs)
-    return SqueezeNet("1_0", **kwargs)
+    w = handle_weights(weights, SqueezeNet1_0_Weights, "squeezenet1_0", kwargs)
+    return load_weights(SqueezeNet("1_0", **kwargs), w, progress)
 
 
 @register_model("squeezenet1_1", SqueezeNet1_1_Weights)
 def squeezenet1_1(*, weights=None, progress: bool = True, **kwargs) -> SqueezeNet:
     """SqueezeNet 1.1 (1,235,496 parameters)."""
-    handle_weights(weights, SqueezeNet1_1_Weights, "squeezenet1_1", kwargs)
-    return SqueezeNet("1_1", **kwargs)
+    w = handle_weights(weights, SqueezeNet1_1_Weights, "squeezenet1_1", kwargs)
+    return load_weights(SqueezeNet("1_1", **kwargs), w, progress)

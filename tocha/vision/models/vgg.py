@@ -4,7 +4,7 @@ from __future__ import annotations
 import tocha
 from tocha import Tensor, nn
 
-from ._api import WeightsEnum, _weights, handle_weights, register_model
+from ._api import WeightsEnum, _weights, handle_weights, load_weights, register_model
 
 _URL = "https://download.pytorch.org/models/"
 cfgs: dict[str, list] = {
@@ -80,8 +80,10 @@ VGG19_BN_Weights = _enum("VGG19_BN", "vgg19_bn-c79401a0.pth", 143678248, 74.218)
 
 
 def _vgg(cfg: str, batch_norm: bool, weights, enum, name: str, kwargs) -> VGG:
-    handle_weights(weights, enum, name, kwargs)
-    return VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kwargs)
+    w = handle_weights(weights, enum, name, kwargs)
+    progress = kwargs.pop("progress", True)
+    return load_weights(VGG(make_layers(cfgs[cfg], batch_norm=batch_norm), **kwargs), w,
+                        progress)
 
 
 def _builder(cfg: str, bn: bool, enum, name: str):
