@@ -99,6 +99,19 @@ CASES = {
         [0.0, 2.0, 6.0]), False),
     "Multinomial": (lambda m, p: m.distributions.Multinomial(5, p), [simplex(3)], np.array(
         [1.0, 0.0, 4.0]), True),
+    "VonMises": (lambda m, a, k: m.distributions.VonMises(a, k), [real(3), pos(3)], real(3),
+                 True),
+    "ContinuousBernoulli": (lambda m, p: m.distributions.ContinuousBernoulli(p),
+                            [np.array([0.2, 0.4995, 0.8])], unit(3), True),
+    "GeneralizedPareto": (lambda m, a, s, c: m.distributions.GeneralizedPareto(a, s, c),
+                          [real(3), pos(3), np.array([0.3, 0.0, 0.2])], pos(3) + 2.0, True),
+    "MixtureSameFamily": (lambda m, p, a, b: m.distributions.MixtureSameFamily(
+        m.distributions.Categorical(p), m.distributions.Normal(a, b)),
+        [simplex(2, 3), real(2, 3), pos(2, 3)], real(4, 2), True),
+    "MixtureSameFamily_mvn": (lambda m, p, a: m.distributions.MixtureSameFamily(
+        m.distributions.Categorical(p), m.distributions.Independent(
+            m.distributions.Normal(a, m.ones_like(a)), 1)),
+        [simplex(3), real(3, 2)], real(4, 2), True),
     "NegativeBinomial": (lambda m, n, p: m.distributions.NegativeBinomial(n, p),
                          [pos(3) * 3, unit(3)], np.array([0.0, 3.0, 7.0]), False),
 }

@@ -74,12 +74,20 @@ def same(a, b, what, rtol=1e-7, atol=1e-10):
         assert a == b, f"{what}: {a!r} vs {b!r}"
 
 
+# VonMises: PyTorch's log I0/I1 are polynomial approximations (~1e-7 relative);
+# GeneralizedPareto: PyTorch's log_prob fails on float64 parameters (compares with a float32
+# zero), so both libraries run it in float32
+TOL = {"VonMises": (2e-6, 1e-7), "GeneralizedPareto": (1e-5, 1e-6)}
+DTYPE = {"GeneralizedPareto": "float32"}
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_densities_moments_and_grads(name):
-    ours, theirs = results(tocha, name), results(torch, name)
+    ours, theirs = (results(m, name, getattr(m, DTYPE.get(name, "float64")))
+                    for m in (tocha, torch))
     assert set(ours) == set(theirs), name
     for k in theirs:
-        same(ours[k], theirs[k], f"{name}.{k}")
+        same(ours[k], theirs[k], f"{name}.{k}", *TOL.get(name, (1e-7, 1e-10)))
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c[3]))
