@@ -124,3 +124,20 @@ def test_functional_call_per_sample_grads():
         loss(dict(lin.named_parameters()), x[i], y[i]).backward()
         np.testing.assert_allclose(g["weight"][i].numpy(), lin.weight.grad.numpy())
     assert tocha.equal(lin.weight.detach(), w0)
+
+
+def test_extras():
+    from tocha.func import linearize, rearrange, replace_all_batch_norm_modules_
+    x = tocha.arange(24.0).reshape(2, 6, 2)
+    r = rearrange(x, "b (h w) c -> b h w c", h=3)
+    assert tuple(r.shape) == (2, 3, 2, 2)
+    np.testing.assert_array_equal(r.numpy(), x.numpy().reshape(2, 3, 2, 2))
+    np.testing.assert_array_equal(rearrange(x, "b n c -> c b n").numpy(),
+                                  x.numpy().transpose(2, 0, 1))
+    with pytest.raises(ValueError, match="Identifiers only on one side"):
+        rearrange(x, "b n c -> b n")
+    net = tocha.nn.Sequential(tocha.nn.Linear(2, 2), tocha.nn.BatchNorm1d(2))
+    replace_all_batch_norm_modules_(net)
+    assert net[1].running_mean is None and not net[1].track_running_stats
+    _, fn = linearize(tocha.exp, t64(X))
+    np.testing.assert_allclose(fn(t64([1.0, 1.0, 1.0])).numpy(), np.exp(X))

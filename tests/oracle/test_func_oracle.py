@@ -112,3 +112,34 @@ def test_same_error(name):
         ERRORS[name](torch)
     with pytest.raises(type(et.value)):
         ERRORS[name](tocha)
+
+
+def test_extras_match():
+    x = RNG.standard_normal((2, 6, 3))
+    for pat, kw in [("b (h w) c -> b h w c", {"h": 2}), ("b n c -> c (b n)", {}),
+                    ("b ... c -> c b ...", {}), ("a b c -> (a c) b", {})]:
+        a = tocha.func.rearrange(tocha.tensor(x), pat, **kw)
+        b = torch.func.rearrange(torch.tensor(x), pat, **kw)
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    for m in (tocha, torch):
+        m.manual_seed(0)
+        models = [m.nn.Linear(3, 2) for _ in range(4)]
+        p, b = m.func.stack_module_state(models)
+        if m is tocha:
+            ours = {k: v.detach().numpy() for k, v in p.items()}
+        else:
+            for k, v in p.items():
+                np.testing.assert_array_equal(ours[k], v.detach().numpy())
+                assert v.requires_grad
+    out = []
+    for m in (tocha, torch):
+        o, fn = m.func.linearize(m.sin, m.tensor(A))
+        out.append((o, fn(m.tensor(B))))
+    for a, b in zip(*out):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), 1e-12)
+
+
+def test_extras_errors():
+    for m in (tocha, torch):
+        with pytest.raises(RuntimeError, match="Expected at least one model"):
+            m.func.stack_module_state([])

@@ -36,6 +36,16 @@ from ._solve import (
     solve_triangular,
 )
 
+# short notes shared by the docstrings (PyTorch keeps such a table under this name)
+common_notes = {
+    "experimental_warning": "This function is \"experimental\" and it may change in a future "
+                            "release.",
+    "sync_note": "When inputs are on a CUDA device, this function synchronizes that device "
+                 "with the CPU (tocha runs on the CPU only).",
+    "sync_note_ex": "When the inputs are on a CUDA device, this function synchronizes only "
+                    "when check_errors=True (tocha runs on the CPU only).",
+}
+
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eig",
            "eigh", "eigvals", "eigvalsh", "householder_product", "inv", "inv_ex", "ldl_factor",
            "ldl_factor_ex", "ldl_solve", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
