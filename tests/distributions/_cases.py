@@ -112,6 +112,13 @@ CASES = {
         m.distributions.Categorical(p), m.distributions.Independent(
             m.distributions.Normal(a, m.ones_like(a)), 1)),
         [simplex(3), real(3, 2)], real(4, 2), True),
+    "Wishart": (lambda m, df, c: m.distributions.Wishart(df, covariance_matrix=c),
+                [np.array([4.5, 6.0]), spd(3)], np.stack([spd(3), spd(3)]), False),
+    "Wishart_tril": (lambda m, t: m.distributions.Wishart(5.0, scale_tril=t), [tril(3)],
+                     spd(3), False),
+    "LKJCholesky": (lambda m, c: m.distributions.LKJCholesky(3, c), [pos(2)],
+                    np.linalg.cholesky(np.array([[1.0, 0.3, 0.1], [0.3, 1.0, -0.2],
+                                                 [0.1, -0.2, 1.0]])), False),
     "NegativeBinomial": (lambda m, n, p: m.distributions.NegativeBinomial(n, p),
                          [pos(3) * 3, unit(3)], np.array([0.0, 3.0, 7.0]), False),
 }

@@ -13,6 +13,7 @@ from ._discrete import (
     Poisson,
 )
 from ._gamma import Beta, Chi2, Dirichlet, FisherSnedecor, Gamma, StudentT
+from ._matrix import LKJCholesky, Wishart
 from ._more import ContinuousBernoulli, GeneralizedPareto, MixtureSameFamily, VonMises
 from ._multivariate import LowRankMultivariateNormal, MultivariateNormal
 from ._transformed import (
@@ -88,6 +89,7 @@ __all__ = [
     "IndependentTransform",
     "InverseGamma",
     "Kumaraswamy",
+    "LKJCholesky",
     "Laplace",
     "LogNormal",
     "LogisticNormal",
@@ -118,6 +120,7 @@ __all__ = [
     "TransformedDistribution",
     "Uniform",
     "VonMises",
+    "Wishart",
     "Weibull",
     "biject_to",
     "constraints",
