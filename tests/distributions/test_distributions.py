@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.special as ss
 import scipy.stats as st
-from _cases import CASES
+from _dist_cases import CASES
 
 import tocha
 import tocha.distributions as D

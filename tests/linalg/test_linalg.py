@@ -2,7 +2,7 @@
 main ones, values against NumPy, and PyTorch's errors."""
 import numpy as np
 import pytest
-from _cases import CASES, make
+from _linalg_cases import CASES, make
 
 import tocha
 from tocha.autograd import gradcheck, gradgradcheck

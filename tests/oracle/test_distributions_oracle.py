@@ -11,7 +11,7 @@ import torch
 import tocha
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "distributions"))
-from _cases import CASES
+from _dist_cases import CASES
 
 PROPS = ("mean", "variance", "stddev", "mode")
 

@@ -10,7 +10,7 @@ import torch
 import tocha
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "linalg"))
-from _cases import CASES, make
+from _linalg_cases import CASES, make
 
 
 def flat(r):

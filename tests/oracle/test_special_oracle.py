@@ -10,7 +10,7 @@ import torch
 import tocha
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "special"))
-from _cases import CASES, make
+from _special_cases import CASES, make
 
 
 def evaluate(m, name, dtype):

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import scipy.special as ss
-from _cases import CASES, make
+from _special_cases import CASES, make
 
 import tocha
 from tocha.autograd import gradcheck, gradgradcheck
