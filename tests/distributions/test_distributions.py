@@ -142,3 +142,11 @@ def test_validation_and_shapes():
     assert i.log_prob(tocha.zeros(2, 3)).shape == (2,)
     assert repr(D.constraints.interval(0.0, 1.0)) == "Interval(lower_bound=0.0, " \
         "upper_bound=1.0)"
+
+
+def test_submodule_layout():
+    from tocha.distributions.multivariate_normal import MultivariateNormal
+    from tocha.distributions.normal import Normal
+    from tocha.distributions.relaxed_categorical import ExpRelaxedCategorical
+    assert Normal is D.Normal and MultivariateNormal is D.MultivariateNormal
+    assert ExpRelaxedCategorical.__name__ == "ExpRelaxedCategorical"

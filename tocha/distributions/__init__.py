@@ -130,3 +130,50 @@ __all__ = [
     "transform_to",
     "transforms",
 ]
+
+
+def _alias_submodules() -> None:
+    """PyTorch's one-module-per-distribution layout (`from torch.distributions.normal import
+    Normal`): each name is a module object holding its classes."""
+    import sys
+    import types
+
+    from . import _transformed2
+    table = {
+        "bernoulli": ["Bernoulli"], "beta": ["Beta"], "binomial": ["Binomial"],
+        "categorical": ["Categorical"], "cauchy": ["Cauchy"], "chi2": ["Chi2"],
+        "continuous_bernoulli": ["ContinuousBernoulli"], "dirichlet": ["Dirichlet"],
+        "exp_family": ["ExponentialFamily"], "exponential": ["Exponential"],
+        "fishersnedecor": ["FisherSnedecor"], "gamma": ["Gamma"],
+        "generalized_pareto": ["GeneralizedPareto"], "geometric": ["Geometric"],
+        "gumbel": ["Gumbel"], "half_cauchy": ["HalfCauchy"], "half_normal": ["HalfNormal"],
+        "independent": ["Independent"], "inverse_gamma": ["InverseGamma"],
+        "kumaraswamy": ["Kumaraswamy"], "laplace": ["Laplace"],
+        "lkj_cholesky": ["LKJCholesky"], "log_normal": ["LogNormal"],
+        "logistic_normal": ["LogisticNormal"],
+        "lowrank_multivariate_normal": ["LowRankMultivariateNormal"],
+        "mixture_same_family": ["MixtureSameFamily"], "multinomial": ["Multinomial"],
+        "multivariate_normal": ["MultivariateNormal"],
+        "negative_binomial": ["NegativeBinomial"], "normal": ["Normal"],
+        "one_hot_categorical": ["OneHotCategorical", "OneHotCategoricalStraightThrough"],
+        "pareto": ["Pareto"], "poisson": ["Poisson"],
+        "relaxed_bernoulli": ["LogitRelaxedBernoulli", "RelaxedBernoulli"],
+        "relaxed_categorical": ["ExpRelaxedCategorical", "RelaxedOneHotCategorical"],
+        "studentT": ["StudentT"], "transformed_distribution": ["TransformedDistribution"],
+        "uniform": ["Uniform"], "von_mises": ["VonMises"], "weibull": ["Weibull"],
+        "wishart": ["Wishart"],
+    }
+    g = dict(globals())
+    g.update(LogitRelaxedBernoulli=_transformed2.LogitRelaxedBernoulli,
+             ExpRelaxedCategorical=_transformed2.ExpRelaxedCategorical)
+    for mod_name, names in table.items():
+        full = f"{__name__}.{mod_name}"
+        mod = types.ModuleType(full, f"torch.distributions.{mod_name} (an alias module)")
+        for n in names:
+            setattr(mod, n, g[n])
+        mod.__all__ = list(names)
+        sys.modules[full] = mod
+        globals()[mod_name] = mod
+
+
+_alias_submodules()
