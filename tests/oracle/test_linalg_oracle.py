@@ -80,6 +80,11 @@ def test_ldl_solve_and_factor():
 BAD = {
     "inv_nonsquare": lambda m: m.linalg.inv(m.ones(2, 3)),
     "inv_singular": lambda m: m.linalg.inv(m.zeros(3, 3)),
+    "inv_singular_batch": lambda m: m.linalg.inv(m.stack([m.eye(2), m.zeros(2, 2)])),
+    "solve_singular_batch": lambda m: m.linalg.solve(m.stack([m.eye(2), m.zeros(2, 2)]),
+                                                     m.ones(2, 2)),
+    "cholesky_batch": lambda m: m.linalg.cholesky(m.stack([m.eye(2), -m.eye(2)])),
+    "lu_factor_batch": lambda m: m.linalg.lu_factor(m.stack([m.eye(2), m.zeros(2, 2)])),
     "inv_int": lambda m: m.linalg.inv(m.ones(2, 2, dtype=m.int64)),
     "inv_1d": lambda m: m.linalg.inv(m.ones(3)),
     "det_nonsquare": lambda m: m.linalg.det(m.ones(2, 3)),
@@ -113,6 +118,8 @@ def test_bad_input_same_error(name):
         assert isinstance(eo.value, tocha.linalg.LinAlgError)
     assert str(eo.value).split(":")[0] == str(et.value).split(":")[0] or name in (
         "qr_r_backward", "vector_norm_int")
+    if "batch" in name:
+        assert str(eo.value) == str(et.value)
 
 
 def test_eig_is_an_honest_gap():

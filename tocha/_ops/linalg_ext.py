@@ -68,8 +68,13 @@ class Solve(prim):
         try:
             x = np.linalg.solve(a, b)
         except np.linalg.LinAlgError:
-            raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix "
-                              "is singular.") from None
+            where = ""
+            if a.ndim > 2:
+                full = np.broadcast_to(a, np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+                                       + a.shape[-2:])
+                where = f"(Batch element {_first_singular(full)[0]}): "
+            raise LinAlgError(f"torch.linalg.solve: {where}The solver failed because the input "
+                              f"matrix is singular.") from None
         ctx.save_for_backward(a, x)
         ctx.shapes = a.shape, b.shape
         return x

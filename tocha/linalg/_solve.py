@@ -171,8 +171,10 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out=None):
     res = lu_factor_ex(A, pivot=pivot)
     bad = res.info.numpy()
     if bad.any():
-        k = int(bad.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])
-        raise RuntimeError(f"torch.linalg.lu_factor: U[{k},{k}] is zero and using it on "
+        b = int(np.flatnonzero(bad.reshape(-1))[0])
+        k = int(bad.reshape(-1)[b])
+        where = f"(Batch element {b}): " if bad.ndim else ""
+        raise RuntimeError(f"torch.linalg.lu_factor: {where}U[{k},{k}] is zero and using it on "
                            f"lu_solve would result in a division by zero. If you still want "
                            f"to perform the factorization, consider calling linalg.lu(A, "
                            f"pivot) or linalg.lu_factor_ex(A, pivot)")
