@@ -103,6 +103,7 @@ ERRORS = {
     "vmap_nontensor_out": lambda m: m.func.vmap(lambda x: 1)(T(m, A)),
     "vmap_random": lambda m: m.func.vmap(lambda x: x + m.rand(()))(T(m, A)),
     "vmap_randomness": lambda m: m.func.vmap(lambda x: x, randomness="x")(T(m, A)),
+    "vmap_chunk": lambda m: m.func.vmap(lambda x: x, chunk_size=0)(T(m, A)),
 }
 
 
