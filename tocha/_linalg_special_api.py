@@ -207,7 +207,9 @@ def _mvlgamma_method(self, p):
 
 
 def _install() -> None:
+    from .linalg._common import wrap_out_functions
     g = globals()
+    wrap_out_functions(g, [n for n in g if not n.startswith("_")])
     for name in _METHODS.split():
         setattr(Tensor, name, g[name])
     Tensor.polygamma = _polygamma_method

@@ -30,3 +30,20 @@ def test_gradcheck_spellings():
     assert gradcheck(lambda x: x.inverse(), (a,))
     assert gradcheck(lambda x: tocha.logdet(x), (a,))
     assert gradcheck(lambda x: x.polygamma(1), (a,))
+
+
+def test_out_arguments():
+    a = tocha.tensor([[2.0, 1.0], [1.0, 3.0]])
+    o = tocha.empty(2, 2)
+    assert tocha.linalg.inv(a, out=o) is o
+    np.testing.assert_allclose(o.numpy(), np.linalg.inv(a.numpy()), rtol=1e-6)
+    q, r = tocha.empty(2, 2), tocha.empty(2, 2)
+    res = tocha.linalg.qr(a, out=(q, r))
+    assert res.Q is q and res.R is r
+    np.testing.assert_allclose((q @ r).numpy(), a.numpy(), rtol=1e-6)
+    g = tocha.empty(0)
+    tocha.special.gammaln(tocha.tensor([3.0]), out=g)
+    np.testing.assert_allclose(g.numpy(), [math.log(2.0)], rtol=1e-6)
+    import pytest
+    with pytest.raises(TypeError, match="must be tuple of 2 Tensors"):
+        tocha.linalg.qr(a, out=q)

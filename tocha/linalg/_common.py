@@ -52,3 +52,41 @@ def return_type(name: str, fields: tuple):
     for i, f in enumerate(fields):
         ns[f] = property(lambda self, i=i: self[i])
     return type(name, (tuple,), ns)
+
+
+def supports_out(fn):
+    """Wrap `fn` so that `out=` receives the result (a tensor, or one tensor per field of a
+    tuple result), as PyTorch's out= arguments do."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        res = fn(*args, **kwargs)
+        if out is None:
+            return res
+        from .._ops.elementwise import _out
+        if isinstance(res, tuple):
+            if not isinstance(out, (tuple, list)) or len(out) != len(res):
+                raise TypeError(f"{fn.__name__}(): argument 'out' must be tuple of "
+                                f"{len(res)} Tensors")
+            written = [_out(r, o) for r, o in zip(res, out)]
+            return type(res)(*written) if hasattr(res, "_fields") else tuple(written)
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not "
+                            f"{type(out).__name__}")
+        return _out(res, out)
+    return wrapper
+
+
+def wrap_out_functions(namespace: dict, names) -> None:
+    """Apply `supports_out` to each function of `names` in `namespace` that takes `out`."""
+    import inspect
+    for n in names:
+        fn = namespace.get(n)
+        if callable(fn) and not isinstance(fn, type):
+            try:
+                params = inspect.signature(fn).parameters
+            except (TypeError, ValueError):
+                continue
+            if "out" in params:
+                namespace[n] = supports_out(fn)

@@ -116,3 +116,7 @@ def multigammaln(input: Tensor, p: int, *, out=None) -> Tensor:
 __all__ = [n for n in dir() if not n.startswith("_") and n not in ("annotations", "math",
                                                                       "Tensor", "as_float",
                                                                       "to_tensor")]
+
+from ..linalg._common import wrap_out_functions as _wrap_out
+
+_wrap_out(globals(), __all__)
