@@ -98,6 +98,17 @@ def test_densities_moments_and_grads(name):
         same(ours[k], theirs[k], f"{name}.{k}", *TOL.get(name, (1e-7, 1e-10)))
 
 
+ULP = {"ContinuousBernoulli", "GeneralizedPareto", "Gumbel", "Kumaraswamy", "LKJCholesky",
+       "Laplace", "LogisticNormal", "MultivariateNormal_cov", "MultivariateNormal_prec",
+       "MultivariateNormal_tril", "RelaxedBernoulli", "RelaxedOneHotCategorical", "StudentT",
+       "Weibull", "Wishart", "Wishart_tril"}   # Wishart: float32 matmul sums
+# Dirichlet-based samples: tocha's gradient flows through the normalised gammas, PyTorch
+# uses its own per-sample formula (both unbiased; see docs/distributions.md)
+PATHWISE_DIFFERS = {"Beta", "Dirichlet"}
+# PyTorch 2.13's Wishart.rsample mutates a mask its graph saved: its backward raises
+TORCH_GRAD_FAILS = {"Wishart", "Wishart_tril"}
+
+
 @pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c[3]))
 def test_samples_equal_after_manual_seed(name):
     out = []
@@ -108,12 +119,26 @@ def test_samples_equal_after_manual_seed(name):
         r = d.rsample((2,)) if d.has_rsample else None
         out.append((s, r, ps))
     (s1, r1, p1), (s2, r2, p2) = out
-    same(s1, s2, f"{name}.sample", 1e-6, 1e-6)
+    # bit for bit where no float32 transform follows the draws; else the last place of
+    # NumPy's vs PyTorch's float32 log/exp/pow kernels
+    tol = (0, 0) if name not in ULP else (1e-5, 1e-5) if "Wishart" in name else (1e-6, 1e-6)
+    same(s1, s2, f"{name}.sample", *tol)
     if r2 is not None:
-        same(r1.detach(), r2.detach(), f"{name}.rsample", 1e-6, 1e-6)
-        g1 = tocha.autograd.grad(r1.sum(), p1, allow_unused=True)
-        g2 = torch.autograd.grad(r2.sum(), p2, allow_unused=True)
-        same(list(g1), list(g2), f"{name}.rsample grad", 1e-6, 1e-6)
+        same(r1.detach(), r2.detach(), f"{name}.rsample", *tol)
+        w = np.random.default_rng(0).standard_normal(tuple(r2.shape))
+        g1 = tocha.autograd.grad((r1 * tocha.tensor(w, dtype=r1.dtype)).sum(), p1,
+                                 allow_unused=True)
+        if name in TORCH_GRAD_FAILS:
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                torch.autograd.grad((r2 * torch.tensor(w, dtype=r2.dtype)).sum(), p2)
+            assert all(np.isfinite(a.numpy()).all() for a in g1 if a is not None), name
+            return
+        g2 = torch.autograd.grad((r2 * torch.tensor(w, dtype=r2.dtype)).sum(), p2,
+                                 allow_unused=True)
+        if name in PATHWISE_DIFFERS:
+            assert all(np.isfinite(a.numpy()).all() for a in g1), name
+        else:
+            same(list(g1), list(g2), f"{name}.rsample grad", 1e-5, 1e-5)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if not c[3]))

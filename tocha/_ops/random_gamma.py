@@ -1,9 +1,19 @@
-"""Gamma samples from tocha's generator, with the implicit reparameterization gradient.
+"""Gamma and Dirichlet samples equal to PyTorch's CPU kernels after `manual_seed`, with
+reparameterization gradients.
 
-PyTorch's `_standard_gamma` kernel is not reproduced bit for bit: samples come from
-Marsaglia and Tsang's method driven by tocha's own normal and uniform streams (so they are
-reproducible after `manual_seed`, but differ from PyTorch's values)."""
+PyTorch's `_standard_gamma` and `_sample_dirichlet` draw element by element, in memory
+order, from the generator: Marsaglia and Tsang's method (boosted by u^(1/alpha) below 1) on
+float64 uniforms (`u53`) and float64 Box-Muller normals that share the generator's cached spare
+(rng spec 6.2). The arithmetic mirrors the kernel's: float literals (1/3, 0.0331) are float32
+values, and for float32 input the boost and `alpha - 1/3` are float32 operations. Gradients:
+Gamma's is the implicit reparameterization gradient dx/dalpha = -(dF/dalpha) / (dF/dx) of
+the gamma CDF F (dF/dalpha by a central difference of SciPy's `gammainc`); Dirichlet's flows
+through the normalisation of its gammas (a pathwise gradient; PyTorch uses another per-sample
+formula, so gradients of Dirichlet/Beta samples differ from PyTorch's).
+"""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -11,42 +21,86 @@ from .._tensor import Tensor, _wrap_dt
 from ._util import prim
 from .special import sp
 
-
-def _draw(n: int, kind: str) -> np.ndarray:
-    from .. import _dtype as D
-    from .._random_api import rand, randn
-    f = randn if kind == "n" else rand
-    return f(n, dtype=D.float64)._data
+_F1 = np.float32(1.0)
+_THIRD_F = float(_F1 / np.float32(3.0))      # 1.0f / 3.0f
+_C0331_F = float(np.float32(0.0331))         # 0.0331f
+_TWO_PI = 6.283185307179586
 
 
-def _marsaglia_tsang(alpha: np.ndarray) -> np.ndarray:
-    """Gamma(alpha, 1) draws for alpha >= 1 (float64, flat)."""
-    d = alpha - 1.0 / 3.0
-    c = 1.0 / np.sqrt(9.0 * d)
-    out = np.empty_like(alpha)
-    todo = np.arange(alpha.size)
-    while todo.size:
-        x = _draw(todo.size, "n")
-        u = _draw(todo.size, "u")
-        v = (1.0 + c[todo] * x) ** 3
-        with np.errstate(all="ignore"):
-            ok = (v > 0) & (np.log(u) < 0.5 * x * x + d[todo] - d[todo] * v
-                            + d[todo] * np.log(np.where(v > 0, v, 1.0)))
-        out[todo[ok]] = d[todo[ok]] * v[ok]
-        todo = todo[~ok]
-    return out
+def _uniform(g) -> float:
+    return g.u53_list(1)[0]
+
+
+def _normal(g) -> float:
+    """One standard normal as at::normal_distribution<double>: Box-Muller, spare cached."""
+    if g._spare is not None:
+        z, g._spare = g._spare, None
+        return z
+    u1, u2 = g.u53_list(2)
+    r = math.sqrt(-2.0 * math.log1p(-u2))
+    theta = _TWO_PI * u1
+    g._spare = r * math.sin(theta)
+    return r * math.cos(theta)
+
+
+def _sample_gamma(alpha: float, f32: bool, g) -> float:
+    """PyTorch's sample_gamma for one element (`f32`: the float32 kernel's arithmetic)."""
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        u = _uniform(g)
+        if f32:
+            expo = float(_F1 / np.float32(alpha))
+            alpha = float(np.float32(alpha) + _F1)
+        else:
+            expo = 1.0 / alpha
+            alpha = alpha + 1.0
+        scale *= math.pow(1 - u, expo)
+    d = float(np.float32(alpha) - np.float32(_THIRD_F)) if f32 else alpha - _THIRD_F
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        while True:
+            x = _normal(g)
+            y = 1.0 + c * x
+            if y > 0:
+                break
+        v = y * y * y
+        u = 1 - _uniform(g)
+        xx = x * x
+        if u < 1.0 - _C0331_F * xx * xx:
+            return scale * d * v
+        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
+
+
+def _generator():
+    from .. import _random_api
+    return _random_api._gen(None, "_standard_gamma")
 
 
 def standard_gamma_array(alpha: np.ndarray) -> np.ndarray:
-    a = np.asarray(alpha, np.float64).reshape(-1)
-    small = a < 1
-    boosted = np.where(small, a + 1.0, a)
-    x = _marsaglia_tsang(np.where(boosted > 0, boosted, 1.0))
-    if small.any():
-        u = _draw(int(small.sum()), "u")
-        x[small] = x[small] * u ** (1.0 / np.where(a[small] > 0, a[small], 1.0))
-    x = np.where(a == 0, 0.0, x)
-    return x.reshape(np.shape(alpha))
+    """torch._standard_gamma on an array (its dtype; float32 uses the float kernel)."""
+    g = _generator()
+    a = np.ascontiguousarray(alpha)
+    f32 = a.dtype == np.float32
+    flat = a.reshape(-1).tolist()
+    out = np.array([_sample_gamma(v, f32, g) for v in flat], np.float64).astype(a.dtype)
+    tiny = np.finfo(a.dtype).tiny
+    return np.maximum(out, tiny).reshape(a.shape)
+
+
+def dirichlet_arrays(alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """torch._sample_dirichlet: (samples in alpha's dtype, the float64 gammas)."""
+    g = _generator()
+    a = np.ascontiguousarray(alpha)
+    flat = a.astype(np.float64).reshape(-1).tolist()
+    gam = np.array([_sample_gamma(v, False, g) for v in flat], np.float64)
+    gam = np.maximum(gam, np.finfo(np.float64).tiny).reshape(a.shape)
+    total = np.add.reduce(gam, axis=-1, keepdims=True)
+    ret = (gam / total).astype(a.dtype)
+    hi = np.nextafter(a.dtype.type(1.0), a.dtype.type(0.0))
+    return np.clip(ret, np.finfo(a.dtype).tiny, hi), gam
 
 
 def gamma_grad_array(x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -77,10 +131,39 @@ class StandardGamma(prim):
         return g * _wrap_dt(d, x._dtype, x._device), None
 
 
+class DirichletSample(prim):
+    """Identity on the sample `x` (= gam / gam.sum(-1)); the gradient with respect to
+    `alpha` flows through the gammas: dL/dalpha_j = gam'_j / S (g_j - sum_i g_i x_i)."""
+
+    @staticmethod
+    def forward(ctx, alpha, x, gam):
+        ctx.save_for_backward(alpha, x, gam)
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        alpha, x, gam = ctx.saved_tensors
+        d = gamma_grad_array(gam._data, alpha.detach()._data).astype(x._data.dtype)
+        dg = _wrap_dt(d, x._dtype, x._device)
+        total = gam.sum(-1, keepdim=True).to(x.dtype)
+        inner = (g * x).sum(-1, keepdim=True)
+        return dg / total * (g - inner), None, None
+
+
 def standard_gamma(alpha: Tensor) -> Tensor:
-    """Gamma(alpha, 1) samples (float dtype of alpha), differentiable in alpha."""
-    x = standard_gamma_array(alpha.detach()._data).astype(alpha._data.dtype)
+    """Gamma(alpha, 1) samples (PyTorch's values), differentiable in alpha."""
+    x = standard_gamma_array(alpha.detach()._data)
     xt = _wrap_dt(x, alpha._dtype, alpha._device)
     if not alpha.requires_grad:
         return xt
     return StandardGamma.apply(alpha, xt)
+
+
+def sample_dirichlet(alpha: Tensor) -> Tensor:
+    """Dirichlet(alpha) samples along the last dim (PyTorch's values), differentiable."""
+    x, gam = dirichlet_arrays(alpha.detach()._data)
+    xt = _wrap_dt(x, alpha._dtype, alpha._device)
+    if not alpha.requires_grad:
+        return xt
+    from .._tensor import _wrap
+    return DirichletSample.apply(alpha, xt, _wrap(gam))

@@ -31,9 +31,9 @@ def _standard_gamma(alpha):
 class Gamma(ExponentialFamily):
     """Gamma distribution with shape `concentration` and inverse scale `rate`.
 
-    Differs from PyTorch: samples are drawn from tocha's generator by Marsaglia and Tsang's
-    method (reproducible after manual_seed, other values than PyTorch's); the gradient of
-    `rsample` is the implicit reparameterization gradient, as PyTorch's."""
+    Samples equal PyTorch's after manual_seed (its element-wise Marsaglia-Tsang kernel is
+    reproduced draw for draw); the gradient of `rsample` is the implicit reparameterization
+    gradient, as PyTorch's (computed exactly, where PyTorch uses series approximations)."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
@@ -115,9 +115,9 @@ class Chi2(Gamma):
 class Dirichlet(ExponentialFamily):
     """Dirichlet distribution over the simplex with `concentration` (last dim: categories).
 
-    Differs from PyTorch: samples are normalised Gamma draws from tocha's generator (other
-    values than PyTorch's); `rsample`'s gradient flows through them (an unbiased pathwise
-    gradient, not PyTorch's per-sample formula)."""
+    Samples equal PyTorch's after manual_seed. Differs from PyTorch: `rsample`'s gradient
+    flows through the normalised gamma draws (an unbiased pathwise gradient), where PyTorch
+    uses its own per-sample formula, so gradient values differ."""
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
@@ -139,11 +139,9 @@ class Dirichlet(ExponentialFamily):
         return new
 
     def rsample(self, sample_shape=_EMPTY):
+        from .._ops.random_gamma import sample_dirichlet
         shape = self._extended_shape(sample_shape)
-        g = _standard_gamma(self.concentration.expand(shape))
-        tiny = finfo(g.dtype).tiny
-        g = g.clamp(min=tiny)
-        return g / g.sum(-1, keepdim=True)
+        return sample_dirichlet(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:
@@ -190,8 +188,8 @@ class Dirichlet(ExponentialFamily):
 
 class Beta(ExponentialFamily):
     """Beta distribution on [0, 1] with `concentration1` (alpha) and `concentration0`
-    (beta); sampled through a two-category Dirichlet (see Dirichlet for how samples
-    differ from PyTorch's)."""
+    (beta); sampled through a two-category Dirichlet (samples equal PyTorch's; see Dirichlet
+    for the gradient)."""
 
     arg_constraints = {"concentration1": constraints.positive,
                        "concentration0": constraints.positive}
@@ -261,7 +259,7 @@ class Beta(ExponentialFamily):
 
 class StudentT(Distribution):
     """Student's t distribution with `df` degrees of freedom, location `loc`, scale
-    `scale` (samples use Chi2, hence Gamma: see Gamma for how they differ from PyTorch's)."""
+    `scale` (samples equal PyTorch's after manual_seed)."""
 
     arg_constraints = {"df": constraints.positive, "loc": constraints.real,
                        "scale": constraints.positive}
@@ -319,8 +317,7 @@ class StudentT(Distribution):
 
 
 class FisherSnedecor(Distribution):
-    """F distribution with `df1` and `df2` degrees of freedom (samples via Gamma: see Gamma
-    for how they differ from PyTorch's)."""
+    """F distribution with `df1` and `df2` degrees of freedom (samples equal PyTorch's)."""
 
     arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}
     support = constraints.positive

@@ -1,5 +1,5 @@
-"""Distributions over matrices: Wishart and LKJCholesky (samples via the gamma family: see
-docs/distributions.md for how they differ from PyTorch's values)."""
+"""Distributions over matrices: Wishart and LKJCholesky (samples equal PyTorch's after
+manual_seed)."""
 from __future__ import annotations
 
 import math
@@ -220,13 +220,30 @@ class Wishart(ExponentialFamily):
         chol = self._unbroadcasted_scale_tril @ (noise + below)
         return chol @ chol.mT
 
+    def _flag(self, sample):
+        f = self.support.check(sample)
+        if self._batch_shape:
+            nb = len(self._batch_shape)
+            f = f.reshape(tuple(f.shape[:f.dim() - nb]) + (-1,)).any(-1)
+        return f
+
     def rsample(self, sample_shape=_EMPTY, max_try_correction=None):
+        """A sample by Bartlett's decomposition.
+
+        Differs from what one would expect, as PyTorch 2.13 does: PyTorch flags the samples
+        that pass `support.check` (the valid ones) as singular, so it warns "Singular sample
+        detected." and redraws them once; tocha repeats that so that its values equal
+        PyTorch's after manual_seed."""
         sample = self._bartlett_sampling(Size(tuple(sample_shape)))
-        for _ in range(max_try_correction or 10):
-            if bool(self.support.check(sample).all()):
-                break
+        flag = self._flag(sample)
+        if bool(flag.any()):
             warnings.warn("Singular sample detected.", stacklevel=2)
-            sample = self._bartlett_sampling(Size(tuple(sample_shape)))
+            for _ in range(10 if max_try_correction is None else max_try_correction):
+                new = self._bartlett_sampling(Size((int(flag.sum()),)))
+                sample[flag.clone()] = new     # flag changes below; the graph keeps this one
+                flag[flag.clone()] = ~self._flag(new)
+                if not bool(flag.any()):
+                    break
         return sample
 
     def log_prob(self, value):

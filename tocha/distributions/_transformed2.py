@@ -195,7 +195,7 @@ class LogisticNormal(TransformedDistribution):
 
 
 class InverseGamma(TransformedDistribution):
-    """1 / X for X ~ Gamma(`concentration`, `rate`) (sampled through Gamma: see Gamma)."""
+    """1 / X for X ~ Gamma(`concentration`, `rate`)."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.positive
