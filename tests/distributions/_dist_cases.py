@@ -94,7 +94,7 @@ CASES = {
     "InverseGamma": (lambda m, a, b: m.distributions.InverseGamma(a, b), [pos(3) + 2, pos(3)],
                      pos(3), True),
     "Poisson": (lambda m, r: m.distributions.Poisson(r), [pos(3) * 3], np.array(
-        [0.0, 2.0, 5.0]), False),
+        [0.0, 2.0, 5.0]), True),
     "Binomial": (lambda m, p: m.distributions.Binomial(6, p), [unit(3)], np.array(
         [0.0, 2.0, 6.0]), False),
     "Multinomial": (lambda m, p: m.distributions.Multinomial(5, p), [simplex(3)], np.array(
@@ -120,5 +120,5 @@ CASES = {
                     np.linalg.cholesky(np.array([[1.0, 0.3, 0.1], [0.3, 1.0, -0.2],
                                                  [0.1, -0.2, 1.0]])), True),
     "NegativeBinomial": (lambda m, n, p: m.distributions.NegativeBinomial(n, p),
-                         [pos(3) * 3, unit(3)], np.array([0.0, 3.0, 7.0]), False),
+                         [pos(3) * 3, unit(3)], np.array([0.0, 3.0, 7.0]), True),
 }

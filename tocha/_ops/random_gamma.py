@@ -167,3 +167,51 @@ def sample_dirichlet(alpha: Tensor) -> Tensor:
         return xt
     from .._tensor import _wrap
     return DirichletSample.apply(alpha, xt, _wrap(gam))
+
+
+def _sample_poisson(lam: float, g) -> float:
+    """PyTorch's sample_poisson for one element: Hoermann's transformed rejection for
+    lambda >= 10, else the product-of-uniforms method."""
+    if lam >= 10:
+        slam, loglam = math.sqrt(lam), math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = _uniform(g) - 0.5
+            v = _uniform(g)
+            us = 0.5 - abs(u)
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return float(k)
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                    <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                return float(k)
+    if lam == 0:
+        return 0.0
+    enlam = math.exp(-lam)
+    x, prod = 0, 1.0
+    while True:
+        prod *= _uniform(g)
+        if prod > enlam:
+            x += 1
+        else:
+            return float(x)
+
+
+def poisson_array(rate: np.ndarray) -> np.ndarray:
+    """torch.poisson on an array: PyTorch's values after manual_seed."""
+    g = _generator()
+    a = np.ascontiguousarray(rate)
+    if (a < 0).any():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    out = [_sample_poisson(v, g) for v in a.astype(np.float64).reshape(-1).tolist()]
+    return np.array(out, np.float64).astype(a.dtype).reshape(a.shape)
+
+
+def poisson_tensor(rate: Tensor) -> Tensor:
+    """torch.poisson(rate) with PyTorch's values after manual_seed."""
+    return _wrap_dt(poisson_array(rate.detach()._data), rate._dtype, rate._device)

@@ -192,9 +192,8 @@ class Multinomial(Distribution):
 
 
 class NegativeBinomial(Distribution):
-    """Number of successes before `total_count` failures, success probability `probs`.
-
-    Differs from PyTorch: `sample` (Poisson of a Gamma draw) gives other values, same law."""
+    """Number of successes before `total_count` failures, success probability `probs`
+    (samples, a Poisson of a Gamma draw, equal PyTorch's after manual_seed)."""
 
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
                        "probs": constraints.half_open_interval(0.0, 1.0),
@@ -250,11 +249,11 @@ class NegativeBinomial(Distribution):
                      validate_args=False)
 
     def sample(self, sample_shape=_EMPTY):
-        from .._random_api import poisson
+        from .._ops.random_gamma import poisson_tensor
         from ..autograd.grad_mode import no_grad
         with no_grad():
             rate = self._gamma.sample(sample_shape)
-            return poisson(rate)
+            return poisson_tensor(rate)
 
     def log_prob(self, value):
         from ..nn.functional import logsigmoid

@@ -380,10 +380,7 @@ class Geometric(Distribution):
 
 
 class Poisson(ExponentialFamily):
-    """Poisson distribution with rate `rate`.
-
-    Differs from PyTorch: `sample` draws other values (same law) — PyTorch's Poisson sampler
-    is not reproduced bit for bit (see docs/distributions.md)."""
+    """Poisson distribution with rate `rate` (samples equal PyTorch's after manual_seed)."""
 
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
@@ -412,9 +409,9 @@ class Poisson(ExponentialFamily):
         return self.rate
 
     def sample(self, sample_shape=_EMPTY):
-        from .._random_api import poisson
+        from .._ops.random_gamma import poisson_tensor
         shape = self._extended_shape(sample_shape)
-        return poisson(self.rate.detach().expand(shape).contiguous())
+        return poisson_tensor(self.rate.detach().expand(shape))
 
     def log_prob(self, value):
         from ..special import gammaln
