@@ -96,7 +96,7 @@ CASES = {
     "Poisson": (lambda m, r: m.distributions.Poisson(r), [pos(3) * 3], np.array(
         [0.0, 2.0, 5.0]), True),
     "Binomial": (lambda m, p: m.distributions.Binomial(6, p), [unit(3)], np.array(
-        [0.0, 2.0, 6.0]), False),
+        [0.0, 2.0, 6.0]), True),
     "Multinomial": (lambda m, p: m.distributions.Multinomial(5, p), [simplex(3)], np.array(
         [1.0, 0.0, 4.0]), True),
     "VonMises": (lambda m, a, k: m.distributions.VonMises(a, k), [real(3), pos(3)], real(3),

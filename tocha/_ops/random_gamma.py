@@ -1,5 +1,5 @@
-"""Gamma and Dirichlet samples equal to PyTorch's CPU kernels after `manual_seed`, with
-reparameterization gradients.
+"""Gamma, Dirichlet, Poisson and Binomial samples equal to PyTorch's CPU kernels after
+`manual_seed`, with reparameterization gradients (Gamma, Dirichlet).
 
 PyTorch's `_standard_gamma` and `_sample_dirichlet` draw element by element, in memory
 order, from the generator: Marsaglia and Tsang's method (boosted by u^(1/alpha) below 1) on
@@ -215,3 +215,93 @@ def poisson_array(rate: np.ndarray) -> np.ndarray:
 def poisson_tensor(rate: Tensor) -> Tensor:
     """torch.poisson(rate) with PyTorch's values after manual_seed."""
     return _wrap_dt(poisson_array(rate.detach()._data), rate._dtype, rate._device)
+
+
+_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
+         0.0166446911898211, 0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
+         0.00925546218271273, 0.00833056343336287)
+
+
+def _stirling_tail(k: float) -> float:
+    if k <= 9:
+        return _TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _rounder(f32: bool):
+    """The kernel's scalar_t rounding: float32 for float32 tensors, none for float64."""
+    if f32:
+        return lambda v: float(np.float32(v))
+    return float
+
+
+def _btrs(count: float, prob: float, F, g) -> float:
+    """PyTorch's BTRS binomial sampler (transformed rejection), scalar_t rounding `F`."""
+    stddev = F(math.sqrt(F(F(count * prob) * F(1 - prob))))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * prob
+    c = F(count * prob) + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = F(prob / F(1 - prob))
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = math.floor(F(F(count + 1) * prob))
+    while True:
+        u = _uniform(g) - 0.5
+        v = _uniform(g)
+        us = 0.5 - abs(u)
+        k = F(math.floor((2 * a / us + b) * u + c))
+        if k < 0 or k > count:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return k
+        v = math.log(v * alpha / (a / (us * us) + b))
+        cmk1 = F(F(count - k) + 1)
+        upper = ((m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+                 + F(count + 1) * math.log((count - m + 1) / cmk1)
+                 + (k + 0.5) * math.log(r * cmk1 / F(k + 1))
+                 + _stirling_tail(m) + _stirling_tail(count - m)
+                 - _stirling_tail(k) - _stirling_tail(F(count - k)))
+        if v <= upper:
+            return k
+
+
+def _binomial_inversion(count: float, prob: float, F, g) -> float:
+    logprob = F(math.log1p(-prob))
+    geom_sum, num_geom = 0.0, 0.0
+    while True:
+        geom_sum += math.ceil(math.log(_uniform(g)) / logprob)
+        if geom_sum > count:
+            return num_geom
+        num_geom = F(num_geom + 1)
+
+
+def _sample_binomial(count: float, prob: float, F, g) -> float:
+    if count <= 0.0 or prob <= 0.0:
+        return 0.0
+    if prob >= 1.0:
+        return count
+    if prob <= 0.5:
+        if F(count * prob) >= 10.0:
+            return _btrs(count, prob, F, g)
+        return _binomial_inversion(count, prob, F, g)
+    q = F(1.0 - prob)
+    if F(count * q) >= 10.0:
+        return F(count - _btrs(count, q, F, g))
+    return F(count - _binomial_inversion(count, q, F, g))
+
+
+def binomial_array(count: np.ndarray, prob: np.ndarray) -> np.ndarray:
+    """torch.binomial(count, prob) on arrays: PyTorch's values after manual_seed."""
+    g = _generator()
+    c, p = np.broadcast_arrays(np.asarray(count), np.asarray(prob))
+    F = _rounder(p.dtype == np.float32)
+    out = [_sample_binomial(a, b, F, g) for a, b in zip(c.reshape(-1).tolist(),
+                                                        p.reshape(-1).tolist())]
+    return np.array(out, np.float64).astype(p.dtype).reshape(p.shape)
+
+
+def binomial_tensor(count: Tensor, prob: Tensor) -> Tensor:
+    """torch.binomial(count, prob) with PyTorch's values after manual_seed."""
+    return _wrap_dt(binomial_array(count.detach()._data, prob.detach()._data), prob._dtype,
+                    prob._device)

@@ -11,10 +11,9 @@ _EMPTY = Size()
 
 
 class Binomial(Distribution):
-    """Number of successes in `total_count` Bernoulli(`probs`) trials.
-
-    Differs from PyTorch: `sample` draws other values (same law): it counts Bernoulli draws
-    instead of PyTorch's `torch.binomial` kernel."""
+    """Number of successes in `total_count` Bernoulli(`probs`) trials (samples equal
+    PyTorch's after manual_seed: its `torch.binomial` kernel, BTRS or inversion, is
+    reproduced element by element)."""
 
     arg_constraints = {"total_count": constraints.nonnegative_integer,
                        "probs": constraints.unit_interval, "logits": constraints.real}
@@ -67,17 +66,10 @@ class Binomial(Distribution):
         return self._param.shape
 
     def sample(self, sample_shape=_EMPTY):
-        from .._random_api import rand
-        from ..autograd.grad_mode import no_grad
+        from .._ops.random_gamma import binomial_tensor
         shape = tuple(self._extended_shape(sample_shape))
-        with no_grad():
-            n = self.total_count.expand(shape)
-            top = int(n.max()) if n.numel() else 0
-            u = rand(shape + (max(top, 1),), dtype=self.probs.dtype)
-            from .._creation import arange
-            live = arange(max(top, 1), dtype=self.probs.dtype) < n.unsqueeze(-1)
-            hits = (u < self.probs.detach().expand(shape).unsqueeze(-1)) & live
-            return hits.to(self.probs.dtype).sum(-1)
+        return binomial_tensor(self.total_count.detach().expand(shape),
+                               self.probs.detach().expand(shape))
 
     def log_prob(self, value):
         from ..special import gammaln
