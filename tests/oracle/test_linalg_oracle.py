@@ -61,6 +61,17 @@ def test_int_results():
         np.testing.assert_allclose(r1.numpy(), r2.numpy(), 1e-12)
 
 
+def test_det_gradient_of_singular_matrices():
+    mixed = np.stack([np.eye(3) * 2, np.zeros((3, 3))])
+    for a in ([[1.0, 2.0], [2.0, 4.0]], [[0.0, 1.0], [0.0, 1.0]], np.zeros((2, 3, 3)), mixed):
+        res = []
+        for m in (tocha, torch):
+            x = m.tensor(np.asarray(a, np.float64), requires_grad=True)
+            (g,) = m.autograd.grad(m.linalg.det(x).sum(), x)
+            res.append(g.numpy())
+        np.testing.assert_allclose(res[0], res[1], 1e-12, 0)
+
+
 def test_ldl_solve_and_factor():
     rng = np.random.default_rng(0)
     s = rng.standard_normal((2, 4, 4))

@@ -115,8 +115,13 @@ class Det(prim):
     @staticmethod
     def backward(ctx, g):
         a, d = ctx.saved_tensors
-        # d det / dA = det * A^{-T} (A^{-T} via a solve, differentiable for double backward)
-        return (g * d).unsqueeze(-1).unsqueeze(-1) * mT(Inv.apply(a))
+        # d det / dA = det * A^{-T} (differentiable for double backward). For an exactly
+        # singular A PyTorch 2.13 returns zeros (not the cofactor matrix); so does tocha: those
+        # matrices are inverted as the identity and scaled by their zero determinant
+        from .elementwise import where
+        singular = (d == 0).unsqueeze(-1).unsqueeze(-1)
+        safe = where(singular, eye_like(a), a)
+        return (g * d).unsqueeze(-1).unsqueeze(-1) * mT(Inv.apply(safe))
 
 
 class Slogdet(prim):
