@@ -136,7 +136,27 @@ class Slogdet(prim):
     @staticmethod
     def backward(ctx, gs, gld):
         a, = ctx.saved_tensors
-        return gld.unsqueeze(-1).unsqueeze(-1) * mT(Inv.apply(a))
+        try:
+            inv_t = mT(Inv.apply(a))
+        except LinAlgError:
+            inv_t = _singular_inv_t(a)
+        return gld.unsqueeze(-1).unsqueeze(-1) * inv_t
+
+
+def _singular_inv_t(a):
+    """A^{-T} by LAPACK's getrf/getrs, whose division by a zero pivot gives the infinities
+    PyTorch's slogdet gradient shows for singular matrices (no double backward)."""
+    from .._tensor import _wrap_dt
+    sl = _scipy_linalg()
+    arr = a.detach()._data
+    flat = arr.reshape((-1,) + arr.shape[-2:])
+    eye = np.eye(arr.shape[-1], dtype=arr.dtype)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        out = [sl.lu_solve(sl.lu_factor(m, check_finite=False), eye, trans=1,
+                           check_finite=False) for m in flat]
+    res = np.stack(out).reshape(arr.shape).astype(arr.dtype) if out else arr.copy()
+    return _wrap_dt(res, a._dtype, a._device)
 
 
 def _phi(x):
