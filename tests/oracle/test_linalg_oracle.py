@@ -118,6 +118,9 @@ BAD = {
     "lstsq_shapes": lambda m: m.linalg.lstsq(m.ones(3, 2), m.ones(2, 1)),
     "pinv_int": lambda m: m.linalg.pinv(m.ones(2, 2, dtype=m.int64)),
     "qr_mode": lambda m: m.linalg.qr(m.ones(2, 2), mode="x"),
+    "cross_ndim": lambda m: m.linalg.cross(m.ones(3), m.ones(2, 3)),
+    "matrix_power_float": lambda m: m.linalg.matrix_power(m.ones(2, 2), 0.5),
+    "solve_dtypes": lambda m: m.linalg.solve(m.eye(2), m.ones(2, dtype=m.float64)),
     "qr_r_backward": lambda m: m.linalg.qr(m.ones(3, 2, requires_grad=True), mode="r")[1]
     .sum().backward(),
 }
@@ -137,6 +140,15 @@ def test_bad_input_same_error(name):
         "qr_r_backward", "vector_norm_int")
     if "batch" in name:
         assert str(eo.value) == str(et.value)
+
+
+def test_solve_triangular_mixed_dtypes():
+    a = tocha.linalg.solve_triangular(tocha.eye(2), tocha.ones(2, 1, dtype=tocha.float64),
+                                      upper=True)
+    b = torch.linalg.solve_triangular(torch.eye(2), torch.ones(2, 1, dtype=torch.float64),
+                                      upper=True)
+    assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
 def test_eig_is_an_honest_gap():

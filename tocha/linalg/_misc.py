@@ -11,8 +11,7 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
     """Cross product of 3-vectors along `dim` (batch dims broadcast)."""
     from .._ops.movement import broadcast_tensors, stack
     if input.dim() != other.dim():
-        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions. Got "
-                           f"{input.dim()} and {other.dim()}")
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     a, b = broadcast_tensors(input, other) if input.shape != other.shape else (input, other)
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
@@ -58,6 +57,9 @@ def multi_dot(tensors, *, out=None) -> Tensor:
 
 def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
     """`A` to the integer power `n` (negative `n`: powers of the inverse)."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not "
+                        f"{type(n).__name__}")
     check_matrix("linalg.matrix_power", A, float_only=False)
     from .._creation import eye
     if n == 0:

@@ -152,7 +152,8 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
     """Solve `A X = B` (or `X A = B`) with `A` triangular: only its upper (`upper=True`) or
     lower triangle is read; `unitriangular` assumes ones on the diagonal."""
     check_matrix("linalg.solve_triangular", A)
-    check_same_dtype("linalg.solve_triangular", A, B)
+    if A.dtype != B.dtype:      # PyTorch computes in A's dtype here (linalg.solve raises)
+        B = B.to(A.dtype)
     if B.dim() < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
                            "dimensions.")
