@@ -30,27 +30,31 @@ def _f64(fn):
 
 
 class _Unary(prim):
-    """x -> fwd(x); subclasses set `fwd` (arrays) and `grad(g, x, y)` (tensors) or
-    `name` (no derivative: backward raises PyTorch's error)."""
+    """x -> fwd(x); subclasses set `fwd` (arrays) and `grad(g, x, y)` (tensors), or only
+    `name` (no derivative: backward raises PyTorch's error). forward/backward are the
+    staticmethods every primitive has, built per subclass."""
 
     fwd = None
+    grad = None
     name = ""
 
-    @classmethod
-    def forward(cls, ctx, x, *consts):
-        y = cls.fwd(x, *consts)
-        ctx.save_for_backward(x, y)
-        ctx.consts = consts
-        return y
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
 
-    @classmethod
-    def backward(cls, ctx, g):
-        x, y = ctx.saved_tensors
-        return (cls.grad(g, x, y, *ctx.consts),) + (None,) * len(ctx.consts)
+        def forward(ctx, x, *consts):
+            y = cls.fwd(x, *consts)
+            ctx.save_for_backward(x, y)
+            ctx.consts = consts
+            return y
 
-    @classmethod
-    def grad(cls, g, x, y, *consts):
-        raise RuntimeError(f"the derivative for '{cls.name}' is not implemented.")
+        def backward(ctx, g):
+            x, y = ctx.saved_tensors
+            if cls.grad is None:
+                raise RuntimeError(f"the derivative for '{cls.name}' is not implemented.")
+            return (cls.grad(g, x, y, *ctx.consts),) + (None,) * len(ctx.consts)
+
+        cls.forward = staticmethod(forward)
+        cls.backward = staticmethod(backward)
 
 
 # PyTorch's grad_fn names (the rest are Special<Name>Backward0)
@@ -181,21 +185,28 @@ def _operands(a, b):
 
 
 class _Binary(prim):
+    """(a, b) -> fwd(a, b) with broadcasting; subclasses set `fwd` and `grads`."""
+
     fwd = None
+    grads = None
     name = ""
 
-    @classmethod
-    def forward(cls, ctx, a, b):
-        y = cls.fwd(a, b)
-        ctx.save_for_backward(a, b, y)
-        return y
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
 
-    @classmethod
-    def backward(cls, ctx, g):
-        a, b, y = ctx.saved_tensors
-        ga, gb = cls.grads(g, a, b, y, ctx.needs_input_grad)
-        return (sum_to(ga, a.shape) if ga is not None else None,
-                sum_to(gb, b.shape) if gb is not None else None)
+        def forward(ctx, a, b):
+            y = cls.fwd(a, b)
+            ctx.save_for_backward(a, b, y)
+            return y
+
+        def backward(ctx, g):
+            a, b, y = ctx.saved_tensors
+            ga, gb = cls.grads(g, a, b, y, ctx.needs_input_grad)
+            return (sum_to(ga, a.shape) if ga is not None else None,
+                    sum_to(gb, b.shape) if gb is not None else None)
+
+        cls.forward = staticmethod(forward)
+        cls.backward = staticmethod(backward)
 
 
 def _binary(name, fwd, grads, torch_name):
