@@ -1,6 +1,7 @@
 """tocha.distributions without torch: densities against closed forms, gradients by
 gradcheck, reparameterized gradients, sampling shapes and reproducibility, transforms,
 constraints, KL, validation."""
+import contextlib
 import math
 
 import numpy as np
@@ -90,12 +91,17 @@ def test_gamma_reparameterized_gradient():
 def test_samplers_shapes_supports_and_reproducibility():
     for name, (ctor, params, _, _) in CASES.items():
         d = ctor(tocha, *[t64(p) for p in params])
-        tocha.manual_seed(5)
-        s = d.sample((2,))
+        # Wishart warns on every draw, as PyTorch 2.13 (see docs/distributions.md)
+        ctx = (pytest.warns(UserWarning, match="Singular sample detected") if
+               name.startswith("Wishart") else contextlib.nullcontext())
+        with ctx:
+            tocha.manual_seed(5)
+            s = d.sample((2,))
+            tocha.manual_seed(5)
+            again = d.sample((2,))
         assert tuple(s.shape) == (2,) + tuple(d.batch_shape) + tuple(d.event_shape), name
         assert bool(d.support.check(s).all()), name
-        tocha.manual_seed(5)
-        assert tocha.equal(s, d.sample((2,))), name
+        assert tocha.equal(s, again), name
 
 
 def test_law_of_gamma_family_samples():
