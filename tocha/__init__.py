@@ -44,6 +44,9 @@ def _export(mod) -> None:
 for _m in (_ops.elementwise, _ops.reduce, _ops.movement, _ops.indexing, _ops.linalg,
            _creation):
     _export(_m)
+from . import _linalg_special_api  # torch.det, torch.lgamma, x.inverse(), ...
+
+_export(_linalg_special_api)
 range = _creation.range_
 from . import (
     autograd,
