@@ -28,7 +28,8 @@ for info in pkgutil.walk_packages(tocha.__path__, "tocha."):
     module = importlib.import_module(info.name)
     runner = doctest.DocTestRunner(optionflags=flags)
     out = io.StringIO()
-    for test in doctest.DocTestFinder().find(module):
+    # examples may use `tocha` without importing it, as pytest's doctest_namespace allows
+    for test in doctest.DocTestFinder().find(module, extraglobs={"tocha": tocha}):
         runner.run(test, out=out.write)
     failed, attempted = runner.summarize(verbose=False)
     if attempted:

@@ -31,7 +31,7 @@ class Normal(ExponentialFamily):
     """Normal (Gaussian) distribution with mean `loc` and standard deviation `scale`.
 
     Example:
-        >>> tocha.manual_seed(0)
+        >>> _ = tocha.manual_seed(0)
         >>> tocha.distributions.Normal(0.0, 1.0).sample()    # PyTorch's value
         tensor(1.5410)
     """

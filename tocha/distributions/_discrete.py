@@ -126,8 +126,9 @@ class Categorical(Distribution):
     dim) or `logits` (unnormalised log probabilities).
 
     Example:
-        >>> tocha.manual_seed(0)
+        >>> _ = tocha.manual_seed(0)
         >>> tocha.distributions.Categorical(tocha.tensor([0.2, 0.8])).sample((3,))
+        tensor([1, 1, 1])
     """
 
     arg_constraints = {"probs": constraints.simplex,
