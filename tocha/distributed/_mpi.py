@@ -1,0 +1,69 @@
+"""The one place that imports mpi4py: lazily, with MPI_Finalize left to process exit.
+
+mpi4py is an optional extra (`pip install 'tocha[distributed]'` brings mpi4py and MPICH from
+PyPI). Finalize is turned off on purpose: a rank that raises must exit at once with its own
+status, so that the launcher (mpiexec) sees the failure and stops the other ranks; mpi4py's
+default MPI_Finalize at exit would block while the others wait in a collective.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+
+_MISSING = ("tocha.distributed needs mpi4py and an MPI library: "
+            "pip install 'tocha[distributed]' (or: pip install mpich mpi4py)")
+
+
+def available() -> bool:
+    """True when mpi4py is installed (without starting MPI)."""
+    return importlib.util.find_spec("mpi4py") is not None
+
+
+def mpi():
+    """The `mpi4py.MPI` module, MPI initialised with thread support and no finalize at exit."""
+    try:
+        import mpi4py
+    except ImportError as e:
+        raise RuntimeError(_MISSING) from e
+    mpi4py.rc.finalize = False
+    mpi4py.rc.thread_level = "multiple"
+    try:
+        from mpi4py import MPI
+    except ImportError as e:  # mpi4py present but no MPI shared library
+        raise RuntimeError(f"{_MISSING} ({e})") from e
+    return MPI
+
+
+# launcher environment -> (rank, world size, local rank, local world size)
+_LAUNCH_VARS = (
+    ("PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID", "MPI_LOCALNRANKS"),             # MPICH hydra
+    ("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK",
+     "OMPI_COMM_WORLD_LOCAL_SIZE"),                                              # Open MPI
+    ("PMIX_RANK", "PMIX_SIZE", None, None),
+)
+
+
+def launched_by_mpi() -> dict[str, str] | None:
+    """torchrun's variables (RANK, WORLD_SIZE, ...) as an MPI launcher's environment gives
+    them, or None when this process was not started by mpiexec."""
+    env = os.environ
+    for rank, size, lrank, lsize in _LAUNCH_VARS:
+        if rank in env and (size in env or "WORLD_SIZE" in env):
+            r, n = env[rank], env.get(size, env.get("WORLD_SIZE"))
+            return {"RANK": r, "WORLD_SIZE": n,
+                    "LOCAL_RANK": env.get(lrank, r) if lrank else r,
+                    "LOCAL_WORLD_SIZE": env.get(lsize, n) if lsize else n,
+                    "GROUP_RANK": "0", "ROLE_RANK": r, "ROLE_WORLD_SIZE": n}
+    return None
+
+
+def set_launch_env() -> None:
+    """Under mpiexec, fill in torchrun's variables a script may read before init (setdefault:
+    a launcher's own values win)."""
+    found = launched_by_mpi()
+    if found is None:
+        return
+    for k, v in found.items():
+        os.environ.setdefault(k, v)
+    os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+    os.environ.setdefault("MASTER_PORT", "29500")

@@ -1,0 +1,181 @@
+"""Work objects and the communication thread that runs every MPI call of a process.
+
+One thread per process issues all MPI calls in submission order (as PyTorch's process groups
+keep one queue per group), so collectives started from autograd hooks overlap with the rest of
+backward: NumPy releases the GIL while it computes and the thread polls MPI meanwhile. It
+polls with short sleeps rather than blocking in MPI, because MPI's blocking calls spin and would
+take a core from the computation they are meant to hide behind.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+__all__ = ["CommThread", "DistBackendError", "DistError", "Pending", "Work"]
+
+
+class DistError(RuntimeError):
+    """A distributed operation failed (PyTorch's `torch.distributed.DistError`)."""
+
+
+class DistBackendError(DistError):
+    """The communication backend failed or timed out (`torch.distributed.DistBackendError`)."""
+
+
+class Work:
+    """Handle of an operation started with ``async_op=True``: ``wait()``, ``is_completed()``.
+
+    ``wait()`` blocks until the operation finished on this rank and then writes its result
+    into the output tensors; it raises the operation's error, or ``DistBackendError`` when the
+    process group's timeout passes first (another rank failed or runs something else).
+    """
+
+    def __init__(self, name: str, timeout: float, finish: Callable | None = None) -> None:
+        self._name = name
+        self._timeout = timeout
+        self._finish = finish
+        self._event = threading.Event()
+        self._error: BaseException | None = None
+        self._result = None
+        self._finished = False
+
+    def _set(self, result=None, error: BaseException | None = None) -> None:
+        self._result, self._error = result, error
+        self._event.set()
+
+    def is_completed(self) -> bool:
+        return self._event.is_set()
+
+    def is_success(self) -> bool:
+        return self._event.is_set() and self._error is None
+
+    def exception(self):
+        return self._error
+
+    def wait(self, timeout: timedelta | float | None = None) -> bool:
+        """Block until done (at most the group's timeout); then results are in place."""
+        limit = _seconds(timeout) if timeout is not None else self._timeout
+        if not self._event.wait(limit):
+            _broken.append(self._name)
+            raise DistBackendError(
+                f"{self._name} timed out after {limit:g} s waiting for the other ranks: a rank "
+                "failed, was killed, or is running a different collective (every rank must "
+                "call the same collectives in the same order). Raise the limit with "
+                "init_process_group(timeout=timedelta(...)).")
+        if self._error is not None:
+            raise self._error
+        if not self._finished:
+            self._finished = True
+            if self._finish is not None:
+                self._finish(self._result)
+        return True
+
+    def result(self):
+        self.wait()
+        return self._result
+
+    def get_future(self):
+        return _Future(self)
+
+
+class _Future:
+    def __init__(self, work: Work) -> None:
+        self._work = work
+
+    def wait(self):
+        return self._work.result()
+
+    def value(self):
+        return self._work.result()
+
+    def done(self) -> bool:
+        return self._work.is_completed()
+
+
+_broken: list[str] = []
+
+
+def _seconds(t) -> float:
+    return t.total_seconds() if isinstance(t, timedelta) else float(t)
+
+
+def poll(MPI, reqs: list) -> None:
+    """Drive requests to completion: spin briefly, then sleep between tests (see module doc)."""
+    spins, nap = 0, 0.0
+    while not MPI.Request.Testall(reqs):
+        spins += 1
+        if spins < 200:
+            time.sleep(0)
+        else:
+            nap = min(1e-3, nap + 2e-5)
+            time.sleep(nap)
+
+
+class Pending:
+    """Returned by a submitted callable that only posts requests (send/recv): the thread goes
+    on with later operations and sets the Work to `then()` once `reqs` complete, so that
+    matching sends and receives queued in either order never deadlock."""
+
+    def __init__(self, reqs: list, then: Callable, statuses: list | None = None) -> None:
+        self.reqs, self.then, self.statuses = reqs, then, statuses
+
+
+class CommThread:
+    """Runs submitted callables one at a time on a daemon thread; each sets its Work."""
+
+    def __init__(self) -> None:
+        self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending: list[tuple[Work, Pending]] = []
+        self._thread = threading.Thread(target=self._loop, name="tocha-mpi", daemon=True)
+        self._thread.start()
+
+    def submit(self, work: Work, fn: Callable) -> Work:
+        if _broken:
+            raise DistBackendError(
+                f"{work._name}: the process group is unusable since {_broken[0]} timed out; "
+                "its communication thread is still blocked, so no later collective can run")
+        self._q.put((work, fn))
+        return work
+
+    def _loop(self) -> None:
+        while True:
+            if self._pending:
+                try:
+                    work, fn = self._q.get(timeout=2e-4)
+                except queue.Empty:
+                    self._check_pending()
+                    continue
+            else:
+                work, fn = self._q.get()
+            if work is None:
+                return
+            try:
+                r = fn()
+                if isinstance(r, Pending):
+                    self._pending.append((work, r))
+                else:
+                    work._set(r)
+            except BaseException as e:  # noqa: BLE001  (handed to the waiting thread)
+                work._set(error=e)
+            self._check_pending()
+
+    def _check_pending(self) -> None:
+        from ._mpi import mpi
+        MPI = mpi()
+        keep = []
+        for work, p in self._pending:
+            try:
+                if not MPI.Request.Testall(p.reqs, p.statuses):
+                    keep.append((work, p))
+                    continue
+                work._set(p.then())
+            except BaseException as e:  # noqa: BLE001
+                work._set(error=e)
+        self._pending = keep
+
+    def stop(self) -> None:
+        self._q.put((None, None))
+        self._thread.join(timeout=5)
