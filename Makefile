@@ -32,10 +32,11 @@ $(VENV)/.stamp-torch: | $(PY)
 	@touch $@
 
 # --- suites (pytest's status 5, "no tests collected", fails like any other) ----------------
-test: $(VENV)/.stamp-test
+test: $(VENV)/.stamp-test $(VENV)/.stamp-distributed
 	$(PYTEST) -q -x tests --ignore=tests/oracle
 
-test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact
+test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact \
+             $(VENV)/.stamp-distributed
 	@$(PY) -c "import torch" || { echo "test-oracle: torch is missing from $(VENV)"; exit 1; }
 	$(PYTEST) -q tests/oracle
 

@@ -134,6 +134,7 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
         raise ValueError("trying to initialize the default process group twice!")
     name = _check_backend(backend)
     MPI = _mpi.mpi()
+    _mpi.exit_hooks(MPI)
     comm = MPI.COMM_WORLD.Dup()
     n, r = comm.Get_size(), comm.Get_rank()
     want_n = world_size if world_size != -1 else int(os.environ.get("WORLD_SIZE", n))

@@ -1,9 +1,12 @@
-"""The one place that imports mpi4py: lazily, with MPI_Finalize left to process exit.
+"""The one place that imports mpi4py: lazily, with MPI_Finalize decided at exit.
 
 mpi4py is an optional extra (`pip install 'tocha[distributed]'` brings mpi4py and MPICH from
-PyPI). Finalize is turned off on purpose: a rank that raises must exit at once with its own
-status, so that the launcher (mpiexec) sees the failure and stops the other ranks; mpi4py's
-default MPI_Finalize at exit would block while the others wait in a collective.
+PyPI). A rank that fails must exit at once without MPI_Finalize, so that the launcher
+(mpiexec) sees the failure and stops the other ranks (Finalize would wait for them while they
+wait in a collective for it); a rank that ends well must call MPI_Finalize, or mpiexec takes
+its exit for a crash and kills the ranks still finishing. `exit_hooks()` tells them apart: an
+uncaught exception (sys.excepthook) or a failing status reported by the launcher's rank
+wrapper (`mark_failed`) skips Finalize.
 """
 from __future__ import annotations
 
@@ -32,6 +35,34 @@ def mpi():
     except ImportError as e:  # mpi4py present but no MPI shared library
         raise RuntimeError(f"{_MISSING} ({e})") from e
     return MPI
+
+
+_failed: list[bool] = []
+
+
+def mark_failed() -> None:
+    """This process is exiting with an error: skip MPI_Finalize (see the module doc)."""
+    _failed.append(True)
+
+
+def exit_hooks(MPI) -> None:
+    """Finalize MPI at exit unless the process is failing (install once)."""
+    import atexit
+    import sys
+    if getattr(exit_hooks, "_done", False):
+        return
+    exit_hooks._done = True
+    previous = sys.excepthook
+
+    def excepthook(tp, value, tb):
+        mark_failed()
+        previous(tp, value, tb)
+    sys.excepthook = excepthook
+
+    def finalize() -> None:
+        if not _failed and MPI.Is_initialized() and not MPI.Is_finalized():
+            MPI.Finalize()
+    atexit.register(finalize)
 
 
 # launcher environment -> (rank, world size, local rank, local world size)

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import uuid
 
 __all__ = ["get_args_parser", "main", "mpiexec_command"]
@@ -108,19 +109,51 @@ def mpiexec_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]
               file=sys.stderr)
         env["OMP_NUM_THREADS"] = "1"
     if args.no_python:
-        prog = [args.training_script]
+        code = ("import os, sys; from tocha.distributed._mpi import set_launch_env; "
+                "set_launch_env(); os.execvp(sys.argv[1], sys.argv[1:])")
+        prog = ["-c", code, args.training_script]
     elif args.module:
-        prog = [sys.executable, "-m", "tocha", "run", "-m", args.training_script]
+        prog = ["run", "-m", args.training_script]
     else:
-        prog = [sys.executable, "-m", "tocha", "run", args.training_script]
-    wrap = [sys.executable, "-m", "tocha.distributed._exec"] if args.no_python else []
-    return [_mpiexec(), "-n", str(n), *wrap, *prog, *args.training_script_args], env
+        prog = ["run", args.training_script]
+    # each rank: python -m tocha.distributed._rank STATUS_DIR run script args (see _rank.py)
+    return [_mpiexec(), "-n", str(n), sys.executable, *prog, *args.training_script_args], env
+
+
+def _first_failure(status_dir: str) -> tuple[str, int] | None:
+    """(rank, status) of the rank that failed first, from the agents' files."""
+    found = []
+    for name in os.listdir(status_dir):
+        with open(os.path.join(status_dir, name)) as f:
+            when, status = f.read().split()
+        found.append((float(when), name[len("rank"):], int(status)))
+    return min(found)[1:] if found else None
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse torchrun's flags, run the ranks, return the failing rank's status (else 0)."""
     args = get_args_parser().parse_args(argv)
     cmd, env = mpiexec_command(args)
+    with tempfile.TemporaryDirectory(prefix="tocha-run-") as status_dir:
+        if not args.no_python:
+            cmd[4:4] = ["-m", "tocha.distributed._rank", status_dir]
+        rc = _run(cmd, env)
+        failed = _first_failure(status_dir)
+    if failed is not None:
+        rank, rc = failed
+        print(f"tocha.distributed.run: rank {rank} failed with exit status {rc}; MPI stopped "
+              "the other ranks", file=sys.stderr)
+    elif 0 < rc < 64:
+        # no rank exited with an error: one was killed, and mpiexec reports its signal
+        print(f"tocha.distributed.run: a rank was killed by signal {rc}; MPI stopped the "
+              f"other ranks", file=sys.stderr)
+        rc = 128 + rc
+    elif rc != 0:
+        print(f"tocha.distributed.run: mpiexec failed with exit status {rc}", file=sys.stderr)
+    return rc
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> int:
     proc = subprocess.Popen(cmd, env=env)
 
     def forward(signum, frame):  # a signal to the launcher stops every rank
@@ -134,9 +167,6 @@ def main(argv: list[str] | None = None) -> int:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    if rc != 0:
-        print(f"tocha.distributed.run: a rank failed with exit status {rc}; MPI stopped the "
-              "other ranks", file=sys.stderr)
     return rc if rc >= 0 else 128 - rc
 
 

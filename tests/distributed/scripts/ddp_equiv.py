@@ -7,8 +7,8 @@ import numpy as np
 
 import tocha as torch
 import tocha.distributed as dist
-import tocha.nn as nn
 import tocha.nn.functional as F
+from tocha import nn
 
 B, K, TOL = 8, 3, 2e-5
 

@@ -26,14 +26,17 @@ def _tensors_in(obj, out: list) -> list:
 
 def _reached_leaves(outputs: list) -> set[int]:
     """ids of the leaf tensors the autograd graph of `outputs` reaches."""
-    seen, found = set(), set()
+    # seen keeps the nodes alive: next_functions may build leaf nodes on the fly, and a freed
+    # node's id could be reused by the next one
+    seen: dict = {}
+    found = set()
     stack = [t.grad_fn for t in outputs if t.grad_fn is not None]
     found.update(id(t) for t in outputs if t.grad_fn is None and t.requires_grad)
     while stack:
         node = stack.pop()
         if node is None or id(node) in seen:
             continue
-        seen.add(id(node))
+        seen[id(node)] = node
         var = getattr(node, "variable", None)
         if var is not None:
             found.add(id(var))
