@@ -67,7 +67,7 @@ def check(kind, rank, world):
     per = B // world
     train(ddp, x[rank * per:(rank + 1) * per], y[rank * per:(rank + 1) * per])
     got, want = state(ddp.module), state(ref)
-    assert list(ddp.state_dict())[0].startswith("module."), list(ddp.state_dict())
+    assert all(k.startswith("module.") for k in ddp.state_dict()), list(ddp.state_dict())
     diff = max(float(np.abs(got[k] - want[k]).max()) for k in want)
     if kind == "cnn_plain_bn":   # plain BatchNorm normalises per rank, as in PyTorch
         assert diff > 1e-3, f"{kind}: plain BatchNorm unexpectedly matched ({diff})"
