@@ -17,7 +17,8 @@ def check_tensor(t, op: str, what: str = "tensor") -> None:
 
 def array(t: Tensor) -> np.ndarray:
     """The tensor's data as a C-contiguous array (its own memory when already contiguous)."""
-    return np.ascontiguousarray(t._data)
+    a = t._data
+    return a if a.flags.c_contiguous else a.copy(order="C")  # (ascontiguousarray makes 0-d 1-d)
 
 
 def dtype_code(t: Tensor) -> int:
@@ -37,7 +38,7 @@ def write(t: Tensor, arr: np.ndarray) -> None:
 
 def _wrap(arr: np.ndarray) -> Tensor:
     from .._creation import from_numpy
-    return from_numpy(np.ascontiguousarray(arr))
+    return from_numpy(arr if arr.flags.c_contiguous else arr.copy(order="C"))
 
 
 def as_bytes(a: np.ndarray) -> np.ndarray:

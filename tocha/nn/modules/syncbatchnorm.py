@@ -46,6 +46,8 @@ class SyncBatchNorm(_BatchNorm):
 
         model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
         model = nn.parallel.DistributedDataParallel(model)
+
+    Differs from PyTorch: runs on the CPU (PyTorch's SyncBatchNorm needs GPUs).
     """
 
     _dims = ("", "", ", L", ", H, W", ", D, H, W")
