@@ -1,0 +1,124 @@
+"""DDP step time on 1 and 2 ranks at the same per-rank batch: MLP, LeNet-5, ResNet-18.
+
+    python benchmarks/distributed_ddp.py [--libs tocha torch] [--models mlp lenet resnet18]
+
+Each rank uses one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1 and threadpoolctl when
+installed), so 2 ranks fit a 2-core machine. The scaling ratio is the 2-rank step time over
+the 1-rank one: 1.0 means the gradient all-reduce is hidden behind backward entirely. Times are
+the median step (rank-maximum), after warm-up steps.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.abspath(__file__)
+# per-rank batch, warm-up steps, timed steps
+WORKLOADS = {"mlp": (128, 3, 20), "lenet": (64, 2, 10), "resnet18": (8, 1, 4)}
+
+
+def _model(torch, name: str):
+    nn = torch.nn
+    if name == "mlp":
+        return (nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                              nn.Linear(128, 10)), (784,))
+    if name == "lenet":
+        return (nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                              nn.Linear(84, 10)), (1, 28, 28))
+    from torchvision.models import resnet18
+    return resnet18(num_classes=10), (3, 32, 32)
+
+
+def _one_thread() -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(1)
+    except ImportError:
+        pass  # the environment variables set by the driver still apply
+
+
+def worker(name: str) -> None:
+    _one_thread()
+    import torch  # tocha under `python -m tocha run`
+    import torch.distributed as dist
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo")
+    batch, warm, steps = WORKLOADS[name]
+    torch.manual_seed(0)
+    model, shape = _model(torch, name)
+    ddp = torch.nn.parallel.DistributedDataParallel(model)
+    opt = torch.optim.SGD(ddp.parameters(), lr=0.01, momentum=0.9)
+    x, y = torch.randn(batch, *shape), torch.randint(0, 10, (batch,))
+    times = []
+    for i in range(warm + steps):
+        dist.barrier()
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(ddp(x), y).backward()
+        opt.step()
+        if i >= warm:
+            times.append(time.perf_counter() - t0)
+    worst = torch.tensor([statistics.median(times)], dtype=torch.float64)
+    dist.all_reduce(worst, op=dist.ReduceOp.MAX)
+    if dist.get_rank() == 0:
+        print("ROW " + json.dumps({"sec": float(worst.item())}), flush=True)
+    dist.destroy_process_group()
+
+
+def launch(lib: str, nproc: int, name: str) -> float:
+    runner = ([sys.executable, "-m", "torch.distributed.run", "--standalone"] if lib == "torch"
+              else [sys.executable, "-m", "tocha.distributed.run"])
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    cmd = [*runner, "--nproc-per-node", str(nproc), HERE, "--worker", name]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=1800)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if proc.returncode != 0:
+        raise SystemExit(f"{lib} {name} on {nproc} ranks failed ({proc.returncode})")
+    rows = [json.loads(line[4:]) for line in out.splitlines() if line.startswith("ROW ")]
+    return rows[0]["sec"]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--libs", nargs="+", default=["tocha", "torch"])
+    ap.add_argument("--models", nargs="+", default=list(WORKLOADS))
+    ap.add_argument("--json", metavar="PATH")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        worker(args.worker)
+        return 0
+    res = {}
+    print(f"{'workload':>9} {'lib':>6} {'batch/rank':>10} {'1 rank ms':>10} {'2 ranks ms':>11} "
+          f"{'2/1':>5}")
+    for name in args.models:
+        for lib in args.libs:
+            one, two = launch(lib, 1, name), launch(lib, 2, name)
+            res[f"{name}/{lib}"] = {"one_rank_s": one, "two_ranks_s": two}
+            print(f"{name:>9} {lib:>6} {WORKLOADS[name][0]:>10} {one * 1e3:>10.1f} "
+                  f"{two * 1e3:>11.1f} {two / one:>5.2f}", flush=True)
+    print(f"load average: {os.getloadavg()[0]:.2f} (2/1 > 1 also counts the cores the two "
+          "ranks take from each other and from other work on the machine)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
