@@ -8,6 +8,7 @@ take a core from the computation they are meant to hide behind.
 """
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -102,8 +103,15 @@ def _seconds(t) -> float:
     return t.total_seconds() if isinstance(t, timedelta) else float(t)
 
 
+# TOCHA_MPI_POLL=wait: block in MPI (it spins on a core; lowest latency when cores are free)
+_MODE = os.environ.get("TOCHA_MPI_POLL", "sleep")
+
+
 def poll(MPI, reqs: list) -> None:
     """Drive requests to completion: spin briefly, then sleep between tests (see module doc)."""
+    if _MODE == "wait":
+        MPI.Request.Waitall(reqs)
+        return
     spins, nap = 0, 0.0
     while not MPI.Request.Testall(reqs):
         spins += 1
