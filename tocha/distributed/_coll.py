@@ -71,7 +71,7 @@ def _run(op, pg, tensor, start, finish=None, root=-1, red=-1, error=None, async_
         agree(MPI, pg.comm, sig, pg.ranks)
         return start(MPI, pg.comm)
 
-    work = submit(pg, op, fn, finish)
+    work = submit(pg, op, fn, finish, sync=not async_op)
     if error is not None:
         try:
             work.wait()

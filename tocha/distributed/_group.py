@@ -96,8 +96,14 @@ def resolve(g) -> ProcessGroup | None:
     return g
 
 
-def submit(pg: ProcessGroup, name: str, fn, finish=None) -> Work:
-    return _state["thread"].submit(Work(f"{name} (rank {get_rank()})", pg.timeout, finish), fn)
+def submit(pg: ProcessGroup, name: str, fn, finish=None, sync: bool = False) -> Work:
+    """Run `fn` (MPI calls) on the communication thread; a blocking call (`sync`) runs in
+    this thread instead when nothing is queued before it."""
+    work = Work(f"{name} (rank {get_rank()})", pg.timeout, finish)
+    thread = _state["thread"]
+    if sync and thread.run_now(work, fn, pg.timeout):
+        return work
+    return thread.submit(work, fn)
 
 
 def _check_backend(backend) -> str:

@@ -60,12 +60,7 @@ class Work:
         """Block until done (at most the group's timeout); then results are in place."""
         limit = _seconds(timeout) if timeout is not None else self._timeout
         if not self._event.wait(limit):
-            _broken.append(self._name)
-            raise DistBackendError(
-                f"{self._name} timed out after {limit:g} s waiting for the other ranks: a rank "
-                "failed, was killed, or is running a different collective (every rank must "
-                "call the same collectives in the same order). Raise the limit with "
-                "init_process_group(timeout=timedelta(...)).")
+            raise timeout_error(self._name, limit)
         if self._error is not None:
             raise self._error
         if not self._finished:
@@ -105,21 +100,36 @@ def _seconds(t) -> float:
 
 # TOCHA_MPI_POLL=wait: block in MPI (it spins on a core; lowest latency when cores are free)
 _MODE = os.environ.get("TOCHA_MPI_POLL", "sleep")
+_local = threading.local()  # .deadline: (time, name, seconds) for polls in a caller's thread
+
+
+def timeout_error(name: str, limit: float) -> DistBackendError:
+    _broken.append(name)
+    return DistBackendError(
+        f"{name} timed out after {limit:g} s waiting for the other ranks: a rank failed, was "
+        "killed, or is running a different collective (every rank must call the same "
+        "collectives in the same order). Raise the limit with "
+        "init_process_group(timeout=timedelta(...)).")
 
 
 def poll(MPI, reqs: list) -> None:
-    """Drive requests to completion: spin briefly, then sleep between tests (see module doc)."""
-    if _MODE == "wait":
+    """Drive requests to completion: yield the core between tests for 2 ms, then sleep
+    briefly between tests (see module doc); give up at the caller's deadline, if any."""
+    deadline = getattr(_local, "deadline", None)
+    if _MODE == "wait" and deadline is None:
         MPI.Request.Waitall(reqs)
         return
-    spins, nap = 0, 0.0
+    start = time.perf_counter()
+    nap = 0.0
     while not MPI.Request.Testall(reqs):
-        spins += 1
-        if spins < 200:
+        now = time.perf_counter()
+        if now - start < 2e-3 or _MODE == "wait":
             time.sleep(0)
         else:
-            nap = min(1e-3, nap + 2e-5)
+            nap = min(2e-4, nap + 1e-5)
             time.sleep(nap)
+        if deadline is not None and now > deadline[0]:
+            raise timeout_error(deadline[1], deadline[2])
 
 
 class Pending:
@@ -137,6 +147,8 @@ class CommThread:
     def __init__(self) -> None:
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._pending: list[tuple[Work, Pending]] = []
+        self._lock = threading.Lock()
+        self._outstanding = 0  # submitted and not finished (queued or running)
         self._thread = threading.Thread(target=self._loop, name="tocha-mpi", daemon=True)
         self._thread.start()
 
@@ -145,8 +157,28 @@ class CommThread:
             raise DistBackendError(
                 f"{work._name}: the process group is unusable since {_broken[0]} timed out; "
                 "its communication thread is still blocked, so no later collective can run")
+        with self._lock:
+            self._outstanding += 1
         self._q.put((work, fn))
         return work
+
+    def run_now(self, work: Work, fn: Callable, timeout: float) -> bool:
+        """Run a blocking call in the caller's thread when nothing is queued before it (saves
+        two thread switches per small collective); False when it must queue."""
+        with self._lock:
+            if self._outstanding or _broken:
+                return False
+            self._outstanding += 1
+        _local.deadline = (time.perf_counter() + timeout, work._name, timeout)
+        try:
+            work._set(fn())
+        except BaseException as e:  # noqa: BLE001  (raised by work.wait())
+            work._set(error=e)
+        finally:
+            _local.deadline = None
+            with self._lock:
+                self._outstanding -= 1
+        return True
 
     def _loop(self) -> None:
         while True:
@@ -168,6 +200,8 @@ class CommThread:
                     work._set(r)
             except BaseException as e:  # noqa: BLE001  (handed to the waiting thread)
                 work._set(error=e)
+            with self._lock:
+                self._outstanding -= 1
             self._check_pending()
 
     def _check_pending(self) -> None:
