@@ -67,6 +67,10 @@ def unused(r, n):
     assert m.never.weight.grad is None                     # unused everywhere: untouched
     assert np.allclose(m.b.weight.grad.numpy(), 1.0 / n)   # averaged with zeros
     assert np.allclose(m.a.weight.grad.numpy(), 1.0)
+    ddp(torch.ones(1, 2), use_b=True)           # a forward without backward is fine,
+    m.zero_grad()
+    ddp(torch.ones(1, 2), use_b=(r == 1)).sum().backward()   # and the next step still syncs
+    assert np.allclose(m.b.weight.grad.numpy(), 1.0 / n)
     ddp2 = DDP(TwoHeads())
     ddp2(torch.ones(1, 2), use_b=True).sum().backward()
     try:

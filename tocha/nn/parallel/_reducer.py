@@ -65,31 +65,42 @@ class Reducer:
         self.next = 0
         self.works: list = []
         self.used_work = None
+        self.started = False     # a hook fired: backward of this iteration has begun
+        self.unused: list[int] = []
 
     def _hook_for(self, i: int):
         def hook(param) -> None:
             if self.active:
+                if not self.started:
+                    self._start()
                 self.mark_ready(i)
         return hook
+
+    def _start(self) -> None:
+        # unused parameters count as ready once backward begins (not in forward: a forward
+        # without backward must start no collective)
+        self.started = True
+        if self.find_unused:
+            used = C.ones(len(self.params))
+            for i in self.unused:
+                used[i] = 0.0
+            self.used = used
+            self.used_work = self.dist.all_reduce(used, group=self.group, async_op=True)
+            for i in self.unused:
+                self.mark_ready(i)
 
     def unfinished(self) -> list[int]:
         """Parameter indices still missing a gradient when the iteration should be over."""
         return [i for b, idx in enumerate(self.buckets) for i in idx if i not in self.ready[b]]
 
     def prepare(self, unused: list[int]) -> None:
-        """Start an iteration; `unused` parameters (find_unused_parameters) count as ready."""
+        """Start an iteration; `unused` parameters (find_unused_parameters) will count as
+        ready when backward begins."""
         self._reset()
         self.active = True
-        if self.find_unused:
-            used = C.ones(len(self.params))
-            for i in unused:
-                used[i] = 0.0
-            self.used = used
-            self.used_work = self.dist.all_reduce(used, group=self.group, async_op=True)
-            for i in unused:
-                self.mark_ready(i, local_unused=True)
+        self.unused = unused
 
-    def mark_ready(self, i: int, local_unused: bool = False) -> None:
+    def mark_ready(self, i: int) -> None:
         b = self.where[i]
         if i in self.ready[b]:
             raise RuntimeError(

@@ -127,7 +127,7 @@ class DistributedDataParallel(Module):
 
     def forward(self, *inputs, **kwargs):
         red = self._reducer
-        if red.active and red.ready and any(red.ready):
+        if red.active and red.started:
             self._unfinished_error(red.unfinished())
         red.active = False
         if self.broadcast_buffers and self.require_forward_param_sync:
