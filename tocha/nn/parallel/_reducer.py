@@ -12,7 +12,6 @@ match.
 from __future__ import annotations
 
 from ... import _creation as C
-from ..._ops.movement import cat
 from ...autograd.grad_mode import no_grad
 
 FIRST_BUCKET_BYTES = 1024 * 1024
@@ -55,6 +54,10 @@ class Reducer:
         self.find_unused = find_unused
         self.buckets = make_buckets(params, cap_bytes)
         self.where = {i: b for b, idx in enumerate(self.buckets) for i in idx}
+        self.flats = [C.zeros(sum(params[i].numel() for i in idx), dtype=params[idx[0]].dtype)
+                      for idx in self.buckets]
+        from ...distributed._buckets import BucketComm
+        self.comm = BucketComm(group)
         self.handles = [p.register_post_accumulate_grad_hook(self._hook_for(i))
                         for i, p in enumerate(params)]
         self.active = False
@@ -64,7 +67,7 @@ class Reducer:
         self.ready = [set() for _ in self.buckets]
         self.next = 0
         self.works: list = []
-        self.used_work = None
+        self.used = None
         self.started = False     # a hook fired: backward of this iteration has begun
         self.unused: list[int] = []
 
@@ -74,6 +77,7 @@ class Reducer:
                 if not self.started:
                     self._start()
                 self.mark_ready(i)
+                self.comm.progress()   # let MPI move the buckets already started
         return hook
 
     def _start(self) -> None:
@@ -85,7 +89,7 @@ class Reducer:
             for i in self.unused:
                 used[i] = 0.0
             self.used = used
-            self.used_work = self.dist.all_reduce(used, group=self.group, async_op=True)
+            self.comm.start(used)
             for i in self.unused:
                 self.mark_ready(i)
 
@@ -116,26 +120,32 @@ class Reducer:
             self.finish()
 
     def _launch(self, b: int) -> None:
+        # one copy per gradient, into the bucket's own buffer (kept from step to step), then
+        # the division by the world size in place
+        flat = self.flats[b]
         with no_grad():
-            parts = []
+            off = 0
             for i in self.buckets[b]:
                 p = self.params[i]
-                g = p.grad
-                parts.append(C.zeros(p.numel(), dtype=p.dtype) if g is None else g.reshape(-1))
-            flat = cat(parts) / self.world
-        self.works.append((b, flat, self.dist.all_reduce(flat, group=self.group,
-                                                         async_op=True)))
+                n = p.numel()
+                part = flat[off:off + n].view(p.shape)
+                if p.grad is None:
+                    part.zero_()
+                else:
+                    part.copy_(p.grad)
+                off += n
+            if self.world > 1:
+                flat.div_(self.world)
+        self.comm.start(flat)
+        self.works.append((b, flat))
 
     def finish(self) -> None:
         """Wait for every bucket and write the averaged gradients into `param.grad`."""
         self.active = False
-        used = None
-        if self.used_work is not None:
-            self.used_work.wait()
-            used = self.used
+        self.comm.wait()
+        used = self.used
         with no_grad():
-            for b, flat, work in self.works:
-                work.wait()
+            for b, flat in self.works:
                 off = 0
                 for i in self.buckets[b]:
                     p = self.params[i]
