@@ -43,3 +43,21 @@ def test_availability_and_backends():
         dist.get_rank()
     with pytest.raises(ValueError, match="Default process group"):
         nn.parallel.DistributedDataParallel(nn.Linear(2, 2))
+
+
+def test_convert_sync_batchnorm_keeps_parameters_and_acts_as_batchnorm_alone():
+    tocha.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 3, 3), nn.BatchNorm2d(3), nn.Sequential(
+        nn.Flatten(), nn.BatchNorm1d(12)))
+    model[1].running_mean.fill_(0.5)
+    model.eval()
+    x = tocha.randn(4, 1, 4, 4)
+    want = model(x)
+    sync = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    assert isinstance(sync[1], nn.SyncBatchNorm) and isinstance(sync[2][1], nn.SyncBatchNorm)
+    assert sync[1].weight is model[1].weight or tocha.equal(sync[1].weight, model[1].weight)
+    assert float(sync[1].running_mean[0]) == 0.5 and not sync[1].training
+    assert tocha.allclose(sync(x), want)
+    bn, sbn = nn.BatchNorm2d(3), nn.SyncBatchNorm(3)      # training, no process group
+    assert tocha.allclose(bn(x.repeat(1, 3, 1, 1)), sbn(x.repeat(1, 3, 1, 1)))
+    assert tocha.allclose(bn.running_var, sbn.running_var)
