@@ -5,7 +5,8 @@
 Each rank uses one BLAS thread (OMP/OPENBLAS/MKL_NUM_THREADS=1 and threadpoolctl when
 installed), so 2 ranks fit a 2-core machine. The scaling ratio is the 2-rank step time over
 the 1-rank one: 1.0 means the gradient all-reduce is hidden behind backward entirely. Times are
-the median step (rank-maximum), after warm-up steps.
+the median step (rank-maximum), after warm-up steps; "cpu" is the process's CPU time per step
+(all its threads), which other load on the machine does not inflate.
 """
 from __future__ import annotations
 
@@ -85,19 +86,22 @@ def worker(name: str) -> None:
     ddp = torch.nn.parallel.DistributedDataParallel(model)
     opt = torch.optim.SGD(ddp.parameters(), lr=0.01, momentum=0.9)
     x, y = torch.randn(batch, *shape), torch.randint(0, 10, (batch,))
-    times = []
+    times, cpu = [], []
     for i in range(warm + steps):
         dist.barrier()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         opt.zero_grad()
         torch.nn.functional.cross_entropy(ddp(x), y).backward()
         opt.step()
         if i >= warm:
             times.append(time.perf_counter() - t0)
-    worst = torch.tensor([statistics.median(times)], dtype=torch.float64)
+            cpu.append(time.process_time() - c0)
+    worst = torch.tensor([statistics.median(times), statistics.median(cpu)],
+                         dtype=torch.float64)
     dist.all_reduce(worst, op=dist.ReduceOp.MAX)
     if dist.get_rank() == 0:
-        print("ROW " + json.dumps({"sec": float(worst.item())}), flush=True)
+        print("ROW " + json.dumps({"sec": float(worst[0]), "cpu": float(worst[1])}),
+              flush=True)
     dist.destroy_process_group()
 
 
@@ -118,7 +122,7 @@ def launch(lib: str, nproc: int, name: str) -> float:
     rows = [json.loads(line[4:]) for line in out.splitlines() if line.startswith("ROW ")]
     if not rows:  # (a crash at exit after the measurement, seen in gloo's teardown, is fine)
         raise SystemExit(f"{lib} {name} on {nproc} ranks failed ({proc.returncode})")
-    return rows[0]["sec"]
+    return rows[0]["sec"], rows[0]["cpu"]
 
 
 def main(argv=None) -> int:
@@ -133,13 +137,15 @@ def main(argv=None) -> int:
         return 0
     res = {}
     print(f"{'workload':>9} {'lib':>6} {'batch/rank':>10} {'1 rank ms':>10} {'2 ranks ms':>11} "
-          f"{'2/1':>5}")
+          f"{'2/1':>5} {'cpu 1':>7} {'cpu 2':>7} {'cpu 2/1':>7}")
     for name in args.models:
         for lib in args.libs:
-            one, two = launch(lib, 1, name), launch(lib, 2, name)
-            res[f"{name}/{lib}"] = {"one_rank_s": one, "two_ranks_s": two}
+            (one, c1), (two, c2) = launch(lib, 1, name), launch(lib, 2, name)
+            res[f"{name}/{lib}"] = {"one_rank_s": one, "two_ranks_s": two, "one_rank_cpu_s": c1,
+                                    "two_ranks_cpu_s": c2}
             print(f"{name:>9} {lib:>6} {WORKLOADS[name][0]:>10} {one * 1e3:>10.1f} "
-                  f"{two * 1e3:>11.1f} {two / one:>5.2f}", flush=True)
+                  f"{two * 1e3:>11.1f} {two / one:>5.2f} {c1 * 1e3:>7.1f} {c2 * 1e3:>7.1f} "
+                  f"{c2 / c1:>7.2f}", flush=True)
     print(f"load average: {os.getloadavg()[0]:.2f} (2/1 > 1 also counts the cores the two "
           "ranks take from each other and from other work on the machine)")
     if args.json:
