@@ -22,6 +22,7 @@ NETWORKS = {  # name: (alpha seconds per message step, bytes per second)
 }
 BWD_SHARE = 2 / 3      # backward's share of a step's compute (forward:backward = 1:2)
 FIRST_BUCKET, CAP = 1 << 20, 25 << 20
+RESNET18_HERE = 11_181_642 * 4  # the benchmark's ResNet-18 (10 classes)
 
 
 def buckets(total: int) -> list[int]:
@@ -39,15 +40,22 @@ def ring_allreduce(p: int, nbytes: int, alpha: float, bw: float) -> float:
     return 2 * (p - 1) * alpha + 2 * (p - 1) / p * nbytes / bw
 
 
-def step_time(compute: float, p: int, nbytes: int, alpha: float, bw: float) -> float:
+def bucket_time(p: int, nbytes: int, alpha: float, bw: float, local=(0.0, 0.0)) -> float:
+    """One bucket: the fitted local cost (software latency, copies and reduction per byte,
+    measured on this machine) plus the ring's network terms."""
+    return local[0] + local[1] * nbytes + ring_allreduce(p, nbytes, alpha, bw)
+
+
+def step_time(compute: float, p: int, nbytes: int, alpha: float, bw: float,
+              local=(0.0, 0.0), overlap: bool = True) -> float:
     """Step = forward + backward + the part of the bucket all-reduces that backward does not
     hide. Gradients become ready uniformly (by bytes) during backward; buckets go out one at a
     time in order, each once it is ready and the previous one is done."""
     fwd, bwd = compute * (1 - BWD_SHARE), compute * BWD_SHARE
     ready, end = 0.0, 0.0
     for b in buckets(nbytes):
-        ready += bwd * b / nbytes
-        end = max(end, ready) + ring_allreduce(p, b, alpha, bw)
+        ready = ready + bwd * b / nbytes if overlap else bwd   # no overlap: all after backward
+        end = max(end, ready) + bucket_time(p, b, alpha, bw, local)
     return fwd + max(bwd, end)
 
 
@@ -62,29 +70,40 @@ def main(argv=None) -> int:
         ddp = json.load(f)
     # on one machine, 2 ranks: t = alpha + beta * bytes was fitted for the whole all-reduce
     alpha2, beta2 = fit["alpha_s"], fit["beta_s_per_byte"]
-    alpha_step, bw = alpha2 / 2, 1 / beta2          # ring on 2 ranks: 2 steps of bytes/2
+    bw = 1 / beta2
     print(f"this machine (shared memory, 2 ranks): alpha {alpha2 * 1e6:.0f} us per "
           f"all-reduce, {bw / 1e9:.2f} GB/s")
     if "resnet18/tocha" in ddp:
         one = ddp["resnet18/tocha"]["one_rank_s"]
         two = ddp["resnet18/tocha"]["two_ranks_s"]
-        pred = step_time(one, 2, PARAM_BYTES["resnet18"], alpha_step, bw)
+        pred = step_time(one, 2, RESNET18_HERE, 0.0, float("inf"), (alpha2, beta2))
         print(f"check, ResNet-18 on 2 ranks here: model {pred:.3f} s, measured {two:.3f} s "
               f"(1 rank {one:.3f} s)")
+        if "one_rank_cpu_s" in ddp["resnet18/tocha"]:
+            c1 = ddp["resnet18/tocha"]["one_rank_cpu_s"]
+            c2 = ddp["resnet18/tocha"]["two_ranks_cpu_s"]
+            print(f"  CPU time per step: 1 rank {c1:.3f} s, 2 ranks {c2:.3f} s; model from the "
+                  f"1-rank CPU time: "
+                  f"{step_time(c1, 2, RESNET18_HERE, 0.0, float('inf'), (alpha2, beta2)):.3f}"
+                  " s")
         compute18 = one
     else:
         compute18 = 1.5
+    local = (alpha2, beta2)      # the fitted 2-rank costs, charged once per bucket
     print("\npredicted scaling efficiency (1-machine step / p-machine step, same per-machine "
-          "batch)")
+          "batch); in brackets: with no overlap at all")
     for net, (alpha, nbw) in NETWORKS.items():
         for name, compute in (("resnet18", compute18),
                               ("resnet50", compute18 * FLOP_RATIO_50_18),
                               ("resnet50 @ 0.1 s/step", 0.1)):
             key = name.split()[0]
-            effs = [compute / step_time(compute, p, PARAM_BYTES[key], alpha, nbw)
-                    for p in (8, 16, 32, 64)]
-            print(f"  {net:<22} {name:<22} step {compute:6.2f} s: " +
-                  "  ".join(f"p={p}: {100 * e:5.1f}%" for p, e in zip((8, 16, 32, 64), effs)))
+            cells = []
+            for p in (8, 16, 32, 64):
+                e = compute / step_time(compute, p, PARAM_BYTES[key], alpha, nbw, local)
+                b = compute / step_time(compute, p, PARAM_BYTES[key], alpha, nbw, local,
+                                        overlap=False)
+                cells.append(f"p={p}: {100 * e:5.1f}% ({100 * b:4.1f}%)")
+            print(f"  {net:<22} {name:<22} step {compute:6.2f} s: " + "  ".join(cells))
     return 0
 
 
