@@ -60,9 +60,9 @@ def test_init_without_launcher_is_a_clear_error():
 
 
 def test_bad_flags():
-    res = run([sys.executable, "-m", "tocha.distributed.run", "--nnodes", "2",
+    res = run([sys.executable, "-m", "tocha.distributed.run", "--max-restarts", "2",
                "--nproc-per-node", "2", ENV_SCRIPT])
-    assert res.rc != 0 and "hostfile" in res.err, res
+    assert res.rc != 0 and "--max-restarts must be 0" in res.err, res
     res = run([sys.executable, "-m", "tocha.distributed.run", "--nproc-per-node", "x",
                ENV_SCRIPT])
     assert res.rc != 0 and "--nproc-per-node" in res.err, res

@@ -84,7 +84,7 @@ def launched_by_mpi() -> dict[str, str] | None:
             return {"RANK": r, "WORLD_SIZE": n,
                     "LOCAL_RANK": env.get(lrank, r) if lrank else r,
                     "LOCAL_WORLD_SIZE": env.get(lsize, n) if lsize else n,
-                    "GROUP_RANK": "0", "ROLE_RANK": r, "ROLE_WORLD_SIZE": n}
+                    "ROLE_RANK": r, "ROLE_WORLD_SIZE": n}
     return None
 
 
@@ -94,7 +94,9 @@ def set_launch_env() -> None:
     found = launched_by_mpi()
     if found is None:
         return
+    found["GROUP_RANK"] = str(int(found["RANK"]) // max(1, int(found["LOCAL_WORLD_SIZE"])))
     for k, v in found.items():
-        os.environ.setdefault(k, v)
+        os.environ[k] = v if k in ("RANK", "LOCAL_RANK", "GROUP_RANK") else \
+            os.environ.get(k, v)
     os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
     os.environ.setdefault("MASTER_PORT", "29500")

@@ -32,7 +32,10 @@ def main(argv: list[str]) -> int:
     if status != 0:
         from ._mpi import mark_failed
         mark_failed()
-        name = os.path.join(status_dir, f"rank{os.environ.get('RANK', '0')}")
+        os.makedirs(status_dir, exist_ok=True)  # (another machine: the launcher's path)
+        from ._mpi import launched_by_mpi
+        rank = (launched_by_mpi() or {}).get("RANK", os.environ.get("RANK", "0"))
+        name = os.path.join(status_dir, f"rank{rank}")
         with open(name, "w") as f:
             f.write(f"{time.time():.6f} {status}\n")
     return status

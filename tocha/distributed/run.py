@@ -8,8 +8,10 @@ LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT, TORCHELASTIC_RUN_ID, and
 OMP_NUM_THREADS=1 when unset (as torchrun does). When a rank fails, MPI stops the others and
 this command exits with the failing rank's status.
 
-Differs from torchrun: one machine per command; several machines run under ``mpiexec`` with a
-hostfile (docs/distributed.md); there is no elastic restart (``--max-restarts`` must be 0).
+Several machines: run the same command on each with ``--nnodes K --node-rank k
+--master-addr HOST0 --master-port PORT`` (see _multinode.py), or use ``mpiexec`` with a
+hostfile (docs/distributed.md). Differs from torchrun: no elastic restarts (``--max-restarts``
+must be 0); ``--nnodes MIN:MAX`` takes MIN.
 """
 from __future__ import annotations
 
@@ -89,10 +91,6 @@ def mpiexec_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]
     nnodes = int(str(args.nnodes).split(":")[0])
     if args.standalone:
         nnodes, args.master_addr, args.master_port = 1, "127.0.0.1", _free_port()
-    if nnodes != 1:
-        raise SystemExit("tocha.distributed.run starts the ranks of one machine; for several "
-                         "machines run mpiexec with a hostfile: mpiexec -f hosts -n N python "
-                         "-m tocha run script.py (docs/distributed.md)")
     if args.max_restarts:
         raise SystemExit("tocha.distributed.run: --max-restarts must be 0 (no elastic restarts)")
     n = _nproc(args.nproc_per_node)
@@ -101,7 +99,7 @@ def mpiexec_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]
                 "GROUP_RANK": str(args.node_rank), "MASTER_ADDR": args.master_addr,
                 "MASTER_PORT": str(args.master_port), "TORCHELASTIC_RUN_ID":
                 args.rdzv_id or uuid.uuid4().hex, "TORCHELASTIC_RESTART_COUNT": "0",
-                "TORCHELASTIC_MAX_RESTARTS": "0", "TOCHA_NODE_RANK": str(args.node_rank)})
+                "TORCHELASTIC_MAX_RESTARTS": "0"})
     if n > 1 and "OMP_NUM_THREADS" not in env:
         print("Setting OMP_NUM_THREADS environment variable for each process to be 1 in "
               "default, to avoid your system being overloaded, please further tune the "
@@ -117,30 +115,28 @@ def mpiexec_command(args: argparse.Namespace) -> tuple[list[str], dict[str, str]
     else:
         prog = ["run", args.training_script]
     # each rank: python -m tocha.distributed._rank STATUS_DIR run script args (see _rank.py)
-    return [_mpiexec(), "-n", str(n), sys.executable, *prog, *args.training_script_args], env
-
-
-def _first_failure(status_dir: str) -> tuple[str, int] | None:
-    """(rank, status) of the rank that failed first, from the agents' files."""
-    found = []
-    for name in os.listdir(status_dir):
-        with open(os.path.join(status_dir, name)) as f:
-            when, status = f.read().split()
-        found.append((float(when), name[len("rank"):], int(status)))
-    return min(found)[1:] if found else None
+    args.nnodes, args.nproc = nnodes, n
+    return [_mpiexec(), "-n", str(n * nnodes), sys.executable, *prog,
+            *args.training_script_args], env
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse torchrun's flags, run the ranks, return the failing rank's status (else 0)."""
+    from . import _multinode
     args = get_args_parser().parse_args(argv)
     cmd, env = mpiexec_command(args)
+    if args.nnodes > 1 and args.node_rank > 0:
+        return _multinode.run_peer(args, env)
     with tempfile.TemporaryDirectory(prefix="tocha-run-") as status_dir:
         if not args.no_python:
             cmd[4:4] = ["-m", "tocha.distributed._rank", status_dir]
-        rc = _run(cmd, env)
-        failed = _first_failure(status_dir)
-    if failed is not None:
-        rank, rc = failed
+        if args.nnodes > 1:
+            rc, found = _multinode.run_master(args, cmd, env, status_dir, args.nnodes,
+                                              args.nproc)
+        else:
+            rc, found = _run(cmd, env), _multinode.failures(status_dir)
+    if found:
+        _, rank, rc = min(found)
         print(f"tocha.distributed.run: rank {rank} failed with exit status {rc}; MPI stopped "
               "the other ranks", file=sys.stderr)
     elif 0 < rc < 64:
