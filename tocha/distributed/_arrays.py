@@ -52,3 +52,18 @@ def reducible(a: np.ndarray, op: str) -> tuple[np.ndarray, str]:
     if a.dtype.kind == "f" and a.dtype.itemsize < 4 or a.dtype.kind == "V":
         return a.astype(np.float32), op
     return a, op
+
+
+def in_place(t: Tensor) -> np.ndarray | None:
+    """The tensor's own memory when MPI can write results straight into it (contiguous, a
+    dtype MPI reduces natively), else None."""
+    a = t._data
+    if a.flags.c_contiguous and a.flags.writeable and a.dtype.kind in "iuf" \
+            and a.dtype.itemsize >= 4 and a.dtype != np.float16:
+        return a
+    return None
+
+
+def touched(t: Tensor) -> None:
+    """Record an in-place write that MPI made into `t`'s memory (autograd's version check)."""
+    t._bump()

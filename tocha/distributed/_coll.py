@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _mpi
 from ._agree import ReduceOp, agree, signature
-from ._arrays import array, as_bytes, check_tensor, reducible, write
+from ._arrays import array, as_bytes, check_tensor, in_place, reducible, touched, write
 from ._group import resolve, submit
 from ._work import poll
 
@@ -117,6 +117,17 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op: bool = False):
         buf, mop, result = _reduce_arrays(a, name, pg.size())
     except RuntimeError as e:
         err, buf, mop, result = e, a, "SUM", None
+    mem = in_place(tensor) if buf is tensor._data else None
+    if mem is not None:   # straight into the tensor: no buffer, no copy back
+        def start(MPI, comm):
+            poll(MPI, [comm.Iallreduce(MPI.IN_PLACE, mem, op=getattr(MPI, mop))])
+
+        def finish(_):
+            if name == "avg":
+                np.copyto(mem, result(mem))
+            touched(tensor)
+        return _run("all_reduce", pg, tensor, start, finish, red=int(op), error=err,
+                    async_op=async_op)
 
     def start(MPI, comm):
         out = np.empty_like(buf)
@@ -133,12 +144,19 @@ def broadcast(tensor, src=None, group=None, async_op: bool = False, group_src=No
     if pg is None:
         return None
     root = _root(pg, src, group_src, "src")
-    a = np.array(tensor._data, copy=True, order="C")
+    mem = tensor._data if tensor._data.flags.c_contiguous and tensor._data.flags.writeable \
+        else None
+    a = mem if mem is not None else np.array(tensor._data, copy=True, order="C")
 
     def start(MPI, comm):
         poll(MPI, [comm.Ibcast(as_bytes(a), root=root)])
         return a
-    fin = None if pg.rank() == root else (lambda out: write(tensor, out))
+    if pg.rank() == root:
+        fin = None
+    elif mem is not None:
+        fin = lambda out: touched(tensor)
+    else:
+        fin = lambda out: write(tensor, out)
     return _run("broadcast", pg, tensor, start, fin, root=root, async_op=async_op)
 
 
