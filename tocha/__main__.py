@@ -219,9 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         print(_version())
         return 0
     if cmd == "run":
-        # started by mpiexec: give the script torchrun's RANK/WORLD_SIZE/LOCAL_RANK/...
-        from tocha.distributed._mpi import set_launch_env
-        set_launch_env()
+        if {"PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"} & os.environ.keys():
+            # started by mpiexec: give the script torchrun's RANK/WORLD_SIZE/LOCAL_RANK/...
+            from tocha.distributed._mpi import set_launch_env
+            set_launch_env()
         if not rest or rest[0] in ("-h", "--help"):
             print(USAGE, file=sys.stderr if not rest else sys.stdout)
             return 2 if not rest else 0
