@@ -5,6 +5,7 @@
 #   make acceptance   runs ../shared/acceptance/check.py with `python -m tocha run`
 #   make ci           test + test-oracle + acceptance (all three run; fails if any fails)
 #   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
+#   make bench-distributed  all-reduce bandwidth, DDP 1 vs 2 ranks, cost model (docs/distributed.md)
 #   make lint         ruff
 PYTHON ?= python3
 VENV   ?= .venv
@@ -16,7 +17,7 @@ PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean
+.PHONY: test test-oracle acceptance ci demo bench bench-distributed lint clean
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -59,6 +60,14 @@ demo: $(VENV)/.stamp-demo
 
 bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
+
+# all-reduce bandwidth and DDP scaling, tocha on MPI beside PyTorch's gloo, then the cost model
+# (docs/distributed.md); the JSON goes to build/
+bench-distributed: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-distributed
+	@mkdir -p build
+	$(PY) benchmarks/distributed_allreduce.py --json build/allreduce.json
+	$(PY) benchmarks/distributed_ddp.py --json build/ddp.json
+	$(PY) benchmarks/distributed_model.py --allreduce build/allreduce.json --ddp build/ddp.json
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks
