@@ -47,7 +47,9 @@ class BucketComm:
         _local.deadline = (time.perf_counter() + self.pg.timeout,
                            "DistributedDataParallel gradient all-reduce", self.pg.timeout)
         try:
-            poll(self.MPI, self.reqs)
+            # short spin: here a rank mostly waits for a slower rank's backward, and spinning
+            # would take the core that rank needs
+            poll(self.MPI, self.reqs, spin=5e-4)
         finally:
             _local.deadline = None
         self.reqs = []

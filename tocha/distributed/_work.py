@@ -112,9 +112,9 @@ def timeout_error(name: str, limit: float) -> DistBackendError:
         "init_process_group(timeout=timedelta(...)).")
 
 
-def poll(MPI, reqs: list) -> None:
-    """Drive requests to completion: test back to back for 5 ms, then sleep briefly between
-    tests (see module doc); give up at the caller's deadline, if any."""
+def poll(MPI, reqs: list, spin: float = 5e-3) -> None:
+    """Drive requests to completion: test back to back for `spin` seconds, then sleep briefly
+    between tests (see module doc); give up at the caller's deadline, if any."""
     deadline = getattr(_local, "deadline", None)
     if _MODE == "wait" and deadline is None:
         MPI.Request.Waitall(reqs)
@@ -125,7 +125,7 @@ def poll(MPI, reqs: list) -> None:
     nap = 0.0
     while not MPI.Request.Testall(reqs):
         now = time.perf_counter()
-        if now - start > 5e-3 and _MODE != "wait":
+        if now - start > spin and _MODE != "wait":
             nap = min(2e-4, nap + 1e-5)
             time.sleep(nap)
         if deadline is not None and now > deadline[0]:
