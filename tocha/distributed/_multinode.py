@@ -73,22 +73,28 @@ def run_master(args, cmd: list[str], env: dict, status_dir: str, nnodes: int, np
     proc = subprocess.Popen([cmd[0], *manual, *cmd[1:]], env=env, stdout=subprocess.PIPE,
                             text=True)
     local = None
-    for line in proc.stdout:
-        if line.startswith("HYDRA_LAUNCH_END"):
-            break
-        if line.startswith("HYDRA_LAUNCH:"):
-            proxy = line.split(":", 1)[1].strip()
-            k = int(proxy.rsplit("--proxy-id", 1)[1])
-            if k == 0:
-                local = subprocess.Popen(shlex.split(proxy), env=env)
-            else:
-                _send(peers[k][0], {"proxy": proxy, "status_dir": status_dir})
-    for line in proc.stdout:  # the ranks' output, forwarded by MPI
-        sys.stdout.write(line)
-        sys.stdout.flush()
-    rc = proc.wait()
-    if local is not None:
-        local.wait()
+    try:
+        for line in proc.stdout:
+            if line.startswith("HYDRA_LAUNCH_END"):
+                break
+            if line.startswith("HYDRA_LAUNCH:"):
+                proxy = line.split(":", 1)[1].strip()
+                k = int(proxy.rsplit("--proxy-id", 1)[1])
+                if k == 0:
+                    local = subprocess.Popen(shlex.split(proxy), env=env)
+                else:
+                    _send(peers[k][0], {"proxy": proxy, "status_dir": status_dir})
+        for line in proc.stdout:  # the ranks' output, forwarded by MPI
+            sys.stdout.write(line)
+            sys.stdout.flush()
+        rc = proc.wait()
+        if local is not None:
+            local.wait()
+    finally:  # a lost machine or a signal: stop what runs here (mpiexec waits otherwise)
+        for p in (proc, local):
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
     found = failures(status_dir)
     for conn, _ in peers.values():
         try:
