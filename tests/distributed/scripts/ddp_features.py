@@ -107,7 +107,9 @@ def sampler_loader(r, n):
 
 
 if __name__ == "__main__":
-    dist.init_process_group("gloo")
+    # tcp:// is accepted (MPI does the rendezvous); the backend name is kept
+    dist.init_process_group("mpi", init_method="tcp://127.0.0.1:23456")
+    assert dist.get_backend() == "mpi"
     r, n = dist.get_rank(), dist.get_world_size()
     for part in (construction_and_state, no_sync, unused, overlap, sampler_loader):
         part(r, n)
