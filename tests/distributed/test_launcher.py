@@ -36,7 +36,8 @@ def test_torch_distributed_run_alias_with_torchrun_flags():
 
 
 def test_plain_mpiexec():
-    mpiexec = os.path.join(os.path.dirname(sys.executable), "mpiexec")
+    from tocha.distributed.run import _mpiexec
+    mpiexec = _mpiexec()   # the one the launcher uses (next to python, else on PATH)
     res = run([mpiexec, "-n", "2", sys.executable, "-m", "tocha", "run", ENV_SCRIPT])
     assert res.rc == 0, res
     envs = _envs(res.out)
