@@ -9,6 +9,7 @@
 #   make wheel        builds the wheel, installs it into a fresh venv, runs the README example
 #   make ci           test + test-oracle + acceptance + docs + wheel (all run; fails if any fails)
 #   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
+#   make bench-distributed  all-reduce bandwidth, DDP 1 vs 2 ranks, cost model (docs/distributed.md)
 #   make lint         ruff
 PYTHON ?= python3
 VENV   ?= .venv
@@ -20,7 +21,7 @@ PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel
+.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel bench-distributed
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -36,10 +37,11 @@ $(VENV)/.stamp-torch: | $(PY)
 	@touch $@
 
 # --- suites (pytest's status 5, "no tests collected", fails like any other) ----------------
-test: $(VENV)/.stamp-test
+test: $(VENV)/.stamp-test $(VENV)/.stamp-distributed
 	$(PYTEST) -q -x tests --ignore=tests/oracle
 
-test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact
+test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact \
+             $(VENV)/.stamp-distributed
 	@$(PY) -c "import torch" || { echo "test-oracle: torch is missing from $(VENV)"; exit 1; }
 	$(PYTEST) -q tests/oracle
 
@@ -77,6 +79,14 @@ demo: $(VENV)/.stamp-demo
 
 bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
+
+# all-reduce bandwidth and DDP scaling, tocha on MPI beside PyTorch's gloo, then the cost model
+# (docs/distributed.md); the JSON goes to build/
+bench-distributed: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-distributed
+	@mkdir -p build
+	$(PY) benchmarks/distributed_allreduce.py --json build/allreduce.json
+	$(PY) benchmarks/distributed_ddp.py --json build/ddp.json
+	$(PY) benchmarks/distributed_model.py --allreduce build/allreduce.json --ddp build/ddp.json
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks examples tools docs/_gen

@@ -158,7 +158,8 @@ def run_module(module: str, args: list[str]) -> int:
     sys.path[0] = os.getcwd()
     _spawn_children_with_aliases("module:" + module)
     try:
-        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        # `-m torch.distributed.run` runs tocha's module of that name (runpy needs real code)
+        runpy.run_module(_target(module) or module, run_name="__main__", alter_sys=True)
     except SystemExit:
         raise
     except BaseException as e:  # noqa: BLE001
@@ -184,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         print(_version())
         return 0
     if cmd == "run":
+        if {"PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"} & os.environ.keys():
+            # started by mpiexec: give the script torchrun's RANK/WORLD_SIZE/LOCAL_RANK/...
+            from tocha.distributed._mpi import set_launch_env
+            set_launch_env()
         if not rest or rest[0] in ("-h", "--help"):
             print(USAGE, file=sys.stderr if not rest else sys.stdout)
             return 2 if not rest else 0

@@ -7,7 +7,8 @@ from .module import Module  # noqa: F401
 _OWN = ("container", "linear", "activation", "dropout", "flatten", "loss", "padding",
         "upsampling", "distance")
 _OTHER = ("conv", "pooling", "normalization", "sparse", "rnn", "transformer", "attention",
-          "pixelshuffle", "channelshuffle", "fold", "instancenorm", "batchnorm", "embedding")
+          "pixelshuffle", "channelshuffle", "fold", "instancenorm", "batchnorm", "embedding",
+          "syncbatchnorm")
 
 for _name in _OWN + _OTHER:
     try:

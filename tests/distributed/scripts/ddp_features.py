@@ -1,0 +1,116 @@
+"""Run under N ranks: DDP's broadcast, no_sync, find_unused_parameters, broadcast_buffers,
+overlap, state_dict, and DistributedSampler + DataLoader workers; prints "OK ..."."""
+import numpy as np
+
+import tocha as torch
+import tocha.distributed as dist
+from tocha import nn
+from tocha.nn.parallel import DistributedDataParallel as DDP
+from tocha.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+
+def same_everywhere(t):
+    got = [None] * dist.get_world_size()
+    dist.all_gather_object(got, t.detach().numpy().tolist())
+    return all(g == got[0] for g in got)
+
+
+def construction_and_state(r, n):
+    torch.manual_seed(r)
+    m = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
+    m[1].running_mean.fill_(float(r))
+    ddp = DDP(m)
+    assert same_everywhere(m[0].weight) and same_everywhere(m[1].running_mean)
+    assert float(m[1].running_mean[0]) == 0.0          # rank 0's buffer
+    keys = list(ddp.state_dict())
+    assert keys[0] == "module.0.weight" and "module.1.running_mean" in keys, keys
+    plain = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
+    plain.load_state_dict({k[len("module."):]: v for k, v in ddp.state_dict().items()})
+    assert ddp.module is m
+    m[1].running_mean.fill_(float(r + 5))               # broadcast_buffers: rank 0's wins
+    ddp.eval()                                          # (training would update them locally)
+    ddp(torch.randn(4, 3))
+    assert same_everywhere(m[1].running_mean)
+
+
+def no_sync(r, n):
+    torch.manual_seed(0)
+    m = nn.Linear(2, 1, bias=False)
+    ddp = DDP(m)
+    xs = [torch.tensor([[float(r + 1), 1.0]]), torch.tensor([[2.0, float(r)]])]
+    with ddp.no_sync():
+        ddp(xs[0]).sum().backward()
+    local = m.weight.grad.clone()
+    assert not same_everywhere(local)                  # no communication inside no_sync
+    ddp(xs[1]).sum().backward()
+    # grads accumulated over both micro-batches, then averaged over the ranks
+    want = np.mean([[j + 1 + 2.0, 1.0 + j] for j in range(n)], axis=0)
+    assert np.allclose(m.weight.grad.numpy()[0], want), (m.weight.grad, want)
+
+
+class TwoHeads(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(2, 1)
+        self.b = nn.Linear(2, 1)
+        self.never = nn.Linear(2, 1)
+
+    def forward(self, x, use_b):
+        return self.a(x) + (self.b(x) if use_b else 0)
+
+
+def unused(r, n):
+    torch.manual_seed(0)
+    m = TwoHeads()
+    ddp = DDP(m, find_unused_parameters=True)
+    ddp(torch.ones(1, 2), use_b=(r == 0)).sum().backward()   # b used on rank 0 only
+    assert m.never.weight.grad is None                     # unused everywhere: untouched
+    assert np.allclose(m.b.weight.grad.numpy(), 1.0 / n)   # averaged with zeros
+    assert np.allclose(m.a.weight.grad.numpy(), 1.0)
+    ddp(torch.ones(1, 2), use_b=True)           # a forward without backward is fine,
+    m.zero_grad()
+    ddp(torch.ones(1, 2), use_b=(r == 1)).sum().backward()   # and the next step still syncs
+    assert np.allclose(m.b.weight.grad.numpy(), 1.0 / n)
+    ddp2 = DDP(TwoHeads())
+    ddp2(torch.ones(1, 2), use_b=True).sum().backward()
+    try:
+        ddp2(torch.ones(1, 2), use_b=True)
+    except RuntimeError as e:
+        assert "Expected to have finished reduction" in str(e) and "never" in str(e), e
+    else:
+        raise AssertionError("an unused parameter without find_unused_parameters passed")
+
+
+def overlap(r, n):
+    torch.manual_seed(0)
+    m = nn.Sequential(*[nn.Linear(64, 64) for _ in range(6)])
+    ddp = DDP(m, bucket_cap_mb=64 * 65 * 4 / 2**20)       # one layer per bucket
+    started = []
+    # the first layer's weight gets its gradient last: by then the later layers' buckets
+    # must already be on the wire
+    m[0].weight.register_hook(lambda g: started.append(len(ddp._reducer.works)))
+    ddp(torch.randn(8, 64)).sum().backward()
+    assert len(ddp._reducer.buckets) >= 6 and started and started[0] >= 4, started
+    assert same_everywhere(m[0].weight.grad)
+
+
+def sampler_loader(r, n):
+    ds = TensorDataset(torch.arange(24))
+    sampler = DistributedSampler(ds, shuffle=True, seed=3)
+    loader = DataLoader(ds, batch_size=4, sampler=sampler, num_workers=2)
+    sampler.set_epoch(1)
+    mine = [int(v) for (b,) in loader for v in b]
+    got = [None] * n
+    dist.all_gather_object(got, mine)
+    flat = sorted(v for g in got for v in g)
+    assert flat == list(range(24)), got                 # disjoint and complete
+
+
+if __name__ == "__main__":
+    # tcp:// is accepted (MPI does the rendezvous); the backend name is kept
+    dist.init_process_group("mpi", init_method="tcp://127.0.0.1:23456")
+    assert dist.get_backend() == "mpi"
+    r, n = dist.get_rank(), dist.get_world_size()
+    for part in (construction_and_state, no_sync, unused, overlap, sampler_loader):
+        part(r, n)
+        print(f"OK {part.__name__}", flush=True)
