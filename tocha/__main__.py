@@ -14,7 +14,7 @@ import os
 import sys
 import types
 
-from tocha._aliases import ALIASES, AliasFinder, install_aliases  # noqa: F401  (re-exported)
+from tocha._aliases import ALIASES, AliasFinder, _target, install_aliases  # noqa: F401
 
 USAGE = """\
 usage: python -m tocha run script.py [args ...]   run a PyTorch script on tocha
