@@ -6,6 +6,7 @@
 #   make ci           test + test-oracle + acceptance (all three run; fails if any fails)
 #   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
 #   make lint         ruff
+#   make coverage     share of PyTorch 2.13's public names tocha implements (docs/coverage.md)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -16,7 +17,7 @@ PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean
+.PHONY: test test-oracle acceptance ci demo bench lint clean coverage
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -58,6 +59,9 @@ demo: $(VENV)/.stamp-demo
 
 bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
+
+coverage: $(VENV)/.stamp-test $(VENV)/.stamp-torch
+	$(PY) -W ignore benchmarks/coverage.py
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks
