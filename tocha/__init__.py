@@ -72,6 +72,7 @@ cfloat, cdouble = complex64, complex128
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)
+from . import _tensor_extras  # Tensor.is_xpu, is_mps, ... (w-surface)
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = None
 __version__ = "2.13.0+tocha0.1.0"
