@@ -34,7 +34,7 @@ def test_cuda_harmless_calls():
 
 
 def test_backends_flags():
-    import tocha.backends.cudnn as cudnn
+    from tocha.backends import cudnn
     assert cudnn is tocha.backends.cudnn and cudnn.enabled and not cudnn.benchmark
     cudnn.benchmark = True
     assert cudnn.benchmark is True

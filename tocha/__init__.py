@@ -73,6 +73,7 @@ from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-sur
 
 globals().update(_TYPED)
 from . import _tensor_extras  # Tensor.is_xpu, is_mps, ... (w-surface)
+
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = None
 __version__ = "2.13.0+tocha0.1.0"
