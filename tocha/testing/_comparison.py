@@ -2,6 +2,7 @@
 compared with PyTorch's default tolerances and mismatch messages."""
 from __future__ import annotations
 
+import cmath
 import collections.abc
 import math
 import warnings
@@ -122,7 +123,7 @@ def _compare_scalars(actual, expected, *, rtol, atol, equal_nan, check_dtype, **
     if check_dtype and type(actual) is not type(expected):
         raise _Mismatch(AssertionError, f"The (d)types do not match: {type(actual)} != "
                                         f"{type(expected)}.")
-    if equal_nan and actual != actual and expected != expected:
+    if equal_nan and cmath.isnan(actual) and cmath.isnan(expected):
         return
     if actual == expected or abs(actual - expected) <= atol + rtol * abs(expected):
         return
