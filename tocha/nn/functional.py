@@ -91,6 +91,13 @@ for _mod, _names in (("nn_embed", ("embedding", "embedding_bag")),
         if hasattr(_m, _name) and _name not in globals():
             globals()[_name] = getattr(_m, _name)
 
+# 3-d convolution/pooling, LP pooling, max-unpooling: composites of the 1-d/2-d primitives
+from . import _functional3d as _f3
+
+for _name in _f3.__all__:
+    if _name not in globals():
+        globals()[_name] = getattr(_f3, _name)
+
 _REDUCTIONS = ("none", "mean", "sum")
 
 

@@ -7,7 +7,8 @@ from .module import Module  # noqa: F401
 _OWN = ("container", "linear", "activation", "dropout", "flatten", "loss", "padding",
         "upsampling", "distance")
 _OTHER = ("conv", "pooling", "normalization", "sparse", "rnn", "transformer", "attention",
-          "pixelshuffle", "channelshuffle", "fold", "instancenorm", "batchnorm", "embedding")
+          "pixelshuffle", "channelshuffle", "fold", "instancenorm", "batchnorm", "embedding",
+          "lazy", "conv3d", "pooling3d", "transformer_decoder", "pooling_extra")
 
 for _name in _OWN + _OTHER:
     try:
