@@ -40,8 +40,9 @@ def noop_context_fn():
 def detach_variable(inputs: tuple) -> tuple:
     """Detached copies of the tensors in `inputs`, keeping their requires_grad."""
     if not isinstance(inputs, tuple):
-        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: "
-                           f"{type(inputs).__name__}")
+        msg = f"Only tuple of tensors is supported. Got Unsupported input type: " \
+              f"{type(inputs).__name__}"
+        raise RuntimeError(msg)  # noqa: TRY004  (PyTorch's type)
     return tuple(x.detach().requires_grad_(x.requires_grad) if isinstance(x, Tensor) else x
                  for x in inputs)
 

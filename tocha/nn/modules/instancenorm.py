@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import warnings
 
+import tocha
+
 from ..._tensor import Tensor
+from ...autograd import Function
 from .. import functional as F
 from .module import Module
 from .normalization import _affine_parameters, _BatchNorm, _NormBase, _reset_affine
@@ -125,8 +128,46 @@ class LocalResponseNorm(Module):
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
 
 
+class _CrossMapLRN2dFn(Function):
+    """Lua Torch's cross-channel LRN with its own forward recurrence and backward formula
+    (they differ from LocalResponseNorm: the first channel's square stays in every later
+    window, and the backward uses centred windows), reproduced as PyTorch keeps them."""
+
+    @staticmethod
+    def forward(ctx, input, size, alpha, beta, k):
+        sq = input * input
+        c = input.shape[1]
+        pre = int((size - 1) / 2 + 1)
+        scales = [sq[:, :min(pre, c)].sum(1)]
+        for i in range(1, c):
+            cur = scales[-1]
+            if i < c - pre + 1:
+                cur = cur + sq[:, i + pre - 1]
+            if i > pre:
+                cur = cur - sq[:, i - pre]
+            scales.append(cur)
+        scale = tocha.stack(scales, 1) * (alpha / size) + k
+        out = input * scale.pow(-beta)
+        ctx.save_for_backward(input, out, scale)
+        ctx.size, ctx.alpha, ctx.beta = size, alpha, beta
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, out, scale = ctx.saved_tensors
+        size, c = ctx.size, input.shape[1]
+        inv_pre = int(size - (size - 1) / 2)
+        ratio = grad_output * out / scale
+        padded = F.pad(ratio, (0, 0, 0, 0, inv_pre, size - 1 - inv_pre))
+        acc = sum(padded[:, j:j + c] for j in range(size))
+        grad = grad_output * scale.pow(-ctx.beta) \
+            - (2 * ctx.alpha * ctx.beta / size) * input * acc
+        return grad, None, None, None, None
+
+
 class CrossMapLRN2d(LocalResponseNorm):
-    """LocalResponseNorm of Lua Torch, for (N, C, H, W) inputs only."""
+    """Lua Torch's local response normalisation across channels, (N, C, H, W) inputs only
+    (values and gradients as PyTorch's, which differ from LocalResponseNorm's)."""
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
         super().__init__(size, alpha, beta, k)
@@ -135,4 +176,4 @@ class CrossMapLRN2d(LocalResponseNorm):
         if input.dim() != 4:
             raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D "
                              "instead.")
-        return super().forward(input)
+        return _CrossMapLRN2dFn.apply(input, self.size, self.alpha, self.beta, self.k)
