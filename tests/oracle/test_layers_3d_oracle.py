@@ -89,8 +89,10 @@ def test_lp_pool_1d_2d_and_unpool():
     for nd, x, size in ((1, x1, None), (2, x2, (8, 7)), (3, X, (5, 6, 7))):
         pooled, idx = getattr(TF, f"max_pool{nd}d")(torch.tensor(x), 2, return_indices=True)
         ours_idx = tocha.tensor(idx.numpy())
-        compare(lambda a: getattr(F, f"max_unpool{nd}d")(a, ours_idx, 2, output_size=size),
-                lambda a: getattr(TF, f"max_unpool{nd}d")(a, idx, 2, output_size=size),
+        compare(lambda a, nd=nd, i=ours_idx, s=size: getattr(F, f"max_unpool{nd}d")(
+                    a, i, 2, output_size=s),
+                lambda a, nd=nd, i=idx, s=size: getattr(TF, f"max_unpool{nd}d")(
+                    a, i, 2, output_size=s),
                 pooled.numpy())
     pooled, idx = TF.max_pool2d(torch.tensor(x2), 2, return_indices=True)
     for m, i in ((tocha, tocha.tensor(idx.numpy())), (torch, idx)):
