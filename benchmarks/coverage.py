@@ -81,7 +81,8 @@ _LEFT_OUT_RE = {k: re.compile(v) for k, v in LEFT_OUT.items()}
 def left_out_reason(label: str, name: str) -> str | None:
     """Why `name` is left out of the count, or None when it counts."""
     for reason, rx in _LEFT_OUT_RE.items():
-        everywhere = reason in EVERYWHERE and re.search(EVERYWHERE[reason], name)
+        everywhere = reason in EVERYWHERE and (rx.search(name)
+                                               or re.search(EVERYWHERE[reason], name))
         if everywhere or (label in ("torch", "Tensor") and rx.search(name)):
             return reason
     return None
