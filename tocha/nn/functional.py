@@ -608,3 +608,13 @@ if "local_response_norm" not in globals():
             acc = acc + sq[:, :, i:i + c]
         div = (acc / size).reshape(input.shape[0], c, *rest)
         return input / (div * alpha + k) ** beta
+
+
+# PyTorch's grad_fn names: these composites show as one node each (see tocha/nn/_named.py)
+def _rename_composites() -> None:
+    from ._named import rename
+    rename(globals(), (("softshrink", "Softshrink"), ("hardshrink", "Hardshrink"),
+                       ("glu", "Glu"), ("prelu", "PreluKernel")))
+
+
+_rename_composites()

@@ -1,0 +1,37 @@
+"""Composites that show PyTorch's grad_fn name (tocha/nn/_named.py): one node of that name,
+gradients and double backward of the composite itself (float64 gradcheck/gradgradcheck)."""
+import numpy as np
+import pytest
+
+import tocha
+import tocha.nn.functional as F
+from tocha.autograd import gradcheck, gradgradcheck
+
+rng = np.random.default_rng(0)
+X = tocha.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+T = tocha.tensor(rng.uniform(0.1, 0.9, (3, 4)), requires_grad=True)
+P = tocha.tensor(rng.uniform(0.1, 0.9, (3, 4)), requires_grad=True)
+W = tocha.tensor(rng.uniform(0.5, 1.5, (4,)), requires_grad=True)
+
+CASES = [
+    ("BinaryCrossEntropyWithLogitsBackward0",
+     lambda x, t, w: F.binary_cross_entropy_with_logits(x, t, w, pos_weight=w), (X, T, W)),
+    ("BinaryCrossEntropyBackward0", lambda p, t: F.binary_cross_entropy(p, t), (P, T)),
+    ("SmoothL1LossBackward0", lambda x, t: F.smooth_l1_loss(x, t, beta=0.5), (X, T)),
+    ("HuberLossBackward0", lambda x, t: F.huber_loss(x, t, reduction="sum"), (X, T)),
+    ("SoftMarginLossBackward0", lambda x, t: F.soft_margin_loss(x, t), (X, T)),
+    ("SoftshrinkBackward0", lambda x: F.softshrink(x, 0.3), (X,)),
+    ("HardshrinkBackward0", lambda x: F.hardshrink(x, 0.3), (X,)),
+    ("GluBackward0", lambda x: F.glu(x, 1), (X,)),
+    ("PreluKernelBackward0", lambda x, w: F.prelu(x, w), (X, W)),
+]
+
+
+@pytest.mark.parametrize("name,fn,args", CASES, ids=[c[0] for c in CASES])
+def test_name_and_gradients(name, fn, args):
+    out = fn(*args)
+    assert out.grad_fn.name() == name
+    assert gradcheck(fn, args)
+    assert gradgradcheck(fn, args)
+    with tocha.no_grad():
+        assert fn(*args).grad_fn is None
