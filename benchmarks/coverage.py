@@ -72,6 +72,7 @@ LEFT_OUT = {
                         r"^parse_type_comment$|^unify_type_list$|^import_ir_module|^parse_ir$|"
                         r"^parse_schema$",
 }
+REMOVED = "removed from PyTorch"  # names whose PyTorch function only raises (torch.symeig)
 # these kinds apply to every namespace; the others to torch.* and Tensor only (where their
 # regexes are unambiguous)
 EVERYWHERE = {"internal helpers": r"^ScalingType$|^SwizzleType$|scaled_mm$|^grouped_mm$"}
@@ -179,12 +180,19 @@ def _has(owner, name: str) -> bool:
     return not is_stub(obj)
 
 
+def _pytorch_owner(ns: str):
+    import torch
+    return torch.Tensor if ns == "Tensor" else importlib.import_module(ns)
+
+
 def measure(label: str, ns: str) -> dict:
     """{'counted', 'have', 'missing', 'left_out': {name: reason}} for one namespace."""
-    owner = _tocha_object(ns)
+    owner, theirs = _tocha_object(ns), _pytorch_owner(ns)
     counted, left, missing = [], {}, []
     for n in pytorch_names(ns):
         reason = left_out_reason(label, n)
+        if reason is None and is_stub(getattr(theirs, n, None)):
+            reason = REMOVED
         if reason:
             left[n] = reason
             continue

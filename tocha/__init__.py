@@ -72,7 +72,15 @@ cfloat, cdouble = complex64, complex128
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)
-from . import _tensor_extras  # Tensor.is_xpu, is_mps, ... (w-surface)
+from . import (  # more torch.* composites (w-surface)
+    _tensor_extras,  # Tensor.is_xpu, is_mps, ... (w-surface)
+    _torch_extra,
+    _torch_extra2,
+)
+
+for _m in (_torch_extra, _torch_extra2):
+    for _k in _m.__all__:  # names tocha defines elsewhere win
+        globals().setdefault(_k, getattr(_m, _k))
 
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = None

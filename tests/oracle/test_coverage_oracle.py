@@ -16,7 +16,7 @@ _spec.loader.exec_module(coverage)
 # shares measured on this branch (w-surface); the targets are in docs/coverage.md
 FLOOR = {"torch": 0.443, "Tensor": 0.591, "nn": 0.726, "nn.functional": 0.796,
          "optim": 0.789, "utils.data": 0.655, "linalg": 0.0, "fft": 0.0, "special": 0.0,
-         "distributions": 0.0, "autograd": 0.764, "func": 0.0}
+         "distributions": 0.0, "autograd": 0.75, "func": 0.0}
 TARGET = {"torch": 0.85, "Tensor": 0.90, "nn": 0.95, "nn.functional": 0.95, "optim": 1.0,
           "utils.data": 0.90, "linalg": 0.90, "fft": 0.90, "special": 0.90,
           "distributions": 0.90, "autograd": 0.80, "func": 0.80}
