@@ -132,3 +132,35 @@ def test_run_prints_torch_names_and_fails_at_missing_module(tmp_path):
     plain = subprocess.run([sys.executable, "-c", "import tocha; print(tocha.float32)"],
                            cwd=ROOT, capture_output=True, text=True, check=True)
     assert plain.stdout.strip() == "tocha.float32"
+
+
+LAZY = {"tocha": ["nn", "optim", "utils", "backends", "testing", "accelerator", "manual_seed",
+                  "save", "conv2d", "finfo", "tensordot"],
+        "tocha.nn": ["utils", "functional", "Transformer", "LazyLinear", "Conv3d"],
+        "tocha.optim": ["swa_utils", "lr_scheduler"],
+        "tocha.utils": ["data", "checkpoint"], "tocha.vision": ["datasets", "transforms"],
+        "tocha.backends": ["cudnn", "mps", "cuda", "opt_einsum"],
+        "tocha.cuda": ["FloatTensor", "manual_seed_all"], "tocha.nn.utils": ["parametrize"]}
+
+
+@pytest.mark.parametrize("modname", sorted(LAZY))
+def test_every_listed_name_loads(modname):
+    mod = importlib.import_module(modname)
+    names = dir(mod)
+    for n in LAZY[modname]:
+        assert n in names, n
+    for n in names:
+        if not n.startswith("_"):
+            getattr(mod, n)  # nothing listed that fails to load
+
+
+@pytest.mark.parametrize("expr,msg", [
+    ("tocha.nn.SyncBatchNorm", "tocha does not implement torch.nn.SyncBatchNorm yet"),
+    ("tocha.optim.Adafactor", "tocha does not implement torch.optim.Adafactor yet"),
+    ("tocha.utils.tensorboard", "tocha does not implement torch.utils.tensorboard yet"),
+    ("tocha.accelerator.Graph", "tocha does not implement torch.accelerator.Graph yet"),
+    ("tocha.testing.FileCheck", "tocha does not implement torch.testing.FileCheck yet"),
+])
+def test_missing_names_say_so(expr, msg):
+    with pytest.raises(AttributeError, match=msg):
+        eval(expr, {"tocha": tocha})

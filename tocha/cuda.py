@@ -133,9 +133,16 @@ def _typed():
     return CUDA
 
 
+def _has_amp() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("tocha.amp") is not None
+
+
 def _lazy_amp():
-    import importlib
-    return importlib.import_module("..amp", __name__)
+    from ._missing import import_submodule, missing_attr
+    if not _has_amp():
+        raise missing_attr(__name__, "amp")
+    return import_submodule("tocha", "amp")
 
 
 def __getattr__(name: str):
@@ -148,4 +155,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"amp"} | set(_typed()))
+    return sorted(set(globals()) | ({"amp"} if _has_amp() else set()) | set(_typed()))
