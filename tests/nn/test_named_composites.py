@@ -35,3 +35,16 @@ def test_name_and_gradients(name, fn, args):
     assert gradgradcheck(fn, args)
     with tocha.no_grad():
         assert fn(*args).grad_fn is None
+
+
+def test_embedding_bag_gradcheck():
+    w = tocha.tensor(rng.standard_normal((6, 3)), requires_grad=True)
+    x, off = tocha.tensor([1, 2, 4, 5, 0]), tocha.tensor([0, 2, 2])
+    for mode in ("sum", "mean", "max"):
+        def fn(w, mode=mode):
+            return F.embedding_bag(x, w, off, mode=mode, padding_idx=0)
+        assert fn(w).grad_fn.name() == "EmbeddingBagBackward0"
+        assert gradcheck(fn, (w,))
+        assert gradgradcheck(fn, (w,))
+    bag = tocha.nn.EmbeddingBag(6, 2, mode="sum")
+    assert bag(tocha.tensor([[1, 2], [3, 4]])).shape == (2, 2)
