@@ -48,3 +48,17 @@ def test_embedding_bag_gradcheck():
         assert gradgradcheck(fn, (w,))
     bag = tocha.nn.EmbeddingBag(6, 2, mode="sum")
     assert bag(tocha.tensor([[1, 2], [3, 4]])).shape == (2, 2)
+
+
+def test_grid_sample_gradcheck():
+    x = tocha.tensor(rng.standard_normal((1, 2, 3, 4)), requires_grad=True)
+    g = tocha.tensor(rng.uniform(-1.2, 1.2, (1, 2, 3, 2)), requires_grad=True)
+    theta = tocha.tensor(rng.standard_normal((1, 2, 3)), requires_grad=True)
+    for pm in ("zeros", "border", "reflection"):
+        def fn(x, g, pm=pm):
+            return F.grid_sample(x, g, "bilinear", pm, align_corners=False)
+        assert gradcheck(fn, (x, g))
+    assert gradcheck(lambda t: F.affine_grid(t, (1, 1, 3, 4), align_corners=True), (theta,))
+    out = F.grid_sample(x, F.affine_grid(tocha.eye(2, 3, dtype=tocha.float64).unsqueeze(0),
+                                         (1, 2, 3, 4), align_corners=True), align_corners=True)
+    assert float((out - x).abs().max()) < 1e-12  # the identity map samples the input back

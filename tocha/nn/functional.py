@@ -94,10 +94,12 @@ for _mod, _names in (("nn_embed", ("embedding", "embedding_bag")),
 # 3-d convolution/pooling, LP pooling, max-unpooling: composites of the 1-d/2-d primitives
 from . import _functional3d as _f3
 from . import _functional_bag as _fb
+from . import _functional_grid as _fg
 
-for _name in (*_f3.__all__, *_fb.__all__):
-    if _name not in globals():
-        globals()[_name] = getattr(_f3 if _name in _f3.__all__ else _fb, _name)
+for _m in (_f3, _fb, _fg):
+    for _name in _m.__all__:
+        if _name not in globals():
+            globals()[_name] = getattr(_m, _name)
 
 _REDUCTIONS = ("none", "mean", "sum")
 
