@@ -62,3 +62,17 @@ def test_grid_sample_gradcheck():
     out = F.grid_sample(x, F.affine_grid(tocha.eye(2, 3, dtype=tocha.float64).unsqueeze(0),
                                          (1, 2, 3, 4), align_corners=True), align_corners=True)
     assert float((out - x).abs().max()) < 1e-12  # the identity map samples the input back
+
+
+def test_adaptive_log_softmax_gradcheck_and_shapes():
+    asm = tocha.nn.AdaptiveLogSoftmaxWithLoss(6, 8, [2, 5], div_value=2.0, dtype=tocha.float64)
+    x = tocha.tensor(rng.standard_normal((5, 6)), requires_grad=True)
+    y = tocha.tensor([0, 7, 3, 1, 5])
+    assert gradcheck(lambda x: asm(x, y).loss, (x,))
+    out = asm(x, y)
+    assert out.output.shape == (5,) and out.loss.ndim == 0
+    full = asm.log_prob(x)
+    assert full.shape == (5, 8)
+    assert float((full.exp().sum(1) - 1).abs().max()) < 1e-12  # a distribution per row
+    assert bool((full.gather(1, y.unsqueeze(1)).squeeze(1) - out.output).abs().max() < 1e-12)
+    assert tocha.nn.SyncBatchNorm(3)(tocha.randn(4, 3, 2)).shape == (4, 3, 2)
