@@ -51,3 +51,27 @@ def test_sync_batch_norm():
     assert res[0] == res[3]
     np.testing.assert_allclose(res[1], res[4], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(res[2], res[5], rtol=1e-6)
+
+
+@pytest.mark.parametrize("kw", [{}, {"bias": True, "label_smoothing": 0.1, "ignore_index": 1}],
+                         ids=str)
+def test_linear_cross_entropy(kw):
+    x = np.random.default_rng(3).standard_normal((5, 4)).astype(np.float32)
+    y = np.array([0, 2, 1, 2, 0])
+    res = []
+    for m in (tocha, torch):
+        m.manual_seed(0)
+        mod = m.nn.LinearCrossEntropyLoss(4, 3, **kw)
+        xt = m.tensor(x, requires_grad=True)
+        loss = mod(xt, m.tensor(y))
+        loss.backward()
+        res.append((repr(mod), loss.item(), xt.grad.numpy()))
+    assert res[0][0] == res[1][0]
+    np.testing.assert_allclose(res[0][1], res[1][1], rtol=1e-6)
+    np.testing.assert_allclose(res[0][2], res[1][2], rtol=1e-5, atol=1e-7)
+    tbc = [np.random.default_rng(4).standard_normal(s) for s in ((5, 2, 3), (3, 3, 4), (4,))]
+    outs = [m.nn.functional.conv_tbc(*[m.tensor(a) for a in tbc], 1).numpy()
+            for m in (tocha, torch)]
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-10, atol=1e-12)
+    assert tocha.nn.functional.GRID_SAMPLE_PADDING_MODES == \
+        torch.nn.functional.GRID_SAMPLE_PADDING_MODES

@@ -95,8 +95,9 @@ for _mod, _names in (("nn_embed", ("embedding", "embedding_bag")),
 from . import _functional3d as _f3
 from . import _functional_bag as _fb
 from . import _functional_grid as _fg
+from . import _functional_misc as _fm
 
-for _m in (_f3, _fb, _fg):
+for _m in (_f3, _fb, _fg, _fm):
     for _name in _m.__all__:
         if _name not in globals():
             globals()[_name] = getattr(_m, _name)
