@@ -76,3 +76,15 @@ def test_adaptive_log_softmax_gradcheck_and_shapes():
     assert float((full.exp().sum(1) - 1).abs().max()) < 1e-12  # a distribution per row
     assert bool((full.gather(1, y.unsqueeze(1)).squeeze(1) - out.output).abs().max() < 1e-12)
     assert tocha.nn.SyncBatchNorm(3)(tocha.randn(4, 3, 2)).shape == (4, 3, 2)
+
+
+def test_ctc_loss_gradcheck_through_log_softmax():
+    # PyTorch's (and tocha's) CTC gradient is the logits' gradient under log_softmax
+    logits = tocha.tensor(rng.standard_normal((6, 2, 4)), requires_grad=True)
+    targets, il, tl = tocha.tensor([[1, 2, 2], [3, 0, 0]]), [6, 5], [3, 1]
+
+    def fn(x):
+        return F.ctc_loss(x.log_softmax(2), targets, il, tl, reduction="sum")
+    assert fn(logits).grad_fn is not None
+    assert gradcheck(fn, (logits,))
+    assert tocha.nn.CTCLoss(reduction="none")(logits.log_softmax(2), targets, il, tl).shape == (2,)

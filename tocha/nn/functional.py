@@ -94,10 +94,11 @@ for _mod, _names in (("nn_embed", ("embedding", "embedding_bag")),
 # 3-d convolution/pooling, LP pooling, max-unpooling: composites of the 1-d/2-d primitives
 from . import _functional3d as _f3
 from . import _functional_bag as _fb
+from . import _functional_ctc as _fc
 from . import _functional_grid as _fg
 from . import _functional_misc as _fm
 
-for _m in (_f3, _fb, _fg, _fm):
+for _m in (_f3, _fb, _fg, _fm, _fc):
     for _name in _m.__all__:
         if _name not in globals():
             globals()[_name] = getattr(_m, _name)

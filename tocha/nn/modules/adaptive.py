@@ -1,5 +1,5 @@
-"""AdaptiveLogSoftmaxWithLoss (Grave et al., efficient softmax for large vocabularies) and
-SyncBatchNorm (a single process: batch norm over the local batch)."""
+"""AdaptiveLogSoftmaxWithLoss (Grave et al., efficient softmax for large vocabularies),
+SyncBatchNorm (a single process: batch norm over the local batch) and CTCLoss."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -13,7 +13,32 @@ from .linear import Linear
 from .module import Module
 from .normalization import _BatchNorm
 
-__all__ = ["AdaptiveLogSoftmaxWithLoss", "SyncBatchNorm"]
+__all__ = ["AdaptiveLogSoftmaxWithLoss", "CTCLoss", "SyncBatchNorm"]
+
+
+class CTCLoss(Module):
+    """Connectionist Temporal Classification loss (`F.ctc_loss`).
+
+    forward(log_probs (T, N, C), targets (N, S) or 1-d concatenated, input_lengths (N,),
+    target_lengths (N,)).
+
+    >>> import tocha
+    >>> lp = tocha.randn(6, 2, 4).log_softmax(2)
+    >>> tocha.nn.CTCLoss()(lp, tocha.tensor([[1, 2], [3, 3]]), [6, 5], [2, 2]).ndim
+    0
+    """
+
+    __constants__ = ("blank", "reduction")
+
+    def __init__(self, blank: int = 0, reduction: str = "mean",
+                 zero_infinity: bool = False) -> None:
+        super().__init__()
+        self.blank, self.reduction, self.zero_infinity = blank, reduction, zero_infinity
+
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths,
+                target_lengths) -> Tensor:
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
+                          self.reduction, self.zero_infinity)
 
 _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
