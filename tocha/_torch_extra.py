@@ -536,7 +536,15 @@ for _name, _method in _COPIES.items():
 
 # ---------------------------------------------------------------- the functional forms of
 # in-place Tensor methods: torch.abs_(x) is x.abs_()
-_INPLACE = {n: n for n in ["abs_", "acos_", "asin_", "atan_", "ceil_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "exp2_", "exp_", "expm1_", "fill_", "floor_", "frac_", "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "acosh_", "asinh_", "atanh_", "erfc_", "i0_", "sinc_", "gcd_", "lcm_", "ldexp_"]}
+_INPLACE = {n: n for n in (
+    "abs_", "acos_", "asin_", "atan_", "ceil_", "clamp_", "clamp_max_", "clamp_min_",
+    "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "exp2_", "exp_", "expm1_",
+    "fill_", "floor_", "frac_", "log10_", "log1p_", "log2_", "log_", "logit_",
+    "nan_to_num_", "neg_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_",
+    "sigmoid_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_",
+    "zero_", "acosh_", "asinh_", "atanh_", "erfc_", "i0_", "sinc_", "gcd_", "lcm_",
+    "ldexp_",
+)}
 _INPLACE.update({"arccos_": "acos_", "arcsin_": "asin_", "arctan_": "atan_",
                  "arccosh_": "acosh_", "arcsinh_": "asinh_", "arctanh_": "atanh_",
                  "fix_": "trunc_", "negative_": "neg_"})

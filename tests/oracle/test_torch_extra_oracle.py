@@ -109,7 +109,8 @@ def flat(out):
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 
-NO_GRAD = {"vander", "vander_inc", "heaviside"}  # PyTorch's own vander backward fails (in-place cumprod)
+# PyTorch has no heaviside derivative, and its own vander backward fails (in-place cumprod)
+NO_GRAD = {"vander", "vander_inc", "heaviside"}
 
 
 def run(m, fn, arrays, grad=True):

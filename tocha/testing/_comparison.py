@@ -28,8 +28,9 @@ class _Mismatch(Exception):
 
 def _tolerances(dtypes, rtol, atol) -> tuple[float, float]:
     if (rtol is None) ^ (atol is None):
-        raise _Mismatch(ValueError, f"Both 'rtol' and 'atol' must be either specified or omitted, but got "
-                         f"no {'rtol' if rtol is None else 'atol'}.")
+        missing = "rtol" if rtol is None else "atol"
+        raise _Mismatch(ValueError, "Both 'rtol' and 'atol' must be either specified or "
+                                    f"omitted, but got no {missing}.")
     if rtol is not None:
         return rtol, atol
     pairs = [_TOLERANCES.get(d, (0.0, 0.0)) for d in dtypes]

@@ -74,8 +74,9 @@ class ParametrizationList(ModuleList):
                 if hasattr(module, "right_inverse"):
                     new = module.right_inverse(new)
         if not isinstance(new, (Tensor, Sequence)):
-            raise ValueError("'right_inverse' must return a Tensor or a Sequence of "  # noqa: TRY004
-                             f"tensors (list, tuple...). Got {type(new).__name__}")
+            msg = ("'right_inverse' must return a Tensor or a Sequence of tensors (list, "
+                   f"tuple...). Got {type(new).__name__}")
+            raise ValueError(msg)  # noqa: TRY004  (PyTorch's type)
         self.is_tensor = isinstance(new, Tensor)
         self.ntensors = 1 if self.is_tensor else len(new)
         if self.is_tensor:
