@@ -36,7 +36,7 @@ $(VENV)/.stamp-torch: | $(PY)
 test: $(VENV)/.stamp-test
 	$(PYTEST) -q -x tests --ignore=tests/oracle
 
-test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact
+test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact $(VENV)/.stamp-tensorboard
 	@$(PY) -c "import torch" || { echo "test-oracle: torch is missing from $(VENV)"; exit 1; }
 	$(PYTEST) -q tests/oracle
 
