@@ -19,4 +19,6 @@ def __dir__() -> list[str]:
     import pkgutil
     here = os.path.dirname(__file__)
     subs = {m.name for m in pkgutil.iter_modules([here]) if not m.name.startswith("_")}
+    if importlib.util.find_spec("tensorboard") is None:  # its optional extra is missing
+        subs.discard("tensorboard")
     return sorted(set(globals()) | subs)
