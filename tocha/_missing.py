@@ -49,11 +49,13 @@ def is_pytorch_module(fullname: str) -> bool:
 def missing_attr(modname: str, name: str) -> AttributeError:
     """The AttributeError for `<module>.name`: "tocha does not implement torch.X yet" when
     PyTorch has the name, Python's own message otherwise."""
+    from . import _naming
     ns = torch_name(modname)
+    shown = ns if _naming.prefix == "torch" else modname  # the script's own module name
     if pytorch_has(ns, name) or is_pytorch_module(f"{ns}.{name}"):
-        return AttributeError(f"module '{modname}' has no attribute '{name}': tocha does not "
+        return AttributeError(f"module '{shown}' has no attribute '{name}': tocha does not "
                               f"implement {ns}.{name} yet")
-    return AttributeError(f"module '{modname}' has no attribute '{name}'")
+    return AttributeError(f"module '{shown}' has no attribute '{name}'")
 
 
 def missing_module(fullname: str) -> ModuleNotFoundError:
