@@ -73,3 +73,15 @@ def test_instance_norm_statistics():
     y = tocha.nn.InstanceNorm1d(3)(x)
     assert float(y.mean(2).abs().max()) < 1e-12
     assert float((y.var(2, unbiased=False) - 1).abs().max()) < 1e-3
+
+
+def test_fractional_max_pool_gradcheck_and_shapes():
+    x = t(1, 2, 6, 7)
+    s = tocha.tensor(rng.uniform(size=(1, 2, 2)))
+    assert gradcheck(lambda a: F.fractional_max_pool2d(a, 2, output_size=(3, 4),
+                                                       _random_samples=s), (x,))
+    out, idx = tocha.nn.FractionalMaxPool3d(2, output_ratio=0.5, return_indices=True)(
+        tocha.randn(1, 2, 6, 6, 6))
+    assert out.shape == (1, 2, 3, 3, 3) and idx.dtype is tocha.int64
+    with pytest.raises(ValueError, match="requires specifying either an output size"):
+        tocha.nn.FractionalMaxPool2d(2)

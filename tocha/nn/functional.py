@@ -91,14 +91,16 @@ for _mod, _names in (("nn_embed", ("embedding", "embedding_bag")),
         if hasattr(_m, _name) and _name not in globals():
             globals()[_name] = getattr(_m, _name)
 
-# 3-d convolution/pooling, LP pooling, max-unpooling: composites of the 1-d/2-d primitives
+# w-surface: 3-d conv/pool, LP pooling, unpooling, embedding_bag, ctc_loss, grid_sample,
+# fractional pooling, ...: composites of the existing primitives (and the CtcLoss primitive)
 from . import _functional3d as _f3
 from . import _functional_bag as _fb
 from . import _functional_ctc as _fc
+from . import _functional_fractional as _ff
 from . import _functional_grid as _fg
 from . import _functional_misc as _fm
 
-for _m in (_f3, _fb, _fg, _fm, _fc):
+for _m in (_f3, _fb, _fg, _fm, _fc, _ff):
     for _name in _m.__all__:
         if _name not in globals():
             globals()[_name] = getattr(_m, _name)
