@@ -75,7 +75,7 @@ LEFT_OUT = {
 REMOVED = "removed from PyTorch"  # names whose PyTorch function only raises (torch.symeig)
 # these kinds apply to every namespace; the others to torch.* and Tensor only (where their
 # regexes are unambiguous)
-EVERYWHERE = {"internal helpers": r"^ScalingType$|^SwizzleType$|scaled_mm$|^grouped_mm$"}
+EVERYWHERE = {"internal helpers": r"^ScalingType$|^SwizzleType$|scaled_mm$|grouped_mm$"}
 _LEFT_OUT_RE = {k: re.compile(v) for k, v in LEFT_OUT.items()}
 
 
