@@ -150,7 +150,7 @@ _NN_TOP.update({"group_norm": "._ops.nn_norm", "layer_norm": "._ops.nn_norm",
 _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
          "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
          "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
-         "library", "export", "func", "accelerator", "profiler"}
+         "library", "export", "func", "accelerator", "profiler", "cpu"}
 
 
 def __getattr__(name: str):

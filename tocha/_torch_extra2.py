@@ -462,3 +462,12 @@ class JITException(Exception):
 
 __all__ += ["DisableTorchFunction", "DisableTorchFunctionSubclass", "FatalError",
             "JITException"]
+
+
+@_public
+def get_device_module(device=None):
+    """The module for a device type: tocha.cpu, tocha.cuda (None: the default device's)."""
+    from ._backend import device as _device
+    from ._missing import import_submodule
+    dev = tocha.get_default_device() if device is None else _device(device)
+    return import_submodule("tocha", dev.type)

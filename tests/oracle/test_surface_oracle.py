@@ -47,6 +47,11 @@ CALLS = [
     "m.set_deterministic_debug_mode('bad')", "m.set_deterministic_debug_mode(5)",
     "m.set_deterministic_debug_mode(1.0)", "m.set_float32_matmul_precision(3)",
     "m.set_default_device(0)",
+    # torch.cpu and get_device_module
+    "m.cpu.is_available()", "m.cpu.device_count()", "m.cpu.current_device()",
+    "m.cpu.synchronize()", "m.cpu.is_initialized()", "m.get_device_module('cpu').__name__[-3:]",
+    "m.get_device_module().__name__[-3:]", "m.get_device_module('cuda').__name__[-4:]",
+    "m.get_device_module('xyz')",
 ]
 # deliberate differences: tocha does not use these CPU libraries (docs in tocha.backends)
 NOT_USED = ["m.backends.mkldnn.is_available()", "m.backends.mkl.is_available()",
