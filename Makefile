@@ -11,6 +11,7 @@
 #   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
 #   make bench-distributed  all-reduce bandwidth, DDP 1 vs 2 ranks, cost model (docs/distributed.md)
 #   make lint         ruff
+#   make coverage     share of PyTorch 2.13's public names tocha implements (docs/coverage.md)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -21,7 +22,7 @@ PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel bench-distributed
+.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel bench-distributed coverage
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -41,7 +42,7 @@ test: $(VENV)/.stamp-test $(VENV)/.stamp-distributed
 	$(PYTEST) -q -x tests --ignore=tests/oracle
 
 test-oracle: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-exact \
-             $(VENV)/.stamp-distributed
+             $(VENV)/.stamp-distributed $(VENV)/.stamp-tensorboard
 	@$(PY) -c "import torch" || { echo "test-oracle: torch is missing from $(VENV)"; exit 1; }
 	$(PYTEST) -q tests/oracle
 
@@ -87,6 +88,9 @@ bench-distributed: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-distr
 	$(PY) benchmarks/distributed_allreduce.py --json build/allreduce.json
 	$(PY) benchmarks/distributed_ddp.py --json build/ddp.json
 	$(PY) benchmarks/distributed_model.py --allreduce build/allreduce.json --ddp build/ddp.json
+
+coverage: $(VENV)/.stamp-test $(VENV)/.stamp-torch
+	$(PY) -W ignore benchmarks/coverage.py
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks examples tools docs/_gen

@@ -52,6 +52,19 @@ from . import (
     autograd,
     cuda,
 )
+from ._config import (
+    are_deterministic_algorithms_enabled,
+    get_default_device,
+    get_deterministic_debug_mode,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    is_warn_always_enabled,
+    set_default_device,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    set_warn_always,
+    use_deterministic_algorithms,
+)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_inference_mode_enabled
 
@@ -59,7 +72,19 @@ bool = _dtype.bool_
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
-FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = Tensor
+from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
+
+globals().update(_TYPED)
+from . import (  # more torch.* composites (w-surface)
+    _tensor_extras,  # Tensor.is_xpu, is_mps, ... (w-surface)
+    _torch_extra,
+    _torch_extra2,
+)
+
+for _m in (_torch_extra, _torch_extra2):
+    for _k in _m.__all__:  # names tocha defines elsewhere win
+        globals().setdefault(_k, getattr(_m, _k))
+
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = None
 # `import torch` gives tocha: tocha.install_as_torch(), `%load_ext tocha` (IPython/Jupyter)
@@ -112,10 +137,6 @@ def set_num_threads(n: int) -> None:
     pass
 
 
-def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
-    pass
-
-
 def compile(model=None, **kwargs):
     """No compiler in tocha: returns the model (or a decorator that does)."""
     if model is None:
@@ -139,14 +160,17 @@ _NN_TOP.update({"group_norm": "._ops.nn_norm", "layer_norm": "._ops.nn_norm",
                 "embedding": "._ops.nn_embed"})
 
 
+_LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
+         "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
+         "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
+         "library", "export", "func", "accelerator", "profiler", "cpu"}
+
+
 def __getattr__(name: str):
     import importlib
-    lazy = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
-            "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
-            "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
-            "library", "export", "func"}
-    if name in lazy:
-        return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY:
+        from ._missing import import_submodule
+        return import_submodule(__name__, name)
     if name in _NN_TOP:
         return getattr(importlib.import_module(_NN_TOP[name], __name__), name)
     if name in _RANDOM_API:
@@ -158,4 +182,16 @@ def __getattr__(name: str):
     if name in ("set_printoptions",):
         from . import _printing
         return getattr(_printing, name)
+    from ._missing import pytorch_has
+    if pytorch_has("torch", name):
+        from ._missing import missing_attr
+        raise missing_attr(__name__, name)
     raise _dtype.unknown_dtype_error(name)
+
+
+def __dir__() -> list[str]:
+    # the names __getattr__ loads on use are listed too (submodules only where tocha has them)
+    import importlib.util
+    mods = {m for m in _LAZY if importlib.util.find_spec(f"{__name__}.{m}") is not None}
+    return sorted(set(globals()) | mods | set(_NN_TOP) | _RANDOM_API
+                  | {"save", "load", "set_printoptions"})

@@ -52,8 +52,11 @@ class AliasFinder(importlib.abc.MetaPathFinder):
         except ModuleNotFoundError as e:
             if e.name != name:  # tocha.x exists but needs something missing: say so
                 raise
-            # tocha has no such submodule: the import system then raises PyTorch's own
-            # "No module named 'torch.x'"
+            # tocha lacks a submodule PyTorch has: fail at the import, saying so (otherwise
+            # the import system raises Python's own "No module named 'torch.x'")
+            from tocha._missing import is_pytorch_module, missing_module
+            if is_pytorch_module(fullname):
+                raise missing_module(fullname) from None
             return None
         return importlib.machinery.ModuleSpec(fullname, _AliasLoader(module))
 
@@ -65,6 +68,8 @@ def install_aliases() -> AliasFinder:
             return f
     finder = AliasFinder()
     sys.meta_path.insert(0, finder)
+    from tocha._naming import stand_in_for_torch
+    stand_in_for_torch()  # dtypes print as torch.float32, as the script expects
     # a real torch imported earlier in this process must not shadow the aliases
     for mod in [m for m in sys.modules if _target(m) is not None]:
         del sys.modules[mod]

@@ -5,6 +5,8 @@ import difflib
 
 import numpy as np
 
+from . import _naming
+
 
 class dtype:
     """A tensor element type (`tocha.float32`, ...); wraps the NumPy dtype that stores it."""
@@ -32,7 +34,7 @@ class dtype:
         self.is_signed = name not in ("bool", "uint8")
 
     def __repr__(self) -> str:
-        return "tocha." + self.name
+        return f"{_naming.prefix}.{self.name}"  # torch.float32 under `python -m tocha run`
 
     def __reduce__(self):
         return (_by_name, (self.name,))

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from . import _naming
+
 _PROFILES: dict[str, dict[str, Any]] = {
     "default": {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80},
     "short": {"precision": 2, "threshold": 1000, "edgeitems": 2, "linewidth": 80},
@@ -258,7 +260,8 @@ def format_tensor(
 
     ``suffixes`` are preformatted (``"grad_fn=<MulBackward0>"``, ``"requires_grad=True"``,
     ``"device='cuda:0'"``); a ``device=`` suffix is placed first, as PyTorch does, and the rest
-    after the size/dtype suffixes. The dtype prints as ``tocha.<name>``. ``prefix`` is
+    after the size/dtype suffixes. The dtype prints as ``tocha.<name>``
+    (``torch.`` under ``run``). ``prefix`` is
     ``"MyTensor("`` for user subclasses; ``tensor_contents`` replaces the bracketed values.
     """
     arr = np.asarray(arr)
@@ -273,14 +276,14 @@ def format_tensor(
         if arr.ndim != 1:
             head.append(f"size={tuple(arr.shape)}")
         if name != default:
-            head.append(f"dtype=tocha.{name}")
+            head.append(f"dtype={_naming.prefix}.{name}")
         body = "[]"
     else:
         if not _opts["edgeitems"]:
             head.append(f"size={tuple(arr.shape)}")
         default_complex = "complex128" if default == "float64" else "complex64"
         if name not in (default, default_complex, "int64", "bool"):
-            head.append(f"dtype=tocha.{name}")
+            head.append(f"dtype={_naming.prefix}.{name}")
         body = None if tensor_contents is not None else _tensor_body(arr, _kind(name), indent)
     if tensor_contents is not None:
         body = tensor_contents

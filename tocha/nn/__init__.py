@@ -23,6 +23,17 @@ def __getattr__(name):
         try:
             par = importlib.import_module(".parallel", __name__)
         except ImportError:
-            raise AttributeError(f"module 'tocha.nn' has no attribute '{name}'") from None
+            from .._missing import missing_attr
+            raise missing_attr(__name__, name) from None
         return par if name == "parallel" else getattr(par, name)
-    raise AttributeError(f"module 'tocha.nn' has no attribute '{name}'")
+    from .._missing import missing_attr
+    raise missing_attr(__name__, name)
+
+
+def __dir__() -> list[str]:
+    # the lazily loaded names too (parallel only where tocha has it)
+    import importlib.util
+    lazy = {"utils"}
+    if importlib.util.find_spec(f"{__name__}.parallel") is not None:
+        lazy |= {"parallel", "DataParallel", "DistributedDataParallel"}
+    return sorted(set(globals()) | lazy)

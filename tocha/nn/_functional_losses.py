@@ -520,3 +520,15 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
 
 def _pd(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False):
     return (x1 - x2 + eps).norm(p, -1, keepdim=keepdim)
+
+
+# PyTorch's grad_fn names: these composites show as one node each (see tocha/nn/_named.py)
+def _rename_composites() -> None:
+    from ._named import rename
+    rename(globals(), (("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogits"),
+                       ("binary_cross_entropy", "BinaryCrossEntropy"),
+                       ("smooth_l1_loss", "SmoothL1Loss"), ("huber_loss", "HuberLoss"),
+                       ("soft_margin_loss", "SoftMarginLoss")))
+
+
+_rename_composites()

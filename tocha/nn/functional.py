@@ -91,6 +91,20 @@ for _mod, _names in (("nn_embed", ("embedding", "embedding_bag")),
         if hasattr(_m, _name) and _name not in globals():
             globals()[_name] = getattr(_m, _name)
 
+# w-surface: 3-d conv/pool, LP pooling, unpooling, embedding_bag, ctc_loss, grid_sample,
+# fractional pooling, ...: composites of the existing primitives (and the CtcLoss primitive)
+from . import _functional3d as _f3
+from . import _functional_bag as _fb
+from . import _functional_ctc as _fc
+from . import _functional_fractional as _ff
+from . import _functional_grid as _fg
+from . import _functional_misc as _fm
+
+for _m in (_f3, _fb, _fg, _fm, _fc, _ff):
+    for _name in _m.__all__:
+        if _name not in globals():
+            globals()[_name] = getattr(_m, _name)
+
 _REDUCTIONS = ("none", "mean", "sum")
 
 
@@ -729,3 +743,13 @@ if "local_response_norm" not in globals():
             acc = acc + sq[:, :, i:i + c]
         div = (acc / size).reshape(input.shape[0], c, *rest)
         return input / (div * alpha + k) ** beta
+
+
+# PyTorch's grad_fn names: these composites show as one node each (see tocha/nn/_named.py)
+def _rename_composites() -> None:
+    from ._named import rename
+    rename(globals(), (("softshrink", "Softshrink"), ("hardshrink", "Hardshrink"),
+                       ("glu", "Glu"), ("prelu", "PreluKernel")))
+
+
+_rename_composites()

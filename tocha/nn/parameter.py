@@ -98,7 +98,19 @@ class Buffer(Tensor):
 
 
 class UninitializedParameter(Parameter):
-    """Placeholder for lazy modules (tocha has no lazy modules; kept for isinstance checks)."""
+    """A parameter of a lazy module (`nn.LazyLinear`, ...) whose shape is not known yet; the
+    module's first forward materialises it into a Parameter."""
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. "
+                           "This error usually happens in `load_state_dict` when trying to "
+                           "load an uninitialized parameter into an initialized one. Call "
+                           "`forward` to initialize the parameters before accessing their "
+                           "attributes.")
 
 
 def is_lazy(param) -> bool:

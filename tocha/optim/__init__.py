@@ -38,4 +38,9 @@ def __getattr__(name: str):
     if name == "swa_utils":
         import importlib
         return importlib.import_module(".swa_utils", __name__)
-    raise AttributeError(f"module 'tocha.optim' has no attribute '{name}'")
+    from .._missing import missing_attr
+    raise missing_attr(__name__, name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"swa_utils"})

@@ -20,6 +20,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'tocha.vision' has no attribute '{name}'")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_SUBMODULES))
+
+
 def get_image_backend() -> str:
     return "PIL"
 

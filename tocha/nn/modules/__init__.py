@@ -8,7 +8,8 @@ _OWN = ("container", "linear", "activation", "dropout", "flatten", "loss", "padd
         "upsampling", "distance")
 _OTHER = ("conv", "pooling", "normalization", "sparse", "rnn", "transformer", "attention",
           "pixelshuffle", "channelshuffle", "fold", "instancenorm", "batchnorm", "embedding",
-          "syncbatchnorm")
+          "lazy", "conv3d", "pooling3d", "transformer_decoder", "pooling_extra", "embeddingbag",
+          "adaptive", "linear_ce", "syncbatchnorm")
 
 for _name in _OWN + _OTHER:
     try:

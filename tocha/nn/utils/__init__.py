@@ -1,6 +1,7 @@
 """tocha.nn.utils: gradient clipping, parameter/vector conversion, rnn padding/packing,
 weight_norm, stateless.functional_call."""
-from . import rnn, stateless  # noqa: F401
+# w-surface: parametrizations and the hook-based spectral norm
+from . import parametrizations, parametrize, rnn, stateless  # noqa: F401  # noqa: E402, F401
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,
@@ -9,8 +10,10 @@ from .clip_grad import (
     get_total_norm,
 )
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
-           "get_total_norm", "parameters_to_vector", "remove_weight_norm",
+           "get_total_norm", "parameters_to_vector", "parametrizations", "parametrize",
+           "remove_spectral_norm", "remove_weight_norm", "spectral_norm",
            "vector_to_parameters", "weight_norm"]

@@ -1,0 +1,10 @@
+"""`tocha.backends.cusparselt`: a library tocha does not use; `is_available()` is False."""
+from __future__ import annotations
+
+
+def is_available() -> bool:
+    return False
+
+
+def version() -> None:
+    return None
