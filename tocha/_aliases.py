@@ -82,6 +82,8 @@ def uninstall_aliases() -> None:
     for name in [m for m in sys.modules if _target(m) is not None]:
         if getattr(sys.modules[name], "__name__", name) != name:  # an alias, not a real torch
             del sys.modules[name]
+    from tocha._naming import stand_in_for_torch
+    stand_in_for_torch(False)  # names print as tocha.* again
 
 
 def install_as_torch() -> None:
