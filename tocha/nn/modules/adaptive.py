@@ -11,7 +11,6 @@ from .. import functional as F
 from .container import ModuleList, Sequential
 from .linear import Linear
 from .module import Module
-from .normalization import _BatchNorm
 
 __all__ = ["AdaptiveLogSoftmaxWithLoss", "CTCLoss"]
 
