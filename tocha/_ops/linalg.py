@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from .._threads import blas_threads
 from ._util import prim, swap_last
 
 
@@ -24,9 +25,25 @@ def _mm_error(op, sa, sb):
 def _mm(a, b):
     """2-D matrix product; a 1x1 result is summed left to right in the input dtype, which is
     what PyTorch's CPU kernel does (BLAS would round differently in the last place)."""
-    if a.shape[0] == 1 and b.shape[1] == 1 and a.shape[1] and a.dtype.kind == "f":
+    m, k = a.shape
+    n = b.shape[1]
+    if m == 1 and n == 1 and k and a.dtype.kind == "f":
         # (the ufunc's accumulate is np.cumsum's loop without its wrapper's overhead)
         return np.add.accumulate(a[0] * b[:, 0])[-1:].reshape(1, 1)
+    blas_threads(m * n * k)
+    return a @ b
+
+
+def _gemm(a, b):
+    """a @ b on arrays (any batch dims) with the thread count chosen for its size
+    (tocha/_threads.py); on Tensors (double backward) it is the recorded tocha op."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return a @ b
+    # batch * m * k * n multiply-adds (the larger batch when one operand is broadcast)
+    m = a.shape[-2] if a.ndim > 1 else 1
+    n = b.shape[-1] if b.ndim > 1 else 1
+    work = max(a.size * n, b.size * m)
+    blas_threads(work)
     return a @ b
 
 
@@ -42,8 +59,8 @@ class Mm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g @ b.T if ctx.needs_input_grad[0] else None
-        gb = a.T @ g if ctx.needs_input_grad[1] else None
+        ga = _gemm(g, b.T) if ctx.needs_input_grad[0] else None
+        gb = _gemm(a.T, g) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -55,7 +72,7 @@ class MatMul(prim):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        return _gemm(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -77,9 +94,9 @@ class MatMul(prim):
                 gb = (swap_last(a) @ g[..., :, None])[..., 0]
             return ga, gb
         if ctx.needs_input_grad[0]:
-            ga = g @ swap_last(b)
+            ga = _gemm(g, swap_last(b))
         if ctx.needs_input_grad[1]:
-            gb = swap_last(a) @ g
+            gb = _gemm(swap_last(a), g)
         return ga, gb
 
 
@@ -127,11 +144,11 @@ class Addmm(prim):
         gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
         ga = gb = None
         if n[1]:
-            ga = g @ b.T
+            ga = _gemm(g, b.T)
             if ctx.alpha != 1:
                 ga = ga * ctx.alpha
         if n[2]:
-            gb = a.T @ g
+            gb = _gemm(a.T, g)
             if ctx.alpha != 1:
                 gb = gb * ctx.alpha
         return gc, ga, gb

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._util import call, prim
+from .linalg import _gemm
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
 
@@ -127,10 +128,10 @@ def _conv_fwd(x, w, params):
     wm = w.reshape(groups, o // groups, cg * kh * kw)
     if _batch_last(n, oh, ow):
         cols = _cols_bl(x, (kh, kw), params, oh, ow)
-        out = np.matmul(wm, cols).reshape(o, oh, ow, n)          # G gemms
+        out = _gemm(wm, cols).reshape(o, oh, ow, n)          # G gemms
         return np.ascontiguousarray(out.transpose(3, 0, 1, 2)), cols
     cols = _cols(x, (kh, kw), params, oh, ow)
-    out = np.matmul(wm, cols)                     # (N, G, Og, P): N*G gemms in C
+    out = _gemm(wm, cols)                     # (N, G, Og, P): N*G gemms in C
     return out.reshape(n, o, oh, ow), cols
 
 
@@ -159,7 +160,7 @@ def _conv_adj(y, w, out_hw, params):
     _, cg, kh, kw = w.shape
     if n < 4:
         wm = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
-        cols = np.matmul(wm, y.reshape(n, groups, o // groups, oh * ow))   # (N, G, CgKK, P)
+        cols = _gemm(wm, y.reshape(n, groups, o // groups, oh * ow))   # (N, G, CgKK, P)
         cols = cols.reshape(n, groups * cg, kh, kw, oh, ow)
         x = _col2im(cols, out_hw, (kh, kw), params)
         return x if x.flags.c_contiguous else np.ascontiguousarray(x)
@@ -169,7 +170,7 @@ def _conv_adj(y, w, out_hw, params):
     og = o // groups
     yt = np.ascontiguousarray(y.reshape(n, groups, og, oh, ow).transpose(1, 2, 3, 4, 0))
     wt = np.ascontiguousarray(w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 4, 2, 1))
-    r = np.matmul(wt.reshape(groups, kh * kw * cg, og), yt.reshape(groups, og, oh * ow * n))
+    r = _gemm(wt.reshape(groups, kh * kw * cg, og), yt.reshape(groups, og, oh * ow * n))
     r = r.reshape(groups, kh, kw, cg, oh, ow, n)
     h, wd = out_hw
     buf = np.zeros((groups, cg, h + pt + pb, wd + pl + pr, n), y.dtype)
@@ -193,14 +194,14 @@ def _conv_wgrad(x, g, wshape, params, cols=None):
             cols = _cols_bl(x, (kh, kw), params, oh, ow)
         gt = np.ascontiguousarray(g.reshape(n, groups, og, oh * ow).transpose(1, 2, 3, 0))
         # cols @ gt^T with both operands contiguous (BLAS takes the transpose as a flag)
-        r = np.matmul(cols, gt.reshape(groups, og, oh * ow * n).swapaxes(1, 2))
+        r = _gemm(cols, gt.reshape(groups, og, oh * ow * n).swapaxes(1, 2))
         return np.ascontiguousarray(r.swapaxes(1, 2)).reshape(wshape)
     if cols is None:
         cols = _cols(x, (kh, kw), params, oh, ow)
     gm = g.reshape(n, groups, o // groups, oh * ow)
     # one small gemm per (sample, group), then a sum over samples: cheaper than copying both
     # operands into (positions x batch)-major layouts for a single big gemm
-    r = np.matmul(gm, cols.swapaxes(-1, -2))
+    r = _gemm(gm, cols.swapaxes(-1, -2))
     r = r[0] if n == 1 else r.sum(0)
     return r.reshape(wshape)
 
