@@ -12,7 +12,7 @@ import os
 import platform
 import sys
 
-MODULES = ("op_overhead", "rng", "import_time", "train_loops")
+MODULES = ("op_overhead", "rng", "import_time", "train_loops", "models", "contended")
 
 
 def main(argv=None) -> int:
@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     setup = (f"tocha {tocha.__version__} vs PyTorch {torch.__version__} "
              f"(NumPy {numpy.__version__}, Python {platform.python_version()}, "
              f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads "
-             f"{torch.get_num_threads()}, load average {load})")
+             f"{torch.get_num_threads()}, load average {load})\ntocha {tocha._threads.status()}")
     _common.print_table(rows, setup)
     if args.json:
         import dataclasses
