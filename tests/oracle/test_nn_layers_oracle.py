@@ -140,6 +140,11 @@ FUNC_CASES = [
     ("conv_transpose2d_batch", lambda F: lambda x, w, b: F.conv_transpose2d(
         x, w, b, stride=(2, 3), padding=(1, 2), output_padding=(1, 0), groups=2, dilation=2),
      [r(5, 4, 4, 5), r(4, 3, 3, 3), r(6)]),
+    # ResNet's late layers: 1x1 and 2x2 maps, where taps that see only padding are skipped
+    ("conv2d_tiny_map", lambda F: lambda x, w: F.conv2d(x, w, padding=1),
+     [r(5, 4, 1, 1), r(3, 4, 3, 3)]),
+    ("conv2d_tiny_strided", lambda F: lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
+     [r(4, 3, 2, 2), r(5, 3, 3, 3), r(5)]),
     ("conv2d_same", lambda F: lambda x, w: F.conv2d(x, w, padding="same", dilation=2),
      [r(1, 2, 6, 7), r(3, 2, 2, 3)]),
     ("conv1d", lambda F: lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=2, groups=2),

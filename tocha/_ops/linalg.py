@@ -34,9 +34,9 @@ def _mm(a, b):
     return a @ b
 
 
-def _gemm(a, b):
-    """a @ b on arrays (any batch dims) with the thread count chosen for its size
-    (tocha/_threads.py); on Tensors (double backward) it is the recorded tocha op."""
+def _gemm(a, b, out=None):
+    """a @ b on arrays (any batch dims; into `out` if given) with the thread count chosen for
+    its size (tocha/_threads.py); on Tensors (double backward) it is the recorded tocha op."""
     if isinstance(a, Tensor) or isinstance(b, Tensor):
         return a @ b
     # batch * m * k * n multiply-adds (the larger batch when one operand is broadcast)
@@ -44,7 +44,7 @@ def _gemm(a, b):
     n = b.shape[-1] if b.ndim > 1 else 1
     work = max(a.size * n, b.size * m)
     blas_threads(work)
-    return a @ b
+    return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
 
 
 class Mm(prim):

@@ -97,21 +97,42 @@ def _batch_last(n, oh, ow):
     return n >= 4 and oh * ow < 256
 
 
-def _cols_bl(x, kshape, params, oh, ow):
-    """Batch-last im2col (G, Cg*KH*KW, OH*OW*N): the copy moves runs of OW*N values."""
+def _live(k, d, s, p0, size, out):
+    """[lo, hi): the kernel taps along one axis that read some real input, not only padding."""
+    live = []
+    for i in range(k):
+        r = max(0, -(-(p0 - i * d) // s))           # first output whose tap i is at >= p0
+        if r < out and i * d + r * s < p0 + size:
+            live.append(i)
+    return (live[0], live[-1] + 1) if live else (0, 0)
+
+
+def _taps(x_hw, kshape, params, out_hw):
+    """(i0, i1, j0, j1): the kernel window that touches the image. Small late layers pad more
+    than they hold (ResNet-18's 1x1 maps: 8 of a 3x3 kernel's 9 taps see only zeros); the
+    batch-last paths leave the other taps out of the GEMMs, which then do 1/9 of the work."""
+    (sh, sw), ((pt, _), (pl, _)), (dh, dw), _ = params
+    return (_live(kshape[0], dh, sh, pt, x_hw[0], out_hw[0])
+            + _live(kshape[1], dw, sw, pl, x_hw[1], out_hw[1]))
+
+
+def _cols_bl(x, kshape, params, oh, ow, taps):
+    """Batch-last im2col (G, Cg*KH'*KW', OH*OW*N) of the live taps (`_taps`): the copy moves
+    runs of OW*N values."""
     (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), groups = params
-    kh, kw = kshape
+    i0, i1, j0, j1 = taps
     n, c, h, w = x.shape
     if pt or pb or pl or pr:
         xt = np.zeros((c, h + pt + pb, w + pl + pr, n), x.dtype)
         xt[:, pt:pt + h, pl:pl + w] = x.transpose(1, 2, 3, 0)
     else:
         xt = np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+    xt = xt[:, i0 * dh:, j0 * dw:]
     a, b, e, f = xt.strides
     cg = c // groups
-    v = _as_strided(xt, (groups, cg, kh, kw, oh, ow, n),
+    v = _as_strided(xt, (groups, cg, i1 - i0, j1 - j0, oh, ow, n),
                     (a * cg, a, b * dh, e * dw, b * sh, e * sw, f), writeable=False)
-    cols = _scratch((groups, cg * kh * kw, oh * ow * n), x.dtype)
+    cols = _scratch((groups, cg * (i1 - i0) * (j1 - j0), oh * ow * n), x.dtype)
     np.copyto(cols.reshape(v.shape), v)
     return cols
 
@@ -128,7 +149,11 @@ def _conv_fwd(x, w, params):
     ow = _out_size(wd, kw, sw, pl, pr, dw)
     wm = w.reshape(groups, o // groups, cg * kh * kw)
     if _batch_last(n, oh, ow):
-        cols = _cols_bl(x, (kh, kw), params, oh, ow)
+        taps = _taps((h, wd), (kh, kw), params, (oh, ow))
+        i0, i1, j0, j1 = taps
+        if (i1 - i0, j1 - j0) != (kh, kw):
+            wm = w[:, :, i0:i1, j0:j1].reshape(groups, o // groups, -1)
+        cols = _cols_bl(x, (kh, kw), params, oh, ow, taps)
         out = _gemm(wm, cols).reshape(o, oh, ow, n)          # G gemms
         return np.ascontiguousarray(out.transpose(3, 0, 1, 2)), cols
     cols = _cols(x, (kh, kw), params, oh, ow)
@@ -165,21 +190,26 @@ def _conv_adj(y, w, out_hw, params):
         cols = cols.reshape(n, groups * cg, kh, kw, oh, ow)
         x = _col2im(cols, out_hw, (kh, kw), params)
         return x if x.flags.c_contiguous else np.ascontiguousarray(x)
-    # batch-last layout: one gemm per group, and the KH*KW scatter-adds then move contiguous
-    # runs of OW*N values (much faster than N*C short rows)
+    # Batch-last layout (channels, rows, cols, batch): the scatter-adds then move contiguous
+    # runs of OW*N values (much faster than N*C short rows). One GEMM per kernel tap, each
+    # added into the image as soon as it is made: the (KH*KW*C, OH*OW*N) matrix that one big
+    # GEMM would produce (9x the input for a 3x3 conv) never exists, which keeps the backward
+    # pass's peak memory at PyTorch's, and the tap's block is still in cache when it is added.
     (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), _ = params
     og = o // groups
     yt = np.ascontiguousarray(y.reshape(n, groups, og, oh, ow).transpose(1, 2, 3, 4, 0))
-    wt = np.ascontiguousarray(w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 4, 2, 1))
-    r = _gemm(wt.reshape(groups, kh * kw * cg, og), yt.reshape(groups, og, oh * ow * n))
-    r = r.reshape(groups, kh, kw, cg, oh, ow, n)
+    yt = yt.reshape(groups, og, oh * ow * n)
+    wt = np.ascontiguousarray(w.reshape(groups, og, cg, kh, kw).transpose(3, 4, 0, 2, 1))
     h, wd = out_hw
     buf = np.zeros((groups, cg, h + pt + pb, wd + pl + pr, n), y.dtype)
-    for i in range(kh):
+    tap = np.empty((groups, cg, oh * ow * n), y.dtype)
+    i0, i1, j0, j1 = _taps(out_hw, (kh, kw), params, (oh, ow))
+    for i in range(i0, i1):                  # taps landing only in padding are left out
         rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-        for j in range(kw):
+        for j in range(j0, j1):
             c0 = j * dw
-            buf[:, :, rows, c0:c0 + sw * (ow - 1) + 1:sw] += r[:, i, j]
+            _gemm(wt[i, j], yt, tap)
+            buf[:, :, rows, c0:c0 + sw * (ow - 1) + 1:sw] += tap.reshape(groups, cg, oh, ow, n)
     buf = buf[:, :, pt:pt + h, pl:pl + wd]
     return np.ascontiguousarray(buf.transpose(4, 0, 1, 2, 3)).reshape(n, groups * cg, h, wd)
 
@@ -191,12 +221,19 @@ def _conv_wgrad(x, g, wshape, params, cols=None):
     kh, kw = wshape[2:]
     og = o // groups
     if _batch_last(n, oh, ow):
+        taps = _taps(x.shape[2:], (kh, kw), params, (oh, ow))
+        i0, i1, j0, j1 = taps
         if cols is None:
-            cols = _cols_bl(x, (kh, kw), params, oh, ow)
+            cols = _cols_bl(x, (kh, kw), params, oh, ow, taps)
         gt = np.ascontiguousarray(g.reshape(n, groups, og, oh * ow).transpose(1, 2, 3, 0))
         # cols @ gt^T with both operands contiguous (BLAS takes the transpose as a flag)
         r = _gemm(cols, gt.reshape(groups, og, oh * ow * n).swapaxes(1, 2))
-        return np.ascontiguousarray(r.swapaxes(1, 2)).reshape(wshape)
+        r = r.swapaxes(1, 2).reshape(o, wshape[1], i1 - i0, j1 - j0)
+        if (i1 - i0, j1 - j0) == (kh, kw):
+            return np.ascontiguousarray(r)
+        out = np.zeros(wshape, r.dtype)          # taps that saw only padding: zero gradient
+        out[:, :, i0:i1, j0:j1] = r
+        return out
     if cols is None:
         cols = _cols(x, (kh, kw), params, oh, ow)
     gm = g.reshape(n, groups, o // groups, oh * ow)
