@@ -29,12 +29,14 @@ FWD, ADJ, WGRAD = 0, 1, 2
 # One reusable im2col buffer. A fresh multi-megabyte array is page-faulted in on first touch,
 # and in a training step (where the allocator hands such blocks back to the OS) that costs
 # several times the copy into it. Every conv's im2col matrix is a view of the front of one flat
-# buffer (grown to the largest needed, at most _SCRATCH_MAX bytes): one buffer instead of one
+# buffer (grown to the largest needed up to _SCRATCH_MAX bytes): one buffer instead of one
 # per shape keeps the memory a network holds to its largest layer's matrix. The matrix lives
 # only for its GEMM (forward) or is rebuilt (weight gradient), so one buffer is almost always
-# free; when a view of it is still alive, a fresh array is made instead.
+# free; when a view of it is still alive, a fresh array is made instead. Matrices above
+# _SCRATCH_MAX get their own array, freed after the GEMM: a buffer kept for ResNet-18's first
+# layers (4.7 MB) would sit beside all the gradients at the backward pass's peak.
 _SCRATCH: list = []
-_SCRATCH_MAX = 64 << 20
+_SCRATCH_MAX = 1 << 20
 
 
 def _scratch(shape, dtype):
@@ -199,16 +201,17 @@ def _conv_adj(y, w, out_hw, params):
     og = o // groups
     yt = np.ascontiguousarray(y.reshape(n, groups, og, oh, ow).transpose(1, 2, 3, 4, 0))
     yt = yt.reshape(groups, og, oh * ow * n)
-    wt = np.ascontiguousarray(w.reshape(groups, og, cg, kh, kw).transpose(3, 4, 0, 2, 1))
     h, wd = out_hw
+    i0, i1, j0, j1 = _taps(out_hw, (kh, kw), params, (oh, ow))   # taps landing only in
+    wt = np.ascontiguousarray(                                      # padding are left out
+        w.reshape(groups, og, cg, kh, kw)[:, :, :, i0:i1, j0:j1].transpose(3, 4, 0, 2, 1))
     buf = np.zeros((groups, cg, h + pt + pb, wd + pl + pr, n), y.dtype)
     tap = np.empty((groups, cg, oh * ow * n), y.dtype)
-    i0, i1, j0, j1 = _taps(out_hw, (kh, kw), params, (oh, ow))
-    for i in range(i0, i1):                  # taps landing only in padding are left out
+    for i in range(i0, i1):
         rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
         for j in range(j0, j1):
             c0 = j * dw
-            _gemm(wt[i, j], yt, tap)
+            _gemm(wt[i - i0, j - j0], yt, tap)
             buf[:, :, rows, c0:c0 + sw * (ow - 1) + 1:sw] += tap.reshape(groups, cg, oh, ow, n)
     buf = buf[:, :, pt:pt + h, pl:pl + wd]
     return np.ascontiguousarray(buf.transpose(4, 0, 1, 2, 3)).reshape(n, groups * cg, h, wd)
@@ -219,21 +222,8 @@ def _conv_wgrad(x, g, wshape, params, cols=None):
     groups = params[3]
     n, o, oh, ow = g.shape
     kh, kw = wshape[2:]
-    og = o // groups
     if _batch_last(n, oh, ow):
-        taps = _taps(x.shape[2:], (kh, kw), params, (oh, ow))
-        i0, i1, j0, j1 = taps
-        if cols is None:
-            cols = _cols_bl(x, (kh, kw), params, oh, ow, taps)
-        gt = np.ascontiguousarray(g.reshape(n, groups, og, oh * ow).transpose(1, 2, 3, 0))
-        # cols @ gt^T with both operands contiguous (BLAS takes the transpose as a flag)
-        r = _gemm(cols, gt.reshape(groups, og, oh * ow * n).swapaxes(1, 2))
-        r = r.swapaxes(1, 2).reshape(o, wshape[1], i1 - i0, j1 - j0)
-        if (i1 - i0, j1 - j0) == (kh, kw):
-            return np.ascontiguousarray(r)
-        out = np.zeros(wshape, r.dtype)          # taps that saw only padding: zero gradient
-        out[:, :, i0:i1, j0:j1] = r
-        return out
+        return _wgrad_bl(x, g, wshape, params)
     if cols is None:
         cols = _cols(x, (kh, kw), params, oh, ow)
     gm = g.reshape(n, groups, o // groups, oh * ow)
@@ -242,6 +232,33 @@ def _conv_wgrad(x, g, wshape, params, cols=None):
     r = _gemm(gm, cols.swapaxes(-1, -2))
     r = r[0] if n == 1 else r.sum(0)
     return r.reshape(wshape)
+
+
+def _wgrad_bl(x, g, wshape, params):
+    """Weight gradient in the batch-last layout, one GEMM per live kernel tap:
+    dW[:, :, i, j] = g (Og, OH*OW*N) @ window_ij(x)^T. Each tap's window is copied on its own
+    (one input-sized block) instead of all KH*KW at once (the 9x im2col matrix): this runs in
+    backward, when the gradients already made sit beside the activations still saved, and
+    that 9x matrix was what put the step's peak above PyTorch's."""
+    (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), groups = params
+    n, o, oh, ow = g.shape
+    kh, kw = wshape[2:]
+    c, h, wd = x.shape[1:]
+    og, cg = o // groups, c // groups
+    i0, i1, j0, j1 = _taps((h, wd), (kh, kw), params, (oh, ow))
+    xt = np.zeros((groups, cg, h + pt + pb, wd + pl + pr, n), x.dtype)
+    xt[:, :, pt:pt + h, pl:pl + wd] = x.reshape(n, groups, cg, h, wd).transpose(1, 2, 3, 4, 0)
+    gt = np.ascontiguousarray(g.reshape(n, groups, og, oh * ow).transpose(1, 2, 3, 0))
+    gt = gt.reshape(groups, og, oh * ow * n)
+    out = np.zeros((kh, kw, groups, og, cg), x.dtype)  # taps that see only padding: zero
+    win = np.empty((groups, cg, oh, ow, n), x.dtype)
+    for i in range(i0, i1):
+        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+        for j in range(j0, j1):
+            np.copyto(win, xt[:, :, rows, j * dw:j * dw + sw * (ow - 1) + 1:sw])
+            # g @ win^T: BLAS takes the transposed operand as a flag, no copy
+            _gemm(gt, win.reshape(groups, cg, -1).swapaxes(1, 2), out[i, j])
+    return np.ascontiguousarray(out.reshape(kh, kw, o, cg).transpose(2, 3, 0, 1))
 
 
 def _as4d(a, one_d):
