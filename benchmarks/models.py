@@ -6,8 +6,8 @@
 2. the time-series example: two float64 LSTMCells (1->51, 51->51) and a Linear(51, 1) unrolled
    over 999 steps on 97 sequences, one LBFGS step (lr 0.8, max_iter 1: one closure = forward
    + backward, then the L-BFGS update) (<= 1.0x);
-3. the same model, one step of the example's LBFGS(lr=0.8) (up to 20 closures, history kept):
-   reported, no target;
+3. (`python benchmarks/models.py --long` only) the same model, one step of the example's
+   LBFGS(lr=0.8) (up to 20 closures): reported, no target;
 4. the ResNet-18 step's peak memory: the resident set's high-water mark over three batch-32
    steps minus the resident set before them (model and data built, code warmed on batch 2,
    gradients freed): activations, gradients and any caches. Each library runs in a fresh
@@ -166,16 +166,16 @@ def resnet_peak_mb(threads: int = 0) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def bench(quick: bool = False) -> list[Row]:
-    r = 3 if quick else 7
+def bench(quick: bool = False, long: bool = False) -> list[Row]:
+    r = 3 if quick else 5
     rows = [
         guarded("ResNet-18 fwd+bwd, batch 32 3x32x32",
                 lambda: compare(resnet_step, repeat=r, number=1, warmup=1), target=1.5),
         guarded("LSTMCell x2 float64, 999 steps, fwd+bwd+LBFGS(max_iter=1)",
-                lambda: compare(lstm_lbfgs(1), repeat=max(3, r // 2), number=1, warmup=1,
+                lambda: compare(lstm_lbfgs(1), repeat=3, number=1, warmup=1,
                                 scale=1.0), unit="s", target=1.0),
     ]
-    if not quick:
+    if long:
         rows.append(guarded("  same, one LBFGS(lr=0.8) step (20 closures)",
                             lambda: compare(lstm_lbfgs(20), repeat=1, number=1, warmup=0,
                                             scale=1.0), unit="s"))
@@ -186,4 +186,5 @@ def bench(quick: bool = False) -> list[Row]:
 
 
 if __name__ == "__main__":
-    print_table(bench(quick="--quick" in sys.argv), "real models (median)")
+    print_table(bench(quick="--quick" in sys.argv, long="--long" in sys.argv),
+                "real models (median)")
