@@ -17,8 +17,12 @@ def _blas_threads():
 def restore(monkeypatch):
     monkeypatch.setattr(T, "_num_threads", T._num_threads)
     monkeypatch.setattr(T, "_interop", None)
+    monkeypatch.setattr(T, "_CPUS", 2)
+    monkeypatch.setattr(T.os, "getloadavg", lambda: (0.5, 0.5, 0.5))   # a quiet machine
+    monkeypatch.setattr(T, "_checked", -2.0)
     yield
     T._current = 0
+    T._checked = -2.0
 
 
 def test_top_level_names_are_the_policy():
@@ -85,3 +89,11 @@ def test_without_threadpoolctl_warns_and_still_computes(restore, monkeypatch):
     assert "threadpoolctl missing" in T.status()
     a = tocha.ones(300, 300)
     assert float((a @ a)[0, 0]) == 300.0
+
+
+@pytest.mark.parametrize("load,threads", [(0.5, 2), (1.4, 2), (1.9, 1), (9.0, 1)])
+def test_large_products_leave_busy_cores_alone(restore, monkeypatch, load, threads):
+    tocha.set_num_threads(2)
+    monkeypatch.setattr(T.os, "getloadavg", lambda: (load, load, load))
+    tocha.randn(512, 512) @ tocha.randn(512, 512)
+    assert _blas_threads() == {threads}
