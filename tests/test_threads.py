@@ -10,7 +10,10 @@ from tocha import _threads as T
 
 
 def _blas_threads():
-    return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+    """Threads of the BLAS NumPy uses (others, e.g. SciPy's own OpenBLAS, may be loaded too)."""
+    paths = {c.filepath for c in T._controllers()}
+    assert paths
+    return {i["num_threads"] for i in threadpool_info() if i["filepath"] in paths}
 
 
 @pytest.fixture
@@ -20,6 +23,8 @@ def restore(monkeypatch):
     monkeypatch.setattr(T, "_CPUS", 2)
     monkeypatch.setattr(T.os, "getloadavg", lambda: (0.5, 0.5, 0.5))   # a quiet machine
     monkeypatch.setattr(T, "_checked", -2.0)
+    # another library (sklearn's threadpool_limits) may have changed BLAS behind tocha's back
+    monkeypatch.setattr(T, "_current", 0)
     yield
     T._current = 0
     T._checked = -2.0
