@@ -36,7 +36,7 @@ FWD, ADJ, WGRAD = 0, 1, 2
 # _SCRATCH_MAX get their own array, freed after the GEMM: a buffer kept for ResNet-18's first
 # layers (4.7 MB) would sit beside all the gradients at the backward pass's peak.
 _SCRATCH: list = []
-_SCRATCH_MAX = 1 << 20
+_SCRATCH_MAX = 256 << 10
 
 
 def _scratch(shape, dtype):
@@ -157,6 +157,8 @@ def _conv_fwd(x, w, params):
             wm = w[:, :, i0:i1, j0:j1].reshape(groups, o // groups, -1)
         cols = _cols_bl(x, (kh, kw), params, oh, ow, taps)
         out = _gemm(wm, cols).reshape(o, oh, ow, n)          # G gemms
+        if not _KEEP_COLS:
+            cols = None          # freed before the transposed copy below
         return np.ascontiguousarray(out.transpose(3, 0, 1, 2)), cols
     cols = _cols(x, (kh, kw), params, oh, ow)
     out = _gemm(wm, cols)                     # (N, G, Og, P): N*G gemms in C
@@ -213,6 +215,7 @@ def _conv_adj(y, w, out_hw, params):
             c0 = j * dw
             _gemm(wt[i - i0, j - j0], yt, tap)
             buf[:, :, rows, c0:c0 + sw * (ow - 1) + 1:sw] += tap.reshape(groups, cg, oh, ow, n)
+    del yt, tap                  # freed before the transposed copy below (backward's peak)
     buf = buf[:, :, pt:pt + h, pl:pl + wd]
     return np.ascontiguousarray(buf.transpose(4, 0, 1, 2, 3)).reshape(n, groups * cg, h, wd)
 
@@ -258,6 +261,7 @@ def _wgrad_bl(x, g, wshape, params):
             np.copyto(win, xt[:, :, rows, j * dw:j * dw + sw * (ow - 1) + 1:sw])
             # g @ win^T: BLAS takes the transposed operand as a flag, no copy
             _gemm(gt, win.reshape(groups, cg, -1).swapaxes(1, 2), out[i, j])
+    del xt, gt, win
     return np.ascontiguousarray(out.reshape(kh, kw, o, cg).transpose(2, 3, 0, 1))
 
 
@@ -304,11 +308,13 @@ class Convolution(prim):
         sp_a = tuple(ctx.a_shape[2:])
         sp_a = (1,) + sp_a if len(sp_a) == 1 else sp_a
         if mode == FWD:             # y = conv(x, w)
-            if need[0]:
-                ga = call(Convolution, g, b, None, p, ADJ, sp_a)
+            # the weight gradient first: its transients then do not sit beside the
+            # input-sized input gradient (the backward pass's memory peak)
             if need[1]:
                 cols, ctx.cols = ctx.cols, None
                 gb = call(Convolution, a, g, None, p, WGRAD, tuple(ctx.b_shape), cols)
+            if need[0]:
+                ga = call(Convolution, g, b, None, p, ADJ, sp_a)
         elif mode == ADJ:           # x = conv_T(y, w)
             if need[0]:
                 ga = call(Convolution, g, b, None, p, FWD, None)
