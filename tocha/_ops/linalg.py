@@ -47,6 +47,21 @@ def _gemm(a, b, out=None):
     return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
 
 
+def _fortran(x) -> bool:
+    return x.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
+
+
+def _gemm_as(a, b, fortran: bool):
+    """a @ b, in Fortran order when `fortran` (the operand whose gradient this is was): a
+    Linear layer's weight enters as the transposed view W.T, and its gradient computed as
+    (b.T @ a.T).T -- the same GEMM with the operands swapped -- comes out W.T-shaped but
+    W-ordered, so W.grad and the optimizer's element-wise updates on it run on contiguous
+    memory (PyTorch's W.grad is contiguous too)."""
+    if fortran and a.__class__ is np.ndarray and b.__class__ is np.ndarray:
+        return _gemm(b.T, a.T).T
+    return _gemm(a, b)
+
+
 class Mm(prim):
     _array_backward = True
 
@@ -54,13 +69,14 @@ class Mm(prim):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
                               b if ctx.needs_input_grad[:1] == (True,) else None)
+        ctx.fortran = (_fortran(a), _fortran(b))
         return _mm(a, b)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = _gemm(g, b.T) if ctx.needs_input_grad[0] else None
-        gb = _gemm(a.T, g) if ctx.needs_input_grad[1] else None
+        ga = _gemm_as(g, b.T, ctx.fortran[0]) if ctx.needs_input_grad[0] else None
+        gb = _gemm_as(a.T, g, ctx.fortran[1]) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -124,6 +140,7 @@ class Addmm(prim):
         n = ctx.needs_input_grad
         if n:       # empty when nothing is recorded (no_grad)
             ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
+            ctx.fortran = (_fortran(a), _fortran(b))
         ctx.beta, ctx.alpha = beta, alpha
         out = _mm(a, b)
         if alpha != 1:
@@ -144,11 +161,11 @@ class Addmm(prim):
         gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
         ga = gb = None
         if n[1]:
-            ga = _gemm(g, b.T)
+            ga = _gemm_as(g, b.T, ctx.fortran[0])
             if ctx.alpha != 1:
                 ga = ga * ctx.alpha
         if n[2]:
-            gb = _gemm(a.T, g)
+            gb = _gemm_as(a.T, g, ctx.fortran[1])
             if ctx.alpha != 1:
                 gb = gb * ctx.alpha
         return gc, ga, gb
