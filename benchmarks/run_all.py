@@ -12,15 +12,15 @@ import os
 import platform
 import sys
 
-MODULES = ("op_overhead", "rng", "import_time", "train_loops")
+MODULES = ("op_overhead", "rng", "import_time", "train_loops", "models", "contended")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats (a rough look)")
     ap.add_argument("--threads", type=int, default=0,
-                    help="BLAS/OpenMP threads for both libraries (default: their own defaults); "
-                         "1 gives steadier numbers on a loaded machine")
+                    help="threads for both libraries (default: their own: PyTorch's OpenMP pool, "
+                         "tocha's per-op policy); 1 gives steadier numbers on a loaded machine")
     ap.add_argument("--json", metavar="PATH", help="also write the rows (and the setup) as JSON")
     ap.add_argument("only", nargs="*", help=f"run only these of {', '.join(MODULES)}")
     args = ap.parse_args(argv)
@@ -33,6 +33,8 @@ def main(argv=None) -> int:
     import torch
     if args.threads:
         torch.set_num_threads(args.threads)
+        import tocha
+        tocha.set_num_threads(args.threads)    # tocha's large-op count (tocha/_threads.py)
     rows = []
     for name in args.only or MODULES:
         mod = importlib.import_module(name)
@@ -45,7 +47,7 @@ def main(argv=None) -> int:
     setup = (f"tocha {tocha.__version__} vs PyTorch {torch.__version__} "
              f"(NumPy {numpy.__version__}, Python {platform.python_version()}, "
              f"{platform.machine()}, {os.cpu_count()} CPUs, torch threads "
-             f"{torch.get_num_threads()}, load average {load})")
+             f"{torch.get_num_threads()}, load average {load})\ntocha {tocha._threads.status()}")
     _common.print_table(rows, setup)
     if args.json:
         import dataclasses

@@ -128,13 +128,13 @@ def detach(input):
     return input.detach()
 
 
-def get_num_threads() -> int:
-    import os
-    return os.cpu_count() or 1
-
-
-def set_num_threads(n: int) -> None:
-    pass
+# thread counts: one policy for every op (small ops on one thread, large on all)
+from ._threads import (
+    get_num_interop_threads,
+    get_num_threads,
+    set_num_interop_threads,
+    set_num_threads,
+)
 
 
 def compile(model=None, **kwargs):

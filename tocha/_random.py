@@ -113,9 +113,10 @@ def _uniform32(n: int, low: float, high: float, g: Generator) -> tuple[np.ndarra
     w = g.u32(n)
     np.bitwise_and(w, np.uint32(0xFFFFFF), out=w)
     if mode == "pow2":
-        v = w.astype(_F32)
-        v *= _F32(scale)
-        v += lo
+        # one pass: the 24-bit words convert to float32 exactly inside the multiply's loop
+        v = np.multiply(w, _F32(scale), dtype=_F32)
+        if lo != 0:      # (+0.0 would change nothing: the products are never -0.0)
+            v += lo
         return v, plan
     p = w.astype(_F64)
     p *= scale

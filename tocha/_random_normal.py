@@ -170,11 +170,10 @@ def standard_normal_rows_f32(w: np.ndarray) -> np.ndarray:
         theta *= scale
         theta *= _TWO_PI_F32
         s, c = _sincos8(theta)
-        c *= radius
-        s *= radius
         ob = out[r0:r0 + _BLOCK]
-        ob[:, :8] = c.reshape(-1, 8)
-        ob[:, 8:] = s.reshape(-1, 8)
+        radius = radius.reshape(-1, 8)
+        np.multiply(c.reshape(-1, 8), radius, out=ob[:, :8])   # products straight into place
+        np.multiply(s.reshape(-1, 8), radius, out=ob[:, 8:])
     return out
 
 
@@ -262,11 +261,12 @@ def normal(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0, std: flo
         # The tail's n % 16 uniforms are drawn, then overwritten by 16 fresh ones (rng.md 6.3).
         w = g.u32(n + 16 if tail else n)
         rows = standard_normal_rows_f32(_tail_words(w, n) if tail else w.reshape(-1, 16))
+        if not tail:                      # the rows are the result: no copy
+            return _affine32(rows.reshape(-1), mean, std).reshape(shape)
         full = n - tail
         out = np.empty(n, dtype=_F32)
         out[:full] = rows[: full // 16].reshape(-1)
-        if tail:
-            out[n - 16:] = rows[-1]
+        out[n - 16:] = rows[-1]
         return _affine32(out, mean, std).reshape(shape)
     if dtype == np.float16:
         # Each chunk draws its own 16 uniforms right before use, the tail 16 more (rng.md 6.3).

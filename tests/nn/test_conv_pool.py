@@ -51,6 +51,17 @@ def test_conv2d_matches_loops(stride, pad, dil, groups, n):
                                atol=1e-12)
 
 
+@pytest.mark.parametrize("hw,stride,pad", [((1, 1), 1, 1), ((2, 2), 2, 1), ((1, 3), 1, 2),
+                                           ((2, 1), 3, (3, 1))])
+def test_conv2d_padding_only_taps_match_loops(hw, stride, pad):
+    x = rng.standard_normal((5, 3) + hw)
+    w = rng.standard_normal((4, 3, 3, 3))
+    out = F.conv2d(tocha.tensor(x), tocha.tensor(w), None, stride, pad)
+    p2 = pad if isinstance(pad, tuple) else (pad, pad)
+    np.testing.assert_allclose(out.numpy(), conv2d_loops(x, w, None, (stride, stride), p2,
+                                                         (1, 1), 1), atol=1e-12)
+
+
 def test_conv_transpose2d_is_adjoint_of_conv2d():
     # <conv(x, w), y> == <x, conv_transpose(y, w)> for every x, y (with the matching geometry)
     x = rng.standard_normal((2, 4, 9, 8))
@@ -79,6 +90,10 @@ CONV_CASES = [
     (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1,
                                         dilation=(1, 2), groups=2), (5, 2, 3, 2), (2, 2, 3, 2),
      4),
+    # tiny maps, where kernel taps that only see padding are left out of the GEMMs
+    (lambda x, w, b: F.conv2d(x, w, b, padding=1), (4, 3, 1, 1), (2, 3, 3, 3), 2),
+    (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=(1, 2)), (4, 2, 2, 1), (3, 2, 3, 3),
+     3),
 ]
 
 

@@ -216,3 +216,19 @@ def test_layer_reprs_by_hand():
         "  (1): Sequential(\n    (0): Tanh()\n  )\n)")
     assert repr(nn.ModuleList([nn.ReLU(), nn.ReLU(), nn.Tanh()])) == (
         "ModuleList(\n  (0-1): 2 x ReLU()\n  (2): Tanh()\n)")
+
+
+def test_linear_weight_grad_is_contiguous_and_right():
+    # the weight enters addmm as the transposed view W.T; its gradient is computed in W's
+    # memory order (tocha._ops.linalg._gemm_as) so optimizers update contiguous arrays
+    lin = nn.Linear(7, 5).double()
+    x = tocha.tensor(np.random.default_rng(1).standard_normal((4, 7)), requires_grad=True)
+    g = np.random.default_rng(2).standard_normal((4, 5))
+    (lin(x) * tocha.tensor(g)).sum().backward()
+    w = lin.weight.grad.numpy()
+    assert lin.weight.grad.is_contiguous()
+    np.testing.assert_allclose(w, g.T @ x.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(x.grad.numpy(), g @ lin.weight.detach().numpy(), rtol=1e-13)
+    w2 = tocha.randn(5, 7, dtype=tocha.float64, requires_grad=True)
+    (x @ w2.t()).sum().backward()                       # the same through mm
+    assert w2.grad.is_contiguous()

@@ -8,7 +8,7 @@ import pytest
 import tocha
 import tocha.nn.functional as F
 from tocha import nn
-from tocha._ops.nn_rnn import gru_cell_gates, lstm_cell_gates, lstm_layer
+from tocha._ops.nn_rnn import gru_cell_gates, lstm_cell, lstm_cell_gates, lstm_layer
 from tocha.autograd import gradcheck, gradgradcheck
 
 rng = np.random.default_rng(2)
@@ -28,6 +28,23 @@ def test_gate_primitives_gradcheck_and_gradgradcheck():
     assert gradcheck(f, (g, c)) and gradgradcheck(f, (g, c))
     gi, gh, h = t64(3, 6), t64(3, 6), t64(3, 2)
     assert gradcheck(gru_cell_gates, (gi, gh, h)) and gradgradcheck(gru_cell_gates, (gi, gh, h))
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_fused_lstm_cell_gradcheck_and_matches_composed(bias):
+    x, h, c = t64(3, 4), t64(3, 2), t64(3, 2)
+    wi, wh = t64(8, 4), t64(8, 2)
+    bi, bh = (t64(8), t64(8)) if bias else (None, None)
+    h2, c2 = lstm_cell(x, h, c, wi, wh, bi, bh)
+    gates = x @ wi.t() + h @ wh.t()
+    if bias:
+        gates = gates + bi + bh
+    hr, cr = lstm_cell_gates(gates, c)
+    np.testing.assert_allclose(h2.detach().numpy(), hr.detach().numpy(), atol=1e-14)
+    np.testing.assert_allclose(c2.detach().numpy(), cr.detach().numpy(), atol=1e-14)
+    args = (x, h, c, wi, wh) + ((bi, bh) if bias else ())
+    f = (lambda *a: lstm_cell(*a)) if bias else (lambda *a: lstm_cell(*a, None, None))
+    assert gradcheck(f, args) and gradgradcheck(f, args)
 
 
 @pytest.mark.parametrize("reverse", [False, True])

@@ -140,6 +140,11 @@ FUNC_CASES = [
     ("conv_transpose2d_batch", lambda F: lambda x, w, b: F.conv_transpose2d(
         x, w, b, stride=(2, 3), padding=(1, 2), output_padding=(1, 0), groups=2, dilation=2),
      [r(5, 4, 4, 5), r(4, 3, 3, 3), r(6)]),
+    # ResNet's late layers: 1x1 and 2x2 maps, where taps that see only padding are skipped
+    ("conv2d_tiny_map", lambda F: lambda x, w: F.conv2d(x, w, padding=1),
+     [r(5, 4, 1, 1), r(3, 4, 3, 3)]),
+    ("conv2d_tiny_strided", lambda F: lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
+     [r(4, 3, 2, 2), r(5, 3, 3, 3), r(5)]),
     ("conv2d_same", lambda F: lambda x, w: F.conv2d(x, w, padding="same", dilation=2),
      [r(1, 2, 6, 7), r(3, 2, 2, 3)]),
     ("conv1d", lambda F: lambda x, w, b: F.conv1d(x, w, b, stride=2, padding=2, groups=2),
@@ -376,6 +381,36 @@ def test_transformer_encoder_against_torch(kw):
     run_both(lambda x: t(x, mask=torch.tensor(mask), src_key_padding_mask=torch.tensor(kpm)),
              lambda x: c(x, mask=tocha.tensor(mask), src_key_padding_mask=tocha.tensor(kpm)),
              [x])
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_lstm_cell_unrolled_against_torch(bias):
+    """The fused LSTMCell step (one node) against PyTorch's composed cell: values, gradients."""
+    torch.manual_seed(3)
+    t1, t2 = tnn.LSTMCell(2, 5, bias=bias).double(), tnn.LSTMCell(5, 5, bias=bias).double()
+    c1, c2 = cnn.LSTMCell(2, 5, bias=bias).double(), cnn.LSTMCell(5, 5, bias=bias).double()
+    for t, c in ((t1, c1), (t2, c2)):
+        c.load_state_dict({k: tocha.from_numpy(v.numpy().copy())
+                           for k, v in t.state_dict().items()})
+    xs = np.random.default_rng(0).standard_normal((6, 3, 2))
+
+    def run(lib, m1, m2):
+        x = lib.tensor(xs, requires_grad=True)
+        h = c_ = h2 = c2_ = lib.zeros(3, 5, dtype=lib.float64)
+        outs = []
+        for t in range(6):
+            h, c_ = m1(x[t], (h, c_))
+            h2, c2_ = m2(h, (h2, c2_))
+            outs.append(h2)
+        (lib.stack(outs) ** 2).sum().backward()
+        return lib.stack(outs), x.grad, [p.grad for p in (*m1.parameters(), *m2.parameters())]
+
+    ot, gt, pt = run(torch, t1, t2)
+    oc, gc, pc = run(tocha, c1, c2)
+    np.testing.assert_allclose(oc.detach().numpy(), ot.detach().numpy(), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(gc.numpy(), gt.numpy(), rtol=1e-10, atol=1e-12)
+    for a, b in zip(pc, pt):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_lenet_training_steps_match_torch():

@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from .._threads import blas_threads
 from ._util import prim, swap_last
 
 
@@ -24,10 +25,41 @@ def _mm_error(op, sa, sb):
 def _mm(a, b):
     """2-D matrix product; a 1x1 result is summed left to right in the input dtype, which is
     what PyTorch's CPU kernel does (BLAS would round differently in the last place)."""
-    if a.shape[0] == 1 and b.shape[1] == 1 and a.shape[1] and a.dtype.kind == "f":
+    m, k = a.shape
+    n = b.shape[1]
+    if m == 1 and n == 1 and k and a.dtype.kind == "f":
         # (the ufunc's accumulate is np.cumsum's loop without its wrapper's overhead)
         return np.add.accumulate(a[0] * b[:, 0])[-1:].reshape(1, 1)
+    blas_threads(m * n * k)
     return a @ b
+
+
+def _gemm(a, b, out=None):
+    """a @ b on arrays (any batch dims; into `out` if given) with the thread count chosen for
+    its size (tocha/_threads.py); on Tensors (double backward) it is the recorded tocha op."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return a @ b
+    # batch * m * k * n multiply-adds (the larger batch when one operand is broadcast)
+    m = a.shape[-2] if a.ndim > 1 else 1
+    n = b.shape[-1] if b.ndim > 1 else 1
+    work = max(a.size * n, b.size * m)
+    blas_threads(work)
+    return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
+
+
+def _fortran(x) -> bool:
+    return x.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
+
+
+def _gemm_as(a, b, fortran: bool):
+    """a @ b, in Fortran order when `fortran` (the operand whose gradient this is was): a
+    Linear layer's weight enters as the transposed view W.T, and its gradient computed as
+    (b.T @ a.T).T -- the same GEMM with the operands swapped -- comes out W.T-shaped but
+    W-ordered, so W.grad and the optimizer's element-wise updates on it run on contiguous
+    memory (PyTorch's W.grad is contiguous too)."""
+    if fortran and a.__class__ is np.ndarray and b.__class__ is np.ndarray:
+        return _gemm(b.T, a.T).T
+    return _gemm(a, b)
 
 
 class Mm(prim):
@@ -37,13 +69,14 @@ class Mm(prim):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
                               b if ctx.needs_input_grad[:1] == (True,) else None)
+        ctx.fortran = (_fortran(a), _fortran(b))
         return _mm(a, b)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g @ b.T if ctx.needs_input_grad[0] else None
-        gb = a.T @ g if ctx.needs_input_grad[1] else None
+        ga = _gemm_as(g, b.T, ctx.fortran[0]) if ctx.needs_input_grad[0] else None
+        gb = _gemm_as(a.T, g, ctx.fortran[1]) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -55,7 +88,7 @@ class MatMul(prim):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        return _gemm(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -77,9 +110,9 @@ class MatMul(prim):
                 gb = (swap_last(a) @ g[..., :, None])[..., 0]
             return ga, gb
         if ctx.needs_input_grad[0]:
-            ga = g @ swap_last(b)
+            ga = _gemm(g, swap_last(b))
         if ctx.needs_input_grad[1]:
-            gb = swap_last(a) @ g
+            gb = _gemm(swap_last(a), g)
         return ga, gb
 
 
@@ -107,6 +140,7 @@ class Addmm(prim):
         n = ctx.needs_input_grad
         if n:       # empty when nothing is recorded (no_grad)
             ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
+            ctx.fortran = (_fortran(a), _fortran(b))
         ctx.beta, ctx.alpha = beta, alpha
         out = _mm(a, b)
         if alpha != 1:
@@ -127,11 +161,11 @@ class Addmm(prim):
         gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
         ga = gb = None
         if n[1]:
-            ga = g @ b.T
+            ga = _gemm_as(g, b.T, ctx.fortran[0])
             if ctx.alpha != 1:
                 ga = ga * ctx.alpha
         if n[2]:
-            gb = a.T @ g
+            gb = _gemm_as(a.T, g, ctx.fortran[1])
             if ctx.alpha != 1:
                 gb = gb * ctx.alpha
         return gc, ga, gb

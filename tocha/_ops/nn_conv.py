@@ -7,49 +7,53 @@ conv (x, w) -> y, its adjoint in x ("transposed" conv, (y, w) -> x) and its adjo
 """
 from __future__ import annotations
 
+import math
 import sys
 
 import numpy as np
 
 from .._tensor import Tensor
 from ._util import call, prim
+from .linalg import _gemm
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
 
 _as_strided = np.lib.stride_tricks.as_strided
-# im2col buffers up to this size are kept from forward for the weight gradient (saves a copy);
-# larger ones are rebuilt in backward to keep training memory low.
-_KEEP_COLS = 64 << 20
+# im2col matrices up to this size are kept from forward for the weight gradient. 0: none are.
+# Keeping them saves one copy per conv but holds 9x each 3x3 conv's input until backward
+# (ResNet-18 at batch 32: ~25 MB more than PyTorch's whole step); memory wins here.
+_KEEP_COLS = 0
 
 FWD, ADJ, WGRAD = 0, 1, 2
 
-# Reusable im2col buffers. A fresh multi-megabyte array is page-faulted in on first touch, and
-# in a training step (where the allocator hands such blocks back to the OS) that cost several
-# times the copy into it. Buffers live here while the process runs and are reused once nothing
-# else refers to them; _SCRATCH_MAX bounds the bytes kept (least recently used shapes go first).
-_SCRATCH: dict = {}
-_SCRATCH_MAX = 64 << 20
+# One reusable im2col buffer. A fresh multi-megabyte array is page-faulted in on first touch,
+# and in a training step (where the allocator hands such blocks back to the OS) that costs
+# several times the copy into it. Every conv's im2col matrix is a view of the front of one flat
+# buffer (grown to the largest needed up to _SCRATCH_MAX bytes): one buffer instead of one
+# per shape keeps the memory a network holds to its largest layer's matrix. The matrix lives
+# only for its GEMM (forward) or is rebuilt (weight gradient), so one buffer is almost always
+# free; when a view of it is still alive, a fresh array is made instead. Matrices above
+# _SCRATCH_MAX get their own array, freed after the GEMM: a buffer kept for ResNet-18's first
+# layers (4.7 MB) would sit beside all the gradients at the backward pass's peak.
+_SCRATCH: list = []
+_SCRATCH_MAX = 256 << 10
 
 
 def _scratch(shape, dtype):
-    """An uninitialised array of `shape`, reused across calls when no one holds it any more."""
-    key = (shape, dtype)
-    bufs = _SCRATCH.pop(key, None)
-    if bufs is None:
-        bufs = []
-    _SCRATCH[key] = bufs                  # most recently used last
-    for b in bufs:
-        if sys.getrefcount(b) <= 3:       # the list, `b` and getrefcount's argument: free
-            return b
-    b = np.empty(shape, dtype)
-    if len(bufs) < 2 and b.nbytes <= _SCRATCH_MAX // 4:
-        bufs.append(b)
-        total = sum(a.nbytes for v in _SCRATCH.values() for a in v)
-        for k in list(_SCRATCH):
-            if total <= _SCRATCH_MAX or k == key:
-                break
-            total -= sum(a.nbytes for a in _SCRATCH.pop(k))
-    return b
+    """An uninitialised array of `shape`, a view of the shared buffer when that is free."""
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > _SCRATCH_MAX:
+        return np.empty(shape, dtype)
+    if _SCRATCH and sys.getrefcount(_SCRATCH[0]) <= 2:   # the list and getrefcount's argument
+        buf = _SCRATCH[0]
+        if buf.nbytes >= nbytes:
+            return buf[:nbytes].view(dtype).reshape(shape)
+    elif _SCRATCH:                                       # in use: do not wait, do not grow
+        return np.empty(shape, dtype)
+    buf = np.empty(nbytes, np.uint8)
+    _SCRATCH[:] = [buf]
+    return buf.view(dtype).reshape(shape)
 
 
 def _windows(xp, kh, kw, sh, sw, dh, dw, oh, ow, groups):
@@ -95,21 +99,42 @@ def _batch_last(n, oh, ow):
     return n >= 4 and oh * ow < 256
 
 
-def _cols_bl(x, kshape, params, oh, ow):
-    """Batch-last im2col (G, Cg*KH*KW, OH*OW*N): the copy moves runs of OW*N values."""
+def _live(k, d, s, p0, size, out):
+    """[lo, hi): the kernel taps along one axis that read some real input, not only padding."""
+    live = []
+    for i in range(k):
+        r = max(0, -(-(p0 - i * d) // s))           # first output whose tap i is at >= p0
+        if r < out and i * d + r * s < p0 + size:
+            live.append(i)
+    return (live[0], live[-1] + 1) if live else (0, 0)
+
+
+def _taps(x_hw, kshape, params, out_hw):
+    """(i0, i1, j0, j1): the kernel window that touches the image. Small late layers pad more
+    than they hold (ResNet-18's 1x1 maps: 8 of a 3x3 kernel's 9 taps see only zeros); the
+    batch-last paths leave the other taps out of the GEMMs, which then do 1/9 of the work."""
+    (sh, sw), ((pt, _), (pl, _)), (dh, dw), _ = params
+    return (_live(kshape[0], dh, sh, pt, x_hw[0], out_hw[0])
+            + _live(kshape[1], dw, sw, pl, x_hw[1], out_hw[1]))
+
+
+def _cols_bl(x, kshape, params, oh, ow, taps):
+    """Batch-last im2col (G, Cg*KH'*KW', OH*OW*N) of the live taps (`_taps`): the copy moves
+    runs of OW*N values."""
     (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), groups = params
-    kh, kw = kshape
+    i0, i1, j0, j1 = taps
     n, c, h, w = x.shape
     if pt or pb or pl or pr:
         xt = np.zeros((c, h + pt + pb, w + pl + pr, n), x.dtype)
         xt[:, pt:pt + h, pl:pl + w] = x.transpose(1, 2, 3, 0)
     else:
         xt = np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+    xt = xt[:, i0 * dh:, j0 * dw:]
     a, b, e, f = xt.strides
     cg = c // groups
-    v = _as_strided(xt, (groups, cg, kh, kw, oh, ow, n),
+    v = _as_strided(xt, (groups, cg, i1 - i0, j1 - j0, oh, ow, n),
                     (a * cg, a, b * dh, e * dw, b * sh, e * sw, f), writeable=False)
-    cols = _scratch((groups, cg * kh * kw, oh * ow * n), x.dtype)
+    cols = _scratch((groups, cg * (i1 - i0) * (j1 - j0), oh * ow * n), x.dtype)
     np.copyto(cols.reshape(v.shape), v)
     return cols
 
@@ -126,11 +151,17 @@ def _conv_fwd(x, w, params):
     ow = _out_size(wd, kw, sw, pl, pr, dw)
     wm = w.reshape(groups, o // groups, cg * kh * kw)
     if _batch_last(n, oh, ow):
-        cols = _cols_bl(x, (kh, kw), params, oh, ow)
-        out = np.matmul(wm, cols).reshape(o, oh, ow, n)          # G gemms
+        taps = _taps((h, wd), (kh, kw), params, (oh, ow))
+        i0, i1, j0, j1 = taps
+        if (i1 - i0, j1 - j0) != (kh, kw):
+            wm = w[:, :, i0:i1, j0:j1].reshape(groups, o // groups, -1)
+        cols = _cols_bl(x, (kh, kw), params, oh, ow, taps)
+        out = _gemm(wm, cols).reshape(o, oh, ow, n)          # G gemms
+        if not _KEEP_COLS:
+            cols = None          # freed before the transposed copy below
         return np.ascontiguousarray(out.transpose(3, 0, 1, 2)), cols
     cols = _cols(x, (kh, kw), params, oh, ow)
-    out = np.matmul(wm, cols)                     # (N, G, Og, P): N*G gemms in C
+    out = _gemm(wm, cols)                     # (N, G, Og, P): N*G gemms in C
     return out.reshape(n, o, oh, ow), cols
 
 
@@ -159,25 +190,32 @@ def _conv_adj(y, w, out_hw, params):
     _, cg, kh, kw = w.shape
     if n < 4:
         wm = w.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)
-        cols = np.matmul(wm, y.reshape(n, groups, o // groups, oh * ow))   # (N, G, CgKK, P)
+        cols = _gemm(wm, y.reshape(n, groups, o // groups, oh * ow))   # (N, G, CgKK, P)
         cols = cols.reshape(n, groups * cg, kh, kw, oh, ow)
         x = _col2im(cols, out_hw, (kh, kw), params)
         return x if x.flags.c_contiguous else np.ascontiguousarray(x)
-    # batch-last layout: one gemm per group, and the KH*KW scatter-adds then move contiguous
-    # runs of OW*N values (much faster than N*C short rows)
+    # Batch-last layout (channels, rows, cols, batch): the scatter-adds then move contiguous
+    # runs of OW*N values (much faster than N*C short rows). One GEMM per kernel tap, each
+    # added into the image as soon as it is made: the (KH*KW*C, OH*OW*N) matrix that one big
+    # GEMM would produce (9x the input for a 3x3 conv) never exists, which keeps the backward
+    # pass's peak memory at PyTorch's, and the tap's block is still in cache when it is added.
     (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), _ = params
     og = o // groups
     yt = np.ascontiguousarray(y.reshape(n, groups, og, oh, ow).transpose(1, 2, 3, 4, 0))
-    wt = np.ascontiguousarray(w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 4, 2, 1))
-    r = np.matmul(wt.reshape(groups, kh * kw * cg, og), yt.reshape(groups, og, oh * ow * n))
-    r = r.reshape(groups, kh, kw, cg, oh, ow, n)
+    yt = yt.reshape(groups, og, oh * ow * n)
     h, wd = out_hw
+    i0, i1, j0, j1 = _taps(out_hw, (kh, kw), params, (oh, ow))   # taps landing only in
+    wt = np.ascontiguousarray(                                      # padding are left out
+        w.reshape(groups, og, cg, kh, kw)[:, :, :, i0:i1, j0:j1].transpose(3, 4, 0, 2, 1))
     buf = np.zeros((groups, cg, h + pt + pb, wd + pl + pr, n), y.dtype)
-    for i in range(kh):
+    tap = np.empty((groups, cg, oh * ow * n), y.dtype)
+    for i in range(i0, i1):
         rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-        for j in range(kw):
+        for j in range(j0, j1):
             c0 = j * dw
-            buf[:, :, rows, c0:c0 + sw * (ow - 1) + 1:sw] += r[:, i, j]
+            _gemm(wt[i - i0, j - j0], yt, tap)
+            buf[:, :, rows, c0:c0 + sw * (ow - 1) + 1:sw] += tap.reshape(groups, cg, oh, ow, n)
+    del yt, tap                  # freed before the transposed copy below (backward's peak)
     buf = buf[:, :, pt:pt + h, pl:pl + wd]
     return np.ascontiguousarray(buf.transpose(4, 0, 1, 2, 3)).reshape(n, groups * cg, h, wd)
 
@@ -187,22 +225,44 @@ def _conv_wgrad(x, g, wshape, params, cols=None):
     groups = params[3]
     n, o, oh, ow = g.shape
     kh, kw = wshape[2:]
-    og = o // groups
     if _batch_last(n, oh, ow):
-        if cols is None:
-            cols = _cols_bl(x, (kh, kw), params, oh, ow)
-        gt = np.ascontiguousarray(g.reshape(n, groups, og, oh * ow).transpose(1, 2, 3, 0))
-        # cols @ gt^T with both operands contiguous (BLAS takes the transpose as a flag)
-        r = np.matmul(cols, gt.reshape(groups, og, oh * ow * n).swapaxes(1, 2))
-        return np.ascontiguousarray(r.swapaxes(1, 2)).reshape(wshape)
+        return _wgrad_bl(x, g, wshape, params)
     if cols is None:
         cols = _cols(x, (kh, kw), params, oh, ow)
     gm = g.reshape(n, groups, o // groups, oh * ow)
     # one small gemm per (sample, group), then a sum over samples: cheaper than copying both
     # operands into (positions x batch)-major layouts for a single big gemm
-    r = np.matmul(gm, cols.swapaxes(-1, -2))
+    r = _gemm(gm, cols.swapaxes(-1, -2))
     r = r[0] if n == 1 else r.sum(0)
     return r.reshape(wshape)
+
+
+def _wgrad_bl(x, g, wshape, params):
+    """Weight gradient in the batch-last layout, one GEMM per live kernel tap:
+    dW[:, :, i, j] = g (Og, OH*OW*N) @ window_ij(x)^T. Each tap's window is copied on its own
+    (one input-sized block) instead of all KH*KW at once (the 9x im2col matrix): this runs in
+    backward, when the gradients already made sit beside the activations still saved, and
+    that 9x matrix was what put the step's peak above PyTorch's."""
+    (sh, sw), ((pt, pb), (pl, pr)), (dh, dw), groups = params
+    n, o, oh, ow = g.shape
+    kh, kw = wshape[2:]
+    c, h, wd = x.shape[1:]
+    og, cg = o // groups, c // groups
+    i0, i1, j0, j1 = _taps((h, wd), (kh, kw), params, (oh, ow))
+    xt = np.zeros((groups, cg, h + pt + pb, wd + pl + pr, n), x.dtype)
+    xt[:, :, pt:pt + h, pl:pl + wd] = x.reshape(n, groups, cg, h, wd).transpose(1, 2, 3, 4, 0)
+    gt = np.ascontiguousarray(g.reshape(n, groups, og, oh * ow).transpose(1, 2, 3, 0))
+    gt = gt.reshape(groups, og, oh * ow * n)
+    out = np.zeros((kh, kw, groups, og, cg), x.dtype)  # taps that see only padding: zero
+    win = np.empty((groups, cg, oh, ow, n), x.dtype)
+    for i in range(i0, i1):
+        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+        for j in range(j0, j1):
+            np.copyto(win, xt[:, :, rows, j * dw:j * dw + sw * (ow - 1) + 1:sw])
+            # g @ win^T: BLAS takes the transposed operand as a flag, no copy
+            _gemm(gt, win.reshape(groups, cg, -1).swapaxes(1, 2), out[i, j])
+    del xt, gt, win
+    return np.ascontiguousarray(out.reshape(kh, kw, o, cg).transpose(2, 3, 0, 1))
 
 
 def _as4d(a, one_d):
@@ -248,11 +308,13 @@ class Convolution(prim):
         sp_a = tuple(ctx.a_shape[2:])
         sp_a = (1,) + sp_a if len(sp_a) == 1 else sp_a
         if mode == FWD:             # y = conv(x, w)
-            if need[0]:
-                ga = call(Convolution, g, b, None, p, ADJ, sp_a)
+            # the weight gradient first: its transients then do not sit beside the
+            # input-sized input gradient (the backward pass's memory peak)
             if need[1]:
                 cols, ctx.cols = ctx.cols, None
                 gb = call(Convolution, a, g, None, p, WGRAD, tuple(ctx.b_shape), cols)
+            if need[0]:
+                ga = call(Convolution, g, b, None, p, ADJ, sp_a)
         elif mode == ADJ:           # x = conv_T(y, w)
             if need[0]:
                 ga = call(Convolution, g, b, None, p, FWD, None)

@@ -176,10 +176,14 @@ class MaxPoolScatter(prim):
         n, c = g.shape[:2]
         hw = math.prod(in_shape[2:])
         ctx.save_for_backward(idx)
-        if overlap:   # windows overlap: indices may repeat, sum them (bincount in float64)
+        if overlap:   # windows overlap: indices may repeat, so add them up one by one
+            # np.add.at sums in the gradient's dtype in output order, which is PyTorch's
+            # sequential float32 order; a float64 bincount held 4x the input in temporaries
+            # (ResNet-18's stem pool was the backward pass's memory peak)
             base = (np.arange(n * c) * hw).reshape(n, c, *([1] * (g.ndim - 2)))
-            r = np.bincount((idx + base).ravel(), g.ravel().astype(np.float64), n * c * hw)
-            return r.astype(g.dtype).reshape(in_shape)
+            out = np.zeros(n * c * hw, g.dtype)
+            np.add.at(out, (idx + base).ravel(), g.ravel())
+            return out.reshape(in_shape)
         out = np.zeros((n, c, hw), g.dtype)
         np.put_along_axis(out, idx.reshape(n, c, -1), g.reshape(n, c, -1), 2)
         return out.reshape(in_shape)

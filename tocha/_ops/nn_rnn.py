@@ -13,7 +13,7 @@ from .._tensor import Tensor
 from . import movement as M
 from ._util import prim
 
-__all__ = ["gru_cell_gates", "lstm_cell_gates", "lstm_layer"]
+__all__ = ["gru_cell_gates", "lstm_cell", "lstm_cell_gates", "lstm_layer"]
 
 
 def _sig(x):
@@ -44,13 +44,7 @@ class LSTMCellGates(prim):
     def backward(ctx, dh, dc):
         gates, c = ctx.saved_tensors
         if isinstance(dh, Tensor):       # create_graph: differentiable recomputation
-            i, f, g, o = gates.chunk(4, -1)
-            i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
-            tc = (f * c + i * g).tanh()
-            dct = dc + dh * o * (1 - tc * tc)
-            dg = M.cat([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
-                        dh * tc * o * (1 - o)], -1)
-            return dg, dct * f
+            return _lstm_gates_backward_tensors(gates, c, dh, dc)
         i, f, g, o, tc = ctx.act
         dct = dc + dh * o * (1 - tc * tc)
         dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
@@ -61,6 +55,70 @@ class LSTMCellGates(prim):
 def lstm_cell_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     """LSTM cell nonlinearity: pre-activations (N, 4H) and cell (N, H) -> (h', c')."""
     return LSTMCellGates.apply(gates, c)
+
+
+class LSTMCellFused(prim):
+    """A whole LSTMCell step in one node: (x, h, c, W_ih, W_hh, b_ih, b_hh) -> (h', c').
+
+    Composed, a step is ten nodes (two transposes, two matmuls, three bias/gate adds, the gate
+    arithmetic); unrolled over 1,000 steps that bookkeeping, not the 97x51 products, was most of
+    the time. Here forward is two GEMMs and the gates on arrays, and backward is four GEMMs.
+    Under create_graph backward recomputes the step with tocha ops (double backward exact)."""
+
+    node_name = "LstmCellBackward0"
+    _array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, h, c, w_ih, w_hh, b_ih, b_hh):
+        gi = x @ w_ih.T
+        gh = h @ w_hh.T
+        if b_ih is not None:       # PyTorch's order: (x W_ih^T + b_ih) + (h W_hh^T + b_hh)
+            gi += b_ih
+            gh += b_hh
+        gi += gh
+        h2, c2 = LSTMCellGates.forward(ctx, gi, c)
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(x, h, c, w_ih, w_hh, b_ih, b_hh)
+        return h2, c2
+
+    @staticmethod
+    def backward(ctx, dh, dc):
+        x, h, c, w_ih, w_hh, b_ih, b_hh = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        if isinstance(dh, Tensor):           # create_graph: recompute in tocha ops
+            gates = x.matmul(w_ih.t()) + h.matmul(w_hh.t())
+            if b_ih is not None:
+                gates = gates + b_ih + b_hh
+            dg, dcp = _lstm_gates_backward_tensors(gates, c, dh, dc)
+        else:
+            i, f, g, o, tc = ctx.act
+            dct = dc + dh * o * (1 - tc * tc)
+            dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f),
+                                 dct * i * (1 - g * g), dh * tc * o * (1 - o)], -1)
+            dcp = dct * f
+        dx = dg @ w_ih if need[0] else None
+        dhp = dg @ w_hh if need[1] else None
+        dwi = dg.T @ x if need[3] else None
+        dwh = dg.T @ h if need[4] else None
+        db = dg.sum(0) if b_ih is not None and (need[5] or need[6]) else None
+        return dx, dhp, dcp if need[2] else None, dwi, dwh, db, db
+
+
+def _lstm_gates_backward_tensors(gates, c, dh, dc):
+    """(d gates, d c) of the LSTM gate arithmetic, in tocha ops (differentiable)."""
+    i, f, g, o = gates.chunk(4, -1)
+    i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
+    tc = (f * c + i * g).tanh()
+    dct = dc + dh * o * (1 - tc * tc)
+    dg = M.cat([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
+                dh * tc * o * (1 - o)], -1)
+    return dg, dct * f
+
+
+def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor,
+              b_ih: Tensor | None, b_hh: Tensor | None) -> tuple[Tensor, Tensor]:
+    """One LSTMCell step, (N, H_in), (N, H), (N, H) -> (h', c'), as one graph node."""
+    return LSTMCellFused.apply(x, h, c, w_ih, w_hh, b_ih, b_hh)
 
 
 class GRUCellGates(prim):

@@ -513,9 +513,8 @@ class LSTMCell(RNNCellBase):
         else:
             x, h, batched = self._prep(input, None)
             c = h
-        gates = self._lin(x, self.weight_ih, self.bias_ih) + \
-            self._lin(h, self.weight_hh, self.bias_hh)
-        h2, c2 = R.lstm_cell_gates(gates, c)
+        h2, c2 = R.lstm_cell(x, h, c, self.weight_ih, self.weight_hh, self.bias_ih,
+                             self.bias_hh)
         return (h2, c2) if batched else (h2.squeeze(0), c2.squeeze(0))
 
 
