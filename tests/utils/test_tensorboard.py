@@ -1,0 +1,149 @@
+"""SummaryWriter: events written with TensorBoard's writer, read back with its EventAccumulator."""
+import io
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+
+import tocha
+from tocha.utils.tensorboard import SummaryWriter
+
+
+def _acc(path):
+    acc = EventAccumulator(str(path), size_guidance={"scalars": 0, "histograms": 0,
+                                                       "images": 0, "tensors": 0})
+    acc.Reload()
+    return acc
+
+
+def test_scalars_steps_and_values(tmp_path):
+    with SummaryWriter(tmp_path) as w:
+        for step in range(4):
+            w.add_scalar("loss", 1.0 / (step + 1), step)
+        w.add_scalar("acc", tocha.tensor(0.25), 7)
+    acc = _acc(tmp_path)
+    assert sorted(acc.Tags()["scalars"]) == ["acc", "loss"]
+    ev = acc.Scalars("loss")
+    assert [e.step for e in ev] == [0, 1, 2, 3]
+    np.testing.assert_allclose([e.value for e in ev], [1, 1 / 2, 1 / 3, 1 / 4], rtol=1e-6)
+    assert [(e.step, e.value) for e in acc.Scalars("acc")] == [(7, 0.25)]
+
+
+def test_scalar_rejects_non_scalar(tmp_path):
+    with SummaryWriter(tmp_path) as w, pytest.raises(ValueError, match="0D"):
+        w.add_scalar("x", tocha.ones(3))
+
+
+def test_add_scalars_writes_one_run_per_key(tmp_path):
+    with SummaryWriter(tmp_path) as w:
+        w.add_scalars("run/loss", {"train": 1.5, "val": 2.5}, 3)
+    assert sorted(d for d in os.listdir(tmp_path) if (tmp_path / d).is_dir()) == [
+        "run_loss_train", "run_loss_val"]
+    ev = _acc(tmp_path / "run_loss_val").Scalars("run/loss")
+    assert [(e.step, e.value) for e in ev] == [(3, 2.5)]
+
+
+def test_histogram_counts_and_stats(tmp_path):
+    values = tocha.tensor([0.0, 1.0, 1.0, 2.0, 3.0])
+    with SummaryWriter(tmp_path) as w:
+        w.add_histogram("h", values, 2, bins=3)
+    h = _acc(tmp_path).Histograms("h")[0]
+    assert h.step == 2
+    hv = h.histogram_value
+    # bins=3 over [0, 3]: edges 0, 1, 2, 3 -> counts 1, 2, 2; a leading empty bucket
+    assert (hv.min, hv.max, hv.num, hv.sum, hv.sum_squares) == (0.0, 3.0, 5, 7.0, 15.0)
+    assert list(hv.bucket) == [0, 1, 2, 2]
+    assert list(hv.bucket_limit) == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_histogram_default_bins_count_everything(tmp_path):
+    with SummaryWriter(tmp_path) as w:
+        w.add_histogram("h", tocha.randn(500), 0)
+    hv = _acc(tmp_path).Histograms("h")[0].histogram_value
+    assert sum(hv.bucket) == 500 and hv.num == 500
+    assert list(hv.bucket_limit) == sorted(hv.bucket_limit)
+
+
+def _png(img_event):
+    return np.asarray(Image.open(io.BytesIO(img_event.encoded_image_string)))
+
+
+def test_images_and_grid(tmp_path):
+    img = tocha.rand(3, 4, 5)
+    batch = (tocha.rand(10, 1, 2, 3) * 255).to(tocha.uint8)
+    with SummaryWriter(tmp_path) as w:
+        w.add_image("one", img, 1)
+        w.add_image("hwc", img.permute(1, 2, 0), 1, dataformats="HWC")
+        w.add_images("many", batch, 2)
+    acc = _acc(tmp_path)
+    one = acc.Images("one")[0]
+    assert (one.step, one.width, one.height) == (1, 5, 4)
+    want = (img.permute(1, 2, 0).numpy() * 255).clip(0, 255).astype(np.uint8)
+    np.testing.assert_array_equal(_png(one), want)
+    np.testing.assert_array_equal(_png(acc.Images("hwc")[0]), want)
+    grid = _png(acc.Images("many")[0])
+    assert grid.shape == (4, 24, 3)       # 8 per row, 2 rows, gray -> RGB
+    np.testing.assert_array_equal(grid[2:4, 3:6, 0], batch[9, 0].numpy())
+    assert (grid[2:4, 6:] == 0).all()
+
+
+def test_figure_text_graph(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(2, 1), dpi=50)
+    model = tocha.nn.Sequential(tocha.nn.Linear(3, 4), tocha.nn.ReLU(), tocha.nn.Linear(4, 1))
+    with SummaryWriter(tmp_path) as w:
+        w.add_figure("fig", fig, 0)
+        w.add_text("note", "hello *md*", 5)
+        w.add_graph(model, tocha.randn(2, 3))
+    acc = _acc(tmp_path)
+    f = acc.Images("fig")[0]
+    assert (f.width, f.height) == (100, 50)
+    t = acc.Tensors("note/text_summary")[0]
+    assert t.step == 5 and t.tensor_proto.string_val == [b"hello *md*"]
+    nodes = {n.name: n for n in acc.Graph().node}
+    assert "Sequential/0.weight" in nodes and "Sequential/2.bias" in nodes
+    out = nodes["output/output.1"]
+    assert nodes[out.input[0]].op == "AddmmBackward0"
+
+
+def test_hparams_sub_run(tmp_path):
+    with SummaryWriter(tmp_path) as w:
+        w.add_hparams({"lr": 0.1, "opt": "sgd", "skip": None}, {"acc": 0.75}, run_name="r")
+    acc = _acc(tmp_path / "r")
+    content = acc.PluginTagToContent("hparams")
+    ssi = HParamsPluginData.FromString(content["_hparams_/session_start_info"])
+    assert ssi.session_start_info.hparams["lr"].number_value == 0.1
+    assert ssi.session_start_info.hparams["opt"].string_value == "sgd"
+    assert "skip" not in ssi.session_start_info.hparams
+    exp = HParamsPluginData.FromString(content["_hparams_/experiment"]).experiment
+    assert [m.name.tag for m in exp.metric_infos] == ["acc"]
+    assert [e.value for e in acc.Scalars("acc")] == [0.75]
+
+
+def test_embedding_files(tmp_path):
+    mat = tocha.tensor([[1.0, 2.0], [3.0, 4.5]])
+    with SummaryWriter(tmp_path) as w:
+        w.add_embedding(mat, metadata=["a", "b"], global_step=3, tag="emb")
+    sub = tmp_path / "00003" / "emb"
+    assert (sub / "tensors.tsv").read_text() == "1.0\t2.0\n3.0\t4.5\n"
+    assert (sub / "metadata.tsv").read_text() == "a\nb\n"
+    cfg = (tmp_path / "projector_config.pbtxt").read_text()
+    assert 'tensor_name: "emb:00003"' in cfg and "00003/emb/tensors.tsv" in cfg
+
+
+def test_default_logdir_and_reopen(tmp_path, monkeypatch):
+    import socket
+    monkeypatch.chdir(tmp_path)
+    w = SummaryWriter(comment="_x")
+    w.add_scalar("a", 1.0, 0)
+    w.close()
+    w.add_scalar("a", 2.0, 1)     # a closed writer reopens on the next add
+    w.close()
+    (run,) = os.listdir(tmp_path / "runs")
+    assert run.endswith("_" + socket.gethostname() + "_x")
+    assert [e.value for e in _acc(tmp_path / "runs" / run).Scalars("a")] == [1.0, 2.0]
