@@ -1,0 +1,80 @@
+"""tocha's SummaryWriter against PyTorch's for the same calls: the same runs, tags, steps,
+values, histogram buckets, image pixels, text and hparams content, read back with
+TensorBoard's EventAccumulator."""
+import io
+
+import numpy as np
+import torch
+from PIL import Image
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+from torch.utils.tensorboard import SummaryWriter as TorchWriter
+
+import tocha
+from tocha.utils.tensorboard import SummaryWriter
+
+
+def _log(mod, writer_cls, path):
+    """The same logging calls with either library (`mod` is torch or tocha)."""
+    rng = np.random.default_rng(0)
+    vals = rng.normal(size=300)
+    img = rng.random((3, 5, 6)).astype(np.float32)
+    batch = (rng.random((11, 3, 2, 4)) * 255).astype(np.uint8)
+    with writer_cls(str(path)) as w:
+        for step in range(3):
+            w.add_scalar("loss", mod.tensor(1.0 / (step + 1)), step)
+            w.add_scalar("plain", 0.5 * step, step * 10)
+        w.add_scalars("pair", {"a": 1.0, "b": 2.0}, 4)
+        w.add_histogram("h", mod.tensor(vals), 1)
+        w.add_histogram("h_bins", mod.tensor(vals), 2, bins=7)
+        w.add_histogram("h_max", mod.tensor(vals), 2, bins=50, max_bins=8)
+        w.add_image("img", mod.tensor(img), 3)
+        w.add_image("gray", mod.tensor(img[0]), 3, dataformats="HW")
+        w.add_images("batch", mod.tensor(batch), 4)
+        w.add_text("note", "some *markdown*", 6)
+        w.add_hparams({"lr": 0.01, "opt": "adam", "bs": 32}, {"m/acc": 0.5},
+                      hparam_domain_discrete={"bs": [16, 32]}, run_name="hp")
+
+
+def _read(path):
+    acc = EventAccumulator(str(path), size_guidance={"scalars": 0, "histograms": 0,
+                                                       "images": 0, "tensors": 0})
+    acc.Reload()
+    tags = acc.Tags()
+    out = {"tags": {k: sorted(v) for k, v in tags.items() if isinstance(v, list)}}
+    for t in tags["scalars"]:
+        out["s/" + t] = [(e.step, e.value) for e in acc.Scalars(t)]
+    for t in tags["histograms"]:
+        out["h/" + t] = [(e.step, e.histogram_value) for e in acc.Histograms(t)]
+    for t in tags["images"]:
+        out["i/" + t] = [(e.step, e.width, e.height, np.asarray(Image.open(
+            io.BytesIO(e.encoded_image_string)))) for e in acc.Images(t)]
+    for t in tags["tensors"]:
+        out["t/" + t] = [(e.step, e.tensor_proto) for e in acc.Tensors(t)]
+    try:
+        content = acc.PluginTagToContent("hparams")
+    except KeyError:      # a run without hparams
+        content = {}
+    out["hparams"] = {k: HParamsPluginData.FromString(v) for k, v in content.items()}
+    return out
+
+
+def _same(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        if k.startswith("i/"):
+            for x, y in zip(a[k], b[k], strict=True):
+                assert x[:3] == y[:3], k
+                np.testing.assert_array_equal(x[3], y[3], err_msg=k)
+        else:
+            assert a[k] == b[k], k
+
+
+def test_same_events_as_pytorch(tmp_path):
+    _log(torch, TorchWriter, tmp_path / "torch")
+    _log(tocha, SummaryWriter, tmp_path / "tocha")
+    for sub in ("", "pair_a", "pair_b", "hp"):
+        _same(_read(tmp_path / "tocha" / sub), _read(tmp_path / "torch" / sub))
+    # the main run really holds what was logged (not two empty runs agreeing)
+    got = _read(tmp_path / "tocha")
+    assert got["s/loss"][1] == (1, 0.5) and len(got["h/h"]) == 1
