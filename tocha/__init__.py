@@ -66,9 +66,10 @@ from ._aliases import (
     uninstall_as_torch,
     unload_ipython_extension,
 )
-from ._version import __version__
+
 # storages (Tensor.untyped_storage, UntypedStorage.from_file, frombuffer): safetensors uses them
 from ._storage import UntypedStorage, frombuffer
+from ._version import __version__
 
 
 def is_tensor(obj) -> bool:
@@ -141,6 +142,7 @@ def __getattr__(name: str):
             "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
             "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
             "library", "export", "func"}
+    lazy |= {"profiler"}    # tocha.profiler: profile, record_function (issue 8)
     if name in lazy:
         return importlib.import_module(f".{name}", __name__)
     if name in _NN_TOP:
