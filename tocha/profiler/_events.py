@@ -104,16 +104,21 @@ class FunctionEventAvg:
 class EventList(list):
     """A list of events with PyTorch's reporting: `table`, `key_averages`, Chrome traces."""
 
-    def key_averages(self, group_by_input_shape: bool = False, group_by_stack_n: int = 0,
+    def key_averages(self, group_by_input_shapes: bool = False, group_by_stack_n: int = 0,
                      group_by_overload_name: bool = False) -> EventList:
         """One `FunctionEventAvg` per name (and input shapes / top stack frames if asked),
-        in order of first appearance."""
+        in order of first appearance; shapes are kept only when grouped by them."""
         groups: dict = {}
         for ev in self:
-            key = (ev.key, str(ev.input_shapes) if group_by_input_shape else None,
+            key = (ev.key, str(ev.input_shapes) if group_by_input_shapes else None,
                    tuple(ev.stack[:group_by_stack_n]) if group_by_stack_n > 0 else None)
             groups.setdefault(key, FunctionEventAvg()).add(ev)
-        return EventList(groups.values())
+        out = EventList(groups.values())
+        for avg in out:
+            avg.stack = (avg.stack or [])[:group_by_stack_n]
+            if not group_by_input_shapes:
+                avg.input_shapes = ""
+        return out
 
     def total_average(self) -> FunctionEventAvg:
         total = FunctionEventAvg()
