@@ -105,10 +105,32 @@ def test_figure_text_graph(tmp_path):
     assert (f.width, f.height) == (100, 50)
     t = acc.Tensors("note/text_summary")[0]
     assert t.step == 5 and t.tensor_proto.string_val == [b"hello *md*"]
-    nodes = {n.name: n for n in acc.Graph().node}
+    graph = acc.Graph().node
+    nodes = {n.name: n for n in graph}
+    assert len(nodes) == len(graph) == 10      # 4 parameters, 5 backward nodes, 1 output
+    assert sorted(n.op for n in graph).count("AddmmBackward0") == 2
     assert "Sequential/0.weight" in nodes and "Sequential/2.bias" in nodes
     out = nodes["output/output.1"]
     assert nodes[out.input[0]].op == "AddmmBackward0"
+    for n in graph:     # every edge leads to a node of the graph
+        assert all(i in nodes for i in n.input)
+
+
+def test_graph_of_a_long_chain_needs_no_recursion():
+    from tocha.utils.tensorboard._graph import graph_from_module
+
+    class Chain(tocha.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = tocha.nn.Linear(2, 2)
+
+        def forward(self, x):
+            for _ in range(1500):       # deeper than Python's recursion limit
+                x = self.lin(x)
+            return x
+    g = graph_from_module(Chain(), tocha.randn(1, 2))
+    # 1500 x (AddmmBackward0 + TBackward0), 2 parameters, the output
+    assert len(g.node) == 3003
 
 
 def test_hparams_sub_run(tmp_path):

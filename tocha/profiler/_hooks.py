@@ -14,8 +14,8 @@ zero-cost-when-off property); the originals are the very objects put back.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
-import sys
 import threading
 
 _LOCK = threading.Lock()
@@ -135,8 +135,8 @@ def _install() -> None:
     for n in list(getattr(_ops, "_DUNDERS", {})) + ["__getitem__"]:
         if callable(Tensor.__dict__.get(n)):
             _set(Tensor, n, _timed(Tensor.__dict__[n], dunder_name(n)))
-    F = sys.modules.get("tocha.nn.functional")
-    for n, fn in (vars(F).items() if F is not None else ()):
+    F = importlib.import_module("tocha.nn.functional")     # modules call F.linear, F.relu
+    for n, fn in list(vars(F).items()):
         if (not n.startswith("_") and callable(fn) and not isinstance(fn, type)
                 and getattr(fn, "__module__", "").startswith("tocha")):
             _set(F, n, _timed(fn, "aten::" + n))

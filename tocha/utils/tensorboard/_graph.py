@@ -34,23 +34,47 @@ def graph_from_module(model, inputs) -> GraphDef:
     pnames = {id(p): n for n, p in getattr(model, "named_parameters", list)()}
     names: dict[int, str] = {}
     nodes: list[NodeDef] = []
+    done: set[int] = set()
 
-    def visit(fn) -> str:
-        key = id(fn)
-        if key in names:
-            return names[key]
+    def name_of(fn) -> str:
         var = getattr(fn, "variable", None)
         if var is not None:     # a leaf: a parameter (named) or another leaf tensor
-            name = f"{scope}/{pnames.get(id(var), f'leaf.{len(names)}')}"
-            names[key] = name
-            shape = AttrValue(s=str(list(var.shape)).encode())
-            nodes.append(NodeDef(name=name, op="Parameter", attr={"shape": shape}))
-            return name
-        name = f"{scope}/{type(fn).__name__}_{len(names)}"
-        names[key] = name
-        ins = [visit(f) for f, _ in getattr(fn, "next_functions", ()) if f is not None]
-        nodes.append(NodeDef(name=name, op=type(fn).__name__, input=ins))
-        return name
+            return f"{scope}/{pnames.get(id(var), f'leaf.{len(names)}')}"
+        return f"{scope}/{type(fn).__name__}_{len(names)}"
+
+    ins_of: dict[int, list] = {}
+
+    def key(fn) -> int:
+        # a leaf's AccumulateGrad may be made afresh on each look: the tensor is the identity
+        var = getattr(fn, "variable", None)
+        return id(var) if var is not None else id(fn)
+
+    def visit(root) -> str:
+        # depth-first without recursion (long unrolled graphs would overflow the stack);
+        # a node is written once its inputs are
+        todo = [root]
+        while todo:
+            fn = todo[-1]
+            k = key(fn)
+            if k not in names:
+                names[k] = name_of(fn)
+                ins_of[k] = [f for f, _ in getattr(fn, "next_functions", ()) if f is not None]
+            pending = [f for f in ins_of[k] if key(f) not in names]
+            if pending:
+                todo.extend(pending)
+                continue
+            todo.pop()
+            if k in done:
+                continue
+            done.add(k)
+            var = getattr(fn, "variable", None)
+            if var is not None:
+                shape = AttrValue(s=str(list(var.shape)).encode())
+                nodes.append(NodeDef(name=names[k], op="Parameter", attr={"shape": shape}))
+            else:
+                nodes.append(NodeDef(name=names[k], op=type(fn).__name__,
+                                     input=[names[key(f)] for f in ins_of[k]]))
+        return names[key(root)]
 
     for k, t in enumerate(outs):
         if t.grad_fn is None:
