@@ -188,3 +188,17 @@ def test_autograd_profiler_alias():
         tocha.ones(2) + 1
     assert [e.name for e in prof.function_events] == ["r", "aten::add"]
     assert "aten::add" in prof.table()
+
+
+def test_optimizer_steps_labelled_and_restored():
+    model = tocha.nn.Linear(2, 1)
+    opt = tocha.optim.Adam(model.parameters())
+    step, zero = tocha.optim.Adam.__dict__["step"], tocha.optim.Optimizer.__dict__["zero_grad"]
+    with profile() as prof:
+        opt.zero_grad()
+        model(tocha.ones(3, 2)).sum().backward()
+        opt.step()
+    c = _counts(prof)
+    assert c["Optimizer.step#Adam.step"] == 1 and c["Optimizer.zero_grad#Adam.zero_grad"] == 1
+    assert tocha.optim.Adam.__dict__["step"] is step
+    assert tocha.optim.Optimizer.__dict__["zero_grad"] is zero

@@ -6,7 +6,8 @@ a user's code reaches are replaced by timing wrappers, and put back when the las
 - Tensor methods and operators from tocha's op table (`x.add`, `x + y`, `x @ w`, ...),
 - the functions of `tocha` and `tocha.nn.functional` with the same names (and F.linear, ...),
 - `Function.apply` (tocha's primitives, and user `autograd.Function`s),
-- each Function's `backward` (what the engine runs: "autograd::engine::evaluate_function").
+- each Function's `backward` (what the engine runs: "autograd::engine::evaluate_function"),
+- each optimizer's `step` and `zero_grad` ("Optimizer.step#SGD.step", as PyTorch labels them).
 
 Nothing is wrapped while no profiler records, so tocha runs at full speed then (the
 zero-cost-when-off property); the originals are the very objects put back.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+import sys
 import threading
 
 _LOCK = threading.Lock()
@@ -79,6 +81,22 @@ def _timed(fn, name: str):
     return op
 
 
+def _timed_method(fn, template: str):
+    # the name depends on the instance's class: Optimizer.step#SGD.step, as PyTorch labels it
+    @functools.wraps(fn)
+    def method(self, *args, **kwargs):
+        if not CURRENT:
+            return fn(self, *args, **kwargs)
+        sess = CURRENT[-1]
+        ev = sess.begin(template.format(type(self).__name__), (), op=False)
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            if ev is not None:
+                sess.end(ev)
+    return method
+
+
 def _timed_apply(orig):
     def apply(cls, *args, **kwargs):
         if not CURRENT:
@@ -108,16 +126,6 @@ def _timed_backward(fn):
     return staticmethod(backward)
 
 
-def _functions() -> list:
-    from ..autograd.function import Function
-    out, todo = [], [Function]
-    while todo:
-        cls = todo.pop()
-        out.append(cls)
-        todo.extend(cls.__subclasses__())
-    return out
-
-
 def _install() -> None:
     import tocha
 
@@ -140,11 +148,33 @@ def _install() -> None:
         if (not n.startswith("_") and callable(fn) and not isinstance(fn, type)
                 and getattr(fn, "__module__", "").startswith("tocha")):
             _set(F, n, _timed(fn, "aten::" + n))
+    _install_optim()
     _set(Function, "apply", _timed_apply(Function.__dict__["apply"].__func__))
-    for cls in _functions():
+    for cls in _subclasses(Function):
         bw = cls.__dict__.get("backward")
         if isinstance(bw, staticmethod):
             _set(cls, "backward", _timed_backward(bw.__func__))
+
+
+def _subclasses(base) -> list:
+    out, todo = [], [base]
+    while todo:
+        cls = todo.pop()
+        out.append(cls)
+        todo.extend(cls.__subclasses__())
+    return out
+
+
+def _install_optim() -> None:
+    optim = sys.modules.get("tocha.optim")     # not imported: no optimizer can run
+    base = getattr(optim, "Optimizer", None)
+    if base is None:
+        return
+    for cls in _subclasses(base):
+        for meth in ("step", "zero_grad"):
+            if callable(cls.__dict__.get(meth)):
+                _set(cls, meth, _timed_method(cls.__dict__[meth],
+                                              f"Optimizer.{meth}#{{}}.{meth}"))
 
 
 def _uninstall() -> None:
