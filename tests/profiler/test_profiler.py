@@ -202,3 +202,20 @@ def test_optimizer_steps_labelled_and_restored():
     assert c["Optimizer.step#Adam.step"] == 1 and c["Optimizer.zero_grad#Adam.zero_grad"] == 1
     assert tocha.optim.Adam.__dict__["step"] is step
     assert tocha.optim.Optimizer.__dict__["zero_grad"] is zero
+
+
+def _square(x):
+    return x.mm(x)
+
+
+def test_with_stack_source_location():
+    with profile(with_stack=True) as prof:
+        _square(tocha.ones(2, 2))
+    (ev,) = [e for e in prof.events() if e.name == "aten::mm"]
+    assert ev.stack[0].endswith(": _square") and "test_profiler.py(" in ev.stack[0]
+    assert ev.stack[1].endswith(": test_with_stack_source_location")
+    lines = prof.key_averages(group_by_stack_n=2).table().splitlines()
+    assert lines[1].rstrip().endswith("Source Location")
+    assert lines[3].rstrip().endswith(": _square")
+    assert lines[4].strip().endswith(": test_with_stack_source_location")
+    assert "Source Location" not in prof.key_averages().table()

@@ -25,10 +25,20 @@ def _share(us: float, total: float) -> str:
     return f"{us * 100.0 / total:.2f}%"
 
 
+def _trim_path(path: str, width: int) -> str:
+    # the end of a long path is the informative part: keep it, mark the cut with "..."
+    if len(path) > width:
+        path = path[len(path) - width:]
+        if len(path) > 3:
+            path = "..." + path[3:]
+    return path
+
+
 def build_table(events, sort_by, header, row_limit, max_name_width, max_shapes_width,
-                top_level_only, unit) -> str:
+                top_level_only, unit, max_src_width: int = 75) -> str:
     """Right-aligned columns two spaces apart (names may be cut to `max_name_width`),
-    dashed rules, then the sum of self CPU time over all events."""
+    dashed rules, then the sum of self CPU time over all events. Input Shapes appear when
+    recorded and grouped by, Source Location (one row per frame) when grouped by stack."""
     if len(events) == 0:
         return ""
     if sort_by is not None:
@@ -36,9 +46,15 @@ def build_table(events, sort_by, header, row_limit, max_name_width, max_shapes_w
     name_w = min(max(len(e.key) for e in events) + 4, max_name_width)
     shapes = any(len(e.input_shapes or []) > 0 for e in events)
     shapes_w = min(max(len(str(e.input_shapes)) for e in events) + 4, max_shapes_width)
+    stacks = [e.stack for e in events if e.stack]
+    src_w = min(max(len(s) for st in stacks for s in st) + 4, max_src_width) if stacks else 0
     widths = [name_w] + [12] * (len(_HEADERS) - 1) + ([shapes_w] if shapes else [])
     headers = _HEADERS + (["Input Shapes"] if shapes else [])
     row = "".join("{: >" + str(w) + "}  " for w in widths)
+    if stacks:
+        widths.append(src_w)
+        headers = [*headers, "Source Location"]
+        row += "{: <" + str(src_w) + "}  "
     rule = "".join("-" * w + "  " for w in widths)
     total = sum(e.self_cpu_time_total for e in events)
     lines = [header] if header else []
@@ -58,6 +74,12 @@ def build_table(events, sort_by, header, row_limit, max_name_width, max_shapes_w
                  _time(e.cpu_time, unit), e.count]
         if shapes:
             cells.append(str(e.input_shapes)[:shapes_w])
+        if stacks:
+            cells.append(_trim_path(e.stack[0], src_w) if e.stack else "")
         lines.append(row.format(*cells))
+        if stacks:
+            blank = [""] * (len(headers) - 1)
+            lines += [row.format(*blank, _trim_path(s, src_w)) for s in e.stack[1:]]
+            lines.append(row.format(*blank, ""))
     lines += [rule, f"Self CPU time total: {_time(total, unit)}"]
     return "".join(line + "\n" for line in lines)

@@ -18,6 +18,7 @@ __all__ = ["ProfilerAction", "ProfilerActivity", "profile", "record_function", "
            "supported_activities", "tensorboard_trace_handler"]
 
 _IDS = itertools.count()
+_PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # tocha's own frames
 
 
 class ProfilerActivity(enum.Enum):
@@ -124,8 +125,8 @@ class _Session:
         where = None
         if self.with_stack:
             where = [f"{f.filename}({f.lineno}): {f.name}"
-                     for f in reversed(traceback.extract_stack()[:-3])
-                     if f"{os.sep}tocha{os.sep}" not in f.filename]
+                     for f in reversed(traceback.extract_stack())
+                     if not f.filename.startswith(_PKG)]
         ev = FunctionEvent(next(_IDS), name, tid, 0.0, 0.0, shapes, where, user)
         if stack:
             ev.cpu_parent = stack[-1]
