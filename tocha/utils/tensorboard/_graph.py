@@ -20,6 +20,60 @@ def _outputs(out) -> list:
     return []
 
 
+class _Builder:
+    """NodeDefs for a backward graph, each written once, after the nodes it reads."""
+
+    def __init__(self, scope: str, pnames: dict) -> None:
+        self.scope, self.pnames = scope, pnames
+        self.names: dict[int, str] = {}
+        self.ins_of: dict[int, list] = {}
+        self.done: set[int] = set()
+        self.nodes: list[NodeDef] = []
+
+    @staticmethod
+    def key(fn) -> int:
+        # a leaf's AccumulateGrad may be made afresh on each look: the tensor is the identity
+        var = getattr(fn, "variable", None)
+        return id(var) if var is not None else id(fn)
+
+    def _name(self, fn) -> str:
+        var = getattr(fn, "variable", None)
+        if var is not None:     # a leaf: a parameter (named) or another leaf tensor
+            return f"{self.scope}/{self.pnames.get(id(var), f'leaf.{len(self.names)}')}"
+        return f"{self.scope}/{type(fn).__name__}_{len(self.names)}"
+
+    def _write(self, fn, k: int) -> None:
+        var = getattr(fn, "variable", None)
+        if var is not None:
+            shape = AttrValue(s=str(list(var.shape)).encode())
+            self.nodes.append(NodeDef(name=self.names[k], op="Parameter",
+                                      attr={"shape": shape}))
+        else:
+            self.nodes.append(NodeDef(name=self.names[k], op=type(fn).__name__,
+                                      input=[self.names[self.key(f)] for f in self.ins_of[k]]))
+
+    def visit(self, root) -> str:
+        """Write `root` and everything it reads; depth-first without recursion (a long
+        unrolled graph would overflow Python's stack)."""
+        todo = [root]
+        while todo:
+            fn = todo[-1]
+            k = self.key(fn)
+            if k not in self.names:
+                self.names[k] = self._name(fn)
+                self.ins_of[k] = [f for f, _ in getattr(fn, "next_functions", ())
+                                  if f is not None]
+            pending = [f for f in self.ins_of[k] if self.key(f) not in self.names]
+            if pending:
+                todo.extend(pending)
+                continue
+            todo.pop()
+            if k not in self.done:
+                self.done.add(k)
+                self._write(fn, k)
+        return self.names[self.key(root)]
+
+
 def graph_from_module(model, inputs) -> GraphDef:
     """Run `model(*inputs)` and turn the backward graph of its outputs into a GraphDef.
 
@@ -30,57 +84,13 @@ def graph_from_module(model, inputs) -> GraphDef:
     if not isinstance(inputs, (list, tuple)):
         inputs = (inputs,)
     outs = _outputs(model(*inputs))
-    scope = type(model).__name__
     pnames = {id(p): n for n, p in getattr(model, "named_parameters", list)()}
-    names: dict[int, str] = {}
-    nodes: list[NodeDef] = []
-    done: set[int] = set()
-
-    def name_of(fn) -> str:
-        var = getattr(fn, "variable", None)
-        if var is not None:     # a leaf: a parameter (named) or another leaf tensor
-            return f"{scope}/{pnames.get(id(var), f'leaf.{len(names)}')}"
-        return f"{scope}/{type(fn).__name__}_{len(names)}"
-
-    ins_of: dict[int, list] = {}
-
-    def key(fn) -> int:
-        # a leaf's AccumulateGrad may be made afresh on each look: the tensor is the identity
-        var = getattr(fn, "variable", None)
-        return id(var) if var is not None else id(fn)
-
-    def visit(root) -> str:
-        # depth-first without recursion (long unrolled graphs would overflow the stack);
-        # a node is written once its inputs are
-        todo = [root]
-        while todo:
-            fn = todo[-1]
-            k = key(fn)
-            if k not in names:
-                names[k] = name_of(fn)
-                ins_of[k] = [f for f, _ in getattr(fn, "next_functions", ()) if f is not None]
-            pending = [f for f in ins_of[k] if key(f) not in names]
-            if pending:
-                todo.extend(pending)
-                continue
-            todo.pop()
-            if k in done:
-                continue
-            done.add(k)
-            var = getattr(fn, "variable", None)
-            if var is not None:
-                shape = AttrValue(s=str(list(var.shape)).encode())
-                nodes.append(NodeDef(name=names[k], op="Parameter", attr={"shape": shape}))
-            else:
-                nodes.append(NodeDef(name=names[k], op=type(fn).__name__,
-                                     input=[names[key(f)] for f in ins_of[k]]))
-        return names[key(root)]
-
+    b = _Builder(type(model).__name__, pnames)
     for k, t in enumerate(outs):
         if t.grad_fn is None:
             continue
-        src = visit(t.grad_fn)
+        src = b.visit(t.grad_fn)
         shape = AttrValue(s=str(list(t.shape)).encode())
-        nodes.append(NodeDef(name=f"output/output.{k + 1}", op="IO Node", input=[src],
-                             attr={"shape": shape}))
-    return GraphDef(node=nodes, versions=VersionDef(producer=22))
+        b.nodes.append(NodeDef(name=f"output/output.{k + 1}", op="IO Node", input=[src],
+                               attr={"shape": shape}))
+    return GraphDef(node=b.nodes, versions=VersionDef(producer=22))
