@@ -169,3 +169,14 @@ def test_default_logdir_and_reopen(tmp_path, monkeypatch):
     (run,) = os.listdir(tmp_path / "runs")
     assert run.endswith("_" + socket.gethostname() + "_x")
     assert [e.value for e in _acc(tmp_path / "runs" / run).Scalars("a")] == [1.0, 2.0]
+
+
+def test_clear_error_without_the_tensorboard_package():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['tensorboard'] = None\n"
+            "try:\n    import tocha.utils.tensorboard\n"
+            "except ModuleNotFoundError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "needs the `tensorboard` package" in out and "pip install tensorboard" in out

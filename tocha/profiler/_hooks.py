@@ -149,7 +149,9 @@ def _install() -> None:
                 and getattr(fn, "__module__", "").startswith("tocha")):
             _set(F, n, _timed(fn, "aten::" + n))
     _install_optim()
-    _set(Function, "apply", _timed_apply(Function.__dict__["apply"].__func__))
+    apply = Function.__dict__.get("apply")
+    if isinstance(apply, classmethod):      # else autograd changed shape: time what we can
+        _set(Function, "apply", _timed_apply(apply.__func__))
     for cls in _subclasses(Function):
         bw = cls.__dict__.get("backward")
         if isinstance(bw, staticmethod):
