@@ -78,3 +78,18 @@ def test_same_events_as_pytorch(tmp_path):
     # the main run really holds what was logged (not two empty runs agreeing)
     got = _read(tmp_path / "tocha")
     assert got["s/loss"][1] == (1, 0.5) and len(got["h/h"]) == 1
+
+
+def test_same_embedding_files_as_pytorch(tmp_path):
+    mat = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
+    for mod, cls in ((torch, TorchWriter), (tocha, SummaryWriter)):
+        with cls(str(tmp_path / mod.__name__)) as w:
+            w.add_embedding(mod.tensor(mat), metadata=["a", "b", "c", "d"], global_step=7,
+                            tag="feat")
+            w.add_embedding(mod.tensor(mat[:2]), metadata=[["x", 1], ["y", 2]],
+                            metadata_header=["name", "id"], tag="two")
+    files = ["00007/feat/tensors.tsv", "00007/feat/metadata.tsv", "00000/two/tensors.tsv",
+             "00000/two/metadata.tsv", "projector_config.pbtxt"]
+    for f in files:
+        want = (tmp_path / "torch" / f).read_text()
+        assert (tmp_path / "tocha" / f).read_text() == want, f
