@@ -87,3 +87,20 @@ def test_table_matches_pytorch_layout_names_and_counts():
     for p in (tp, mp):
         (rng_ev,) = [e for e in p.events() if e.name == "model_inference"]
         assert {"aten::linear", "aten::relu"} <= {c.name for c in rng_ev.cpu_children}
+
+
+def test_memory_columns_and_forward_allocations_match_pytorch():
+    def run(mod, profiler):
+        x, w, b = mod.ones(200, 3), mod.ones(4, 3), mod.ones(4)
+        with profiler.profile(profile_memory=True) as prof:
+            y = mod.nn.functional.linear(x, w, b)
+        del y
+        return prof
+    tp, mp = run(torch, tprof), run(tocha, prof_)
+    t_lines, m_lines = tp.key_averages().table(), mp.key_averages().table()
+    assert _cells(m_lines.splitlines()[1]) == _cells(t_lines.splitlines()[1])
+    t_avg = {e.key: e for e in tp.key_averages()}
+    m_avg = {e.key: e for e in mp.key_averages()}
+    for key in ("aten::linear", "aten::addmm", "aten::t"):
+        assert (m_avg[key].cpu_memory_usage, m_avg[key].self_cpu_memory_usage) == (
+            t_avg[key].cpu_memory_usage, t_avg[key].self_cpu_memory_usage), key

@@ -1,5 +1,6 @@
 """tocha.profiler: op timing through the reversible patch, tables, traces, schedules."""
 import json
+import re
 import time
 
 import pytest
@@ -219,3 +220,22 @@ def test_with_stack_source_location():
     assert lines[3].rstrip().endswith(": _square")
     assert lines[4].strip().endswith(": test_with_stack_source_location")
     assert "Source Location" not in prof.key_averages().table()
+
+
+def test_profile_memory_approximate_columns():
+    x, w, b = tocha.ones(200, 3), tocha.ones(4, 3), tocha.ones(4)
+    with profile(profile_memory=True) as prof:
+        F.linear(x, w, b)
+    avg = {e.key: e for e in prof.key_averages()}
+    out_bytes = 200 * 4 * 4         # the float32 (200, 4) result, made by addmm
+    assert avg["aten::addmm"].self_cpu_memory_usage == out_bytes
+    assert avg["aten::linear"].self_cpu_memory_usage == 0       # it returns addmm's result
+    assert avg["aten::linear"].cpu_memory_usage == out_bytes
+    assert avg["aten::t"].cpu_memory_usage == 0                 # a view
+    lines = prof.key_averages().table(sort_by="self_cpu_memory_usage").splitlines()
+    assert re.split(r"\s{2,}", lines[1].strip())[-3:] == ["CPU Mem", "Self CPU Mem",
+                                                          "# of Calls"]
+    assert lines[3].split()[:1] == ["aten::addmm"] and "3.12 KB" in lines[3]
+    with profile() as prof:
+        F.linear(x, w, b)
+    assert "CPU Mem" not in prof.key_averages().table()

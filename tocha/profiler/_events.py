@@ -88,6 +88,8 @@ class FunctionEventAvg:
             self.cpu_parent = other.cpu_parent
         self.count += other.count
         self.cpu_time_total += other.cpu_time_total
+        self.cpu_memory_usage += other.cpu_memory_usage
+        self.self_cpu_memory_usage += other.self_cpu_memory_usage
         self.self_cpu_time_total += other.self_cpu_time_total
         return self
 
@@ -104,6 +106,10 @@ class FunctionEventAvg:
 class EventList(list):
     """A list of events with PyTorch's reporting: `table`, `key_averages`, Chrome traces."""
 
+    def __init__(self, events=(), *, profile_memory: bool = False) -> None:
+        super().__init__(events)
+        self._profile_memory = profile_memory
+
     def key_averages(self, group_by_input_shapes: bool = False, group_by_stack_n: int = 0,
                      group_by_overload_name: bool = False) -> EventList:
         """One `FunctionEventAvg` per name (and input shapes / top stack frames if asked),
@@ -113,7 +119,7 @@ class EventList(list):
             key = (ev.key, str(ev.input_shapes) if group_by_input_shapes else None,
                    tuple(ev.stack[:group_by_stack_n]) if group_by_stack_n > 0 else None)
             groups.setdefault(key, FunctionEventAvg()).add(ev)
-        out = EventList(groups.values())
+        out = EventList(groups.values(), profile_memory=self._profile_memory)
         for avg in out:
             avg.stack = (avg.stack or [])[:group_by_stack_n]
             if not group_by_input_shapes:
@@ -136,7 +142,8 @@ class EventList(list):
               max_shapes_column_width: int = 80, header: str | None = None,
               top_level_events_only: bool = False, time_unit: str | None = None) -> str:
         """PyTorch's profiler table: Name, Self CPU %, Self CPU, CPU total %, CPU total,
-        CPU time avg, # of Calls (and Input Shapes when shapes were recorded).
+        CPU time avg, (CPU Mem, Self CPU Mem with `profile_memory`), # of Calls (and Input
+        Shapes when shapes were recorded and grouped by).
 
         Args:
             sort_by (str, optional): an attribute to sort by, largest first
@@ -145,7 +152,8 @@ class EventList(list):
         """
         from ._table import build_table
         return build_table(self, sort_by, header, row_limit, max_name_column_width,
-                           max_shapes_column_width, top_level_events_only, time_unit)
+                           max_shapes_column_width, top_level_events_only, time_unit,
+                           max_src_column_width, self._profile_memory)
 
     def export_chrome_trace(self, path: str) -> None:
         """Write the events as Chrome trace JSON (open in chrome://tracing or Perfetto)."""

@@ -73,11 +73,15 @@ def _timed(fn, name: str):
             return fn(*args, **kwargs)
         sess = CURRENT[-1]
         ev = sess.begin(name, args, op=True)
-        try:
+        if ev is None:
             return fn(*args, **kwargs)
-        finally:
-            if ev is not None:
-                sess.end(ev)
+        try:
+            out = fn(*args, **kwargs)
+        except BaseException:
+            sess.end(ev)
+            raise
+        sess.end(ev, out)
+        return out
     return op
 
 
@@ -103,11 +107,15 @@ def _timed_apply(orig):
             return orig(cls, *args, **kwargs)
         sess = CURRENT[-1]
         ev = sess.begin(function_name(cls), args, op=True)
-        try:
+        if ev is None:
             return orig(cls, *args, **kwargs)
-        finally:
-            if ev is not None:
-                sess.end(ev)
+        try:
+            out = orig(cls, *args, **kwargs)
+        except BaseException:
+            sess.end(ev)
+            raise
+        sess.end(ev, out)
+        return out
     return classmethod(apply)
 
 

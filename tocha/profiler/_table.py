@@ -34,8 +34,15 @@ def _trim_path(path: str, width: int) -> str:
     return path
 
 
+def _memory(nbytes: int) -> str:
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if abs(nbytes) >= size:
+            return f"{nbytes / size:.2f} {unit}"
+    return f"{nbytes} B"
+
+
 def build_table(events, sort_by, header, row_limit, max_name_width, max_shapes_width,
-                top_level_only, unit, max_src_width: int = 75) -> str:
+                top_level_only, unit, max_src_width: int = 75, memory: bool = False) -> str:
     """Right-aligned columns two spaces apart (names may be cut to `max_name_width`),
     dashed rules, then the sum of self CPU time over all events. Input Shapes appear when
     recorded and grouped by, Source Location (one row per frame) when grouped by stack."""
@@ -48,8 +55,9 @@ def build_table(events, sort_by, header, row_limit, max_name_width, max_shapes_w
     shapes_w = min(max(len(str(e.input_shapes)) for e in events) + 4, max_shapes_width)
     stacks = [e.stack for e in events if e.stack]
     src_w = min(max(len(s) for st in stacks for s in st) + 4, max_src_width) if stacks else 0
-    widths = [name_w] + [12] * (len(_HEADERS) - 1) + ([shapes_w] if shapes else [])
-    headers = _HEADERS + (["Input Shapes"] if shapes else [])
+    headers = _HEADERS[:-1] + (["CPU Mem", "Self CPU Mem"] if memory else []) + _HEADERS[-1:]
+    widths = [name_w] + [12] * (len(headers) - 1) + ([shapes_w] if shapes else [])
+    headers += ["Input Shapes"] if shapes else []
     row = "".join("{: >" + str(w) + "}  " for w in widths)
     if stacks:
         widths.append(src_w)
@@ -71,7 +79,10 @@ def build_table(events, sort_by, header, row_limit, max_name_width, max_shapes_w
             name = name[:max_name_width - 3] + "..."
         cells = [name, _share(e.self_cpu_time_total, total), _time(e.self_cpu_time_total, unit),
                  _share(e.cpu_time_total, total), _time(e.cpu_time_total, unit),
-                 _time(e.cpu_time, unit), e.count]
+                 _time(e.cpu_time, unit)]
+        if memory:
+            cells += [_memory(e.cpu_memory_usage), _memory(e.self_cpu_memory_usage)]
+        cells.append(e.count)
         if shapes:
             cells.append(str(e.input_shapes)[:shapes_w])
         if stacks:

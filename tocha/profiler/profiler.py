@@ -108,8 +108,10 @@ def tensorboard_trace_handler(dir_name: str, worker_name: str | None = None,
 class _Session:
     """The events of one recording window; `begin`/`end` bracket each timed call."""
 
-    def __init__(self, record_shapes: bool, with_stack: bool) -> None:
+    def __init__(self, record_shapes: bool, with_stack: bool,
+                 profile_memory: bool = False) -> None:
         self.record_shapes, self.with_stack = record_shapes, with_stack
+        self.profile_memory = profile_memory
         self.events: list[FunctionEvent] = []
         self.stacks: dict[int, list] = {}
 
@@ -136,13 +138,33 @@ class _Session:
         ev.time_range.start = time.perf_counter_ns() / 1e3
         return ev
 
-    def end(self, ev: FunctionEvent) -> None:
+    def end(self, ev: FunctionEvent, out=None) -> None:
         ev.time_range.end = time.perf_counter_ns() / 1e3
+        if self.profile_memory:
+            _count_memory(ev, out)
         stack = self.stacks.get(ev.thread, [])
         if stack and stack[-1] is ev:
             stack.pop()
         elif ev in stack:
             stack.remove(ev)
+
+
+def _count_memory(ev: FunctionEvent, out) -> None:
+    # approximate: the bytes of the (non-view) tensors an op returns, each counted once, by the
+    # innermost op that returned it (aten::linear returns aten::addmm's result: self 0);
+    # frees are not seen
+    made: dict[int, int] = {}
+    for ch in ev.cpu_children:
+        made.update(ch.__dict__.pop("_made", {}))
+    own = 0
+    for t in out if isinstance(out, (tuple, list)) else (out,):
+        if (hasattr(t, "element_size") and hasattr(t, "grad_fn") and id(t) not in made
+                and t._base is None):       # a view allocates nothing
+            made[id(t)] = n = t.numel() * t.element_size()
+            own += n
+    ev._made = made
+    ev.self_cpu_memory_usage = own
+    ev.cpu_memory_usage = own + sum(ch.cpu_memory_usage for ch in ev.cpu_children)
 
 
 class record_function(contextlib.ContextDecorator):
@@ -194,7 +216,9 @@ class profile:
         on_trace_ready (callable, optional): called with the profiler when a window is saved
             (e.g. `tensorboard_trace_handler(dir)`).
         record_shapes (bool): record the input shapes of each op (`Input Shapes` column).
-        profile_memory, with_flops, with_modules (bool): accepted; not measured.
+        profile_memory (bool): approximate memory columns (CPU Mem, Self CPU Mem): the bytes
+            of the tensors each op returns; frees are not seen.
+        with_flops, with_modules (bool): accepted; not measured.
         with_stack (bool): record the caller's source lines outside tocha for each event.
 
     Example:
@@ -211,8 +235,9 @@ class profile:
     `Function.apply`, each Function's `backward`) are wrapped with timers and restored on
     exit; ops called inside tocha's own code through other paths count in their caller's
     self time. Ops are named as PyTorch names them (aten::add, aten::addmm, ...) where the
-    mapping is plain, else by the tocha class name. Memory, FLOPs and devices are not
-    measured; nested profilers record into the innermost.
+    mapping is plain, else by the tocha class name. Memory is approximate (see
+    `profile_memory`), FLOPs and devices are not measured; nested profilers record into the
+    innermost.
     """
 
     def __init__(self, *, activities: Iterable | None = None, schedule: Callable | None = None,
@@ -233,7 +258,7 @@ class profile:
         self.step_num = 0
         self.current_action = ProfilerAction.NONE
         self._session: _Session | None = None
-        self._events = EventList()
+        self._events = EventList(profile_memory=profile_memory)
         self._started = False
 
     # ---- recording windows
@@ -241,8 +266,8 @@ class profile:
         if self._session is not None:
             return
         if not self.acc_events:
-            self._events = EventList()
-        self._session = _Session(self.record_shapes, self.with_stack)
+            self._events = EventList(profile_memory=self.profile_memory)
+        self._session = _Session(self.record_shapes, self.with_stack, self.profile_memory)
         _hooks.acquire()
         _hooks.CURRENT.append(self._session)
 
