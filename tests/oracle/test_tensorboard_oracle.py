@@ -32,6 +32,11 @@ def _log(mod, writer_cls, path):
         w.add_image("gray", mod.tensor(img[0]), 3, dataformats="HW")
         w.add_images("batch", mod.tensor(batch), 4)
         w.add_text("note", "some *markdown*", 6)
+        labels = rng.integers(0, 2, 50)
+        preds = np.clip(labels * 0.3 + rng.random(50) * 0.7, 0, 1)
+        w.add_pr_curve("pr", mod.tensor(labels), mod.tensor(preds), 2)
+        w.add_pr_curve("pr_w", mod.tensor(labels), mod.tensor(preds), 3, num_thresholds=9,
+                       weights=rng.random(50))   # PyTorch takes weights as an array
         w.add_hparams({"lr": 0.01, "opt": "adam", "bs": 32}, {"m/acc": 0.5},
                       hparam_domain_discrete={"bs": [16, 32]}, run_name="hp")
 
@@ -82,14 +87,21 @@ def test_same_events_as_pytorch(tmp_path):
 
 def test_same_embedding_files_as_pytorch(tmp_path):
     mat = np.random.default_rng(1).normal(size=(4, 3)).astype(np.float32)
+    imgs = np.random.default_rng(2).random((4, 1, 2, 3)).astype(np.float32)
     for mod, cls in ((torch, TorchWriter), (tocha, SummaryWriter)):
         with cls(str(tmp_path / mod.__name__)) as w:
             w.add_embedding(mod.tensor(mat), metadata=["a", "b", "c", "d"], global_step=7,
                             tag="feat")
             w.add_embedding(mod.tensor(mat[:2]), metadata=[["x", 1], ["y", 2]],
                             metadata_header=["name", "id"], tag="two")
+            w.add_embedding(mod.tensor(mat), label_img=mod.tensor(imgs), tag="pics",
+                            global_step=1)
     files = ["00007/feat/tensors.tsv", "00007/feat/metadata.tsv", "00000/two/tensors.tsv",
-             "00000/two/metadata.tsv", "projector_config.pbtxt"]
+             "00000/two/metadata.tsv", "00001/pics/tensors.tsv", "projector_config.pbtxt"]
     for f in files:
         want = (tmp_path / "torch" / f).read_text()
         assert (tmp_path / "tocha" / f).read_text() == want, f
+    sprites = [np.asarray(Image.open(tmp_path / m / "00001/pics/sprite.png"))
+               for m in ("torch", "tocha")]
+    assert sprites[0].shape == (6, 6, 3)      # 4 images of 2x3 on a 2x2 grid, made square
+    np.testing.assert_array_equal(sprites[1], sprites[0])

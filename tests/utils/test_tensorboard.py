@@ -180,3 +180,27 @@ def test_clear_error_without_the_tensorboard_package():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "needs the `tensorboard` package" in out and "pip install tensorboard" in out
+
+
+def test_pr_curve_by_hand(tmp_path):
+    labels, preds = tocha.tensor([1, 0, 1, 0]), tocha.tensor([0.9, 0.8, 0.4, 0.1])
+    with SummaryWriter(tmp_path) as w:
+        w.add_pr_curve("pr", labels, preds, 4, num_thresholds=3)
+    ev = _acc(tmp_path).Tensors("pr")[0]
+    assert ev.step == 4
+    got = np.array(ev.tensor_proto.float_val).reshape(6, 3)
+    # thresholds 0, 0.5, 1: buckets 0.4, 0.1 -> 0; 0.9, 0.8 -> 1 (worked out by hand)
+    want = [[2, 1, 0], [2, 1, 0], [0, 1, 2], [0, 1, 2], [0.5, 0.5, 0], [1, 0.5, 0]]
+    np.testing.assert_allclose(got, want)
+
+
+def test_embedding_sprite(tmp_path):
+    imgs = tocha.tensor([[[[0.0, 1.0], [0.5, 0.25]]], [[[1.0, 1.0], [0.0, 0.0]]]])
+    with SummaryWriter(tmp_path) as w:
+        w.add_embedding(tocha.ones(2, 3), label_img=imgs, tag="t")
+    sprite = np.asarray(Image.open(tmp_path / "00000" / "t" / "sprite.png"))
+    assert sprite.shape == (4, 4, 3)          # two 2x2 images side by side, made square
+    np.testing.assert_array_equal(sprite[:2, :, 0], [[0, 255, 255, 255], [127, 63, 0, 0]])
+    assert (sprite[2:] == 0).all()
+    cfg = (tmp_path / "projector_config.pbtxt").read_text()
+    assert 'image_path: "00000/t/sprite.png"' in cfg and "single_image_dim: 2" in cfg

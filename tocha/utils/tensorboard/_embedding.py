@@ -3,12 +3,29 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from ._summary import make_np
 
 __all__ = ["write_embedding"]
 
 
-def write_embedding(logdir: str, mat, metadata, global_step, tag: str,
+def _sprite(label_img, path: str) -> None:
+    # the thumbnails on a square grid (Pillow writes the PNG)
+    from PIL import Image
+
+    from ._summary import _grid
+    imgs = make_np(label_img)
+    side = int(np.ceil(imgs.shape[0] ** 0.5))
+    grid = _grid(imgs, ncols=side).transpose(1, 2, 0)
+    side = max(grid.shape[:2])      # PyTorch uses the width (and fails on tall grids)
+    square = np.zeros((side, side, 3))
+    square[:grid.shape[0], :grid.shape[1]] = grid
+    Image.fromarray(np.uint8((square * 255).clip(0, 255))).save(
+        os.path.join(path, "sprite.png"))
+
+
+def write_embedding(logdir: str, mat, metadata, label_img, global_step, tag: str,
                     metadata_header) -> None:
     """Write `mat` (N, D) and its labels under `<logdir>/<step:05d>/<tag>` and register it."""
     from google.protobuf import text_format
@@ -34,6 +51,12 @@ def write_embedding(logdir: str, mat, metadata, global_step, tag: str,
         with open(os.path.join(path, "metadata.tsv"), "w", encoding="utf-8") as f:
             f.write("".join(line + "\n" for line in lines))
         info.metadata_path = subdir + "/metadata.tsv"
+    if label_img is not None:
+        if len(label_img) != arr.shape[0]:
+            raise ValueError(f"add_embedding: {len(label_img)} images for {arr.shape[0]} rows")
+        _sprite(label_img, path)
+        info.sprite.image_path = subdir + "/sprite.png"
+        info.sprite.single_image_dim.extend([label_img.shape[3], label_img.shape[2]])
     with open(os.path.join(path, "tensors.tsv"), "w", encoding="utf-8") as f:
         f.writelines("\t".join(str(v) for v in row) + "\n" for row in arr.tolist())
     config = ProjectorConfig(embeddings=[info])

@@ -10,7 +10,8 @@ from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, Summar
 from tensorboard.compat.proto.tensor_pb2 import TensorProto
 from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
 
-__all__ = ["figure_to_image", "histogram", "hparams", "image", "make_np", "scalar", "text"]
+__all__ = ["figure_to_image", "histogram", "hparams", "image", "make_np", "pr_curve", "scalar",
+           "text"]
 
 
 def make_np(x) -> np.ndarray:
@@ -192,3 +193,37 @@ def hparams(hparam_dict: dict, metric_dict: dict, hparam_domain_discrete: dict |
             plugin_name=metadata.PLUGIN_NAME, content=content.SerializeToString()))
         out.append(Summary(value=[Summary.Value(tag=tag, metadata=meta)]))
     return tuple(out)
+
+
+def pr_curve(tag: str, labels, predictions, num_thresholds: int = 127,
+             weights=None) -> Summary:
+    """A precision-recall curve summary: counts and rates at `num_thresholds` (<= 127)
+    evenly spaced thresholds over [0, 1].
+
+    Row order is TensorBoard's: true positives, false positives, true negatives, false
+    negatives, precision, recall; one column per threshold.
+    """
+    from tensorboard.plugins.pr_curve import metadata as pr_meta
+    n = min(num_thresholds, 127)
+    labels = make_np(labels).astype(np.float64).reshape(-1)
+    preds = make_np(predictions).astype(np.float64).reshape(-1)
+    if labels.shape != preds.shape:
+        raise ValueError(f"add_pr_curve: labels {labels.shape} and predictions {preds.shape} "
+                         f"must have the same number of elements")
+    w = np.broadcast_to(1.0 if weights is None else make_np(weights), labels.shape)
+    # each prediction falls in the bucket of the highest threshold it reaches
+    bucket = np.floor(preds * (n - 1)).astype(np.int64)
+    keep = (bucket >= 0) & (bucket <= n - 1)
+    pos = np.bincount(bucket[keep], weights=(labels * w)[keep], minlength=n)
+    neg = np.bincount(bucket[keep], weights=((1.0 - labels) * w)[keep], minlength=n)
+    tp, fp = np.cumsum(pos[::-1])[::-1], np.cumsum(neg[::-1])[::-1]
+    tn, fn = fp[0] - fp, tp[0] - tp
+    precision = tp / np.maximum(1e-7, tp + fp)
+    recall = tp / np.maximum(1e-7, tp + fn)
+    data = np.stack([tp, fp, tn, fn, precision, recall]).astype(np.float32)
+    meta = pr_meta.create_summary_metadata(display_name=tag, description="",
+                                           num_thresholds=n)
+    tensor = TensorProto(dtype="DT_FLOAT", float_val=data.reshape(-1).tolist(),
+                         tensor_shape=TensorShapeProto(dim=[TensorShapeProto.Dim(size=6),
+                                                            TensorShapeProto.Dim(size=n)]))
+    return Summary(value=[Summary.Value(tag=tag, metadata=meta, tensor=tensor)])

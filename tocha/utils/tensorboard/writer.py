@@ -74,9 +74,8 @@ class SummaryWriter:
         ...         w.add_scalar("loss", 1.0 / (step + 1), step)
 
     Differs from PyTorch: `add_graph` draws the autograd graph of the module's output (its
-    backward nodes and parameters), not a TorchScript trace; `add_embedding` writes no sprite
-    image (`label_img` is refused); video, audio, mesh, PR-curve and custom-scalar summaries
-    are not provided. Needs the `tensorboard` package (`pip install tocha[tensorboard]`).
+    backward nodes and parameters), not a TorchScript trace; video, audio, mesh and
+    custom-scalar summaries are not provided. Needs the `tensorboard` package (`pip install tocha[tensorboard]`).
     """
 
     def __init__(self, log_dir: str | None = None, comment: str = "",
@@ -163,6 +162,14 @@ class SummaryWriter:
         """Log text (Markdown); it is stored under the tag `<tag>/text_summary`."""
         self._get_file_writer().add_summary(S.text(tag, text_string), global_step, walltime)
 
+    def add_pr_curve(self, tag: str, labels, predictions, global_step: int | None = None,
+                     num_thresholds: int = 127, weights=None,
+                     walltime: float | None = None) -> None:
+        """Log a precision-recall curve: `labels` (0/1) against `predictions` in [0, 1]."""
+        self._get_file_writer().add_summary(
+            S.pr_curve(tag, labels, predictions, num_thresholds, weights), global_step,
+            walltime)
+
     def add_graph(self, model, input_to_model=None, verbose: bool = False,
                   use_strict_trace: bool = True) -> None:
         """Log the graph of `model(*input_to_model)`: its autograd (backward) graph.
@@ -190,13 +197,11 @@ class SummaryWriter:
 
     def add_embedding(self, mat, metadata=None, label_img=None, global_step: int | None = None,
                       tag: str = "default", metadata_header=None) -> None:
-        """Log a `(N, D)` matrix for TensorBoard's Projector, with optional labels."""
+        """Log a `(N, D)` matrix for TensorBoard's Projector, with optional labels
+        (`metadata`, one per row) and thumbnails (`label_img`, `(N, C, H, W)` in [0, 1])."""
         from ._embedding import write_embedding
-        if label_img is not None:
-            raise NotImplementedError("add_embedding: label_img (sprite images) is not "
-                                      "supported by tocha; pass label_img=None")
-        write_embedding(self._get_file_writer().get_logdir(), mat, metadata, global_step,
-                        tag, metadata_header)
+        write_embedding(self._get_file_writer().get_logdir(), mat, metadata, label_img,
+                        global_step, tag, metadata_header)
 
     def flush(self) -> None:
         """Write pending events of every run of this writer to disk."""
