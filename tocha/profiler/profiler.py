@@ -159,7 +159,7 @@ def _count_memory(ev: FunctionEvent, out) -> None:
     own = 0
     for t in out if isinstance(out, (tuple, list)) else (out,):
         if (hasattr(t, "element_size") and hasattr(t, "grad_fn") and id(t) not in made
-                and t._base is None):       # a view allocates nothing
+                and getattr(t, "_base", None) is None):     # a view allocates nothing
             made[id(t)] = n = t.numel() * t.element_size()
             own += n
     ev._made = made
