@@ -145,6 +145,11 @@ def test_hparams_sub_run(tmp_path):
     exp = HParamsPluginData.FromString(content["_hparams_/experiment"]).experiment
     assert [m.name.tag for m in exp.metric_infos] == ["acc"]
     assert [e.value for e in acc.Scalars("acc")] == [0.75]
+    with SummaryWriter(tmp_path) as w:
+        with pytest.raises(ValueError, match="should be one of int, float, str"):
+            w.add_hparams({"layers": [1, 2]}, {})
+        with pytest.raises(TypeError, match="same type"):
+            w.add_hparams({"lr": 0.1}, {}, hparam_domain_discrete={"lr": ["a"]})
 
 
 def test_embedding_files(tmp_path):

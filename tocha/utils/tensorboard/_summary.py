@@ -163,12 +163,22 @@ def hparams(hparam_dict: dict, metric_dict: dict, hparam_domain_discrete: dict |
     if not isinstance(hparam_dict, dict) or not isinstance(metric_dict, dict):
         raise TypeError("hparam_dict and metric_dict should be dictionary.")
     domains = hparam_domain_discrete or {}
+    for k, v in domains.items():
+        if k not in hparam_dict or not isinstance(v, list) or not all(
+                isinstance(d, type(hparam_dict[k])) for d in v):
+            raise TypeError(f"parameter: hparam_domain_discrete[{k}] should be a list of "
+                            f"same type as hparam_dict[{k}].")
     ssi, infos = SessionStartInfo(), []
     for k, v in hparam_dict.items():
         if v is None:
             continue
         if not isinstance(v, (int, float, str, bool)):
-            v = make_np(v).reshape(-1)[0].item()   # a one-element tensor
+            from ..._tensor import Tensor
+            if not isinstance(v, Tensor):     # PyTorch's exception type here
+                raise ValueError(  # noqa: TRY004
+                    f"hparam {k!r}: value should be one of int, float, str, bool, or "
+                    f"tocha.Tensor, got {type(v).__name__}")
+            v = float(make_np(v).reshape(-1)[0])
         # bool is an int in Python: like PyTorch, True/False are logged as numbers
         if isinstance(v, (int, float)):
             ssi.hparams[k].number_value = v
