@@ -8,6 +8,7 @@ import torch
 from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+from tensorboard.util import tensor_util
 from torch.utils.tensorboard import SummaryWriter as TorchWriter
 
 import tocha
@@ -37,13 +38,22 @@ def _log(mod, writer_cls, path):
         w.add_pr_curve("pr", mod.tensor(labels), mod.tensor(preds), 2)
         w.add_pr_curve("pr_w", mod.tensor(labels), mod.tensor(preds), 3, num_thresholds=9,
                        weights=rng.random(50))   # PyTorch takes weights as an array
+        w.add_histogram_raw("raw", min=0.0, max=4.0, num=6, sum=9.0, sum_squares=21.0,
+                            bucket_limits=[1.0, 2.0, 4.0], bucket_counts=[2, 1, 3],
+                            global_step=5)
+        w.add_tensor("tens", mod.tensor(img[0]), 6)
+        w.add_audio("snd", mod.tensor(np.sin(np.arange(800) / 5.0) * 1.2), 7,
+                    sample_rate=8000)
+        w.add_custom_scalars({"cat": {"both": ["Multiline", ["loss", "plain"]],
+                                      "band": ["Margin", ["loss", "plain", "loss"]]}})
+        w.add_custom_scalars_multilinechart(["loss"], title="only")
         w.add_hparams({"lr": 0.01, "opt": "adam", "bs": 32}, {"m/acc": 0.5},
                       hparam_domain_discrete={"bs": [16, 32]}, run_name="hp")
 
 
 def _read(path):
     acc = EventAccumulator(str(path), size_guidance={"scalars": 0, "histograms": 0,
-                                                       "images": 0, "tensors": 0})
+                                                       "images": 0, "tensors": 0, "audio": 0})
     acc.Reload()
     tags = acc.Tags()
     out = {"tags": {k: sorted(v) for k, v in tags.items() if isinstance(v, list)}}
@@ -55,7 +65,11 @@ def _read(path):
         out["i/" + t] = [(e.step, e.width, e.height, np.asarray(Image.open(
             io.BytesIO(e.encoded_image_string)))) for e in acc.Images(t)]
     for t in tags["tensors"]:
-        out["t/" + t] = [(e.step, e.tensor_proto) for e in acc.Tensors(t)]
+        out["t/" + t] = [(e.step, tensor_util.make_ndarray(e.tensor_proto).tolist())
+                         for e in acc.Tensors(t)]
+    for t in tags["audio"]:
+        out["a/" + t] = [(e.step, e.sample_rate, e.length_frames, e.encoded_audio_string)
+                         for e in acc.Audio(t)]
     try:
         content = acc.PluginTagToContent("hparams")
     except KeyError:      # a run without hparams
@@ -83,6 +97,7 @@ def test_same_events_as_pytorch(tmp_path):
     # the main run really holds what was logged (not two empty runs agreeing)
     got = _read(tmp_path / "tocha")
     assert got["s/loss"][1] == (1, 0.5) and len(got["h/h"]) == 1
+    assert got["a/snd"][0][2] == 800 and len(got["t/custom_scalars__config__"]) == 2
 
 
 def test_same_embedding_files_as_pytorch(tmp_path):

@@ -209,3 +209,36 @@ def test_embedding_sprite(tmp_path):
     assert (sprite[2:] == 0).all()
     cfg = (tmp_path / "projector_config.pbtxt").read_text()
     assert 'image_path: "00000/t/sprite.png"' in cfg and "single_image_dim: 2" in cfg
+
+
+def test_raw_histogram_tensor_audio_custom_scalars(tmp_path):
+    import wave
+
+    from tensorboard.plugins.custom_scalar import layout_pb2
+    from tensorboard.util import tensor_util
+    t = tocha.tensor([[1.0, 2.0], [3.0, 4.0]])
+    with SummaryWriter(tmp_path) as w:
+        w.add_histogram_raw("raw", 0.0, 4.0, 6, 9.0, 21.0, [1.0, 2.0, 4.0], [2, 1, 3], 5)
+        w.add_tensor("t", t, 6)
+        w.add_audio("snd", tocha.tensor([0.0, 0.5, -2.0]), 7, sample_rate=8000)
+        w.add_custom_scalars_marginchart(["a", "lo", "hi"], title="band")
+        with pytest.raises(ValueError, match="len\\(bucket_limits\\)"):
+            w.add_histogram_raw("bad", 0, 1, 1, 1, 1, [1.0], [1, 2])
+        with pytest.raises(ValueError, match="one channel"):
+            w.add_audio("bad", tocha.zeros(2, 3))
+    acc = EventAccumulator(str(tmp_path), size_guidance={"tensors": 0, "audio": 0})
+    acc.Reload()
+    h = acc.Histograms("raw")[0]
+    assert h.step == 5 and list(h.histogram_value.bucket) == [2, 1, 3]
+    (ev,) = acc.Tensors("t")
+    np.testing.assert_array_equal(tensor_util.make_ndarray(ev.tensor_proto), t.numpy())
+    (snd,) = acc.Audio("snd")
+    assert (snd.step, snd.sample_rate, snd.length_frames) == (7, 8000, 3)
+    with wave.open(io.BytesIO(snd.encoded_audio_string)) as wav:
+        frames = np.frombuffer(wav.readframes(3), "<i2")
+    assert frames.tolist() == [0, 16383, -32767]     # 0.5 * 32767 truncated; -2 clipped
+    (cfg,) = acc.Tensors("custom_scalars__config__")
+    layout = layout_pb2.Layout.FromString(cfg.tensor_proto.string_val[0])
+    series = layout.category[0].chart[0].margin.series[0]
+    assert (layout.category[0].title, series.value, series.lower, series.upper) == (
+        "default", "a", "lo", "hi")

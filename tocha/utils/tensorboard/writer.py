@@ -8,6 +8,7 @@ from tensorboard.compat.proto.event_pb2 import Event, SessionLog
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
 from . import _summary as S
+from . import _summary_extra as X
 
 __all__ = ["FileWriter", "SummaryWriter"]
 
@@ -74,8 +75,8 @@ class SummaryWriter:
         ...         w.add_scalar("loss", 1.0 / (step + 1), step)
 
     Differs from PyTorch: `add_graph` draws the autograd graph of the module's output (its
-    backward nodes and parameters), not a TorchScript trace; video, audio, mesh and
-    custom-scalar summaries are not provided. Needs the `tensorboard` package (`pip install tocha[tensorboard]`).
+    backward nodes and parameters), not a TorchScript trace; video, mesh, boxes and ONNX
+    summaries are not provided. Needs the `tensorboard` package (`pip install tocha[tensorboard]`).
     """
 
     def __init__(self, log_dir: str | None = None, comment: str = "",
@@ -169,6 +170,42 @@ class SummaryWriter:
         self._get_file_writer().add_summary(
             S.pr_curve(tag, labels, predictions, num_thresholds, weights), global_step,
             walltime)
+
+    def add_histogram_raw(self, tag: str, min, max, num, sum, sum_squares, bucket_limits,
+                          bucket_counts, global_step: int | None = None,
+                          walltime: float | None = None) -> None:
+        """Log a histogram from your own counts: `bucket_limits` are right edges."""
+        self._get_file_writer().add_summary(
+            X.histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits,
+                            bucket_counts), global_step, walltime)
+
+    def add_tensor(self, tag: str, tensor, global_step: int | None = None,
+                   walltime: float | None = None) -> None:
+        """Log a whole tensor's values (TensorBoard stores it; no tab draws it)."""
+        self._get_file_writer().add_summary(X.tensor(tag, tensor), global_step, walltime)
+
+    def add_audio(self, tag: str, snd_tensor, global_step: int | None = None,
+                  sample_rate: int = 44100, walltime: float | None = None) -> None:
+        """Log a mono sound: samples in [-1, 1], shape `(L,)` or `(1, L)`."""
+        self._get_file_writer().add_summary(X.audio(tag, snd_tensor, sample_rate),
+                                            global_step, walltime)
+
+    def add_custom_scalars(self, layout: dict) -> None:
+        """Lay out the Custom Scalars tab: {category: {chart: ["Multiline", [tags]]}} or
+        ["Margin", [value, lower, upper]] charts (tags are add_scalar tags)."""
+        self._get_file_writer().add_summary(X.custom_scalars(layout))
+
+    def add_custom_scalars_multilinechart(self, tags: list, category: str = "default",
+                                          title: str = "untitled") -> None:
+        """One Custom Scalars chart drawing the scalars `tags` together."""
+        self.add_custom_scalars({category: {title: ["Multiline", tags]}})
+
+    def add_custom_scalars_marginchart(self, tags: list, category: str = "default",
+                                       title: str = "untitled") -> None:
+        """One Custom Scalars chart: a value with its lower and upper bounds (3 tags)."""
+        if len(tags) != 3:
+            raise ValueError(f"add_custom_scalars_marginchart needs 3 tags, got {tags}")
+        self.add_custom_scalars({category: {title: ["Margin", tags]}})
 
     def add_graph(self, model, input_to_model=None, verbose: bool = False,
                   use_strict_trace: bool = True) -> None:
