@@ -131,6 +131,10 @@ def test_table_layout_by_hand():
     got = _two_events().key_averages().table(sort_by="self_cpu_time_total", row_limit=1)
     assert got.splitlines()[3].split()[0] == "outer" and len(got.splitlines()) == 6
     assert "inner" in _two_events().table(sort_by="cpu_time_total").splitlines()[4]
+    # GPU columns sort as all zero (the stable sort keeps the order): scripts written for
+    # CUDA run unchanged
+    got = _two_events().key_averages().table(sort_by="cuda_time_total").splitlines()
+    assert [got[3].split()[0], got[4].split()[0]] == ["outer", "inner"]
 
 
 def test_table_long_names_and_shapes():

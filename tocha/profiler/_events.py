@@ -17,7 +17,16 @@ class Interval:
         return self.end - self.start
 
 
-class FunctionEvent:
+class _NoDevice:
+    """Device times and memory: always 0 (tocha runs on the CPU), so sorting by them works."""
+
+    device_time_total = self_device_time_total = device_time = 0.0
+    cuda_time_total = self_cuda_time_total = cuda_time = 0.0
+    device_memory_usage = self_device_memory_usage = 0
+    cuda_memory_usage = self_cuda_memory_usage = 0
+
+
+class FunctionEvent(_NoDevice):
     """One timed call (an op, a backward node, or a `record_function` range).
 
     Times are in microseconds: `cpu_time_total` is wall time from entry to exit on the calling
@@ -63,7 +72,7 @@ class FunctionEvent:
                 f"input_shapes={self.input_shapes}>")
 
 
-class FunctionEventAvg:
+class FunctionEventAvg(_NoDevice):
     """The events of one key summed: `count` calls, total and self time, mean per call."""
 
     def __init__(self) -> None:

@@ -49,7 +49,8 @@ def build_table(events, sort_by, header, row_limit, max_name_width, max_shapes_w
     if len(events) == 0:
         return ""
     if sort_by is not None:
-        events = sorted(events, key=lambda e: getattr(e, sort_by), reverse=True)
+        key = sort_by.replace("cuda", "device").replace("xpu", "device")
+        events = sorted(events, key=lambda e: getattr(e, key), reverse=True)
     name_w = min(max(len(e.key) for e in events) + 4, max_name_width)
     shapes = any(len(e.input_shapes or []) > 0 for e in events)
     shapes_w = min(max(len(str(e.input_shapes)) for e in events) + 4, max_shapes_width)
