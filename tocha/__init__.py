@@ -66,10 +66,9 @@ from ._aliases import (
     uninstall_as_torch,
     unload_ipython_extension,
 )
-
+from ._version import __version__
 # storages (Tensor.untyped_storage, UntypedStorage.from_file, frombuffer): safetensors uses them
 from ._storage import UntypedStorage, frombuffer
-from ._version import __version__
 
 
 def is_tensor(obj) -> bool:
