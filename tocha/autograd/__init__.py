@@ -37,4 +37,7 @@ def __getattr__(name):
     if name == "graph":
         import importlib
         return importlib.import_module(".graph", __name__)
+    if name == "profiler":     # the legacy profiler names, on tocha.profiler (issue 8)
+        import importlib
+        return importlib.import_module(".profiler", __name__)
     raise AttributeError(f"module 'tocha.autograd' has no attribute '{name}'")

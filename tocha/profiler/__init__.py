@@ -1,23 +1,15 @@
-"""`tocha.profiler`: time tocha's own operations and your labelled ranges.
+"""tocha.profiler: time tocha's ops with `profile` and label regions with `record_function`.
 
->>> import tocha
->>> from tocha.profiler import profile, record_function, ProfilerActivity
->>> x = tocha.randn(32, 32)
->>> with profile(activities=[ProfilerActivity.CPU]) as prof:
-...     with record_function("model_inference"):
-...         y = (x @ x).relu().sum()
->>> print(prof.key_averages().table(sort_by="cpu_time_total", row_limit=5))  # doctest: +SKIP
-
-Each primitive call (`tocha::Mm`, `tocha::Relu`, ...: one autograd Function application) and
-each `record_function` range is an event with its total and self (children excluded) CPU
-time. Differs from PyTorch: names are tocha's primitives (not ATen's), no device or memory
-activity, and backward formulas evaluated without recording a graph are not seen.
+Example:
+    >>> import tocha
+    >>> from tocha.profiler import profile
+    >>> with profile() as prof:
+    ...     y = tocha.ones(3, 3).mm(tocha.ones(3, 3))
+    >>> prof.key_averages()[0].key
+    'aten::mm'
 """
-from __future__ import annotations
-
-from ._profile import (
-    EventList,
-    FunctionEventAvg,
+from ._events import EventList, FunctionEvent, FunctionEventAvg
+from .profiler import (
     ProfilerAction,
     ProfilerActivity,
     profile,
@@ -27,10 +19,6 @@ from ._profile import (
     tensorboard_trace_handler,
 )
 
-__all__ = ["EventList", "FunctionEventAvg", "ProfilerAction", "ProfilerActivity", "profile",
-           "record_function", "schedule", "supported_activities", "tensorboard_trace_handler"]
-
-
-def __getattr__(name: str):
-    from .._missing import missing_attr
-    raise missing_attr(__name__, name)
+__all__ = ["EventList", "FunctionEvent", "FunctionEventAvg", "ProfilerAction",
+           "ProfilerActivity", "profile", "record_function", "schedule", "supported_activities",
+           "tensorboard_trace_handler"]

@@ -1,20 +1,17 @@
-"""`tocha.utils.tensorboard`: SummaryWriter writing TensorBoard event files (through the
-`tensorboard` package, the optional extra `tensorboard`).
+"""tocha.utils.tensorboard: `SummaryWriter` writing TensorBoard event files.
 
->>> from tocha.utils.tensorboard import SummaryWriter  # doctest: +SKIP
->>> with SummaryWriter("runs/exp1") as w:               # doctest: +SKIP
-...     for step in range(3):
-...         w.add_scalar("loss", 1.0 / (step + 1), step)
+Needs the `tensorboard` package (an optional extra: `pip install tocha[tensorboard]`); the
+event files and summary protos are TensorBoard's own.
 """
 from __future__ import annotations
 
 try:
     import tensorboard  # noqa: F401
-except ImportError as e:  # a clear message instead of a deep traceback
-    raise ImportError("tocha.utils.tensorboard needs the tensorboard package: "
-                      "pip install tensorboard (or tocha's extra: pip install "
-                      "'tocha[tensorboard]')") from e
+except ModuleNotFoundError as e:
+    raise ModuleNotFoundError(
+        "tocha.utils.tensorboard needs the `tensorboard` package, which is not installed: "
+        "pip install tensorboard (or pip install tocha[tensorboard])") from e
 
-from ._writer import FileWriter, SummaryWriter
+from .writer import FileWriter, SummaryWriter
 
 __all__ = ["FileWriter", "SummaryWriter"]
