@@ -20,20 +20,13 @@ def __getattr__(name):
         return importlib.import_module(".utils", __name__)
     if name in ("parallel", "DataParallel", "DistributedDataParallel"):
         import importlib
-        try:
-            par = importlib.import_module(".parallel", __name__)
-        except ImportError:
-            from .._missing import missing_attr
-            raise missing_attr(__name__, name) from None
+        par = importlib.import_module(".parallel", __name__)
         return par if name == "parallel" else getattr(par, name)
     from .._missing import missing_attr
     raise missing_attr(__name__, name)
 
 
 def __dir__() -> list[str]:
-    # the lazily loaded names too (parallel only where tocha has it)
-    import importlib.util
-    lazy = {"utils"}
-    if importlib.util.find_spec(f"{__name__}.parallel") is not None:
-        lazy |= {"parallel", "DataParallel", "DistributedDataParallel"}
+    # the lazily loaded names too
+    lazy = {"utils", "parallel", "DataParallel", "DistributedDataParallel"}
     return sorted(set(globals()) | lazy)

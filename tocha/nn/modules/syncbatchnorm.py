@@ -4,11 +4,7 @@ from __future__ import annotations
 from ... import _creation as C
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
-
-try:  # BatchNorm may live in its own file
-    from .batchnorm import _BatchNorm
-except ImportError:
-    from .normalization import _BatchNorm
+from .normalization import _BatchNorm
 
 __all__ = ["SyncBatchNorm"]
 
