@@ -404,7 +404,12 @@ def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
     cls = type(name, (prim,), ns)
 
     def op(input, *, out=None):
-        if out is None and input._dtype._kind == 2:
+        try:
+            k = input._dtype._kind
+        except AttributeError:      # a list, a number...: PyTorch's TypeError, not ours
+            raise TypeError(f"{name.lower()}(): argument 'input' (position 1) must be Tensor, "
+                            f"not {type(input).__name__}") from None
+        if out is None and k == 2:
             return _apply1(cls, input)
         return _out(cls.apply(as_float(input)), out)
 
@@ -818,7 +823,8 @@ class Atan2(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        d = a * a + b * b
+        # at (0, 0) PyTorch's gradient is 0, not 0 / 0
+        d = (a * a + b * b).masked_fill(~((a != 0) | (b != 0)), float("inf"))
         return g * b / d, -g * a / d
 
 

@@ -35,6 +35,27 @@ def _acc_dtype(x):
     return None
 
 
+def _wide(x, axes):
+    """float64 when NumPy would add a long float32/float16 reduction one element at a time.
+
+    NumPy sums pairwise only along the innermost axis it loops over; reducing an outer axis
+    (`x.sum(0)` of an (n, k) array) accumulates sequentially, and float32 drifts by ~n * eps
+    (3e6 x 0.1 over dim 0 is off by 80). PyTorch's kernels stay accurate there, so those
+    reductions accumulate in float64; the innermost-axis ones keep NumPy's pairwise float32
+    sum, which matches PyTorch's bits more often than float64 rounding does."""
+    if x.dtype.kind != "f" or x.dtype.itemsize == 8 or x.ndim < 2:
+        return None
+    if axes is None:
+        return None
+    last = x.ndim - 1
+    n = 1
+    for a in axes:
+        if a == last or a == -1:
+            return None
+        n *= x.shape[a]
+    return np.float64 if n > 256 else None
+
+
 class SumTo(prim):
     _array_backward = True
 
@@ -46,7 +67,8 @@ class SumTo(prim):
         lead = x.ndim - len(shape)
         axes = tuple(range(lead)) + tuple(
             lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-        r = np.sum(x, axis=axes, keepdims=True, dtype=_acc_dtype(x)) if axes else x
+        r = np.sum(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
+            if axes else x
         r = r.reshape(shape)
         return r.astype(x.dtype, copy=False) if r is not x else x.copy()
 
@@ -73,8 +95,11 @@ class Sum(prim):
             return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt)
         k = x.dtype
         if k.kind == "f" and k is not _F16:
+            w = _wide(x, dims) if x.size > 256 else None
+            if w is not None:
+                return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w).astype(k)
             return np.add.reduce(x, axis=dims, keepdims=keepdim)
-        r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_acc_dtype(x))
+        r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_wide(x, dims) or _acc_dtype(x))
         return r.astype(np.float16) if k is _F16 else r
 
     @staticmethod
@@ -110,6 +135,9 @@ class Mean(prim):
         ctx.n = n
         if x.dtype is _F16:
             return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16)
+        w = _wide(x, dims) if x.size > 256 else None
+        if w is not None:
+            return (np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w) / n).astype(x.dtype)
         # sum / n without np.mean's Python-level wrapper (costly on small tensors)
         return np.true_divide(np.add.reduce(x, axis=dims, keepdims=keepdim), n,
                               dtype=x.dtype)
@@ -189,8 +217,13 @@ class Cumsum(prim):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        dt = np.int64 if x.dtype.kind in "biu" else None
-        return np.cumsum(x, axis=dim, dtype=dt)
+        if x.dtype.kind in "biu":
+            return np.cumsum(x, axis=dim, dtype=np.int64)
+        if x.dtype.itemsize < 8:
+            # PyTorch's CPU kernel accumulates float32/float16 in float64: a float32 running
+            # sum drifts (10**6 x 0.1 would give 100958, not 100000)
+            return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
+        return np.cumsum(x, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -444,10 +477,29 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     return s / builtins.max(n - c, 0)
 
 
+class StdSqrt(prim):
+    """sqrt of a variance whose gradient is 0 where the variance is 0 (PyTorch's std_backward
+    masks it there: a constant input has std 0 and gradient 0, not 0 * inf = NaN)."""
+
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, v):
+        r = np.sqrt(v)
+        ctx.save_for_backward(r)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        (r,) = ctx.saved_tensors
+        return (g / (2 * r)).masked_fill(r == 0, 0.0)
+
+
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Standard deviation (Bessel-corrected by default); gradient 0 at zero spread."""
     if isinstance(dim, bool):
         unbiased, dim = dim, None
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -621,6 +673,18 @@ def count_nonzero(input, dim=None):
 
 # ---------------------------------------------------------------- order statistics
 
+def _median_pos(x, d):
+    """Where the median sits in the stable ascending order along `d` (kept as size 1): the
+    lower middle, or, in a slice holding NaN, its first NaN (NaN is the median, as in
+    PyTorch; the sort puts NaNs last)."""
+    n = x.shape[d] if x.ndim else 1
+    k = np.full(x.shape[:d] + (1,) + x.shape[d + 1:] if x.ndim else (1,), (n - 1) // 2)
+    if x.dtype.kind == "f":
+        nans = np.isnan(x).sum(axis=d, keepdims=True) if x.ndim else np.isnan(x).reshape(1)
+        k = np.where(nans > 0, n - nans, k)
+    return k
+
+
 def median(input, dim=None, keepdim: bool = False):
     """Lower median (PyTorch's rule: no averaging of the two middle values)."""
     from .indexing import gather
@@ -628,15 +692,11 @@ def median(input, dim=None, keepdim: bool = False):
         raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
-        n = flat._data.size
         order = np.argsort(flat._data, kind="stable")
-        k = (n - 1) // 2
-        return flat[int(order[k])]
+        return flat[int(order[_median_pos(flat._data, 0)][0])]
     d = norm_dim(dim, input._data.ndim)
-    n = input._data.shape[d]
     order = np.argsort(input._data, axis=d, kind="stable")
-    k = (n - 1) // 2
-    idx = np.take(order, [k], axis=d).astype(np.int64)
+    idx = np.take_along_axis(order, _median_pos(input._data, d), d).astype(np.int64)
     vals = gather(input, d, _wrap(idx))
     if not keepdim:
         vals = vals.squeeze(d)
