@@ -5,6 +5,7 @@
 #   make acceptance   runs ../shared/acceptance/check.py with `python -m tocha run`
 #   make ci           test + test-oracle + acceptance (all three run; fails if any fails)
 #   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
+#   make fuzz         random programs under tocha and PyTorch, compared (FUZZ_SECONDS, FUZZ_SEED)
 #   make lint         ruff
 PYTHON ?= python3
 VENV   ?= .venv
@@ -15,8 +16,10 @@ TORCH  := torch==2.13.0
 PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
 BENCH_ARGS ?=
+FUZZ_SECONDS ?= 3600
+FUZZ_SEED ?= 0
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean
+.PHONY: test test-oracle acceptance ci demo bench lint clean fuzz
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -58,6 +61,11 @@ demo: $(VENV)/.stamp-demo
 
 bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
+
+# the long mode of tests/oracle/test_fuzz_oracle.py: prints each class of mismatch with a shrunk
+# reproducer; fails if any was found
+fuzz: $(VENV)/.stamp-test $(VENV)/.stamp-torch
+	cd tests/oracle && FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) $(abspath $(PY)) -m fuzz
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks

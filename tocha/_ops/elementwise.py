@@ -168,10 +168,24 @@ def _div_dt(a, b):
     return dt
 
 
+def _scaled(input, other, alpha, op):
+    """alpha * other in the result dtype of (input, other): the scaling must not promote
+    (float16 - 0.5 * uint8 stays float16), and integer operands take no float alpha."""
+    dt = D.result_type(input, other)
+    if dt._kind < 2 and isinstance(alpha, float):
+        raise RuntimeError(f"{op}(): For integral input tensors, argument alpha must not be a "
+                           f"floating point number.")
+    if dt is D.bool_ and not isinstance(alpha, bool):
+        alpha = bool(alpha)
+    if isinstance(other, Tensor):
+        return (other if other._dtype is dt else other.to(dt)) * alpha
+    return other * alpha
+
+
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other."""
     if alpha != 1:
-        other = other * alpha
+        other = _scaled(input, other, alpha, "add")
     if not isinstance(input, Tensor):
         input, other = other, input
     return _out(_binary(Add, input, other, "add"), out)
@@ -180,7 +194,7 @@ def add(input, other, *, alpha=1, out=None):
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
     if alpha != 1:
-        other = other * alpha
+        other = _scaled(input, other, alpha, "sub")
     if not isinstance(input, Tensor):
         return _out(rsub(other, input), out)
     _check_bool_sub(input, other)
@@ -679,7 +693,23 @@ def clamp(input, min=None, max=None, *, out=None):
         dt = D.result_type(input, *[v for v in (min, max) if v is not None])
         if dt is not input._dtype:
             input = input.to(dt)
+        elif dt._kind == 1:
+            min, max = _int_bound(min, dt), _int_bound(max, dt)
     return _out(Clamp.apply(input, min, max), out)
+
+
+def _int_bound(v, dt):
+    """An int bound in the tensor's integer dtype, converted as PyTorch converts it: uint8
+    wraps (-1 is 255), the other integer types refuse values they cannot hold."""
+    if v is None:
+        return v
+    info = np.iinfo(dt.np)
+    if info.min <= v <= info.max:
+        return v
+    if dt.np == np.uint8:
+        return int(v) % 256
+    raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow "
+                       f"(clamp bound {v} for a {dt} tensor)")
 
 
 clip = clamp
@@ -1056,12 +1086,38 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
     return bool(np.allclose(input._data, other._data, rtol, atol, equal_nan))
 
 
+class NotDifferentiable(prim):
+    """Passes a computed value through; its backward raises, as PyTorch's ops whose derivative
+    is not implemented do (their outputs require grad, so using them in a loss is an error,
+    not a silently missing gradient)."""
+
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, value, name, *inputs):
+        ctx.name = name
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(f"the derivative for '{ctx.name}' is not implemented.")
+
+
+def no_derivative(out: Tensor, name: str, *inputs) -> Tensor:
+    """`out` marked as PyTorch marks a non-differentiable op's float result."""
+    if (out._dtype._kind == 2 and STATE.enabled
+            and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):
+        return NotDifferentiable.apply(out._data, name, *inputs)
+    return out
+
+
 def floor_divide(input, other):
-    """Floor of input / other (no gradient, like PyTorch)."""
+    """Floor of input / other (no gradient, like PyTorch: backward through it raises)."""
     if not isinstance(input, Tensor):
         from .._creation import tensor
         input = tensor(input)
-    return _nograd_binary(np.floor_divide, input, other, "floor_divide")
+    return no_derivative(_nograd_binary(np.floor_divide, input, other, "floor_divide"),
+                         "floor_divide", input, other)
 
 
 def remainder(input, other):
@@ -1085,6 +1141,8 @@ def _mod(ufunc, rounding, input, other, name):
     if not (STATE.enabled and (input._requires_grad or (
             isinstance(other, Tensor) and other._requires_grad))):
         return exact
+    if input._dtype is not exact._dtype:        # a bool/int dividend: no `-` on bools
+        input = input.to(exact._dtype)
     # the value comes from NumPy; the gradient is that of input - q * other, q piecewise
     # constant (d/dinput = 1, d/dother = -q, as PyTorch)
     od = other.detach() if isinstance(other, Tensor) else other
@@ -1130,7 +1188,15 @@ def logit(input, eps=None):
     x = as_float(input)
     if eps is not None:
         x = clamp(x, eps, 1 - eps)
-    return log(x / (1 - x))
+        return log(x / (1 - x))
+    # outside [0, 1] the value is NaN, and so is PyTorch's gradient (the formula's is finite)
+    out = log(x / (1 - x))
+    if STATE.enabled and x._requires_grad:
+        bad = (x._data < 0) | (x._data > 1)
+        if bad.any():
+            nan = _wrap_dt(np.where(bad, np.nan, 0).astype(x._data.dtype), x._dtype, x._device)
+            out = out + nan * x     # gradient NaN there; the value is NaN already
+    return out
 
 
 def xlogy(input, other):
@@ -1138,9 +1204,15 @@ def xlogy(input, other):
     if not isinstance(input, Tensor):
         input = _wrap_dt(np.asarray(input, other._dtype.np), other._dtype, other._device)
     if not isinstance(other, Tensor):
-        other = _wrap_dt(np.asarray(other, input._dtype.np), input._dtype, input._device)
+        # a Python number takes the promoted dtype (0.5 must not become uint8 0)
+        dt = D.result_type(input, other)
+        dt = dt if dt._kind == 2 else D.get_default_dtype()
+        other = _wrap_dt(np.asarray(other, dt.np), dt, input._device)
+    dt = D.result_type(input, other)
+    dt = dt if dt._kind == 2 else D.get_default_dtype()
+    input, other = input.to(dt), other.to(dt)       # (float16, int64) stays float16
     zero = (input == 0) & ~isnan(other)
-    safe = where(zero, ones_like_(as_float(other)), as_float(other))
+    safe = where(zero, ones_like_(other), other)
     return where(zero, zeros_like_(safe), input * log(safe))
 
 

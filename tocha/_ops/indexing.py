@@ -341,6 +341,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     d = norm_dim(dim, input._data.ndim)
     if src is None:
         src = value
+    if isinstance(src, Tensor) and src._dtype is not input._dtype:
+        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype (got "
+                           f"{input._dtype} and {src._dtype})")
     if not isinstance(src, Tensor):
         src = _wrap_dt(np.asarray(src, input._dtype.np), input._dtype, input._device)
     return Scatter.apply(input, src, d, index._data, reduce == "add")
@@ -374,6 +377,9 @@ def masked_fill(input, mask, value):
                                f"got tensor with {value._data.ndim} dimension(s).")
         v = value.to(input._dtype)
     else:
+        from .elementwise import _int_bound
+        if input._dtype._kind == 1 and isinstance(value, int):
+            value = _int_bound(value, input._dtype)      # uint8 wraps -1, as PyTorch
         v = _wrap_dt(np.asarray(value, input._dtype.np), input._dtype, input._device)
     try:
         np.broadcast_shapes(mask._data.shape, input._data.shape)
@@ -451,6 +457,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     n = input._data.shape[d] if input._data.ndim else 1
     if k > n or k < 0:
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {n} at dim {d})")
+    if input._data.ndim == 0:
+        return _topk_t(input.clone(), _wrap(np.array(0)))
     v, i = sort(input, d, descending=largest)
     return _topk_t(v.narrow(d, 0, k), i.narrow(d, 0, k))
 
@@ -462,6 +470,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} of a "
                            f"tensor of shape {tuple(input._data.shape)} (k={k})")
+    if input._data.ndim == 0:
+        return _kth_t(input.clone(), _wrap(np.array(0)))
     v, i = sort(input, d)
     v, i = v.narrow(d, k - 1, 1), i.narrow(d, k - 1, 1)
     if not keepdim:
@@ -476,7 +486,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         inv = inv.reshape(x.shape)
     else:
         u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
-    res = [_wrap(u, input._device)]
+    from .elementwise import no_derivative
+    res = [no_derivative(_wrap(u, input._device), "_unique2", input)]
     if return_inverse:
         res.append(_wrap(inv.astype(np.int64)))
     if return_counts:
@@ -551,7 +562,9 @@ def index_copy(input, dim, index, source):
     """input with `source` written at `index` along `dim`."""
     _, idx = _dim_index(input, dim, index, "index_copy")
     if source._dtype is not input._dtype:
-        source = source.to(input._dtype)
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, "
+                           f"but got (self) {_TW.get(input._dtype.name)} and (source) "
+                           f"{_TW.get(source._dtype.name)}")
     return IndexPut.apply(input, source, idx, False)
 
 

@@ -424,17 +424,41 @@ def vstack(tensors):
     return cat([t_ if t_._data.ndim > 1 else t_.reshape(1, -1) for t_ in tensors], 0)
 
 
-class Split(prim):
-    @staticmethod
-    def forward(ctx, x, sizes, dim):
-        ctx.dim = dim
-        ctx.shape = x.shape
-        idx = np.cumsum(sizes)[:-1]
-        return tuple(np.split(x, idx, axis=dim))
+class SplitView(prim):
+    """One output of split/chunk: `x[idx]` (a basic-index view). PyTorch returns all outputs
+    from one SplitBackward0 node; here each output has its own node (same gradients).
+    `_multi_view`: PyTorch refuses in-place changes of such outputs under autograd."""
+
+    node_name = "SplitBackward0"
+    _view = True
+    _multi_view = True
 
     @staticmethod
-    def backward(ctx, *gs):
-        return cat(list(gs), ctx.dim)
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return x[idx]
+
+    @staticmethod
+    def backward(ctx, g):
+        from .indexing import IndexGrad
+        return IndexGrad.apply(g, ctx.idx, ctx.shape, False)
+
+
+class SplitWithSizesView(SplitView):
+    node_name = "SplitWithSizesBackward0"
+
+
+class UnbindView(SplitView):
+    node_name = "UnbindBackward0"
+
+
+def _split_views(tensor, sizes, d, cls):
+    out, start = [], 0
+    pre = (slice(None),) * d
+    for s in sizes:
+        out.append(cls.apply(tensor, pre + (slice(start, start + s),)))
+        start += s
+    return tuple(out)
 
 
 def split(tensor, split_size_or_sections, dim: int = 0):
@@ -449,13 +473,15 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         sizes = [s] * (n // s) + ([n % s] if n % s else [])
         if not sizes:
             sizes = [0]
+        cls = SplitView
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got split_sizes="
                                f"{sizes}")
-    return Split.apply(tensor, sizes, d)
+        cls = SplitWithSizesView
+    return _split_views(tensor, sizes, d, cls)
 
 
 def chunk(input, chunks: int, dim: int = 0):
@@ -469,8 +495,8 @@ def chunk(input, chunks: int, dim: int = 0):
 
 def unbind(input, dim: int = 0):
     d = norm_dim(dim, input._data.ndim)
-    parts = split(input, 1, d)
-    return tuple(squeeze(p, d) for p in parts)
+    pre = (slice(None),) * d
+    return tuple(UnbindView.apply(input, pre + (i,)) for i in range(input._data.shape[d]))
 
 
 def narrow(input, dim: int, start: int, length: int):
@@ -499,8 +525,8 @@ class Flip(prim):
 
 
 def flip(input, *dims):
-    dims = _shape_arg(dims)
-    return Flip.apply(input, tuple(norm_dim(d, input._data.ndim) for d in dims))
+    dims = tuple(norm_dim(d, input._data.ndim) for d in _shape_arg(dims))
+    return Flip.apply(input, dims if input._data.ndim else ())
 
 
 def fliplr(input):
@@ -635,18 +661,72 @@ def select(input, dim: int, index: int):
     return input[(slice(None),) * d + (index,)]
 
 
+def _as_strided(x, shape, strides):
+    """`np.lib.stride_tricks.as_strided`, but built on the array that owns the memory, so
+    that `.base` chains (storage_offset, `_base`) still lead to it; read-only when x is."""
+    own = x
+    while isinstance(own.base, np.ndarray):
+        own = own.base
+    if not own.flags.c_contiguous:
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=x.flags.writeable)
+    off = x.__array_interface__["data"][0] - own.__array_interface__["data"][0]
+    r = np.ndarray(shape, x.dtype, own, off, strides)
+    if not x.flags.writeable:
+        r.flags.writeable = False
+    return r
+
+
+def _diag_view(x, offset, d1, d2):
+    """The (d1, d2) diagonal of array `x` as its last dim: a strided view (writable when x
+    is), as PyTorch's diagonal."""
+    y = np.moveaxis(x, (d1, d2), (-2, -1))
+    r, c = y.shape[-2:]
+    i0, j0 = min(max(0, -offset), r), min(max(0, offset), c)
+    n = max(0, min(r - i0, c - j0))
+    y = y[..., i0:, j0:]
+    return _as_strided(y, y.shape[:-2] + (n,), y.strides[:-2] + (y.strides[-2] + y.strides[-1],))
+
+
+class Diagonal(prim):
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.meta = (x.shape, offset, d1, d2)
+        return _diag_view(x, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, g):
+        return DiagonalGrad.apply(g, *ctx.meta)
+
+
+class DiagonalGrad(prim):
+    """Zeros of the input's shape with `g` on the diagonal (diagonal's gradient)."""
+
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, d1, d2):
+        ctx.meta = (offset, d1, d2)
+        z = np.zeros(shape, g.dtype)
+        _diag_view(z, offset, d1, d2)[...] = g
+        return z
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Diagonal.apply(gg, *ctx.meta)
+
+
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
-    """The diagonal of the (dim1, dim2) planes as the last dim (a copy: differs from PyTorch,
-    whose result is a view)."""
+    """The diagonal of the (dim1, dim2) planes as the last dim (a view sharing memory).
+
+    >>> m = tocha.ones(3, 3); m.diagonal().fill_(0); m.trace()   # tensor(0.)
+    """
     nd = input._data.ndim
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    x = movedim(input, (d1, d2), (nd - 2, nd - 1))
-    r, c = x._data.shape[-2:]
-    i0, j0 = max(0, -offset), max(0, offset)
-    n = max(0, min(r - i0, c - j0))
-    return x[..., _wrap(np.arange(i0, i0 + n)), _wrap(np.arange(j0, j0 + n))]
+    return Diagonal.apply(input, int(offset), d1, d2)
 
 
 def trace(input):
@@ -717,3 +797,103 @@ def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
             break
         x = narrow(x, d, 1, m - 1) - narrow(x, d, 0, m - 1)
     return x
+
+
+# ---------------------------------------------------------------- strided views
+
+def _strided(x, geometry, args):
+    shape, strides = geometry(x.shape, tuple(s // x.itemsize for s in x.strides), *args)
+    return _as_strided(x, shape, tuple(s * x.itemsize for s in strides))
+
+
+class _Strided(prim):
+    """A view of `x` whose shape and element strides `geometry(shape, strides, *args)`
+    computes; its gradient adds `g` back where each output element reads (windows may
+    overlap)."""
+
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, geometry, *args):
+        ctx.meta = (x.shape, geometry, args)
+        return _strided(x, geometry, args)
+
+    @staticmethod
+    def backward(ctx, g):
+        return StridedGrad.apply(g, ctx._fwd, *ctx.meta)
+
+
+class StridedGrad(prim):
+    @staticmethod
+    def forward(ctx, g, cls, shape, geometry, args):
+        pos = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+        idx = _strided(pos, geometry, args).reshape(-1)
+        ctx.view = (cls, geometry, args)
+        z = np.zeros(pos.size, g.dtype)
+        np.add.at(z, idx, g.reshape(-1))
+        return z.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        cls, geometry, args = ctx.view
+        return cls.apply(gg, geometry, *args)
+
+
+class Unfold(_Strided):
+    node_name = "UnfoldBackward0"
+
+
+def _unfold_geometry(shape, strides, d, size, step):
+    if not shape:
+        return (size,), (1,)
+    n = (shape[d] - size) // step + 1
+    return (shape[:d] + (n,) + shape[d + 1:] + (size,),
+            strides[:d] + (strides[d] * step,) + strides[d + 1:] + (strides[d],))
+
+
+def _unfold(input, dimension: int, size: int, step: int):
+    """Tensor.unfold: every window of `size` elements along `dimension`, `step` apart, as a new
+    last dim (a view)."""
+    nd = input._data.ndim
+    d = norm_dim(dimension, nd)
+    n = input._data.shape[d] if nd else 1
+    if size < 0 or size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return Unfold.apply(input, _unfold_geometry, d, size, step)
+
+
+class AsStrided(_Strided):
+    node_name = "AsStridedBackward0"
+
+
+def _as_strided_geometry(shape, strides, size, stride):
+    return size, stride
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of `input`'s memory with the given sizes and element strides, starting
+    `storage_offset` elements into the storage (default: where `input` starts).
+
+    Differs from PyTorch: the view may only reach the elements of a contiguous `input` (PyTorch
+    reaches anywhere in the storage); beyond that tocha raises rather than guess.
+    """
+    size, stride = _shape_arg((size,)), _shape_arg((stride,))
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: {len(size)} sizes and "
+                           f"{len(stride)} strides")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    delta = 0 if storage_offset is None else storage_offset - input.storage_offset()
+    last = delta + (sum((n - 1) * st for n, st in zip(size, stride)) if all(size) else -1)
+    n = input._data.size
+    if last >= n or delta < 0 or (n and not input._data.flags.c_contiguous):
+        raise RuntimeError(
+            f"as_strided: sizes {list(size)}, strides {list(stride)} and storage offset "
+            f"{storage_offset} reach outside the {n} elements of the contiguous input of shape "
+            f"{tuple(input._data.shape)} (tocha's as_strided views only the input's own "
+            f"elements; call .contiguous() first for a non-contiguous input)")
+    x = input if not delta else input.reshape(-1)[delta:]
+    return AsStrided.apply(x, _as_strided_geometry, size, stride)

@@ -11,6 +11,12 @@ from ..autograd.function import _apply1
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
+def _rdims(dim, nd: int) -> tuple:
+    """The dims a reduction runs over; a 0-d tensor's only dim (0 or -1) is no axis at all."""
+    dims = norm_dims(dim, nd)
+    return () if nd == 0 else dims
+
+
 def _keep_shape(in_shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(in_shape))
 
@@ -120,7 +126,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):
     dt = dtype.np if dtype is not None else None
     if dim is None:
         return _apply1(Sum, input, None, keepdim, dt)    # None: every dim
-    return SumDim.apply(input, norm_dims(dim, nd), keepdim, dt)
+    return SumDim.apply(input, _rdims(dim, nd), keepdim, dt)
 
 
 class Mean(prim):
@@ -162,7 +168,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     nd = input._data.ndim
     if dim is None:
         return Mean.apply(input, tuple(range(nd)), keepdim)
-    return MeanDim.apply(input, norm_dims(dim, nd), keepdim)
+    return MeanDim.apply(input, _rdims(dim, nd), keepdim)
 
 
 _TYPE_WORD = {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte", "int16": "Short",
@@ -233,8 +239,9 @@ class Cumsum(prim):
 def cumsum(input, dim: int, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.ndim == 0:
-        return input.clone()
+    if input._data.ndim == 0:       # (dim checked; integers still widen to int64)
+        norm_dim(dim, 0)
+        return Cumsum.apply(input.reshape(1), 0).reshape(())
     return Cumsum.apply(input, norm_dim(dim, input._data.ndim))
 
 
@@ -278,6 +285,9 @@ def where_(ones, x, i, d):
 def cumprod(input, dim: int, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
+    if input._data.ndim == 0:
+        norm_dim(dim, 0)
+        return Cumprod.apply(input.reshape(1), 0).reshape(())
     return Cumprod.apply(input, norm_dim(dim, input._data.ndim))
 
 
@@ -412,12 +422,12 @@ def min(input, dim=None, keepdim: bool = False, *, other=None):
 
 
 def amax(input, dim=(), keepdim: bool = False):
-    return Amax.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
+    return Amax.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       True)
 
 
 def amin(input, dim=(), keepdim: bool = False):
-    return Amin.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
+    return Amin.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       False)
 
 
@@ -467,7 +477,7 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
     nd = input._data.ndim
-    dims = norm_dims(dim, nd)
+    dims = _rdims(dim, nd)
     n = 1
     for d in dims:
         n *= input._data.shape[d]
@@ -554,7 +564,7 @@ class L2(prim):
 
 
 def _l2(x, dim, keepdim):
-    dims = norm_dims(dim, x._data.ndim)
+    dims = _rdims(dim, x._data.ndim)
     return L2.apply(x, dims, keepdim)
 
 
@@ -581,7 +591,7 @@ class LogSumExp(prim):
 
 def logsumexp(input, dim, keepdim: bool = False):
     input = as_float(input)
-    return LogSumExp.apply(input, norm_dims(dim, input._data.ndim), keepdim)
+    return LogSumExp.apply(input, _rdims(dim, input._data.ndim), keepdim)
 
 
 class Softmax(prim):
@@ -589,7 +599,7 @@ class Softmax(prim):
 
     @staticmethod
     def forward(ctx, x, dim):
-        m = np.max(x, axis=dim, keepdims=True)
+        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         e = np.exp(x - m)
         y = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(y)
@@ -608,7 +618,7 @@ class LogSoftmax(prim):
 
     @staticmethod
     def forward(ctx, x, dim):
-        m = np.max(x, axis=dim, keepdims=True)
+        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         s = x - m
         y = s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
         ctx.save_for_backward(y)
@@ -622,6 +632,8 @@ class LogSoftmax(prim):
 
 
 def _softmax_dim(input, dim, name):
+    if input._dtype._kind < 2 and not input._data.size:     # PyTorch lets empty ones through
+        return None
     if input._dtype._kind < 2:
         raise NotImplementedError(
             f"\"{name}_lastdim_kernel_impl\" not implemented for "
@@ -640,33 +652,35 @@ def softmax(input, dim=None, dtype=None, **kw):
     """exp(x) / sum(exp(x)) along `dim`."""
     if dtype is not None:
         input = input.to(dtype)
-    return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
+    d = _softmax_dim(input, dim, "softmax")
+    return input.clone() if d is None else Softmax.apply(input, d)
 
 
 def log_softmax(input, dim=None, dtype=None, **kw):
     """x - logsumexp(x) along `dim` (one fused, stable primitive)."""
     if dtype is not None:
         input = input.to(dtype)
-    return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
+    d = _softmax_dim(input, dim, "log_softmax")
+    return input.clone() if d is None else LogSoftmax.apply(input, d)
 
 
 # ---------------------------------------------------------------- boolean reductions
 
 def all(input, dim=None, keepdim: bool = False):
-    r = np.all(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
+    r = np.all(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
     # uint8 in, uint8 out (PyTorch's legacy rule); bool otherwise
     return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
 def any(input, dim=None, keepdim: bool = False):
-    r = np.any(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
+    r = np.any(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
     return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
 def count_nonzero(input, dim=None):
-    r = np.count_nonzero(input._data, axis=None if dim is None else norm_dims(
+    r = np.count_nonzero(input._data, axis=None if dim is None else _rdims(
         dim, input._data.ndim))
     return _wrap(np.asarray(r, np.int64), input._device)
 
@@ -695,6 +709,8 @@ def median(input, dim=None, keepdim: bool = False):
         order = np.argsort(flat._data, kind="stable")
         return flat[int(order[_median_pos(flat._data, 0)][0])]
     d = norm_dim(dim, input._data.ndim)
+    if input._data.ndim == 0:
+        return _median_t(input.clone(), _wrap(np.array(0)))
     order = np.argsort(input._data, axis=d, kind="stable")
     idx = np.take_along_axis(order, _median_pos(input._data, d), d).astype(np.int64)
     vals = gather(input, d, _wrap(idx))
@@ -705,6 +721,10 @@ def median(input, dim=None, keepdim: bool = False):
 
 
 def nanmean(input, dim=None, keepdim=False):
+    """Mean of the non-NaN elements."""
+    if input._dtype._kind < 2:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {_TYPE_WORD.get(input._dtype.name, input._dtype.name)}")
     m = ~input.isnan()
     z = input.masked_fill(~m, 0)
     return z.sum(dim, keepdim) / m.sum(dim, keepdim)
