@@ -3,9 +3,9 @@ that showed it, compared with PyTorch: value, dtype, shape, requires_grad, gradi
 whether both raise."""
 import pytest
 import torch
+from fuzz.run import diff, snap
 
 import tocha
-from fuzz.run import diff, snap
 
 
 def _grad(m, f, *vals, dtype="float32"):
@@ -59,7 +59,46 @@ CASES = {
     "floor_divide_requires_grad": lambda m: (m.tensor([1.5], requires_grad=True) // 2),
     "floor_divide_backward": lambda m: _grad(m, lambda m, x: x // 2, [1.5]),
     "unique_requires_grad": lambda m: m.unique(m.tensor([2.0, 1.0, 2.0], requires_grad=True)),
+    "select_1d_is_a_view": lambda m: _select_write(m),
+    "maximum_nan_grad": lambda m: _grad(m, lambda m, x, y: m.maximum(x, y).sqrt(),
+                                        [-1.0, 2.0, 1.0], [0.5, float("nan"), 1.0]),
+    "minimum_nan_grad": lambda m: _grad(m, lambda m, x, y: m.minimum(x, y).sqrt(),
+                                        [-1.0, 2.0, 1.0], [0.5, float("nan"), 1.0]),
+    "masked_fill_broadcasts": lambda m: m.tensor(1.5).masked_fill(m.tensor([True, False]), 0.5),
+    "logsumexp_empty_int": lambda m: m.tensor([], dtype=m.int32).logsumexp(0),
+    "int_negative_pow": lambda m: m.tensor([1, -1, 0, 2, -1]) ** m.tensor([-2, -3, -1, -1, 2]),
+    "rfloordiv_half": lambda m: 0.5 // m.tensor([0.265], dtype=m.float16),
+    "rmod_half": lambda m: 0.5 % m.tensor([0.265], dtype=m.float16),
+    "setitem_inf_grad": lambda m: _grad(m, lambda m, x: _set0(m.xlogy(x, 0.0)) ** 2,
+                                        [0.25, -0.5, 0.0]),
+    "prod_0d_keepdim_grad": lambda m: _grad(m, lambda m, x: x.prod(-1, keepdim=True) ** 2,
+                                            -0.767),
+    "index_add_dtype": lambda m: m.zeros(3).index_add(0, m.tensor([1]),
+                                                      m.ones(1, dtype=m.float64)),
+    "setitem_mask_dtype": lambda m: _set_mask(m, m.ones(4, dtype=m.float64)),
+    "setitem_mask_one_element": lambda m: _set_mask(m, m.ones(1, dtype=m.float64)),
+    "median_empty": lambda m: m.tensor([]).median(),
+    "median_empty_int": lambda m: m.tensor([], dtype=m.int64).median(),
 }
+
+
+def _select_write(m):
+    x = m.arange(4.0)
+    x[2].fill_(9)                   # x[2] is a 0-d view: the write shows in x
+    v = x.select(0, 1)
+    x.add_(1)
+    return x, v
+
+
+def _set0(t):
+    t[0:1] = 0.0
+    return t
+
+
+def _set_mask(m, v):
+    x = m.zeros(3, 4)
+    x[m.tensor([True, False, True])] = v
+    return x
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -302,6 +302,8 @@ class Pow(prim):
     def forward(ctx, a, e, dt):
         ctx.save_for_backward(a)
         ctx.e = e
+        if np.ndim(e) == 0 and e < 0 and np.dtype(dt or a.dtype).kind in "iu":
+            return _int_pow(a, e, dt)
         return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 
     @staticmethod
@@ -313,12 +315,25 @@ class Pow(prim):
         return g * e * a ** (e - 1), None
 
 
+def _int_pow(a, b, dt):
+    """Integer powers with negative exponents, as PyTorch's kernel: 1 ** -k = 1,
+    (-1) ** -k = +-1, and 0 for every other base (NumPy refuses them)."""
+    dt = np.dtype(dt or np.result_type(a, b))
+    a, b = np.asarray(a, dt), np.asarray(b, dt)
+    pos = np.power(a, np.where(b < 0, 0, b), dtype=dt)
+    neg = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0)).astype(dt)
+    return np.where(b < 0, neg, pos).astype(dt, copy=False)
+
+
 class PowT(prim):
     node_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, a, b, dt):
-        out = np.power(a, b, dtype=dt, casting="unsafe") if dt is not None else np.power(a, b)
+        if np.dtype(dt or a.dtype).kind in "iu" and np.any(np.asarray(b) < 0):
+            out = _int_pow(a, b, dt)
+        else:
+            out = np.power(a, b, dtype=dt, casting="unsafe") if dt is not None else np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -737,10 +752,7 @@ class Maximum(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        # ties split the gradient equally, as PyTorch does
-        w = (a > b) + (a == b) * 0.5
-        w = w.to(g.dtype)
-        return g * w, g * (1 - w)
+        return _minmax_grads(g, a, b, a < b, a > b)
 
 
 class Minimum(prim):
@@ -752,9 +764,15 @@ class Minimum(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        w = (a < b) + (a == b) * 0.5
-        w = w.to(g.dtype)
-        return g * w, g * (1 - w)
+        return _minmax_grads(g, a, b, a > b, a < b)
+
+
+def _minmax_grads(g, a, b, a_loses, b_loses):
+    """PyTorch's maximum/minimum gradients: ties split g equally; the loser gets an exact 0
+    (masked, so a NaN gradient does not leak into it as 0 * NaN); NaN operands, which
+    compare neither way, pass g to both."""
+    h = where(a == b, g / 2, g)
+    return h.masked_fill(a_loses, 0.0), h.masked_fill(b_loses, 0.0)
 
 
 def _need_tensor(op, other):
@@ -1100,7 +1118,7 @@ class NotDifferentiable(prim):
 
     @staticmethod
     def backward(ctx, g):
-        raise RuntimeError(f"the derivative for '{ctx.name}' is not implemented.")
+        raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
 
 
 def no_derivative(out: Tensor, name: str, *inputs) -> Tensor:
@@ -1111,11 +1129,20 @@ def no_derivative(out: Tensor, name: str, *inputs) -> Tensor:
     return out
 
 
+def _scalar_as(v, other):
+    """A Python number operand as a 0-d tensor of the dtype it promotes to with `other` (a
+    float16 tensor keeps float16: `0.5 // x`)."""
+    if isinstance(other, Tensor) and isinstance(v, (bool, int, float)):
+        dt = D.result_type(other, v)
+        return _wrap_dt(np.asarray(v, dt.np), dt, other._device)
+    from .._creation import tensor
+    return tensor(v)
+
+
 def floor_divide(input, other):
     """Floor of input / other (no gradient, like PyTorch: backward through it raises)."""
     if not isinstance(input, Tensor):
-        from .._creation import tensor
-        input = tensor(input)
+        input = _scalar_as(input, other)
     return no_derivative(_nograd_binary(np.floor_divide, input, other, "floor_divide"),
                          "floor_divide", input, other)
 
@@ -1123,16 +1150,14 @@ def floor_divide(input, other):
 def remainder(input, other):
     """Python-style modulus (sign of the divisor); gradient 1 for input."""
     if not isinstance(input, Tensor):
-        from .._creation import tensor
-        input = tensor(input)
+        input = _scalar_as(input, other)
     return _mod(np.mod, "floor", input, other, "remainder")
 
 
 def fmod(input, other):
     """C-style modulus (sign of the dividend); gradient 1 for input."""
     if not isinstance(input, Tensor):
-        from .._creation import tensor
-        input = tensor(input)
+        input = _scalar_as(input, other)
     return _mod(np.fmod, "trunc", input, other, "fmod")
 
 
@@ -1211,9 +1236,29 @@ def xlogy(input, other):
     dt = D.result_type(input, other)
     dt = dt if dt._kind == 2 else D.get_default_dtype()
     input, other = input.to(dt), other.to(dt)       # (float16, int64) stays float16
-    zero = (input == 0) & ~isnan(other)
-    safe = where(zero, ones_like_(other), other)
-    return where(zero, zeros_like_(safe), input * log(safe))
+    return _binary(Xlogy, input, other, "xlogy")
+
+
+class Xlogy(prim):
+    """x * log(y), 0 where x is 0 (unless y is NaN). Its gradient in x is xlogy(g, y), which
+    is 0 where g is 0 even if log(y) is infinite (g * log(0) would be NaN), as PyTorch's."""
+
+    node_name = "XlogyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = a * np.log(b)
+        return np.where((a == 0) & ~np.isnan(b), 0, r).astype(r.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        ga = xlogy(g, b).masked_fill((a == 0) & (b <= 0), 0.0) if n[0] else None
+        gb = g * a / b if n[1] else None
+        return ga, gb
 
 
 def signbit(input):

@@ -88,11 +88,25 @@ class _Index(prim):
         return IndexGrad.apply(g, ctx.idx, ctx.shape, ctx._fwd._accumulate)
 
 
+def basic_view(x, idx):
+    """x[idx] for a basic index, always an array view: NumPy returns a scalar copy when ints
+    select a single element, `...` keeps it a 0-d view of x's memory."""
+    r = x[idx]
+    if r.__class__ is not np.ndarray:
+        r = x[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+    return r
+
+
 class Select(_Index):
     """Basic indexing (ints, slices, None, ...): a view."""
 
     node_name = "SliceBackward0"
     _view = True
+
+    @staticmethod
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return basic_view(x, idx)
 
 
 class SelectInt(Select):
@@ -188,14 +202,25 @@ _TW = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Lon
        "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
+def _fits(x, idx, value) -> bool:
+    """Whether `value` broadcasts to the region x[idx] (PyTorch checks shapes before dtypes)."""
+    try:
+        np.broadcast_shapes(value._data.shape, np.empty(x._data.shape, bool)[idx].shape)
+    except (ValueError, IndexError):
+        return False
+    return True
+
+
 def setitem(self, index, value):
     """`self[index] = value` in place; recorded by autograd when needed."""
     idx, basic = np_index(index)
     if (not basic and isinstance(value, Tensor) and value._dtype is not self._dtype
-            and any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" and i.ndim
+            and any(isinstance(i, np.ndarray) and (i.dtype.kind in "iu" and i.ndim or
+                                                  i.dtype.kind == "b" and value._data.size > 1
+                                                  and _fits(self, idx, value))
                     for i in (idx if isinstance(idx, tuple) else (idx,)))):
-        # PyTorch's index_put_ with integer index tensors does not cast (basic indexing and
-        # masks copy, and do)
+        # PyTorch's index_put_ with integer index tensors, or a mask and a many-element value
+        # does not cast (basic indexing, and masks with a one-element value, do)
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_TW.get(self._dtype.name)} for the destination and "
                            f"{_TW.get(value._dtype.name)} for the source. Convert the value with "
@@ -241,9 +266,11 @@ class CopySlices(prim):
 
     @staticmethod
     def backward(ctx, g):
-        keep = np.ones(ctx.shape, ctx.dtype)
-        ctx.view_fn(_wrap(keep))._data[...] = 0
-        return g * _wrap(keep), ctx.view_fn(g) if ctx.needs_input_grad[1] else None
+        region = np.zeros(ctx.shape, bool)
+        ctx.view_fn(_wrap(region))._data[...] = True
+        # masked, not multiplied: an infinite gradient must not become inf * 0 = NaN
+        return (g.masked_fill(_wrap(region), 0.0),
+                ctx.view_fn(g) if ctx.needs_input_grad[1] else None)
 
 
 def index_put(input, indices, values, accumulate=False):
@@ -386,8 +413,7 @@ def masked_fill(input, mask, value):
     except ValueError:
         raise RuntimeError(f"masked_fill: the shape of the mask {tuple(mask._data.shape)} must "
                            f"be broadcastable to the input's {tuple(input._data.shape)}") from None
-    return where(mask, v, input).expand(input._data.shape) if mask._data.ndim > \
-        input._data.ndim else where(mask, v, input)
+    return where(mask, v, input)       # the broadcast shape, as PyTorch's out-of-place op
 
 
 def masked_select(input, mask):
@@ -548,6 +574,9 @@ def _dim_index(input, dim, index, op):
 def index_add(input, dim, index, source, *, alpha=1):
     """input with `alpha * source` added at `index` along `dim` (repeated indices add up)."""
     _, idx = _dim_index(input, dim, index, "index_add")
+    if source._dtype is not input._dtype:
+        raise RuntimeError(f"index_add_(): self ({_TW.get(input._dtype.name)}) and source "
+                           f"({_TW.get(source._dtype.name)}) must have the same scalar type")
     src = source * alpha if alpha != 1 else source
     if src._dtype is not input._dtype:
         src = src.to(input._dtype)

@@ -216,6 +216,8 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     d = None if dim is None else norm_dim(dim, input._data.ndim)
+    if d is not None and input._data.ndim == 0:     # a 0-d tensor's dim: the whole tensor
+        return ProdDim.apply(input, None, keepdim)
     return (Prod if d is None else ProdDim).apply(input, d, keepdim)
 
 
@@ -573,7 +575,7 @@ class LogSumExp(prim):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        m = np.max(x, axis=dims, keepdims=True)
+        m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)  # initial: empty slices
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.kshape = r.shape
@@ -702,10 +704,14 @@ def _median_pos(x, d):
 def median(input, dim=None, keepdim: bool = False):
     """Lower median (PyTorch's rule: no averaging of the two middle values)."""
     from .indexing import gather
-    if input._dtype is D.bool_:
+    if input._dtype is D.bool_ and input._data.size:
         raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
+        if not flat._data.size:     # PyTorch: NaN, or the dtype's lowest integer
+            k = flat._dtype.np
+            v = np.nan if k.kind == "f" else np.iinfo(k).min if k.kind in "iu" else False
+            return _wrap_dt(np.asarray(v, k), flat._dtype, flat._device)
         order = np.argsort(flat._data, kind="stable")
         return flat[int(order[_median_pos(flat._data, 0)][0])]
     d = norm_dim(dim, input._data.ndim)

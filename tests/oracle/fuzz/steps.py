@@ -47,8 +47,12 @@ def _fmt(lw, tmpl, x, y=None):
 
 def unary(lw: Lowering):
     x = lw.pick()
-    if x:
-        lw.assign(_fmt(lw, str(lw.rng.choice(UNARY)), x), "unary")
+    if not x:
+        return
+    t = str(lw.rng.choice(UNARY))
+    if t.endswith(".t()") and lw.ng and lw.val(x).requires_grad:
+        lw.ng = False                           # EXCLUDED: no_grad_view_requires_grad
+    lw.assign(_fmt(lw, t, x), "unary")
 
 
 def _other(lw: Lowering, x):
@@ -105,7 +109,9 @@ def reduce(lw: Lowering):
         return
     t = str(lw.rng.choice(REDUCE))
     if any(s in t for s in _TIES) and not _distinct(lw.val(x)):
-        return                                  # TORCH_UNSPECIFIED: order_statistic_ties
+        return                                  # EXCLUDED: order_statistic_ties
+    if "unique" in t and lw.val(x).is_floating_point():
+        return                                  # TORCH_UNSPECIFIED: unique_of_computed_floats
     lw.assign(_fmt(lw, t, x), "reduce")
 
 
@@ -169,7 +175,11 @@ def view(lw: Lowering):
         lw.ng = False                           # EXCLUDED: no_grad_view_requires_grad
     e = _view_expr(lw, x)
     is_view = ".flip(" not in e and ".reshape(" not in e and ".flatten(" not in e
-    lw.assign(e, "view", view=is_view, src_reg=x, multi=any(s in e for s in _MULTI))
+    name = lw.new_name()
+    ok = lw.emit(f"{name} = {e}", "view", out=name, view=is_view,
+                 root=lw.regs[x].root, multi=any(s in e for s in _MULTI), snap=[name, x])
+    if ok:
+        lw.split_tuple(name)
 
 
 INPLACE = ["{x}.add_({y})", "{x}.sub_({y})", "{x}.mul_({y})", "{x}.div_({y})",
@@ -190,6 +200,8 @@ def inplace(lw: Lowering):
         return
     t = str(lw.rng.choice(INPLACE))
     y = _other(lw, x) if "{y}" in t else None
+    if "copy_" in t and y is not None and y not in lw.regs:
+        return                                  # EXCLUDED: copy_from_number
     if y is None and "{y}" in t:
         return
     grad = _grad_live(lw, x, y)
@@ -251,7 +263,8 @@ def case(lw: Lowering):
         args.append(reuse)
     if lw.ng and any(getattr(lw.ns[a], "requires_grad", False) for a in args):
         lw.ng = False                           # EXCLUDED: no_grad_view_requires_grad
-    lw.assign(f"CASE[{c.name!r}](m, {', '.join(args)})", f"case:{c.name}")
+    multi = c.name.startswith(("split", "chunk", "unbind", "tensor_split"))
+    lw.assign(f"CASE[{c.name!r}](m, {', '.join(args)})", f"case:{c.name}", multi=multi)
 
 
 def hook(lw: Lowering):
@@ -303,8 +316,8 @@ def backward(lw: Lowering):
     lw.emit(f"grads = m.autograd.grad(loss, {lv}, allow_unused=True, create_graph={dbl})",
             "autograd.grad", snap=["grads"])
     if dbl:
-        lw.emit("gg = sum((g * g).sum() for g in grads if g is not None and g.requires_grad)",
-                "double", snap=["gg"])
+        lw.emit("gg = sum((g * g).sum() for g in grads if g is not None)", "double",
+                snap=["gg"])
         lw.emit(f"grads2 = m.autograd.grad(gg, {lv}, allow_unused=True)", "double_backward",
                 snap=["grads2"])
 
