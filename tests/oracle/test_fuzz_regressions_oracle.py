@@ -77,9 +77,38 @@ CASES = {
                                                       m.ones(1, dtype=m.float64)),
     "setitem_mask_dtype": lambda m: _set_mask(m, m.ones(4, dtype=m.float64)),
     "setitem_mask_one_element": lambda m: _set_mask(m, m.ones(1, dtype=m.float64)),
+    "logaddexp_bool": lambda m: m.logaddexp(m.tensor([True, False]), m.tensor([0.5, -2.0])),
+    "zero_pow_negative_grad": lambda m: _grad(m, lambda m, y: m.tensor([0.0, 0.0, 2.0]) ** y,
+                                              [-0.658, 0.5, -1.0]),
+    "logit_double_backward": lambda m: _double(m, lambda x: x.logit().sum(), [0.5, 1.5, -0.2]),
+    "norm_half_no_overflow": lambda m: m.tensor([483.0, 300.0, 20.0], dtype=m.float16).norm(),
+    "var_half_no_overflow": lambda m: m.tensor([483.0, -300.0, 20.0], dtype=m.float16).var(),
+    "fmod_by_inf_grad": lambda m: _grad(m, lambda m, x, y: m.fmod(x, y), [0.5, -0.4, 2.7],
+                                        [float("inf"), 0.25, -1 / 3]),
+    "remainder_by_inf_grad": lambda m: _grad(m, lambda m, x, y: m.remainder(x, y),
+                                             [0.5, -0.4, 2.7], [float("inf"), 0.25, -1 / 3]),
+    "sub_bool_alpha": lambda m: m.sub(m.ones(2), m.tensor([True, False]), alpha=0.5),
+    "diag_2d_is_a_copy": lambda m: _diag_inplace(m),
+    "relu_inf_grad": lambda m: _grad(m, lambda m, x: m.relu(x) / m.relu(x) * 0 + m.relu(x),
+                                     [-1.0, 2.0]),
+    "lerp_half": lambda m: m.tensor([-0.723, 5.171], dtype=m.float16).lerp(
+        m.tensor([0.349, -1.485], dtype=m.float16), 0.3),
     "median_empty": lambda m: m.tensor([]).median(),
     "median_empty_int": lambda m: m.tensor([], dtype=m.int64).median(),
 }
+
+
+def _double(m, f, vals):
+    x = m.tensor(vals, requires_grad=True)
+    g, = m.autograd.grad(f(x), [x], create_graph=True)
+    return g, m.autograd.grad((g * g).sum(), [x])[0]
+
+
+def _diag_inplace(m):
+    x = m.arange(9.0).reshape(3, 3).requires_grad_()
+    d = m.diag(x)
+    d.mul_(2)                       # a copy: allowed, and x is unchanged
+    return x.detach(), d
 
 
 def _select_write(m):

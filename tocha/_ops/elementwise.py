@@ -193,11 +193,12 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
+    if isinstance(input, Tensor):
+        _check_bool_sub(input, other)       # before alpha turns a bool operand into a number
     if alpha != 1:
         other = _scaled(input, other, alpha, "sub")
     if not isinstance(input, Tensor):
         return _out(rsub(other, input), out)
-    _check_bool_sub(input, other)
     return _out(_binary(Sub, input, other, "sub"), out)
 
 
@@ -345,8 +346,8 @@ class PowT(prim):
             ga = g * b * a ** (b - 1)
             ga = where(b == 0, zeros_like_(ga), ga)
         if ctx.needs_input_grad[1]:
-            gb = g * out * log(where(a == 0, ones_like_(a), a))
-            gb = where((a == 0) & (b >= 0), zeros_like_(gb), gb)
+            # 0 ** b: 0 where b >= 0, and -inf (inf * log 0) where b < 0, as PyTorch
+            gb = where((a == 0) & (b >= 0), zeros_like_(g), g * out * log(a))
         return ga, gb
 
 
@@ -552,7 +553,11 @@ class Relu(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * (y > 0)
+        # masked, not multiplied: an inf/NaN gradient where the input was <= 0 gives 0 (as
+        # PyTorch's threshold_backward), not inf * 0 = NaN
+        if isinstance(g, Tensor):
+            return g.masked_fill(y <= 0, 0.0)
+        return np.where(y > 0, g, 0)
 
 
 def relu(input):
@@ -850,7 +855,11 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32"
 
 
 def lerp(input, end, weight):
-    """input + weight * (end - input)."""
+    """input + weight * (end - input); float16 computed in float32 and rounded once (as
+    PyTorch's kernel: float16 steps lose bits)."""
+    if input._dtype is D.float16 and isinstance(end, Tensor) and end._dtype is D.float16:
+        w = weight.float() if isinstance(weight, Tensor) else weight
+        return lerp(input.float(), end.float(), w).to(D.float16)
     return input + weight * (end - input)
 
 
@@ -1168,11 +1177,28 @@ def _mod(ufunc, rounding, input, other, name):
         return exact
     if input._dtype is not exact._dtype:        # a bool/int dividend: no `-` on bools
         input = input.to(exact._dtype)
-    # the value comes from NumPy; the gradient is that of input - q * other, q piecewise
-    # constant (d/dinput = 1, d/dother = -q, as PyTorch)
-    od = other.detach() if isinstance(other, Tensor) else other
-    approx = input - div(input.detach(), od, rounding_mode=rounding) * other
-    return approx + (exact - approx.detach())
+    return ModGrad.apply(exact._data, input, other, rounding)
+
+
+class ModGrad(prim):
+    """The value of remainder/fmod (computed by NumPy) with PyTorch's gradients: 1 for the
+    dividend, -q for the divisor (q = a / b rounded: floor for remainder, trunc for fmod).
+    Not input - q * other, which is NaN where other is infinite (inf * 0)."""
+
+    @staticmethod
+    def forward(ctx, value, a, b, rounding):
+        ctx.save_for_backward(a, b if isinstance(b, np.ndarray) else None)
+        ctx.b, ctx.rounding = b, rounding
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        gb = None
+        if n[2]:
+            gb = -g * div(a.detach(), b.detach(), rounding_mode=ctx.rounding)
+        return None, g if n[1] else None, gb, None
 
 
 def trunc_divide(input, other):
@@ -1190,6 +1216,10 @@ def positive(input):
 
 def logaddexp(input, other):
     """log(exp(input) + exp(other)) without overflow."""
+    dt = D.result_type(input, other)
+    dt = dt if dt._kind == 2 else D.get_default_dtype()
+    input = input.to(dt)                # bool/int operands: no `-` on bools
+    other = other.to(dt) if isinstance(other, Tensor) else other
     m = maximum(input, other).detach()
     m = where(isfinite(m), m, zeros_like_(m))
     return m + log(exp(input - m) + exp(other - m))
@@ -1214,14 +1244,24 @@ def logit(input, eps=None):
     if eps is not None:
         x = clamp(x, eps, 1 - eps)
         return log(x / (1 - x))
-    # outside [0, 1] the value is NaN, and so is PyTorch's gradient (the formula's is finite)
-    out = log(x / (1 - x))
-    if STATE.enabled and x._requires_grad:
-        bad = (x._data < 0) | (x._data > 1)
-        if bad.any():
-            nan = _wrap_dt(np.where(bad, np.nan, 0).astype(x._data.dtype), x._dtype, x._device)
-            out = out + nan * x     # gradient NaN there; the value is NaN already
-    return out
+    return Logit.apply(x)
+
+
+class Logit(prim):
+    """log(p / (1 - p)); outside [0, 1] the value is NaN and so is the gradient (PyTorch's
+    where(p < 0 | p > 1, NaN, g / (p (1 - p))), whose own gradient there is 0)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x / (1 - x))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        bad = (x < 0) | (x > 1)
+        return where(bad, _full_like(g, float("nan")), g / (x * (1 - x)))
 
 
 def xlogy(input, other):

@@ -378,6 +378,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 def scatter_add(input, dim, index, src):
     _check_index(index, "scatter_add")
+    if src._dtype is not input._dtype:
+        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype (got "
+                           f"{input._dtype} and {src._dtype})")
     return Scatter.apply(input, src, norm_dim(dim, input._data.ndim), index._data, True)
 
 

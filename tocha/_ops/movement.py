@@ -741,8 +741,8 @@ def trace(input):
 def diag(input, diagonal: int = 0):
     """1-D input: a square matrix with it on the `diagonal`-th diagonal; 2-D: that diagonal."""
     nd = input._data.ndim
-    if nd == 2:
-        return globals()["diagonal"](input, diagonal)
+    if nd == 2:         # a copy, unlike diagonal(): torch.diag is not a view
+        return globals()["diagonal"](input, diagonal).clone()
     if nd != 1:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
     from .indexing import index_put

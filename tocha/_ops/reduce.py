@@ -478,6 +478,8 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
+    if input._dtype is D.float16:       # squares overflow float16: accumulate in float32
+        return var(input.float(), dim, None, keepdim, correction=c).to(D.float16)
     nd = input._data.ndim
     dims = _rdims(dim, nd)
     n = 1
@@ -548,7 +550,8 @@ class L2(prim):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        r = np.sqrt(np.sum(x * x, axis=dims, keepdims=True))
+        w = x.astype(np.float32) if x.dtype == _F16 else x     # float16 squares overflow
+        r = np.sqrt(np.sum(w * w, axis=dims, keepdims=True)).astype(x.dtype, copy=False)
         ctx.kshape = r.shape
         out = r if keepdim else np.squeeze(r, axis=dims)
         # save the returned array itself: it comes back as a graph tensor (double backward)

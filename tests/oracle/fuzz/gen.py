@@ -62,6 +62,11 @@ TORCH_BUGS = {
         "Tensor._inplace lets NumPy's 'ValueError: assignment destination is read-only' "
         "escape (r = x.amin().expand(2); r.masked_fill_(r > 0, -1)); PyTorch writes it when "
         "every repeated element gets the same value, and raises RuntimeError otherwise"),
+    "inplace_broadcast_shape": (
+        "(a tolerance in run.TOLERATED) an in-place op whose result broadcasts to a larger "
+        "shape than its target: PyTorch raises 'output with shape [4, 2] doesn't match the "
+        "broadcast shape [1, 4, 2]'; tocha's Tensor._inplace checks the shape only when "
+        "autograd records nothing, and writes the (1, 4, 2) result into the (4, 2) tensor"),
     "order_statistic_ties": (
         "median/kthvalue/topk/mode only on inputs without repeated values: PyTorch does not "
         "say which of equal elements' index they return (nor so where the gradient goes)"),
@@ -76,6 +81,9 @@ TORCH_UNSPECIFIED = {
     "unique_of_computed_floats": (
         "unique() only of integer/bool tensors: float results of different libms differ in "
         "the last bit, and unique then counts different numbers of values"),
+    "inplace_with_overlapping_operand": (
+        "no x.op_(y) where y shares x's memory (x.mul_(x.diagonal())): the result depends on "
+        "the order the kernel visits elements"),
 }
 
 FLOATS = ["float32", "float32", "float32", "float64", "float64", "float16"]

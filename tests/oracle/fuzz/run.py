@@ -69,6 +69,10 @@ def _close(a, b, dt, floor):
         return np.array_equal(a, b)
     # a float64 result computed from float32 values is only as exact as float32
     rtol, atol = max(TOL[dt], TOL[floor])
+    if "float16" in (dt, floor):
+        # float16 sums cancel: an element's error scales with the operands, not the result
+        fin = np.abs(b[np.isfinite(b)])
+        atol += rtol * float(fin.max()) if fin.size else 0.0
     return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
                 and np.array_equal(np.isnan(a), np.isnan(b))
                 and np.array_equal(np.isinf(a), np.isinf(b)))
@@ -137,9 +141,16 @@ TOLERATED = {
         "an in-place op whose operand overlaps the written tensor with another geometry "
         "(x.unsqueeze(0).sub_(x)): tocha computes it as if on a copy"),
     "does not support bool": "topk of bools: tocha sorts them",
+    "unsupported operand type(s) for *: 'NoneType'": (
+        "PyTorch calls a tensor hook with None for an unused output of a multi-output node "
+        "(unbind, split), so the hook itself fails"),
     # EXCLUDED (engine): "inplace_saved_version" in gen.EXCLUDED
     "modified by an inplace operation": "an engine check tocha does not make yet",
+    # EXCLUDED (engine): "inplace_broadcast_shape" in gen.EXCLUDED
+    "doesn't match the broadcast shape": "see gen.EXCLUDED['inplace_broadcast_shape']",
 }
+BACKWARD_LINES = ("backward", "autograd.grad", "double_backward")
+BOOL_SUB = "with a bool tensor is not supported"
 # ... and where tocha raises and PyTorch does not (a check stricter than PyTorch's, not a
 # wrong number): tocha's `1.0 / x` saves x where PyTorch saves the reciprocal, so an in-place
 # change of x between forward and backward is refused by tocha only
@@ -189,6 +200,8 @@ def compare(lines, ra, rb):
         op = info["op"]
         if ea is None and eb is not None and any(k in eb for k in TOLERATED):
             return None
+        if op in BACKWARD_LINES and ea is None and eb and BOOL_SUB in eb:
+            return None     # PyTorch's own backward subtracts a bool operand and fails
         if eb is None and ea is not None and any(k in ea for k in TOLERATED_TOCHA):
             return None
         if op in GRAD_LINES and (ea is None) != (eb is None):
@@ -198,6 +211,8 @@ def compare(lines, ra, rb):
         if (ea is None) != (eb is None):
             return i, f"{op}:raises", f"tocha {ea or 'ok'}; torch {eb or 'ok'}"
         if ea is not None:
+            if op in BACKWARD_LINES:
+                return None     # both refused: what .grad holds after that is unspecified
             continue
         if op in GRAD_LINES:
             for x, y in zip(sa, sb):

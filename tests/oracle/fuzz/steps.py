@@ -202,6 +202,8 @@ def inplace(lw: Lowering):
     y = _other(lw, x) if "{y}" in t else None
     if "copy_" in t and y is not None and y not in lw.regs:
         return                                  # EXCLUDED: copy_from_number
+    if y in lw.regs and lw.regs[y].root == lw.regs[x].root:
+        return                      # TORCH_UNSPECIFIED: inplace_with_overlapping_operand
     if y is None and "{y}" in t:
         return
     grad = _grad_live(lw, x, y)
