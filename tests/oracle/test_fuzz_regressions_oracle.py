@@ -93,9 +93,47 @@ CASES = {
                                      [-1.0, 2.0]),
     "lerp_half": lambda m: m.tensor([-0.723, 5.171], dtype=m.float16).lerp(
         m.tensor([0.349, -1.485], dtype=m.float16), 0.3),
+    "fmax_ties_and_nan_grad": lambda m: _grad(m, lambda m, a, b: m.fmax(a, b),
+                                              [1.0, 2.0, float("nan"), 3.0],
+                                              [1.0, float("nan"), 0.0, 4.0]),
+    "fmin_ties_and_nan_grad": lambda m: _grad(m, lambda m, a, b: m.fmin(a, b),
+                                              [1.0, 2.0, float("nan"), 3.0],
+                                              [1.0, float("nan"), 0.0, 4.0]),
+    "fmax_number": lambda m: m.fmax(m.ones(2), 0.0),
+    "clamp_tensor_bounds_grad": lambda m: _grad(
+        m, lambda m, x, lo, hi: m.clamp(x, lo, hi), [1.0, 2.0, 0.5, 3.0, 5.0],
+        [1.0, 0.0, 1.0, 4.0, 6.0], [2.0, 2.0, 3.0, 3.5, 5.5]),
+    "max_all_nan_grad": lambda m: _grad(m, lambda m, x: m.xlogy(x.max().unsqueeze(0),
+                                                                m.tensor([-1.0, 2.0])),
+                                        [0.5, 0.25]),
+    "max_all_of_nan_grad": lambda m: _grad(m, lambda m, x: x.max(), [1.0, float("nan"), 2.0]),
+    "rpow_zero_base_grad": lambda m: _grad(m, lambda m, x: 0.0 ** x, [-0.5, 0.0, 0.5]),
+    "advanced_index_contiguous": lambda m: m.arange(12.0).reshape(3, 4)[1:, m.tensor([0, 3])]
+    .view(-1),
+    "floor_int_0d": lambda m: m.tensor(-2).floor().clamp_min_(0),
+    "setitem_int_nan": lambda m: _set_int(m, m.tensor(float("nan"))),
+    "setitem_uint8_minus_one": lambda m: _set_int(m, -1, m.uint8),
+    "setitem_uint8_minus_one_float": lambda m: _set_int(m, -1.0, m.uint8),
+    "movedim_out_of_range": lambda m: m.tensor([2]).movedim(1, 0),
+    "median_is_a_copy": lambda m: _median_copy(m),
+    "topk_values_contiguous": lambda m: m.tensor([[3.0, 1.0], [2.0, 5.0]]).topk(1, 0)[0]
+    .view(-1),
     "median_empty": lambda m: m.tensor([]).median(),
     "median_empty_int": lambda m: m.tensor([], dtype=m.int64).median(),
 }
+
+
+def _set_int(m, v, dtype=None):
+    x = m.zeros(3, dtype=dtype or m.int32)
+    x[m.tensor([True, False, True])] = v
+    return x
+
+
+def _median_copy(m):
+    x = m.tensor([[0.75, 2.9], [4.0, 1.5]])
+    r = x.median()
+    x[1, :] = 0.0                   # must not change r
+    return r
 
 
 def _double(m, f, vals):

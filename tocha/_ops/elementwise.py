@@ -357,15 +357,15 @@ class RPow(prim):
     @staticmethod
     def forward(ctx, a, base, dt):      # base ** a, base a scalar
         out = np.power(base, a, dtype=dt, casting="unsafe") if dt is not None else np.power(base, a)
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(out, a if base == 0 else None)
         ctx.base = base
         return out
 
     @staticmethod
     def backward(ctx, g):
-        out, = ctx.saved_tensors
-        if ctx.base == 0:
-            return g * 0, None
+        out, a = ctx.saved_tensors
+        if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
+            return (g * out * float("-inf")).masked_fill(a >= 0, 0.0), None
         return g * out * math.log(ctx.base), None
 
 
@@ -600,7 +600,7 @@ def _nodiff(name, fn, float_only=False):
 
         @staticmethod
         def backward(ctx, g):
-            return g * 0
+            return zeros_like_(g)       # not g * 0: an inf/NaN gradient gives 0, as PyTorch
     _Z.__name__ = name
 
     def op(input, *, out=None):
@@ -612,8 +612,10 @@ def _nodiff(name, fn, float_only=False):
                     return _out(input.clone(), out)
                 raise NotImplementedError(f"\"{name.lower()}_vml_cpu\" not implemented for "
                                           f"'Bool'")
-            return _out(_wrap_dt(fn(input._data), input._dtype, input._device)
-                        if name != "Sign" else _wrap(np.sign(input._data)), out)
+            # (np.asarray: on a 0-d array NumPy returns a scalar, not an array)
+            return _out(_wrap_dt(np.asarray(fn(input._data)).astype(input._data.dtype),
+                                 input._dtype, input._device)
+                        if name != "Sign" else _wrap(np.asarray(np.sign(input._data))), out)
         return _out(_Z.apply(input), out)
     op.__name__ = name.lower()
     op.__doc__ = f"Elementwise {name.lower()}; its gradient is zero."
@@ -667,6 +669,35 @@ def frac(input):
 
 # ---------------------------------------------------------------- clamp, min/max, where, lerp
 
+class ClampT(prim):
+    """clamp with tensor bounds and PyTorch's gradients: to input where lo <= x <= hi, to lo
+    where x < lo <= hi, to hi where x > hi or lo > hi (ties go to input, not halved)."""
+
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x, lo, hi)
+        y = x if lo is None else np.maximum(x, lo)
+        return y if hi is None else np.minimum(y, hi)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, lo, hi = ctx.saved_tensors
+        keep = lo_m = hi_m = None
+        if lo is not None:
+            keep = x >= lo
+            lo_m = (x < lo) if hi is None else (x < lo) & (lo <= hi)
+        if hi is not None:
+            k2 = x <= hi
+            keep = k2 if keep is None else keep & k2
+            hi_m = (x > hi) if lo is None else (x > hi) | (lo > hi)
+        n = ctx.needs_input_grad
+        return (g.masked_fill(~keep, 0.0) if n[0] else None,
+                g.masked_fill(~lo_m, 0.0) if lo is not None and n[1] else None,
+                g.masked_fill(~hi_m, 0.0) if hi is not None and n[2] else None)
+
+
 class Clamp(prim):
     _array_backward = True
 
@@ -702,12 +733,10 @@ def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        r = input
-        if min is not None:
-            r = maximum(r, min if isinstance(min, Tensor) else _full_like(input, min))
-        if max is not None:
-            r = minimum(r, max if isinstance(max, Tensor) else _full_like(input, max))
-        return _out(r, out)
+        dt = D.result_type(input, *[v for v in (min, max) if v is not None])
+        lo, hi = (None if v is None else v.to(dt) if isinstance(v, Tensor) else
+                  _full_like(input.to(dt), v) for v in (min, max))
+        return _out(ClampT.apply(input.to(dt), lo, hi), out)
     if input._dtype._kind < 2:
         # integer/bool inputs promote with the bounds (float bounds give the default float)
         dt = D.result_type(input, *[v for v in (min, max) if v is not None])
@@ -719,17 +748,19 @@ def clamp(input, min=None, max=None, *, out=None):
 
 
 def _int_bound(v, dt):
-    """An int bound in the tensor's integer dtype, converted as PyTorch converts it: uint8
-    wraps (-1 is 255), the other integer types refuse values they cannot hold."""
-    if v is None:
+    """A Python number for an integer tensor, converted as PyTorch converts it: ints in the
+    range of the type or of its unsigned/signed twin wrap (-1 in uint8 is 255), floats must
+    fit the type itself; anything else is refused."""
+    if v is None or isinstance(v, bool):
         return v
     info = np.iinfo(dt.np)
-    if info.min <= v <= info.max:
-        return v
-    if dt.np == np.uint8:
-        return int(v) % 256
+    if isinstance(v, float):
+        if info.min <= v <= info.max:       # (NaN fails too)
+            return v
+    elif -(2 ** (info.bits - 1)) <= v <= 2 ** info.bits - 1:
+        return int(np.asarray(v, np.int64).astype(dt.np))
     raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow "
-                       f"(clamp bound {v} for a {dt} tensor)")
+                       f"({v} for a {dt} tensor)")
 
 
 clip = clamp
@@ -798,14 +829,45 @@ def minimum(input, other, *, out=None):
 
 def fmax(input, other, *, out=None):
     """maximum, except that a NaN loses to a number (NumPy's fmax, as PyTorch)."""
-    return _out(where(isnan(other), input, where(isnan(input), other,
-                                                 maximum(input, other))), out)
+    _need_tensor("fmax", other)
+    return _out(_binary(FMax, input, other, "fmax"), out)
 
 
 def fmin(input, other, *, out=None):
     """minimum, except that a NaN loses to a number."""
-    return _out(where(isnan(other), input, where(isnan(input), other,
-                                                 minimum(input, other))), out)
+    _need_tensor("fmin", other)
+    return _out(_binary(FMin, input, other, "fmin"), out)
+
+
+class FMax(prim):
+    """fmax with PyTorch's gradient: all of g to input where input >= other or other is NaN
+    (ties included), the rest to other."""
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmax(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_grad(g, (a >= b) | isnan(b))
+
+
+class FMin(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmin(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_grad(g, (a <= b) | isnan(b))
+
+
+def _split_grad(g, to_a):
+    return g.masked_fill(~to_a, 0.0), g.masked_fill(to_a, 0.0)
 
 
 class Where(prim):

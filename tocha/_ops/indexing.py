@@ -135,10 +135,16 @@ def _basic_cls(idx):
 
 
 class AdvIndex(_Index):
-    """Advanced indexing (integer/bool tensors): a copy."""
+    """Advanced indexing (integer/bool tensors): a copy (contiguous, as PyTorch's; NumPy's
+    `x[1:, i]` comes out strided)."""
 
     node_name = "IndexBackward0"
     _accumulate = True
+
+    @staticmethod
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return np.ascontiguousarray(x[idx])
 
 
 class IndexGrad(prim):
@@ -225,6 +231,13 @@ def setitem(self, index, value):
                            f"{_TW.get(self._dtype.name)} for the destination and "
                            f"{_TW.get(value._dtype.name)} for the source. Convert the value with "
                            f".to({self._dtype}).")
+    if self._dtype._kind == 1 and isinstance(value, (int, float)):
+        from .elementwise import _int_bound
+        value = _int_bound(value, self._dtype)     # uint8 wraps -1; -1.0 or 300 refused
+    elif (not basic and self._dtype._kind == 1 and isinstance(value, Tensor)
+          and value._dtype._kind == 2 and value._data.size == 1):
+        from .elementwise import _int_bound
+        _int_bound(float(value._data.reshape(())), self._dtype)     # NaN, inf: refused
     v_rg = isinstance(value, Tensor) and value._requires_grad
     if self._check_inplace(v_rg):
         if not isinstance(value, Tensor):
@@ -489,7 +502,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if input._data.ndim == 0:
         return _topk_t(input.clone(), _wrap(np.array(0)))
     v, i = sort(input, d, descending=largest)
-    return _topk_t(v.narrow(d, 0, k), i.narrow(d, 0, k))
+    # new contiguous tensors, as PyTorch's (a narrow of the sort would be a strided view)
+    return _topk_t(v.narrow(d, 0, k).contiguous(), i.narrow(d, 0, k).contiguous())
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):

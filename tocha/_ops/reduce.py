@@ -307,9 +307,10 @@ class MaxAll(prim):
     @staticmethod
     def backward(ctx, g):
         x, r = ctx.saved_tensors
-        m = (x == r)
-        # ties share the gradient evenly (PyTorch's rule for max()/min() without dim)
-        return g * m / m.sum()
+        m = (x == r) | (x.isnan() & r.isnan())
+        # ties share the gradient evenly (PyTorch's rule for max()/min() without dim); the
+        # others get an exact 0 (masked: a NaN gradient must not leak as NaN * 0)
+        return (g / m.sum()).expand(x.shape).masked_fill(~m, 0.0)
 
 
 class MinAll(MaxAll):
@@ -712,11 +713,14 @@ def median(input, dim=None, keepdim: bool = False):
     if dim is None:
         flat = input.reshape(-1)
         if not flat._data.size:     # PyTorch: NaN, or the dtype's lowest integer
+            from .elementwise import no_derivative
             k = flat._dtype.np
             v = np.nan if k.kind == "f" else np.iinfo(k).min if k.kind in "iu" else False
-            return _wrap_dt(np.asarray(v, k), flat._dtype, flat._device)
+            return no_derivative(_wrap_dt(np.asarray(v, k), flat._dtype, flat._device),
+                                 "median", input)
         order = np.argsort(flat._data, kind="stable")
-        return flat[int(order[_median_pos(flat._data, 0)][0])]
+        # a new tensor (flat[i] alone would be a view of the input)
+        return flat[int(order[_median_pos(flat._data, 0)][0])].clone()
     d = norm_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
         return _median_t(input.clone(), _wrap(np.array(0)))

@@ -50,8 +50,8 @@ def unary(lw: Lowering):
     if not x:
         return
     t = str(lw.rng.choice(UNARY))
-    if t.endswith(".t()") and lw.ng and lw.val(x).requires_grad:
-        lw.ng = False                           # EXCLUDED: no_grad_view_requires_grad
+    if t.endswith((".t()", ".contiguous()")) and lw.ng and lw.val(x).requires_grad:
+        lw.ng = False       # EXCLUDED: no_grad_view_requires_grad; TORCH_UNSPECIFIED: layout
     lw.assign(_fmt(lw, t, x), "unary")
 
 
@@ -97,8 +97,10 @@ _TIES = (".median(", ".kthvalue(", ".topk(", ".mode(")
 
 
 def _distinct(v):
+    """No two equal elements (NaNs count as equal to each other)."""
     try:
-        return v.numel() < 2 or v.detach().flatten().unique().numel() == v.numel()
+        f = v.detach().flatten()
+        return v.numel() < 2 or (f.unique().numel() == v.numel() and int(f.isnan().sum()) < 2)
     except RuntimeError:
         return False
 
@@ -141,7 +143,7 @@ def _view_expr(lw, x):
     v = lw.val(x)
     shape, nd, rng = tuple(v.shape), v.dim(), lw.rng
     d = lw.dim(v)
-    n = shape[d] if nd else 1
+    n = shape[d] if nd and -nd <= d < nd else 1
     choices = [f"{x}.view(-1)", f"{x}.reshape(-1)", f"{x}.flatten()", f"{x}.unsqueeze({d})",
                f"{x}.squeeze()", f"{x}[{_basic_index(lw, shape)}]", f"{x}.view_as({x})",
                f"{x}.flip({d})", f"{x}.expand({', '.join(['2'] + [str(s) for s in shape])})"]
@@ -179,6 +181,8 @@ def view(lw: Lowering):
     ok = lw.emit(f"{name} = {e}", "view", out=name, view=is_view,
                  root=lw.regs[x].root, multi=any(s in e for s in _MULTI), snap=[name, x])
     if ok:
+        lw.regs[name].overlap = ".unfold(" in e or ".expand(" in e or lw.regs[x].__dict__.get(
+            "overlap", False)
         lw.split_tuple(name)
 
 
@@ -209,18 +213,22 @@ def inplace(lw: Lowering):
     grad = _grad_live(lw, x, y)
     if grad and lw.regs[x].multi:
         return                                  # EXCLUDED: multi_output_view_inplace
+    if grad and not lw.val(x).is_floating_point():
+        return                                  # EXCLUDED: inplace_grad_into_int
+    if getattr(lw.regs[x], "overlap", False):
+        return                      # TORCH_UNSPECIFIED: inplace_on_self_overlapping_view
     ok = lw.emit(t.format(x=x, y=y), "inplace", snap=[x])
-    if ok:
-        _stale_aliases(lw, x, grad)
+    _stale_aliases(lw, x, grad, failed=not ok)
 
 
-def _stale_aliases(lw, x, grad):
+def _stale_aliases(lw, x, grad, failed=False):
     # EXCLUDED: views_rebased_on_inplace (after a recorded in-place op the other aliases are
     # not used again) and multi_output_view_inplace (nor are split/chunk/unbind outputs of
-    # memory changed in place in any mode: PyTorch refuses to use them under autograd)
+    # memory changed in place in any mode: PyTorch refuses to use them under autograd);
+    # TORCH_BUGS: hook_after_failed_inplace (after a refused in-place op, none of them)
     root = lw.regs[x].root
     for r in lw.regs.values():
-        if r.root == root and (grad or r.multi) and (r.name != x or r.multi):
+        if r.root == root and (failed or (grad or r.multi) and (r.name != x or r.multi)):
             r.stale = True
 
 
@@ -244,8 +252,7 @@ def setitem(lw: Lowering):
     if grad and lw.regs[x].multi:
         return                                  # EXCLUDED: multi_output_view_inplace
     ok = lw.emit(f"{x}[{idx}] = {val}", "setitem", snap=[x])
-    if ok:
-        _stale_aliases(lw, x, grad)
+    _stale_aliases(lw, x, grad, failed=not ok)
 
 
 def case(lw: Lowering):
@@ -275,7 +282,8 @@ def hook(lw: Lowering):
         return
     if lw.rng.random() < 0.5:
         f = float(lw.rng.choice([2.0, -1.0, 0.5]))
-        lw.emit(f"_ = {x}.register_hook(lambda g: g * {f})", "hook")
+        if lw.emit(f"_ = {x}.register_hook(lambda g: g * {f})", "hook"):
+            lw.regs[x].hooked = True
     else:
         lw.emit(f"{x}.retain_grad()", "retain_grad")
         lw.regs[x].retained = True
@@ -287,6 +295,8 @@ def _grad_leaves(lw):
         v = lw.ns.get(r.name)
         if r.stale or not isinstance(v, lw.m.Tensor) or id(v) in seen:
             continue                            # EXCLUDED: duplicate_grad_inputs
+        if getattr(r, "hooked", False) and v.grad_fn is not None:
+            continue                            # EXCLUDED: hooked_grad_input
         seen.add(id(v))
         try:
             if v.requires_grad and (v.grad_fn is None or getattr(r, "retained", False)):
@@ -315,6 +325,10 @@ def backward(lw: Lowering):
         lw.emit(f"grads = [t.grad for t in {lv}]", "grads", snap=["grads"])
         return
     dbl = r > 0.7
+    if dbl:                             # TORCH_UNSPECIFIED: double_backward_wrt_non_leaf
+        lv = "[" + ", ".join(x for x in leaves if lw.val(x).grad_fn is None) + "]"
+        if lv == "[]":
+            return
     lw.emit(f"grads = m.autograd.grad(loss, {lv}, allow_unused=True, create_graph={dbl})",
             "autograd.grad", snap=["grads"])
     if dbl:
