@@ -45,3 +45,25 @@ def _grad(m, name):
 @pytest.mark.parametrize("name", sorted(set(VIEWS) - MULTI))
 def test_inplace_on_view_grad_matches_torch(name):
     np.testing.assert_array_equal(_grad(tocha, name), _grad(torch, name))
+
+
+# views that cannot be written through (repeated memory): shape, strides, offset, `_base`
+META_ONLY = {
+    "expand": lambda m, y: y[:, :1].expand(3, 4),
+    "expand_as": lambda m, y: y[0].expand_as(y),
+    "broadcast_to": lambda m, y: m.broadcast_to(y[1], (2, 4)),
+    "unfold_overlapping": lambda m, y: y.unfold(1, 3, 1),
+    "as_strided_overlapping": lambda m, y: m.as_strided(y, (3, 3), (1, 1), 2),
+    "squeeze_unsqueeze": lambda m, y: y.unsqueeze(1).squeeze(1),
+    "diagonal_empty": lambda m, y: y.diagonal(7),
+}
+
+
+@pytest.mark.parametrize("name", META_ONLY)
+def test_view_meta_matches_torch(name):
+    def meta(m):
+        x = m.arange(12.0).reshape(3, 4).clone()
+        v = META_ONLY[name](m, x)
+        return (tuple(v.shape), tuple(v.stride()), v.storage_offset(), v._base is x,
+                v.numpy().tolist())
+    assert meta(tocha) == meta(torch)
