@@ -82,15 +82,15 @@ class _Strided(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return StridedGrad.apply(g, ctx._fwd, *ctx.meta)
+        return StridedGrad.apply(g, *ctx.meta)
 
 
 class StridedGrad(prim):
     @staticmethod
-    def forward(ctx, g, cls, shape, geometry, args):
+    def forward(ctx, g, shape, geometry, args):
         pos = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
         idx = _strided(pos, geometry, args).reshape(-1)
-        ctx.view = (cls, geometry, args)
+        ctx.view = (_VIEW_OF[geometry], geometry, args)
         z = np.zeros(pos.size, g.dtype)
         np.add.at(z, idx, g.reshape(-1))
         return z.reshape(shape)
@@ -119,3 +119,7 @@ class AsStrided(_Strided):
 
 def _as_strided_geometry(shape, strides, size, stride):
     return size, stride
+
+
+# the view primitive of each geometry (StridedGrad's own gradient is that view again)
+_VIEW_OF = {_unfold_geometry: Unfold, _as_strided_geometry: AsStrided}
