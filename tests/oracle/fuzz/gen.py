@@ -45,6 +45,10 @@ TORCH_BUGS = {
         "no use of a tensor, or of its aliases, after PyTorch refused an in-place op on it: "
         "x = leaf.requires_grad_(); v = x[3:3]; x[1:3] = 2.5 (refused); v.register_hook(f) "
         "crashes PyTorch 2.13 with a segmentation fault"),
+    "hook_after_nograd_inplace": (
+        "the same crash after an in-place op under no_grad: x = leaf.requires_grad_(); "
+        "v = x.squeeze(); with torch.no_grad(): v[mask] = 2.5; then v.register_hook(f) "
+        "segfaults; so no alias of such memory is used again"),
     "setitem_grad_into_int": (
         "x[mask] = v for an integer x and a v that requires grad makes x require grad in "
         "PyTorch (an integer tensor cannot have a gradient)"),

@@ -264,8 +264,9 @@ def render(lines) -> str:
 
 
 def fuzz(seed: int, n: int | None = None, seconds: float | None = None, torch=None,
-         tocha=None):
-    """Run programs from `seed` until `n` programs or `seconds` pass: (count, mismatches)."""
+         tocha=None, on_found=None):
+    """Run programs from `seed` until `n` programs or `seconds` pass: (count, mismatches);
+    `on_found(index, program, lines, mismatch)` is called as each is found."""
     if torch is None:
         import torch
     if tocha is None:
@@ -278,6 +279,8 @@ def fuzz(seed: int, n: int | None = None, seconds: float | None = None, torch=No
         count += 1
         if mm:
             found.append((count - 1, program, lines, mm))
+            if on_found is not None:
+                on_found(*found[-1])
     return count, found
 
 
@@ -287,7 +290,14 @@ def main() -> int:
     import tocha
     seed = int(os.environ.get("FUZZ_SEED", "0"))
     seconds = float(os.environ.get("FUZZ_SECONDS", "600"))
-    count, found = fuzz(seed, seconds=seconds, torch=torch, tocha=tocha)
+    seen: set = set()
+
+    def report(idx, program, lines, mm):     # as found: a crash later loses nothing
+        if mm[1] not in seen:
+            seen.add(mm[1])
+            print(f"found #{idx}: {mm[1]}: {mm[2]}", flush=True)
+
+    count, found = fuzz(seed, seconds=seconds, torch=torch, tocha=tocha, on_found=report)
     classes: dict = {}
     for idx, program, lines, (line, klass, detail) in found:
         classes.setdefault(klass, []).append((idx, lines, line, detail))

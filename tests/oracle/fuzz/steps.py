@@ -226,9 +226,13 @@ def _stale_aliases(lw, x, grad, failed=False):
     # not used again) and multi_output_view_inplace (nor are split/chunk/unbind outputs of
     # memory changed in place in any mode: PyTorch refuses to use them under autograd);
     # TORCH_BUGS: hook_after_failed_inplace (after a refused in-place op, none of them)
+    # TORCH_BUGS: hook_after_nograd_inplace (after a no_grad in-place op on memory a
+    # grad-requiring tensor shares, none of its aliases)
     root = lw.regs[x].root
-    for r in lw.regs.values():
-        if r.root == root and (failed or (grad or r.multi) and (r.name != x or r.multi)):
+    aliases = [r for r in lw.regs.values() if r.root == root]
+    ng_grad = lw.ng and any(getattr(lw.ns.get(r.name), "requires_grad", False) for r in aliases)
+    for r in aliases:
+        if failed or ng_grad or (grad or r.multi) and (r.name != x or r.multi):
             r.stale = True
 
 
