@@ -118,6 +118,10 @@ CASES = {
     "median_is_a_copy": lambda m: _median_copy(m),
     "topk_values_contiguous": lambda m: m.tensor([[3.0, 1.0], [2.0, 5.0]]).topk(1, 0)[0]
     .view(-1),
+    "hypot_int8_no_overflow": lambda m: m.hypot(m.tensor([2.0, -3.0]),
+                                                m.tensor([16, -12], dtype=m.int8)),
+    "pow_0_inf_grad": lambda m: _grad(m, lambda m, x: m.xlogy(x ** 0, m.tensor([False, True])),
+                                      [0.5, -2.0]),
     "median_empty": lambda m: m.tensor([]).median(),
     "median_empty_int": lambda m: m.tensor([], dtype=m.int64).median(),
 }

@@ -312,7 +312,8 @@ class Pow(prim):
         a, = ctx.saved_tensors
         e = ctx.e
         if e == 0:
-            return g * 0, None
+            # not g * 0: an inf gradient gives 0, not NaN (g is an array when no graph is built)
+            return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), None
         return g * e * a ** (e - 1), None
 
 
@@ -1289,6 +1290,10 @@ def logaddexp(input, other):
 
 def hypot(input, other):
     """sqrt(input**2 + other**2)."""
+    dt = D.result_type(input, other)
+    dt = dt if dt._kind == 2 else D.get_default_dtype()
+    input = input.to(dt)        # integers squared in their own dtype would overflow (int8)
+    other = other.to(dt) if isinstance(other, Tensor) else other
     return sqrt(input * input + other * other)
 
 
