@@ -10,6 +10,7 @@
 #   make ci           test + test-oracle + acceptance + docs + wheel (all run; fails if any fails)
 #   make bench        benchmarks/run_all.py: tocha vs PyTorch, one table (BENCH_ARGS="--threads 1")
 #   make bench-distributed  all-reduce bandwidth, DDP 1 vs 2 ranks, cost model (docs/distributed.md)
+#   make fuzz         random programs under tocha and PyTorch, compared (FUZZ_SECONDS, FUZZ_SEED)
 #   make lint         ruff
 #   make coverage     share of PyTorch 2.13's public names tocha implements (docs/coverage.md)
 PYTHON ?= python3
@@ -21,8 +22,10 @@ TORCH  := torch==2.13.0
 PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
 BENCH_ARGS ?=
+FUZZ_SECONDS ?= 3600
+FUZZ_SEED ?= 0
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel bench-distributed coverage
+.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel bench-distributed coverage fuzz
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -91,6 +94,11 @@ bench-distributed: $(VENV)/.stamp-test $(VENV)/.stamp-torch $(VENV)/.stamp-distr
 
 coverage: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	$(PY) -W ignore benchmarks/coverage.py
+
+# the long mode of tests/oracle/test_fuzz_oracle.py: prints each class of mismatch with a shrunk
+# reproducer; fails if any was found
+fuzz: $(VENV)/.stamp-test $(VENV)/.stamp-torch
+	cd tests/oracle && FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) $(abspath $(PY)) -m fuzz
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks examples tools docs/_gen

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence as _Sequence
 
 import numpy as np
 
@@ -82,6 +83,9 @@ def _scan(data, kinds: list) -> object:
         a = np.asarray(data)
         kinds.append(D.from_numpy_dtype(a.dtype))
         return a
+    elif isinstance(data, _Sequence) and not isinstance(data, (str, bytes)):
+        # PyTorch takes any sequence (range, deque, ...), not only lists and tuples
+        return [_scan(d, kinds) for d in data]
     else:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
     return data

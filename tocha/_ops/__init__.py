@@ -33,7 +33,7 @@ _METHOD_NAMES = {
     M: """view reshape view_as reshape_as flatten unflatten ravel expand expand_as
         broadcast_to permute transpose swapaxes swapdims t movedim moveaxis squeeze unsqueeze
         split chunk unbind narrow flip fliplr flipud roll repeat tile repeat_interleave tril
-        triu contiguous select diagonal trace diag tensor_split rot90 diff""",
+        triu contiguous select diagonal trace diag tensor_split rot90 diff as_strided""",
     I: """gather scatter scatter_add index_select masked_fill masked_select take
         take_along_dim nonzero argwhere sort argsort msort topk kthvalue unique
         unique_consecutive bincount index_put index_add index_copy index_fill""",
@@ -58,6 +58,7 @@ def _install():
     Tensor.div_ = _div_
     Tensor.T = M._T
     Tensor.mT = M._mT
+    Tensor.unfold = M._unfold
     Tensor.H = M._T
     Tensor.__getitem__ = I.getitem
     for k, v in _DUNDERS.items():
@@ -85,7 +86,7 @@ def _add_(self, other, *, alpha=1):
             axpy_(self._data, other._data, alpha)     # fused, as PyTorch's kernel
             self._bump()
             return self
-        other = other * alpha
+        other = E._scaled(self, other, alpha, "add_")
     return self._inplace_ufunc(np.add, other, E.add)
 
 

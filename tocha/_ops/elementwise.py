@@ -168,10 +168,24 @@ def _div_dt(a, b):
     return dt
 
 
+def _scaled(input, other, alpha, op):
+    """alpha * other in the result dtype of (input, other): the scaling must not promote
+    (float16 - 0.5 * uint8 stays float16), and integer operands take no float alpha."""
+    dt = D.result_type(input, other)
+    if dt._kind < 2 and isinstance(alpha, float):
+        raise RuntimeError(f"{op}(): For integral input tensors, argument alpha must not be a "
+                           f"floating point number.")
+    if dt is D.bool_ and not isinstance(alpha, bool):
+        alpha = bool(alpha)
+    if isinstance(other, Tensor):
+        return (other if other._dtype is dt else other.to(dt)) * alpha
+    return other * alpha
+
+
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other."""
     if alpha != 1:
-        other = other * alpha
+        other = _scaled(input, other, alpha, "add")
     if not isinstance(input, Tensor):
         input, other = other, input
     return _out(_binary(Add, input, other, "add"), out)
@@ -179,11 +193,12 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
+    if isinstance(input, Tensor):
+        _check_bool_sub(input, other)       # before alpha turns a bool operand into a number
     if alpha != 1:
-        other = other * alpha
+        other = _scaled(input, other, alpha, "sub")
     if not isinstance(input, Tensor):
         return _out(rsub(other, input), out)
-    _check_bool_sub(input, other)
     return _out(_binary(Sub, input, other, "sub"), out)
 
 
@@ -288,6 +303,8 @@ class Pow(prim):
     def forward(ctx, a, e, dt):
         ctx.save_for_backward(a)
         ctx.e = e
+        if np.ndim(e) == 0 and e < 0 and np.dtype(dt or a.dtype).kind in "iu":
+            return _int_pow(a, e, dt)
         return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 
     @staticmethod
@@ -295,8 +312,19 @@ class Pow(prim):
         a, = ctx.saved_tensors
         e = ctx.e
         if e == 0:
-            return g * 0, None
+            # not g * 0: an inf gradient gives 0, not NaN (g is an array when no graph is built)
+            return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), None
         return g * e * a ** (e - 1), None
+
+
+def _int_pow(a, b, dt):
+    """Integer powers with negative exponents, as PyTorch's kernel: 1 ** -k = 1,
+    (-1) ** -k = +-1, and 0 for every other base (NumPy refuses them)."""
+    dt = np.dtype(dt or np.result_type(a, b))
+    a, b = np.asarray(a, dt), np.asarray(b, dt)
+    pos = np.power(a, np.where(b < 0, 0, b), dtype=dt)
+    neg = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0)).astype(dt)
+    return np.where(b < 0, neg, pos).astype(dt, copy=False)
 
 
 class PowT(prim):
@@ -304,7 +332,10 @@ class PowT(prim):
 
     @staticmethod
     def forward(ctx, a, b, dt):
-        out = np.power(a, b, dtype=dt, casting="unsafe") if dt is not None else np.power(a, b)
+        if np.dtype(dt or a.dtype).kind in "iu" and np.any(np.asarray(b) < 0):
+            out = _int_pow(a, b, dt)
+        else:
+            out = np.power(a, b, dtype=dt, casting="unsafe") if dt is not None else np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -316,8 +347,8 @@ class PowT(prim):
             ga = g * b * a ** (b - 1)
             ga = where(b == 0, zeros_like_(ga), ga)
         if ctx.needs_input_grad[1]:
-            gb = g * out * log(where(a == 0, ones_like_(a), a))
-            gb = where((a == 0) & (b >= 0), zeros_like_(gb), gb)
+            # 0 ** b: 0 where b >= 0, and -inf (inf * log 0) where b < 0, as PyTorch
+            gb = where((a == 0) & (b >= 0), zeros_like_(g), g * out * log(a))
         return ga, gb
 
 
@@ -327,15 +358,15 @@ class RPow(prim):
     @staticmethod
     def forward(ctx, a, base, dt):      # base ** a, base a scalar
         out = np.power(base, a, dtype=dt, casting="unsafe") if dt is not None else np.power(base, a)
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(out, a if base == 0 else None)
         ctx.base = base
         return out
 
     @staticmethod
     def backward(ctx, g):
-        out, = ctx.saved_tensors
-        if ctx.base == 0:
-            return g * 0, None
+        out, a = ctx.saved_tensors
+        if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
+            return (g * out * float("-inf")).masked_fill(a >= 0, 0.0), None
         return g * out * math.log(ctx.base), None
 
 
@@ -404,7 +435,12 @@ def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
     cls = type(name, (prim,), ns)
 
     def op(input, *, out=None):
-        if out is None and input._dtype._kind == 2:
+        try:
+            k = input._dtype._kind
+        except AttributeError:      # a list, a number...: PyTorch's TypeError, not ours
+            raise TypeError(f"{name.lower()}(): argument 'input' (position 1) must be Tensor, "
+                            f"not {type(input).__name__}") from None
+        if out is None and k == 2:
             return _apply1(cls, input)
         return _out(cls.apply(as_float(input)), out)
 
@@ -518,7 +554,11 @@ class Relu(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * (y > 0)
+        # masked, not multiplied: an inf/NaN gradient where the input was <= 0 gives 0 (as
+        # PyTorch's threshold_backward), not inf * 0 = NaN
+        if isinstance(g, Tensor):
+            return g.masked_fill(y <= 0, 0.0)
+        return np.where(y > 0, g, 0)
 
 
 def relu(input):
@@ -561,7 +601,7 @@ def _nodiff(name, fn, float_only=False):
 
         @staticmethod
         def backward(ctx, g):
-            return g * 0
+            return zeros_like_(g)       # not g * 0: an inf/NaN gradient gives 0, as PyTorch
     _Z.__name__ = name
 
     def op(input, *, out=None):
@@ -573,8 +613,10 @@ def _nodiff(name, fn, float_only=False):
                     return _out(input.clone(), out)
                 raise NotImplementedError(f"\"{name.lower()}_vml_cpu\" not implemented for "
                                           f"'Bool'")
-            return _out(_wrap_dt(fn(input._data), input._dtype, input._device)
-                        if name != "Sign" else _wrap(np.sign(input._data)), out)
+            # (np.asarray: on a 0-d array NumPy returns a scalar, not an array)
+            return _out(_wrap_dt(np.asarray(fn(input._data)).astype(input._data.dtype),
+                                 input._dtype, input._device)
+                        if name != "Sign" else _wrap(np.asarray(np.sign(input._data))), out)
         return _out(_Z.apply(input), out)
     op.__name__ = name.lower()
     op.__doc__ = f"Elementwise {name.lower()}; its gradient is zero."
@@ -628,6 +670,35 @@ def frac(input):
 
 # ---------------------------------------------------------------- clamp, min/max, where, lerp
 
+class ClampT(prim):
+    """clamp with tensor bounds and PyTorch's gradients: to input where lo <= x <= hi, to lo
+    where x < lo <= hi, to hi where x > hi or lo > hi (ties go to input, not halved)."""
+
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x, lo, hi)
+        y = x if lo is None else np.maximum(x, lo)
+        return y if hi is None else np.minimum(y, hi)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, lo, hi = ctx.saved_tensors
+        keep = lo_m = hi_m = None
+        if lo is not None:
+            keep = x >= lo
+            lo_m = (x < lo) if hi is None else (x < lo) & (lo <= hi)
+        if hi is not None:
+            k2 = x <= hi
+            keep = k2 if keep is None else keep & k2
+            hi_m = (x > hi) if lo is None else (x > hi) | (lo > hi)
+        n = ctx.needs_input_grad
+        return (g.masked_fill(~keep, 0.0) if n[0] else None,
+                g.masked_fill(~lo_m, 0.0) if lo is not None and n[1] else None,
+                g.masked_fill(~hi_m, 0.0) if hi is not None and n[2] else None)
+
+
 class Clamp(prim):
     _array_backward = True
 
@@ -663,18 +734,34 @@ def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        r = input
-        if min is not None:
-            r = maximum(r, min if isinstance(min, Tensor) else _full_like(input, min))
-        if max is not None:
-            r = minimum(r, max if isinstance(max, Tensor) else _full_like(input, max))
-        return _out(r, out)
+        dt = D.result_type(input, *[v for v in (min, max) if v is not None])
+        lo, hi = (None if v is None else v.to(dt) if isinstance(v, Tensor) else
+                  _full_like(input.to(dt), v) for v in (min, max))
+        return _out(ClampT.apply(input.to(dt), lo, hi), out)
     if input._dtype._kind < 2:
         # integer/bool inputs promote with the bounds (float bounds give the default float)
         dt = D.result_type(input, *[v for v in (min, max) if v is not None])
         if dt is not input._dtype:
             input = input.to(dt)
+        elif dt._kind == 1:
+            min, max = _int_bound(min, dt), _int_bound(max, dt)
     return _out(Clamp.apply(input, min, max), out)
+
+
+def _int_bound(v, dt):
+    """A Python number for an integer tensor, converted as PyTorch converts it: ints in the
+    range of the type or of its unsigned/signed twin wrap (-1 in uint8 is 255), floats must
+    fit the type itself; anything else is refused."""
+    if v is None or isinstance(v, bool):
+        return v
+    info = np.iinfo(dt.np)
+    if isinstance(v, float):
+        if info.min <= v <= info.max:       # (NaN fails too)
+            return v
+    elif -(2 ** (info.bits - 1)) <= v <= 2 ** info.bits - 1:
+        return int(np.asarray(v, np.int64).astype(dt.np))
+    raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow "
+                       f"({v} for a {dt} tensor)")
 
 
 clip = clamp
@@ -702,10 +789,7 @@ class Maximum(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        # ties split the gradient equally, as PyTorch does
-        w = (a > b) + (a == b) * 0.5
-        w = w.to(g.dtype)
-        return g * w, g * (1 - w)
+        return _minmax_grads(g, a, b, a < b, a > b)
 
 
 class Minimum(prim):
@@ -717,9 +801,15 @@ class Minimum(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        w = (a < b) + (a == b) * 0.5
-        w = w.to(g.dtype)
-        return g * w, g * (1 - w)
+        return _minmax_grads(g, a, b, a > b, a < b)
+
+
+def _minmax_grads(g, a, b, a_loses, b_loses):
+    """PyTorch's maximum/minimum gradients: ties split g equally; the loser gets an exact 0
+    (masked, so a NaN gradient does not leak into it as 0 * NaN); NaN operands, which
+    compare neither way, pass g to both."""
+    h = where(a == b, g / 2, g)
+    return h.masked_fill(a_loses, 0.0), h.masked_fill(b_loses, 0.0)
 
 
 def _need_tensor(op, other):
@@ -740,14 +830,45 @@ def minimum(input, other, *, out=None):
 
 def fmax(input, other, *, out=None):
     """maximum, except that a NaN loses to a number (NumPy's fmax, as PyTorch)."""
-    return _out(where(isnan(other), input, where(isnan(input), other,
-                                                 maximum(input, other))), out)
+    _need_tensor("fmax", other)
+    return _out(_binary(FMax, input, other, "fmax"), out)
 
 
 def fmin(input, other, *, out=None):
     """minimum, except that a NaN loses to a number."""
-    return _out(where(isnan(other), input, where(isnan(input), other,
-                                                 minimum(input, other))), out)
+    _need_tensor("fmin", other)
+    return _out(_binary(FMin, input, other, "fmin"), out)
+
+
+class FMax(prim):
+    """fmax with PyTorch's gradient: all of g to input where input >= other or other is NaN
+    (ties included), the rest to other."""
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmax(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_grad(g, (a >= b) | isnan(b))
+
+
+class FMin(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmin(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_grad(g, (a <= b) | isnan(b))
+
+
+def _split_grad(g, to_a):
+    return g.masked_fill(~to_a, 0.0), g.masked_fill(to_a, 0.0)
 
 
 class Where(prim):
@@ -797,7 +918,11 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32"
 
 
 def lerp(input, end, weight):
-    """input + weight * (end - input)."""
+    """input + weight * (end - input); float16 computed in float32 and rounded once (as
+    PyTorch's kernel: float16 steps lose bits)."""
+    if input._dtype is D.float16 and isinstance(end, Tensor) and end._dtype is D.float16:
+        w = weight.float() if isinstance(weight, Tensor) else weight
+        return lerp(input.float(), end.float(), w).to(D.float16)
     return input + weight * (end - input)
 
 
@@ -818,7 +943,8 @@ class Atan2(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        d = a * a + b * b
+        # at (0, 0) PyTorch's gradient is 0, not 0 / 0
+        d = (a * a + b * b).masked_fill(~((a != 0) | (b != 0)), float("inf"))
         return g * b / d, -g * a / d
 
 
@@ -1050,27 +1176,60 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
     return bool(np.allclose(input._data, other._data, rtol, atol, equal_nan))
 
 
+class NotDifferentiable(prim):
+    """Passes a computed value through; its backward raises, as PyTorch's ops whose derivative
+    is not implemented do (their outputs require grad, so using them in a loss is an error,
+    not a silently missing gradient)."""
+
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, value, name, *inputs):
+        ctx.name = name
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
+
+
+def no_derivative(out: Tensor, name: str, *inputs) -> Tensor:
+    """`out` marked as PyTorch marks a non-differentiable op's float result."""
+    if (out._dtype._kind == 2 and STATE.enabled
+            and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):
+        return NotDifferentiable.apply(out._data, name, *inputs)
+    return out
+
+
+def _scalar_as(v, other):
+    """A Python number operand as a 0-d tensor of the dtype it promotes to with `other` (a
+    float16 tensor keeps float16: `0.5 // x`)."""
+    if isinstance(other, Tensor) and isinstance(v, (bool, int, float)):
+        dt = D.result_type(other, v)
+        return _wrap_dt(np.asarray(v, dt.np), dt, other._device)
+    from .._creation import tensor
+    return tensor(v)
+
+
 def floor_divide(input, other):
-    """Floor of input / other (no gradient, like PyTorch)."""
+    """Floor of input / other (no gradient, like PyTorch: backward through it raises)."""
     if not isinstance(input, Tensor):
-        from .._creation import tensor
-        input = tensor(input)
-    return _nograd_binary(np.floor_divide, input, other, "floor_divide")
+        input = _scalar_as(input, other)
+    return no_derivative(_nograd_binary(np.floor_divide, input, other, "floor_divide"),
+                         "floor_divide", input, other)
 
 
 def remainder(input, other):
     """Python-style modulus (sign of the divisor); gradient 1 for input."""
     if not isinstance(input, Tensor):
-        from .._creation import tensor
-        input = tensor(input)
+        input = _scalar_as(input, other)
     return _mod(np.mod, "floor", input, other, "remainder")
 
 
 def fmod(input, other):
     """C-style modulus (sign of the dividend); gradient 1 for input."""
     if not isinstance(input, Tensor):
-        from .._creation import tensor
-        input = tensor(input)
+        input = _scalar_as(input, other)
     return _mod(np.fmod, "trunc", input, other, "fmod")
 
 
@@ -1079,11 +1238,30 @@ def _mod(ufunc, rounding, input, other, name):
     if not (STATE.enabled and (input._requires_grad or (
             isinstance(other, Tensor) and other._requires_grad))):
         return exact
-    # the value comes from NumPy; the gradient is that of input - q * other, q piecewise
-    # constant (d/dinput = 1, d/dother = -q, as PyTorch)
-    od = other.detach() if isinstance(other, Tensor) else other
-    approx = input - div(input.detach(), od, rounding_mode=rounding) * other
-    return approx + (exact - approx.detach())
+    if input._dtype is not exact._dtype:        # a bool/int dividend: no `-` on bools
+        input = input.to(exact._dtype)
+    return ModGrad.apply(exact._data, input, other, rounding)
+
+
+class ModGrad(prim):
+    """The value of remainder/fmod (computed by NumPy) with PyTorch's gradients: 1 for the
+    dividend, -q for the divisor (q = a / b rounded: floor for remainder, trunc for fmod).
+    Not input - q * other, which is NaN where other is infinite (inf * 0)."""
+
+    @staticmethod
+    def forward(ctx, value, a, b, rounding):
+        ctx.save_for_backward(a, b if isinstance(b, np.ndarray) else None)
+        ctx.b, ctx.rounding = b, rounding
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        gb = None
+        if n[2]:
+            gb = -g * div(a.detach(), b.detach(), rounding_mode=ctx.rounding)
+        return None, g if n[1] else None, gb, None
 
 
 def trunc_divide(input, other):
@@ -1101,6 +1279,10 @@ def positive(input):
 
 def logaddexp(input, other):
     """log(exp(input) + exp(other)) without overflow."""
+    dt = D.result_type(input, other)
+    dt = dt if dt._kind == 2 else D.get_default_dtype()
+    input = input.to(dt)                # bool/int operands: no `-` on bools
+    other = other.to(dt) if isinstance(other, Tensor) else other
     m = maximum(input, other).detach()
     m = where(isfinite(m), m, zeros_like_(m))
     return m + log(exp(input - m) + exp(other - m))
@@ -1108,6 +1290,10 @@ def logaddexp(input, other):
 
 def hypot(input, other):
     """sqrt(input**2 + other**2)."""
+    dt = D.result_type(input, other)
+    dt = dt if dt._kind == 2 else D.get_default_dtype()
+    input = input.to(dt)        # integers squared in their own dtype would overflow (int8)
+    other = other.to(dt) if isinstance(other, Tensor) else other
     return sqrt(input * input + other * other)
 
 
@@ -1124,7 +1310,25 @@ def logit(input, eps=None):
     x = as_float(input)
     if eps is not None:
         x = clamp(x, eps, 1 - eps)
-    return log(x / (1 - x))
+        return log(x / (1 - x))
+    return Logit.apply(x)
+
+
+class Logit(prim):
+    """log(p / (1 - p)); outside [0, 1] the value is NaN and so is the gradient (PyTorch's
+    where(p < 0 | p > 1, NaN, g / (p (1 - p))), whose own gradient there is 0)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(x / (1 - x))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        bad = (x < 0) | (x > 1)
+        return where(bad, _full_like(g, float("nan")), g / (x * (1 - x)))
 
 
 def xlogy(input, other):
@@ -1132,10 +1336,36 @@ def xlogy(input, other):
     if not isinstance(input, Tensor):
         input = _wrap_dt(np.asarray(input, other._dtype.np), other._dtype, other._device)
     if not isinstance(other, Tensor):
-        other = _wrap_dt(np.asarray(other, input._dtype.np), input._dtype, input._device)
-    zero = (input == 0) & ~isnan(other)
-    safe = where(zero, ones_like_(as_float(other)), as_float(other))
-    return where(zero, zeros_like_(safe), input * log(safe))
+        # a Python number takes the promoted dtype (0.5 must not become uint8 0)
+        dt = D.result_type(input, other)
+        dt = dt if dt._kind == 2 else D.get_default_dtype()
+        other = _wrap_dt(np.asarray(other, dt.np), dt, input._device)
+    dt = D.result_type(input, other)
+    dt = dt if dt._kind == 2 else D.get_default_dtype()
+    input, other = input.to(dt), other.to(dt)       # (float16, int64) stays float16
+    return _binary(Xlogy, input, other, "xlogy")
+
+
+class Xlogy(prim):
+    """x * log(y), 0 where x is 0 (unless y is NaN). Its gradient in x is xlogy(g, y), which
+    is 0 where g is 0 even if log(y) is infinite (g * log(0) would be NaN), as PyTorch's."""
+
+    node_name = "XlogyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = a * np.log(b)
+        return np.where((a == 0) & ~np.isnan(b), 0, r).astype(r.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        ga = xlogy(g, b).masked_fill((a == 0) & (b <= 0), 0.0) if n[0] else None
+        gb = g * a / b if n[1] else None
+        return ga, gb
 
 
 def signbit(input):

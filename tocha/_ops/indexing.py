@@ -88,11 +88,25 @@ class _Index(prim):
         return IndexGrad.apply(g, ctx.idx, ctx.shape, ctx._fwd._accumulate)
 
 
+def basic_view(x, idx):
+    """x[idx] for a basic index, always an array view: NumPy returns a scalar copy when ints
+    select a single element, `...` keeps it a 0-d view of x's memory."""
+    r = x[idx]
+    if r.__class__ is not np.ndarray:
+        r = x[(idx if isinstance(idx, tuple) else (idx,)) + (Ellipsis,)]
+    return r
+
+
 class Select(_Index):
     """Basic indexing (ints, slices, None, ...): a view."""
 
     node_name = "SliceBackward0"
     _view = True
+
+    @staticmethod
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return basic_view(x, idx)
 
 
 class SelectInt(Select):
@@ -121,10 +135,16 @@ def _basic_cls(idx):
 
 
 class AdvIndex(_Index):
-    """Advanced indexing (integer/bool tensors): a copy."""
+    """Advanced indexing (integer/bool tensors): a copy (contiguous, as PyTorch's; NumPy's
+    `x[1:, i]` comes out strided)."""
 
     node_name = "IndexBackward0"
     _accumulate = True
+
+    @staticmethod
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return np.ascontiguousarray(x[idx])
 
 
 class IndexGrad(prim):
@@ -188,18 +208,36 @@ _TW = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Lon
        "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
+def _fits(x, idx, value) -> bool:
+    """Whether `value` broadcasts to the region x[idx] (PyTorch checks shapes before dtypes)."""
+    try:
+        np.broadcast_shapes(value._data.shape, np.empty(x._data.shape, bool)[idx].shape)
+    except (ValueError, IndexError):
+        return False
+    return True
+
+
 def setitem(self, index, value):
     """`self[index] = value` in place; recorded by autograd when needed."""
     idx, basic = np_index(index)
     if (not basic and isinstance(value, Tensor) and value._dtype is not self._dtype
-            and any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" and i.ndim
+            and any(isinstance(i, np.ndarray) and (i.dtype.kind in "iu" and i.ndim or
+                                                  i.dtype.kind == "b" and value._data.size > 1
+                                                  and _fits(self, idx, value))
                     for i in (idx if isinstance(idx, tuple) else (idx,)))):
-        # PyTorch's index_put_ with integer index tensors does not cast (basic indexing and
-        # masks copy, and do)
+        # PyTorch's index_put_ with integer index tensors, or a mask and a many-element value
+        # does not cast (basic indexing, and masks with a one-element value, do)
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_TW.get(self._dtype.name)} for the destination and "
                            f"{_TW.get(value._dtype.name)} for the source. Convert the value with "
                            f".to({self._dtype}).")
+    if self._dtype._kind == 1 and isinstance(value, (int, float)):
+        from .elementwise import _int_bound
+        value = _int_bound(value, self._dtype)     # uint8 wraps -1; -1.0 or 300 refused
+    elif (not basic and self._dtype._kind == 1 and isinstance(value, Tensor)
+          and value._dtype._kind == 2 and value._data.size == 1):
+        from .elementwise import _int_bound
+        _int_bound(float(value._data.reshape(())), self._dtype)     # NaN, inf: refused
     v_rg = isinstance(value, Tensor) and value._requires_grad
     if self._check_inplace(v_rg):
         if not isinstance(value, Tensor):
@@ -241,9 +279,11 @@ class CopySlices(prim):
 
     @staticmethod
     def backward(ctx, g):
-        keep = np.ones(ctx.shape, ctx.dtype)
-        ctx.view_fn(_wrap(keep))._data[...] = 0
-        return g * _wrap(keep), ctx.view_fn(g) if ctx.needs_input_grad[1] else None
+        region = np.zeros(ctx.shape, bool)
+        ctx.view_fn(_wrap(region))._data[...] = True
+        # masked, not multiplied: an infinite gradient must not become inf * 0 = NaN
+        return (g.masked_fill(_wrap(region), 0.0),
+                ctx.view_fn(g) if ctx.needs_input_grad[1] else None)
 
 
 def index_put(input, indices, values, accumulate=False):
@@ -341,6 +381,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     d = norm_dim(dim, input._data.ndim)
     if src is None:
         src = value
+    if isinstance(src, Tensor) and src._dtype is not input._dtype:
+        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype (got "
+                           f"{input._dtype} and {src._dtype})")
     if not isinstance(src, Tensor):
         src = _wrap_dt(np.asarray(src, input._dtype.np), input._dtype, input._device)
     return Scatter.apply(input, src, d, index._data, reduce == "add")
@@ -348,6 +391,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 def scatter_add(input, dim, index, src):
     _check_index(index, "scatter_add")
+    if src._dtype is not input._dtype:
+        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype (got "
+                           f"{input._dtype} and {src._dtype})")
     return Scatter.apply(input, src, norm_dim(dim, input._data.ndim), index._data, True)
 
 
@@ -374,14 +420,16 @@ def masked_fill(input, mask, value):
                                f"got tensor with {value._data.ndim} dimension(s).")
         v = value.to(input._dtype)
     else:
+        from .elementwise import _int_bound
+        if input._dtype._kind == 1 and isinstance(value, int):
+            value = _int_bound(value, input._dtype)      # uint8 wraps -1, as PyTorch
         v = _wrap_dt(np.asarray(value, input._dtype.np), input._dtype, input._device)
     try:
         np.broadcast_shapes(mask._data.shape, input._data.shape)
     except ValueError:
         raise RuntimeError(f"masked_fill: the shape of the mask {tuple(mask._data.shape)} must "
                            f"be broadcastable to the input's {tuple(input._data.shape)}") from None
-    return where(mask, v, input).expand(input._data.shape) if mask._data.ndim > \
-        input._data.ndim else where(mask, v, input)
+    return where(mask, v, input)       # the broadcast shape, as PyTorch's out-of-place op
 
 
 def masked_select(input, mask):
@@ -451,8 +499,11 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     n = input._data.shape[d] if input._data.ndim else 1
     if k > n or k < 0:
         raise RuntimeError(f"topk(): selected index k out of range (k={k}, size {n} at dim {d})")
+    if input._data.ndim == 0:
+        return _topk_t(input.clone(), _wrap(np.array(0)))
     v, i = sort(input, d, descending=largest)
-    return _topk_t(v.narrow(d, 0, k), i.narrow(d, 0, k))
+    # new contiguous tensors, as PyTorch's (a narrow of the sort would be a strided view)
+    return _topk_t(v.narrow(d, 0, k).contiguous(), i.narrow(d, 0, k).contiguous())
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -462,6 +513,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} of a "
                            f"tensor of shape {tuple(input._data.shape)} (k={k})")
+    if input._data.ndim == 0:
+        return _kth_t(input.clone(), _wrap(np.array(0)))
     v, i = sort(input, d)
     v, i = v.narrow(d, k - 1, 1), i.narrow(d, k - 1, 1)
     if not keepdim:
@@ -476,7 +529,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         inv = inv.reshape(x.shape)
     else:
         u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
-    res = [_wrap(u, input._device)]
+    from .elementwise import no_derivative
+    res = [no_derivative(_wrap(u, input._device), "_unique2", input)]
     if return_inverse:
         res.append(_wrap(inv.astype(np.int64)))
     if return_counts:
@@ -537,6 +591,9 @@ def _dim_index(input, dim, index, op):
 def index_add(input, dim, index, source, *, alpha=1):
     """input with `alpha * source` added at `index` along `dim` (repeated indices add up)."""
     _, idx = _dim_index(input, dim, index, "index_add")
+    if source._dtype is not input._dtype:
+        raise RuntimeError(f"index_add_(): self ({_TW.get(input._dtype.name)}) and source "
+                           f"({_TW.get(source._dtype.name)}) must have the same scalar type")
     src = source * alpha if alpha != 1 else source
     if src._dtype is not input._dtype:
         src = src.to(input._dtype)
@@ -551,7 +608,9 @@ def index_copy(input, dim, index, source):
     """input with `source` written at `index` along `dim`."""
     _, idx = _dim_index(input, dim, index, "index_copy")
     if source._dtype is not input._dtype:
-        source = source.to(input._dtype)
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, "
+                           f"but got (self) {_TW.get(input._dtype.name)} and (source) "
+                           f"{_TW.get(source._dtype.name)}")
     return IndexPut.apply(input, source, idx, False)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 from .._tensor import Size, Tensor, _wrap
 from . import _util
 from ._util import norm_dim, prim, sum_to
+from .strided import AsStrided, Diagonal, Unfold, _as_strided_geometry, _unfold_geometry
 
 
 def _shape_arg(shape) -> tuple:
@@ -297,9 +298,7 @@ def movedim(input, source, destination):
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
-    order = list(np.moveaxis(np.arange(nd).reshape([1] * nd) if False else np.empty(
-        [1] * nd), src, dst).shape)
-    perm = [i for i in range(nd)]
+    perm = list(range(nd))
     src = [norm_dim(s, nd) for s in src]
     dst = [norm_dim(d, nd) for d in dst]
     rest = [i for i in perm if i not in src]
@@ -308,7 +307,6 @@ def movedim(input, source, destination):
         res[d] = s
     it = iter(rest)
     res = [r if r is not None else next(it) for r in res]
-    del order
     return permute(input, res)
 
 
@@ -426,17 +424,42 @@ def vstack(tensors):
     return cat([t_ if t_._data.ndim > 1 else t_.reshape(1, -1) for t_ in tensors], 0)
 
 
-class Split(prim):
-    @staticmethod
-    def forward(ctx, x, sizes, dim):
-        ctx.dim = dim
-        ctx.shape = x.shape
-        idx = np.cumsum(sizes)[:-1]
-        return tuple(np.split(x, idx, axis=dim))
+class SplitView(prim):
+    """One output of split/chunk: `x[idx]` (a basic-index view). PyTorch returns all outputs
+    from one SplitBackward0 node; here each output has its own node (same gradients).
+    `_multi_view`: PyTorch refuses in-place changes of such outputs under autograd."""
+
+    node_name = "SplitBackward0"
+    _view = True
+    _multi_view = True
 
     @staticmethod
-    def backward(ctx, *gs):
-        return cat(list(gs), ctx.dim)
+    def forward(ctx, x, idx):
+        from .indexing import basic_view
+        ctx.idx, ctx.shape = idx, x.shape
+        return basic_view(x, idx)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .indexing import IndexGrad
+        return IndexGrad.apply(g, ctx.idx, ctx.shape, False)
+
+
+class SplitWithSizesView(SplitView):
+    node_name = "SplitWithSizesBackward0"
+
+
+class UnbindView(SplitView):
+    node_name = "UnbindBackward0"
+
+
+def _split_views(tensor, sizes, d, cls):
+    out, start = [], 0
+    pre = (slice(None),) * d
+    for s in sizes:
+        out.append(cls.apply(tensor, pre + (slice(start, start + s),)))
+        start += s
+    return tuple(out)
 
 
 def split(tensor, split_size_or_sections, dim: int = 0):
@@ -451,13 +474,15 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         sizes = [s] * (n // s) + ([n % s] if n % s else [])
         if not sizes:
             sizes = [0]
+        cls = SplitView
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got split_sizes="
                                f"{sizes}")
-    return Split.apply(tensor, sizes, d)
+        cls = SplitWithSizesView
+    return _split_views(tensor, sizes, d, cls)
 
 
 def chunk(input, chunks: int, dim: int = 0):
@@ -471,8 +496,8 @@ def chunk(input, chunks: int, dim: int = 0):
 
 def unbind(input, dim: int = 0):
     d = norm_dim(dim, input._data.ndim)
-    parts = split(input, 1, d)
-    return tuple(squeeze(p, d) for p in parts)
+    pre = (slice(None),) * d
+    return tuple(UnbindView.apply(input, pre + (i,)) for i in range(input._data.shape[d]))
 
 
 def narrow(input, dim: int, start: int, length: int):
@@ -501,8 +526,8 @@ class Flip(prim):
 
 
 def flip(input, *dims):
-    dims = _shape_arg(dims)
-    return Flip.apply(input, tuple(norm_dim(d, input._data.ndim) for d in dims))
+    dims = tuple(norm_dim(d, input._data.ndim) for d in _shape_arg(dims))
+    return Flip.apply(input, dims if input._data.ndim else ())
 
 
 def fliplr(input):
@@ -638,17 +663,15 @@ def select(input, dim: int, index: int):
 
 
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
-    """The diagonal of the (dim1, dim2) planes as the last dim (a copy: differs from PyTorch,
-    whose result is a view)."""
+    """The diagonal of the (dim1, dim2) planes as the last dim (a view sharing memory).
+
+    >>> m = tocha.ones(3, 3); m.diagonal().fill_(0); m.trace()   # tensor(0.)
+    """
     nd = input._data.ndim
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    x = movedim(input, (d1, d2), (nd - 2, nd - 1))
-    r, c = x._data.shape[-2:]
-    i0, j0 = max(0, -offset), max(0, offset)
-    n = max(0, min(r - i0, c - j0))
-    return x[..., _wrap(np.arange(i0, i0 + n)), _wrap(np.arange(j0, j0 + n))]
+    return Diagonal.apply(input, int(offset), d1, d2)
 
 
 def trace(input):
@@ -662,8 +685,8 @@ def trace(input):
 def diag(input, diagonal: int = 0):
     """1-D input: a square matrix with it on the `diagonal`-th diagonal; 2-D: that diagonal."""
     nd = input._data.ndim
-    if nd == 2:
-        return globals()["diagonal"](input, diagonal)
+    if nd == 2:         # a copy, unlike diagonal(): torch.diag is not a view
+        return globals()["diagonal"](input, diagonal).clone()
     if nd != 1:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
     from .indexing import index_put
@@ -719,3 +742,45 @@ def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
             break
         x = narrow(x, d, 1, m - 1) - narrow(x, d, 0, m - 1)
     return x
+
+
+# ---------------------------------------------------------------- strided views
+
+def _unfold(input, dimension: int, size: int, step: int):
+    """Tensor.unfold: every window of `size` elements along `dimension`, `step` apart, as a new
+    last dim (a view)."""
+    nd = input._data.ndim
+    d = norm_dim(dimension, nd)
+    n = input._data.shape[d] if nd else 1
+    if size < 0 or size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return Unfold.apply(input, _unfold_geometry, d, size, step)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of `input`'s memory with the given sizes and element strides, starting
+    `storage_offset` elements into the storage (default: where `input` starts).
+
+    Differs from PyTorch: the view may only reach the elements of a contiguous `input` (PyTorch
+    reaches anywhere in the storage); beyond that tocha raises rather than guess.
+    """
+    size, stride = _shape_arg((size,)), _shape_arg((stride,))
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: {len(size)} sizes and "
+                           f"{len(stride)} strides")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    delta = 0 if storage_offset is None else storage_offset - input.storage_offset()
+    last = delta + (sum((n - 1) * st for n, st in zip(size, stride)) if all(size) else -1)
+    n = input._data.size
+    if last >= n or delta < 0 or (n and not input._data.flags.c_contiguous):
+        raise RuntimeError(
+            f"as_strided: sizes {list(size)}, strides {list(stride)} and storage offset "
+            f"{storage_offset} reach outside the {n} elements of the contiguous input of shape "
+            f"{tuple(input._data.shape)} (tocha's as_strided views only the input's own "
+            f"elements; call .contiguous() first for a non-contiguous input)")
+    x = input if not delta else input.reshape(-1)[delta:]
+    return AsStrided.apply(x, _as_strided_geometry, size, stride)

@@ -186,3 +186,30 @@ class MseLoss(prim):
         gx = call(MseLossGrad, g, x, t, ctx.red)
         n = ctx.needs_input_grad
         return gx if n[0] else None, -gx if n[1] else None, None
+
+
+class BinaryCrossEntropy(prim):
+    """Elementwise -(t log x + (1 - t) log(1 - x)) with each log clamped at -100, and
+    PyTorch's guarded gradient (x - t) / max(x (1 - x), 1e-12): finite (0 at x = t) even where
+    x is exactly 0 or 1, where the clamped logs' chain rule would give 0 * inf = NaN."""
+
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t):
+        ctx.save_for_backward(x, t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lx = np.maximum(np.log(x), -100.0)
+            l1 = np.maximum(np.log1p(-x), -100.0)
+        return (-(t * lx + (1 - t) * l1)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        gx = gt = None
+        if n[0]:
+            gx = g * (x - t) / (x * (1 - x)).clamp_min(1e-12)
+        if n[1]:
+            gt = g * ((-x).log1p().clamp_min(-100.0) - x.log().clamp_min(-100.0))
+        return gx, gt

@@ -11,6 +11,12 @@ from ..autograd.function import _apply1
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
+def _rdims(dim, nd: int) -> tuple:
+    """The dims a reduction runs over; a 0-d tensor's only dim (0 or -1) is no axis at all."""
+    dims = norm_dims(dim, nd)
+    return () if nd == 0 else dims
+
+
 def _keep_shape(in_shape, dims):
     return tuple(1 if i in dims else s for i, s in enumerate(in_shape))
 
@@ -35,6 +41,27 @@ def _acc_dtype(x):
     return None
 
 
+def _wide(x, axes):
+    """float64 when NumPy would add a long float32/float16 reduction one element at a time.
+
+    NumPy sums pairwise only along the innermost axis it loops over; reducing an outer axis
+    (`x.sum(0)` of an (n, k) array) accumulates sequentially, and float32 drifts by ~n * eps
+    (3e6 x 0.1 over dim 0 is off by 80). PyTorch's kernels stay accurate there, so those
+    reductions accumulate in float64; the innermost-axis ones keep NumPy's pairwise float32
+    sum, which matches PyTorch's bits more often than float64 rounding does."""
+    if x.dtype.kind != "f" or x.dtype.itemsize == 8 or x.ndim < 2:
+        return None
+    if axes is None:
+        return None
+    last = x.ndim - 1
+    n = 1
+    for a in axes:
+        if a == last or a == -1:
+            return None
+        n *= x.shape[a]
+    return np.float64 if n > 256 else None
+
+
 class SumTo(prim):
     _array_backward = True
 
@@ -46,7 +73,8 @@ class SumTo(prim):
         lead = x.ndim - len(shape)
         axes = tuple(range(lead)) + tuple(
             lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-        r = np.sum(x, axis=axes, keepdims=True, dtype=_acc_dtype(x)) if axes else x
+        r = np.sum(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
+            if axes else x
         r = r.reshape(shape)
         return r.astype(x.dtype, copy=False) if r is not x else x.copy()
 
@@ -73,8 +101,11 @@ class Sum(prim):
             return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt)
         k = x.dtype
         if k.kind == "f" and k is not _F16:
+            w = _wide(x, dims) if x.size > 256 else None
+            if w is not None:
+                return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w).astype(k)
             return np.add.reduce(x, axis=dims, keepdims=keepdim)
-        r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_acc_dtype(x))
+        r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_wide(x, dims) or _acc_dtype(x))
         return r.astype(np.float16) if k is _F16 else r
 
     @staticmethod
@@ -95,7 +126,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):
     dt = dtype.np if dtype is not None else None
     if dim is None:
         return _apply1(Sum, input, None, keepdim, dt)    # None: every dim
-    return SumDim.apply(input, norm_dims(dim, nd), keepdim, dt)
+    return SumDim.apply(input, _rdims(dim, nd), keepdim, dt)
 
 
 class Mean(prim):
@@ -110,6 +141,9 @@ class Mean(prim):
         ctx.n = n
         if x.dtype is _F16:
             return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16)
+        w = _wide(x, dims) if x.size > 256 else None
+        if w is not None:
+            return (np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w) / n).astype(x.dtype)
         # sum / n without np.mean's Python-level wrapper (costly on small tensors)
         return np.true_divide(np.add.reduce(x, axis=dims, keepdims=keepdim), n,
                               dtype=x.dtype)
@@ -134,7 +168,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     nd = input._data.ndim
     if dim is None:
         return Mean.apply(input, tuple(range(nd)), keepdim)
-    return MeanDim.apply(input, norm_dims(dim, nd), keepdim)
+    return MeanDim.apply(input, _rdims(dim, nd), keepdim)
 
 
 _TYPE_WORD = {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte", "int16": "Short",
@@ -182,6 +216,8 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     d = None if dim is None else norm_dim(dim, input._data.ndim)
+    if d is not None and input._data.ndim == 0:     # a 0-d tensor's dim: the whole tensor
+        return ProdDim.apply(input, None, keepdim)
     return (Prod if d is None else ProdDim).apply(input, d, keepdim)
 
 
@@ -189,8 +225,13 @@ class Cumsum(prim):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        dt = np.int64 if x.dtype.kind in "biu" else None
-        return np.cumsum(x, axis=dim, dtype=dt)
+        if x.dtype.kind in "biu":
+            return np.cumsum(x, axis=dim, dtype=np.int64)
+        if x.dtype.itemsize < 8:
+            # PyTorch's CPU kernel accumulates float32/float16 in float64: a float32 running
+            # sum drifts (10**6 x 0.1 would give 100958, not 100000)
+            return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
+        return np.cumsum(x, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -200,8 +241,9 @@ class Cumsum(prim):
 def cumsum(input, dim: int, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.ndim == 0:
-        return input.clone()
+    if input._data.ndim == 0:       # (dim checked; integers still widen to int64)
+        norm_dim(dim, 0)
+        return Cumsum.apply(input.reshape(1), 0).reshape(())
     return Cumsum.apply(input, norm_dim(dim, input._data.ndim))
 
 
@@ -245,6 +287,9 @@ def where_(ones, x, i, d):
 def cumprod(input, dim: int, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
+    if input._data.ndim == 0:
+        norm_dim(dim, 0)
+        return Cumprod.apply(input.reshape(1), 0).reshape(())
     return Cumprod.apply(input, norm_dim(dim, input._data.ndim))
 
 
@@ -262,9 +307,10 @@ class MaxAll(prim):
     @staticmethod
     def backward(ctx, g):
         x, r = ctx.saved_tensors
-        m = (x == r)
-        # ties share the gradient evenly (PyTorch's rule for max()/min() without dim)
-        return g * m / m.sum()
+        m = (x == r) | (x.isnan() & r.isnan())
+        # ties share the gradient evenly (PyTorch's rule for max()/min() without dim); the
+        # others get an exact 0 (masked: a NaN gradient must not leak as NaN * 0)
+        return (g / m.sum()).expand(x.shape).masked_fill(~m, 0.0)
 
 
 class MinAll(MaxAll):
@@ -379,12 +425,12 @@ def min(input, dim=None, keepdim: bool = False, *, other=None):
 
 
 def amax(input, dim=(), keepdim: bool = False):
-    return Amax.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
+    return Amax.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       True)
 
 
 def amin(input, dim=(), keepdim: bool = False):
-    return Amin.apply(input, norm_dims(dim if dim != () else None, input._data.ndim), keepdim,
+    return Amin.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       False)
 
 
@@ -433,8 +479,10 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
+    if input._dtype is D.float16:       # squares overflow float16: accumulate in float32
+        return var(input.float(), dim, None, keepdim, correction=c).to(D.float16)
     nd = input._data.ndim
-    dims = norm_dims(dim, nd)
+    dims = _rdims(dim, nd)
     n = 1
     for d in dims:
         n *= input._data.shape[d]
@@ -444,10 +492,29 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     return s / builtins.max(n - c, 0)
 
 
+class StdSqrt(prim):
+    """sqrt of a variance whose gradient is 0 where the variance is 0 (PyTorch's std_backward
+    masks it there: a constant input has std 0 and gradient 0, not 0 * inf = NaN)."""
+
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, v):
+        r = np.sqrt(v)
+        ctx.save_for_backward(r)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        (r,) = ctx.saved_tensors
+        return (g / (2 * r)).masked_fill(r == 0, 0.0)
+
+
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Standard deviation (Bessel-corrected by default); gradient 0 at zero spread."""
     if isinstance(dim, bool):
         unbiased, dim = dim, None
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -484,7 +551,8 @@ class L2(prim):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        r = np.sqrt(np.sum(x * x, axis=dims, keepdims=True))
+        w = x.astype(np.float32) if x.dtype == _F16 else x     # float16 squares overflow
+        r = np.sqrt(np.sum(w * w, axis=dims, keepdims=True)).astype(x.dtype, copy=False)
         ctx.kshape = r.shape
         out = r if keepdim else np.squeeze(r, axis=dims)
         # save the returned array itself: it comes back as a graph tensor (double backward)
@@ -502,7 +570,7 @@ class L2(prim):
 
 
 def _l2(x, dim, keepdim):
-    dims = norm_dims(dim, x._data.ndim)
+    dims = _rdims(dim, x._data.ndim)
     return L2.apply(x, dims, keepdim)
 
 
@@ -511,7 +579,7 @@ class LogSumExp(prim):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        m = np.max(x, axis=dims, keepdims=True)
+        m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)  # initial: empty slices
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
         r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.kshape = r.shape
@@ -529,7 +597,7 @@ class LogSumExp(prim):
 
 def logsumexp(input, dim, keepdim: bool = False):
     input = as_float(input)
-    return LogSumExp.apply(input, norm_dims(dim, input._data.ndim), keepdim)
+    return LogSumExp.apply(input, _rdims(dim, input._data.ndim), keepdim)
 
 
 class Softmax(prim):
@@ -537,7 +605,7 @@ class Softmax(prim):
 
     @staticmethod
     def forward(ctx, x, dim):
-        m = np.max(x, axis=dim, keepdims=True)
+        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         e = np.exp(x - m)
         y = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(y)
@@ -556,7 +624,7 @@ class LogSoftmax(prim):
 
     @staticmethod
     def forward(ctx, x, dim):
-        m = np.max(x, axis=dim, keepdims=True)
+        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         s = x - m
         y = s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
         ctx.save_for_backward(y)
@@ -570,6 +638,8 @@ class LogSoftmax(prim):
 
 
 def _softmax_dim(input, dim, name):
+    if input._dtype._kind < 2 and not input._data.size:     # PyTorch lets empty ones through
+        return None
     if input._dtype._kind < 2:
         raise NotImplementedError(
             f"\"{name}_lastdim_kernel_impl\" not implemented for "
@@ -588,55 +658,74 @@ def softmax(input, dim=None, dtype=None, **kw):
     """exp(x) / sum(exp(x)) along `dim`."""
     if dtype is not None:
         input = input.to(dtype)
-    return Softmax.apply(input, _softmax_dim(input, dim, "softmax"))
+    d = _softmax_dim(input, dim, "softmax")
+    return input.clone() if d is None else Softmax.apply(input, d)
 
 
 def log_softmax(input, dim=None, dtype=None, **kw):
     """x - logsumexp(x) along `dim` (one fused, stable primitive)."""
     if dtype is not None:
         input = input.to(dtype)
-    return LogSoftmax.apply(input, _softmax_dim(input, dim, "log_softmax"))
+    d = _softmax_dim(input, dim, "log_softmax")
+    return input.clone() if d is None else LogSoftmax.apply(input, d)
 
 
 # ---------------------------------------------------------------- boolean reductions
 
 def all(input, dim=None, keepdim: bool = False):
-    r = np.all(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
+    r = np.all(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
     # uint8 in, uint8 out (PyTorch's legacy rule); bool otherwise
     return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
 def any(input, dim=None, keepdim: bool = False):
-    r = np.any(input._data, axis=None if dim is None else norm_dims(dim, input._data.ndim),
+    r = np.any(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
     return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
 def count_nonzero(input, dim=None):
-    r = np.count_nonzero(input._data, axis=None if dim is None else norm_dims(
+    r = np.count_nonzero(input._data, axis=None if dim is None else _rdims(
         dim, input._data.ndim))
     return _wrap(np.asarray(r, np.int64), input._device)
 
 
 # ---------------------------------------------------------------- order statistics
 
+def _median_pos(x, d):
+    """Where the median sits in the stable ascending order along `d` (kept as size 1): the
+    lower middle, or, in a slice holding NaN, its first NaN (NaN is the median, as in
+    PyTorch; the sort puts NaNs last)."""
+    n = x.shape[d] if x.ndim else 1
+    k = np.full(x.shape[:d] + (1,) + x.shape[d + 1:] if x.ndim else (1,), (n - 1) // 2)
+    if x.dtype.kind == "f":
+        nans = np.isnan(x).sum(axis=d, keepdims=True) if x.ndim else np.isnan(x).reshape(1)
+        k = np.where(nans > 0, n - nans, k)
+    return k
+
+
 def median(input, dim=None, keepdim: bool = False):
     """Lower median (PyTorch's rule: no averaging of the two middle values)."""
     from .indexing import gather
-    if input._dtype is D.bool_:
+    if input._dtype is D.bool_ and input._data.size:
         raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
-        n = flat._data.size
+        if not flat._data.size:     # PyTorch: NaN, or the dtype's lowest integer
+            from .elementwise import no_derivative
+            k = flat._dtype.np
+            v = np.nan if k.kind == "f" else np.iinfo(k).min if k.kind in "iu" else False
+            return no_derivative(_wrap_dt(np.asarray(v, k), flat._dtype, flat._device),
+                                 "median", input)
         order = np.argsort(flat._data, kind="stable")
-        k = (n - 1) // 2
-        return flat[int(order[k])]
+        # a new tensor (flat[i] alone would be a view of the input)
+        return flat[int(order[_median_pos(flat._data, 0)][0])].clone()
     d = norm_dim(dim, input._data.ndim)
-    n = input._data.shape[d]
+    if input._data.ndim == 0:
+        return _median_t(input.clone(), _wrap(np.array(0)))
     order = np.argsort(input._data, axis=d, kind="stable")
-    k = (n - 1) // 2
-    idx = np.take(order, [k], axis=d).astype(np.int64)
+    idx = np.take_along_axis(order, _median_pos(input._data, d), d).astype(np.int64)
     vals = gather(input, d, _wrap(idx))
     if not keepdim:
         vals = vals.squeeze(d)
@@ -645,6 +734,10 @@ def median(input, dim=None, keepdim: bool = False):
 
 
 def nanmean(input, dim=None, keepdim=False):
+    """Mean of the non-NaN elements."""
+    if input._dtype._kind < 2:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {_TYPE_WORD.get(input._dtype.name, input._dtype.name)}")
     m = ~input.isnan()
     z = input.masked_fill(~m, 0)
     return z.sum(dim, keepdim) / m.sum(dim, keepdim)

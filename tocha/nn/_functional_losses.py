@@ -8,6 +8,7 @@ import warnings
 from .._ops import elementwise as _E
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
+from .._ops.nn_loss import BinaryCrossEntropy as _BCE
 from .._ops.nn_loss import MseLoss as _MseLoss
 from .._ops.nn_loss import nll_loss_ as _nll
 from .._tensor import Tensor
@@ -296,8 +297,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     with no_grad():
         if ((input < 0) | (input > 1)).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
-    loss = -(target * input.log().clamp_min(-100.0)
-             + (1 - target) * (1 - input).log().clamp_min(-100.0))
+    if target.dtype != input.dtype:
+        target = target.to(input.dtype)
+    loss = _BCE.apply(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)

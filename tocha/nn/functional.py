@@ -134,6 +134,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         tensor([[3., 3., 3., 3.],
                 [3., 3., 3., 3.]])
     """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"linear(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
     if bias is not None and input.ndim == 2:
         # the Addmm primitive directly: tocha.addmm's generic broadcast check costs more than
         # the whole product for small layers; a bad shape surfaces as NumPy's ValueError

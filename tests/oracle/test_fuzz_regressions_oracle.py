@@ -1,0 +1,185 @@
+"""Mismatches the differential fuzzer (tests/oracle/fuzz) found, each as the smallest program
+that showed it, compared with PyTorch: value, dtype, shape, requires_grad, gradients, and
+whether both raise."""
+import pytest
+import torch
+from fuzz.run import diff, snap
+
+import tocha
+
+
+def _grad(m, f, *vals, dtype="float32"):
+    xs = [m.tensor(v, dtype=getattr(m, dtype), requires_grad=True) for v in vals]
+    f(m, *xs).sum().backward()
+    return [x.grad for x in xs]
+
+
+# name -> program(m) returning what is compared
+CASES = {
+    # 0-d inputs with dim 0 / -1 (the only dim a 0-d tensor has)
+    "flip_0d": lambda m: m.tensor(2.0).flip(0),
+    "median_dim_0d": lambda m: m.tensor(0.5).median(0),
+    "cumsum_0d_int32": lambda m: m.tensor(-2, dtype=m.int32).cumsum(-1),
+    "cumprod_0d": lambda m: m.tensor(3, dtype=m.uint8).cumprod(-1),
+    "norm_0d": lambda m: m.tensor(-0.6).norm(dim=0),
+    "sum_0d": lambda m: m.tensor(-0.6).sum(0, keepdim=True),
+    "amax_0d": lambda m: m.tensor(-0.6).amax(0),
+    "mean_0d": lambda m: m.tensor(-0.6).mean(-1),
+    "logsumexp_0d": lambda m: m.tensor(-0.6).logsumexp(0),
+    "any_0d": lambda m: m.tensor(True).any(0),
+    "topk_0d": lambda m: m.tensor(0.5).topk(1, 0),
+    "kthvalue_0d": lambda m: m.tensor(0.5).kthvalue(1, 0),
+    "std_0d_grad": lambda m: _grad(m, lambda m, x: x.std(0), 0.3),
+    # empty inputs
+    "softmax_empty": lambda m: m.tensor([]).softmax(0),
+    "log_softmax_empty": lambda m: m.zeros(0, 3).log_softmax(0),
+    "softmax_empty_int": lambda m: m.tensor([], dtype=m.int64).softmax(-1),
+    # dtypes
+    "sub_alpha_int_float": lambda m: m.sub(m.tensor(4), m.tensor(1, dtype=m.uint8), alpha=0.5),
+    "sub_alpha_keeps_half": lambda m: m.sub(m.tensor([0.25], dtype=m.float16),
+                                            m.tensor([4], dtype=m.uint8), alpha=0.5),
+    "add_bool_alpha": lambda m: m.tensor(True).add_(m.tensor(True), alpha=2),
+    "xlogy_uint8_scalar": lambda m: m.xlogy(m.tensor([4], dtype=m.uint8), 0.5),
+    "xlogy_half_long": lambda m: m.xlogy(m.tensor([0.5, 0.0], dtype=m.float16),
+                                         m.tensor([3, 0])),
+    "fmod_bool_grad": lambda m: _grad(m, lambda m, x: m.fmod(m.tensor([True, True]), x),
+                                      [0.7, -2.0], dtype="float64"),
+    "remainder_bool_grad": lambda m: _grad(
+        m, lambda m, x: m.remainder(m.tensor([True, False]), x), [0.7, -2.0]),
+    "nanmean_bool": lambda m: m.nanmean(m.tensor([True])),
+    "index_copy_dtype": lambda m: m.index_copy(m.zeros(3), 0, m.tensor([0]),
+                                               m.ones(1, dtype=m.float64)),
+    "scatter_dtype": lambda m: m.zeros(3).scatter(0, m.tensor([1]), m.ones(1, dtype=m.float64)),
+    "clamp_uint8_negative": lambda m: m.tensor([0, 3, 1], dtype=m.uint8).clamp(-1, 1),
+    "clamp_int8_overflow": lambda m: m.tensor([0, 3], dtype=m.int8).clamp(-300, 2),
+    "masked_fill_uint8": lambda m: m.tensor([3, 0], dtype=m.uint8).masked_fill(
+        m.tensor([True, False]), -1),
+    # gradients
+    "logit_outside_grad": lambda m: _grad(m, lambda m, x: x.logit(), [-0.5, 0.3, 1.5]),
+    "floor_divide_requires_grad": lambda m: (m.tensor([1.5], requires_grad=True) // 2),
+    "floor_divide_backward": lambda m: _grad(m, lambda m, x: x // 2, [1.5]),
+    "unique_requires_grad": lambda m: m.unique(m.tensor([2.0, 1.0, 2.0], requires_grad=True)),
+    "select_1d_is_a_view": lambda m: _select_write(m),
+    "maximum_nan_grad": lambda m: _grad(m, lambda m, x, y: m.maximum(x, y).sqrt(),
+                                        [-1.0, 2.0, 1.0], [0.5, float("nan"), 1.0]),
+    "minimum_nan_grad": lambda m: _grad(m, lambda m, x, y: m.minimum(x, y).sqrt(),
+                                        [-1.0, 2.0, 1.0], [0.5, float("nan"), 1.0]),
+    "masked_fill_broadcasts": lambda m: m.tensor(1.5).masked_fill(m.tensor([True, False]), 0.5),
+    "logsumexp_empty_int": lambda m: m.tensor([], dtype=m.int32).logsumexp(0),
+    "int_negative_pow": lambda m: m.tensor([1, -1, 0, 2, -1]) ** m.tensor([-2, -3, -1, -1, 2]),
+    "rfloordiv_half": lambda m: 0.5 // m.tensor([0.265], dtype=m.float16),
+    "rmod_half": lambda m: 0.5 % m.tensor([0.265], dtype=m.float16),
+    "setitem_inf_grad": lambda m: _grad(m, lambda m, x: _set0(m.xlogy(x, 0.0)) ** 2,
+                                        [0.25, -0.5, 0.0]),
+    "prod_0d_keepdim_grad": lambda m: _grad(m, lambda m, x: x.prod(-1, keepdim=True) ** 2,
+                                            -0.767),
+    "index_add_dtype": lambda m: m.zeros(3).index_add(0, m.tensor([1]),
+                                                      m.ones(1, dtype=m.float64)),
+    "setitem_mask_dtype": lambda m: _set_mask(m, m.ones(4, dtype=m.float64)),
+    "setitem_mask_one_element": lambda m: _set_mask(m, m.ones(1, dtype=m.float64)),
+    "logaddexp_bool": lambda m: m.logaddexp(m.tensor([True, False]), m.tensor([0.5, -2.0])),
+    "zero_pow_negative_grad": lambda m: _grad(m, lambda m, y: m.tensor([0.0, 0.0, 2.0]) ** y,
+                                              [-0.658, 0.5, -1.0]),
+    "logit_double_backward": lambda m: _double(m, lambda x: x.logit().sum(), [0.5, 1.5, -0.2]),
+    "norm_half_no_overflow": lambda m: m.tensor([483.0, 300.0, 20.0], dtype=m.float16).norm(),
+    "var_half_no_overflow": lambda m: m.tensor([483.0, -300.0, 20.0], dtype=m.float16).var(),
+    "fmod_by_inf_grad": lambda m: _grad(m, lambda m, x, y: m.fmod(x, y), [0.5, -0.4, 2.7],
+                                        [float("inf"), 0.25, -1 / 3]),
+    "remainder_by_inf_grad": lambda m: _grad(m, lambda m, x, y: m.remainder(x, y),
+                                             [0.5, -0.4, 2.7], [float("inf"), 0.25, -1 / 3]),
+    "sub_bool_alpha": lambda m: m.sub(m.ones(2), m.tensor([True, False]), alpha=0.5),
+    "diag_2d_is_a_copy": lambda m: _diag_inplace(m),
+    "relu_inf_grad": lambda m: _grad(m, lambda m, x: m.relu(x) / m.relu(x) * 0 + m.relu(x),
+                                     [-1.0, 2.0]),
+    "lerp_half": lambda m: m.tensor([-0.723, 5.171], dtype=m.float16).lerp(
+        m.tensor([0.349, -1.485], dtype=m.float16), 0.3),
+    "fmax_ties_and_nan_grad": lambda m: _grad(m, lambda m, a, b: m.fmax(a, b),
+                                              [1.0, 2.0, float("nan"), 3.0],
+                                              [1.0, float("nan"), 0.0, 4.0]),
+    "fmin_ties_and_nan_grad": lambda m: _grad(m, lambda m, a, b: m.fmin(a, b),
+                                              [1.0, 2.0, float("nan"), 3.0],
+                                              [1.0, float("nan"), 0.0, 4.0]),
+    "fmax_number": lambda m: m.fmax(m.ones(2), 0.0),
+    "clamp_tensor_bounds_grad": lambda m: _grad(
+        m, lambda m, x, lo, hi: m.clamp(x, lo, hi), [1.0, 2.0, 0.5, 3.0, 5.0],
+        [1.0, 0.0, 1.0, 4.0, 6.0], [2.0, 2.0, 3.0, 3.5, 5.5]),
+    "max_all_nan_grad": lambda m: _grad(m, lambda m, x: m.xlogy(x.max().unsqueeze(0),
+                                                                m.tensor([-1.0, 2.0])),
+                                        [0.5, 0.25]),
+    "max_all_of_nan_grad": lambda m: _grad(m, lambda m, x: x.max(), [1.0, float("nan"), 2.0]),
+    "rpow_zero_base_grad": lambda m: _grad(m, lambda m, x: 0.0 ** x, [-0.5, 0.0, 0.5]),
+    "advanced_index_contiguous": lambda m: m.arange(12.0).reshape(3, 4)[1:, m.tensor([0, 3])]
+    .view(-1),
+    "floor_int_0d": lambda m: m.tensor(-2).floor().clamp_min_(0),
+    "setitem_int_nan": lambda m: _set_int(m, m.tensor(float("nan"))),
+    "setitem_uint8_minus_one": lambda m: _set_int(m, -1, m.uint8),
+    "setitem_uint8_minus_one_float": lambda m: _set_int(m, -1.0, m.uint8),
+    "movedim_out_of_range": lambda m: m.tensor([2]).movedim(1, 0),
+    "median_is_a_copy": lambda m: _median_copy(m),
+    "topk_values_contiguous": lambda m: m.tensor([[3.0, 1.0], [2.0, 5.0]]).topk(1, 0)[0]
+    .view(-1),
+    "hypot_int8_no_overflow": lambda m: m.hypot(m.tensor([2.0, -3.0]),
+                                                m.tensor([16, -12], dtype=m.int8)),
+    "pow_0_inf_grad": lambda m: _grad(m, lambda m, x: m.xlogy(x ** 0, m.tensor([False, True])),
+                                      [0.5, -2.0]),
+    "median_empty": lambda m: m.tensor([]).median(),
+    "median_empty_int": lambda m: m.tensor([], dtype=m.int64).median(),
+}
+
+
+def _set_int(m, v, dtype=None):
+    x = m.zeros(3, dtype=dtype or m.int32)
+    x[m.tensor([True, False, True])] = v
+    return x
+
+
+def _median_copy(m):
+    x = m.tensor([[0.75, 2.9], [4.0, 1.5]])
+    r = x.median()
+    x[1, :] = 0.0                   # must not change r
+    return r
+
+
+def _double(m, f, vals):
+    x = m.tensor(vals, requires_grad=True)
+    g, = m.autograd.grad(f(x), [x], create_graph=True)
+    return g, m.autograd.grad((g * g).sum(), [x])[0]
+
+
+def _diag_inplace(m):
+    x = m.arange(9.0).reshape(3, 3).requires_grad_()
+    d = m.diag(x)
+    d.mul_(2)                       # a copy: allowed, and x is unchanged
+    return x.detach(), d
+
+
+def _select_write(m):
+    x = m.arange(4.0)
+    x[2].fill_(9)                   # x[2] is a 0-d view: the write shows in x
+    v = x.select(0, 1)
+    x.add_(1)
+    return x, v
+
+
+def _set0(t):
+    t[0:1] = 0.0
+    return t
+
+
+def _set_mask(m, v):
+    x = m.zeros(3, 4)
+    x[m.tensor([True, False, True])] = v
+    return x
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fuzz_regression(name):
+    def run(m):
+        try:
+            return None, snap(CASES[name](m))
+        except Exception as e:  # noqa: BLE001 - whether both raise is what is compared
+            return type(e).__name__, None
+    (ea, a), (eb, b) = run(tocha), run(torch)
+    assert (ea is None) == (eb is None), f"tocha {ea or 'ok'}, torch {eb or 'ok'}"
+    if a is not None:
+        assert diff(a, b, view=False) is None, diff(a, b, view=False)

@@ -1,0 +1,101 @@
+"""No silently wrong number: the gradients PyTorch guards at the edges, NaN-aware order
+statistics, float32 accumulation, and PyTorch's input types and TypeErrors."""
+import collections
+
+import numpy as np
+import pytest
+
+import tocha
+from tocha.autograd import gradcheck, gradgradcheck
+
+
+def _grad(f, *xs):
+    xs = [tocha.tensor(x, requires_grad=True) for x in xs]
+    f(*xs).sum().backward()
+    return [x.grad.numpy() for x in xs]
+
+
+def test_bce_gradient_where_the_log_is_clamped():
+    # sigmoid(20) is exactly 1 in float32: (x - t) / max(x (1 - x), eps) = 0, not 0 * inf
+    x = tocha.tensor([20.0], requires_grad=True)
+    loss = tocha.nn.BCELoss()(tocha.sigmoid(x), tocha.ones(1))
+    loss.backward()
+    assert loss.item() == 0.0 and x.grad.item() == 0.0
+    g, = _grad(lambda p: tocha.nn.functional.binary_cross_entropy(p, tocha.tensor([0.0, 1.0])),
+               [0.0, 1.0])
+    np.testing.assert_array_equal(g, [0.0, 0.0])
+
+
+def test_bce_gradcheck():
+    x = tocha.tensor([0.2, 0.5, 0.9], dtype=tocha.float64, requires_grad=True)
+    t = tocha.tensor([0.0, 0.3, 1.0], dtype=tocha.float64, requires_grad=True)
+    f = tocha.nn.functional.binary_cross_entropy
+    assert gradcheck(lambda a, b: f(a, b, reduction="none"), (x, t))
+    assert gradgradcheck(lambda a, b: f(a, b), (x, t))
+
+
+@pytest.mark.parametrize("op", ["std", "var"])
+def test_spread_zero_gradient_is_zero(op):
+    g, = _grad(lambda x: getattr(x, op)(), [3.0, 3.0, 3.0])
+    np.testing.assert_array_equal(g, 0.0)
+    g, = _grad(lambda x: getattr(x, op)(1), [[1.0, 1.0], [1.0, 3.0]])
+    assert np.isfinite(g).all() and (g[0] == 0).all()
+
+
+def test_std_gradcheck():
+    x = tocha.tensor([[0.3, -1.0, 2.0], [1.0, 1.5, -0.5]], dtype=tocha.float64,
+                     requires_grad=True)
+    assert gradcheck(lambda a: a.std(1), (x,))
+    assert gradgradcheck(lambda a: a.std(), (x,))
+
+
+def test_atan2_at_origin():
+    gy, gx = _grad(tocha.atan2, [0.0, 1.0], [0.0, 1.0])
+    np.testing.assert_array_equal(gy, [0.0, 0.5])
+    np.testing.assert_array_equal(gx, [0.0, -0.5])
+
+
+def test_cumsum_float32_accumulates_wide():
+    r = tocha.full((10 ** 6,), 0.1).cumsum(0)
+    # exact: 10**6 * float32(0.1) = 100000.0015; a float32 running sum ends at 100958
+    assert abs(r[-1].item() - 100000.0) < 0.01
+    assert r.dtype is tocha.float32
+
+
+def test_outer_axis_sum_float32_is_accurate():
+    x = tocha.full((300_000, 4), 0.1)
+    exact = 300_000 * float(np.float32(0.1))
+    assert np.abs(x.sum(0).numpy() - exact).max() < 0.01
+    assert np.abs(x.mean(0).numpy() - exact / 300_000).max() < 1e-7
+    assert x.sum(0).dtype is tocha.float32
+
+
+def test_median_with_nan():
+    nan = float("nan")
+    assert np.isnan(tocha.tensor([1.0, nan, 3.0, 2.0]).median().item())
+    v, i = tocha.tensor([[1.0, nan, 3.0], [3.0, 1.0, 2.0]]).median(1)
+    assert np.isnan(v[0].item()) and i[0].item() == 1
+    assert v[1].item() == 2.0 and i[1].item() == 2
+
+
+@pytest.mark.parametrize("data", [range(5), collections.deque([0, 1, 2, 3, 4]),
+                                  (0, 1, 2, 3, 4), [np.int64(0), 1, 2, 3, 4]])
+def test_tensor_takes_any_sequence(data):
+    t = tocha.tensor(data)
+    assert t.dtype is tocha.int64 and t.tolist() == [0, 1, 2, 3, 4]
+    assert tocha.as_tensor(data).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_tensor_nested_ranges_and_bad_types():
+    assert tocha.tensor([range(2), (2, 3)]).tolist() == [[0, 1], [2, 3]]
+    with pytest.raises(TypeError):
+        tocha.tensor("ab")
+    with pytest.raises(TypeError):
+        tocha.tensor(x for x in range(3))
+
+
+def test_non_tensor_inputs_are_type_errors():
+    with pytest.raises(TypeError, match="must be Tensor, not list"):
+        tocha.nn.Linear(3, 2)([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="must be Tensor, not list"):
+        tocha.exp([1.0])
