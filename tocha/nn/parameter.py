@@ -56,7 +56,7 @@ class Parameter(Tensor):
             t.requires_grad = True
         return t
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         pass
 
     def __repr__(self) -> str:
@@ -93,7 +93,7 @@ class Buffer(Tensor):
         t.persistent = persistent
         return t
 
-    def __init__(self, data=None, *, persistent=True):
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
         pass
 
 

@@ -58,7 +58,7 @@ class Module:
     call_super_init = False
     _hooked = False          # True once any hook was registered on this instance
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
                             f"argument '{next(iter(kwargs))}'" if kwargs else
@@ -83,12 +83,12 @@ class Module:
         d["_load_state_dict_pre_hooks"] = OrderedDict()
         d["_load_state_dict_post_hooks"] = OrderedDict()
 
-    def forward(self, *input):
+    def forward(self, *input: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   f'"forward" function')
 
     # ------------------------------------------------------------------ call
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._hooked or _global_forward_hooks or _global_forward_pre_hooks or \
                 _global_backward_hooks:
             return self._call_impl(*args, **kwargs)
@@ -562,7 +562,8 @@ class Module:
         if type(self).get_extra_state is not Module.get_extra_state:
             destination[prefix + "_extra_state"] = self.get_extra_state()
 
-    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
+    def state_dict(self, *args: Any, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """OrderedDict of parameters and persistent buffers under dotted names (detached,
         sharing memory with the module's tensors unless `keep_vars`)."""
         if args:
@@ -648,7 +649,8 @@ class Module:
                     elif parts[0] not in local:
                         unexpected_keys.append(key)
 
-    def load_state_dict(self, state_dict: Mapping, strict: bool = True, assign: bool = False):
+    def load_state_dict(self, state_dict: Mapping, strict: bool = True,
+                        assign: bool = False) -> None:
         """Copy tensors from `state_dict` into this module's parameters and buffers.
 
         Returns `_IncompatibleKeys(missing_keys, unexpected_keys)`; with `strict` any of those
