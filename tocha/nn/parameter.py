@@ -1,6 +1,8 @@
 """`nn.Parameter` (a Tensor that a Module registers) and `nn.Buffer`."""
 from __future__ import annotations
 
+from typing import Any
+
 from .._tensor import Tensor, _wrap
 
 
@@ -113,5 +115,5 @@ class UninitializedParameter(Parameter):
                            "attributes.")
 
 
-def is_lazy(param) -> bool:
+def is_lazy(param: Any) -> bool:
     return isinstance(param, UninitializedParameter)
