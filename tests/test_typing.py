@@ -24,7 +24,16 @@ PACKAGES = [
     "tocha.optim",
     "tocha.optim.lr_scheduler",
     "tocha.utils.data",
+    "tocha.nn.modules",
+    "tocha.nn.parameter",
+    "tocha.nn.utils.parametrize",
+    "tocha.nn.utils.parametrizations",
+    "tocha.nn.utils.stateless",
+    "tocha.optim.swa_utils",
+    "tocha.utils.data.distributed",
     "tocha.vision.transforms",
+    "tocha.vision.transforms.functional",
+    "tocha.vision.transforms.v2",
     "tocha.vision.models",
 ]
 # names defined here are in scope; the core (tensor, autograd, ops, creation) is typed apart
