@@ -299,7 +299,7 @@ def _max_unpool(op, nd, input, indices, kernel_size, stride, padding, output_siz
 
 def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
                  stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
-                 output_size: int | tuple[int, ...] | None = None) -> Tensor:
+                 output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool1d: maxima put back at their indices, zeros elsewhere."""
     return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding,
                        output_size)
@@ -307,7 +307,7 @@ def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, .
 
 def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
                  stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
-                 output_size: int | tuple[int, ...] | None = None) -> Tensor:
+                 output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool2d: maxima put back at their indices, zeros elsewhere."""
     return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding,
                        output_size)
@@ -315,7 +315,7 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, .
 
 def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
                  stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
-                 output_size: int | tuple[int, ...] | None = None) -> Tensor:
+                 output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool3d: maxima put back at their indices, zeros elsewhere."""
     return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding,
                        output_size)

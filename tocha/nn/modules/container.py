@@ -83,7 +83,7 @@ class Sequential(Module):
         idx %= size
         return next(islice(it, idx, None))
 
-    def __getitem__(self, idx: int) -> Any:
+    def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return self._get_item_by_idx(iter(self._modules.values()), idx)
@@ -198,7 +198,7 @@ class ModuleList(Module):
     def _get_abs_string_index(self, idx) -> str:
         return str(_index(idx, len(self)))
 
-    def __getitem__(self, idx: int) -> Any:
+    def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
         return self._modules[self._get_abs_string_index(idx)]
@@ -378,7 +378,7 @@ class ParameterList(Module):
     def _get_abs_string_index(self, idx) -> str:
         return str(_index(idx, len(self)))
 
-    def __getitem__(self, idx: int) -> Any:
+    def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
             start, stop, step = idx.indices(len(self))
             out = type(self)()
