@@ -169,7 +169,7 @@ class Sequential(Module):
             self.append(m)
         return self
 
-    def pop(self, key) -> Module:
+    def pop(self, key: int | slice) -> Module:
         v = self[key]
         del self[key]
         return v
@@ -261,7 +261,7 @@ class ModuleList(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key) -> Module:
+    def pop(self, key: int | slice) -> Module:
         v = self[key]
         del self[key]
         return v
@@ -324,16 +324,16 @@ class ModuleDict(Module):
         del self[key]
         return v
 
-    def keys(self):
+    def keys(self) -> Iterable[str]:
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> Iterable[tuple[str, Module]]:
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> Iterable[Module]:
         return self._modules.values()
 
-    def update(self, modules) -> None:
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         if not isinstance(modules, Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value "
                             "pairs, but got " + type(modules).__name__)
@@ -497,13 +497,13 @@ class ParameterDict(Module):
     def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
         return ParameterDict((k, default) for k in keys)
 
-    def keys(self):
+    def keys(self) -> Iterable[str]:
         return self._keys.keys()
 
-    def items(self):
+    def items(self) -> Iterable[tuple[str, Any]]:
         return ((k, self[k]) for k in self._keys)
 
-    def values(self):
+    def values(self) -> Iterable[Any]:
         return (self[k] for k in self._keys)
 
     def update(self, parameters: Any) -> None:

@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import tocha
+
 from ... import _dtype as D
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
@@ -493,7 +495,7 @@ class Module:
                 self._buffers[key] = fn(b)
         return self
 
-    def to(self, *args, **kwargs) -> Module:
+    def to(self, *args: Any, **kwargs: Any) -> Module:
         """`to(device)`, `to(dtype)`, `to(tensor)`: floating parameters and buffers change dtype.
 
         Differs from PyTorch: only the CPU device exists (others raise a clear error).
@@ -523,13 +525,13 @@ class Module:
     def cpu(self) -> Module:
         return self
 
-    def cuda(self, device=None) -> Module:
+    def cuda(self, device: int | tocha.device | None = None) -> Module:
         from ..._backend import as_device
         as_device("cuda" if device is None else (device if not isinstance(device, int)
                                                   else f"cuda:{device}"))
         return self
 
-    def type(self, dst_type) -> Module:
+    def type(self, dst_type: tocha.dtype | str) -> Module:
         return self._apply(lambda t: t.type(dst_type))
 
     def float(self) -> Module:
@@ -544,7 +546,7 @@ class Module:
     def bfloat16(self) -> Module:
         return self._apply(lambda t: t.bfloat16() if t._dtype._kind == 2 else t)
 
-    def to_empty(self, *, device=None, recurse: bool = True) -> Module:
+    def to_empty(self, *, device: tocha.device | str | None = None, recurse: bool = True) -> Module:
         return self
 
     def share_memory(self) -> Module:
@@ -796,6 +798,6 @@ class Module:
                 s += "\n  " + "\n  ".join(lines) + "\n"
         return s + ")"
 
-    def compile(self, *args, **kwargs) -> None:
+    def compile(self, *args: Any, **kwargs: Any) -> None:
         pass
 

@@ -8,6 +8,7 @@ import tocha
 from ... import _creation as C
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
+from .module import Module
 
 try:  # BatchNorm may live in its own file
     from .batchnorm import _BatchNorm
@@ -108,7 +109,7 @@ class SyncBatchNorm(_BatchNorm):
             self.running_var.mul_(1 - f).add_(unbiased * f)
 
     @classmethod
-    def convert_sync_batchnorm(cls, module, process_group=None):
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
         """Return `module` with every BatchNorm*D layer replaced by a SyncBatchNorm that keeps
         its parameters, buffers and training mode."""
         out = module

@@ -203,7 +203,8 @@ class Transformer(Module):
                             tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
 
     @staticmethod
-    def generate_square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
+    def generate_square_subsequent_mask(sz: int, device: tocha.device | str | None = None,
+                                        dtype: tocha.dtype | None = None) -> Tensor:
         """(sz, sz) float mask: -inf above the diagonal, 0 elsewhere."""
         return _generate_square_subsequent_mask(sz, device=device, dtype=dtype)
 

@@ -1,7 +1,7 @@
 """DistributedDataParallel: one model replica per rank, gradients averaged during backward."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -163,7 +163,7 @@ class DistributedDataParallel(Module):
             f"receive grad for rank {dist.get_rank()}: {which}")
 
     @contextmanager
-    def no_sync(self):
+    def no_sync(self) -> Iterator[None]:
         """Within this context, backward accumulates gradients locally without communication;
         the first synchronised backward after it averages the accumulated gradients."""
         old = self.require_backward_grad_sync

@@ -6,7 +6,7 @@ unpacking round-trip exactly, so data pipelines written for PyTorch run unchange
 from __future__ import annotations
 
 import itertools
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ... import _creation as C
 from ..._ops import indexing as _I
@@ -60,7 +60,7 @@ class PackedSequence(NamedTuple):
     sorted_indices: Tensor | None = None
     unsorted_indices: Tensor | None = None
 
-    def to(self, *args, **kwargs) -> PackedSequence:
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         return self._replace(data=self.data.to(*args, **kwargs))
 
     @property
