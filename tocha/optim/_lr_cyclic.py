@@ -77,7 +77,7 @@ class CyclicLR(LRScheduler):
             self._scale_fn_ref = lambda x: gamma ** x
             self.scale_mode = "iterations"
 
-    def scale_fn(self, x) -> float:
+    def scale_fn(self, x: float) -> float:
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         return self._scale_fn_ref(x)

@@ -496,7 +496,7 @@ class SequentialLR(LRScheduler):
         self._schedulers[idx]._initial_step()
         self._last_lr = schedulers[idx].get_last_lr()
 
-    def recursive_undo(self, sched=None) -> None:
+    def recursive_undo(self, sched: LRScheduler | None = None) -> None:
         s = self if sched is None else sched
         if hasattr(s, "_schedulers"):
             for c in s._schedulers:

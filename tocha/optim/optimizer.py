@@ -292,16 +292,18 @@ class Optimizer:
         """`hook(optimizer, args, kwargs)` after each step."""
         return _add_hook(self._optimizer_step_post_hooks, hook)
 
-    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
-    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
 
-    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_pre_hook(self, hook: Callable,
+                                           prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
-    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_post_hook(self, hook: Callable,
+                                           prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # ---- state dict ----
