@@ -30,7 +30,7 @@ class WeightsEnum(Enum):
     """Base of the `<Model>_Weights` enums (`DEFAULT` aliases the recommended member)."""
 
     @classmethod
-    def verify(cls, obj):
+    def verify(cls, obj: Any) -> Any:
         if obj is None:
             return None
         if isinstance(obj, str):
@@ -67,7 +67,7 @@ class WeightsEnum(Enum):
         m = HASH_REGEX.search(self.file_name)
         return m.group(1) if m else ""
 
-    def get_state_dict(self, *args, **kwargs):
+    def get_state_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The state dict from PyTorch's cache (`tocha.hub.load_state_dict_from_url`).
 
         Differs from torchvision: loads with `weights_only=True` unless told otherwise.

@@ -182,7 +182,7 @@ class RandomCrop(_Module):
     """Crop at a random place (torch.randint for top, then left)."""
 
     @staticmethod
-    def get_params(img, output_size) -> tuple[int, int, int, int]:
+    def get_params(img: Any, output_size: tuple[int, int]) -> tuple[int, int, int, int]:
         _, h, w = F.get_dimensions(img)
         th, tw = output_size
         if h < th or w < tw:
@@ -274,7 +274,8 @@ class RandomResizedCrop(_Module):
         self.interpolation = _interp(interpolation)
 
     @staticmethod
-    def get_params(img, scale, ratio) -> tuple[int, int, int, int]:
+    def get_params(img: Any, scale: Sequence[float], ratio: Sequence[float]
+                   ) -> tuple[int, int, int, int]:
         _, height, width = F.get_dimensions(img)
         area = height * width
         log_ratio = tocha.log(tocha.tensor(ratio))
@@ -343,7 +344,9 @@ class ColorJitter(_Module):
                                 clip_first_on_zero=False)
 
     @staticmethod
-    def get_params(brightness, contrast, saturation, hue):
+    def get_params(brightness: Sequence[float] | None, contrast: Sequence[float] | None,
+                   saturation: Sequence[float] | None, hue: Sequence[float] | None
+                   ) -> tuple[Tensor, float | None, float | None, float | None, float | None]:
         fn_idx = tocha.randperm(4)
 
         def draw(r):
@@ -423,7 +426,7 @@ class RandomRotation(_Module):
         self.expand, self.center, self.fill = expand, center, fill
 
     @staticmethod
-    def get_params(degrees) -> float:
+    def get_params(degrees: Sequence[float]) -> float:
         return float(tocha.empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
 
     def forward(self, img: Any) -> Any:
@@ -457,7 +460,10 @@ class RandomAffine(_Module):
         self.fill, self.center = fill, center
 
     @staticmethod
-    def get_params(degrees, translate, scale_ranges, shears, img_size):
+    def get_params(degrees: Sequence[float], translate: Sequence[float] | None,
+                   scale_ranges: Sequence[float] | None, shears: Sequence[float] | None,
+                   img_size: Sequence[int]
+                   ) -> tuple[float, tuple[int, int], float, tuple[float, float]]:
         angle = float(tocha.empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
         if translate is not None:
             max_dx = float(translate[0] * img_size[0])
@@ -549,7 +555,9 @@ class RandomErasing(_Module):
         self.p, self.scale, self.ratio, self.value, self.inplace = p, scale, ratio, value, inplace
 
     @staticmethod
-    def get_params(img: Tensor, scale, ratio, value=None):
+    def get_params(img: Tensor, scale: Sequence[float], ratio: Sequence[float],
+                   value: Sequence[float] | None = None
+                   ) -> tuple[int, int, int, int, Tensor]:
         c, h_img, w_img = img.shape[-3], img.shape[-2], img.shape[-1]
         area = h_img * w_img
         log_ratio = tocha.log(tocha.tensor(ratio))
