@@ -1,8 +1,8 @@
 """Public signatures of nn, optim, utils.data and vision are typed (issue 12, item 2).
 
 Every parameter (but `self`/`cls`) and the return of each public function, and of the
-constructor and forward/step/... methods of each public class, must carry an annotation that
-`typing.get_type_hints` can resolve in its module's namespace.
+constructor, public methods and __getitem__/__len__/... of each public class, must carry an
+annotation that `typing.get_type_hints` can resolve in its module's namespace.
 """
 from __future__ import annotations
 
@@ -63,8 +63,9 @@ def _callables() -> dict[str, object]:
             if inspect.isfunction(obj):
                 out.setdefault(name, obj)
                 continue
-            for m in METHODS:
-                fn = obj.__dict__.get(m)
+            for m, fn in obj.__dict__.items():
+                if m.startswith("_") and m not in METHODS:
+                    continue
                 fn = getattr(fn, "__func__", fn)  # staticmethod/classmethod
                 if inspect.isfunction(fn) and fn.__module__.startswith(SCOPE):
                     out.setdefault(f"{fn.__module__}.{fn.__qualname__}", fn)
@@ -75,7 +76,8 @@ def _missing(fn) -> list[str]:
     """The parameters (and 'return') of `fn` without a resolvable annotation."""
     try:
         hints = typing.get_type_hints(fn, vars(sys.modules[fn.__module__]))
-    except (NameError, TypeError, AttributeError, SyntaxError) as e:  # an annotation names something the module cannot resolve
+    # an annotation names something the module cannot resolve
+    except (NameError, TypeError, AttributeError, SyntaxError) as e:
         return [f"unresolvable ({type(e).__name__}: {e})"]
     sig = inspect.signature(fn)
     bad = [p for p in sig.parameters if p not in hints and p not in ("self", "cls")]
