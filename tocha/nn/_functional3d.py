@@ -50,8 +50,9 @@ def _same_padding(weight: Tensor, dilation) -> tuple[tuple[int, int], ...]:
     return tuple((t // 2, t - t // 2) for t in total)
 
 
-def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-           dilation=1, groups: int = 1) -> Tensor:
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+           stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Tensor:
     """3-d convolution: (N, C, D, H, W) * (O, C/g, KD, KH, KW) -> (N, O, D', H', W').
 
     One 2-d convolution per kernel depth over all output depths at once, summed."""
@@ -95,8 +96,10 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return out.squeeze(0) if unbatched else out
 
 
-def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
+                     stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Tensor:
     """Transposed 3-d convolution: (N, C, D, H, W) * (C, O/g, KD, KH, KW) -> (N, O, D', H', W').
 
     One transposed 2-d convolution per kernel depth, placed at its output depths, summed."""
@@ -136,8 +139,11 @@ def _pool3d_args(op, kernel_size, stride, padding, dilation):
     return ks, st, _triple(padding, "padding", op), _triple(dilation, "dilation", op)
 
 
-def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-                            ceil_mode: bool = False, return_indices: bool = True):
+def max_pool3d_with_indices(input: Tensor, kernel_size: int | tuple[int, ...],
+                            stride: int | tuple[int, ...] | None = None,
+                            padding: int | tuple[int, ...] = 0, dilation: int | tuple[int, ...] = 1,
+                            ceil_mode: bool = False,
+                            return_indices: bool = True) -> tuple[Tensor, Tensor]:
     """3-d max pooling and the flat (D*H*W) index of each maximum."""
     x, unbatched = _batched("max_pool3d", input)
     ks, st, pd, dl = _pool3d_args("max_pool3d", kernel_size, stride, padding, dilation)
@@ -155,15 +161,19 @@ def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
     return out, flat
 
 
-def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-               ceil_mode: bool = False, return_indices: bool = False):
+def max_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+               dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """3-d max pooling over (N, C, D, H, W) (or unbatched (C, D, H, W))."""
     out, idx = max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (out, idx) if return_indices else out
 
 
-def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+def avg_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
+               stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
     """3-d average pooling; each window's divisor is the product of its per-axis counts, so
     it is a 2-d average over (H, W) followed by a 1-d average over depth."""
     x, unbatched = _batched("avg_pool3d", input)
@@ -190,7 +200,7 @@ def _size3(output_size, x: Tensor) -> tuple[int, int, int]:
     return tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(sizes))
 
 
-def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+def adaptive_avg_pool3d(input: Tensor, output_size: int | tuple[int, ...]) -> Tensor:
     """Adaptive 3-d average pooling to (D_out, H_out, W_out) (None keeps a size)."""
     x, unbatched = _batched("adaptive_avg_pool3d", input)
     do, ho, wo = _size3(output_size, x)
@@ -200,7 +210,8 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     return out.squeeze(0) if unbatched else out
 
 
-def adaptive_max_pool3d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
+                                     return_indices: bool = True) -> tuple[Tensor, Tensor]:
     """Adaptive 3-d max pooling and the flat (D*H*W) index of each maximum."""
     x, unbatched = _batched("adaptive_max_pool3d", input)
     do, ho, wo = _size3(output_size, x)
@@ -215,7 +226,8 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size, return_indices:
     return out, flat
 
 
-def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
+def adaptive_max_pool3d(input: Tensor, output_size: int | tuple[int, ...],
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Adaptive 3-d max pooling to (D_out, H_out, W_out)."""
     out, idx = adaptive_max_pool3d_with_indices(input, output_size)
     return (out, idx) if return_indices else out
@@ -235,20 +247,20 @@ def _lp_pool(op, nd, input, norm_type, kernel_size, stride, ceil_mode):
     return (tocha.sign(out) * out.abs().relu()).mul(numel).pow(1.0 / norm_type)
 
 
-def lp_pool1d(input: Tensor, norm_type: float, kernel_size, stride=None,
-              ceil_mode: bool = False) -> Tensor:
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int | tuple[int, ...],
+              stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Tensor:
     """Power-average pooling: (sum over the window of x^p)^(1/p), over (N, C, L)."""
     return _lp_pool("lp_pool1d", 1, input, norm_type, kernel_size, stride, ceil_mode)
 
 
-def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None,
-              ceil_mode: bool = False) -> Tensor:
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size: int | tuple[int, ...],
+              stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Tensor:
     """Power-average pooling over (N, C, H, W)."""
     return _lp_pool("lp_pool2d", 2, input, norm_type, kernel_size, stride, ceil_mode)
 
 
-def lp_pool3d(input: Tensor, norm_type: float, kernel_size, stride=None,
-              ceil_mode: bool = False) -> Tensor:
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size: int | tuple[int, ...],
+              stride: int | tuple[int, ...] | None = None, ceil_mode: bool = False) -> Tensor:
     """Power-average pooling over (N, C, D, H, W)."""
     return _lp_pool("lp_pool3d", 3, input, norm_type, kernel_size, stride, ceil_mode)
 
@@ -285,22 +297,25 @@ def _max_unpool(op, nd, input, indices, kernel_size, stride, padding, output_siz
     return out.squeeze(0) if unbatched else out
 
 
-def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
-                 output_size=None) -> Tensor:
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool1d: maxima put back at their indices, zeros elsewhere."""
     return _max_unpool("max_unpool1d", 1, input, indices, kernel_size, stride, padding,
                        output_size)
 
 
-def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
-                 output_size=None) -> Tensor:
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool2d: maxima put back at their indices, zeros elsewhere."""
     return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding,
                        output_size)
 
 
-def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
-                 output_size=None) -> Tensor:
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool3d: maxima put back at their indices, zeros elsewhere."""
     return _max_unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding,
                        output_size)

@@ -85,32 +85,42 @@ def _offsets(ks):
     return [(a, *rest) for a in range(ks[0]) for rest in _offsets(ks[1:])]
 
 
-def fractional_max_pool2d_with_indices(input: Tensor, kernel_size, output_size=None,
-                                       output_ratio=None, return_indices: bool = False,
-                                       _random_samples: Tensor | None = None):
+def fractional_max_pool2d_with_indices(
+        input: Tensor, kernel_size: int | tuple[int, ...],
+        output_size: int | tuple[int, ...] | None = None,
+        output_ratio: float | tuple[float, ...] | None = None, return_indices: bool = False,
+        _random_samples: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """Fractional max pooling over (N, C, H, W) -> (values, flat H*W indices)."""
     return _fractional("fractional_max_pool2d", 2, input, kernel_size, output_size,
                        output_ratio, _random_samples)
 
 
-def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
-                          return_indices: bool = False, _random_samples: Tensor | None = None):
+def fractional_max_pool2d(input: Tensor, kernel_size: int | tuple[int, ...],
+                          output_size: int | tuple[int, ...] | None = None,
+                          output_ratio: float | tuple[float, ...] | None = None,
+                          return_indices: bool = False,
+                          _random_samples: Tensor | None = None) -> Tensor | tuple[Tensor, Tensor]:
     """Fractional max pooling over (N, C, H, W) to output_size (or input size * ratio)."""
     out, idx = fractional_max_pool2d_with_indices(input, kernel_size, output_size,
                                                   output_ratio, True, _random_samples)
     return (out, idx) if return_indices else out
 
 
-def fractional_max_pool3d_with_indices(input: Tensor, kernel_size, output_size=None,
-                                       output_ratio=None, return_indices: bool = False,
-                                       _random_samples: Tensor | None = None):
+def fractional_max_pool3d_with_indices(
+        input: Tensor, kernel_size: int | tuple[int, ...],
+        output_size: int | tuple[int, ...] | None = None,
+        output_ratio: float | tuple[float, ...] | None = None, return_indices: bool = False,
+        _random_samples: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """Fractional max pooling over (N, C, T, H, W) -> (values, flat T*H*W indices)."""
     return _fractional("fractional_max_pool3d", 3, input, kernel_size, output_size,
                        output_ratio, _random_samples)
 
 
-def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
-                          return_indices: bool = False, _random_samples: Tensor | None = None):
+def fractional_max_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
+                          output_size: int | tuple[int, ...] | None = None,
+                          output_ratio: float | tuple[float, ...] | None = None,
+                          return_indices: bool = False,
+                          _random_samples: Tensor | None = None) -> Tensor | tuple[Tensor, Tensor]:
     """Fractional max pooling over (N, C, T, H, W)."""
     out, idx = fractional_max_pool3d_with_indices(input, kernel_size, output_size,
                                                   output_ratio, True, _random_samples)

@@ -31,7 +31,8 @@ def _base(n: int, align_corners: bool, dtype) -> Tensor:
     return (steps * 2 + 1) / n - 1
 
 
-def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tensor:
+def affine_grid(theta: Tensor, size: list[int] | tuple[int, ...],
+                align_corners: bool | None = None) -> Tensor:
     """Sampling grid (N, H, W, 2) (or (N, D, H, W, 3)) of the affine maps theta (N, 2, 3)
     (or (N, 3, 4)) for an output of `size` (N, C, H, W) (or (N, C, D, H, W))."""
     align_corners = _align(align_corners)

@@ -27,7 +27,8 @@ class LinearCrossEntropyOptions:
 def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *,
                          linear_bias: Tensor | None = None, weight: Tensor | None = None,
                          reduction: str = "mean", ignore_index: int | None = None,
-                         label_smoothing: float = 0.0, options=None) -> Tensor:
+                         label_smoothing: float = 0.0,
+                         options: LinearCrossEntropyOptions | None = None) -> Tensor:
     """cross_entropy(linear(input, linear_weight, linear_bias), target, ...)."""
     from . import functional as F
     logits = F.linear(input, linear_weight, linear_bias)

@@ -3,6 +3,9 @@ conv/pool/norm/embedding/attention primitives that live in `tocha._ops.nn_*`."""
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+
+import tocha
 
 from .. import _ops  # noqa: F401  (Tensor methods)
 from .._ops import elementwise as _E
@@ -407,7 +410,8 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return a * b.sigmoid()
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: tocha.dtype | None = None) -> Tensor:
     """`exp(x) / exp(x).sum(dim)`: positive values that sum to 1 along `dim`.
 
     Args:
@@ -430,7 +434,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
-                dtype=None) -> Tensor:
+                dtype: tocha.dtype | None = None) -> Tensor:
     """`log(softmax(x, dim))`, computed stably (no overflow for large scores).
 
     Args:
@@ -450,7 +454,8 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     return _R.log_softmax(input, dim, dtype)
 
 
-def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: tocha.dtype | None = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     return _R.softmax(-input, dim)
@@ -609,20 +614,23 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
 feature_alpha_dropout = alpha_dropout
 
 
-def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
-             align_corners=None) -> Tensor:
+def upsample(input: Tensor, size: int | tuple[int, ...] | None = None,
+             scale_factor: float | tuple[float, ...] | None = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
                   "instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
-def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
+def upsample_nearest(input: Tensor, size: int | tuple[int, ...] | None = None,
+                     scale_factor: float | tuple[float, ...] | None = None) -> Tensor:
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
                   "`nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
-def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
+def upsample_bilinear(input: Tensor, size: int | tuple[int, ...] | None = None,
+                      scale_factor: float | tuple[float, ...] | None = None) -> Tensor:
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
                   "`nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
@@ -666,17 +674,19 @@ native_channel_shuffle = channel_shuffle
 
 # ---------------------------------------------------------------- composites of other files
 if "adaptive_max_pool2d" in globals():
-    def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices=True):
+    def adaptive_max_pool1d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
+                                         return_indices: bool = True) -> tuple[Tensor, Tensor]:
         return adaptive_max_pool1d(input, output_size, True)
 
-    def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices=True):
+    def adaptive_max_pool2d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
+                                         return_indices: bool = True) -> tuple[Tensor, Tensor]:
         return adaptive_max_pool2d(input, output_size, True)
 
 _EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16,
         "float16": 0.0009765625, "bfloat16": 0.0078125}
 
 if "rms_norm" not in globals():
-    def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+    def rms_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
                  eps: float | None = None) -> Tensor:
         """x / sqrt(mean(x^2 over the last len(normalized_shape) dims) + eps) * weight."""
         if isinstance(normalized_shape, int):

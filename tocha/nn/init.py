@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
+
+import tocha
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
@@ -85,13 +88,15 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: tocha.Generator | None = None) -> Tensor:
     """Fill with U(a, b) (draws as `tensor.uniform_(a, b)`)."""
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+            generator: tocha.Generator | None = None) -> Tensor:
     """Fill `tensor` in place with samples from N(mean, std^2), without recording a gradient.
 
     Args:
@@ -115,7 +120,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
-                  b: float = 2.0, generator=None) -> Tensor:
+                  b: float = 2.0, generator: tocha.Generator | None = None) -> Tensor:
     """N(mean, std^2) truncated to [a, b] (PyTorch 2.13's rejection sampler).
 
     Differs from PyTorch: when less than 30% of the mass lies in [a, b] the values follow the
@@ -195,7 +200,8 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     return tensor
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
+                    generator: tocha.Generator | None = None) -> Tensor:
     """Fill `tensor` in place from U(-a, a), `a = gain * sqrt(6 / (fan_in + fan_out))` (Glorot).
 
     Args:
@@ -219,14 +225,16 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor
     return uniform_(tensor, -a, a, generator)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
+def xavier_normal_(tensor: Tensor, gain: float = 1.0,
+                   generator: tocha.Generator | None = None) -> Tensor:
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
+                     nonlinearity: str = "leaky_relu",
+                     generator: tocha.Generator | None = None) -> Tensor:
     """Fill `tensor` in place from U(-bound, bound), `bound = gain * sqrt(3 / fan)` (He et al.).
 
     `nn.Linear` and `nn.Conv2d` initialise their weights with `a=math.sqrt(5)`.
@@ -259,7 +267,8 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
 
 
 def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
+                    nonlinearity: str = "leaky_relu",
+                    generator: tocha.Generator | None = None) -> Tensor:
     if 0 in tensor.shape:
         warnings.warn("Initializing zero-element tensors is a no-op")
         return tensor
@@ -269,7 +278,8 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     return normal_(tensor, 0, std, generator)
 
 
-def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
+def orthogonal_(tensor: Tensor, gain: float = 1,
+                generator: tocha.Generator | None = None) -> Tensor:
     """A (semi-)orthogonal matrix from the QR of a normal draw (PyTorch's recipe).
 
     Differs from PyTorch: same draws, but NumPy's QR may differ from LAPACK-in-torch in the
@@ -297,7 +307,8 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
     return tensor
 
 
-def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
+            generator: tocha.Generator | None = None) -> Tensor:
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
@@ -313,7 +324,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
 
 
 def _deprecated(new):
-    def f(*args, **kwargs):
+    def f(*args: Any, **kwargs: Any) -> Tensor:
         warnings.warn(f"`nn.init.{new.__name__[:-1]}` is now deprecated in favor of "
                       f"`nn.init.{new.__name__}`.", FutureWarning, stacklevel=2)
         return new(*args, **kwargs)

@@ -1,6 +1,8 @@
 """`nn.Parameter` (a Tensor that a Module registers) and `nn.Buffer`."""
 from __future__ import annotations
 
+from typing import Any
+
 from .._tensor import Tensor, _wrap
 
 
@@ -56,7 +58,7 @@ class Parameter(Tensor):
             t.requires_grad = True
         return t
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         pass
 
     def __repr__(self) -> str:
@@ -93,7 +95,7 @@ class Buffer(Tensor):
         t.persistent = persistent
         return t
 
-    def __init__(self, data=None, *, persistent=True):
+    def __init__(self, data: Tensor | None = None, *, persistent: bool = True) -> None:
         pass
 
 
@@ -113,5 +115,5 @@ class UninitializedParameter(Parameter):
                            "attributes.")
 
 
-def is_lazy(param) -> bool:
+def is_lazy(param: Any) -> bool:
     return isinstance(param, UninitializedParameter)

@@ -4,7 +4,15 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcmul_, decay
-from .optimizer import _check_lr, _check_nonneg, _floats, _GroupOptimizer, _to_scalar, scratch
+from .optimizer import (
+    ParamsT,
+    _check_lr,
+    _check_nonneg,
+    _floats,
+    _GroupOptimizer,
+    _to_scalar,
+    scratch,
+)
 
 __all__ = ["Adadelta", "adadelta_update"]
 
@@ -34,7 +42,7 @@ class Adadelta(_GroupOptimizer):
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
                        ("capturable", False))
 
-    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+    def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *,
                  capturable: bool = False, maximize: bool = False,
                  differentiable: bool = False) -> None:

@@ -5,6 +5,7 @@ import numpy as np
 
 from ._functional import addcdiv_, decay
 from .optimizer import (
+    ParamsT,
     _check_fused,
     _check_lr,
     _check_nonneg,
@@ -61,8 +62,8 @@ class Adagrad(_GroupOptimizer):
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
                        ("fused", None))
 
-    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10,
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,
                  foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, fused: bool | None = None) -> None:
         _check_lr(lr)

@@ -5,6 +5,7 @@ import numpy as np
 
 from ._functional import addcmul_, lerp_
 from .optimizer import (
+    ParamsT,
     _check_fused,
     _check_lr,
     _check_nonneg,
@@ -97,7 +98,7 @@ class Adam(_GroupOptimizer):
                        ("capturable", False), ("differentiable", False),
                        ("decoupled_weight_decay", False), ("fused", None))
 
-    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False, fused: bool | None = None,

@@ -1,7 +1,7 @@
 """ASGD (averaged stochastic gradient descent)."""
 from __future__ import annotations
 
-from .optimizer import _check_lr, _check_nonneg, _floats, _GroupOptimizer, _to_scalar
+from .optimizer import ParamsT, _check_lr, _check_nonneg, _floats, _GroupOptimizer, _to_scalar
 
 __all__ = ["ASGD", "asgd_update"]
 
@@ -32,7 +32,7 @@ class ASGD(_GroupOptimizer):
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
                        ("capturable", False))
 
-    def __init__(self, params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
+    def __init__(self, params: ParamsT, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,
                  t0: float = 1e6, weight_decay: float = 0, foreach: bool | None = None,
                  maximize: bool = False, differentiable: bool = False,
                  capturable: bool = False) -> None:

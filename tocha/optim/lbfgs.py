@@ -6,11 +6,14 @@ so float32 problems round like PyTorch's. Dot products use NumPy's BLAS (last-bi
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import enable_grad
-from .optimizer import Optimizer, _to_scalar
+from .optimizer import Optimizer, ParamsT, _to_scalar
 
 __all__ = ["LBFGS"]
 
@@ -136,9 +139,10 @@ class LBFGS(Optimizer):
     """L-BFGS (PyTorch's `torch.optim.LBFGS`); `step(closure)` requires a closure that
     re-evaluates the model and returns the loss. One parameter group only."""
 
-    def __init__(self, params, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
-                 tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
-                 history_size: int = 100, line_search_fn: str | None = None) -> None:
+    def __init__(self, params: ParamsT, lr: float = 1, max_iter: int = 20,
+                 max_eval: int | None = None, tolerance_grad: float = 1e-7,
+                 tolerance_change: float = 1e-9, history_size: int = 100,
+                 line_search_fn: str | None = None) -> None:
         if hasattr(lr, "numel") and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -187,7 +191,7 @@ class LBFGS(Optimizer):
         self._set_param(x)
         return loss, flat_grad
 
-    def step(self, closure):
+    def step(self, closure: Callable[[], Any]) -> Any:
         """Run up to `max_iter` L-BFGS iterations; returns the closure's first loss."""
         if closure is None:
             raise RuntimeError("LBFGS requires a closure that reevaluates the model")

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcdiv_, addcmul_, lerp_
 from .adam import _adam_options, _check_betas_eps
-from .optimizer import _check_nonneg, _GroupOptimizer, _to_scalar, scratch
+from .optimizer import ParamsT, _check_nonneg, _GroupOptimizer, _to_scalar, scratch
 
 __all__ = ["NAdam", "nadam_update"]
 
@@ -45,7 +45,7 @@ class NAdam(_GroupOptimizer):
     _group_defaults = (("maximize", False), ("foreach", None), ("capturable", False),
                        ("differentiable", False), ("decoupled_weight_decay", False))
 
-    def __init__(self, params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
                  maximize: bool = False, capturable: bool = False,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 from itertools import chain
 from typing import Any
@@ -30,6 +30,9 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import enable_grad
+
+# what `params` may be, as PyTorch's ParamsT: tensors, parameter groups or (name, tensor) pairs
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
 __all__ = [
     "Optimizer",
@@ -225,7 +228,7 @@ class Optimizer:
     # `__setstate__` (and so `load_state_dict`) fills in
     _group_defaults: tuple = ()
 
-    def __init__(self, params, defaults: dict[str, Any]) -> None:
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self._optimizer_step_pre_hooks: OrderedDict = OrderedDict()
         self._optimizer_step_post_hooks: OrderedDict = OrderedDict()
@@ -289,16 +292,18 @@ class Optimizer:
         """`hook(optimizer, args, kwargs)` after each step."""
         return _add_hook(self._optimizer_step_post_hooks, hook)
 
-    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
-    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
 
-    def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_pre_hook(self, hook: Callable,
+                                           prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
-    def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False):
+    def register_load_state_dict_post_hook(self, hook: Callable,
+                                           prepend: bool = False) -> _DictHandle:
         return _add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # ---- state dict ----
@@ -400,7 +405,7 @@ class Optimizer:
                     g._data[...] = 0
                     g._bump()
 
-    def step(self, closure: Callable[[], Any] | None = None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform a single optimization step (subclasses implement it)."""
         raise NotImplementedError
 
@@ -489,7 +494,7 @@ class _GroupOptimizer(Optimizer):
     `_group_step(group)`, which reads the group's options once and runs the algorithm's update
     over `self._each(group, ...)`."""
 
-    def step(self, closure: Callable[[], Any] | None = None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
         for group in self.param_groups:

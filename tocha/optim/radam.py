@@ -5,7 +5,7 @@ import numpy as np
 
 from ._functional import addcmul_, lerp_
 from .adam import _adam_options, _check_betas_eps
-from .optimizer import _GroupOptimizer, scratch
+from .optimizer import ParamsT, _GroupOptimizer, scratch
 
 __all__ = ["RAdam", "radam_update"]
 
@@ -50,7 +50,7 @@ class RAdam(_GroupOptimizer):
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
                        ("capturable", False), ("decoupled_weight_decay", False))
 
-    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
                  maximize: bool = False, capturable: bool = False,

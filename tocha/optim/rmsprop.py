@@ -4,7 +4,15 @@ from __future__ import annotations
 import numpy as np
 
 from ._functional import addcdiv_, addcmul_, decay, lerp_
-from .optimizer import _check_lr, _check_nonneg, _floats, _GroupOptimizer, _to_scalar, scratch
+from .optimizer import (
+    ParamsT,
+    _check_lr,
+    _check_nonneg,
+    _floats,
+    _GroupOptimizer,
+    _to_scalar,
+    scratch,
+)
 
 __all__ = ["RMSprop", "rmsprop_update"]
 
@@ -63,7 +71,7 @@ class RMSprop(_GroupOptimizer):
     _group_defaults = (("momentum", 0), ("centered", False), ("foreach", None),
                        ("maximize", False), ("differentiable", False), ("capturable", False))
 
-    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False) -> None:

@@ -1,12 +1,15 @@
 """SGD with momentum, dampening, Nesterov, weight decay and maximize."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .._tensor import _wrap
 from . import _functional as _F
 from ._functional import exact, fma_
-from .optimizer import Optimizer, _check_fused, _to_scalar, scratch
+from .optimizer import Optimizer, ParamsT, _check_fused, _to_scalar, scratch
 
 __all__ = ["SGD", "sgd_update"]
 
@@ -89,7 +92,7 @@ class SGD(Optimizer):
     _group_defaults = (("nesterov", False), ("maximize", False), ("foreach", None),
                        ("differentiable", False), ("fused", False))
 
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False,
                  fused: bool | None = None) -> None:
@@ -109,7 +112,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
         _check_fused(fused, foreach, differentiable)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Perform a single optimization step; returns the closure's loss if one is given."""
         loss = None if closure is None else self._closure(closure)
         state = self.state

@@ -4,11 +4,13 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 from typing import Any
 
 import numpy as np
+
+import tocha
 
 from .. import _creation
 from .. import _dtype as D
@@ -17,6 +19,7 @@ from ..autograd.grad_mode import no_grad
 from ..nn.modules.module import Module
 from ._functional import lerp_
 from .lr_scheduler import LRScheduler, _format_param
+from .optimizer import Optimizer
 
 __all__ = ["SWALR", "AveragedModel", "get_ema_avg_fn", "get_ema_multi_avg_fn",
            "get_swa_avg_fn", "get_swa_multi_avg_fn", "update_bn"]
@@ -90,8 +93,9 @@ class AveragedModel(Module):
     """A copy of `model` whose parameters hold an average (SWA by default, or EMA via
     `avg_fn`/`multi_avg_fn`) of the parameters passed to `update_parameters`."""
 
-    def __init__(self, model: Module, device=None, avg_fn: Callable | None = None,
-                 multi_avg_fn: Callable | None = None, use_buffers: bool = False) -> None:
+    def __init__(self, model: Module, device: tocha.device | str | None = None,
+                 avg_fn: Callable | None = None, multi_avg_fn: Callable | None = None,
+                 use_buffers: bool = False) -> None:
         super().__init__()
         if avg_fn is not None and multi_avg_fn is not None:
             raise AssertionError("Only one of avg_fn and multi_avg_fn should be provided")
@@ -103,7 +107,7 @@ class AveragedModel(Module):
         self.multi_avg_fn = multi_avg_fn
         self.use_buffers = use_buffers
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         return self.module(*args, **kwargs)
 
     def update_parameters(self, model: Module) -> None:
@@ -144,7 +148,8 @@ class AveragedModel(Module):
 
 
 @no_grad()
-def update_bn(loader, model: Module, device=None) -> None:
+def update_bn(loader: Iterable[Any], model: Module,
+              device: tocha.device | str | None = None) -> None:
     """Recompute BatchNorm running statistics with one pass over `loader`."""
     from ..nn.modules.normalization import _BatchNorm
     momenta = {}
@@ -172,7 +177,7 @@ def update_bn(loader, model: Module, device=None) -> None:
 class SWALR(LRScheduler):
     """Anneal each group's lr to `swa_lr` over `anneal_epochs` (cos or linear), then hold."""
 
-    def __init__(self, optimizer, swa_lr, anneal_epochs: int = 10,
+    def __init__(self, optimizer: Optimizer, swa_lr: float | list[float], anneal_epochs: int = 10,
                  anneal_strategy: str = "cos", last_epoch: int = -1) -> None:
         swa_lrs = _format_param("swa_lr", optimizer, swa_lr)
         for lr, group in zip(swa_lrs, optimizer.param_groups):

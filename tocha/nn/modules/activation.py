@@ -1,6 +1,8 @@
 """Activation layers (each calls its `nn.functional` form)."""
 from __future__ import annotations
 
+import tocha
+
 from ... import _creation as C
 from ..._tensor import Tensor
 from .. import functional as F
@@ -90,7 +92,7 @@ class Hardtanh(Module):
     __constants__ = ("min_val", "max_val", "inplace",)
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
-                 min_value=None, max_value=None) -> None:
+                 min_value: float | None = None, max_value: float | None = None) -> None:
         super().__init__()
         if min_value is not None:
             min_val = min_value
@@ -363,8 +365,9 @@ class PReLU(Module):
 
     __constants__ = ("num_parameters",)
 
-    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None,
-                 dtype=None) -> None:
+    def __init__(self, num_parameters: int = 1, init: float = 0.25,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         self.num_parameters = num_parameters
         super().__init__()
         self.init = init

@@ -3,6 +3,7 @@ SyncBatchNorm (a single process: batch norm over the local batch) and CTCLoss.""
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Sequence
 
 import tocha
 
@@ -34,8 +35,8 @@ class CTCLoss(Module):
         super().__init__()
         self.blank, self.reduction, self.zero_infinity = blank, reduction, zero_infinity
 
-    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths,
-                target_lengths) -> Tensor:
+    def forward(self, log_probs: Tensor, targets: Tensor, input_lengths: Tensor,
+                target_lengths: Tensor) -> Tensor:
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
                           self.reduction, self.zero_infinity)
 
@@ -50,8 +51,10 @@ class AdaptiveLogSoftmaxWithLoss(Module):
     (N,), loss: their negative mean). `log_prob(input)` gives all n_classes log-probabilities.
     """
 
-    def __init__(self, in_features: int, n_classes: int, cutoffs, div_value: float = 4.0,
-                 head_bias: bool = False, device=None, dtype=None) -> None:
+    def __init__(self, in_features: int, n_classes: int, cutoffs: Sequence[int],
+                 div_value: float = 4.0, head_bias: bool = False,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         kw = {"device": device, "dtype": dtype}
         cutoffs = list(cutoffs)

@@ -1,6 +1,8 @@
 """MultiheadAttention (PyTorch's parameters, init order and masks semantics)."""
 from __future__ import annotations
 
+import tocha
+
 from ... import _creation as C
 from ..._ops import nn_attention as A
 from ..._tensor import Tensor
@@ -25,8 +27,10 @@ class MultiheadAttention(Module):
     __constants__ = ("batch_first",)
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
-                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim=None, vdim=None,
-                 batch_first: bool = False, device=None, dtype=None) -> None:
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
+                 vdim: int | None = None, batch_first: bool = False,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
                              f"embed_dim={embed_dim} and num_heads={num_heads} instead")

@@ -70,7 +70,7 @@ class Sequential(Module):
             for i, m in enumerate(args):
                 self.add_module(str(i), m)
 
-    def forward(self, input):
+    def forward(self, input: Any) -> Any:
         for m in self._modules.values():
             input = m(input)
         return input
@@ -83,7 +83,7 @@ class Sequential(Module):
         idx %= size
         return next(islice(it, idx, None))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
         return self._get_item_by_idx(iter(self._modules.values()), idx)
@@ -169,7 +169,7 @@ class Sequential(Module):
             self.append(m)
         return self
 
-    def pop(self, key) -> Module:
+    def pop(self, key: int | slice) -> Module:
         v = self[key]
         del self[key]
         return v
@@ -198,7 +198,7 @@ class ModuleList(Module):
     def _get_abs_string_index(self, idx) -> str:
         return str(_index(idx, len(self)))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
         return self._modules[self._get_abs_string_index(idx)]
@@ -261,7 +261,7 @@ class ModuleList(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key) -> Module:
+    def pop(self, key: int | slice) -> Module:
         v = self[key]
         del self[key]
         return v
@@ -275,7 +275,7 @@ class ModuleList(Module):
             self.add_module(str(offset + i), m)
         return self
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   f'"forward" function')
 
@@ -324,16 +324,16 @@ class ModuleDict(Module):
         del self[key]
         return v
 
-    def keys(self):
+    def keys(self) -> Iterable[str]:
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> Iterable[tuple[str, Module]]:
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> Iterable[Module]:
         return self._modules.values()
 
-    def update(self, modules) -> None:
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         if not isinstance(modules, Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value "
                             "pairs, but got " + type(modules).__name__)
@@ -350,7 +350,7 @@ class ModuleDict(Module):
                                      + " has length " + str(len(m)) + "; 2 is required")
                 self[m[0]] = m[1]
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   f'"forward" function')
 
@@ -378,7 +378,7 @@ class ParameterList(Module):
     def _get_abs_string_index(self, idx) -> str:
         return str(_index(idx, len(self)))
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
             start, stop, step = idx.indices(len(self))
             out = type(self)()
@@ -396,7 +396,7 @@ class ParameterList(Module):
     def __len__(self) -> int:
         return self._size
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self[i] for i in range(len(self)))
 
     def __iadd__(self, parameters: Iterable[Any]) -> ParameterList:  # noqa: PYI034
@@ -422,7 +422,7 @@ class ParameterList(Module):
     def extra_repr(self) -> str:
         return "\n".join(_param_line(k, p) for k, p in enumerate(self))
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")
 
 
@@ -497,13 +497,13 @@ class ParameterDict(Module):
     def fromkeys(self, keys: Iterable[str], default: Any = None) -> ParameterDict:
         return ParameterDict((k, default) for k in keys)
 
-    def keys(self):
+    def keys(self) -> Iterable[str]:
         return self._keys.keys()
 
-    def items(self):
+    def items(self) -> Iterable[tuple[str, Any]]:
         return ((k, self[k]) for k in self._keys)
 
-    def values(self):
+    def values(self) -> Iterable[Any]:
         return (self[k] for k in self._keys)
 
     def update(self, parameters: Any) -> None:
@@ -529,7 +529,7 @@ class ParameterDict(Module):
     def extra_repr(self) -> str:
         return "\n".join(_param_line(k, p, True) for k, p in self.items())
 
-    def __call__(self, input):
+    def __call__(self, input: Tensor) -> Any:
         raise RuntimeError("ParameterDict should not be called.")
 
     def __or__(self, other: ParameterDict) -> ParameterDict:

@@ -33,7 +33,7 @@ class ConvTranspose3d(_ConvTransposeNd):
 
     _nd = 3
 
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
+    def forward(self, input: Tensor, output_size: list[int] | None = None) -> Tensor:
         self._check_input(input)
         op = self._output_padding(input, output_size, self.stride, self.padding,
                                   self.kernel_size, 3, self.dilation)

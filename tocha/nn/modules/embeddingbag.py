@@ -2,6 +2,8 @@
 (bag, length, dim) tensor of the plain Embedding."""
 from __future__ import annotations
 
+import tocha
+
 from ... import _creation as C
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
@@ -33,7 +35,8 @@ class EmbeddingBag(Module):
                  norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
                  sparse: bool = False, _weight: Tensor | None = None,
                  include_last_offset: bool = False, padding_idx: int | None = None,
-                 device=None, dtype=None) -> None:
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.max_norm, self.norm_type = max_norm, norm_type

@@ -1,6 +1,8 @@
 """Flatten and Unflatten."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..._tensor import Tensor
 from .module import Module
 
@@ -43,7 +45,7 @@ class Unflatten(Module):
 
     __constants__ = ("dim", "unflattened_size",)
 
-    def __init__(self, dim, unflattened_size) -> None:
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
         super().__init__()
         if isinstance(dim, int):
             if not isinstance(unflattened_size, (tuple, list)) or not all(

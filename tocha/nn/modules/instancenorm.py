@@ -3,6 +3,7 @@ hold their state and call the functional forms."""
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import tocha
 
@@ -88,8 +89,9 @@ class RMSNorm(Module):
 
     __constants__ = ("normalized_shape", "eps", "elementwise_affine")
 
-    def __init__(self, normalized_shape, eps: float | None = None,
-                 elementwise_affine: bool = True, device=None, dtype=None) -> None:
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float | None = None,
+                 elementwise_affine: bool = True, device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         if isinstance(normalized_shape, int):
             normalized_shape = (normalized_shape,)

@@ -13,6 +13,10 @@ state_dict materialises them with the checkpoint's shapes.
 """
 from __future__ import annotations
 
+from typing import Any
+
+import tocha
+
 from ... import _creation as C
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
@@ -36,7 +40,7 @@ class UninitializedBuffer(Tensor):
     def __new__(cls, requires_grad: bool = False, device=None, dtype=None):
         return Tensor.__new__(cls, C.empty(0, device=device, dtype=dtype))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
 
     def __repr__(self) -> str:
@@ -105,8 +109,9 @@ class LazyLinear(LazyModuleMixin, Linear):
 
     cls_to_become = Linear
 
-    def __init__(self, out_features: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
+    def __init__(self, out_features: int, bias: bool = True,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         Module.__init__(self)
         kw = {"device": device, "dtype": dtype}
         self.in_features, self.out_features = 0, out_features
@@ -162,8 +167,10 @@ class _LazyConvMixin(LazyModuleMixin):
 
 
 def _lazy_conv(name: str, base: type, transposed: bool) -> type:
-    def __init__(self, out_channels: int, kernel_size, stride=1, padding=0, *rest, bias=True,
-                 device=None, dtype=None, **kwargs) -> None:
+    def __init__(self, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0, *rest: Any,
+                 bias: bool = True, device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None, **kwargs: Any) -> None:
         # build the plain layer with 0 input channels (as PyTorch), then swap in placeholders
         base.__init__(self, 0, 0, kernel_size, stride, padding, *rest, bias=False, **kwargs)
         self._lazy_conv_init(out_channels, bias, {"device": device, "dtype": dtype})
@@ -209,7 +216,8 @@ class _LazyNormMixin(LazyModuleMixin):
 
 def _lazy_norm(name: str, base: type) -> type:
     def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, device=None, dtype=None) -> None:
+                 track_running_stats: bool = True, device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         base.__init__(self, 0, eps, momentum, affine, track_running_stats, device, dtype)
         self._lazy_norm_init({"device": device, "dtype": dtype})
 

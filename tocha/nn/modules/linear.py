@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import math
+from typing import Any
+
+import tocha
 
 from ... import _creation as C
 from ..._tensor import Tensor
@@ -20,7 +23,7 @@ def _empty(shape, device, dtype):
 class Identity(Module):
     """Returns its input (ignores constructor arguments, as PyTorch does)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
     def forward(self, input: Tensor) -> Tensor:
@@ -58,8 +61,9 @@ class Linear(Module):
 
     __constants__ = ("in_features", "out_features",)
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -99,8 +103,9 @@ class Bilinear(Module):
 
     __constants__ = ("in1_features", "in2_features", "out_features",)
 
-    def __init__(self, in1_features: int, in2_features: int, out_features: int,
-                 bias: bool = True, device=None, dtype=None) -> None:
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         self.in1_features = in1_features
         self.in2_features = in2_features

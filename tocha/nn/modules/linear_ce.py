@@ -1,6 +1,10 @@
 """LinearCrossEntropyLoss: a Linear classifier head fused with cross_entropy."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import tocha
+
 from ..._tensor import Tensor
 from .._functional_misc import LinearCrossEntropyOptions, linear_cross_entropy
 from .linear import Linear
@@ -15,10 +19,12 @@ class LinearCrossEntropyLoss(Module):
     Differs from PyTorch: always the reference path (full logits); `options` is recorded;
     `out_features` must be ()."""
 
-    def __init__(self, in_features: int, num_classes: int, *, out_features=(),
-                 bias: bool = False, device=None, dtype=None, reduction: str = "mean",
+    def __init__(self, in_features: int, num_classes: int, *, out_features: Sequence[int] = (),
+                 bias: bool = False, device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None, reduction: str = "mean",
                  weight: Tensor | None = None, ignore_index: int | None = None,
-                 label_smoothing: float = 0.0, options=None) -> None:
+                 label_smoothing: float = 0.0,
+                 options: LinearCrossEntropyOptions | None = None) -> None:
         super().__init__()
         if tuple(out_features) != ():
             raise NotImplementedError("tocha's LinearCrossEntropyLoss supports "

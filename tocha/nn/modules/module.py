@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import tocha
+
 from ... import _dtype as D
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
@@ -58,7 +60,7 @@ class Module:
     call_super_init = False
     _hooked = False          # True once any hook was registered on this instance
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
                             f"argument '{next(iter(kwargs))}'" if kwargs else
@@ -83,12 +85,12 @@ class Module:
         d["_load_state_dict_pre_hooks"] = OrderedDict()
         d["_load_state_dict_post_hooks"] = OrderedDict()
 
-    def forward(self, *input):
+    def forward(self, *input: Any) -> Any:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   f'"forward" function')
 
     # ------------------------------------------------------------------ call
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._hooked or _global_forward_hooks or _global_forward_pre_hooks or \
                 _global_backward_hooks:
             return self._call_impl(*args, **kwargs)
@@ -493,7 +495,7 @@ class Module:
                 self._buffers[key] = fn(b)
         return self
 
-    def to(self, *args, **kwargs) -> Module:
+    def to(self, *args: Any, **kwargs: Any) -> Module:
         """`to(device)`, `to(dtype)`, `to(tensor)`: floating parameters and buffers change dtype.
 
         Differs from PyTorch: only the CPU device exists (others raise a clear error).
@@ -523,13 +525,13 @@ class Module:
     def cpu(self) -> Module:
         return self
 
-    def cuda(self, device=None) -> Module:
+    def cuda(self, device: int | tocha.device | None = None) -> Module:
         from ..._backend import as_device
         as_device("cuda" if device is None else (device if not isinstance(device, int)
                                                   else f"cuda:{device}"))
         return self
 
-    def type(self, dst_type) -> Module:
+    def type(self, dst_type: tocha.dtype | str) -> Module:
         return self._apply(lambda t: t.type(dst_type))
 
     def float(self) -> Module:
@@ -544,7 +546,7 @@ class Module:
     def bfloat16(self) -> Module:
         return self._apply(lambda t: t.bfloat16() if t._dtype._kind == 2 else t)
 
-    def to_empty(self, *, device=None, recurse: bool = True) -> Module:
+    def to_empty(self, *, device: tocha.device | str | None = None, recurse: bool = True) -> Module:
         return self
 
     def share_memory(self) -> Module:
@@ -562,7 +564,8 @@ class Module:
         if type(self).get_extra_state is not Module.get_extra_state:
             destination[prefix + "_extra_state"] = self.get_extra_state()
 
-    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False):
+    def state_dict(self, *args: Any, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """OrderedDict of parameters and persistent buffers under dotted names (detached,
         sharing memory with the module's tensors unless `keep_vars`)."""
         if args:
@@ -648,7 +651,8 @@ class Module:
                     elif parts[0] not in local:
                         unexpected_keys.append(key)
 
-    def load_state_dict(self, state_dict: Mapping, strict: bool = True, assign: bool = False):
+    def load_state_dict(self, state_dict: Mapping, strict: bool = True,
+                        assign: bool = False) -> None:
         """Copy tensors from `state_dict` into this module's parameters and buffers.
 
         Returns `_IncompatibleKeys(missing_keys, unexpected_keys)`; with `strict` any of those
@@ -794,6 +798,6 @@ class Module:
                 s += "\n  " + "\n  ".join(lines) + "\n"
         return s + ")"
 
-    def compile(self, *args, **kwargs) -> None:
+    def compile(self, *args: Any, **kwargs: Any) -> None:
         pass
 

@@ -1,6 +1,10 @@
 """Normalisation layers: BatchNorm1d/2d, LayerNorm, GroupNorm."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import tocha
+
 from ... import _creation as C
 from ... import _dtype as D
 from ..._ops import nn_norm as F
@@ -233,8 +237,10 @@ class LayerNorm(Module):
 
     __constants__ = ("normalized_shape", "eps", "elementwise_affine")
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, device=None, dtype=None) -> None:
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         kw = {"device": device, "dtype": dtype}
         if isinstance(normalized_shape, int):
@@ -267,8 +273,9 @@ class GroupNorm(Module):
 
     __constants__ = ("num_groups", "num_channels", "eps", "affine")
 
-    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, device=None, dtype=None, *, bias: bool = True) -> None:
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 device: tocha.device | str | None = None, dtype: tocha.dtype | None = None, *,
+                 bias: bool = True) -> None:
         super().__init__()
         kw = {"device": device, "dtype": dtype}
         if num_channels % num_groups != 0:

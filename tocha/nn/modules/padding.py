@@ -53,7 +53,7 @@ def _make(kind: str, n: int):
         base = _ConstantPadNd
         ns = {"_n": n}
     elif kind == "Zero":
-        def __init__(self, padding) -> None:
+        def __init__(self, padding: int | tuple[int, ...]) -> None:
             _ConstantPadNd.__init__(self, padding, 0.0)
         base = _ConstantPadNd
         ns = {"_n": n, "__init__": __init__, "extra_repr": _PadNd.extra_repr}

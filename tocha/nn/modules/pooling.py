@@ -42,7 +42,7 @@ class _MaxPoolNd(Module):
 class MaxPool1d(_MaxPoolNd):
     """1-d max pooling: (N, C, L) -> (N, C, L_out) (and indices if `return_indices`)."""
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         _check(self, input, 1)
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
@@ -73,7 +73,7 @@ class MaxPool2d(_MaxPoolNd):
                   [13., 15.]]]])
     """
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         _check(self, input, 2)
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
@@ -89,8 +89,9 @@ class _AvgPoolNd(Module):
 class AvgPool1d(_AvgPoolNd):
     """1-d average pooling: (N, C, L) -> (N, C, L_out)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-                 count_include_pad: bool = True) -> None:
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True) -> None:
         super().__init__()
         one = (lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,))
         self.kernel_size = one(kernel_size)
@@ -130,8 +131,10 @@ class AvgPool2d(_AvgPoolNd):
     __constants__ = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
                      "divisor_override")
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-                 count_include_pad: bool = True, divisor_override=None) -> None:
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if (stride is not None) else kernel_size
@@ -161,7 +164,7 @@ class _AdaptiveNd(Module):
 class AdaptiveAvgPool1d(_AdaptiveNd):
     """Adaptive 1-d average pooling to `output_size`."""
 
-    def __init__(self, output_size) -> None:
+    def __init__(self, output_size: int | tuple[int | None, ...] | None) -> None:
         super().__init__(output_size)
         del self.return_indices
 
@@ -188,7 +191,7 @@ class AdaptiveAvgPool2d(_AdaptiveNd):
         torch.Size([2, 64, 1, 1])
     """
 
-    def __init__(self, output_size) -> None:
+    def __init__(self, output_size: int | tuple[int | None, ...] | None) -> None:
         super().__init__(output_size)
         del self.return_indices
 
@@ -200,7 +203,7 @@ class AdaptiveAvgPool2d(_AdaptiveNd):
 class AdaptiveMaxPool1d(_AdaptiveNd):
     """Adaptive 1-d max pooling to `output_size`."""
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         _check(self, input, 1)
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
@@ -208,6 +211,6 @@ class AdaptiveMaxPool1d(_AdaptiveNd):
 class AdaptiveMaxPool2d(_AdaptiveNd):
     """Adaptive 2-d max pooling to `output_size`."""
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         _check(self, input, 2)
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)

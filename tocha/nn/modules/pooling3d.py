@@ -16,7 +16,7 @@ __all__ = ["AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "FractionalMax
 class MaxPool3d(_MaxPoolNd):
     """3-d max pooling: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out) (and flat indices)."""
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return F3.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                              ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
@@ -27,8 +27,10 @@ class AvgPool3d(_AvgPoolNd):
     __constants__ = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
                      "divisor_override")
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-                 count_include_pad: bool = True, divisor_override=None) -> None:
+    def __init__(self, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if (stride is not None) else kernel_size
@@ -45,7 +47,7 @@ class AvgPool3d(_AvgPoolNd):
 class AdaptiveAvgPool3d(_AdaptiveNd):
     """Adaptive 3-d average pooling to `output_size` (int, triple, None keeps a size)."""
 
-    def __init__(self, output_size) -> None:
+    def __init__(self, output_size: int | tuple[int | None, ...] | None) -> None:
         super().__init__(output_size)
         del self.return_indices
 
@@ -56,7 +58,7 @@ class AdaptiveAvgPool3d(_AdaptiveNd):
 class AdaptiveMaxPool3d(_AdaptiveNd):
     """Adaptive 3-d max pooling to `output_size`."""
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return F3.adaptive_max_pool3d(input, self.output_size, self.return_indices)
 
 
@@ -112,7 +114,8 @@ class _MaxUnpoolNd(Module):
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
+    def forward(self, input: Tensor, indices: Tensor,
+                output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
         fn = {1: F3.max_unpool1d, 2: F3.max_unpool2d, 3: F3.max_unpool3d}[self._nd]
         return fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
@@ -159,7 +162,7 @@ class _FractionalMaxPoolNd(Module):
             if not all(0 < r < 1 for r in ratios):
                 raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         fn = F3F.fractional_max_pool2d if self._nd == 2 else F3F.fractional_max_pool3d
         return fn(input, self.kernel_size, self.output_size, self.output_ratio,
                   self.return_indices, _random_samples=self._random_samples)

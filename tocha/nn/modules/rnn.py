@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from typing import Any
+
+import tocha
 
 from ... import _creation as C
 from ..._ops import elementwise as E
@@ -42,8 +45,9 @@ class RNNBase(Module):
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None,
-                 dtype=None) -> None:
+                 bidirectional: bool = False, proj_size: int = 0,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         self.mode = mode
         self.input_size = input_size
@@ -263,7 +267,7 @@ class RNN(RNNBase):
         (torch.Size([4, 5, 16]), torch.Size([1, 4, 16]))
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         if len(args) > 3:
@@ -293,7 +297,7 @@ class RNN(RNNBase):
             h = _masked(masks, t, new, h)
         return M.stack(ys, 0), h
 
-    def forward(self, input: Tensor, hx: Tensor | None = None):
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
         x, batched = self._prepare(input, hx)
         n = x.shape[1]
         d = 2 if self.bidirectional else 1
@@ -334,7 +338,7 @@ class LSTM(RNNBase):
         `proj_size` is not supported yet.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
     def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh, reverse, steps, masks=None):
@@ -358,7 +362,8 @@ class LSTM(RNNBase):
         out, h, c = R.lstm_layer(xw.reshape(steps, n, -1), h, c, w_hh, reverse)
         return out, (h, c)
 
-    def forward(self, input: Tensor, hx=None):
+    def forward(self, input: Tensor,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         x, batched = self._prepare(input, hx)
         n = x.shape[1]
         d = 2 if self.bidirectional else 1
@@ -401,7 +406,7 @@ class GRU(RNNBase):
         (torch.Size([7, 3, 8]), torch.Size([2, 3, 8]))
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
@@ -426,7 +431,8 @@ class RNNCellBase(Module):
     __constants__ = ("input_size", "hidden_size", "bias")
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
-                 device=None, dtype=None) -> None:
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         kw = {"device": device, "dtype": dtype}
         self.input_size = input_size
@@ -481,7 +487,8 @@ class RNNCell(RNNCellBase):
     """One Elman RNN step: (N, H_in), (N, H) -> (N, H)."""
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh", device=None, dtype=None) -> None:
+                 nonlinearity: str = "tanh", device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         self.nonlinearity = nonlinearity
 
@@ -501,11 +508,13 @@ class RNNCell(RNNCellBase):
 class LSTMCell(RNNCellBase):
     """One LSTM step: (N, H_in), (h, c) -> (h', c')."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__(input_size, hidden_size, bias, 4, device, dtype)
 
-    def forward(self, input: Tensor, hx=None):
+    def forward(self, input: Tensor,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         if hx is not None:
             h, c = hx
             x, h, batched = self._prep(input, h)
@@ -521,8 +530,9 @@ class LSTMCell(RNNCellBase):
 class GRUCell(RNNCellBase):
     """One GRU step: (N, H_in), (N, H) -> (N, H)."""
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__(input_size, hidden_size, bias, 3, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:

@@ -1,6 +1,8 @@
 """Embedding layer."""
 from __future__ import annotations
 
+import tocha
+
 from ... import _creation as C
 from ..._ops import nn_embed as F
 from ..._tensor import Tensor
@@ -49,8 +51,9 @@ class Embedding(Module):
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
                  max_norm: float | None = None, norm_type: float = 2.0,
                  scale_grad_by_freq: bool = False, sparse: bool = False,
-                 _weight: Tensor | None = None, _freeze: bool = False, device=None,
-                 dtype=None) -> None:
+                 _weight: Tensor | None = None, _freeze: bool = False,
+                 device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__()
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim

@@ -1,9 +1,14 @@
 """SyncBatchNorm: batch normalisation with statistics over the batch of every rank."""
 from __future__ import annotations
 
+from typing import Any
+
+import tocha
+
 from ... import _creation as C
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
+from .module import Module
 from .normalization import _BatchNorm
 
 __all__ = ["SyncBatchNorm"]
@@ -50,8 +55,9 @@ class SyncBatchNorm(_BatchNorm):
     _dims = ("", "", ", L", ", H, W", ", D, H, W")
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, process_group=None,
-                 device=None, dtype=None) -> None:
+                 affine: bool = True, track_running_stats: bool = True,
+                 process_group: Any | None = None, device: tocha.device | str | None = None,
+                 dtype: tocha.dtype | None = None) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype)
         self.process_group = process_group
@@ -99,7 +105,7 @@ class SyncBatchNorm(_BatchNorm):
             self.running_var.mul_(1 - f).add_(unbiased * f)
 
     @classmethod
-    def convert_sync_batchnorm(cls, module, process_group=None):
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
         """Return `module` with every BatchNorm*D layer replaced by a SyncBatchNorm that keeps
         its parameters, buffers and training mode."""
         out = module

@@ -1,6 +1,11 @@
 """DataParallel on a machine without GPUs: PyTorch then simply calls the module."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import tocha
+
 from ..modules.module import Module
 
 __all__ = ["DataParallel"]
@@ -21,7 +26,8 @@ class DataParallel(Module):
         model.state_dict().keys()                # 'module.weight', 'module.bias'
     """
 
-    def __init__(self, module: Module, device_ids=None, output_device=None, dim: int = 0):
+    def __init__(self, module: Module, device_ids: Sequence[int | tocha.device] | None = None,
+                 output_device: int | tocha.device | None = None, dim: int = 0) -> None:
         super().__init__()
         if device_ids:
             raise RuntimeError(f"DataParallel: device_ids={device_ids!r} names GPUs, but "
@@ -31,5 +37,5 @@ class DataParallel(Module):
         self.output_device = output_device
         self.dim = dim
 
-    def forward(self, *inputs, **kwargs):
+    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         return self.module(*inputs, **kwargs)

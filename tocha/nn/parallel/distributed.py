@@ -1,7 +1,11 @@
 """DistributedDataParallel: one model replica per rank, gradients averaged during backward."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
+
+import tocha
 
 from ..._ops.movement import cat
 from ..._tensor import Tensor
@@ -90,11 +94,13 @@ class DistributedDataParallel(Module):
             model(x).sum().backward()
     """
 
-    def __init__(self, module: Module, device_ids=None, output_device=None, dim: int = 0,
-                 broadcast_buffers: bool = True, init_sync: bool = True, process_group=None,
-                 bucket_cap_mb: float | None = None, find_unused_parameters: bool = False,
-                 check_reduction: bool = False, gradient_as_bucket_view: bool = False,
-                 static_graph: bool = False, **kwargs) -> None:
+    def __init__(self, module: Module, device_ids: Sequence[int | tocha.device] | None = None,
+                 output_device: int | tocha.device | None = None, dim: int = 0,
+                 broadcast_buffers: bool = True, init_sync: bool = True,
+                 process_group: Any | None = None, bucket_cap_mb: float | None = None,
+                 find_unused_parameters: bool = False, check_reduction: bool = False,
+                 gradient_as_bucket_view: bool = False, static_graph: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__()
         from ... import distributed as dist
         if device_ids:
@@ -125,7 +131,7 @@ class DistributedDataParallel(Module):
         self._reducer = Reducer(params, self.bucket_bytes_cap, self.process_group,
                                 find_unused_parameters)
 
-    def forward(self, *inputs, **kwargs):
+    def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         red = self._reducer
         if red.active and red.started:
             self._unfinished_error(red.unfinished())
@@ -157,7 +163,7 @@ class DistributedDataParallel(Module):
             f"receive grad for rank {dist.get_rank()}: {which}")
 
     @contextmanager
-    def no_sync(self):
+    def no_sync(self) -> Iterator[None]:
         """Within this context, backward accumulates gradients locally without communication;
         the first synchronised backward after it averages the accumulated gradients."""
         old = self.require_backward_grad_sync

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
@@ -35,7 +35,7 @@ _cache: dict = {}
 
 
 @contextlib.contextmanager
-def cached():
+def cached() -> Iterator[None]:
     """Within the block, each parametrized tensor is computed once and reused."""
     global _cache_enabled
     _cache_enabled += 1
@@ -62,7 +62,7 @@ def _set_in_place(dest: Tensor, value: Tensor) -> None:
 class ParametrizationList(ModuleList):
     """The parametrizations of one tensor, applied in order to `original`."""
 
-    def __init__(self, modules: Sequence[Module], original: Tensor, unsafe: bool = False):
+    def __init__(self, modules: Sequence[Module], original: Tensor, unsafe: bool = False) -> None:
         if len(modules) == 0:
             raise ValueError("ParametrizationList requires one or more modules.")
         super().__init__(modules)

@@ -6,7 +6,7 @@ unpacking round-trip exactly, so data pipelines written for PyTorch run unchange
 from __future__ import annotations
 
 import itertools
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ... import _creation as C
 from ..._ops import indexing as _I
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-def pad_sequence(sequences, batch_first: bool = False, padding_value: float = 0.0,
+def pad_sequence(sequences: list[Tensor], batch_first: bool = False, padding_value: float = 0.0,
                  padding_side: str = "right") -> Tensor:
     """Stack variable-length (L_i, *) tensors into (L_max, B, *) (or (B, L_max, *))."""
     if isinstance(sequences, Tensor):
@@ -46,7 +46,8 @@ def pad_sequence(sequences, batch_first: bool = False, padding_value: float = 0.
     return _M.stack(out, 0 if batch_first else 1)
 
 
-def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False):
+def unpad_sequence(padded_sequences: Tensor, lengths: Tensor,
+                   batch_first: bool = False) -> list[Tensor]:
     """Inverse of pad_sequence: a list of (L_i, *) tensors."""
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
@@ -59,7 +60,7 @@ class PackedSequence(NamedTuple):
     sorted_indices: Tensor | None = None
     unsorted_indices: Tensor | None = None
 
-    def to(self, *args, **kwargs) -> PackedSequence:
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         return self._replace(data=self.data.to(*args, **kwargs))
 
     @property
@@ -73,7 +74,7 @@ def _invert(perm: Tensor) -> Tensor:
     return inv
 
 
-def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
+def pack_padded_sequence(input: Tensor, lengths: Tensor | list[int], batch_first: bool = False,
                          enforce_sorted: bool = True) -> PackedSequence:
     """Pack a padded batch: time-major data of the still-running sequences at each step."""
     if isinstance(lengths, Tensor):
@@ -107,7 +108,8 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
 
 
 def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
-                        padding_value: float = 0.0, total_length: int | None = None):
+                        padding_value: float = 0.0,
+                        total_length: int | None = None) -> tuple[Tensor, Tensor]:
     """Inverse of pack_padded_sequence: (padded, lengths)."""
     data, sizes = sequence.data, sequence.batch_sizes.tolist()
     b = sizes[0]
@@ -137,12 +139,12 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     return out, lens
 
 
-def pack_sequence(sequences, enforce_sorted: bool = True) -> PackedSequence:
+def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths,
                                 enforce_sorted=enforce_sorted)
 
 
-def unpack_sequence(packed_sequences: PackedSequence):
+def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)

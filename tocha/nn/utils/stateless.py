@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+from ..._tensor import Tensor
+from ..modules.module import Module
 
 __all__ = ["functional_call"]
 
@@ -46,8 +51,10 @@ def _swapped(module, tensors: dict, tie_weights: bool = True, strict: bool = Fal
 _MISSING = object()
 
 
-def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
-                    tie_weights: bool = True, strict: bool = False):
+def functional_call(module: Module,
+                    parameter_and_buffer_dicts: dict[str, Tensor] | Sequence[dict[str, Tensor]],
+                    args: Any = None, kwargs: dict[str, Any] | None = None, *,
+                    tie_weights: bool = True, strict: bool = False) -> Any:
     """`module(*args, **kwargs)` with the named parameters/buffers replaced for this call."""
     if isinstance(parameter_and_buffer_dicts, (list, tuple)):
         merged = {}

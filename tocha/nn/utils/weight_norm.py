@@ -2,6 +2,7 @@
 weight = g * v / ||v|| (norm over every dim except `dim`)."""
 from __future__ import annotations
 
+from ..modules.module import Module
 from ..parameter import Parameter
 
 __all__ = ["norm_except_dim", "remove_weight_norm", "weight_norm"]
@@ -53,13 +54,13 @@ class WeightNorm:
         setattr(module, self.name, self.compute_weight(module))
 
 
-def weight_norm(module, name: str = "weight", dim: int = 0):
+def weight_norm(module: Module, name: str = "weight", dim: int = 0) -> Module:
     """Reparametrise `module.<name>` as g * v / ||v||; g and v become the parameters."""
     WeightNorm.apply(module, name, dim)
     return module
 
 
-def remove_weight_norm(module, name: str = "weight"):
+def remove_weight_norm(module: Module, name: str = "weight") -> Module:
     for k, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, WeightNorm) and hook.name == name:
             hook.remove(module)

@@ -8,8 +8,13 @@ it in and the URL to fetch it from.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from types import ModuleType
+from typing import Any
+
+from ...nn import Module
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class WeightsEnum(Enum):
     """Base of the `<Model>_Weights` enums (`DEFAULT` aliases the recommended member)."""
 
     @classmethod
-    def verify(cls, obj):
+    def verify(cls, obj: Any) -> Any:
         if obj is None:
             return None
         if isinstance(obj, str):
@@ -62,7 +67,7 @@ class WeightsEnum(Enum):
         m = HASH_REGEX.search(self.file_name)
         return m.group(1) if m else ""
 
-    def get_state_dict(self, *args, **kwargs):
+    def get_state_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The state dict from PyTorch's cache (`tocha.hub.load_state_dict_from_url`).
 
         Differs from torchvision: loads with `weights_only=True` unless told otherwise.
@@ -137,24 +142,25 @@ def register_model(name: str, weights_enum=None):
     return deco
 
 
-def list_models(module=None, include=None, exclude=None) -> list[str]:
+def list_models(module: ModuleType | None = None, include: str | Iterable[str] | None = None,
+                exclude: str | Iterable[str] | None = None) -> list[str]:
     """Names of the model builders available."""
     return sorted(_CATALOG)
 
 
-def get_model_builder(name: str):
+def get_model_builder(name: str) -> Callable[..., Module]:
     name = name.lower()
     if name not in _CATALOG:
         raise ValueError(f"Unknown model {name}")
     return _CATALOG[name]
 
 
-def get_model(name: str, **config):
+def get_model(name: str, **config: Any) -> Module:
     """Build a model by name, e.g. get_model('resnet18', num_classes=10)."""
     return get_model_builder(name)(**config)
 
 
-def get_model_weights(name):
+def get_model_weights(name: str) -> type[WeightsEnum]:
     """The weights enum of a builder (by name or function)."""
     if not isinstance(name, str):
         name = next(k for k, v in _CATALOG.items() if v is name)
@@ -162,7 +168,7 @@ def get_model_weights(name):
     return _WEIGHTS[name.lower()]
 
 
-def get_weight(name: str):
+def get_weight(name: str) -> WeightsEnum:
     """'ResNet18_Weights.IMAGENET1K_V1' -> the enum member."""
     enum_name, member = name.split(".")
     for enum in _WEIGHTS.values():

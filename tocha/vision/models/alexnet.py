@@ -1,6 +1,8 @@
 """AlexNet (torchvision's one-GPU variant; layers keep their default init)."""
 from __future__ import annotations
 
+from typing import Any
+
 import tocha
 from tocha import Tensor, nn
 
@@ -38,7 +40,8 @@ AlexNet_Weights = WeightsEnum("AlexNet_Weights", {"IMAGENET1K_V1": _W, "DEFAULT"
 
 
 @register_model("alexnet", AlexNet_Weights)
-def alexnet(*, weights=None, progress: bool = True, **kwargs) -> AlexNet:
+def alexnet(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+            **kwargs: Any) -> AlexNet:
     """AlexNet (61,100,840 parameters)."""
     w = handle_weights(weights, AlexNet_Weights, "alexnet", kwargs)
     return load_weights(AlexNet(**kwargs), w, progress)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from typing import Any
 
 import tocha
 from tocha import Tensor, nn
@@ -76,7 +77,7 @@ class _Transition(nn.Sequential):
 class DenseNet(nn.Module):
     """DenseNet-BC: stem, dense blocks joined by transitions, BN, ReLU, pool, linear."""
 
-    def __init__(self, growth_rate: int = 32, block_config=(6, 12, 24, 16),
+    def __init__(self, growth_rate: int = 32, block_config: tuple[int, ...] = (6, 12, 24, 16),
                  num_init_features: int = 64, bn_size: int = 4, drop_rate: float = 0,
                  num_classes: int = 1000, memory_efficient: bool = False) -> None:
         super().__init__()
@@ -143,7 +144,8 @@ def _old_keys(sd: dict) -> dict:
 
 
 def _builder(name: str, growth: int, config: tuple, init: int, enum):
-    def build(*, weights=None, progress: bool = True, **kwargs) -> DenseNet:
+    def build(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+              **kwargs: Any) -> DenseNet:
         w = handle_weights(weights, enum, name, kwargs)
         return load_weights(DenseNet(growth, config, init, **kwargs), w, progress, _old_keys)
     build.__name__ = build.__qualname__ = name

@@ -5,6 +5,7 @@ import copy
 import math
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import tocha
 from tocha import Tensor, nn
@@ -183,7 +184,8 @@ def _make(name: str):
         members = {"IMAGENET1K_V1": w, "IMAGENET1K_V2": w2, "DEFAULT": w2}
     enum = WeightsEnum(f"EfficientNet_B{name[-1]}_Weights", members)
 
-    def build(*, weights=None, progress: bool = True, **kwargs) -> EfficientNet:
+    def build(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+              **kwargs: Any) -> EfficientNet:
         w = handle_weights(weights, enum, name, kwargs)
         if name in ("efficientnet_b5", "efficientnet_b6", "efficientnet_b7"):
             kwargs.setdefault("norm_layer", partial(nn.BatchNorm2d, eps=0.001, momentum=0.01))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tocha import Tensor, nn
 
@@ -144,7 +145,8 @@ MobileNet_V2_Weights = WeightsEnum("MobileNet_V2_Weights",
 
 
 @register_model("mobilenet_v2", MobileNet_V2_Weights)
-def mobilenet_v2(*, weights=None, progress: bool = True, **kwargs) -> MobileNetV2:
+def mobilenet_v2(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                 **kwargs: Any) -> MobileNetV2:
     """MobileNetV2 (3,504,872 parameters)."""
     w = handle_weights(weights, MobileNet_V2_Weights, "mobilenet_v2", kwargs)
     return load_weights(MobileNetV2(**kwargs), w, progress)

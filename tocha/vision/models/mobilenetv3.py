@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import tocha
 from tocha import Tensor, nn
@@ -188,12 +189,14 @@ def _build(arch: str, weights, enum, kwargs) -> MobileNetV3:
 
 
 @register_model("mobilenet_v3_large", MobileNet_V3_Large_Weights)
-def mobilenet_v3_large(*, weights=None, progress: bool = True, **kwargs) -> MobileNetV3:
+def mobilenet_v3_large(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                       **kwargs: Any) -> MobileNetV3:
     """MobileNetV3-Large (5,483,032 parameters)."""
     return _build("mobilenet_v3_large", weights, MobileNet_V3_Large_Weights, kwargs)
 
 
 @register_model("mobilenet_v3_small", MobileNet_V3_Small_Weights)
-def mobilenet_v3_small(*, weights=None, progress: bool = True, **kwargs) -> MobileNetV3:
+def mobilenet_v3_small(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                       **kwargs: Any) -> MobileNetV3:
     """MobileNetV3-Small (2,542,856 parameters)."""
     return _build("mobilenet_v3_small", weights, MobileNet_V3_Small_Weights, kwargs)

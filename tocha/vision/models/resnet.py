@@ -8,6 +8,7 @@ its first block's convs), then the re-init loop walks `modules()` in registratio
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import tocha
 from tocha import Tensor, nn
@@ -34,9 +35,9 @@ class BasicBlock(nn.Module):
 
     expansion: int = 1
 
-    def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample=None,
-                 groups: int = 1, base_width: int = 64, dilation: int = 1,
-                 norm_layer: Callable | None = None) -> None:
+    def __init__(self, inplanes: int, planes: int, stride: int = 1,
+                 downsample: nn.Module | None = None, groups: int = 1, base_width: int = 64,
+                 dilation: int = 1, norm_layer: Callable | None = None) -> None:
         super().__init__()
         if norm_layer is None:
             norm_layer = nn.BatchNorm2d
@@ -67,9 +68,9 @@ class Bottleneck(nn.Module):
 
     expansion: int = 4
 
-    def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample=None,
-                 groups: int = 1, base_width: int = 64, dilation: int = 1,
-                 norm_layer: Callable | None = None) -> None:
+    def __init__(self, inplanes: int, planes: int, stride: int = 1,
+                 downsample: nn.Module | None = None, groups: int = 1, base_width: int = 64,
+                 dilation: int = 1, norm_layer: Callable | None = None) -> None:
         super().__init__()
         if norm_layer is None:
             norm_layer = nn.BatchNorm2d
@@ -98,7 +99,7 @@ class Bottleneck(nn.Module):
 class ResNet(nn.Module):
     """ResNet: stem (7x7 conv, maxpool), four stages of blocks, global pool, fc."""
 
-    def __init__(self, block, layers: list[int], num_classes: int = 1000,
+    def __init__(self, block: type[nn.Module], layers: list[int], num_classes: int = 1000,
                  zero_init_residual: bool = False, groups: int = 1, width_per_group: int = 64,
                  replace_stride_with_dilation: list[bool] | None = None,
                  norm_layer: Callable | None = None) -> None:
@@ -241,37 +242,43 @@ def _resnet(block, layers, weights, enum, name, kwargs) -> ResNet:
 
 
 @register_model("resnet18", ResNet18_Weights)
-def resnet18(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def resnet18(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+             **kwargs: Any) -> ResNet:
     """ResNet-18 (11,689,512 parameters with 1000 classes)."""
     return _resnet(BasicBlock, [2, 2, 2, 2], weights, ResNet18_Weights, "resnet18", kwargs)
 
 
 @register_model("resnet34", ResNet34_Weights)
-def resnet34(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def resnet34(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+             **kwargs: Any) -> ResNet:
     """ResNet-34 (21,797,672 parameters)."""
     return _resnet(BasicBlock, [3, 4, 6, 3], weights, ResNet34_Weights, "resnet34", kwargs)
 
 
 @register_model("resnet50", ResNet50_Weights)
-def resnet50(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def resnet50(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+             **kwargs: Any) -> ResNet:
     """ResNet-50 (25,557,032 parameters)."""
     return _resnet(Bottleneck, [3, 4, 6, 3], weights, ResNet50_Weights, "resnet50", kwargs)
 
 
 @register_model("resnet101", ResNet101_Weights)
-def resnet101(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def resnet101(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+              **kwargs: Any) -> ResNet:
     """ResNet-101 (44,549,160 parameters)."""
     return _resnet(Bottleneck, [3, 4, 23, 3], weights, ResNet101_Weights, "resnet101", kwargs)
 
 
 @register_model("resnet152", ResNet152_Weights)
-def resnet152(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def resnet152(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+              **kwargs: Any) -> ResNet:
     """ResNet-152 (60,192,808 parameters)."""
     return _resnet(Bottleneck, [3, 8, 36, 3], weights, ResNet152_Weights, "resnet152", kwargs)
 
 
 @register_model("resnext50_32x4d", ResNeXt50_32X4D_Weights)
-def resnext50_32x4d(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def resnext50_32x4d(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                    **kwargs: Any) -> ResNet:
     """ResNeXt-50 32x4d (25,028,904 parameters)."""
     kwargs.setdefault("groups", 32)
     kwargs.setdefault("width_per_group", 4)
@@ -280,7 +287,8 @@ def resnext50_32x4d(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
 
 
 @register_model("resnext101_32x8d", ResNeXt101_32X8D_Weights)
-def resnext101_32x8d(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def resnext101_32x8d(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                     **kwargs: Any) -> ResNet:
     """ResNeXt-101 32x8d (88,791,336 parameters)."""
     kwargs.setdefault("groups", 32)
     kwargs.setdefault("width_per_group", 8)
@@ -289,7 +297,8 @@ def resnext101_32x8d(*, weights=None, progress: bool = True, **kwargs) -> ResNet
 
 
 @register_model("wide_resnet50_2", Wide_ResNet50_2_Weights)
-def wide_resnet50_2(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def wide_resnet50_2(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                    **kwargs: Any) -> ResNet:
     """Wide ResNet-50-2 (68,883,240 parameters)."""
     kwargs.setdefault("width_per_group", 64 * 2)
     return _resnet(Bottleneck, [3, 4, 6, 3], weights, Wide_ResNet50_2_Weights,
@@ -297,7 +306,8 @@ def wide_resnet50_2(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
 
 
 @register_model("wide_resnet101_2", Wide_ResNet101_2_Weights)
-def wide_resnet101_2(*, weights=None, progress: bool = True, **kwargs) -> ResNet:
+def wide_resnet101_2(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                     **kwargs: Any) -> ResNet:
     """Wide ResNet-101-2 (126,886,696 parameters)."""
     kwargs.setdefault("width_per_group", 64 * 2)
     return _resnet(Bottleneck, [3, 4, 23, 3], weights, Wide_ResNet101_2_Weights,

@@ -1,6 +1,8 @@
 """SqueezeNet 1.0 / 1.1 (torchvision's layout and init)."""
 from __future__ import annotations
 
+from typing import Any
+
 import tocha
 from tocha import Tensor, nn
 
@@ -76,14 +78,16 @@ SqueezeNet1_1_Weights = WeightsEnum("SqueezeNet1_1_Weights", {"IMAGENET1K_V1": _
 
 
 @register_model("squeezenet1_0", SqueezeNet1_0_Weights)
-def squeezenet1_0(*, weights=None, progress: bool = True, **kwargs) -> SqueezeNet:
+def squeezenet1_0(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                  **kwargs: Any) -> SqueezeNet:
     """SqueezeNet 1.0 (1,248,424 parameters)."""
     w = handle_weights(weights, SqueezeNet1_0_Weights, "squeezenet1_0", kwargs)
     return load_weights(SqueezeNet("1_0", **kwargs), w, progress)
 
 
 @register_model("squeezenet1_1", SqueezeNet1_1_Weights)
-def squeezenet1_1(*, weights=None, progress: bool = True, **kwargs) -> SqueezeNet:
+def squeezenet1_1(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+                  **kwargs: Any) -> SqueezeNet:
     """SqueezeNet 1.1 (1,235,496 parameters)."""
     w = handle_weights(weights, SqueezeNet1_1_Weights, "squeezenet1_1", kwargs)
     return load_weights(SqueezeNet("1_1", **kwargs), w, progress)

@@ -1,6 +1,8 @@
 """VGG 11/13/16/19 (with and without batch norm), torchvision's layout and init."""
 from __future__ import annotations
 
+from typing import Any
+
 import tocha
 from tocha import Tensor, nn
 
@@ -87,7 +89,8 @@ def _vgg(cfg: str, batch_norm: bool, weights, enum, name: str, kwargs) -> VGG:
 
 
 def _builder(cfg: str, bn: bool, enum, name: str):
-    def build(*, weights=None, progress: bool = True, **kwargs) -> VGG:
+    def build(*, weights: WeightsEnum | str | None = None, progress: bool = True,
+              **kwargs: Any) -> VGG:
         return _vgg(cfg, bn, weights, enum, name, kwargs)
     build.__name__ = build.__qualname__ = name
     build.__doc__ = f"{name.upper().replace('_BN', ' with batch norm')} (configuration {cfg})."

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numbers
 import sys
+from collections.abc import Sequence
 from enum import Enum
+from typing import Any
 
 import tocha
 from tocha import Tensor
@@ -71,7 +73,7 @@ def _max_value(dtype) -> float:
 
 
 # ---------------------------------------------------------------- info
-def get_dimensions(img) -> list[int]:
+def get_dimensions(img: Any) -> list[int]:
     """[channels, height, width]."""
     _check_img(img, "get_dimensions")
     if isinstance(img, Tensor):
@@ -80,18 +82,18 @@ def get_dimensions(img) -> list[int]:
     return [len(img.getbands()), img.height, img.width]
 
 
-def get_image_size(img) -> list[int]:
+def get_image_size(img: Any) -> list[int]:
     """[width, height]."""
     _c, h, w = get_dimensions(img)
     return [w, h]
 
 
-def get_image_num_channels(img) -> int:
+def get_image_num_channels(img: Any) -> int:
     return get_dimensions(img)[0]
 
 
 # ---------------------------------------------------------------- conversions
-def to_tensor(pic) -> Tensor:
+def to_tensor(pic: Any) -> Tensor:
     """PIL image or ndarray (H, W, C) -> tensor (C, H, W); uint8 scaled to float in [0, 1]."""
     import numpy as np
     if isinstance(pic, np.ndarray):
@@ -115,7 +117,7 @@ def to_tensor(pic) -> Tensor:
     return t
 
 
-def pil_to_tensor(pic) -> Tensor:
+def pil_to_tensor(pic: Any) -> Tensor:
     """PIL image -> tensor (C, H, W) of the image's own dtype (uint8 for 8-bit), not scaled."""
     import numpy as np
     if not _is_pil_image(pic):
@@ -125,7 +127,7 @@ def pil_to_tensor(pic) -> Tensor:
     return tocha.from_numpy(np.ascontiguousarray(arr.transpose(2, 0, 1)))
 
 
-def convert_image_dtype(image: Tensor, dtype=tocha.float32) -> Tensor:
+def convert_image_dtype(image: Tensor, dtype: tocha.dtype = tocha.float32) -> Tensor:
     """Convert a tensor image to `dtype`, rescaling values (uint8 255 <-> float 1.0)."""
     if not isinstance(image, Tensor):
         raise TypeError("Input img should be Tensor Image")
@@ -151,7 +153,7 @@ def convert_image_dtype(image: Tensor, dtype=tocha.float32) -> Tensor:
     return image.to(dtype).mul(factor)
 
 
-def to_pil_image(pic, mode: str | None = None):
+def to_pil_image(pic: Any, mode: str | None = None) -> Any:
     """Tensor (C, H, W) or ndarray (H, W, C) -> PIL image; floats are scaled by 255."""
     import numpy as np
     Image = _pil()
@@ -201,7 +203,8 @@ def to_pil_image(pic, mode: str | None = None):
 
 
 # ---------------------------------------------------------------- normalisation
-def normalize(tensor: Tensor, mean, std, inplace: bool = False) -> Tensor:
+def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float],
+              inplace: bool = False) -> Tensor:
     """(tensor - mean[c]) / std[c] per channel of a float tensor (..., C, H, W)."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
@@ -225,7 +228,7 @@ def normalize(tensor: Tensor, mean, std, inplace: bool = False) -> Tensor:
 
 
 # ---------------------------------------------------------------- geometry
-def hflip(img):
+def hflip(img: Any) -> Any:
     """Flip left-right."""
     _check_img(img, "hflip")
     if isinstance(img, Tensor):
@@ -233,7 +236,7 @@ def hflip(img):
     return img.transpose(_pil().Transpose.FLIP_LEFT_RIGHT)
 
 
-def vflip(img):
+def vflip(img: Any) -> Any:
     """Flip top-bottom."""
     _check_img(img, "vflip")
     if isinstance(img, Tensor):
@@ -256,7 +259,8 @@ def _parse_pad(padding) -> tuple[int, int, int, int]:
                      f"{len(padding)} element tuple")
 
 
-def pad(img, padding, fill=0, padding_mode: str = "constant"):
+def pad(img: Any, padding: int | Sequence[int], fill: float | Sequence[float] = 0,
+        padding_mode: str = "constant") -> Any:
     """Pad by (left, top, right, bottom); modes constant/edge/reflect/symmetric."""
     import numpy as np
     _check_img(img, "pad")
@@ -289,7 +293,7 @@ def pad(img, padding, fill=0, padding_mode: str = "constant"):
     return res
 
 
-def crop(img, top: int, left: int, height: int, width: int):
+def crop(img: Any, top: int, left: int, height: int, width: int) -> Any:
     """The (height, width) window at (top, left); zero-filled where it leaves the image."""
     _check_img(img, "crop")
     if not isinstance(img, Tensor):
@@ -304,7 +308,7 @@ def crop(img, top: int, left: int, height: int, width: int):
     return img[..., top:bottom, left:right]
 
 
-def center_crop(img, output_size):
+def center_crop(img: Any, output_size: int | Sequence[int]) -> Any:
     """Crop the centre (h, w) (or (s, s)); pads with zeros first when the image is smaller."""
     if isinstance(output_size, numbers.Number):
         output_size = (int(output_size), int(output_size))
@@ -342,8 +346,9 @@ def _output_size(h: int, w: int, size, max_size) -> list[int]:
     return [int(size[0]), int(size[1])]
 
 
-def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
-           antialias: bool | None = True):
+def resize(img: Any, size: int | Sequence[int],
+           interpolation: InterpolationMode = InterpolationMode.BILINEAR,
+           max_size: int | None = None, antialias: bool | None = True) -> Any:
     """Resize to (h, w), or the smaller edge to `size` (keeping the aspect ratio).
 
     Tensors: PyTorch's antialiased interpolate (Pillow's filters); differs from PyTorch: uint8
@@ -374,14 +379,15 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
     return out.to(img.dtype)
 
 
-def resized_crop(img, top: int, left: int, height: int, width: int, size,
-                 interpolation=InterpolationMode.BILINEAR, antialias: bool | None = True):
+def resized_crop(img: Any, top: int, left: int, height: int, width: int, size: int | Sequence[int],
+                 interpolation: InterpolationMode = InterpolationMode.BILINEAR,
+                 antialias: bool | None = True) -> Any:
     """crop then resize."""
     return resize(crop(img, top, left, height, width), size, interpolation,
                   antialias=antialias)
 
 
-def five_crop(img, size):
+def five_crop(img: Any, size: int | Sequence[int]) -> tuple[Any, ...]:
     """(top-left, top-right, bottom-left, bottom-right, center) crops."""
     if isinstance(size, numbers.Number):
         size = (int(size), int(size))
@@ -394,7 +400,7 @@ def five_crop(img, size):
 
 
 # ---------------------------------------------------------------- colour
-def rgb_to_grayscale(img, num_output_channels: int = 1):
+def rgb_to_grayscale(img: Any, num_output_channels: int = 1) -> Any:
     """L = 0.2989 R + 0.587 G + 0.114 B (tensors); PIL's convert('L') for PIL images."""
     if num_output_channels not in (1, 3):
         raise ValueError("num_output_channels should be either 1 or 3")
@@ -434,7 +440,7 @@ def _enhance(img, name: str, factor: float):
     return getattr(ImageEnhance, name)(img).enhance(factor)
 
 
-def adjust_brightness(img, brightness_factor: float):
+def adjust_brightness(img: Any, brightness_factor: float) -> Any:
     """img * factor, clamped to the value range."""
     if brightness_factor < 0:
         raise ValueError(f"brightness_factor ({brightness_factor}) is not non-negative.")
@@ -444,7 +450,7 @@ def adjust_brightness(img, brightness_factor: float):
     return _blend(img, tocha.zeros_like(img), brightness_factor)
 
 
-def adjust_contrast(img, contrast_factor: float):
+def adjust_contrast(img: Any, contrast_factor: float) -> Any:
     """Blend with the mean of the grayscale image."""
     if contrast_factor < 0:
         raise ValueError(f"contrast_factor ({contrast_factor}) is not non-negative.")
@@ -457,7 +463,7 @@ def adjust_contrast(img, contrast_factor: float):
     return _blend(img, mean, contrast_factor)
 
 
-def adjust_saturation(img, saturation_factor: float):
+def adjust_saturation(img: Any, saturation_factor: float) -> Any:
     """Blend with the grayscale image."""
     if saturation_factor < 0:
         raise ValueError(f"saturation_factor ({saturation_factor}) is not non-negative.")
@@ -469,7 +475,7 @@ def adjust_saturation(img, saturation_factor: float):
     return _blend(img, rgb_to_grayscale(img), saturation_factor)
 
 
-def adjust_hue(img, hue_factor: float):
+def adjust_hue(img: Any, hue_factor: float) -> Any:
     """Shift the hue by hue_factor (in [-0.5, 0.5]) turns, through HSV."""
     if not -0.5 <= hue_factor <= 0.5:
         raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
@@ -528,8 +534,9 @@ def _pil_fill(fill, img):
     return tuple(int(f) for f in fill) if n > 1 else int(fill[0])
 
 
-def rotate(img, angle: float, interpolation=InterpolationMode.NEAREST, expand: bool = False,
-           center=None, fill=None):
+def rotate(img: Any, angle: float, interpolation: InterpolationMode = InterpolationMode.NEAREST,
+           expand: bool = False, center: Sequence[float] | None = None,
+           fill: float | Sequence[float] | None = None) -> Any:
     """Rotate counter-clockwise by `angle` degrees about the centre (or `center`, (x, y))."""
     from . import _geometry as G
     _check_img(img, "rotate")
@@ -546,8 +553,11 @@ def rotate(img, angle: float, interpolation=InterpolationMode.NEAREST, expand: b
     return G.warp_tensor(img, m, mode.value, size, G.parse_fill(fill, get_dimensions(img)[0]))
 
 
-def affine(img, angle: float, translate, scale: float, shear,
-           interpolation=InterpolationMode.NEAREST, fill=None, center=None):
+def affine(img: Any, angle: float, translate: Sequence[float], scale: float,
+           shear: float | Sequence[float],
+           interpolation: InterpolationMode = InterpolationMode.NEAREST,
+           fill: float | Sequence[float] | None = None,
+           center: Sequence[float] | None = None) -> Any:
     """Rotation, translation (pixels), scale and shear (degrees) about the image centre."""
     from . import _geometry as G
     _check_img(img, "affine")
@@ -569,7 +579,8 @@ def affine(img, angle: float, translate, scale: float, shear,
     return G.warp_tensor(img, m, mode.value, None, G.parse_fill(fill, get_dimensions(img)[0]))
 
 
-def gaussian_blur(img, kernel_size, sigma=None):
+def gaussian_blur(img: Any, kernel_size: int | Sequence[int],
+                  sigma: float | tuple[float, float] | None = None) -> Any:
     """Blur with a normalised Gaussian kernel (odd sizes), reflect-padded borders."""
     from . import _geometry as G
     _check_img(img, "gaussian_blur")
@@ -590,7 +601,7 @@ def gaussian_blur(img, kernel_size, sigma=None):
     return to_pil_image(out, mode=img.mode)
 
 
-def erase(img: Tensor, i: int, j: int, h: int, w: int, v, inplace: bool = False) -> Tensor:
+def erase(img: Tensor, i: int, j: int, h: int, w: int, v: Tensor, inplace: bool = False) -> Tensor:
     """Set img[..., i:i+h, j:j+w] = v (a tensor broadcastable to (C, h, w))."""
     if not isinstance(img, Tensor):
         raise TypeError(f"img should be Tensor Image. Got {type(img)}")
@@ -601,7 +612,7 @@ def erase(img: Tensor, i: int, j: int, h: int, w: int, v, inplace: bool = False)
     return img
 
 
-def ten_crop(img, size, vertical_flip: bool = False):
+def ten_crop(img: Any, size: int | Sequence[int], vertical_flip: bool = False) -> tuple[Any, ...]:
     """five_crop of the image and of its flipped copy."""
     first = five_crop(img, size)
     second = five_crop(vflip(img) if vertical_flip else hflip(img), size)

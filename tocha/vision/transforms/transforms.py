@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import tocha
 from tocha import Tensor
@@ -16,10 +17,10 @@ from .functional import InterpolationMode, _interp
 class Compose:
     """Apply transforms in order."""
 
-    def __init__(self, transforms) -> None:
+    def __init__(self, transforms: Sequence[Callable[..., Any]]) -> None:
         self.transforms = transforms
 
-    def __call__(self, img):
+    def __call__(self, img: Any) -> Any:
         for t in self.transforms:
             img = t(img)
         return img
@@ -51,7 +52,7 @@ class _Module:
 class ToTensor:
     """PIL image / ndarray (H, W, C) uint8 -> float tensor (C, H, W) in [0, 1]."""
 
-    def __call__(self, pic) -> Tensor:
+    def __call__(self, pic: Any) -> Tensor:
         return F.to_tensor(pic)
 
     def __repr__(self) -> str:
@@ -61,7 +62,7 @@ class ToTensor:
 class PILToTensor:
     """PIL image -> tensor (C, H, W) of the same dtype, values unchanged."""
 
-    def __call__(self, pic) -> Tensor:
+    def __call__(self, pic: Any) -> Tensor:
         return F.pil_to_tensor(pic)
 
     def __repr__(self) -> str:
@@ -74,7 +75,7 @@ class ToPILImage:
     def __init__(self, mode: str | None = None) -> None:
         self.mode = mode
 
-    def __call__(self, pic):
+    def __call__(self, pic: Any) -> Any:
         return F.to_pil_image(pic, self.mode)
 
     def __repr__(self) -> str:
@@ -84,7 +85,7 @@ class ToPILImage:
 class ConvertImageDtype(_Module):
     """Convert a tensor image's dtype, rescaling its values."""
 
-    def __init__(self, dtype) -> None:
+    def __init__(self, dtype: tocha.dtype) -> None:
         self.dtype = dtype
 
     def forward(self, image: Tensor) -> Tensor:
@@ -94,7 +95,7 @@ class ConvertImageDtype(_Module):
 class Normalize(_Module):
     """(x - mean[c]) / std[c] on a float tensor image."""
 
-    def __init__(self, mean, std, inplace: bool = False) -> None:
+    def __init__(self, mean: Sequence[float], std: Sequence[float], inplace: bool = False) -> None:
         self.mean, self.std, self.inplace = mean, std, inplace
 
     def forward(self, tensor: Tensor) -> Tensor:
@@ -107,12 +108,12 @@ class Normalize(_Module):
 class Lambda:
     """Apply a user function."""
 
-    def __init__(self, lambd) -> None:
+    def __init__(self, lambd: Callable[[Any], Any]) -> None:
         if not callable(lambd):
             raise TypeError(f"Argument lambd should be callable, got {type(lambd).__name__!r}")
         self.lambd = lambd
 
-    def __call__(self, img):
+    def __call__(self, img: Any) -> Any:
         return self.lambd(img)
 
     def __repr__(self) -> str:
@@ -132,8 +133,9 @@ def _setup_size(size, error_msg: str) -> tuple[int, int]:
 class Resize(_Module):
     """Resize to (h, w), or the smaller edge to `size`."""
 
-    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None,
-                 antialias: bool | None = True) -> None:
+    def __init__(self, size: int | Sequence[int],
+                 interpolation: InterpolationMode = InterpolationMode.BILINEAR,
+                 max_size: int | None = None, antialias: bool | None = True) -> None:
         if not isinstance(size, (int, Sequence)):
             raise TypeError(f"Size should be int or sequence. Got {type(size)}")
         if isinstance(size, Sequence) and len(size) not in (1, 2):
@@ -141,7 +143,7 @@ class Resize(_Module):
         self.size, self.max_size, self.antialias = size, max_size, antialias
         self.interpolation = _interp(interpolation)
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
 
     def _extra(self) -> str:
@@ -152,10 +154,10 @@ class Resize(_Module):
 class CenterCrop(_Module):
     """Crop the centre."""
 
-    def __init__(self, size) -> None:
+    def __init__(self, size: int | Sequence[int]) -> None:
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         return F.center_crop(img, self.size)
 
     def _extra(self) -> str:
@@ -165,10 +167,11 @@ class CenterCrop(_Module):
 class Pad(_Module):
     """Pad the borders."""
 
-    def __init__(self, padding, fill=0, padding_mode: str = "constant") -> None:
+    def __init__(self, padding: int | Sequence[int], fill: float | Sequence[float] = 0,
+                 padding_mode: str = "constant") -> None:
         self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         return F.pad(img, self.padding, self.fill, self.padding_mode)
 
     def _extra(self) -> str:
@@ -179,7 +182,7 @@ class RandomCrop(_Module):
     """Crop at a random place (torch.randint for top, then left)."""
 
     @staticmethod
-    def get_params(img, output_size) -> tuple[int, int, int, int]:
+    def get_params(img: Any, output_size: tuple[int, int]) -> tuple[int, int, int, int]:
         _, h, w = F.get_dimensions(img)
         th, tw = output_size
         if h < th or w < tw:
@@ -191,13 +194,14 @@ class RandomCrop(_Module):
         j = tocha.randint(0, w - tw + 1, size=(1,)).item()
         return i, j, th, tw
 
-    def __init__(self, size, padding=None, pad_if_needed: bool = False, fill=0,
+    def __init__(self, size: int | Sequence[int], padding: int | Sequence[int] | None = None,
+                 pad_if_needed: bool = False, fill: float | Sequence[float] = 0,
                  padding_mode: str = "constant") -> None:
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
         self.padding, self.pad_if_needed = padding, pad_if_needed
         self.fill, self.padding_mode = fill, padding_mode
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         if self.padding is not None:
             img = F.pad(img, self.padding, self.fill, self.padding_mode)
         _, h, w = F.get_dimensions(img)
@@ -218,7 +222,7 @@ class RandomHorizontalFlip(_Module):
     def __init__(self, p: float = 0.5) -> None:
         self.p = p
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         if tocha.rand(1) < self.p:
             return F.hflip(img)
         return img
@@ -230,7 +234,7 @@ class RandomHorizontalFlip(_Module):
 class RandomVerticalFlip(RandomHorizontalFlip):
     """Flip top-bottom with probability p."""
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         if tocha.rand(1) < self.p:
             return F.vflip(img)
         return img
@@ -239,10 +243,10 @@ class RandomVerticalFlip(RandomHorizontalFlip):
 class RandomApply(_Module):
     """Apply a list of transforms with probability p."""
 
-    def __init__(self, transforms, p: float = 0.5) -> None:
+    def __init__(self, transforms: Sequence[Callable[..., Any]], p: float = 0.5) -> None:
         self.transforms, self.p = transforms, p
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         if self.p < tocha.rand(1):
             return img
         for t in self.transforms:
@@ -257,8 +261,10 @@ class RandomApply(_Module):
 class RandomResizedCrop(_Module):
     """Crop a random area and aspect ratio, then resize (torchvision's 10 tries + fallback)."""
 
-    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
-                 interpolation=InterpolationMode.BILINEAR, antialias: bool | None = True):
+    def __init__(self, size: int | Sequence[int], scale: tuple[float, float] = (0.08, 1.0),
+                 ratio: tuple[float, float] = (3.0 / 4.0, 4.0 / 3.0),
+                 interpolation: InterpolationMode = InterpolationMode.BILINEAR,
+                 antialias: bool | None = True) -> None:
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
         if not isinstance(scale, Sequence):
             raise TypeError("Scale should be a sequence")
@@ -268,7 +274,8 @@ class RandomResizedCrop(_Module):
         self.interpolation = _interp(interpolation)
 
     @staticmethod
-    def get_params(img, scale, ratio) -> tuple[int, int, int, int]:
+    def get_params(img: Any, scale: Sequence[float], ratio: Sequence[float]
+                   ) -> tuple[int, int, int, int]:
         _, height, width = F.get_dimensions(img)
         area = height * width
         log_ratio = tocha.log(tocha.tensor(ratio))
@@ -293,7 +300,7 @@ class RandomResizedCrop(_Module):
             w, h = width, height
         return (height - h) // 2, (width - w) // 2, h, w
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         i, j, h, w = self.get_params(img, self.scale, self.ratio)
         return F.resized_crop(img, i, j, h, w, self.size, self.interpolation,
                               antialias=self.antialias)
@@ -326,7 +333,10 @@ def _check_input(value, name: str, center: float = 1, bound=(0, float("inf")),
 class ColorJitter(_Module):
     """Random brightness, contrast, saturation and hue, applied in a random order."""
 
-    def __init__(self, brightness=0, contrast=0, saturation=0, hue=0) -> None:
+    def __init__(self, brightness: float | tuple[float, float] = 0,
+                 contrast: float | tuple[float, float] = 0,
+                 saturation: float | tuple[float, float] = 0,
+                 hue: float | tuple[float, float] = 0) -> None:
         self.brightness = _check_input(brightness, "brightness")
         self.contrast = _check_input(contrast, "contrast")
         self.saturation = _check_input(saturation, "saturation")
@@ -334,7 +344,9 @@ class ColorJitter(_Module):
                                 clip_first_on_zero=False)
 
     @staticmethod
-    def get_params(brightness, contrast, saturation, hue):
+    def get_params(brightness: Sequence[float] | None, contrast: Sequence[float] | None,
+                   saturation: Sequence[float] | None, hue: Sequence[float] | None
+                   ) -> tuple[Tensor, float | None, float | None, float | None, float | None]:
         fn_idx = tocha.randperm(4)
 
         def draw(r):
@@ -345,7 +357,7 @@ class ColorJitter(_Module):
         h = draw(hue)
         return fn_idx, b, c, s, h
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         fn_idx, b, c, s, h = self.get_params(self.brightness, self.contrast, self.saturation,
                                              self.hue)
         for fn_id in fn_idx.tolist():
@@ -370,7 +382,7 @@ class Grayscale(_Module):
     def __init__(self, num_output_channels: int = 1) -> None:
         self.num_output_channels = num_output_channels
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         return F.rgb_to_grayscale(img, self.num_output_channels)
 
     def _extra(self) -> str:
@@ -383,7 +395,7 @@ class RandomGrayscale(_Module):
     def __init__(self, p: float = 0.1) -> None:
         self.p = p
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         c = F.get_image_num_channels(img)
         if tocha.rand(1) < self.p:
             return F.rgb_to_grayscale(img, num_output_channels=c)
@@ -406,17 +418,18 @@ def _range(value, name: str, center: float = 0.0) -> list[float]:
 class RandomRotation(_Module):
     """Rotate by an angle drawn uniformly from `degrees`."""
 
-    def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand: bool = False,
-                 center=None, fill=0) -> None:
+    def __init__(self, degrees: float | Sequence[float],
+                 interpolation: InterpolationMode = InterpolationMode.NEAREST, expand: bool = False,
+                 center: Sequence[float] | None = None, fill: float | Sequence[float] = 0) -> None:
         self.degrees = _range(degrees, "degrees")
         self.interpolation = _interp(interpolation)
         self.expand, self.center, self.fill = expand, center, fill
 
     @staticmethod
-    def get_params(degrees) -> float:
+    def get_params(degrees: Sequence[float]) -> float:
         return float(tocha.empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         angle = self.get_params(self.degrees)
         return F.rotate(img, angle, self.interpolation, self.expand, self.center, self.fill)
 
@@ -428,8 +441,12 @@ class RandomRotation(_Module):
 class RandomAffine(_Module):
     """Random rotation, translation (fractions of the size), scale and shear."""
 
-    def __init__(self, degrees, translate=None, scale=None, shear=None,
-                 interpolation=InterpolationMode.NEAREST, fill=0, center=None) -> None:
+    def __init__(self, degrees: float | Sequence[float],
+                 translate: tuple[float, float] | None = None,
+                 scale: tuple[float, float] | None = None,
+                 shear: float | Sequence[float] | None = None,
+                 interpolation: InterpolationMode = InterpolationMode.NEAREST,
+                 fill: float | Sequence[float] = 0, center: Sequence[float] | None = None) -> None:
         self.degrees = _range(degrees, "degrees")
         if translate is not None and not all(0.0 <= t <= 1.0 for t in translate):
             raise ValueError("translation values should be between 0 and 1")
@@ -443,7 +460,10 @@ class RandomAffine(_Module):
         self.fill, self.center = fill, center
 
     @staticmethod
-    def get_params(degrees, translate, scale_ranges, shears, img_size):
+    def get_params(degrees: Sequence[float], translate: Sequence[float] | None,
+                   scale_ranges: Sequence[float] | None, shears: Sequence[float] | None,
+                   img_size: Sequence[int]
+                   ) -> tuple[float, tuple[int, int], float, tuple[float, float]]:
         angle = float(tocha.empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
         if translate is not None:
             max_dx = float(translate[0] * img_size[0])
@@ -463,7 +483,7 @@ class RandomAffine(_Module):
                 shear_y = float(tocha.empty(1).uniform_(shears[2], shears[3]).item())
         return angle, translations, scale, (shear_x, shear_y)
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         _, h, w = F.get_dimensions(img)
         angle, tr, sc, sh = self.get_params(self.degrees, self.translate, self.scale,
                                             self.shear, [w, h])
@@ -489,7 +509,8 @@ class RandomAffine(_Module):
 class GaussianBlur(_Module):
     """Blur with a Gaussian whose sigma is drawn uniformly from `sigma`."""
 
-    def __init__(self, kernel_size, sigma=(0.1, 2.0)) -> None:
+    def __init__(self, kernel_size: int | Sequence[int],
+                 sigma: float | tuple[float, float] = (0.1, 2.0)) -> None:
         self.kernel_size = _setup_size(kernel_size, "Kernel size should be a tuple/list of two "
                                                     "integers")
         for ks in self.kernel_size:
@@ -507,7 +528,7 @@ class GaussianBlur(_Module):
     def get_params(sigma_min: float, sigma_max: float) -> float:
         return tocha.empty(1).uniform_(sigma_min, sigma_max).item()
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         s = self.get_params(self.sigma[0], self.sigma[1])
         return F.gaussian_blur(img, self.kernel_size, [s, s])
 
@@ -518,7 +539,8 @@ class GaussianBlur(_Module):
 class RandomErasing(_Module):
     """With probability p, erase a random rectangle of a tensor image (torchvision's draws)."""
 
-    def __init__(self, p: float = 0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0,
+    def __init__(self, p: float = 0.5, scale: tuple[float, float] = (0.02, 0.33),
+                 ratio: tuple[float, float] = (0.3, 3.3), value: float | str | Sequence[float] = 0,
                  inplace: bool = False) -> None:
         if not isinstance(value, (numbers.Number, str, tuple, list)):
             raise TypeError("Argument value should be either a number or str or a sequence")
@@ -533,7 +555,9 @@ class RandomErasing(_Module):
         self.p, self.scale, self.ratio, self.value, self.inplace = p, scale, ratio, value, inplace
 
     @staticmethod
-    def get_params(img: Tensor, scale, ratio, value=None):
+    def get_params(img: Tensor, scale: Sequence[float], ratio: Sequence[float],
+                   value: Sequence[float] | None = None
+                   ) -> tuple[int, int, int, int, Tensor]:
         c, h_img, w_img = img.shape[-3], img.shape[-2], img.shape[-1]
         area = h_img * w_img
         log_ratio = tocha.log(tocha.tensor(ratio))
@@ -554,7 +578,7 @@ class RandomErasing(_Module):
             return i, j, h, w, v
         return 0, 0, h_img, w_img, img
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         if tocha.rand(1) < self.p:
             if isinstance(self.value, (int, float)):
                 value = [float(self.value)]
@@ -577,10 +601,10 @@ class RandomErasing(_Module):
 class FiveCrop(_Module):
     """The four corners and the centre, as a tuple."""
 
-    def __init__(self, size) -> None:
+    def __init__(self, size: int | Sequence[int]) -> None:
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
 
-    def forward(self, img):
+    def forward(self, img: Any) -> tuple[Any, ...]:
         return F.five_crop(img, self.size)
 
     def _extra(self) -> str:
@@ -590,11 +614,11 @@ class FiveCrop(_Module):
 class TenCrop(FiveCrop):
     """FiveCrop of the image and of its flipped copy."""
 
-    def __init__(self, size, vertical_flip: bool = False) -> None:
+    def __init__(self, size: int | Sequence[int], vertical_flip: bool = False) -> None:
         super().__init__(size)
         self.vertical_flip = vertical_flip
 
-    def forward(self, img):
+    def forward(self, img: Any) -> tuple[Any, ...]:
         return F.ten_crop(img, self.size, self.vertical_flip)
 
     def _extra(self) -> str:
@@ -604,10 +628,10 @@ class TenCrop(FiveCrop):
 class RandomChoice(_Module):
     """Apply one transform picked at random (Python's `random`, as torchvision)."""
 
-    def __init__(self, transforms, p=None) -> None:
+    def __init__(self, transforms: Sequence[Callable[..., Any]], p: float | None = None) -> None:
         self.transforms, self.p = transforms, p
 
-    def forward(self, *args):
+    def forward(self, *args: Any) -> Any:
         import random
         t = random.choices(self.transforms, weights=self.p)[0]
         return t(*args)
@@ -619,10 +643,10 @@ class RandomChoice(_Module):
 class RandomOrder(_Module):
     """Apply the transforms in a random order (Python's `random`, as torchvision)."""
 
-    def __init__(self, transforms) -> None:
+    def __init__(self, transforms: Sequence[Callable[..., Any]]) -> None:
         self.transforms = transforms
 
-    def forward(self, img):
+    def forward(self, img: Any) -> Any:
         import random
         order = list(range(len(self.transforms)))
         random.shuffle(order)

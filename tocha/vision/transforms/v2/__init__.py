@@ -2,6 +2,8 @@
 ToPureTensor. Differs from torchvision: no tv_tensors (boxes, masks); images only."""
 from __future__ import annotations
 
+from typing import Any
+
 import tocha
 from tocha import Tensor
 
@@ -41,7 +43,7 @@ from ..transforms import (
 class ToImage(_Module):
     """PIL image / ndarray (H, W, C) / tensor -> tensor image (C, H, W), values unchanged."""
 
-    def forward(self, inpt):
+    def forward(self, inpt: Any) -> Any:
         import numpy as np
         if isinstance(inpt, Tensor):
             return inpt.unsqueeze(0) if inpt.ndim == 2 else inpt
@@ -54,7 +56,7 @@ class ToImage(_Module):
 class ToDtype(_Module):
     """Cast to `dtype`; with scale=True rescale values as ConvertImageDtype does."""
 
-    def __init__(self, dtype, scale: bool = False) -> None:
+    def __init__(self, dtype: tocha.dtype | dict[Any, tocha.dtype], scale: bool = False) -> None:
         if isinstance(dtype, dict):
             dtype = next(iter(dtype.values()))
         self.dtype, self.scale = dtype, scale
@@ -71,7 +73,7 @@ class ToDtype(_Module):
 class ToPureTensor(_Module):
     """Identity on tensors (tocha has no tv_tensors subclasses to strip)."""
 
-    def forward(self, inpt):
+    def forward(self, inpt: Any) -> Any:
         return inpt
 
 
