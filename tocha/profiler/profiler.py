@@ -218,7 +218,8 @@ class profile:
         record_shapes (bool): record the input shapes of each op (`Input Shapes` column).
         profile_memory (bool): approximate memory columns (CPU Mem, Self CPU Mem): the bytes
             of the tensors each op returns; frees are not seen.
-        with_flops, with_modules (bool): accepted; not measured.
+        with_flops (bool): accepted; not measured.
+        with_modules (bool): accepted; not measured.
         with_stack (bool): record the caller's source lines outside tocha for each event.
 
     Example:
