@@ -1,15 +1,25 @@
 """Tensor: an array plus autograd state (requires_grad, grad, grad_fn, version)."""
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import numpy as np
 
 from . import _dtype as D
 from ._backend import cpu
-from .autograd import engine as _eng
-from .autograd import function as _fn
+from ._tensor_methods import (
+    AutogradMethods,
+    ElementwiseMethods,
+    IndexingMethods,
+    LinalgMethods,
+    MovementMethods,
+    OperatorMethods,
+    RandomMethods,
+    ReduceMethods,
+)
 from .autograd.grad_mode import STATE
+from .autograd.hooks import RemovableHandle
 
 _ndarray = np.ndarray
 _NP2DT = D._NP2DT
@@ -70,12 +80,19 @@ def _wrap_dt(arr, dtype, device) -> Tensor:
     return t
 
 
-_RANDOM_METHODS = frozenset({"uniform_", "normal_", "random_", "bernoulli_", "exponential_",
-                             "bernoulli", "multinomial"})
+# what an in-place op on a tensor means for autograd (Tensor._check_inplace)
+_NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = 0, 1, 2
 
 
-class Tensor:
-    """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`)."""
+class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods,
+             IndexingMethods, LinalgMethods, RandomMethods, AutogradMethods):
+    """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`).
+
+    The array lives in `_data` (a NumPy array); autograd state in `_requires_grad`,
+    `_grad_fn` (the Node that made it), `_grad` and `_vc` (the version counter, shared with
+    views). Methods that are ops come from the mixins above: each names the module that
+    implements it (see tocha/_tensor_methods.py).
+    """
 
     __slots__ = ("__dict__", "__weakref__", "_data", "_dtype", "_grad_fn", "_requires_grad")
     # Rarely set fields live in the instance dict, with these class-level defaults.
@@ -94,7 +111,6 @@ class Tensor:
 
     def __init__(self, *args, **kwargs):
         pass
-
 
     # ---- metadata ----
     @property
@@ -205,7 +221,26 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        """The Node that computed this tensor (None for leaves and untracked tensors)."""
+        if self._base is not None:
+            self._rebase_view()
         return self._grad_fn
+
+    def _rebase_view(self) -> None:
+        """After an in-place op on its base, a view's grad_fn is the view op replayed on the
+        base's new history (PyTorch rebases views the same way), so gradients flow through the
+        in-place change into the view's uses."""
+        root = self._base
+        if (self._view_fn is None or self._vc[0] == self.__dict__.get("_view_version")
+                or not root._requires_grad or root._grad_fn is None):
+            return
+        prev, STATE.enabled = STATE.enabled, True
+        try:
+            v = self._view_fn(root)
+        finally:
+            STATE.enabled = prev
+        self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
+        self._view_version = self._vc[0]
 
     @property
     def is_leaf(self) -> bool:
@@ -215,7 +250,6 @@ class Tensor:
     def grad(self):
         if self._grad_fn is not None and self._grad is None and not self.__dict__.get(
                 "_retains"):
-            from .autograd.engine import _warn_nonleaf_grad
             _warn_nonleaf_grad()
         return self._grad
 
@@ -257,7 +291,7 @@ class Tensor:
         if hooks is None:
             hooks = self._hooks = []
         hooks.append(hook)
-        return _fn.RemovableHandle(hooks, hook)
+        return RemovableHandle(hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         if self._grad_fn is not None:
@@ -265,19 +299,7 @@ class Tensor:
                                "tensors")
         hooks = self.__dict__.setdefault("_post_acc_hooks", [])
         hooks.append(hook)
-        return _fn.RemovableHandle(hooks, hook)
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Accumulate d(self)/d(leaf) into each leaf's `.grad`."""
-        if (gradient is None and inputs is None and not create_graph and self._grad_fn is not None
-                and self._data.size == 1 and self._dtype._kind == 2):
-            # the common `loss.backward()`: skip argument normalisation
-            one = (np.array(1, self._dtype.np) if not self._data.ndim
-                   else np.ones(self._data.shape, self._dtype.np))
-            _eng.run_backward((self,), (one,), retain_graph, False)
-            return
-        _eng.backward((self,), None if gradient is None else (gradient,), retain_graph,
-                      create_graph, inputs=inputs)
+        return RemovableHandle(hooks, hook)
 
     def detach(self) -> Tensor:
         t = _wrap_dt(self._data, self._dtype, self._device)
@@ -525,10 +547,19 @@ class Tensor:
         return self._new_filled(fill_value, (size,), dtype, requires_grad)
 
     # ---- in-place machinery ----
-    def _check_inplace(self, other_rg: bool) -> bool:
-        """True when an in-place op on self must be recorded by autograd."""
+    def _check_inplace(self, other_rg: bool) -> int:
+        """How autograd must treat an in-place op on self: _NOT_RECORDED, _RECORDED, or
+        _RECORDED_ON_VIEW (the base's history is rewritten too); raises PyTorch's errors for
+        in-place ops it refuses."""
         if not STATE.enabled or not (self._requires_grad or other_rg):
-            return False
+            return _NOT_RECORDED
+        multi = self.__dict__.get("_multi_view")
+        if multi is not None and self._requires_grad:
+            raise RuntimeError(
+                f"Output {self._output_nr} of {multi.replace('Backward0', '')} is a view and is "
+                f"being modified inplace. This view is the output of a function that returns "
+                f"multiple views. Such functions do not allow the output views to be modified "
+                f"inplace. You should replace the inplace operation by an out-of-place one.")
         if self._grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
@@ -542,16 +573,25 @@ class Tensor:
                     "in-place operation on a detached alias of a tensor that requires grad, "
                     "with an operand that requires grad: tocha cannot record it. Use the "
                     "out-of-place op.")
-            return 2        # a view: the base's history is rewritten (CopySlices)
-        return True
+            return _RECORDED_ON_VIEW
+        return _RECORDED
+
+    def _check_writable(self, op=None) -> None:
+        """In-place writes need one memory location per element: not an expanded tensor."""
+        a = self._data
+        if not a.flags.writeable and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+            raise RuntimeError("unsupported operation: more than one element of the written-to "
+                               "tensor refers to a single memory location. Please clone() the "
+                               "tensor before performing the operation.")
 
     def _inplace(self, fn, *args, **kwargs) -> Tensor:
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
         other_rg = any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        self._check_writable(fn)
         mode = self._check_inplace(other_rg)
-        if mode == 2:
+        if mode == _RECORDED_ON_VIEW:
             self._inplace_view(fn, args, kwargs)
-        elif mode:
+        elif mode == _RECORDED:
             old = _wrap_dt(self._data, self._dtype, self._device)
             old._grad_fn, old._requires_grad = self._grad_fn, self._requires_grad
             old._output_nr = self._output_nr
@@ -600,21 +640,6 @@ class Tensor:
         v = self._view_fn(base)
         self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
 
-    def _inplace_ufunc(self, ufunc, other, fn) -> Tensor:
-        # fast path for add_/sub_/mul_/div_ when autograd need not record anything
-        o_rg = isinstance(other, Tensor) and other._requires_grad
-        if (STATE.enabled and (self._requires_grad or o_rg)) or self._dtype._kind < 2:
-            return self._inplace(fn, other)
-        o = other._data if isinstance(other, Tensor) else other
-        if isinstance(other, Tensor) and other._dtype._kind > self._dtype._kind:
-            return self._inplace(fn, other)
-        try:
-            ufunc(self._data, o, out=self._data, casting="same_kind")
-        except ValueError:
-            return self._inplace(fn, other)
-        self._bump()
-        return self
-
     def zero_(self) -> Tensor:
         if self._check_inplace(False):      # a graph tensor: record it (zero gradient)
             from ._ops.elementwise import fill
@@ -642,6 +667,7 @@ class Tensor:
     def copy_(self, src, non_blocking: bool = False) -> Tensor:
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+        self._check_writable(self.copy_)
         if STATE.enabled and (src._requires_grad or self._requires_grad):
             from ._ops.elementwise import copy_from
             return self._inplace(copy_from, src)
@@ -731,22 +757,11 @@ def _legacy_new(cls, args, kwargs):
     return t
 
 
-def _lazy_random(name: str):
-    # The random methods live in tocha._random_api, loaded on first use so that `import tocha`
-    # stays fast; importing it replaces these stubs with the real methods. (Not a __getattr__
-    # on Tensor: that would slow every attribute access.)
-    def method(self, *args, **kwargs):
-        from . import _random_api  # noqa: F401
-        return getattr(self, name)(*args, **kwargs)
-    method.__name__ = name
-    return method
-
-
-for _name in _RANDOM_METHODS:
-    setattr(Tensor, _name, _lazy_random(_name))
-
-_fn._Tensor = Tensor
-_fn._wrap = _wrap
-_fn._wrap_dt = _wrap_dt
-_eng.Tensor = Tensor
-_eng._wrap = _wrap
+def _warn_nonleaf_grad() -> None:
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf "
+        "Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf "
+        "Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+        UserWarning, stacklevel=3)

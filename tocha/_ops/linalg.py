@@ -31,8 +31,6 @@ def _mm(a, b):
 
 
 class Mm(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
@@ -48,8 +46,6 @@ class Mm(prim):
 
 
 class MatMul(prim):
-    _array_backward = True
-
     node_name = "MmBackward0"
 
     @staticmethod
@@ -100,8 +96,6 @@ _MATMUL_NAMED = {(2, 1): _Mv, (1, 1): _Dot}
 
 
 class Addmm(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
         n = ctx.needs_input_grad

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Size, Tensor, _wrap
-from . import _util
 from ._util import norm_dim, prim, sum_to
 
 
@@ -44,7 +43,6 @@ def _infer(shape: tuple, numel: int, op: str) -> tuple:
 
 
 class View(prim):
-    _array_backward = True
     _view = True
 
     @staticmethod
@@ -58,8 +56,6 @@ class View(prim):
 
 
 class Reshape(prim):
-    _array_backward = True
-
     node_name = "UnsafeViewBackward0"
 
     @staticmethod
@@ -149,7 +145,6 @@ def _broadcast_view(x, shape):
 
 
 class Expand(prim):
-    _array_backward = True
     _view = True
 
     @staticmethod
@@ -269,8 +264,6 @@ swapaxes = swapdims = transpose
 
 
 class T(prim):
-    _array_backward = True
-
     node_name = "TBackward0"
     _view = True
 
@@ -620,7 +613,6 @@ def _mT(self):
     return transpose(self, -2, -1)
 
 
-_util._broadcast_view = _broadcast_view
 
 
 # ---------------------------------------------------------------- composites over views/indexing

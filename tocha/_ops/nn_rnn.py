@@ -24,8 +24,6 @@ def _sig(x):
 
 class LSTMCellGates(prim):
     node_name = "LstmCellBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, gates, c):
         h4 = gates.shape[-1] // 4
@@ -65,8 +63,6 @@ def lstm_cell_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
 
 class GRUCellGates(prim):
     node_name = "GruCellBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, gi, gh, h):
         k = h.shape[-1]
@@ -110,8 +106,6 @@ class LSTMLayer(prim):
     create_graph the same recursion runs in tocha ops on recomputed activations."""
 
     node_name = "LstmLayerBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, xw, h0, c0, whh, reverse):
         steps, n, g4 = xw.shape
