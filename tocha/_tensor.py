@@ -1,6 +1,7 @@
 """Tensor: an array plus autograd state (requires_grad, grad, grad_fn, version)."""
 from __future__ import annotations
 
+import re
 import warnings
 import weakref
 
@@ -231,8 +232,12 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
         base's new history (PyTorch rebases views the same way), so gradients flow through the
         in-place change into the view's uses."""
         root = self._base
-        if (self._view_fn is None or self._vc[0] == self.__dict__.get("_view_version")
-                or not root._requires_grad or root._grad_fn is None):
+        if self._view_fn is None or self._vc[0] == self.__dict__.get("_view_version"):
+            return
+        if self._requires_grad and self.__dict__.get("_multi_view"):
+            raise RuntimeError(_multi_view_message(
+                self, "its base or another view of its base has been modified inplace"))
+        if not root._requires_grad or root._grad_fn is None:
             return
         prev, STATE.enabled = STATE.enabled, True
         try:
@@ -553,13 +558,8 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
         in-place ops it refuses."""
         if not STATE.enabled or not (self._requires_grad or other_rg):
             return _NOT_RECORDED
-        multi = self.__dict__.get("_multi_view")
-        if multi is not None and self._requires_grad:
-            raise RuntimeError(
-                f"Output {self._output_nr} of {multi.replace('Backward0', '')} is a view and is "
-                f"being modified inplace. This view is the output of a function that returns "
-                f"multiple views. Such functions do not allow the output views to be modified "
-                f"inplace. You should replace the inplace operation by an out-of-place one.")
+        if self._requires_grad and self.__dict__.get("_multi_view"):
+            raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
         if self._grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
@@ -696,6 +696,14 @@ _legacy_type_names = {
     "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
     "uint8": "ByteTensor", "bool": "BoolTensor", "bfloat16": "BFloat16Tensor",
 }
+
+
+def _multi_view_message(t: Tensor, what: str) -> str:
+    name = re.sub(r"Backward\d*$", "", t._grad_fn.name()) if t._grad_fn is not None else "view"
+    return (f"Output {t._output_nr} of {name} is a view and {what}. This view is the output "
+            f"of a function that returns multiple views. Such functions do not allow the output "
+            f"views to be modified inplace. You should replace the inplace operation by an "
+            f"out-of-place one.")
 
 
 def _check_cast(src, dst, fn):

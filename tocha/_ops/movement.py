@@ -418,6 +418,8 @@ def vstack(tensors):
 
 
 class Split(prim):
+    _view = True        # np.split returns views: the outputs share the input's memory
+
     @staticmethod
     def forward(ctx, x, sizes, dim):
         ctx.dim = dim

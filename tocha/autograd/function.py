@@ -375,38 +375,41 @@ def _wrap_outputs(cls, out, args, dev, node=None):
     if node is not None:
         node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
     if cls._view:
-        for t in results:
-            _make_view(args[0], t, cls, args[1:], multi)
+        for i, t in enumerate(results):
+            _make_view(args[0], t, cls, args[1:], i if multi else None)
     return tuple(results) if multi else results[0]
 
 
 class _ViewFn:
     """Recreates a view from its root tensor (replays the view ops on another tensor): the
-    engine-side record of how a view relates to its base, for in-place ops on either."""
+    engine-side record of how a view relates to its base, for in-place ops on either.
+    `index`: which output, for ops returning several views (split, chunk, unbind)."""
 
-    __slots__ = ("cls", "consts", "parent")
+    __slots__ = ("cls", "consts", "index", "parent")
 
-    def __init__(self, cls, consts, parent):
-        self.cls, self.consts, self.parent = cls, consts, parent
+    def __init__(self, cls, consts, parent, index):
+        self.cls, self.consts, self.parent, self.index = cls, consts, parent, index
 
     def __call__(self, t):
         if self.parent is not None:
             t = self.parent(t)
-        return self.cls.apply(t, *self.consts)
+        out = self.cls.apply(t, *self.consts)
+        return out if self.index is None else out[self.index]
 
 
-def _make_view(base, v, cls, consts, multi):
-    # a view shares its root's memory, so it shares the root's version counter too
+def _make_view(base, v, cls, consts, index):
+    """Make `v` a view of `base`'s root: shared version counter, and a replay function."""
     root = base._base if base._base is not None else base
     if root._vc is None:
         root._vc = [0]
     v._vc = root._vc
     v._base = root
     v._view_version = root._vc[0]
-    if multi:       # PyTorch refuses in-place ops on outputs of split/chunk/unbind
-        v._multi_view = cls._node_cls.__name__
-    else:
-        v._view_fn = _ViewFn(cls, consts, base._view_fn if base._base is not None else None)
+    v._view_fn = _ViewFn(cls, consts, base._view_fn if base._base is not None else None,
+                         index)
+    # PyTorch refuses in-place ops on outputs of split/chunk/unbind, and on views of them
+    if index is not None or base.__dict__.get("_multi_view"):
+        v._multi_view = True
 
 
 def _resolve_saved(node, args, arrays, raw, outs) -> None:
