@@ -288,8 +288,6 @@ def movedim(input, source, destination):
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
-    order = list(np.moveaxis(np.arange(nd).reshape([1] * nd) if False else np.empty(
-        [1] * nd), src, dst).shape)
     perm = [i for i in range(nd)]
     src = [norm_dim(s, nd) for s in src]
     dst = [norm_dim(d, nd) for d in dst]
@@ -299,7 +297,6 @@ def movedim(input, source, destination):
         res[d] = s
     it = iter(rest)
     res = [r if r is not None else next(it) for r in res]
-    del order
     return permute(input, res)
 
 

@@ -84,8 +84,9 @@ class GraphTask:
                 node = self.ready.pop()
                 grads = self.buffers.pop(node, None)
                 if node.__class__ is AccumulateGrad:
-                    if grads is not None:
-                        self.accumulate_leaf(node.variable, grads[0])
+                    t = node._variable()
+                    if grads is not None and t is not None:
+                        self.accumulate_leaf(t, grads[0])
                     continue
                 self.deliver(node, self.run_node(node, grads) if grads is not None else ())
         finally:
@@ -113,21 +114,29 @@ class GraphTask:
         return out
 
     def deliver(self, node: Node, grads: tuple) -> None:
-        """Send each input gradient along its edge; a node whose count reaches 0 is ready."""
+        """Send each input gradient along its edge (summing it into the buffer of the node
+        there); a node whose count reaches 0 is ready."""
         n_grads = len(grads)
-        deps = self.deps
+        deps, buffers = self.deps, self.buffers
         for i, e in enumerate(node._edges):
             if e is None or e.node is None:     # a constant, or a tensor needing no grad
                 continue
+            target = e.node
             g = grads[i] if i < n_grads else None
             if g is not None:
-                self.add_to_buffer(e, _fit(g, e))
-            n = deps[e.node] - 1
-            deps[e.node] = n
+                if g._data.shape != e.shape or g._dtype is not e.dtype:
+                    g = _fit(g, e)
+                buf = buffers.get(target)
+                if buf is None:
+                    buf = buffers[target] = [None] * len(target._out_meta)
+                old = buf[e.output_nr]
+                buf[e.output_nr] = g if old is None else old + g
+            n = deps[target] - 1
+            deps[target] = n
             if n == 0:
                 # a node that got no gradient at all is still "run", as a no-op, so the
                 # counts of the nodes behind it reach 0 too
-                self.ready.append(e.node)
+                self.ready.append(target)
 
     def add_to_buffer(self, e: Edge, g: Tensor) -> None:
         """Sum `g` into the gradient slot of output `e.output_nr` of `e.node`."""

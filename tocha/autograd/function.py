@@ -48,8 +48,17 @@ def edge_of(t: Tensor) -> Edge:
     if gf is not None:
         return Edge(gf, t._output_nr, t._data.shape, t._dtype)
     if t._requires_grad:
-        return Edge(accumulator_of(t), 0, t._data.shape, t._dtype)
+        return _leaf_edge(t)
     return NO_GRAD
+
+
+def _leaf_edge(t: Tensor) -> Edge:
+    # A leaf keeps its edge (and so its AccumulateGrad node) for its whole life: every graph
+    # that uses a parameter then shares one accumulator, created once
+    e = t.__dict__.get("_leaf_edge")
+    if e is None or e.shape != t._data.shape or e.dtype is not t._dtype:
+        e = t._leaf_edge = Edge(AccumulateGrad(t), 0, t._data.shape, t._dtype)
+    return e
 
 
 # The edge of a tensor input that needs no gradient. (A non-tensor argument has no edge at
@@ -202,17 +211,22 @@ def _version_error(node, data, nr, cur, expected, tensor=None, output=False):
 class AccumulateGrad:
     """The node a leaf's gradient arrives at: the engine adds it into `variable.grad`.
 
-    A leaf keeps a weak reference to its accumulator and the graph a strong one, so all edges
-    of one graph to a leaf meet in one node, and the node goes away with the graph."""
+    The leaf holds its accumulator (see `_leaf_edge`), which refers back to the leaf weakly:
+    no reference cycle, and a leaf nobody holds any more just receives nothing."""
 
-    __slots__ = ("__weakref__", "variable")
+    __slots__ = ("__weakref__", "_variable")
     _edges = ()
     next_functions = ()
     _out_meta = (None,)
     _hooked = False
 
     def __init__(self, variable: Tensor) -> None:
-        self.variable = variable
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self) -> Tensor | None:
+        """The leaf tensor (None once it was garbage collected)."""
+        return self._variable()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
@@ -225,13 +239,8 @@ class AccumulateGrad:
 
 
 def accumulator_of(t: Tensor) -> AccumulateGrad:
-    """The leaf `t`'s AccumulateGrad node (created on first use, shared while it lives)."""
-    ref = t.__dict__.get("_accum_ref")
-    node = ref() if ref is not None else None
-    if node is None:
-        node = AccumulateGrad(t)
-        t._accum_ref = weakref.ref(node)
-    return node
+    """The leaf `t`'s AccumulateGrad node."""
+    return _leaf_edge(t).node
 
 
 class _NoRecordCtx:
@@ -348,9 +357,8 @@ def _new_node(cls, args) -> Node:
     """A node for `cls` with one edge (or None) per argument."""
     node = cls._node_cls()
     node._saved = node._versions = ()
-    edges = [edge_of(a) if isinstance(a, Tensor) else None for a in args]
-    node._edges = edges
-    node.needs_input_grad = tuple([e is not None and e.node is not None for e in edges])
+    edges = node._edges = [edge_of(a) if isinstance(a, Tensor) else None for a in args]
+    node.needs_input_grad = tuple([e is not None and e is not NO_GRAD for e in edges])
     return node
 
 
