@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._backend import cpu
+from ._tensor_meta import CastMethods, MetadataMethods, _dim
 from ._tensor_methods import (
     AutogradMethods,
     ElementwiseMethods,
@@ -85,14 +86,15 @@ def _wrap_dt(arr, dtype, device) -> Tensor:
 _NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = 0, 1, 2
 
 
-class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods,
-             IndexingMethods, LinalgMethods, RandomMethods, AutogradMethods):
+class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, ReduceMethods,
+             MovementMethods, IndexingMethods, LinalgMethods, RandomMethods, AutogradMethods):
     """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`).
 
     The array lives in `_data` (a NumPy array); autograd state in `_requires_grad`,
     `_grad_fn` (the Node that made it), `_grad` and `_vc` (the version counter, shared with
     views). Methods that are ops come from the mixins above: each names the module that
-    implements it (see tocha/_tensor_methods.py).
+    implements it (see tocha/_tensor_methods.py); metadata and casts are in
+    tocha/_tensor_meta.py.
     """
 
     __slots__ = ("__dict__", "__weakref__", "_data", "_dtype", "_grad_fn", "_requires_grad")
@@ -113,7 +115,6 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
     def __init__(self, *args, **kwargs):
         pass
 
-    # ---- metadata ----
     @property
     def shape(self) -> Size:
         return Size(self._data.shape)
@@ -123,83 +124,17 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
             return Size(self._data.shape)
         return self._data.shape[_dim(dim, self._data.ndim, "size")]
 
-    @property
-    def dtype(self) -> D.dtype:
-        return self._dtype
-
-    @property
-    def device(self):
-        return self._device
-
-    @property
-    def is_cuda(self) -> bool:
-        return self._device.type == "cuda"
-
-    @property
-    def is_cpu(self) -> bool:
-        return self._device.type == "cpu"
-
-    @property
-    def ndim(self) -> int:
-        return self._data.ndim
-
-    def dim(self) -> int:
-        return self._data.ndim
-
-    ndimension = dim
-
-    def numel(self) -> int:
-        return self._data.size
-
-    nelement = numel
-
-    def element_size(self) -> int:
-        return self._data.itemsize
-
-    def stride(self, dim: int | None = None):
-        st = tuple(s // self._data.itemsize for s in self._data.strides)
-        return st if dim is None else st[_dim(dim, self._data.ndim, "stride")]
-
-    def is_contiguous(self, memory_format=None) -> bool:
-        return bool(self._data.flags.c_contiguous)
-
-    def is_floating_point(self) -> bool:
-        return self._dtype._kind == 2
-
-    def is_complex(self) -> bool:
-        return False
-
-    def data_ptr(self) -> int:
-        return self._data.__array_interface__["data"][0]
-
-    def storage_offset(self) -> int:
-        base = self._data
-        while base.base is not None and isinstance(base.base, np.ndarray):
-            base = base.base
-        return (self.data_ptr() - base.__array_interface__["data"][0]) // self._data.itemsize
-
-    def get_device(self) -> int:
-        return -1 if self._device.type == "cpu" else (self._device.index or 0)
-
-    @property
-    def layout(self):
-        return "torch.strided"
-
-    @property
-    def is_sparse(self) -> bool:
-        return False
-
-    @property
-    def is_quantized(self) -> bool:
-        return False
-
-    @property
-    def is_meta(self) -> bool:
-        return False
-
     # ---- autograd state ----
     @property
     def requires_grad(self) -> bool:
+        """Whether autograd records operations on this tensor (settable on leaves).
+
+        >>> import tocha
+        >>> w = tocha.zeros(2)
+        >>> w.requires_grad = True
+        >>> (w * 2).requires_grad
+        True
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -217,6 +152,7 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set `requires_grad` in place and return self (only float tensors may require it)."""
         self.requires_grad = requires_grad
         return self
 
@@ -253,6 +189,18 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
 
     @property
     def grad(self):
+        """The gradient accumulated by `backward()` into this leaf (None until then).
+
+        Same shape and dtype as the tensor; backward adds to it, so zero it between steps
+        (`optimizer.zero_grad()` or `x.grad = None`). Reading it on a non-leaf warns, as in
+        PyTorch; call `retain_grad()` first to keep a non-leaf's gradient.
+
+        >>> import tocha
+        >>> x = tocha.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4.])
+        """
         if self._grad_fn is not None and self._grad is None and not self.__dict__.get(
                 "_retains"):
             _warn_nonleaf_grad()
@@ -287,7 +235,21 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
         self._retains = True
 
     def register_hook(self, hook):
-        """Call `hook(grad)` when this tensor's gradient is computed; it may return a new one."""
+        """Call `hook(grad)` when this tensor's gradient is computed during backward.
+
+        Args:
+            hook: `hook(grad) -> Tensor or None`; a returned Tensor replaces the gradient and
+                must have the same shape and dtype (else RuntimeError, as in PyTorch).
+        Returns:
+            a handle whose `remove()` unregisters the hook.
+
+        >>> import tocha
+        >>> x = tocha.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> x.sum().backward()
+        >>> x.grad
+        tensor([10., 10.])
+        """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
@@ -307,6 +269,15 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
         return RemovableHandle(hooks, hook)
 
     def detach(self) -> Tensor:
+        """A tensor sharing this one's data but outside the graph (requires_grad=False).
+
+        In-place changes to either are seen by both (shared memory and version counter).
+
+        >>> import tocha
+        >>> x = tocha.tensor([1.0], requires_grad=True)
+        >>> (x * 2).detach().requires_grad
+        False
+        """
         t = _wrap_dt(self._data, self._dtype, self._device)
         if self._vc is None:
             self._vc = [0]
@@ -347,15 +318,36 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
 
     # ---- conversion ----
     def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        >>> import tocha
+        >>> tocha.tensor([[2.5]]).item()
+        2.5
+        """
         if self._data.size != 1:
             raise RuntimeError(f"item(): a Tensor with {self._data.size} elements cannot be "
                                f"converted to Scalar")
         return self._data.reshape(()).item()
 
     def tolist(self):
+        """The data as (nested) Python lists of numbers; a 0-d tensor gives a number.
+
+        >>> import tocha
+        >>> tocha.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
         return self._data.tolist()
 
     def numpy(self, force: bool = False) -> np.ndarray:
+        """The data as a NumPy array sharing memory with the tensor (no copy).
+
+        Raises RuntimeError for a tensor that requires grad: use `x.detach().numpy()`.
+        Differs from PyTorch: tocha's tensors *are* NumPy arrays inside, so this never copies.
+
+        >>> import tocha
+        >>> tocha.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
@@ -438,7 +430,16 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
 
     # ---- device / dtype movement ----
     def to(self, *args, **kwargs) -> Tensor:
-        """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other)`; differentiable."""
+        """This tensor in another dtype (and/or on a device): `to(dtype)`, `to(device)`,
+        `to(device, dtype)`, `to(other)`. Returns self when nothing changes; differentiable.
+
+        Differs from PyTorch: tocha computes on the CPU only; `"cuda"` is accepted only where
+        tocha.cuda pretends to be available.
+
+        >>> import tocha
+        >>> tocha.tensor([1, 2]).to(tocha.float64)
+        tensor([1., 2.], dtype=tocha.float64)
+        """
         dtype = kwargs.get("dtype")
         device = kwargs.get("device")
         copy = kwargs.get("copy", False)
@@ -463,14 +464,6 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
             out = self.clone()
         return out
 
-    def cpu(self, memory_format=None) -> Tensor:
-        return self
-
-    def cuda(self, device=None, non_blocking=False, memory_format=None) -> Tensor:
-        from ._backend import as_device
-        as_device("cuda" if device is None else device)
-        return self
-
     def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:
             return "torch." + _legacy_type_names[self._dtype.name]
@@ -482,48 +475,6 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other._dtype)
-
-    def float(self, memory_format=None):
-        return self.to(D.float32)
-
-    def double(self, memory_format=None):
-        return self.to(D.float64)
-
-    def half(self, memory_format=None):
-        return self.to(D.float16)
-
-    def bfloat16(self, memory_format=None):
-        return self.to(D.bfloat16)
-
-    def long(self, memory_format=None):
-        return self.to(D.int64)
-
-    def int(self, memory_format=None):
-        return self.to(D.int32)
-
-    def short(self, memory_format=None):
-        return self.to(D.int16)
-
-    def char(self, memory_format=None):
-        return self.to(D.int8)
-
-    def byte(self, memory_format=None):
-        return self.to(D.uint8)
-
-    def bool(self, memory_format=None):
-        return self.to(D.bool_)
-
-    def pin_memory(self, device=None):
-        return self
-
-    def is_pinned(self, device=None) -> bool:
-        return False
-
-    def share_memory_(self):
-        return self
-
-    def is_shared(self) -> bool:
-        return False
 
     # ---- new_* ----
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -641,6 +592,12 @@ class Tensor(OperatorMethods, ElementwiseMethods, ReduceMethods, MovementMethods
         self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
 
     def zero_(self) -> Tensor:
+        """Fill with zeros in place and return self (recorded by autograd on graph tensors).
+
+        >>> import tocha
+        >>> tocha.ones(2).zero_()
+        tensor([0., 0.])
+        """
         if self._check_inplace(False):      # a graph tensor: record it (zero gradient)
             from ._ops.elementwise import fill
             return self._inplace(fill, 0.0)
@@ -722,15 +679,6 @@ def _inplace_shape_error(fn, self, out):
     raise RuntimeError(
         f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
         f"{list(out._data.shape)} (in-place {getattr(fn, '__name__', 'op')}_)")
-
-
-def _dim(d: int, ndim: int, op: str) -> int:
-    """Wrap a possibly negative dim, with PyTorch's IndexError."""
-    n = max(ndim, 1)
-    if not -n <= d < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {d})")
-    return d % n
 
 
 def _rebuild(arr, requires_grad):

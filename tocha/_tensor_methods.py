@@ -111,6 +111,9 @@ class MovementMethods:
 
     __slots__ = ()
 
+    # as_strided and unfold: implemented on branch w-numfuzz (a delegate resolves on use)
+    as_strided = _Delegate(_MOVEMENT, "as_strided")
+    unfold = _Delegate(_MOVEMENT, "_unfold")
     T = _Delegate(_MOVEMENT, "_T")
     mT = _Delegate(_MOVEMENT, "_mT")
     H = _Delegate(_MOVEMENT, "_T")

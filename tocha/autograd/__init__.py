@@ -27,17 +27,18 @@ __all__ = [
     "set_grad_enabled",
 ]
 
-# public name -> the submodule that defines it
+# public name -> the submodule that defines it (`_gradcheck`: a submodule named `gradcheck`
+# would replace the function `gradcheck` in this namespace whenever it is first imported)
 _LAZY = {"Function": "function", "FunctionCtx": "function", "NestedIOFunction": "function",
          "once_differentiable": "function", "backward": "engine", "grad": "engine",
-         "Variable": "variable", "gradcheck": "gradcheck", "gradgradcheck": "gradcheck"}
+         "Variable": "variable", "gradcheck": "_gradcheck", "gradgradcheck": "_gradcheck"}
 _SUBMODULES = {"functional", "function", "engine", "grad_mode", "variable", "hooks"}
 
 
 def __getattr__(name: str):
     if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value     # (importing gradcheck set the name to the module)
+        globals()[name] = value
         return value
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
