@@ -18,20 +18,14 @@ from ._util import axpy_
 __all__: list[str] = []     # Tensor methods only (see tocha/_tensor_methods.py)
 
 
-def _same_dtype(self: Tensor, other, prim, float_only: bool = False) -> Tensor | None:
-    """`prim(self, other)` when no promotion is needed, else None (the caller promotes).
+def _same_dtype(self: Tensor, other, float_only: bool = False) -> bool:
+    """True when `self op other` needs no type promotion: the primitive can run directly.
     `float_only`: the primitive's result dtype differs for integer inputs (true division)."""
     if other.__class__ is Tensor:
-        if other._dtype is not self._dtype or (
-                float_only and not self._dtype.is_floating_point):
-            return None
-    elif (other.__class__ is not float and other.__class__ is not int) or \
-            not self._dtype.is_floating_point:
-        return None
-    try:
-        return prim.apply(self, other, None)
-    except ValueError:      # shapes that do not broadcast: the named function says why
-        return None
+        return other._dtype is self._dtype and (
+            not float_only or self._dtype.is_floating_point)
+    return (other.__class__ is float or other.__class__ is int) and \
+        self._dtype.is_floating_point
 
 
 def _operand(other):
@@ -47,45 +41,52 @@ def _operand(other):
 
 def add(self, other):
     """`self + other`."""
-    r = _same_dtype(self, other, E.Add)
-    if r is not None:
-        return r
+    if (other.__class__ is Tensor and other._dtype is self._dtype) or _same_dtype(self, other):
+        try:
+            return E.Add.apply(self, other, None)
+        except ValueError:      # shapes that do not broadcast: `E.add` says why
+            pass
     other = _operand(other)
     return other if other is NotImplemented else E.add(self, other)
 
 
 def sub(self, other):
     """`self - other` (bool operands are refused, as in PyTorch)."""
-    r = None if self._dtype.name == "bool" else _same_dtype(self, other, E.Sub)
-    if r is not None:
-        return r
+    if self._dtype.name != "bool" and _same_dtype(self, other):
+        try:
+            return E.Sub.apply(self, other, None)
+        except ValueError:
+            pass
     other = _operand(other)
     return other if other is NotImplemented else E.sub(self, other)
 
 
 def rsub(self, other):
     """`other - self`."""
-    r = None if other.__class__ is Tensor else _same_dtype(self, other, E.RSub)
-    if r is not None:
-        return r
+    if other.__class__ is not Tensor and _same_dtype(self, other):
+        return E.RSub.apply(self, other, None)
     other = _operand(other)
     return other if other is NotImplemented else E.rsub(self, other)
 
 
 def mul(self, other):
     """`self * other`."""
-    r = _same_dtype(self, other, E.Mul)
-    if r is not None:
-        return r
+    if (other.__class__ is Tensor and other._dtype is self._dtype) or _same_dtype(self, other):
+        try:
+            return E.Mul.apply(self, other, None)
+        except ValueError:
+            pass
     other = _operand(other)
     return other if other is NotImplemented else E.mul(self, other)
 
 
 def truediv(self, other):
     """`self / other` (integers divide into the default float dtype)."""
-    r = _same_dtype(self, other, E.Div, float_only=True)
-    if r is not None:
-        return r
+    if _same_dtype(self, other, float_only=True):
+        try:
+            return E.Div.apply(self, other, None)
+        except ValueError:
+            pass
     other = _operand(other)
     return other if other is NotImplemented else E.div(self, other)
 

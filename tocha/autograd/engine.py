@@ -188,7 +188,10 @@ class GraphTask:
             t._grad = old + g
         else:
             old._data += g._data        # PyTorch accumulates in place too
-            old._bump()
+            if old._vc is None:
+                old._vc = [1]
+            else:
+                old._vc[0] += 1
         if t._post_acc_hooks:
             for h in tuple(t._post_acc_hooks):
                 h(t)
@@ -296,6 +299,9 @@ def tensor_backward(self: Tensor, gradient=None, retain_graph=None, create_graph
     >>> a.grad
     tensor([2., 4.])
     """
+    if gradient is None and inputs is None:     # `loss.backward()`: nothing to normalise
+        run_backward((self,), (_make_grad(self, None),), retain_graph, create_graph)
+        return
     backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
              inputs=inputs)
 

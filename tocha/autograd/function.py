@@ -20,6 +20,8 @@ import weakref
 
 import numpy as np
 
+from .._backend import cpu
+from .._dtype import _NP2DT, from_numpy_dtype
 from .._tensor import Tensor, _legacy_type_names, _wrap
 from .grad_mode import STATE, no_grad
 from .hooks import RemovableHandle
@@ -27,6 +29,7 @@ from .hooks import RemovableHandle
 __all__ = ["AccumulateGrad", "Edge", "Function", "FunctionCtx", "Node", "once_differentiable"]
 
 _ndarray = np.ndarray
+_new = object.__new__
 
 
 class Edge:
@@ -47,12 +50,8 @@ def edge_of(t: Tensor) -> Edge:
     gf = t._grad_fn
     if gf is not None:
         return Edge(gf, t._output_nr, t._data.shape, t._dtype)
-    if t._requires_grad:
-        return _leaf_edge(t)
-    return NO_GRAD
-
-
-def _leaf_edge(t: Tensor) -> Edge:
+    if not t._requires_grad:
+        return NO_GRAD
     # A leaf keeps its edge (and so its AccumulateGrad node) for its whole life: every graph
     # that uses a parameter then shares one accumulator, created once
     e = t.__dict__.get("_leaf_edge")
@@ -134,7 +133,14 @@ class Node:
         """The saved values as Tensors; raises if an in-place op changed one since saving."""
         if self._saved is None:
             raise RuntimeError(_FREED_MSG)
-        return tuple([self._unpack(s, v) for s, v in zip(self._saved, self._versions)])
+        out = []
+        for s, v in zip(self._saved, self._versions):
+            # the common case inline: an input tensor unchanged since it was saved
+            if s.__class__ is Tensor and (s._vc[0] if s._vc is not None else 0) == v:
+                out.append(s)
+            else:
+                out.append(self._unpack(s, v))
+        return tuple(out)
 
     saved_variables = saved_tensors
 
@@ -240,7 +246,7 @@ class AccumulateGrad:
 
 def accumulator_of(t: Tensor) -> AccumulateGrad:
     """The leaf `t`'s AccumulateGrad node."""
-    return _leaf_edge(t).node
+    return edge_of(t).node
 
 
 class _NoRecordCtx:
@@ -342,12 +348,21 @@ class Function(metaclass=_FunctionMeta):
             return _apply_on_tensors(cls, args, kwargs, record)
         if not record:      # the fast path: no graph, nothing saved
             out = cls.forward(_NoRecordCtx(), *arrays)
-            if out.__class__ is _ndarray and not cls._view:
-                return _wrap(out, dev)
+            if out.__class__ is _ndarray and not cls._view and dev is cpu:
+                t = _new(Tensor)    # _wrap(out), inline: this line runs for every op
+                t._data, t._grad_fn, t._requires_grad = out, None, False
+                t._dtype = _NP2DT.get(out.dtype) or from_numpy_dtype(out.dtype)
+                return t
             return _wrap_outputs(cls, out, args, dev)
         node = _new_node(cls, args)
         raw = cls.forward(node, *arrays)
-        outs = _wrap_outputs(cls, raw, args, dev, node)
+        if raw.__class__ is _ndarray and not cls._view:     # one plain output: inline
+            outs = _wrap(raw, dev)
+            if outs._dtype.is_floating_point and not node._non_diff:
+                outs._grad_fn, outs._requires_grad = node, True
+            node._out_meta = ((raw.shape, outs._dtype),)
+        else:
+            outs = _wrap_outputs(cls, raw, args, dev, node)
         if node._saved:
             _resolve_saved(node, args, arrays, raw, outs)
         return outs
@@ -357,8 +372,13 @@ def _new_node(cls, args) -> Node:
     """A node for `cls` with one edge (or None) per argument."""
     node = cls._node_cls()
     node._saved = node._versions = ()
-    edges = node._edges = [edge_of(a) if isinstance(a, Tensor) else None for a in args]
-    node.needs_input_grad = tuple([e is not None and e is not NO_GRAD for e in edges])
+    edges = node._edges = []
+    needs = []
+    for a in args:
+        e = edge_of(a) if isinstance(a, Tensor) else None
+        edges.append(e)
+        needs.append(e is not None and e is not NO_GRAD)
+    node.needs_input_grad = tuple(needs)
     return node
 
 
