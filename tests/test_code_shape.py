@@ -17,12 +17,6 @@ KNOWN = {
     "tocha/utils/data/dataloader.py __init__()": "w-learn edits DataLoader.__init__",
     "tocha/serialization.py _torch_unpickler()": "w-ckpt rewrites serialization",
     "tocha/_ops/elementwise.py": "w-numfuzz edits it; split by concept after that merge",
-    "tocha/_ops/nn_attention.py multi_head_attention_forward()": "w-core splits it next",
-    "tocha/optim/_lr_cyclic.py __init__()": "w-core splits it next",
-    "tocha/optim/lbfgs.py _strong_wolfe()": "w-core splits it next",
-    "tocha/optim/lbfgs.py step()": "w-core splits it next",
-    "tocha/utils/data/_worker.py _worker_loop()": "w-core splits it next",
-    "tocha/viz/_graph.py build_graph()": "w-core splits it next",
 }
 
 
