@@ -19,6 +19,7 @@ from ._tensor_methods import (
     OperatorMethods,
     RandomMethods,
     ReduceMethods,
+    SpecialMethods,
 )
 from .autograd.grad_mode import STATE
 from .autograd.hooks import RemovableHandle
@@ -87,7 +88,8 @@ _NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = 0, 1, 2
 
 
 class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, ReduceMethods,
-             MovementMethods, IndexingMethods, LinalgMethods, RandomMethods, AutogradMethods):
+             MovementMethods, IndexingMethods, LinalgMethods, SpecialMethods, RandomMethods,
+             AutogradMethods):
     """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`).
 
     The array lives in `_data` (a NumPy array); autograd state in `_requires_grad`,
@@ -146,7 +148,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
             return
-        if value and self._dtype._kind < 2:
+        if value and not self._dtype.is_floating_point:
             raise RuntimeError(f"only Tensors of floating point and complex dtype can require "
                                f"gradients (got {self._dtype})")
         self._requires_grad = bool(value)
@@ -392,7 +394,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return int(self.item())
 
     def __index__(self) -> int:
-        if self._dtype._kind != 1 or self._data.size != 1:
+        if self._dtype.np.kind not in "biu" or self._data.size != 1:   # (bool: as PyTorch)
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
         return int(self.item())

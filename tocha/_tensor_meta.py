@@ -55,7 +55,7 @@ class MetadataMethods:
         return bool(self._data.flags.c_contiguous)
 
     def is_floating_point(self) -> bool:
-        return self._dtype._kind == 2
+        return self._dtype.is_floating_point
 
     def is_complex(self) -> bool:
         return False

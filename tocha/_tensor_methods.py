@@ -21,6 +21,7 @@ _LINALG = "tocha._ops.linalg"
 _OPS = "tocha._ops.operators"
 _RANDOM = "tocha._random_api"
 _ENGINE = "tocha.autograd.engine"
+_SPECIAL = "tocha._linalg_special_api"
 
 
 class _Delegate:
@@ -39,7 +40,10 @@ class _Delegate:
             self.func = name[:-1] if self.inplace else name
 
     def __get__(self, obj, objtype=None):
-        fn = getattr(importlib.import_module(self.module), self.func)
+        try:
+            fn = getattr(importlib.import_module(self.module), self.func)
+        except (ImportError, AttributeError):    # so that hasattr(x, name) is just False
+            raise AttributeError(f"'Tensor' object has no attribute '{self.name}'") from None
         if self.inplace:
             fn = _inplace_method(fn, self.name)
         setattr(self.owner, self.name, fn)      # from now on, the plain function
@@ -185,6 +189,21 @@ class OperatorMethods:
     mul_ = _Delegate(_OPS, "mul_")
     div_ = _Delegate(_OPS, "div_")
     where = _Delegate(_OPS, "where")
+
+
+@_delegating(_SPECIAL, """
+    lgamma digamma erfinv erfc i0 sinc det logdet slogdet inverse pinverse cholesky
+    cholesky_solve cholesky_inverse svd qr lu lu_solve matrix_power matrix_exp cross
+    triangular_solve igamma igammac""", inplace="lgamma digamma erfinv erfc i0 sinc igamma igammac")
+class SpecialMethods:
+    """Special functions and linear algebra (tocha/_linalg_special_api.py, from branch
+    w-breadth): `x.lgamma()`, `x.inverse()`, ..."""
+
+    __slots__ = ()
+    polygamma = _Delegate(_SPECIAL, "_polygamma_method")
+    mvlgamma = _Delegate(_SPECIAL, "_mvlgamma_method")
+    polygamma_ = _Delegate(_SPECIAL, "_polygamma_method", inplace=True)
+    mvlgamma_ = _Delegate(_SPECIAL, "_mvlgamma_method", inplace=True)
 
 
 class RandomMethods:

@@ -30,7 +30,7 @@ class prim(Function):
 
 def as_float(x: Tensor) -> Tensor:
     """Integer/bool tensors become the default float dtype (what PyTorch's float ops return)."""
-    if x._dtype._kind < 2:
+    if not x._dtype.is_floating_point:
         return _wrap_dt(x._data.astype(D.get_default_dtype().np), D.get_default_dtype(),
                         x._device)
     return x

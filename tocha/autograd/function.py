@@ -203,11 +203,12 @@ class Node:
 
 def _version_error(node, data, nr, cur, expected, tensor=None, output=False):
     shape = ", ".join(str(s) for s in data.shape)
+    kind = _legacy_type_names.get(str(data.dtype), "Tensor")
     gf = tensor._grad_fn if tensor is not None else node
     where = (f", which is output {nr} of {gf.name()}," if gf is not None else "")
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [torch.{_legacy_type_names.get(str(data.dtype), 'Tensor')} [{shape}]]{where} is at version "
+        f"operation: [torch.{kind} [{shape}]]{where} is at version "
         f"{cur}; expected version {expected} instead. Hint: the backtrace further above may "
         f"show the operation that failed to compute its gradient. Change the in-place op (e.g. "
         f"`x.add_(y)`) to its out-of-place form (`x = x.add(y)`), or clone the tensor before "

@@ -108,7 +108,9 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like no_grad (tocha has no separate inference tensors); `inference_mode(False)` is a no-op."""
+    """Like no_grad (tocha has no separate inference tensors).
+
+    `inference_mode(False)` is a no-op."""
 
     def __new__(cls, mode=True):
         if callable(mode) and not isinstance(mode, bool):
