@@ -327,23 +327,19 @@ class Function(metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward on `args`; record a node when grad mode is on and an input needs grad."""
-        # one pass over the arguments: the arrays a primitive's forward gets, whether an input
-        # requires grad, and the device all tensor inputs must share
+        # the arrays a primitive's forward gets; whether an input requires grad; the device
+        # all tensor inputs must share (these lines run for every op: kept lean)
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         record = False
         dev = None
-        arrays = []
-        append = arrays.append      # (this loop runs for every op: kept lean)
         for a in args:
             if isinstance(a, Tensor):
-                append(a._data)
                 if a._requires_grad:
                     record = True
                 if a._device is not dev:
                     if dev is not None:
                         _device_error(cls, dev, a._device)
                     dev = a._device
-            else:
-                append(a)
         record = record and STATE.enabled
         if not cls._arrays:
             return _apply_on_tensors(cls, args, kwargs, record)
@@ -373,13 +369,8 @@ def _new_node(cls, args) -> Node:
     """A node for `cls` with one edge (or None) per argument."""
     node = cls._node_cls()
     node._saved = node._versions = ()
-    edges = node._edges = []
-    needs = []
-    for a in args:
-        e = edge_of(a) if isinstance(a, Tensor) else None
-        edges.append(e)
-        needs.append(e is not None and e is not NO_GRAD)
-    node.needs_input_grad = tuple(needs)
+    edges = node._edges = [edge_of(a) if isinstance(a, Tensor) else None for a in args]
+    node.needs_input_grad = tuple([e is not None and e is not NO_GRAD for e in edges])
     return node
 
 
