@@ -475,7 +475,9 @@ def _apply_on_tensors(cls, args, kwargs, record):
     node = _new_node(cls, args) if record else cls._node_cls()
     if not record:
         node._saved = node._versions = ()
-        node.needs_input_grad = (False,) * len(args)
+        # (as PyTorch: what the inputs require, even when nothing is recorded)
+        node.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad
+                                       for a in args])
     with no_grad():
         out = cls.forward(node, *args, **kwargs)
     if not record:
