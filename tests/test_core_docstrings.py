@@ -20,7 +20,8 @@ def test_docstring_examples_run(module):
 
 
 @pytest.mark.parametrize("name", ["item", "tolist", "numpy", "to", "register_hook", "detach",
-                                  "zero_", "float", "grad", "requires_grad"])
+                                  "zero_", "float", "grad", "requires_grad", "reshape",
+                                  "transpose", "matmul", "isnan"])
 def test_learner_methods_are_documented(name):
     doc = getattr(tocha.Tensor, name).__doc__
     assert doc and ">>>" in doc, f"Tensor.{name} needs a docstring with an example"
@@ -32,3 +33,15 @@ def test_learner_methods_are_documented(name):
                                  tocha.Tensor.backward])
 def test_autograd_names_are_documented(obj):
     assert obj.__doc__ and ">>>" in obj.__doc__
+
+
+@pytest.mark.parametrize("name", ["reshape", "transpose", "matmul", "isnan"])
+def test_op_docstring_examples_run(name):
+    fn = getattr(tocha.Tensor, name)
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    tests = finder.find(fn, name, globs={})
+    assert tests and tests[0].examples
+    for t in tests:
+        runner.run(t)
+    assert runner.failures == 0

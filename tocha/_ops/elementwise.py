@@ -987,6 +987,12 @@ bitwise_not = _bitwise(np.invert, "bitwise_not")
 
 
 def isnan(input):
+    """A bool tensor, True where `input` is NaN (not differentiable).
+
+    >>> import tocha
+    >>> tocha.tensor([1.0, float("nan")]).isnan()
+    tensor([False,  True])
+    """
     return _wrap(_fix(np.isnan(input._data)), input._device)
 
 

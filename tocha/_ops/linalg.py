@@ -143,7 +143,17 @@ def mm(input, mat2, *, out=None):
 
 
 def matmul(input, other, *, out=None):
-    """Matrix product with NumPy/PyTorch broadcasting (1-D, 2-D and batched)."""
+    """Matrix product with PyTorch's broadcasting (also `input @ other`).
+
+    Shapes: (n,) @ (n,) -> (); (m, n) @ (n, p) -> (m, p); (m, n) @ (n,) -> (m,);
+    batched (..., m, n) @ (..., n, p) -> (..., m, p) with the batch dims broadcast.
+
+    >>> import tocha
+    >>> tocha.ones(2, 3).matmul(tocha.ones(3, 4)).shape
+    torch.Size([2, 4])
+
+    Differs from PyTorch: float32 products run in NumPy's BLAS, so the last place may differ.
+    """
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not "
                         f"{type(other).__name__}")

@@ -87,7 +87,19 @@ def view(input, *shape):
 
 
 def reshape(input, *shape):
-    """Same data, new shape: a view when the strides allow it, a copy otherwise."""
+    """Same data, new shape: a view when the strides allow it, a copy otherwise.
+
+    Args:
+        input: a tensor of any shape.
+        shape: the new shape, as ints or one tuple; one entry may be -1 (inferred).
+    Returns:
+        a tensor with `input.numel()` elements in `shape`; differentiable.
+
+    >>> import tocha
+    >>> tocha.arange(6).reshape(2, -1)
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    """
     shape = _infer(_shape_arg(shape), input._data.size, "reshape")
     try:
         return View.apply(input, shape)
@@ -253,7 +265,14 @@ class Transpose(prim):
 
 
 def transpose(input, dim0: int, dim1: int):
-    """Swap two dims (a view)."""
+    """Swap dims `dim0` and `dim1` (a view: shares memory with `input`).
+
+    Shapes: (..., a, ..., b, ...) -> (..., b, ..., a, ...); negative dims count from the end.
+
+    >>> import tocha
+    >>> tocha.zeros(2, 3, 4).transpose(0, 2).shape
+    torch.Size([4, 3, 2])
+    """
     nd = input._data.ndim
     if nd == 0:
         return View.apply(input, ())
