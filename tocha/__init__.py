@@ -1,6 +1,4 @@
 """tocha: PyTorch's API in pure Python on NumPy. `import tocha as torch`."""
-from __future__ import annotations
-
 import numpy as _np
 
 # PyTorch never warns on 0/0 or overflow; NumPy would print RuntimeWarnings from inside ops.
@@ -31,13 +29,20 @@ from ._dtype import (
 )
 from ._tensor import Size, Tensor
 
+# functions of the op modules that are Tensor methods or helpers only: PyTorch has no
+# torch.<name> for them (x.view(2, 3) exists, torch.view does not)
+_NOT_TOP_LEVEL = {"complex_unsupported", "contiguous", "copy_from", "expand", "expand_as",
+                  "getitem", "np_index", "ones_like_", "range_", "repeat", "reshape_as",
+                  "scatter_grad", "setitem", "sum_to", "trunc_divide", "view", "view_as",
+                  "where_", "zeros_like_"}
+
 
 def _export(mod) -> None:
     # the public functions a module defines become tocha.<name> (torch.add, torch.zeros, ...)
     g = globals()
     for k, v in vars(mod).items():
-        if (not k.startswith("_") and callable(v) and not isinstance(v, type)
-                and getattr(v, "__module__", None) == mod.__name__):
+        if (not k.startswith("_") and k not in _NOT_TOP_LEVEL and callable(v)
+                and not isinstance(v, type) and getattr(v, "__module__", None) == mod.__name__):
             g[k] = v
 
 

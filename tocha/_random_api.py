@@ -705,14 +705,3 @@ def _multinomial_method(self: Tensor, num_samples: int, replacement: bool = Fals
                         generator: Generator | None = None) -> Tensor:
     """``Tensor.multinomial``."""
     return multinomial(self, num_samples, replacement, generator=generator)
-
-
-def _install() -> None:
-    for name, fn in {"uniform_": _uniform_, "normal_": _normal_, "random_": _random_method,
-                     "bernoulli_": _bernoulli_, "exponential_": _exponential_,
-                     "bernoulli": _bernoulli_method, "multinomial": _multinomial_method}.items():
-        fn.__name__ = name
-        setattr(Tensor, name, fn)
-
-
-_install()

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
-from ..autograd.function import _apply1
+from .._vml import exact
 from ..autograd.grad_mode import STATE
 from ._util import as_float, broadcast_error, prim
 
@@ -58,8 +57,6 @@ def _fix(r):
 # ---------------------------------------------------------------- arithmetic
 
 class Add(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.add(a, b, dtype=dt, casting="unsafe") if dt is not None else a + b
@@ -70,8 +67,6 @@ class Add(prim):
 
 
 class Sub(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.subtract(a, b, dtype=dt, casting="unsafe") if dt is not None else a - b
@@ -82,8 +77,6 @@ class Sub(prim):
 
 
 class RSub(prim):
-    _array_backward = True
-
     node_name = "RsubBackward1"
 
     @staticmethod
@@ -96,8 +89,6 @@ class RSub(prim):
 
 
 class Mul(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -117,8 +108,6 @@ class Mul(prim):
 
 
 class Div(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -141,8 +130,6 @@ class Div(prim):
 
 
 class RDiv(prim):
-    _array_backward = True
-
     node_name = "MulBackward0"   # PyTorch computes scalar / t as t.reciprocal() * scalar
 
     @staticmethod
@@ -273,8 +260,6 @@ def _out(res, out):
 
 
 class Neg(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a):
         return np.negative(a)
@@ -297,8 +282,6 @@ negative = neg
 
 
 class Pow(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a, e, dt):
         ctx.save_for_backward(a)
@@ -411,9 +394,9 @@ def square(input):
 
 # ---------------------------------------------------------------- unary float functions
 
-def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
+def _unary(name, fwd, bwd, save="x", node=None):
     """Build a unary primitive `name` with forward `fwd(x)` and gradient `bwd(g, s)` (s the
-    saved input or output); `arrays`: bwd uses only operators, so it may run on arrays."""
+    saved input or output)."""
     if save == "y":
         def forward(ctx, x):
             y = fwd(x)
@@ -428,8 +411,7 @@ def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
         s, = ctx.saved_tensors if save else (None,)
         return bwd(g, s)
 
-    ns = {"forward": staticmethod(forward), "backward": staticmethod(backward),
-          "_array_backward": arrays}
+    ns = {"forward": staticmethod(forward), "backward": staticmethod(backward)}
     if node:
         ns["node_name"] = node
     cls = type(name, (prim,), ns)
@@ -441,7 +423,7 @@ def _unary(name, fwd, bwd, save="x", node=None, arrays=True):
             raise TypeError(f"{name.lower()}(): argument 'input' (position 1) must be Tensor, "
                             f"not {type(input).__name__}") from None
         if out is None and k == 2:
-            return _apply1(cls, input)
+            return cls.apply(input)
         return _out(cls.apply(as_float(input)), out)
 
     op.__name__ = name.lower()
@@ -460,52 +442,47 @@ def _via64(f):
     return g
 
 
-def _exact(name, fallback):
-    """MKL's kernel `name` when TOCHA_VML=1 (PyTorch's bits, see tocha/_vml.py), else
-    `fallback` on NumPy."""
-    if os.environ.get("TOCHA_VML", "") in ("", "0"):
-        return fallback
-    from .. import _vml
-
-    def f(x):
-        r = _vml.apply(name, x) if _vml.enabled else None
-        return fallback(x) if r is None else r
-    return f
-
-
-exp = _unary("Exp", _exact("Exp", _via64(np.exp)), lambda g, y: g * y, save="y")
+exp = _unary("Exp", exact("Exp", _via64(np.exp)), lambda g, y: g * y, save="y")
 exp2 = _unary("Exp2", np.exp2, lambda g, y: g * y * math.log(2.0), save="y")
 expm1 = _unary("Expm1", np.expm1, lambda g, y: g * (y + 1), save="y")
-log = _unary("Log", _exact("Ln", _via64(np.log)), lambda g, x: g / x)
+log = _unary("Log", exact("Ln", _via64(np.log)), lambda g, x: g / x)
 log2 = _unary("Log2", np.log2, lambda g, x: g / (x * math.log(2.0)))
 log10 = _unary("Log10", np.log10, lambda g, x: g / (x * math.log(10.0)))
 log1p = _unary("Log1p", np.log1p, lambda g, x: g / (x + 1), node="Log1PBackward0")
-sqrt = _unary("Sqrt", _exact("Sqrt", np.sqrt), lambda g, y: g / (y * 2), save="y")
+sqrt = _unary("Sqrt", exact("Sqrt", np.sqrt), lambda g, y: g / (y * 2), save="y")
 rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x), lambda g, y: g * (y ** 3) * -0.5, save="y")
-sin = _unary("Sin", _exact("Sin", _via64(np.sin)), lambda g, x: g * cos(x), arrays=False)
-cos = _unary("Cos", _exact("Cos", _via64(np.cos)), lambda g, x: -g * sin(x), arrays=False)
+sin = _unary("Sin", exact("Sin", _via64(np.sin)), lambda g, x: g * cos(x))
+cos = _unary("Cos", exact("Cos", _via64(np.cos)), lambda g, x: -g * sin(x))
 tan = _unary("Tan", np.tan, lambda g, y: g * (y * y + 1), save="y")
 asin = _unary("Asin", np.arcsin, lambda g, x: g * (1 - x * x) ** -0.5)
 acos = _unary("Acos", np.arccos, lambda g, x: -g * (1 - x * x) ** -0.5)
 atan = _unary("Atan", np.arctan, lambda g, x: g / (x * x + 1))
-sinh = _unary("Sinh", np.sinh, lambda g, x: g * cosh(x), arrays=False)
-cosh = _unary("Cosh", np.cosh, lambda g, x: g * sinh(x), arrays=False)
-_EXACT = os.environ.get("TOCHA_VML", "") not in ("", "0")
+sinh = _unary("Sinh", np.sinh, lambda g, x: g * cosh(x))
+cosh = _unary("Cosh", np.cosh, lambda g, x: g * sinh(x))
+_one_minus_sq = exact("one_minus_sq", lambda y: 1 - y * y)
 
 
-def _one_minus_sq(y):
-    # In exact mode (TOCHA_VML=1), 1 - y*y with one rounding, as PyTorch's kernel (a fused
-    # multiply-add; the product is exact in float64): chaotic trainings amplify the last place
-    if _EXACT and y.__class__ is np.ndarray and y.itemsize < 8:
-        return (1.0 - y.astype(np.float64) ** 2).astype(y.dtype)
-    return 1 - y * y
+class TanhGrad(prim):
+    """tanh's gradient g * (1 - y*y) (y = tanh(x)) as one primitive: one step of backward
+    instead of three, and in exact mode PyTorch's single rounding of 1 - y*y. Its own
+    backward gives tanh's double backward."""
+
+    node_name = "TanhBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
+        return g * _one_minus_sq(y)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        return gg * (1 - y * y), gg * g * y * -2
 
 
 # tanh: plain NumPy by default (fast; last-place differences from PyTorch's MKL kernel in
 # ~15% of float32 elements), MKL's own kernel under TOCHA_VML=1
-tanh = _unary("Tanh", _exact("Tanh", np.tanh),
-              (lambda g, y: g * _one_minus_sq(y)) if _EXACT else (lambda g, y: g * (1 - y * y)),
-              save="y")
+tanh = _unary("Tanh", exact("Tanh", np.tanh), lambda g, y: TanhGrad.apply(g, y), save="y")
 asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * (x * x + 1) ** -0.5)
 acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (x * x - 1) ** -0.5)
 atanh = _unary("Atanh", np.arctanh, lambda g, x: g / (1 - x * x))
@@ -515,15 +492,12 @@ arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
 def _sigmoid(x):
-    if _EXACT and x.dtype == np.float32:
-        from ._sleef import sigmoidf  # PyTorch's formula on SLEEF's expf, bit for bit
-        return sigmoidf(x)
     # exp of -|x| only: no overflow warnings for large |x|
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
-sigmoid = _unary("Sigmoid", _sigmoid, lambda g, y: g * y * (1 - y), save="y")
+sigmoid = _unary("Sigmoid", exact("sigmoid", _sigmoid), lambda g, y: g * y * (1 - y), save="y")
 
 
 def _erf(x):
@@ -536,13 +510,10 @@ def _erf(x):
     return sp_erf(x).astype(x.dtype, copy=False)
 
 
-erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)),
-             arrays=False)
+erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)))
 
 
 class Relu(prim):
-    _array_backward = True
-
     node_name = "ReluBackward0"
 
     @staticmethod
@@ -565,7 +536,7 @@ def relu(input):
     """max(input, 0)."""
     if input._dtype is D.bool_:
         raise RuntimeError("relu: Boolean inputs not supported for relu")
-    return _apply1(Relu, input)
+    return Relu.apply(input)
 
 
 class Abs(prim):
@@ -650,8 +621,6 @@ def round(input, *, decimals: int = 0, out=None):
 
 
 class Frac(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x):
         return x - np.trunc(x)
@@ -700,8 +669,6 @@ class ClampT(prim):
 
 
 class Clamp(prim):
-    _array_backward = True
-
     node_name = "ClampBackward1"
 
     @staticmethod
@@ -997,8 +964,6 @@ def _cast(x: Tensor, dtype) -> Tensor:
 
 
 class Clone(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x):
         return x.copy()
@@ -1148,6 +1113,12 @@ bitwise_not = _bitwise(np.invert, "bitwise_not")
 
 
 def isnan(input):
+    """A bool tensor, True where `input` is NaN (not differentiable).
+
+    >>> import tocha
+    >>> tocha.tensor([1.0, float("nan")]).isnan()
+    tensor([False,  True])
+    """
     return _wrap(_fix(np.isnan(input._data)), input._device)
 
 
