@@ -80,11 +80,7 @@ cfloat, cdouble = complex64, complex128
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)
-from . import (  # more torch.* composites (w-surface)
-    _tensor_extras,  # Tensor.is_xpu, is_mps, ... (w-surface)
-    _torch_extra,
-    _torch_extra2,
-)
+from . import _torch_extra, _torch_extra2  # more torch.* composites
 
 for _m in (_torch_extra, _torch_extra2):
     for _k in _m.__all__:  # names tocha defines elsewhere win

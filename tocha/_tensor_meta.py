@@ -88,6 +88,10 @@ class MetadataMethods:
     def is_meta(self) -> bool:
         return False
 
+    # devices and layouts setup code asks about; tocha's tensors are dense, strided, on the CPU
+    is_xpu = is_mps = is_ipu = is_maia = is_mtia = is_xla = is_vulkan = is_meta
+    is_mkldnn = is_sparse_csr = is_nested = is_meta
+
 
 class CastMethods:
     """`x.float()`, `x.long()`, ..., `x.cpu()`: `x.to(...)` shorthands (mixed into Tensor)."""

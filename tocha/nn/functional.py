@@ -41,6 +41,15 @@ from .._ops.nn_pool import (  # noqa: F401
 )
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+
+# 3-d conv/pool, LP pooling, unpooling, embedding_bag, ctc_loss, grid_sample,
+# fractional pooling, ...: composites of the existing primitives (and the CtcLoss primitive)
+from . import _functional3d as _f3
+from . import _functional_bag as _fb
+from . import _functional_ctc as _fc
+from . import _functional_fractional as _ff
+from . import _functional_grid as _fg
+from . import _functional_misc as _fm
 from ._functional_losses import (  # noqa: F401
     _legacy,
     _reduce,
@@ -66,15 +75,6 @@ from ._functional_losses import (  # noqa: F401
     triplet_margin_loss,
     triplet_margin_with_distance_loss,
 )
-
-# 3-d conv/pool, LP pooling, unpooling, embedding_bag, ctc_loss, grid_sample,
-# fractional pooling, ...: composites of the existing primitives (and the CtcLoss primitive)
-from . import _functional3d as _f3
-from . import _functional_bag as _fb
-from . import _functional_ctc as _fc
-from . import _functional_fractional as _ff
-from . import _functional_grid as _fg
-from . import _functional_misc as _fm
 
 for _m in (_f3, _fb, _fg, _fm, _fc, _ff):
     for _name in _m.__all__:
