@@ -284,9 +284,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         if self._vc is None:
             self._vc = [0]
         t._vc = self._vc
-        t._base = self._base if self._base is not None else self
-        if self._view_fn is not None:
-            t._view_fn = self._view_fn
+        # not an autograd view (PyTorch: `x.detach()._base` is None): an in-place change
+        # through it bumps the shared version but never rebases x's graph
         return t
 
     def detach_(self) -> Tensor:

@@ -137,6 +137,12 @@ class GraphTask:
                 # a node that got no gradient at all is still "run", as a no-op, so the
                 # counts of the nodes behind it reach 0 too
                 self.ready.append(target)
+        # leaves first (the list is a stack): a .grad is final as soon as it is ready, and
+        # post-accumulate hooks (DDP's bucketed all-reduce) may start before backward ends,
+        # as in PyTorch, whose engine runs AccumulateGrad nodes at once
+        r = self.ready
+        if len(r) > 1 and r[-1].__class__ is not AccumulateGrad:
+            r.sort(key=_is_leaf_node)
 
     def add_to_buffer(self, e: Edge, g: Tensor) -> None:
         """Sum `g` into the gradient slot of output `e.output_nr` of `e.node`."""
@@ -195,6 +201,10 @@ class GraphTask:
         if t._post_acc_hooks:
             for h in tuple(t._post_acc_hooks):
                 h(t)
+
+
+def _is_leaf_node(node) -> bool:
+    return node.__class__ is AccumulateGrad
 
 
 def _fresh(g: Tensor) -> Tensor:
