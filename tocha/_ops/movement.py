@@ -676,7 +676,10 @@ def select(input, dim: int, index: int):
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
     """The diagonal of the (dim1, dim2) planes as the last dim (a view sharing memory).
 
-    >>> m = tocha.ones(3, 3); m.diagonal().fill_(0); m.trace()   # tensor(0.)
+    >>> m = tocha.ones(3, 3)
+    >>> _ = m.diagonal().fill_(0)
+    >>> m.trace()
+    tensor(0.)
     """
     nd = input._data.ndim
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)
