@@ -1,6 +1,4 @@
 """tocha: PyTorch's API in pure Python on NumPy. `import tocha as torch`."""
-from __future__ import annotations
-
 import numpy as _np
 
 # PyTorch never warns on 0/0 or overflow; NumPy would print RuntimeWarnings from inside ops.
@@ -31,18 +29,25 @@ from ._dtype import (
 )
 from ._tensor import Size, Tensor
 
+# functions of the op modules that are Tensor methods or helpers only: PyTorch has no
+# torch.<name> for them (x.view(2, 3) exists, torch.view does not)
+_NOT_TOP_LEVEL = {"complex_unsupported", "contiguous", "copy_from", "expand", "expand_as",
+                  "getitem", "np_index", "ones_like_", "range_", "repeat", "reshape_as",
+                  "scatter_grad", "setitem", "sum_to", "trunc_divide", "view", "view_as",
+                  "where_", "zeros_like_"}
+
 
 def _export(mod) -> None:
     # the public functions a module defines become tocha.<name> (torch.add, torch.zeros, ...)
     g = globals()
     for k, v in vars(mod).items():
-        if (not k.startswith("_") and callable(v) and not isinstance(v, type)
-                and getattr(v, "__module__", None) == mod.__name__):
+        if (not k.startswith("_") and k not in _NOT_TOP_LEVEL and callable(v)
+                and not isinstance(v, type) and getattr(v, "__module__", None) == mod.__name__):
             g[k] = v
 
 
-for _m in (_ops.elementwise, _ops.reduce, _ops.movement, _ops.indexing, _ops.linalg,
-           _creation):
+for _m in (_ops.arith, _ops.unary, _ops.compare, _ops.elementwise, _ops.reduce, _ops.movement,
+           _ops.indexing, _ops.linalg, _creation):
     _export(_m)
 from . import _linalg_special_api  # torch.det, torch.lgamma, x.inverse(), ...
 
@@ -75,11 +80,7 @@ cfloat, cdouble = complex64, complex128
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)
-from . import (  # more torch.* composites (w-surface)
-    _tensor_extras,  # Tensor.is_xpu, is_mps, ... (w-surface)
-    _torch_extra,
-    _torch_extra2,
-)
+from . import _torch_extra, _torch_extra2  # more torch.* composites
 
 for _m in (_torch_extra, _torch_extra2):
     for _k in _m.__all__:  # names tocha defines elsewhere win

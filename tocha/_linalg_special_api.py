@@ -193,11 +193,6 @@ def vmap(func, in_dims=0, out_dims=0, randomness: str = "error", *, chunk_size=N
 
 
 # ------------------------------------------------------------------ Tensor methods
-_METHODS = ("lgamma digamma erfinv erfc i0 sinc det logdet slogdet inverse pinverse "
-            "cholesky cholesky_solve cholesky_inverse svd qr lu lu_solve matrix_power "
-            "matrix_exp cross triangular_solve igamma igammac")
-
-
 def _polygamma_method(self, n):
     return polygamma(n, self)
 
@@ -207,24 +202,10 @@ def _mvlgamma_method(self, p):
 
 
 def _install() -> None:
+    # the Tensor methods (x.inverse(), x.lgamma_(), ...) are declared in tocha/_tensor_methods.py
     from .linalg._common import wrap_out_functions
     g = globals()
     wrap_out_functions(g, [n for n in g if not n.startswith("_")])
-    for name in _METHODS.split():
-        setattr(Tensor, name, g[name])
-    Tensor.polygamma = _polygamma_method
-    Tensor.mvlgamma = _mvlgamma_method
-    for name in ("lgamma", "digamma", "erfinv", "erfc", "i0", "sinc", "polygamma",
-                 "mvlgamma", "igamma", "igammac"):
-        setattr(Tensor, name + "_", _inplace_of(getattr(Tensor, name), name))
-
-
-def _inplace_of(fn, name):
-    def inplace(self, *args, **kwargs):
-        return self._inplace(fn, *args, **kwargs)
-    inplace.__name__ = name + "_"
-    inplace.__doc__ = f"In-place {name}."
-    return inplace
 
 
 _install()

@@ -508,19 +508,7 @@ def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object =
     if size is not None:
         raise TypeError("normal(): 'size' is only accepted with float mean and std")
     dt = mean._dtype if mt else std._dtype  # PyTorch: the mean's dtype, else the std's
-    if st:
-        if not bool((std._data >= 0).all()):
-            raise RuntimeError("normal expects all elements of std >= 0.0")
-        shape = _np.broadcast_shapes(mean._data.shape, std._data.shape) if mt else \
-            std._data.shape
-        # z * std, then + mean: two element-wise ops, each rounded to the output dtype
-        # (rng.md 6.8); a float64 std multiplies in float64 like an in-place mul_ would.
-        vals = _R.normal(shape, dt.np, 0.0, 1.0, g) * std._data
-        vals = vals.astype(dt.np, copy=False)
-        vals += mean._data if mt else dt.np.type(mean)
-    else:
-        vals = _R.normal(mean._data.shape, dt.np, 0.0, float(std), g)
-        vals += mean._data
+    vals = _normal_values(mean, std, dt, g)
     if out is not None:
         return _result(vals, dt, None, False, out)
     inputs = tuple(t for t in (mean, std) if isinstance(t, Tensor))
@@ -528,6 +516,24 @@ def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object =
         # PyTorch defines zero gradients for mean and std (no reparameterisation).
         return _NORMAL_NODES[(mt, st)].apply(*inputs, vals)
     return _wrap_dt(vals, dt, _cpu)
+
+
+def _normal_values(mean, std, dt, g):
+    """normal()'s draws when `mean` or `std` is a tensor (shapes broadcast)."""
+    if not isinstance(std, Tensor):
+        vals = _R.normal(mean._data.shape, dt.np, 0.0, float(std), g)
+        vals += mean._data
+        return vals
+    if not bool((std._data >= 0).all()):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    mt = isinstance(mean, Tensor)
+    shape = _np.broadcast_shapes(mean._data.shape, std._data.shape) if mt else std._data.shape
+    # z * std, then + mean: two element-wise ops, each rounded to the output dtype
+    # (rng.md 6.8); a float64 std multiplies in float64 like an in-place mul_ would.
+    vals = _R.normal(shape, dt.np, 0.0, 1.0, g) * std._data
+    vals = vals.astype(dt.np, copy=False)
+    vals += mean._data if mt else dt.np.type(mean)
+    return vals
 
 
 def _normal_node(name: str) -> type:
@@ -705,14 +711,3 @@ def _multinomial_method(self: Tensor, num_samples: int, replacement: bool = Fals
                         generator: Generator | None = None) -> Tensor:
     """``Tensor.multinomial``."""
     return multinomial(self, num_samples, replacement, generator=generator)
-
-
-def _install() -> None:
-    for name, fn in {"uniform_": _uniform_, "normal_": _normal_, "random_": _random_method,
-                     "bernoulli_": _bernoulli_, "exponential_": _exponential_,
-                     "bernoulli": _bernoulli_method, "multinomial": _multinomial_method}.items():
-        fn.__name__ = name
-        setattr(Tensor, name, fn)
-
-
-_install()

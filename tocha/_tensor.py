@@ -1,15 +1,28 @@
 """Tensor: an array plus autograd state (requires_grad, grad, grad_fn, version)."""
 from __future__ import annotations
 
+import re
+import warnings
 import weakref
 
 import numpy as np
 
 from . import _dtype as D
 from ._backend import cpu
-from .autograd import engine as _eng
-from .autograd import function as _fn
+from ._tensor_meta import CastMethods, MetadataMethods, _dim
+from ._tensor_methods import (
+    AutogradMethods,
+    ElementwiseMethods,
+    IndexingMethods,
+    LinalgMethods,
+    MovementMethods,
+    OperatorMethods,
+    RandomMethods,
+    ReduceMethods,
+    SpecialMethods,
+)
 from .autograd.grad_mode import STATE
+from .autograd.hooks import RemovableHandle
 
 _ndarray = np.ndarray
 _NP2DT = D._NP2DT
@@ -70,12 +83,21 @@ def _wrap_dt(arr, dtype, device) -> Tensor:
     return t
 
 
-_RANDOM_METHODS = frozenset({"uniform_", "normal_", "random_", "bernoulli_", "exponential_",
-                             "bernoulli", "multinomial"})
+# what an in-place op on a tensor means for autograd (Tensor._check_inplace)
+_NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = 0, 1, 2
 
 
-class Tensor:
-    """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`)."""
+class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, ReduceMethods,
+             MovementMethods, IndexingMethods, LinalgMethods, SpecialMethods, RandomMethods,
+             AutogradMethods):
+    """A multi-dimensional array with autograd (PyTorch's `torch.Tensor`).
+
+    The array lives in `_data` (a NumPy array); autograd state in `_requires_grad`,
+    `_grad_fn` (the Node that made it), `_grad` and `_vc` (the version counter, shared with
+    views). Methods that are ops come from the mixins above: each names the module that
+    implements it (see tocha/_tensor_methods.py); metadata and casts are in
+    tocha/_tensor_meta.py.
+    """
 
     __slots__ = ("__dict__", "__weakref__", "_data", "_dtype", "_grad_fn", "_requires_grad")
     # Rarely set fields live in the instance dict, with these class-level defaults.
@@ -95,8 +117,6 @@ class Tensor:
     def __init__(self, *args, **kwargs):
         pass
 
-
-    # ---- metadata ----
     @property
     def shape(self) -> Size:
         return Size(self._data.shape)
@@ -106,83 +126,17 @@ class Tensor:
             return Size(self._data.shape)
         return self._data.shape[_dim(dim, self._data.ndim, "size")]
 
-    @property
-    def dtype(self) -> D.dtype:
-        return self._dtype
-
-    @property
-    def device(self):
-        return self._device
-
-    @property
-    def is_cuda(self) -> bool:
-        return self._device.type == "cuda"
-
-    @property
-    def is_cpu(self) -> bool:
-        return self._device.type == "cpu"
-
-    @property
-    def ndim(self) -> int:
-        return self._data.ndim
-
-    def dim(self) -> int:
-        return self._data.ndim
-
-    ndimension = dim
-
-    def numel(self) -> int:
-        return self._data.size
-
-    nelement = numel
-
-    def element_size(self) -> int:
-        return self._data.itemsize
-
-    def stride(self, dim: int | None = None):
-        st = tuple(s // self._data.itemsize for s in self._data.strides)
-        return st if dim is None else st[_dim(dim, self._data.ndim, "stride")]
-
-    def is_contiguous(self, memory_format=None) -> bool:
-        return bool(self._data.flags.c_contiguous)
-
-    def is_floating_point(self) -> bool:
-        return self._dtype._kind == 2
-
-    def is_complex(self) -> bool:
-        return False
-
-    def data_ptr(self) -> int:
-        return self._data.__array_interface__["data"][0]
-
-    def storage_offset(self) -> int:
-        base = self._data
-        while base.base is not None and isinstance(base.base, np.ndarray):
-            base = base.base
-        return (self.data_ptr() - base.__array_interface__["data"][0]) // self._data.itemsize
-
-    def get_device(self) -> int:
-        return -1 if self._device.type == "cpu" else (self._device.index or 0)
-
-    @property
-    def layout(self):
-        return "torch.strided"
-
-    @property
-    def is_sparse(self) -> bool:
-        return False
-
-    @property
-    def is_quantized(self) -> bool:
-        return False
-
-    @property
-    def is_meta(self) -> bool:
-        return False
-
     # ---- autograd state ----
     @property
     def requires_grad(self) -> bool:
+        """Whether autograd records operations on this tensor (settable on leaves).
+
+        >>> import tocha
+        >>> w = tocha.zeros(2)
+        >>> w.requires_grad = True
+        >>> (w * 2).requires_grad
+        True
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -194,18 +148,42 @@ class Tensor:
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
             return
-        if value and self._dtype._kind < 2:
+        if value and not self._dtype.is_floating_point:
             raise RuntimeError(f"only Tensors of floating point and complex dtype can require "
                                f"gradients (got {self._dtype})")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set `requires_grad` in place and return self (only float tensors may require it)."""
         self.requires_grad = requires_grad
         return self
 
     @property
     def grad_fn(self):
+        """The Node that computed this tensor (None for leaves and untracked tensors)."""
+        if self._base is not None:
+            self._rebase_view()
         return self._grad_fn
+
+    def _rebase_view(self) -> None:
+        """After an in-place op on its base, a view's grad_fn is the view op replayed on the
+        base's new history (PyTorch rebases views the same way), so gradients flow through the
+        in-place change into the view's uses."""
+        root = self._base
+        if self._view_fn is None or self._vc[0] == self.__dict__.get("_view_version"):
+            return
+        if self._requires_grad and self.__dict__.get("_multi_view"):
+            raise RuntimeError(_multi_view_message(
+                self, "its base or another view of its base has been modified inplace"))
+        if not root._requires_grad or root._grad_fn is None:
+            return
+        prev, STATE.enabled = STATE.enabled, True
+        try:
+            v = self._view_fn(root)
+        finally:
+            STATE.enabled = prev
+        self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
+        self._view_version = self._vc[0]
 
     @property
     def is_leaf(self) -> bool:
@@ -213,9 +191,20 @@ class Tensor:
 
     @property
     def grad(self):
+        """The gradient accumulated by `backward()` into this leaf (None until then).
+
+        Same shape and dtype as the tensor; backward adds to it, so zero it between steps
+        (`optimizer.zero_grad()` or `x.grad = None`). Reading it on a non-leaf warns, as in
+        PyTorch; call `retain_grad()` first to keep a non-leaf's gradient.
+
+        >>> import tocha
+        >>> x = tocha.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([2., 4.])
+        """
         if self._grad_fn is not None and self._grad is None and not self.__dict__.get(
                 "_retains"):
-            from .autograd.engine import _warn_nonleaf_grad
             _warn_nonleaf_grad()
         return self._grad
 
@@ -248,7 +237,21 @@ class Tensor:
         self._retains = True
 
     def register_hook(self, hook):
-        """Call `hook(grad)` when this tensor's gradient is computed; it may return a new one."""
+        """Call `hook(grad)` when this tensor's gradient is computed during backward.
+
+        Args:
+            hook: `hook(grad) -> Tensor or None`; a returned Tensor replaces the gradient and
+                must have the same shape and dtype (else RuntimeError, as in PyTorch).
+        Returns:
+            a handle whose `remove()` unregisters the hook.
+
+        >>> import tocha
+        >>> x = tocha.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> x.sum().backward()
+        >>> x.grad
+        tensor([10., 10.])
+        """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
@@ -257,7 +260,7 @@ class Tensor:
         if hooks is None:
             hooks = self._hooks = []
         hooks.append(hook)
-        return _fn.RemovableHandle(hooks, hook)
+        return RemovableHandle(hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         if self._grad_fn is not None:
@@ -265,28 +268,24 @@ class Tensor:
                                "tensors")
         hooks = self.__dict__.setdefault("_post_acc_hooks", [])
         hooks.append(hook)
-        return _fn.RemovableHandle(hooks, hook)
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Accumulate d(self)/d(leaf) into each leaf's `.grad`."""
-        if (gradient is None and inputs is None and not create_graph and self._grad_fn is not None
-                and self._data.size == 1 and self._dtype._kind == 2):
-            # the common `loss.backward()`: skip argument normalisation
-            one = (np.array(1, self._dtype.np) if not self._data.ndim
-                   else np.ones(self._data.shape, self._dtype.np))
-            _eng.run_backward((self,), (one,), retain_graph, False)
-            return
-        _eng.backward((self,), None if gradient is None else (gradient,), retain_graph,
-                      create_graph, inputs=inputs)
+        return RemovableHandle(hooks, hook)
 
     def detach(self) -> Tensor:
+        """A tensor sharing this one's data but outside the graph (requires_grad=False).
+
+        In-place changes to either are seen by both (shared memory and version counter).
+
+        >>> import tocha
+        >>> x = tocha.tensor([1.0], requires_grad=True)
+        >>> (x * 2).detach().requires_grad
+        False
+        """
         t = _wrap_dt(self._data, self._dtype, self._device)
         if self._vc is None:
             self._vc = [0]
         t._vc = self._vc
-        t._base = self._base if self._base is not None else self
-        if self._view_fn is not None:
-            t._view_fn = self._view_fn
+        # not an autograd view (PyTorch: `x.detach()._base` is None): an in-place change
+        # through it bumps the shared version but never rebases x's graph
         return t
 
     def detach_(self) -> Tensor:
@@ -320,15 +319,36 @@ class Tensor:
 
     # ---- conversion ----
     def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        >>> import tocha
+        >>> tocha.tensor([[2.5]]).item()
+        2.5
+        """
         if self._data.size != 1:
             raise RuntimeError(f"item(): a Tensor with {self._data.size} elements cannot be "
                                f"converted to Scalar")
         return self._data.reshape(()).item()
 
     def tolist(self):
+        """The data as (nested) Python lists of numbers; a 0-d tensor gives a number.
+
+        >>> import tocha
+        >>> tocha.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
         return self._data.tolist()
 
     def numpy(self, force: bool = False) -> np.ndarray:
+        """The data as a NumPy array sharing memory with the tensor (no copy).
+
+        Raises RuntimeError for a tensor that requires grad: use `x.detach().numpy()`.
+        Differs from PyTorch: tocha's tensors *are* NumPy arrays inside, so this never copies.
+
+        >>> import tocha
+        >>> tocha.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
@@ -373,7 +393,7 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self._dtype._kind != 1 or self._data.size != 1:
+        if self._dtype.np.kind not in "biu" or self._data.size != 1:   # (bool: as PyTorch)
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
         return int(self.item())
@@ -411,7 +431,16 @@ class Tensor:
 
     # ---- device / dtype movement ----
     def to(self, *args, **kwargs) -> Tensor:
-        """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other)`; differentiable."""
+        """This tensor in another dtype (and/or on a device): `to(dtype)`, `to(device)`,
+        `to(device, dtype)`, `to(other)`. Returns self when nothing changes; differentiable.
+
+        Differs from PyTorch: tocha computes on the CPU only; `"cuda"` is accepted only where
+        tocha.cuda pretends to be available.
+
+        >>> import tocha
+        >>> tocha.tensor([1, 2]).to(tocha.float64)
+        tensor([1., 2.], dtype=tocha.float64)
+        """
         dtype = kwargs.get("dtype")
         device = kwargs.get("device")
         copy = kwargs.get("copy", False)
@@ -436,14 +465,6 @@ class Tensor:
             out = self.clone()
         return out
 
-    def cpu(self, memory_format=None) -> Tensor:
-        return self
-
-    def cuda(self, device=None, non_blocking=False, memory_format=None) -> Tensor:
-        from ._backend import as_device
-        as_device("cuda" if device is None else device)
-        return self
-
     def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:
             return "torch." + _legacy_type_names[self._dtype.name]
@@ -455,48 +476,6 @@ class Tensor:
 
     def type_as(self, other: Tensor) -> Tensor:
         return self.to(other._dtype)
-
-    def float(self, memory_format=None):
-        return self.to(D.float32)
-
-    def double(self, memory_format=None):
-        return self.to(D.float64)
-
-    def half(self, memory_format=None):
-        return self.to(D.float16)
-
-    def bfloat16(self, memory_format=None):
-        return self.to(D.bfloat16)
-
-    def long(self, memory_format=None):
-        return self.to(D.int64)
-
-    def int(self, memory_format=None):
-        return self.to(D.int32)
-
-    def short(self, memory_format=None):
-        return self.to(D.int16)
-
-    def char(self, memory_format=None):
-        return self.to(D.int8)
-
-    def byte(self, memory_format=None):
-        return self.to(D.uint8)
-
-    def bool(self, memory_format=None):
-        return self.to(D.bool_)
-
-    def pin_memory(self, device=None):
-        return self
-
-    def is_pinned(self, device=None) -> bool:
-        return False
-
-    def share_memory_(self):
-        return self
-
-    def is_shared(self) -> bool:
-        return False
 
     # ---- new_* ----
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -525,10 +504,14 @@ class Tensor:
         return self._new_filled(fill_value, (size,), dtype, requires_grad)
 
     # ---- in-place machinery ----
-    def _check_inplace(self, other_rg: bool) -> bool:
-        """True when an in-place op on self must be recorded by autograd."""
+    def _check_inplace(self, other_rg: bool) -> int:
+        """How autograd must treat an in-place op on self: _NOT_RECORDED, _RECORDED, or
+        _RECORDED_ON_VIEW (the base's history is rewritten too); raises PyTorch's errors for
+        in-place ops it refuses."""
         if not STATE.enabled or not (self._requires_grad or other_rg):
-            return False
+            return _NOT_RECORDED
+        if self._requires_grad and self.__dict__.get("_multi_view"):
+            raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
         if self._grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
@@ -542,16 +525,25 @@ class Tensor:
                     "in-place operation on a detached alias of a tensor that requires grad, "
                     "with an operand that requires grad: tocha cannot record it. Use the "
                     "out-of-place op.")
-            return 2        # a view: the base's history is rewritten (CopySlices)
-        return True
+            return _RECORDED_ON_VIEW
+        return _RECORDED
+
+    def _check_writable(self, op=None) -> None:
+        """In-place writes need one memory location per element: not an expanded tensor."""
+        a = self._data
+        if not a.flags.writeable and any(st == 0 and n > 1 for st, n in zip(a.strides, a.shape)):
+            raise RuntimeError("unsupported operation: more than one element of the written-to "
+                               "tensor refers to a single memory location. Please clone() the "
+                               "tensor before performing the operation.")
 
     def _inplace(self, fn, *args, **kwargs) -> Tensor:
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
         other_rg = any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        self._check_writable(fn)
         mode = self._check_inplace(other_rg)
-        if mode == 2:
+        if mode == _RECORDED_ON_VIEW:
             self._inplace_view(fn, args, kwargs)
-        elif mode:
+        elif mode == _RECORDED:
             old = _wrap_dt(self._data, self._dtype, self._device)
             old._grad_fn, old._requires_grad = self._grad_fn, self._requires_grad
             old._output_nr = self._output_nr
@@ -600,22 +592,13 @@ class Tensor:
         v = self._view_fn(base)
         self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
 
-    def _inplace_ufunc(self, ufunc, other, fn) -> Tensor:
-        # fast path for add_/sub_/mul_/div_ when autograd need not record anything
-        o_rg = isinstance(other, Tensor) and other._requires_grad
-        if (STATE.enabled and (self._requires_grad or o_rg)) or self._dtype._kind < 2:
-            return self._inplace(fn, other)
-        o = other._data if isinstance(other, Tensor) else other
-        if isinstance(other, Tensor) and other._dtype._kind > self._dtype._kind:
-            return self._inplace(fn, other)
-        try:
-            ufunc(self._data, o, out=self._data, casting="same_kind")
-        except ValueError:
-            return self._inplace(fn, other)
-        self._bump()
-        return self
-
     def zero_(self) -> Tensor:
+        """Fill with zeros in place and return self (recorded by autograd on graph tensors).
+
+        >>> import tocha
+        >>> tocha.ones(2).zero_()
+        tensor([0., 0.])
+        """
         if self._check_inplace(False):      # a graph tensor: record it (zero gradient)
             from ._ops.elementwise import fill
             return self._inplace(fill, 0.0)
@@ -642,6 +625,7 @@ class Tensor:
     def copy_(self, src, non_blocking: bool = False) -> Tensor:
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
+        self._check_writable(self.copy_)
         if STATE.enabled and (src._requires_grad or self._requires_grad):
             from ._ops.elementwise import copy_from
             return self._inplace(copy_from, src)
@@ -672,6 +656,14 @@ _legacy_type_names = {
 }
 
 
+def _multi_view_message(t: Tensor, what: str) -> str:
+    name = re.sub(r"Backward\d*$", "", t._grad_fn.name()) if t._grad_fn is not None else "view"
+    return (f"Output {t._output_nr} of {name} is a view and {what}. This view is the output "
+            f"of a function that returns multiple views. Such functions do not allow the output "
+            f"views to be modified inplace. You should replace the inplace operation by an "
+            f"out-of-place one.")
+
+
 def _check_cast(src, dst, fn):
     if not D.can_cast(src, dst):
         name = getattr(fn, "__name__", "op")
@@ -688,15 +680,6 @@ def _inplace_shape_error(fn, self, out):
     raise RuntimeError(
         f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
         f"{list(out._data.shape)} (in-place {getattr(fn, '__name__', 'op')}_)")
-
-
-def _dim(d: int, ndim: int, op: str) -> int:
-    """Wrap a possibly negative dim, with PyTorch's IndexError."""
-    n = max(ndim, 1)
-    if not -n <= d < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {d})")
-    return d % n
 
 
 def _rebuild(arr, requires_grad):
@@ -731,22 +714,11 @@ def _legacy_new(cls, args, kwargs):
     return t
 
 
-def _lazy_random(name: str):
-    # The random methods live in tocha._random_api, loaded on first use so that `import tocha`
-    # stays fast; importing it replaces these stubs with the real methods. (Not a __getattr__
-    # on Tensor: that would slow every attribute access.)
-    def method(self, *args, **kwargs):
-        from . import _random_api  # noqa: F401
-        return getattr(self, name)(*args, **kwargs)
-    method.__name__ = name
-    return method
-
-
-for _name in _RANDOM_METHODS:
-    setattr(Tensor, _name, _lazy_random(_name))
-
-_fn._Tensor = Tensor
-_fn._wrap = _wrap
-_fn._wrap_dt = _wrap_dt
-_eng.Tensor = Tensor
-_eng._wrap = _wrap
+def _warn_nonleaf_grad() -> None:
+    warnings.warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf "
+        "Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf "
+        "Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+        UserWarning, stacklevel=3)

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
-from ..autograd.function import Function, _NoGradCtx
+from ..autograd.function import Function
 
 __all__ = [
     "Function",
@@ -30,7 +30,7 @@ class prim(Function):
 
 def as_float(x: Tensor) -> Tensor:
     """Integer/bool tensors become the default float dtype (what PyTorch's float ops return)."""
-    if x._dtype._kind < 2:
+    if not x._dtype.is_floating_point:
         return _wrap_dt(x._data.astype(D.get_default_dtype().np), D.get_default_dtype(),
                         x._device)
     return x
@@ -86,71 +86,31 @@ def norm_dims(dims, ndim: int) -> tuple:
     return out
 
 
-# ---------------------------------------------------------------- dual helpers
-# Backward formulas of primitives marked `_array_backward = True` run on NumPy arrays when the
-# engine builds no graph, and on Tensors under create_graph. They use operators (which both
-# types share) and these helpers, which dispatch on the argument type.
+# ---------------------------------------------------------------- backward helpers
+# Small gradient idioms that several backward formulas share.
 
-_ndarray = np.ndarray
-_broadcast_view = None      # tocha._ops.movement sets it (it imports this module)
-
-
-def call(cls, *args):
-    """Apply primitive `cls` inside a backward formula (arrays: its forward directly)."""
-    for a in args:
-        if a.__class__ is _ndarray or isinstance(a, np.generic):
-            r = cls.forward(_NoGradCtx(), *args)
-            return r if r.__class__ is _ndarray or r.__class__ is tuple else np.asarray(r)
-        if isinstance(a, Tensor):
-            break
-    return cls.apply(*args)
-
-
-def sum_to(g, shape):
+def sum_to(g: Tensor, shape) -> Tensor:
     """Sum `g` down to `shape` (undo broadcasting)."""
-    if not isinstance(g, Tensor):
-        g = np.asarray(g)
-        shape = tuple(shape)
-        if g.shape == shape:
-            return g
-        lead = g.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
-        r = np.add.reduce(g, axis=axes, keepdims=True) if axes else g
-        return r.reshape(shape)
-    from .reduce import sum_to as _st
-    return _st(g, shape)
+    from .reduce import sum_to as _sum_to  # reduce imports this module
+    return _sum_to(g, tuple(shape))
 
 
-def expand(g, shape):
-    """Broadcast `g` to `shape` (a read-only view for arrays)."""
-    if not isinstance(g, Tensor):
-        g = np.asarray(g)
-        if g.ndim == 0 and len(shape) == 1 and shape[0] <= 4096:
-            r = np.empty(shape, g.dtype)    # small: a plain array is cheaper than a view
-            r.fill(g)
-            return r
-        return _broadcast_view(g, tuple(shape))
+def expand(g: Tensor, shape) -> Tensor:
+    """Broadcast `g` to `shape`."""
     return g.expand(tuple(shape))
 
 
-def sum_keep(g, dims):
+def sum_keep(g: Tensor, dims) -> Tensor:
     """Sum over `dims` keeping them as size 1."""
-    if not isinstance(g, Tensor):
-        return np.add.reduce(g, axis=dims, keepdims=True)
     return g.sum(dims, keepdim=True)
 
 
-def exp(x):
-    if not isinstance(x, Tensor):
-        return np.exp(x)
+def exp(x: Tensor) -> Tensor:
     return x.exp()
 
 
-def swap_last(x):
+def swap_last(x: Tensor) -> Tensor:
     """Transpose the last two dims."""
-    if not isinstance(x, Tensor):
-        return np.swapaxes(x, -1, -2)
     return x.transpose(-1, -2)
 
 

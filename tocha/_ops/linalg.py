@@ -63,8 +63,6 @@ def _gemm_as(a, b, fortran: bool):
 
 
 class Mm(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1:2] == (True,) else None,
@@ -81,8 +79,6 @@ class Mm(prim):
 
 
 class MatMul(prim):
-    _array_backward = True
-
     node_name = "MmBackward0"
 
     @staticmethod
@@ -133,8 +129,6 @@ _MATMUL_NAMED = {(2, 1): _Mv, (1, 1): _Dot}
 
 
 class Addmm(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
         n = ctx.needs_input_grad
@@ -183,7 +177,17 @@ def mm(input, mat2, *, out=None):
 
 
 def matmul(input, other, *, out=None):
-    """Matrix product with NumPy/PyTorch broadcasting (1-D, 2-D and batched)."""
+    """Matrix product with PyTorch's broadcasting (also `input @ other`).
+
+    Shapes: (n,) @ (n,) -> (); (m, n) @ (n, p) -> (m, p); (m, n) @ (n,) -> (m,);
+    batched (..., m, n) @ (..., n, p) -> (..., m, p) with the batch dims broadcast.
+
+    >>> import tocha
+    >>> tocha.ones(2, 3).matmul(tocha.ones(3, 4)).shape
+    torch.Size([2, 4])
+
+    Differs from PyTorch: float32 products run in NumPy's BLAS, so the last place may differ.
+    """
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not "
                         f"{type(other).__name__}")

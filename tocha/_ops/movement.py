@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Size, Tensor, _wrap
-from . import _util
 from ._util import norm_dim, prim, sum_to
 from .strided import AsStrided, Diagonal, Unfold, _as_strided_geometry, _unfold_geometry
 
@@ -45,7 +44,6 @@ def _infer(shape: tuple, numel: int, op: str) -> tuple:
 
 
 class View(prim):
-    _array_backward = True
     _view = True
 
     @staticmethod
@@ -59,8 +57,6 @@ class View(prim):
 
 
 class Reshape(prim):
-    _array_backward = True
-
     node_name = "UnsafeViewBackward0"
 
     @staticmethod
@@ -94,7 +90,19 @@ def view(input, *shape, dtype=None):
 
 
 def reshape(input, *shape):
-    """Same data, new shape: a view when the strides allow it, a copy otherwise."""
+    """Same data, new shape: a view when the strides allow it, a copy otherwise.
+
+    Args:
+        input: a tensor of any shape.
+        shape: the new shape, as ints or one tuple; one entry may be -1 (inferred).
+    Returns:
+        a tensor with `input.numel()` elements in `shape`; differentiable.
+
+    >>> import tocha
+    >>> tocha.arange(6).reshape(2, -1)
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    """
     shape = _infer(_shape_arg(shape), input._data.size, "reshape")
     try:
         return View.apply(input, shape)
@@ -152,7 +160,6 @@ def _broadcast_view(x, shape):
 
 
 class Expand(prim):
-    _array_backward = True
     _view = True
 
     @staticmethod
@@ -261,7 +268,14 @@ class Transpose(prim):
 
 
 def transpose(input, dim0: int, dim1: int):
-    """Swap two dims (a view)."""
+    """Swap dims `dim0` and `dim1` (a view: shares memory with `input`).
+
+    Shapes: (..., a, ..., b, ...) -> (..., b, ..., a, ...); negative dims count from the end.
+
+    >>> import tocha
+    >>> tocha.zeros(2, 3, 4).transpose(0, 2).shape
+    torch.Size([4, 3, 2])
+    """
     nd = input._data.ndim
     if nd == 0:
         return View.apply(input, ())
@@ -272,8 +286,6 @@ swapaxes = swapdims = transpose
 
 
 class T(prim):
-    _array_backward = True
-
     node_name = "TBackward0"
     _view = True
 
@@ -647,7 +659,6 @@ def _mT(self):
     return transpose(self, -2, -1)
 
 
-_util._broadcast_view = _broadcast_view
 
 
 # ---------------------------------------------------------------- composites over views/indexing
@@ -665,7 +676,10 @@ def select(input, dim: int, index: int):
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
     """The diagonal of the (dim1, dim2) planes as the last dim (a view sharing memory).
 
-    >>> m = tocha.ones(3, 3); m.diagonal().fill_(0); m.trace()   # tensor(0.)
+    >>> m = tocha.ones(3, 3)
+    >>> _ = m.diagonal().fill_(0)
+    >>> m.trace()
+    tensor(0.)
     """
     nd = input._data.ndim
     d1, d2 = norm_dim(dim1, nd), norm_dim(dim2, nd)

@@ -99,12 +99,47 @@ def multi_head_attention_forward(
         if key_padding_mask is not None:
             key_padding_mask = key_padding_mask.unsqueeze(0)
     tgt_len, bsz, embed_dim = query.shape
-    src_len = key.shape[0]
+    _check_mha_args(query, key, value, embed_dim_to_check, num_heads, is_causal, attn_mask)
+    dt = query._dtype
+    key_padding_mask = _float_mask(key_padding_mask, dt, "key_padding_mask", op)
+    attn_mask = _check_attn_mask(_float_mask(attn_mask, dt, "attn_mask", op), tgt_len,
+                                 key.shape[0], bsz * num_heads)
+    q, k, v = _in_projections(query, key, value, in_proj_weight, in_proj_bias,
+                              use_separate_proj_weight, q_proj_weight, k_proj_weight,
+                              v_proj_weight)
+    if bias_k is not None and bias_v is not None:
+        k = M.cat([k, bias_k.repeat(1, bsz, 1)])
+        v = M.cat([v, bias_v.repeat(1, bsz, 1)])
+        attn_mask, key_padding_mask = _pad_masks(attn_mask, key_padding_mask, dt)
+    head_dim = embed_dim // num_heads
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = _split_heads(k, bsz * num_heads, head_dim) if static_k is None else static_k
+    v = _split_heads(v, bsz * num_heads, head_dim) if static_v is None else static_v
+    if add_zero_attn:
+        zshape = (bsz * num_heads, 1, head_dim)
+        k = M.cat([k, C.zeros(zshape, dtype=dt)], 1)
+        v = M.cat([v, C.zeros(zshape, dtype=dt)], 1)
+        attn_mask, key_padding_mask = _pad_masks(attn_mask, key_padding_mask, dt)
+    attn_mask = _merge_padding_mask(attn_mask, key_padding_mask, bsz, num_heads, k.shape[1])
+    out, w = _attend(q, k, v, attn_mask, dropout_p if training else 0.0)
+    out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+    out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, embed_dim)
+    weights = None
+    if need_weights:
+        weights = w.reshape(bsz, num_heads, tgt_len, k.shape[1])
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if not batched:
+            weights = weights.squeeze(0)
+    return (out if batched else out.squeeze(1)), weights
+
+
+def _check_mha_args(query, key, value, embed_dim_to_check, num_heads, is_causal, attn_mask):
+    embed_dim = query.shape[2]
     if embed_dim != embed_dim_to_check:
         raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but "
                              f"got {embed_dim}")
-    head_dim = embed_dim // num_heads
-    if head_dim * num_heads != embed_dim:
+    if (embed_dim // num_heads) * num_heads != embed_dim:
         raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
     if key.shape[:2] != value.shape[:2]:
         raise AssertionError(f"key shape {tuple(key.shape)} does not match value shape "
@@ -113,99 +148,74 @@ def multi_head_attention_forward(
         raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the "
                            "Transformer module method `generate_square_subsequent_mask` to "
                            "create this mask.")
-    dt = query._dtype
-    key_padding_mask = _float_mask(key_padding_mask, dt, "key_padding_mask", op)
-    attn_mask = _float_mask(attn_mask, dt, "attn_mask", op)
 
-    # input projections
-    if not use_separate_proj_weight:
-        if query is key and key is value:
-            q, k, v = _linear(query, in_proj_weight, in_proj_bias).chunk(3, -1)
-        else:
-            w_q, w_k, w_v = in_proj_weight.chunk(3)
-            b_q = b_k = b_v = None
-            if in_proj_bias is not None:
-                b_q, b_k, b_v = in_proj_bias.chunk(3)
-            q, k, v = _linear(query, w_q, b_q), _linear(key, w_k, b_k), _linear(value, w_v, b_v)
+
+def _in_projections(query, key, value, in_proj_weight, in_proj_bias, separate, q_proj_weight,
+                    k_proj_weight, v_proj_weight):
+    """q, k, v: the inputs projected (one packed weight, or three separate ones)."""
+    if not separate and query is key and key is value:
+        return _linear(query, in_proj_weight, in_proj_bias).chunk(3, -1)
+    b_q = b_k = b_v = None
+    if in_proj_bias is not None:
+        b_q, b_k, b_v = in_proj_bias.chunk(3)
+    if separate:
+        w_q, w_k, w_v = q_proj_weight, k_proj_weight, v_proj_weight
     else:
-        b_q = b_k = b_v = None
-        if in_proj_bias is not None:
-            b_q, b_k, b_v = in_proj_bias.chunk(3)
-        q = _linear(query, q_proj_weight, b_q)
-        k = _linear(key, k_proj_weight, b_k)
-        v = _linear(value, v_proj_weight, b_v)
+        w_q, w_k, w_v = in_proj_weight.chunk(3)
+    return _linear(query, w_q, b_q), _linear(key, w_k, b_k), _linear(value, w_v, b_v)
 
+
+def _check_attn_mask(attn_mask, tgt_len, src_len, n):
+    """A 2-D (L, S) mask becomes (1, L, S); a 3-D one must be (N*H, L, S)."""
+    if attn_mask is None:
+        return None
+    if attn_mask.ndim == 2:
+        if tuple(attn_mask.shape) != (tgt_len, src_len):
+            raise RuntimeError(f"The shape of the 2D attn_mask is {tuple(attn_mask.shape)}, "
+                               f"but should be {(tgt_len, src_len)}.")
+        return attn_mask.unsqueeze(0)
+    if attn_mask.ndim == 3:
+        if tuple(attn_mask.shape) != (n, tgt_len, src_len):
+            raise RuntimeError(f"The shape of the 3D attn_mask is {tuple(attn_mask.shape)}, "
+                               f"but should be {(n, tgt_len, src_len)}.")
+        return attn_mask
+    raise RuntimeError(f"attn_mask's dimension {attn_mask.ndim} is not supported")
+
+
+def _pad_masks(attn_mask, key_padding_mask, dt):
+    """One more key position (bias_k or the zero attention) is never masked."""
     if attn_mask is not None:
-        if attn_mask.ndim == 2:
-            if tuple(attn_mask.shape) != (tgt_len, src_len):
-                raise RuntimeError(f"The shape of the 2D attn_mask is {tuple(attn_mask.shape)}, "
-                                   f"but should be {(tgt_len, src_len)}.")
-            attn_mask = attn_mask.unsqueeze(0)
-        elif attn_mask.ndim == 3:
-            if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
-                raise RuntimeError(f"The shape of the 3D attn_mask is {tuple(attn_mask.shape)}, "
-                                   f"but should be {(bsz * num_heads, tgt_len, src_len)}.")
-        else:
-            raise RuntimeError(f"attn_mask's dimension {attn_mask.ndim} is not supported")
-
-    if bias_k is not None and bias_v is not None:
-        k = M.cat([k, bias_k.repeat(1, bsz, 1)])
-        v = M.cat([v, bias_v.repeat(1, bsz, 1)])
-        if attn_mask is not None:
-            attn_mask = M.cat([attn_mask, C.zeros(tuple(attn_mask.shape[:-1]) + (1,),
-                                                  dtype=dt)], -1)
-        if key_padding_mask is not None:
-            key_padding_mask = M.cat([key_padding_mask,
-                                      C.zeros((key_padding_mask.shape[0], 1), dtype=dt)], -1)
-
-    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
-    if static_k is None:
-        k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
-    else:
-        k = static_k
-    if static_v is None:
-        v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
-    else:
-        v = static_v
-    if add_zero_attn:
-        zshape = (bsz * num_heads, 1, head_dim)
-        k = M.cat([k, C.zeros(zshape, dtype=dt)], 1)
-        v = M.cat([v, C.zeros(zshape, dtype=dt)], 1)
-        if attn_mask is not None:
-            attn_mask = M.cat([attn_mask, C.zeros(tuple(attn_mask.shape[:-1]) + (1,),
-                                                  dtype=dt)], -1)
-        if key_padding_mask is not None:
-            key_padding_mask = M.cat([key_padding_mask,
-                                      C.zeros((key_padding_mask.shape[0], 1), dtype=dt)], -1)
-    src_len = k.shape[1]
-
+        attn_mask = M.cat([attn_mask, C.zeros(tuple(attn_mask.shape[:-1]) + (1,), dtype=dt)],
+                          -1)
     if key_padding_mask is not None:
-        if tuple(key_padding_mask.shape) != (bsz, src_len):
-            raise AssertionError(f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
-                                 f"{tuple(key_padding_mask.shape)}")
-        kpm = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(bsz, num_heads, 1, src_len)
-        kpm = kpm.reshape(bsz * num_heads, 1, src_len)
-        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+        key_padding_mask = M.cat([key_padding_mask,
+                                  C.zeros((key_padding_mask.shape[0], 1), dtype=dt)], -1)
+    return attn_mask, key_padding_mask
 
-    if not training:
-        dropout_p = 0.0
-    q_scaled = q * math.sqrt(1.0 / float(head_dim))
+
+def _split_heads(t, n, head_dim):
+    return t.reshape(t.shape[0], n, head_dim).transpose(0, 1)
+
+
+def _merge_padding_mask(attn_mask, key_padding_mask, bsz, num_heads, src_len):
+    """The key padding mask (N, S), per head, added to the attention mask."""
+    if key_padding_mask is None:
+        return attn_mask
+    if tuple(key_padding_mask.shape) != (bsz, src_len):
+        raise AssertionError(f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
+                             f"{tuple(key_padding_mask.shape)}")
+    kpm = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(bsz, num_heads, 1, src_len)
+    kpm = kpm.reshape(bsz * num_heads, 1, src_len)
+    return kpm if attn_mask is None else attn_mask + kpm
+
+
+def _attend(q, k, v, attn_mask, dropout_p):
+    """softmax(q k^T / sqrt(d) + mask) v, with dropout on the weights; returns (out, weights)."""
+    q_scaled = q * math.sqrt(1.0 / float(q.shape[-1]))
     scores = L.bmm(q_scaled, k.transpose(-2, -1))
     if attn_mask is not None:
         scores = scores + attn_mask
     w = R.softmax(scores, -1)
     if dropout_p > 0.0:
         w = _dropout(w, dropout_p, True)
-    out = L.bmm(w, v)
-    out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
-    out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, embed_dim)
-    weights = None
-    if need_weights:
-        weights = w.reshape(bsz, num_heads, tgt_len, src_len)
-        if average_attn_weights:
-            weights = weights.mean(1)
-        if not batched:
-            weights = weights.squeeze(0)
-    if not batched:
-        out = out.squeeze(1)
-    return out, weights
+    return L.bmm(w, v), w

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 
 from .._tensor import Tensor
-from ._util import call, prim
+from ._util import prim
 from .linalg import _gemm
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
@@ -273,8 +273,6 @@ class Convolution(prim):
     """mode FWD: (x, w, b) -> conv; ADJ: (y, w, b) -> transposed conv of spatial size `hw`;
     WGRAD: (x, g) -> weight gradient of shape `hw`."""
 
-    _array_backward = True     # backward = other modes of this primitive (arrays or Tensors)
-
     @staticmethod
     def forward(ctx, a, b, bias, params, mode, hw, cols=None):
         one_d = a.ndim == 3
@@ -312,19 +310,19 @@ class Convolution(prim):
             # input-sized input gradient (the backward pass's memory peak)
             if need[1]:
                 cols, ctx.cols = ctx.cols, None
-                gb = call(Convolution, a, g, None, p, WGRAD, tuple(ctx.b_shape), cols)
+                gb = Convolution.apply(a, g, None, p, WGRAD, tuple(ctx.b_shape), cols)
             if need[0]:
-                ga = call(Convolution, g, b, None, p, ADJ, sp_a)
+                ga = Convolution.apply(g, b, None, p, ADJ, sp_a)
         elif mode == ADJ:           # x = conv_T(y, w)
             if need[0]:
-                ga = call(Convolution, g, b, None, p, FWD, None)
+                ga = Convolution.apply(g, b, None, p, FWD, None)
             if need[1]:
-                gb = call(Convolution, g, a, None, p, WGRAD, tuple(ctx.b_shape))
+                gb = Convolution.apply(g, a, None, p, WGRAD, tuple(ctx.b_shape))
         else:                       # w = wgrad(x, g)
             if need[0]:
-                ga = call(Convolution, b, g, None, p, ADJ, sp_a)
+                ga = Convolution.apply(b, g, None, p, ADJ, sp_a)
             if need[1]:
-                gb = call(Convolution, a, g, None, p, FWD, None)
+                gb = Convolution.apply(a, g, None, p, FWD, None)
         if ctx.has_bias and len(need) > 2 and need[2]:
             gbias = g.sum((0, 2) if g.ndim == 3 else (0, 2, 3))
         return ga, gb, gbias
@@ -526,7 +524,6 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 # ---------------------------------------------------------------- unfold / fold
 
 class Im2Col(prim):
-    _array_backward = True
     @staticmethod
     def forward(ctx, x, ks, params):
         n, c, h, w = x.shape
@@ -537,11 +534,10 @@ class Im2Col(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return call(Col2Im, g, ctx.hw, ctx.ks, ctx.params)
+        return Col2Im.apply(g, ctx.hw, ctx.ks, ctx.params)
 
 
 class Col2Im(prim):
-    _array_backward = True
     @staticmethod
     def forward(ctx, cols, hw, ks, params):
         n, ckk, _ = cols.shape
@@ -555,7 +551,7 @@ class Col2Im(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return call(Im2Col, g, ctx.ks, ctx.params)
+        return Im2Col.apply(g, ctx.ks, ctx.params)
 
 
 def _fold_params(kernel_size, dilation, padding, stride, op):

@@ -5,13 +5,12 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import no_grad
-from ._util import call, prim
+from ._util import prim
 
 __all__ = ["embedding"]
 
 
 class Embedding(prim):
-    _array_backward = True
     @staticmethod
     def forward(ctx, w, idx, padding_idx, scale_grad_by_freq):
         out = w[idx]     # fancy indexing: one gather, already a fresh contiguous array
@@ -22,7 +21,7 @@ class Embedding(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return call(EmbeddingDenseBackward, g, ctx.idx, ctx.num, ctx.padding_idx, ctx.scale)
+        return EmbeddingDenseBackward.apply(g, ctx.idx, ctx.num, ctx.padding_idx, ctx.scale)
 
 
 class EmbeddingDenseBackward(prim):

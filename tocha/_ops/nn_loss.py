@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dt
-from ._util import call, prim
+from ._util import prim
 
 _RED = {"none": 0, "mean": 1, "sum": 2}
 
@@ -162,8 +162,6 @@ class MseLoss(prim):
     """mean/sum/none of (x - t)^2 for same-shape x and t: one node, as in PyTorch."""
 
     node_name = "MseLossBackward0"
-    _array_backward = True  # MseLossGrad through `call`; negation is an operator
-
     @staticmethod
     def forward(ctx, x, t, red):
         d = x - t
@@ -183,7 +181,7 @@ class MseLoss(prim):
     @staticmethod
     def backward(ctx, g):
         x, t = ctx.saved_tensors
-        gx = call(MseLossGrad, g, x, t, ctx.red)
+        gx = MseLossGrad.apply(g, x, t, ctx.red)
         n = ctx.needs_input_grad
         return gx if n[0] else None, -gx if n[1] else None, None
 

@@ -49,8 +49,6 @@ class NativeBatchNorm(prim):
     """Training-mode batch norm over all axes but 1 (statistics of the batch)."""
 
     node_name = "NativeBatchNormBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, w, b, eps, running, momentum):
         rm, rv = running
@@ -93,8 +91,6 @@ class BatchNormEval(prim):
     """Batch norm with given statistics (eval mode): an affine map of the input."""
 
     node_name = "NativeBatchNormBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, w, b, rm, rv, eps):
         shape = (1, -1) + (1,) * (x.ndim - 2)
@@ -165,7 +161,6 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 
 class NativeLayerNorm(prim):
-    _array_backward = True
     @staticmethod
     def forward(ctx, x, w, b, nd, eps):
         red = tuple(range(x.ndim - nd, x.ndim))
@@ -214,7 +209,6 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
 
 
 class NativeGroupNorm(prim):
-    _array_backward = True
     @staticmethod
     def forward(ctx, x, w, b, groups, eps):
         n, c = x.shape[:2]

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .._tensor import Tensor, _wrap
-from ._util import call, expand, prim
+from ._util import expand, prim
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -137,8 +137,6 @@ class MaxPool2x2Scatter(prim):
     """Gradient of 2x2 stride-2 max pooling: g (N, C, OH, OW) put at flat indices into zeros."""
 
     node_name = "MaxPool2DWithIndicesBackwardBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, g, idx, in_shape):
         gx = np.zeros(math.prod(in_shape), g.dtype)
@@ -148,13 +146,11 @@ class MaxPool2x2Scatter(prim):
 
     @staticmethod
     def backward(ctx, gg):
-        return call(MaxPool2x2Gather, gg, ctx.idx, ctx.out_shape)
+        return MaxPool2x2Gather.apply(gg, ctx.idx, ctx.out_shape)
 
 
 class MaxPool2x2Gather(prim):
     """Adjoint of `MaxPool2x2Scatter`: each window's value at its maximum."""
-
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, gg, idx, out_shape):
@@ -163,7 +159,7 @@ class MaxPool2x2Gather(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return call(MaxPool2x2Scatter, g, ctx.idx, ctx.in_shape)
+        return MaxPool2x2Scatter.apply(g, ctx.idx, ctx.in_shape)
 
 
 class MaxPoolScatter(prim):
@@ -196,8 +192,6 @@ class MaxPoolScatter(prim):
 
 
 class MaxPool2DWithIndices(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, ks, st, pd, dl, ceil, need_idx=True):
         one_d = x.ndim == 3
@@ -227,8 +221,8 @@ class MaxPool2DWithIndices(prim):
     @staticmethod
     def backward(ctx, g, _gi=None):
         if ctx.sel is not None:
-            return call(MaxPool2x2Scatter, g, ctx.sel, ctx.in_shape)
-        return call(MaxPoolScatter, g, ctx.idx, ctx.in_shape, ctx.overlap)
+            return MaxPool2x2Scatter.apply(g, ctx.sel, ctx.in_shape)
+        return MaxPoolScatter.apply(g, ctx.idx, ctx.in_shape, ctx.overlap)
 
 
 def _tup(v, n, name, op, default=None):
@@ -357,8 +351,6 @@ def _divisor(h, oh, k, s, p, ceil, include_pad):
 class AvgPool2D(prim):
     """Linear: x -> window sums / divisor. Its backward is `AvgPool2DAdjoint`, and back."""
 
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, ks, st, pd, ceil, div, out_hw):
         one_d = x.ndim == 3
@@ -375,13 +367,11 @@ class AvgPool2D(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return call(AvgPool2DAdjoint, g, ctx.in_shape, *ctx.args)
+        return AvgPool2DAdjoint.apply(g, ctx.in_shape, *ctx.args)
 
 
 class AvgPool2DAdjoint(prim):
     node_name = "AvgPool2DBackwardBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, g, in_shape, ks, st, pd, ceil, div, out_hw):
         one_d = len(in_shape) == 3
@@ -402,7 +392,7 @@ class AvgPool2DAdjoint(prim):
 
     @staticmethod
     def backward(ctx, gg):
-        return call(AvgPool2D, gg, *ctx.args)
+        return AvgPool2D.apply(gg, *ctx.args)
 
 
 def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -463,8 +453,6 @@ def _avg_matrix(h, o, dtype):
 
 class AdaptiveAvgPool2D(prim):
     """out = Ph @ x @ Pw^T with the separable averaging matrices (linear)."""
-
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, out_hw):
@@ -528,7 +516,6 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
 
 
 class AdaptiveMaxPool2D(prim):
-    _array_backward = True
     @staticmethod
     def forward(ctx, x, out_hw):
         n, c, h, w = x.shape
@@ -556,7 +543,7 @@ class AdaptiveMaxPool2D(prim):
 
     @staticmethod
     def backward(ctx, g, _gi=None):
-        return call(MaxPoolScatter, g, ctx.idx, ctx.in_shape, True)
+        return MaxPoolScatter.apply(g, ctx.idx, ctx.in_shape, True)
 
 
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):

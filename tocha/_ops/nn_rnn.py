@@ -24,8 +24,6 @@ def _sig(x):
 
 class LSTMCellGates(prim):
     node_name = "LstmCellBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, gates, c):
         h4 = gates.shape[-1] // 4
@@ -66,7 +64,6 @@ class LSTMCellFused(prim):
     Under create_graph backward recomputes the step with tocha ops (double backward exact)."""
 
     node_name = "LstmCellBackward0"
-    _array_backward = True
 
     @staticmethod
     def forward(ctx, x, h, c, w_ih, w_hh, b_ih, b_hh):
@@ -123,8 +120,6 @@ def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor,
 
 class GRUCellGates(prim):
     node_name = "GruCellBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, gi, gh, h):
         k = h.shape[-1]
@@ -168,8 +163,6 @@ class LSTMLayer(prim):
     create_graph the same recursion runs in tocha ops on recomputed activations."""
 
     node_name = "LstmLayerBackward0"
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, xw, h0, c0, whh, reverse):
         steps, n, g4 = xw.shape

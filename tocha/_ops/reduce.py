@@ -7,7 +7,6 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
-from ..autograd.function import _apply1
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
@@ -63,8 +62,6 @@ def _wide(x, axes):
 
 
 class SumTo(prim):
-    _array_backward = True
-
     node_name = "SumBackward1"
 
     @staticmethod
@@ -92,8 +89,6 @@ def sum_to(x: Tensor, shape) -> Tensor:
 
 
 class Sum(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, dims, keepdim, dt):     # dims None: every dim
         ctx.meta = (x.shape, dims, keepdim)
@@ -125,13 +120,11 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):
     nd = input._data.ndim
     dt = dtype.np if dtype is not None else None
     if dim is None:
-        return _apply1(Sum, input, None, keepdim, dt)    # None: every dim
+        return Sum.apply(input, None, keepdim, dt)    # None: every dim
     return SumDim.apply(input, _rdims(dim, nd), keepdim, dt)
 
 
 class Mean(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
@@ -601,8 +594,6 @@ def logsumexp(input, dim, keepdim: bool = False):
 
 
 class Softmax(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, dim):
         m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
@@ -620,8 +611,6 @@ class Softmax(prim):
 
 
 class LogSoftmax(prim):
-    _array_backward = True
-
     @staticmethod
     def forward(ctx, x, dim):
         m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs

@@ -1,8 +1,13 @@
-"""Automatic differentiation: Function, backward/grad, grad modes, gradcheck, Variable."""
-from .engine import backward, grad
-from .function import Function, FunctionCtx, NestedIOFunction, once_differentiable
+"""Automatic differentiation: Function, backward/grad, grad modes, gradcheck, Variable.
+
+Grad modes load with the package; the rest on first use (`tocha._tensor` imports the grad
+mode, and `function`/`engine` import `tocha._tensor`, so they cannot load before it).
+"""
+from __future__ import annotations
+
+import importlib
+
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .variable import Variable
 
 __all__ = [
     "Function",
@@ -22,22 +27,20 @@ __all__ = [
     "set_grad_enabled",
 ]
 
+# public name -> the submodule that defines it (`_gradcheck`: a submodule named `gradcheck`
+# would replace the function `gradcheck` in this namespace whenever it is first imported)
+_LAZY = {"Function": "function", "FunctionCtx": "function", "NestedIOFunction": "function",
+         "once_differentiable": "function", "backward": "engine", "grad": "engine",
+         "Variable": "variable", "gradcheck": "_gradcheck", "gradgradcheck": "_gradcheck"}
+_SUBMODULES = {"functional", "function", "engine", "grad_mode", "variable", "hooks", "graph",
+               "profiler"}
 
-def __getattr__(name):
-    # gradcheck and functional import tocha ops; load them on first use
-    if name in ("gradcheck", "gradgradcheck"):
-        import importlib
-        _gc = importlib.import_module(".gradcheck", __name__)
-        # importing the submodule set `gradcheck` to the module: the public name is the function
-        globals()["gradcheck"], globals()["gradgradcheck"] = _gc.gradcheck, _gc.gradgradcheck
-        return globals()[name]
-    if name == "functional":
-        import importlib
-        return importlib.import_module(".functional", __name__)
-    if name == "graph":
-        import importlib
-        return importlib.import_module(".graph", __name__)
-    if name == "profiler":     # the legacy profiler names, on tocha.profiler (issue 8)
-        import importlib
-        return importlib.import_module(".profiler", __name__)
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'tocha.autograd' has no attribute '{name}'")

@@ -1,437 +1,412 @@
-"""The backward engine: iterative, dependency-counted, unbroadcasts in one place.
+"""The backward engine: runs the recorded nodes from the outputs back to the leaves.
 
-Two modes. With `create_graph=True` gradients are Tensors and every backward formula records
-a graph (double backward). Otherwise (the common case) gradients flow as raw arrays: nodes
-whose primitive declares `_array_backward = True` (its formula uses only operators and the
-dual helpers of `tocha.autograd.function`, which work on arrays and Tensors alike) run it on
-arrays directly, and the rest get Tensors wrapped around the arrays. Hooks always see Tensors.
+`backward()` and `grad()` build one `GraphTask` per call. It counts, for every node reachable
+from the outputs, how many edges lead into it; a node runs once all of them have delivered
+their gradient (so each node runs once, after every use of its output has been seen).
+Gradients are Tensors. Without `create_graph` the task runs with grad mode off, so backward
+formulas record nothing; with it they record a graph of their own (double backward).
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from . import function as _fn
+from .._backend import cpu
+from .._tensor import Tensor, _legacy_type_names, _wrap_dt
+from .function import AccumulateGrad, Edge, Node, accumulator_of
 from .grad_mode import STATE
 
-Tensor = _wrap = None   # set by tocha._tensor once the class exists (import cycle)
-_ndarray = np.ndarray
+__all__ = ["GraphTask", "backward", "grad"]
 
 
-def _sum_to(g, shape):
-    """Reduce a broadcast gradient back to `shape` (array, or differentiable Tensor op)."""
-    from .._ops._util import sum_to
-    return sum_to(g, shape)
+class GraphTask:
+    """The state of one backward run.
 
+    deps:    node -> number of edges into it not yet delivered
+    buffers: node -> list of gradients, one per output of the node (summed as they arrive)
+    ready:   nodes whose every incoming edge has delivered (a stack)
+    capture: for `grad(outputs, inputs)`: node or leaf tensor key -> index into `captured`
+    """
 
-def _skip(node, deps, buffers, capture, captured, accumulate, create_graph, amode, ready):
-    """A node that received no gradient: count its edges done without running it."""
-    stack = [node]
-    while stack:
-        for e in stack.pop()._next:
-            if e is None:
+    __slots__ = ("accumulate", "buffers", "capture", "captured", "create_graph", "deps",
+                 "ready", "retain_graph")
+
+    def __init__(self, retain_graph: bool, create_graph: bool, accumulate: bool) -> None:
+        self.retain_graph, self.create_graph = retain_graph, create_graph
+        self.accumulate = accumulate
+        self.deps: dict = {}
+        self.buffers: dict = {}
+        self.ready: list = []
+        self.capture: dict | None = None
+        self.captured: list | None = None
+
+    def capture_inputs(self, inputs) -> None:
+        """Record the gradients of `inputs` (grad()); a non-leaf is keyed by its slot."""
+        self.capture = {}
+        for i, t in enumerate(inputs):
+            key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else t
+            self.capture[key] = i
+        self.captured = [None] * len(inputs)
+
+    def seed(self, roots, grads) -> None:
+        """Put the outputs' gradients into the buffers of the nodes that produced them."""
+        for t, g in zip(roots, grads):
+            if t._base is not None:
+                t._rebase_view()
+            edge = Edge(t._grad_fn, t._output_nr, None, None) if t._grad_fn is not None else \
+                Edge(accumulator_of(t), 0, None, None)
+            self.add_to_buffer(edge, g)
+            self.ready.append(edge.node)
+
+    def count_dependencies(self) -> None:
+        """Count the edges into every node reachable from the roots (an iterative DFS)."""
+        deps = self.deps
+        self.ready = list(dict.fromkeys(self.ready))    # several roots may share a node
+        stack = list(self.ready)
+        seen = set(stack)
+        while stack:
+            for e in stack.pop()._edges:
+                if e is None or e.node is None:
+                    continue
+                n = e.node
+                deps[n] = deps.get(n, 0) + 1
+                if n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+        # a root that another root's graph also feeds must wait for those edges
+        self.ready = [n for n in self.ready if n not in deps]
+
+    def run(self) -> None:
+        """Run ready nodes until none is left, with grad mode on only for create_graph."""
+        prev = STATE.enabled
+        STATE.enabled = self.create_graph
+        try:
+            while self.ready:
+                node = self.ready.pop()
+                grads = self.buffers.pop(node, None)
+                if node.__class__ is AccumulateGrad:
+                    t = node._variable()
+                    if grads is not None and t is not None:
+                        self.accumulate_leaf(t, grads[0])
+                    continue
+                self.deliver(node, self.run_node(node, grads) if grads is not None else ())
+        finally:
+            STATE.enabled = prev
+
+    def run_node(self, node: Node, grads: list) -> tuple:
+        """Call the node's backward on its output gradients; return its input gradients."""
+        if node._hooked or self.capture:
+            grads = self.pre_hooks(node, grads)
+        fwd = node._fwd
+        for g in grads:
+            if g is None:       # (not `None in grads`: that would call Tensor.__eq__)
+                if fwd._arrays or node._materialize:
+                    grads = _materialize(node, grads)
+                break
+        out = fwd.backward(node, *grads)
+        if out.__class__ is not tuple:
+            out = tuple(out) if isinstance(out, list) else (out,)
+        if not fwd._arrays:
+            out = _check_user_grads(node, out)
+        if node._hooks:
+            out = _post_hooks(node, out, grads)
+        if not self.retain_graph and node._saved:
+            node._saved = None          # freed: saved_tensors now raises
+        return out
+
+    def deliver(self, node: Node, grads: tuple) -> None:
+        """Send each input gradient along its edge (summing it into the buffer of the node
+        there); a node whose count reaches 0 is ready."""
+        n_grads = len(grads)
+        deps, buffers = self.deps, self.buffers
+        for i, e in enumerate(node._edges):
+            if e is None or e.node is None:     # a constant, or a tensor needing no grad
                 continue
-            t = e[0]
-            n = deps[t] - 1
-            deps[t] = n
+            target = e.node
+            g = grads[i] if i < n_grads else None
+            if g is not None:
+                if g._data.shape != e.shape or g._dtype is not e.dtype:
+                    g = _fit(g, e)
+                buf = buffers.get(target)
+                if buf is None:
+                    buf = buffers[target] = [None] * len(target._out_meta)
+                old = buf[e.output_nr]
+                buf[e.output_nr] = g if old is None else old + g
+            n = deps[target] - 1
+            deps[target] = n
             if n == 0:
-                if e[1] < 0:
-                    g = buffers.pop(t, None)
-                    if g is not None:
-                        _leaf(t, g, capture, captured, accumulate, create_graph, amode)
-                elif t in buffers:
-                    ready.append(t)
-                else:
-                    stack.append(t)
+                # a node that got no gradient at all is still "run", as a no-op, so the
+                # counts of the nodes behind it reach 0 too
+                self.ready.append(target)
+        # leaves first (the list is a stack): a .grad is final as soon as it is ready, and
+        # post-accumulate hooks (DDP's bucketed all-reduce) may start before backward ends,
+        # as in PyTorch, whose engine runs AccumulateGrad nodes at once
+        r = self.ready
+        if len(r) > 1 and r[-1].__class__ is not AccumulateGrad:
+            r.sort(key=_is_leaf_node)
+
+    def add_to_buffer(self, e: Edge, g: Tensor) -> None:
+        """Sum `g` into the gradient slot of output `e.output_nr` of `e.node`."""
+        buf = self.buffers.get(e.node)
+        if buf is None:
+            buf = self.buffers[e.node] = [None] * len(e.node._out_meta)
+        old = buf[e.output_nr]
+        buf[e.output_nr] = g if old is None else old + g
+
+    def pre_hooks(self, node: Node, grads: list) -> list:
+        """Tensor hooks, node pre-hooks, retain_grad and grad()'s capture, before a node runs."""
+        if node._pre_hooks:
+            for nr, hooks in node._pre_hooks.items():
+                if grads[nr] is not None:
+                    grads[nr] = _run_tensor_hooks(hooks, grads[nr])
+        if node._node_pre_hooks:
+            for h in tuple(node._node_pre_hooks):
+                r = h(tuple(grads))
+                if r is not None:
+                    grads = list(r)
+        if node._retain:
+            for nr, ref in node._retain.items():
+                t = ref()
+                if t is not None and grads[nr] is not None:
+                    t._grad = _fresh(grads[nr]) if t._grad is None else t._grad + grads[nr]
+        if self.capture:
+            for nr, g in enumerate(grads):
+                k = self.capture.get((node, nr))
+                if k is not None:
+                    self.captured[k] = g
+        return grads
+
+    def accumulate_leaf(self, t: Tensor, g: Tensor) -> None:
+        """Add `g` into leaf `t`'s .grad (or capture it for grad()), running t's hooks."""
+        if t._hooks:
+            g = _run_tensor_hooks(t._hooks, g)
+        if self.capture is not None:
+            k = self.capture.get(t)
+            if k is None:       # backward(inputs=...) accumulates into those only
+                return
+            self.captured[k] = g
+        if not self.accumulate:
+            return
+        old = t._grad
+        if old is None:
+            # a copy: the same gradient may also reach other leaves or a hook's closure
+            t._grad = g if self.create_graph else _fresh(g)
+        elif self.create_graph or old._requires_grad:
+            t._grad = old + g
+        else:
+            old._data += g._data        # PyTorch accumulates in place too
+            if old._vc is None:
+                old._vc = [1]
+            else:
+                old._vc[0] += 1
+        if t._post_acc_hooks:
+            for h in tuple(t._post_acc_hooks):
+                h(t)
 
 
-def _fit(g, shape, dt):
-    # The gradient of an input has the input's shape and dtype (broadcasting and mixed-dtype
-    # ops return it larger or wider).
-    if g.__class__ is _ndarray:
-        if g.shape != shape:
-            g = _sum_to(g, shape)
-        if g.dtype != dt.np and dt._kind >= 2:
-            g = g.astype(dt.np)
-        return g
-    if g._data.shape != shape:
-        g = _sum_to(g, shape)
-    if g._dtype is not dt and dt._kind >= 2:
-        g = g.to(dt)
+def _is_leaf_node(node) -> bool:
+    return node.__class__ is AccumulateGrad
+
+
+def _fresh(g: Tensor) -> Tensor:
+    return _wrap_dt(g._data.copy(), g._dtype, g._device)
+
+
+def _fit(g: Tensor, e: Edge) -> Tensor:
+    """A gradient has its input's shape and dtype: broadcasting ops and mixed-dtype ops
+    return it larger or wider, so it is summed down and cast here, in one place."""
+    if g._data.shape != e.shape:
+        from .._ops.reduce import sum_to  # (reduce imports tocha._tensor: not at the top)
+        g = sum_to(g, e.shape)
+    if g._dtype is not e.dtype and e.dtype.is_floating_point:
+        g = g.to(e.dtype)
     return g
 
 
-def _T(a):
-    """Array -> Tensor (for hooks and Tensor-only backward formulas)."""
-    if a.__class__ is _ndarray:
-        return _wrap(a)
-    return a if isinstance(a, Tensor) else _wrap(np.asarray(a))
+def _materialize(node: Node, grads: list) -> list:
+    # outputs that received no gradient get zeros (unless the Function opted out)
+    return [_wrap_dt(np.zeros(meta[0], meta[1].np), meta[1], cpu)
+            if g is None and meta is not None else g for g, meta in zip(grads, node._out_meta)]
 
 
-def _A(t):
-    """Tensor (or NumPy scalar) -> array."""
-    c = t.__class__
-    if c is _ndarray:
-        return t
-    if c is Tensor or isinstance(t, Tensor):
-        return t._data
-    return np.asarray(t)
+def _run_tensor_hooks(hooks: list, g: Tensor) -> Tensor:
+    """Apply `hook(grad)`s in order; a hook's result must look like the gradient it got."""
+    for h in tuple(hooks):
+        r = h(g)
+        if r is not None:
+            _check_hook_result(h, g, r)
+            g = r
+    return g
+
+
+def _check_hook_result(hook, g: Tensor, r) -> None:
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(r, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+    if r._dtype is not g._dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"{_type_name(g)} got {_type_name(r)})")
+    if r._data.shape != g._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+
+
+def _type_name(t: Tensor) -> str:
+    return "torch." + _legacy_type_names.get(t._dtype.name, "Tensor")
+
+
+def _check_user_grads(node: Node, out: tuple) -> tuple:
+    """A user's backward returns one gradient (Tensor or None) per forward argument."""
+    n_in = len(node._edges)
+    if len(out) < n_in or any(o is not None for o in out[n_in:]):
+        raise RuntimeError(f"function {node.name()} returned an incorrect number of "
+                           f"gradients (expected {n_in}, got {len(out)})")
+    for g in out:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"function {node.name()} returned a gradient of type "
+                            f"{type(g).__name__}; expected a Tensor or None")
+    return out
+
+
+def _post_hooks(node: Node, out: tuple, grads: list) -> tuple:
+    for h in tuple(node._hooks):
+        r = h(out, tuple(grads))
+        if r is not None:
+            out = tuple(r)
+    return out
 
 
 def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, inputs=None,
                  accumulate=True, allow_unused=True):
-    """Backpropagate from `roots` (tensors) with `grad_roots` (tensors); accumulate into the
-    leaves' .grad, or, when `accumulate` is False, return the gradients of `inputs`."""
-    if retain_graph is None:
-        retain_graph = create_graph
-    amode = not create_graph
-    # targets: a leaf tensor, or (node, output_nr) for a non-leaf
-    capture = None
-    captured = None
+    """Backpropagate from `roots` with `grad_roots` (Tensors): accumulate into the leaves'
+    .grad, or, when `accumulate` is False, return the gradients of `inputs`."""
+    task = GraphTask(create_graph if retain_graph is None else retain_graph, create_graph,
+                     accumulate)
     if inputs is not None:
-        capture = {}
-        for i, t in enumerate(inputs):
-            if t._grad_fn is not None:
-                capture[(t._grad_fn, t._output_nr)] = i
-            else:
-                capture[t] = i
-        captured = [None] * len(inputs)
-
-    # ---- dependency counts over the reachable graph ----
-    # edges are (target, output_nr, shape, dtype, np dtype); output_nr -1: a leaf tensor
-    deps: dict = {}
-    buffers: dict = {}
-    ready = []
-    leaves = []
-    for t, g in zip(roots, grad_roots):
-        if amode:
-            if g.__class__ is not _ndarray:
-                g = g._data
-        elif g.__class__ is _ndarray:
-            g = _wrap(g)
-        gf = t._grad_fn
-        if gf is not None:
-            buf = buffers.get(gf)
-            if buf is None:
-                buf = buffers[gf] = [None] * len(gf._out_meta)
-                ready.append(gf)
-            nr = t._output_nr
-            buf[nr] = g if buf[nr] is None else buf[nr] + g
-        else:
-            if not t._requires_grad:
-                raise RuntimeError("element 0 of tensors does not require grad and does not "
-                                   "have a grad_fn")
-            old = buffers.get(t)
-            buffers[t] = g if old is None else old + g
-            leaves.append(t)
-    stack = list(ready)
-    while stack:
-        for e in stack.pop()._next:
-            if e is not None:
-                t = e[0]
-                n = deps.get(t)
-                if n is None:       # first visit
-                    deps[t] = 1
-                    if e[1] >= 0:
-                        stack.append(t)
-                else:
-                    deps[t] = n + 1
-    ready = [t for t in ready if t not in deps]     # roots nothing else feeds
-    prev = STATE.enabled
-    prev_am = _fn.ARRAY_MODE
-    STATE.enabled = bool(create_graph)
-    _fn.ARRAY_MODE = amode
-    try:
-        for t in leaves:
-            if t not in deps:
-                _leaf(t, buffers.pop(t), capture, captured, accumulate, create_graph, amode)
-        while ready:
-            node = ready.pop()
-            fwd = node._fwd
-            if amode and fwd._array_backward and not node._hooked and not capture:
-                # the common case, inlined: an array-mode primitive with nothing attached
-                grads = buffers.pop(node)
-                for g in grads:
-                    if g is None:
-                        grads = _materialize(node, grads, amode)
-                        break
-                res = fwd.backward(node, *grads)
-                if res.__class__ is not tuple:
-                    res = (res,)
-                if not retain_graph and node._saved:
-                    node._saved = None          # freed: saved_tensors now raises
-            else:
-                res = _run_node(node, buffers.pop(node), capture, captured, retain_graph, amode)
-            nres = len(res)
-            i = -1
-            for e in node._next:
-                i += 1
-                if e is None:
-                    continue
-                t = e[0]
-                g = res[i] if i < nres else None
-                if g is not None:
-                    if amode:
-                        if g.__class__ is not _ndarray:
-                            g = _A(g)
-                        if g.shape != e[2] or g.dtype is not e[4]:
-                            g = _fit(g, e[2], e[3])
-                    elif g._data.shape != e[2] or g._dtype is not e[3]:
-                        g = _fit(g, e[2], e[3])
-                    if e[1] < 0:
-                        old = buffers.get(t)
-                        buffers[t] = g if old is None else old + g
-                    else:
-                        buf = buffers.get(t)
-                        if buf is None:
-                            buf = buffers[t] = [None] * len(t._out_meta)
-                        nr = e[1]
-                        buf[nr] = g if buf[nr] is None else buf[nr] + g
-                n = deps[t] - 1
-                deps[t] = n
-                if n == 0:
-                    if e[1] < 0:
-                        g = buffers.pop(t, None)
-                        if g is None:
-                            continue
-                        old = t._grad
-                        if (amode and old is not None and capture is None and t._hooks is None
-                                and t._post_acc_hooks is None):
-                            old._data += g      # the common case of _leaf, inlined
-                            vc = old._vc
-                            if vc is None:
-                                old._vc = [1]
-                            else:
-                                vc[0] += 1
-                        else:
-                            _leaf(t, g, capture, captured, accumulate, create_graph, amode)
-                    elif t in buffers:
-                        ready.append(t)
-                    else:       # nothing flowed into it: its inputs get nothing either
-                        _skip(t, deps, buffers, capture, captured, accumulate, create_graph,
-                              amode, ready)
-    finally:
-        STATE.enabled = prev
-        _fn.ARRAY_MODE = prev_am
-    if inputs is not None and not accumulate:
-        if not allow_unused:
-            for g in captured:
-                if g is None:
-                    raise RuntimeError(
-                        "One of the differentiated Tensors appears to not have been used in the "
-                        "graph. Set allow_unused=True if this is the desired behavior.")
-        return captured
-    return None
+        task.capture_inputs(inputs)
+    task.seed(roots, grad_roots)
+    task.count_dependencies()
+    task.run()
+    if inputs is None or accumulate:
+        return None
+    if not allow_unused and any(g is None for g in task.captured):
+        raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
+                           "the graph. Set allow_unused=True if this is the desired behavior.")
+    return task.captured
 
 
-def _materialize(node, grads, amode):
-    out = []
-    for g, meta in zip(grads, node._out_meta):
-        if g is None and meta is not None:
-            shape, dt = meta
-            g = np.zeros(shape, dt.np)
-            if not amode:
-                g = _wrap(g)
-        out.append(g)
-    return out
+def tensor_backward(self: Tensor, gradient=None, retain_graph=None, create_graph=False,
+                    inputs=None) -> None:
+    """`Tensor.backward`: accumulate d(self)/d(leaf) into every leaf's `.grad`.
 
+    Args:
+        gradient: d(loss)/d(self), same shape as self; may be omitted for a scalar.
+        retain_graph: keep the saved tensors so that backward can run again.
+        create_graph: record the backward pass (for higher-order gradients).
+        inputs: accumulate only into these leaves.
 
-def _run_node(node, grads, capture, captured, retain_graph, amode):
-    if node._hooked:
-        grads = _node_pre(node, grads, amode)
-    if capture:
-        for nr in range(len(grads)):
-            k = capture.get((node, nr))
-            if k is not None:
-                captured[k] = _T(grads[nr]) if grads[nr] is not None else None
-    fwd = node._fwd
-    for g in grads:
-        if g is None:       # (not `None in grads`: that would call Tensor.__eq__)
-            if fwd._arrays or node._materialize:
-                grads = _materialize(node, grads, amode)
-            break
-    if amode and not fwd._array_backward:
-        _fn.ARRAY_MODE = False
-        try:
-            out = fwd.backward(node, *[_T(g) if g is not None else None for g in grads])
-        finally:
-            _fn.ARRAY_MODE = True
-    else:
-        out = fwd.backward(node, *grads)
-    if out.__class__ is not tuple:
-        out = tuple(out) if isinstance(out, list) else (out,)
-    if not fwd._arrays:
-        n_in = len(node._next)
-        if len(out) < n_in or any(o is not None for o in out[n_in:]):
-            raise RuntimeError(f"function {node.name()} returned an incorrect number of "
-                               f"gradients (expected {n_in}, got {len(out)})")
-        out = tuple(_as_tensor_grad(node, g) if g is not None else None for g in out)
-    if node._hooks:
-        for h in tuple(node._hooks):
-            r = h(tuple(_T(g) if g is not None else None for g in out),
-                  tuple(_T(g) if g is not None else None for g in grads))
-            if r is not None:
-                out = tuple((_A(g) if amode else g) if g is not None else None for g in r)
-    if not retain_graph and node._saved:
-        node._saved = None
-    return out
-
-
-def _node_pre(node, grads, amode):
-    """Tensor hooks, node pre-hooks and retain_grad, before a node runs."""
-    if node._pre_hooks:
-        for nr, hooks in node._pre_hooks.items():
-            for h in tuple(hooks):
-                if grads[nr] is not None:
-                    r = h(_T(grads[nr]))
-                    if r is not None:
-                        grads[nr] = _A(r) if amode else r
-    if node._node_pre_hooks:
-        for h in tuple(node._node_pre_hooks):
-            r = h(tuple(_T(g) if g is not None else None for g in grads))
-            if r is not None:
-                grads = [(_A(g) if amode else g) if g is not None else None for g in r]
-    if node._retain:
-        for nr, ref in node._retain.items():
-            t = ref()
-            if t is not None and grads[nr] is not None:
-                g = _T(grads[nr])
-                if t._grad is None:
-                    t._grad = g if not amode else _wrap(g._data.copy())
-                else:
-                    t._grad = t._grad + g
-    return grads
-
-
-def _as_tensor_grad(node, g):
-    if isinstance(g, (Tensor, np.ndarray)):
-        return g
-    raise TypeError(f"function {node.name()} returned a gradient of type {type(g).__name__}; "
-                    f"expected a Tensor or None")
-
-
-def _leaf(t, g, capture, captured, accumulate, create_graph, amode):
-    hooks = t._hooks
-    if hooks:
-        gt = _T(g)
-        for h in tuple(hooks):
-            r = h(gt)
-            if r is not None:
-                gt = r
-        g = _A(gt) if amode else gt
-    if capture is not None:
-        k = capture.get(t)
-        if k is not None:
-            captured[k] = _T(g)
-        if not accumulate or k is None:
-            return
-    if not accumulate:
+    >>> import tocha
+    >>> a = tocha.tensor([1.0, 2.0], requires_grad=True)
+    >>> (a * a).sum().backward()
+    >>> a.grad
+    tensor([2., 4.])
+    """
+    if gradient is None and inputs is None:     # `loss.backward()`: nothing to normalise
+        run_backward((self,), (_make_grad(self, None),), retain_graph, create_graph)
         return
-    if amode:
-        old = t._grad
-        if old is None:
-            # copy: the same gradient array may reach several leaves or the user's hooks
-            t._grad = _wrap(np.array(g, dtype=t._dtype.np, copy=True), t._device)
-        else:
-            old._data += g          # the edge already gave g the leaf's shape and dtype
-            vc = old._vc
-            if vc is None:
-                old._vc = [1]
-            else:
-                vc[0] += 1
-    else:
-        if g._data.shape != t._data.shape:
-            g = _sum_to(g, t._data.shape)
-        old = t._grad
-        t._grad = g if old is None else old + g
-    post = t._post_acc_hooks
-    if post:
-        for h in tuple(post):
-            h(t)
+    backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
+             inputs=inputs)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None) -> None:
-    """`tocha.autograd.backward`: accumulate gradients of `tensors` into the leaves."""
-    if isinstance(tensors, Tensor):
-        tensors = (tensors,)
-    tensors = tuple(tensors)
-    if grad_tensors is None:
-        grad_tensors = grad_variables
-    grads = _make_grads(tensors, grad_tensors, "backward")
+    """Accumulate the gradients of `tensors` into the leaves' `.grad` (`autograd.backward`).
+
+    Args:
+        tensors: a Tensor or a sequence of Tensors to differentiate.
+        grad_tensors: the gradient with respect to each (None for scalars: 1).
+        retain_graph, create_graph, inputs: as for `Tensor.backward`.
+
+    >>> import tocha
+    >>> x = tocha.tensor(3.0, requires_grad=True)
+    >>> tocha.autograd.backward([x * x])
+    >>> x.grad
+    tensor(6.)
+    """
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    grads = _make_grads(tensors, grad_variables if grad_tensors is None else grad_tensors)
     if inputs is not None:
-        if isinstance(inputs, Tensor):
-            inputs = (inputs,)
-        inputs = tuple(inputs)
+        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
         if not inputs:
             raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """`tocha.autograd.grad`: gradients of `outputs` with respect to `inputs` (not accumulated)."""
-    from .._tensor import Tensor
+         only_inputs=True, allow_unused=None, is_grads_batched=False,
+         materialize_grads=False) -> tuple:
+    """The gradients of `outputs` with respect to `inputs`, returned, not accumulated.
+
+    Args:
+        outputs: Tensor(s) to differentiate; inputs: Tensor(s) requiring grad.
+        grad_outputs: d(loss)/d(output) per output (None for scalars).
+        create_graph: record the backward pass, so the result can be differentiated again.
+        allow_unused: return None for an input the outputs do not depend on (else raise).
+        materialize_grads: zeros instead of None for unused inputs.
+
+    >>> import tocha
+    >>> x = tocha.tensor(2.0, requires_grad=True)
+    >>> dy, = tocha.autograd.grad(x ** 3, x, create_graph=True)
+    >>> dy, tocha.autograd.grad(dy, x)[0]
+    (tensor(12., grad_fn=<MulBackward0>), tensor(12.))
+
+    Differs from PyTorch: `is_grads_batched` is accepted and ignored.
+    """
     single = isinstance(inputs, Tensor)
-    if isinstance(outputs, Tensor):
-        outputs = (outputs,)
-    outputs = tuple(outputs)
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
     inputs = (inputs,) if single else tuple(inputs)
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    grads = _make_grads(outputs, grad_outputs, "grad")
+    grads = _make_grads(outputs, grad_outputs)
     if allow_unused is None:
         allow_unused = materialize_grads
     res = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
                        accumulate=False, allow_unused=allow_unused)
     if materialize_grads:
-        from .._tensor import _wrap
-        res = [g if g is not None else _wrap(np.zeros_like(t._data)) for g, t in zip(res, inputs)]
+        res = [g if g is not None else _wrap_dt(np.zeros_like(t._data), t._dtype, t._device)
+               for g, t in zip(res, inputs)]
     return tuple(res)
 
 
-def _make_grads(outputs, grads, what):
+def _make_grads(outputs, grads) -> list:
+    """One gradient Tensor per output: the given ones checked, ones for scalar outputs."""
     if grads is None:
         grads = (None,) * len(outputs)
     elif isinstance(grads, Tensor):
         grads = (grads,)
     grads = tuple(grads)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"{what}: got {len(grads)} gradients for {len(outputs)} outputs")
-    res = []
-    for out, g in zip(outputs, grads):
-        if not out._requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a "
-                               "grad_fn")
-        if g is None:
-            if out._data.size != 1:
-                raise RuntimeError(f"grad can be implicitly created only for scalar outputs (got "
-                                   f"an output of shape {list(out._data.shape)}; pass "
-                                   f"gradient=)")
-            if out._dtype._kind < 2:
-                raise RuntimeError("grad can be implicitly created only for real scalar outputs "
-                                   f"but got {out._dtype}")
-            g = np.ones(out._data.shape, out._dtype.np)   # an array: run_backward wraps it
-        else:
-            if not isinstance(g, Tensor):
-                from .._creation import tensor as _t
-                g = _t(g, dtype=out._dtype)
-            if g._data.shape != out._data.shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[0] has a shape of "
-                    f"torch.Size({list(g._data.shape)}) and output[0] has a shape of "
-                    f"torch.Size({list(out._data.shape)}).")
-        res.append(g)
-    return res
+        raise RuntimeError(f"got {len(grads)} gradients for {len(outputs)} outputs")
+    return [_make_grad(out, g) for out, g in zip(outputs, grads)]
 
 
-def _warn_nonleaf_grad():
-    warnings.warn(
-        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-        "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
-        "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf "
-        "Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf "
-        "Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
-        UserWarning, stacklevel=3)
+def _make_grad(out: Tensor, g) -> Tensor:
+    if not out._requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a "
+                           "grad_fn")
+    if g is None:
+        if out._data.size != 1:
+            raise RuntimeError(f"grad can be implicitly created only for scalar outputs (got an "
+                               f"output of shape {list(out._data.shape)}; pass gradient=)")
+        if not out._dtype.is_floating_point:
+            raise RuntimeError(f"grad can be implicitly created only for real scalar outputs "
+                               f"but got {out._dtype}")
+        return _wrap_dt(np.ones(out._data.shape, out._dtype.np), out._dtype, out._device)
+    if not isinstance(g, Tensor):
+        from .._creation import tensor
+        g = tensor(g, dtype=out._dtype)
+    if g._data.shape != out._data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[0] has a shape of "
+            f"torch.Size({list(g._data.shape)}) and output[0] has a shape of "
+            f"torch.Size({list(out._data.shape)}).")
+    return g

@@ -1,4 +1,18 @@
-"""`autograd.Function` (users' and tocha's primitives alike) and the graph node it records."""
+"""`autograd.Function`: the one way a differentiable operation runs, and the graph it records.
+
+Every differentiable operation -- `a * b`, `x.tanh()`, a convolution, a user's own
+`class MyOp(Function)` -- runs through `Function.apply`, which
+
+1. runs `forward`: tocha's primitives (`class X(prim)`, see `tocha._ops._util`) get NumPy
+   arrays and return arrays; users' Functions get Tensors, as in PyTorch;
+2. when grad mode is on and an input requires grad, records a `Node`: the ctx the forward
+   saw, which keeps what `backward` needs and one `Edge` per input, naming the node (or the
+   leaf's `AccumulateGrad`) that the input's gradient goes to next.
+
+`backward` is written with tocha Tensor ops, so when the engine runs it with grad mode on
+(`create_graph=True`) it records a graph of its own: double backward needs nothing else.
+The engine (engine.py) walks the recorded nodes from the output back to the leaves.
+"""
 from __future__ import annotations
 
 import functools
@@ -6,41 +20,54 @@ import weakref
 
 import numpy as np
 
+from .._backend import cpu
+from .._dtype import _NP2DT, from_numpy_dtype
+from .._tensor import Tensor, _legacy_type_names, _wrap
 from .grad_mode import STATE, no_grad
+from .hooks import RemovableHandle
 
-# True while the engine runs backward without a graph: then the backward formulas of
-# primitives marked `_array_backward` get arrays from `saved_tensors` (see engine.py)
-ARRAY_MODE = False
+__all__ = ["AccumulateGrad", "Edge", "Function", "FunctionCtx", "Node", "once_differentiable"]
+
 _ndarray = np.ndarray
-_asarray = np.asarray
-_Tensor = None          # set by tocha._tensor (import cycle: the tensor calls ops, ops call us)
-_wrap = None
-_wrap_dt = None
+_new = object.__new__
 
 
-class RemovableHandle:
-    """Returned by `register_hook`; `remove()` unregisters the hook."""
+class Edge:
+    """Where one input's gradient goes: output `output_nr` of `node`; `shape` and `dtype` are
+    the input's, which its gradient must have (the engine unbroadcasts and casts to them)."""
 
-    __slots__ = ("_hook", "_hooks")
+    __slots__ = ("dtype", "node", "output_nr", "shape")
 
-    def __init__(self, hooks: list, hook):
-        self._hooks, self._hook = hooks, hook
+    def __init__(self, node, output_nr: int, shape: tuple, dtype) -> None:
+        self.node, self.output_nr, self.shape, self.dtype = node, output_nr, shape, dtype
 
-    def remove(self) -> None:
-        try:
-            self._hooks.remove(self._hook)
-        except ValueError:
-            pass
 
-    def __enter__(self):
-        return self
+def edge_of(t: Tensor) -> Edge:
+    """The edge to `t`'s gradient slot: its grad_fn's output, a leaf's accumulator, or
+    NO_GRAD (a tensor that needs no gradient)."""
+    if t._base is not None:
+        t._rebase_view()
+    gf = t._grad_fn
+    if gf is not None:
+        return Edge(gf, t._output_nr, t._data.shape, t._dtype)
+    if not t._requires_grad:
+        return NO_GRAD
+    # A leaf keeps its edge (and so its AccumulateGrad node) for its whole life: every graph
+    # that uses a parameter then shares one accumulator, created once
+    e = t.__dict__.get("_leaf_edge")
+    if e is None or e.shape != t._data.shape or e.dtype is not t._dtype:
+        e = t._leaf_edge = Edge(AccumulateGrad(t), 0, t._data.shape, t._dtype)
+    return e
 
-    def __exit__(self, *exc):
-        self.remove()
+
+# The edge of a tensor input that needs no gradient. (A non-tensor argument has no edge at
+# all: None. PyTorch's next_functions lists the former as (None, 0) and omits the latter.)
+NO_GRAD = Edge(None, 0, None, None)
 
 
 class _SavedOutput:
-    """An output saved for backward: kept as its array so the node does not own its output."""
+    """An output saved for backward, kept as its array: a node holding its own output tensor
+    would be a reference cycle (output -> grad_fn -> output)."""
 
     __slots__ = ("data", "nr", "vc", "version")
 
@@ -48,46 +75,53 @@ class _SavedOutput:
         self.data, self.nr, self.vc, self.version = data, nr, vc, version
 
 
-class Node:
-    """A recorded backward step (`grad_fn`); it is also the `ctx` its Function sees."""
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
 
-    # set on every recorded node: slots are faster than the instance dict
-    __slots__ = (
-        "__dict__",
-        "__weakref__",
-        "_next",
-        "_out_meta",
-        "_saved",
-        "_versions",
-        "needs_input_grad",
-    )
+
+class Node:
+    """A recorded backward step (`grad_fn`); it is also the `ctx` its Function's forward and
+    backward see. Subclassed once per Function (`MulBackward0`, ...) so that it prints well.
+    """
+
+    # slots for what every node has (faster than the instance dict); the rest is optional
+    __slots__ = ("__dict__", "__weakref__", "_edges", "_out_meta", "_saved", "_versions",
+                 "needs_input_grad")
 
     _fwd = None            # the Function class whose backward this node runs
+    # _edges: one Edge (or None) per argument of apply; _out_meta: (shape, dtype) per output
     # _saved: tensors / _SavedOutput / None as given to save_for_backward; None once freed
     _materialize = True
     _non_diff = ()
+    _dirty = ()
     _pre_hooks = None      # {output_nr: [hook(grad) -> grad | None]} from Tensor.register_hook
     _retain = None         # {output_nr: weakref to tensor} from retain_grad
     _hooks = None          # node post-hooks: hook(grad_inputs, grad_outputs)
     _node_pre_hooks = None
     _hooked = False        # any of the four above is set (one check on the engine's hot path)
-    _dirty = ()
 
     @property
     def metadata(self) -> dict:
+        """A dict for the user's own annotations of this node."""
         d = self.__dict__.get("_metadata")
         if d is None:
             d = self._metadata = {}
         return d
 
     def name(self) -> str:
+        """The node's class name, e.g. `MulBackward0` (PyTorch's names where they exist)."""
         return type(self).__name__
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
-    # ---- ctx API ----
+    # ---- ctx API (used inside forward and backward) ----
     def save_for_backward(self, *tensors) -> None:
+        """Keep `tensors` (a primitive: its input/output arrays) for backward."""
         self._saved = tensors
 
     @property
@@ -96,76 +130,70 @@ class Node:
 
     @property
     def saved_tensors(self) -> tuple:
+        """The saved values as Tensors; raises if an in-place op changed one since saving."""
         if self._saved is None:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward.")
-        if not self._saved:
-            return ()
+            raise RuntimeError(_FREED_MSG)
         out = []
-        amode = ARRAY_MODE and self._fwd._array_backward
         for s, v in zip(self._saved, self._versions):
-            if type(s) is _SavedOutput:
-                if v is not None and s.vc is not None and s.vc[0] != v:
-                    _version_error(self, s.data, s.nr, s.vc[0], v, output=True)
-                if amode:
-                    out.append(s.data)
-                    continue
-                t = _wrap(s.data)
-                t._grad_fn = self
-                t._requires_grad = True
-                t._output_nr = s.nr
-                t._vc = s.vc
-                out.append(t)
-                continue
-            if v is not None and s is not None:
-                cur = s._vc[0] if s._vc is not None else 0
-                if cur != v:
-                    _version_error(self, s._data, s._output_nr, cur, v, tensor=s)
-            out.append(s._data if amode and s is not None else s)
+            # the common case inline: an input tensor unchanged since it was saved
+            if s.__class__ is Tensor and (s._vc[0] if s._vc is not None else 0) == v:
+                out.append(s)
+            else:
+                out.append(self._unpack(s, v))
         return tuple(out)
 
-    @property
-    def saved_variables(self):
-        return self.saved_tensors
+    saved_variables = saved_tensors
+
+    def _unpack(self, s, version):
+        if s is None:
+            return None
+        if type(s) is _SavedOutput:
+            if version is not None and s.vc[0] != version:
+                _version_error(self, s.data, s.nr, s.vc[0], version, output=True)
+            t = _wrap(s.data)
+            t._grad_fn, t._requires_grad, t._output_nr, t._vc = self, True, s.nr, s.vc
+            return t
+        if version is not None and s._version != version:
+            _version_error(self, s._data, s._output_nr, s._version, version, tensor=s)
+        return s
 
     def mark_dirty(self, *tensors) -> None:
+        """Declare that forward modified these input tensors in place."""
         self._dirty = tensors
 
     def mark_non_differentiable(self, *tensors) -> None:
+        """Declare outputs that get no gradient (indices, masks)."""
         self._non_diff = tensors
 
     def set_materialize_grads(self, value: bool) -> None:
+        """False: backward may receive None for outputs that got no gradient."""
         self._materialize = bool(value)
 
     # ---- graph API ----
     @property
     def next_functions(self) -> tuple:
-        return tuple((_edge_fn(e[0]), max(e[1], 0)) if e is not None else (None, 0)
-                     for e in self._next)
+        """((node, output_nr), ...) per input, PyTorch's view of the edges."""
+        return tuple((e.node, e.output_nr) for e in self._edges if e is not None)
 
     def register_hook(self, fn) -> RemovableHandle:
-        self._hooked = True
+        """`fn(grad_inputs, grad_outputs)` after this node ran; may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = []
-        self._hooks.append(fn)
-        return RemovableHandle(self._hooks, fn)
+        return self._add_hook(self._hooks, fn)
 
     def register_prehook(self, fn) -> RemovableHandle:
-        self._hooked = True
+        """`fn(grad_outputs)` before this node runs; may return new grad_outputs."""
         if self._node_pre_hooks is None:
             self._node_pre_hooks = []
-        self._node_pre_hooks.append(fn)
-        return RemovableHandle(self._node_pre_hooks, fn)
+        return self._add_hook(self._node_pre_hooks, fn)
 
     def _add_tensor_hook(self, nr: int, fn) -> RemovableHandle:
-        self._hooked = True
         if self._pre_hooks is None:
             self._pre_hooks = {}
-        hooks = self._pre_hooks.setdefault(nr, [])
+        return self._add_hook(self._pre_hooks.setdefault(nr, []), fn)
+
+    def _add_hook(self, hooks: list, fn) -> RemovableHandle:
+        self._hooked = True
         hooks.append(fn)
         return RemovableHandle(hooks, fn)
 
@@ -174,29 +202,38 @@ class Node:
 
 
 def _version_error(node, data, nr, cur, expected, tensor=None, output=False):
-    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-            "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}.get(
-                str(data.dtype), "Tensor")
     shape = ", ".join(str(s) for s in data.shape)
+    kind = _legacy_type_names.get(str(data.dtype), "Tensor")
     gf = tensor._grad_fn if tensor is not None else node
     where = (f", which is output {nr} of {gf.name()}," if gf is not None else "")
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [torch.{kind} [{shape}]]{where} is at version {cur}; expected version "
-        f"{expected} instead. Hint: the backtrace further above may show the operation that "
-        f"failed to compute its gradient. Change the in-place op (e.g. `x.add_(y)`) to its "
-        f"out-of-place form (`x = x.add(y)`), or clone the tensor before modifying it.")
+        f"operation: [torch.{kind} [{shape}]]{where} is at version "
+        f"{cur}; expected version {expected} instead. Hint: the backtrace further above may "
+        f"show the operation that failed to compute its gradient. Change the in-place op (e.g. "
+        f"`x.add_(y)`) to its out-of-place form (`x = x.add(y)`), or clone the tensor before "
+        f"modifying it.")
 
 
 class AccumulateGrad:
-    """The node that stands for a leaf tensor in `next_functions` (torchviz draws its variable)."""
+    """The node a leaf's gradient arrives at: the engine adds it into `variable.grad`.
 
-    __slots__ = ("__weakref__", "variable")
-    _next = ()
+    The leaf holds its accumulator (see `_leaf_edge`), which refers back to the leaf weakly:
+    no reference cycle, and a leaf nobody holds any more just receives nothing."""
+
+    __slots__ = ("__weakref__", "_variable")
+    _edges = ()
     next_functions = ()
+    _out_meta = (None,)
+    _hooked = False
 
-    def __init__(self, variable):
-        self.variable = variable
+    def __init__(self, variable: Tensor) -> None:
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self) -> Tensor | None:
+        """The leaf tensor (None once it was garbage collected)."""
+        return self._variable()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
@@ -204,61 +241,71 @@ class AccumulateGrad:
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
-    def register_hook(self, fn):
+    def register_hook(self, fn) -> RemovableHandle:
         return self.variable.register_hook(lambda g: fn((g,), (g,)) and None)
 
 
-def _edge_fn(t):
-    if isinstance(t, Node):
-        return t
-    ref = t.__dict__.get("_accum_ref")
-    node = ref() if ref is not None else None
-    if node is None:
-        node = AccumulateGrad(t)
-        t._accum_ref = weakref.ref(node)
-    return node
+def accumulator_of(t: Tensor) -> AccumulateGrad:
+    """The leaf `t`'s AccumulateGrad node."""
+    return edge_of(t).node
 
 
-class _NoGradCtx:
-    """What a primitive's forward gets as ctx when nothing is recorded: saves nothing."""
+class _NoRecordCtx:
+    """The ctx a primitive's forward gets when nothing is recorded: it keeps nothing."""
 
     __slots__ = ("__dict__",)
     needs_input_grad = ()
 
-    def save_for_backward(self, *a):
+    def save_for_backward(self, *a) -> None:
         pass
 
-    def mark_non_differentiable(self, *a):
+    def mark_non_differentiable(self, *a) -> None:
         pass
 
-    def set_materialize_grads(self, v):
+    def set_materialize_grads(self, v) -> None:
         pass
 
-    def mark_dirty(self, *a):
+    def mark_dirty(self, *a) -> None:
         pass
 
 
 class _FunctionMeta(type):
+    """Gives each Function its own Node subclass, named as PyTorch names the grad_fn."""
+
     def __init__(cls, name, bases, ns):
         super().__init__(name, bases, ns)
         node_name = ns.get("node_name") or (
-            name + "Backward0" if ns.get("_arrays", getattr(cls, "_arrays", False))
-            else name + "Backward")
+            name + "Backward0" if cls._arrays else name + "Backward")
         cls._node_cls = type(node_name, (Node,), {"_fwd": cls, "__module__": cls.__module__})
 
 
 class Function(metaclass=_FunctionMeta):
-    """Base of differentiable operations: subclass with static `forward(ctx, ...)` and
-    `backward(ctx, *grad_outputs)` and call `.apply(...)`.
+    """Base of differentiable operations (PyTorch's `torch.autograd.Function`).
 
-    tocha's own primitives set `_arrays = True`: their forward receives and returns arrays
-    (fast), their backward works on Tensors (so double backward comes free).
+    Subclass it with `@staticmethod forward(ctx, *args)` and
+    `@staticmethod backward(ctx, *grad_outputs)` (one gradient or None per forward argument,
+    written with tocha ops), then call `MyOp.apply(*args)`:
+
+    >>> import tocha
+    >>> class Cube(tocha.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         x, = ctx.saved_tensors
+    ...         return g * 3 * x ** 2
+    >>> x = tocha.tensor([2.0], requires_grad=True)
+    >>> Cube.apply(x).sum().backward()
+    >>> x.grad
+    tensor([12.])
+
+    Differs from PyTorch: no `setup_context`/`vmap`/`jvp`; `forward` gets its ctx argument
+    as in PyTorch's classic style only.
     """
 
-    _arrays = False     # forward on raw arrays (tocha primitives) or on Tensors (user code)
-    # backward may run on arrays when no graph is built (its formula uses only operators and
-    # the dual helpers in tocha._ops._util); see tocha/autograd/engine.py
-    _array_backward = False
+    _arrays = False     # True for tocha's primitives: forward takes and returns NumPy arrays
     _view = False       # the output is a view of the first input (shares memory and version)
 
     def __init__(self, *args, **kwargs):
@@ -279,261 +326,141 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        if cls._arrays:
-            return _apply_arrays(cls, args)
-        return _apply_tensors(cls, args, kwargs)
-
-
-def _edge(t):
-    # an edge: (target, output_nr, shape, dtype, NumPy dtype); a leaf target has output_nr -1
-    gf = t._grad_fn
-    if gf is not None:
-        return (gf, t._output_nr, t._data.shape, t._dtype, t._dtype.np)
-    if t._requires_grad:
-        return (t, -1, t._data.shape, t._dtype, t._dtype.np)
-    return None
-
-
-def _apply_arrays(cls, args):
-    """Run a primitive: forward on arrays; record a node if grad mode is on and needed."""
-    Tensor = _Tensor
-    record = False
-    dev = None
-    arrays = []
-    append = arrays.append
-    for a in args:
-        if isinstance(a, Tensor):
-            append(a._data)
-            if a._requires_grad:
-                record = True
-            if dev is None:
-                dev = a._device
-            elif a._device is not dev:
-                _device_error(cls, dev, a._device)
+        """Run forward on `args`; record a node when grad mode is on and an input needs grad."""
+        # the arrays a primitive's forward gets; whether an input requires grad; the device
+        # all tensor inputs must share (these lines run for every op: kept lean)
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        record = False
+        dev = None
+        for a in args:
+            if isinstance(a, Tensor):
+                if a._requires_grad:
+                    record = True
+                if a._device is not dev:
+                    if dev is not None:
+                        _device_error(cls, dev, a._device)
+                    dev = a._device
+        record = record and STATE.enabled
+        if not cls._arrays:
+            return _apply_on_tensors(cls, args, kwargs, record)
+        if not record:      # the fast path: no graph, nothing saved
+            out = cls.forward(_NoRecordCtx(), *arrays)
+            if out.__class__ is _ndarray and not cls._view and dev is cpu:
+                t = _new(Tensor)    # _wrap(out), inline: this line runs for every op
+                t._data, t._grad_fn, t._requires_grad = out, None, False
+                t._dtype = _NP2DT.get(out.dtype) or from_numpy_dtype(out.dtype)
+                return t
+            return _wrap_outputs(cls, out, args, dev)
+        node = _new_node(cls, args)
+        raw = cls.forward(node, *arrays)
+        if raw.__class__ is _ndarray and not cls._view:     # one plain output: inline
+            outs = _wrap(raw, dev)
+            if outs._dtype.is_floating_point and not node._non_diff:
+                outs._grad_fn, outs._requires_grad = node, True
+            node._out_meta = ((raw.shape, outs._dtype),)
         else:
-            append(a)
-    if not record or not STATE.enabled:
-        out = cls.forward(_NoGradCtx(), *arrays)
-        if out.__class__ is tuple:
-            return tuple([_wrap(o, dev) for o in out])
-        res = _wrap(out, dev)
-        if cls._view:
-            _share_version(args[0], res, cls, args[1:])
-        return res
-    node = cls._node_cls()
-    node._saved = ()
-    needs = []
-    nxt = []
-    for a in args:
-        if isinstance(a, Tensor):
-            rg = a._requires_grad
-            needs.append(rg)
-            gf = a._grad_fn
-            if gf is not None:
-                nxt.append((gf, a._output_nr, a._data.shape, a._dtype, a._dtype.np))
-            elif rg:
-                nxt.append((a, -1, a._data.shape, a._dtype, a._dtype.np))
-            else:
-                nxt.append(None)
-        else:
-            needs.append(False)
-            nxt.append(None)
-    node.needs_input_grad = tuple(needs)
-    node._next = nxt
-    out = cls.forward(node, *arrays)
-    if out.__class__ is not tuple:
-        t = _wrap(out, dev)
-        if t._dtype._kind >= 2:
-            t._grad_fn = node
-            t._requires_grad = True
-        node._out_meta = ((t._data.shape, t._dtype),)
-        if cls._view:
-            _share_version(args[0], t, cls, args[1:])
+            outs = _wrap_outputs(cls, raw, args, dev, node)
         if node._saved:
-            _resolve_saved(node, node._saved, args, arrays, (out,), (t,))
+            _resolve_saved(node, args, arrays, raw, outs)
+        return outs
+
+
+def _new_node(cls, args) -> Node:
+    """A node for `cls` with one edge (or None) per argument."""
+    node = cls._node_cls()
+    node._saved = node._versions = ()
+    edges = node._edges = [edge_of(a) if isinstance(a, Tensor) else None for a in args]
+    node.needs_input_grad = tuple([e is not None and e is not NO_GRAD for e in edges])
+    return node
+
+
+def _wrap_outputs(cls, out, args, dev, node=None):
+    """A primitive's output array(s) as Tensors; with `node`, float outputs get it as grad_fn.
+    (Integer and bool outputs, and those marked non-differentiable, stay out of the graph.)"""
+    if out.__class__ is not tuple and not cls._view:    # the common case, one plain output
+        t = _wrap(out, dev)
+        if node is not None:
+            if t._dtype.is_floating_point and not node._non_diff:
+                t._grad_fn, t._requires_grad = node, True
+            node._out_meta = ((t._data.shape, t._dtype),)
         return t
-    return _finish_multi(cls, node, args, arrays, out, dev)
-
-
-def _apply1(cls, x, *consts):
-    """`_apply_arrays` for one tensor followed by constants (unary ops' hot path).
-
-    _apply1/_apply2 inline the common cases of `_resolve_saved` (saved input or output) on
-    purpose: a call per recorded op is a measurable share of the op-overhead budget; anything
-    else falls back to `_resolve_saved`."""
-    if not (x._requires_grad and STATE.enabled):
-        out = cls.forward(_NoGradCtx(), x._data, *consts)
-        if out.__class__ is tuple:
-            return tuple([_wrap(o, x._device) for o in out])
-        res = _wrap(out, x._device)
-        if cls._view:
-            _share_version(x, res, cls, consts)
-        return res
-    if cls._view or len(consts) > 3:
-        return _apply_arrays(cls, (x,) + consts)
-    node = cls._node_cls()
-    node._saved = ()
-    node.needs_input_grad = (True,)
-    gf = x._grad_fn
-    shape = x._data.shape
-    dt = x._dtype
-    node._next = ((gf, x._output_nr, shape, dt, dt.np) if gf is not None
-                  else (x, -1, shape, dt, dt.np),)
-    xa = x._data
-    out = cls.forward(node, xa, *consts)
-    if out.__class__ is tuple:
-        node._next = list(node._next) + [None] * len(consts)
-        return _finish_multi(cls, node, (x,) + consts, (xa,) + consts, out, x._device)
-    t = _wrap(out, x._device)
-    if t._dtype._kind >= 2:
-        t._grad_fn = node
-        t._requires_grad = True
-    node._out_meta = ((t._data.shape, t._dtype),)
-    saved = node._saved
-    if saved:
-        res = []
-        vers = []
-        for sv in saved:
-            if sv is xa:
-                res.append(x)
-                vers.append(x._vc[0] if x._vc is not None else 0)
-            elif sv is out:
-                vc = t._vc = [0]
-                res.append(_SavedOutput(out, 0, vc, 0))
-                vers.append(0)
-            elif sv is None:
-                res.append(None)
-                vers.append(None)
-            else:
-                _resolve_saved(node, saved, (x,) + consts, (xa,) + consts, (out,), (t,))
-                return t
-        node._saved = tuple(res)
-        node._versions = tuple(vers)
-    return t
-
-
-def _apply2(cls, a, b):
-    """`_apply_arrays` for two same-device tensors when grad is recorded (operators)."""
-    node = cls._node_cls()
-    node._saved = ()
-    ra = a._requires_grad
-    rb = b._requires_grad
-    node.needs_input_grad = (ra, rb)
-    gf = a._grad_fn
-    dt = a._dtype
-    ea = ((gf, a._output_nr, a._data.shape, dt, dt.np) if gf is not None
-          else (a, -1, a._data.shape, dt, dt.np) if ra else None)
-    gf = b._grad_fn
-    dt = b._dtype
-    eb = ((gf, b._output_nr, b._data.shape, dt, dt.np) if gf is not None
-          else (b, -1, b._data.shape, dt, dt.np) if rb else None)
-    node._next = (ea, eb)
-    xa = a._data
-    xb = b._data
-    out = cls.forward(node, xa, xb, None)
-    if out.__class__ is not _ndarray:
-        out = _asarray(out)
-    t = _wrap_dt(out, a._dtype, a._device)     # same-dtype float operands: same dtype out
-    t._grad_fn = node
-    t._requires_grad = True
-    node._out_meta = ((t._data.shape, t._dtype),)
-    saved = node._saved
-    if saved:
-        res = []
-        vers = []
-        for sv in saved:
-            if sv is xa:
-                res.append(a)
-                vers.append(a._vc[0] if a._vc is not None else 0)
-            elif sv is xb:
-                res.append(b)
-                vers.append(b._vc[0] if b._vc is not None else 0)
-            elif sv is None:
-                res.append(None)
-                vers.append(None)
-            else:
-                _resolve_saved(node, saved, (a, b, None), (xa, xb, None), (out,), (t,))
-                return t
-        node._saved = tuple(res)
-        node._versions = tuple(vers)
-    return t
-
-
-def _finish_multi(cls, node, args, arrays, out, dev):
-    """Wrap a primitive's several outputs (indices etc. stay out of the graph)."""
+    multi = out.__class__ is tuple
     results = []
-    non_diff = node._non_diff
-    for i, o in enumerate(out):
+    for i, o in enumerate(out if multi else (out,)):
         t = _wrap(o, dev)
-        if t._dtype._kind >= 2 and not any(o is n for n in non_diff):
-            t._grad_fn = node
-            t._requires_grad = True
-            if i:
-                t._output_nr = i
+        if (node is not None and t._dtype.is_floating_point
+                and not any(o is n for n in node._non_diff)):
+            t._grad_fn, t._requires_grad, t._output_nr = node, True, i
         results.append(t)
-    node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
+    if node is not None:
+        node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
     if cls._view:
-        _share_version(args[0], results[0], cls, args[1:])
-    if node._saved:
-        _resolve_saved(node, node._saved, args, arrays, out, results)
-    return tuple(results)
+        for i, t in enumerate(results):
+            _make_view(args[0], t, cls, args[1:], i if multi else None)
+    return tuple(results) if multi else results[0]
 
 
 class _ViewFn:
-    """Recreates a view from its root tensor: used to record in-place ops on views."""
+    """Recreates a view from its root tensor (replays the view ops on another tensor): the
+    engine-side record of how a view relates to its base, for in-place ops on either.
+    `index`: which output, for ops returning several views (split, chunk, unbind)."""
 
-    __slots__ = ("cls", "consts", "parent")
+    __slots__ = ("cls", "consts", "index", "parent")
 
-    def __init__(self, cls, consts, parent):
-        self.cls, self.consts, self.parent = cls, consts, parent
+    def __init__(self, cls, consts, parent, index):
+        self.cls, self.consts, self.parent, self.index = cls, consts, parent, index
 
     def __call__(self, t):
         if self.parent is not None:
             t = self.parent(t)
-        return self.cls.apply(t, *self.consts)
+        out = self.cls.apply(t, *self.consts)
+        return out if self.index is None else out[self.index]
 
 
-def _share_version(base, v, cls, consts):
-    # a view shares its base's memory, so it shares the base's version counter too
+def _make_view(base, v, cls, consts, index):
+    """Make `v` a view of `base`'s root: shared version counter, and a replay function."""
     root = base._base if base._base is not None else base
     if root._vc is None:
         root._vc = [0]
     v._vc = root._vc
     v._base = root
-    v._view_fn = _ViewFn(cls, consts, base._view_fn if base._base is not None else None)
+    v._view_version = root._vc[0]
+    v._view_fn = _ViewFn(cls, consts, base._view_fn if base._base is not None else None,
+                         index)
+    # PyTorch refuses in-place ops on outputs of split/chunk/unbind, and on views of them
+    if (index is not None or getattr(cls, "_multi_view", False)
+            or base.__dict__.get("_multi_view")):
+        v._multi_view = True
 
 
-def _resolve_saved(node, saved, args, arrays, outs, results):
-    # Map the arrays a primitive saved back to the tensors they belong to, so that backward
-    # works on graph tensors (double backward) and in-place changes are detected.
-    Tensor = _Tensor
+def _resolve_saved(node, args, arrays, raw, outs) -> None:
+    """Map the arrays a primitive saved back to the tensors they belong to, so that backward
+    works on graph tensors (double backward) and in-place changes to them are detected."""
+    results = outs if outs.__class__ is tuple else (outs,)
+    raws = raw if raw.__class__ is tuple else (raw,)    # (a 0-d result may be a NumPy scalar)
     res, versions = [], []
-    for s in saved:
+    for s in node._saved:
         if s is None:
             res.append(None)
             versions.append(None)
             continue
-        found = False
         for a, arr in zip(args, arrays):
-            if arr is s and isinstance(a, Tensor):
+            if arr is s and isinstance(a, Tensor):      # an input
                 res.append(a)
                 versions.append(a._vc[0] if a._vc is not None else 0)
-                found = True
                 break
-        if found:
-            continue
-        for i, o in enumerate(outs):
-            if o is s:
-                t = results[i]
-                if t._vc is None:
-                    t._vc = [0]
-                res.append(_SavedOutput(o, i, t._vc, t._vc[0]))
-                versions.append(t._vc[0])
-                found = True
-                break
-        if not found:
-            res.append(s if isinstance(s, Tensor) else _wrap(s, None))
-            versions.append(None)
+        else:
+            for i, r in enumerate(raws):
+                if r is s:                              # an output: kept as its array
+                    t = results[i]
+                    if t._vc is None:
+                        t._vc = [0]
+                    res.append(_SavedOutput(s, i, t._vc, t._vc[0]))
+                    versions.append(t._vc[0])
+                    break
+            else:   # an array computed in forward: a constant for backward
+                res.append(s if isinstance(s, Tensor) else _wrap(s))
+                versions.append(None)
     node._saved = tuple(res)
     node._versions = tuple(versions)
 
@@ -544,48 +471,38 @@ def _device_error(cls, a, b):
                        f"devices, {a} and {b}! (in {name})")
 
 
-def _apply_tensors(cls, args, kwargs):
-    """Run a user-defined Function: forward on Tensors under no_grad, then record the node."""
-    Tensor = _Tensor
-    node = cls._node_cls()
-    node._saved = ()
-    needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-    node.needs_input_grad = needs
-    record = STATE.enabled and any(needs)
+def _apply_on_tensors(cls, args, kwargs, record):
+    """A user's Function: forward on Tensors without recording, then record one node."""
+    node = _new_node(cls, args) if record else cls._node_cls()
+    if not record:
+        node._saved = node._versions = ()
+        # (as PyTorch: what the inputs require, even when nothing is recorded)
+        node.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad
+                                       for a in args])
     with no_grad():
         out = cls.forward(node, *args, **kwargs)
     if not record:
         return out
     multi = isinstance(out, tuple)
-    outs = out if multi else (out,)
     inputs = {id(a) for a in args if isinstance(a, Tensor)}
     dirty = {id(t) for t in node._dirty}
     non_diff = {id(t) for t in node._non_diff}
-    # edges first: a dirty input returned as output is about to get this node as its grad_fn
-    node._next = [_edge(a) if isinstance(a, Tensor) else None for a in args]
     results = []
-    for i, o in enumerate(outs):
-        if not isinstance(o, Tensor):
-            results.append(o)
-            continue
-        if id(o) in inputs and id(o) not in dirty:
-            o = _alias(o)
-        if id(o) not in non_diff and o._dtype._kind >= 2:
-            o._grad_fn = node
-            o._requires_grad = True
-            o._output_nr = i
+    for i, o in enumerate(out if multi else (out,)):
+        if isinstance(o, Tensor):
+            if id(o) in inputs and id(o) not in dirty:
+                o = _alias(o)       # an input returned as-is: a new tensor, as in PyTorch
+            if id(o) not in non_diff and o._dtype.is_floating_point:
+                o._grad_fn, o._requires_grad, o._output_nr = node, True, i
         results.append(o)
     node._out_meta = tuple((o._data.shape, o._dtype) if isinstance(o, Tensor) else None
                            for o in results)
-    saved = node._saved
-    if saved:
-        node._versions = tuple((s._vc[0] if s._vc is not None else 0)
-                               if isinstance(s, Tensor) else None for s in saved)
+    node._versions = tuple(s._version if isinstance(s, Tensor) else None
+                           for s in node._saved)
     return tuple(results) if multi else results[0]
 
 
 def _alias(t):
-    # An input returned as-is becomes a new tensor sharing its memory (PyTorch does the same)
     a = _wrap(t._data, t._device)
     if t._vc is None:
         t._vc = [0]
@@ -608,12 +525,12 @@ class FunctionCtx(Node):
 
 
 class BackwardCFunction(Node):
-    pass
+    """Kept for code that names it; tocha's nodes are `Node` subclasses."""
 
 
 class InplaceFunction(Function):
-    pass
+    """Kept for code that subclasses it; it is a plain `Function`."""
 
 
 class NestedIOFunction(Function):
-    pass
+    """Kept for code that subclasses it; it is a plain `Function`."""

@@ -41,7 +41,17 @@ class _DecoratorContextManager:
 
 
 class no_grad(_DecoratorContextManager):
-    """Disable gradient recording inside the block."""
+    """Disable gradient recording inside the block (or the decorated function).
+
+    Results computed inside have requires_grad=False; use it for evaluation and for updating
+    parameters by hand.
+
+    >>> import tocha
+    >>> w = tocha.ones(2, requires_grad=True)
+    >>> with tocha.no_grad():
+    ...     (w * 2).requires_grad
+    False
+    """
 
     def __enter__(self):
         self.prev = STATE.enabled
@@ -52,7 +62,15 @@ class no_grad(_DecoratorContextManager):
 
 
 class enable_grad(_DecoratorContextManager):
-    """Enable gradient recording inside the block."""
+    """Enable gradient recording inside the block, even within `no_grad`.
+
+    >>> import tocha
+    >>> w = tocha.ones(2, requires_grad=True)
+    >>> with tocha.no_grad():
+    ...     with tocha.enable_grad():
+    ...         (w * 2).requires_grad
+    True
+    """
 
     def __enter__(self):
         self.prev = STATE.enabled
@@ -90,7 +108,9 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like no_grad (tocha has no separate inference tensors); `inference_mode(False)` is a no-op."""
+    """Like no_grad (tocha has no separate inference tensors).
+
+    `inference_mode(False)` is a no-op."""
 
     def __new__(cls, mode=True):
         if callable(mode) and not isinstance(mode, bool):

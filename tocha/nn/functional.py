@@ -13,9 +13,46 @@ from .._ops import linalg as _L
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
 from .._ops.linalg import Addmm as _Addmm
+
+# conv / pool / norm / embedding / attention primitives
+from .._ops.nn_attention import (  # noqa: F401
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
+from .._ops.nn_conv import (  # noqa: F401
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    fold,
+    unfold,
+)
+from .._ops.nn_embed import embedding  # noqa: F401
 from .._ops.nn_misc import interpolate, one_hot, pad  # noqa: F401
+from .._ops.nn_norm import batch_norm, group_norm, layer_norm  # noqa: F401
+from .._ops.nn_pool import (  # noqa: F401
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool1d_with_indices,
+    max_pool2d,
+    max_pool2d_with_indices,
+)
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
+
+# 3-d conv/pool, LP pooling, unpooling, embedding_bag, ctc_loss, grid_sample,
+# fractional pooling, ...: composites of the existing primitives (and the CtcLoss primitive)
+from . import _functional3d as _f3
+from . import _functional_bag as _fb
+from . import _functional_ctc as _fc
+from . import _functional_fractional as _ff
+from . import _functional_grid as _fg
+from . import _functional_misc as _fm
 from ._functional_losses import (  # noqa: F401
     _legacy,
     _reduce,
@@ -41,67 +78,6 @@ from ._functional_losses import (  # noqa: F401
     triplet_margin_loss,
     triplet_margin_with_distance_loss,
 )
-
-# conv / pool / norm / embedding / attention primitives written by the layers engineer
-try:
-    from .._ops.nn_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-try:
-    from .._ops.nn_conv import conv3d, conv_transpose3d  # noqa: F401
-except ImportError:
-    pass
-try:
-    from .._ops.nn_pool import (  # noqa: F401
-        adaptive_avg_pool1d,
-        adaptive_avg_pool2d,
-        adaptive_max_pool1d,
-        adaptive_max_pool2d,
-        avg_pool1d,
-        avg_pool2d,
-        max_pool1d,
-        max_pool1d_with_indices,
-        max_pool2d,
-        max_pool2d_with_indices,
-    )
-except ImportError:  # pragma: no cover
-    pass
-try:
-    from .._ops.nn_norm import batch_norm, group_norm, layer_norm  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-for _name in ("instance_norm", "rms_norm", "local_response_norm"):
-    try:
-        from .._ops import nn_norm as _nn_norm
-        globals()[_name] = getattr(_nn_norm, _name)
-    except (ImportError, AttributeError):
-        pass
-for _mod, _names in (("nn_embed", ("embedding", "embedding_bag")),
-                     ("nn_embedding", ("embedding", "embedding_bag")),
-                     ("nn_sparse", ("embedding", "embedding_bag")),
-                     ("nn_attention", ("scaled_dot_product_attention",
-                                       "multi_head_attention_forward")),
-                     ("nn_pool", ("max_unpool1d", "max_unpool2d", "lp_pool1d", "lp_pool2d",
-                                  "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d",
-                                  "adaptive_max_pool3d", "fractional_max_pool2d")),
-                     ("nn_conv", ("pixel_shuffle", "pixel_unshuffle"))):
-    try:
-        import importlib as _il
-        _m = _il.import_module(f"tocha._ops.{_mod}")
-    except ImportError:
-        continue
-    for _name in _names:
-        if hasattr(_m, _name) and _name not in globals():
-            globals()[_name] = getattr(_m, _name)
-
-# w-surface: 3-d conv/pool, LP pooling, unpooling, embedding_bag, ctc_loss, grid_sample,
-# fractional pooling, ...: composites of the existing primitives (and the CtcLoss primitive)
-from . import _functional3d as _f3
-from . import _functional_bag as _fb
-from . import _functional_ctc as _fc
-from . import _functional_fractional as _ff
-from . import _functional_grid as _fg
-from . import _functional_misc as _fm
 
 for _m in (_f3, _fb, _fg, _fm, _fc, _ff):
     for _name in _m.__all__:
@@ -359,6 +335,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    # (the parameter `threshold` hides the function of the same name: PyTorch's signature)
     return globals()["threshold"](input, threshold, value, True)
 
 
@@ -636,31 +613,30 @@ def upsample_bilinear(input: Tensor, size: int | tuple[int, ...] | None = None,
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
-if "pixel_shuffle" not in globals():
-    def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-        """(*, C r^2, H, W) -> (*, C, H r, W r)."""
-        r = upscale_factor
-        *lead, c, h, w = input.shape
-        if c % (r * r):
-            raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
-                               f"divisible by the square of upscale_factor, but input.size(-3)"
-                               f"={c} is not divisible by {r * r}")
-        n = len(lead)
-        x = input.reshape(*lead, c // (r * r), r, r, h, w)
-        perm = list(range(n)) + [n, n + 3, n + 1, n + 4, n + 2]
-        return x.permute(*perm).reshape(*lead, c // (r * r), h * r, w * r)
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """(*, C r^2, H, W) -> (*, C, H r, W r)."""
+    r = upscale_factor
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)"
+                           f"={c} is not divisible by {r * r}")
+    n = len(lead)
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    perm = list(range(n)) + [n, n + 3, n + 1, n + 4, n + 2]
+    return x.permute(*perm).reshape(*lead, c // (r * r), h * r, w * r)
 
-    def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-        """(*, C, H r, W r) -> (*, C r^2, H, W)."""
-        r = downscale_factor
-        *lead, c, h, w = input.shape
-        if h % r or w % r:
-            raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by "
-                               f"downscale_factor, but got {h} x {w} and {r}")
-        n = len(lead)
-        x = input.reshape(*lead, c, h // r, r, w // r, r)
-        perm = list(range(n)) + [n, n + 2, n + 4, n + 1, n + 3]
-        return x.permute(*perm).reshape(*lead, c * r * r, h // r, w // r)
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """(*, C, H r, W r) -> (*, C r^2, H, W)."""
+    r = downscale_factor
+    *lead, c, h, w = input.shape
+    if h % r or w % r:
+        raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by "
+                           f"downscale_factor, but got {h} x {w} and {r}")
+    n = len(lead)
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    perm = list(range(n)) + [n, n + 2, n + 4, n + 1, n + 3]
+    return x.permute(*perm).reshape(*lead, c * r * r, h // r, w // r)
 
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
@@ -673,89 +649,86 @@ native_channel_shuffle = channel_shuffle
 
 
 # ---------------------------------------------------------------- composites of other files
-if "adaptive_max_pool2d" in globals():
-    def adaptive_max_pool1d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
-                                         return_indices: bool = True) -> tuple[Tensor, Tensor]:
-        return adaptive_max_pool1d(input, output_size, True)
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
+                                     return_indices: bool = True) -> tuple[Tensor, Tensor]:
+    return adaptive_max_pool1d(input, output_size, True)
 
-    def adaptive_max_pool2d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
-                                         return_indices: bool = True) -> tuple[Tensor, Tensor]:
-        return adaptive_max_pool2d(input, output_size, True)
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: int | tuple[int, ...],
+                                     return_indices: bool = True) -> tuple[Tensor, Tensor]:
+    return adaptive_max_pool2d(input, output_size, True)
 
 _EPS = {"float32": 1.1920928955078125e-07, "float64": 2.220446049250313e-16,
         "float16": 0.0009765625, "bfloat16": 0.0078125}
 
-if "rms_norm" not in globals():
-    def rms_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
-                 eps: float | None = None) -> Tensor:
-        """x / sqrt(mean(x^2 over the last len(normalized_shape) dims) + eps) * weight."""
-        if isinstance(normalized_shape, int):
-            normalized_shape = (normalized_shape,)
-        nd = len(normalized_shape)
-        if tuple(input.shape[input.ndim - nd:]) != tuple(normalized_shape):
-            raise RuntimeError(f"rms_norm: expected input with trailing shape "
-                               f"{list(normalized_shape)}, but got input of size "
-                               f"{list(input.shape)}")
-        if eps is None:      # the dtype's machine epsilon, as PyTorch uses
-            eps = _EPS.get(input.dtype.name, 1.1920928955078125e-07)
-        dims = tuple(range(input.ndim - nd, input.ndim))
-        out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
-        return out * weight if weight is not None else out
+def rms_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """x / sqrt(mean(x^2 over the last len(normalized_shape) dims) + eps) * weight."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    nd = len(normalized_shape)
+    if tuple(input.shape[input.ndim - nd:]) != tuple(normalized_shape):
+        raise RuntimeError(f"rms_norm: expected input with trailing shape "
+                           f"{list(normalized_shape)}, but got input of size "
+                           f"{list(input.shape)}")
+    if eps is None:      # the dtype's machine epsilon, as PyTorch uses
+        eps = _EPS.get(input.dtype.name, 1.1920928955078125e-07)
+    dims = tuple(range(input.ndim - nd, input.ndim))
+    out = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return out * weight if weight is not None else out
 
-if "instance_norm" not in globals():
-    def instance_norm(input: Tensor, running_mean: Tensor | None = None,
-                      running_var: Tensor | None = None, weight: Tensor | None = None,
-                      bias: Tensor | None = None, use_input_stats: bool = True,
-                      momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
-        """Normalise each (sample, channel) over its spatial dims (a composite)."""
-        if input.ndim < 3:
-            raise ValueError(f"instance_norm: expected an (N, C, ...) input with spatial "
-                             f"dims, got shape {tuple(input.shape)}")
-        dims = tuple(range(2, input.ndim))
-        shape = (1, -1) + (1,) * (input.ndim - 2)
-        if use_input_stats:
-            mean = input.mean(dims, keepdim=True)
-            var = input.var(dims, keepdim=True, unbiased=False)
-            if running_mean is not None:
-                n = 1
-                for d in dims:
-                    n *= input.shape[d]
-                with no_grad():
-                    m = mean.detach().mean(0).reshape(-1)
-                    v = input.detach().var(dims, unbiased=True).mean(0) if n > 1 else \
-                        var.detach().mean(0).reshape(-1)
-                    running_mean.mul_(1 - momentum).add_(m * momentum)
-                    if running_var is not None:
-                        running_var.mul_(1 - momentum).add_(v.reshape(-1) * momentum)
-        else:
-            mean = running_mean.reshape(shape)
-            var = running_var.reshape(shape)
-        out = (input - mean) / (var + eps).sqrt()
-        if weight is not None:
-            out = out * weight.reshape(shape)
-        if bias is not None:
-            out = out + bias.reshape(shape)
-        return out
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each (sample, channel) over its spatial dims (a composite)."""
+    if input.ndim < 3:
+        raise ValueError(f"instance_norm: expected an (N, C, ...) input with spatial "
+                         f"dims, got shape {tuple(input.shape)}")
+    dims = tuple(range(2, input.ndim))
+    shape = (1, -1) + (1,) * (input.ndim - 2)
+    if use_input_stats:
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, keepdim=True, unbiased=False)
+        if running_mean is not None:
+            n = 1
+            for d in dims:
+                n *= input.shape[d]
+            with no_grad():
+                m = mean.detach().mean(0).reshape(-1)
+                v = input.detach().var(dims, unbiased=True).mean(0) if n > 1 else \
+                    var.detach().mean(0).reshape(-1)
+                running_mean.mul_(1 - momentum).add_(m * momentum)
+                if running_var is not None:
+                    running_var.mul_(1 - momentum).add_(v.reshape(-1) * momentum)
+    else:
+        mean = running_mean.reshape(shape)
+        var = running_var.reshape(shape)
+    out = (input - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
 
-if "local_response_norm" not in globals():
-    def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
-                            k: float = 1.0) -> Tensor:
-        """x / (k + alpha/size * sum of x^2 over `size` neighbouring channels)^beta."""
-        if input.ndim < 3:
-            raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
-                             f"dimensions)")
-        if input.numel() == 0:
-            return input
-        sq = (input * input).unsqueeze(1)
-        rest = tuple(input.shape[2:])
-        sq = sq.reshape(input.shape[0], 1, input.shape[1], -1)
-        sq = pad(sq, (0, 0, size // 2, (size - 1) // 2))
-        c = input.shape[1]
-        acc = sq[:, :, 0:c]
-        for i in range(1, size):
-            acc = acc + sq[:, :, i:i + c]
-        div = (acc / size).reshape(input.shape[0], c, *rest)
-        return input / (div * alpha + k) ** beta
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0) -> Tensor:
+    """x / (k + alpha/size * sum of x^2 over `size` neighbouring channels)^beta."""
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
+                         f"dimensions)")
+    if input.numel() == 0:
+        return input
+    sq = (input * input).unsqueeze(1)
+    rest = tuple(input.shape[2:])
+    sq = sq.reshape(input.shape[0], 1, input.shape[1], -1)
+    sq = pad(sq, (0, 0, size // 2, (size - 1) // 2))
+    c = input.shape[1]
+    acc = sq[:, :, 0:c]
+    for i in range(1, size):
+        acc = acc + sq[:, :, i:i + c]
+    div = (acc / size).reshape(input.shape[0], c, *rest)
+    return input / (div * alpha + k) ** beta
 
 
 # PyTorch's grad_fn names: these composites show as one node each (see tocha/nn/_named.py)

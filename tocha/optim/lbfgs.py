@@ -38,83 +38,86 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
 
 def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9,
                   max_ls=25):
-    """Line search along `d` from step `t` satisfying the strong Wolfe conditions."""
+    """Line search along `d` from step `t` satisfying the strong Wolfe conditions: first
+    bracket an interval holding such a step, then zoom into it."""
     d_norm = np.abs(d).max()
     g = g.copy()
+    br, done, ls_iter, evals = _bracket(obj_func, x, t, d, f, g, gtd, c1, c2, max_ls)
+    return _zoom(obj_func, x, d, f, gtd, d_norm, br, done, ls_iter, evals, c1, c2,
+                 tolerance_change, max_ls)
+
+
+def _bracket(obj_func, x, t, d, f, g, gtd, c1, c2, max_ls):
+    """Grow the step until [t_prev, t] brackets a strong-Wolfe point, or t is one (done).
+    Returns ([steps, values, gradients, directional derivatives], done, iterations, evals)."""
     f_new, g_new = obj_func(x, t, d)
-    ls_func_evals = 1
+    evals = 1
     gtd_new = g_new.dot(d)
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
-    done = False
     ls_iter = 0
-    bracket_gtd = None
     while ls_iter < max_ls:
         if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
-            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
-            bracket_g, bracket_gtd = [g_prev, g_new.copy()], [gtd_prev, gtd_new]
-            break
+            return ([[t_prev, t], [f_prev, f_new], [g_prev, g_new.copy()],
+                     [gtd_prev, gtd_new]], False, ls_iter, evals)
         if abs(gtd_new) <= -c2 * gtd:
-            bracket, bracket_f, bracket_g = [t], [f_new], [g_new]
-            done = True
-            break
+            return [[t], [f_new], [g_new], None], True, ls_iter, evals
         if gtd_new >= 0:
-            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
-            bracket_g, bracket_gtd = [g_prev, g_new.copy()], [gtd_prev, gtd_new]
-            break
-        min_step = t + 0.01 * (t - t_prev)
-        max_step = t * 10
+            return ([[t_prev, t], [f_prev, f_new], [g_prev, g_new.copy()],
+                     [gtd_prev, gtd_new]], False, ls_iter, evals)
         tmp = t
         t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
-                               bounds=(min_step, max_step))
+                               bounds=(t + 0.01 * (t - t_prev), t * 10))
         t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new.copy(), gtd_new
         f_new, g_new = obj_func(x, t, d)
-        ls_func_evals += 1
+        evals += 1
         gtd_new = g_new.dot(d)
         ls_iter += 1
-    if ls_iter == max_ls:
-        bracket, bracket_f, bracket_g = [0, t], [f, f_new], [g, g_new]
+    return [[0, t], [f, f_new], [g, g_new], None], False, ls_iter, evals
+
+
+def _zoom_step(bracket, bracket_f, bracket_gtd, insuf_progress):
+    """The next trial step inside the bracket: cubic interpolation, kept away from the ends
+    when progress stalls. Returns (t, insuf_progress)."""
+    t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1],
+                           bracket_f[1], bracket_gtd[1])
+    eps = 0.1 * (max(bracket) - min(bracket))
+    if min(max(bracket) - t, t - min(bracket)) >= eps:
+        return t, False
+    if insuf_progress or t >= max(bracket) or t <= min(bracket):
+        if abs(t - max(bracket)) < abs(t - min(bracket)):
+            return max(bracket) - eps, False
+        return min(bracket) + eps, False
+    return t, True
+
+
+def _zoom(obj_func, x, d, f, gtd, d_norm, br, done, ls_iter, evals, c1, c2, tolerance_change,
+          max_ls):
+    """Shrink the bracket until its low end satisfies the strong Wolfe conditions."""
+    bracket, bracket_f, bracket_g, bracket_gtd = br
     insuf_progress = False
     low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[-1] else (1, 0)
     while not done and ls_iter < max_ls:
         if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
             break
-        t = _cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1],
-                               bracket_f[1], bracket_gtd[1])
-        eps = 0.1 * (max(bracket) - min(bracket))
-        if min(max(bracket) - t, t - min(bracket)) < eps:
-            if insuf_progress or t >= max(bracket) or t <= min(bracket):
-                if abs(t - max(bracket)) < abs(t - min(bracket)):
-                    t = max(bracket) - eps
-                else:
-                    t = min(bracket) + eps
-                insuf_progress = False
-            else:
-                insuf_progress = True
-        else:
-            insuf_progress = False
+        t, insuf_progress = _zoom_step(bracket, bracket_f, bracket_gtd, insuf_progress)
         f_new, g_new = obj_func(x, t, d)
-        ls_func_evals += 1
+        evals += 1
         gtd_new = g_new.dot(d)
         ls_iter += 1
         if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
-            bracket[high_pos] = t
-            bracket_f[high_pos] = f_new
-            bracket_g[high_pos] = g_new.copy()
-            bracket_gtd[high_pos] = gtd_new
-            low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
+            pos = high_pos
         else:
             if abs(gtd_new) <= -c2 * gtd:
                 done = True
             elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
-                bracket[high_pos] = bracket[low_pos]
-                bracket_f[high_pos] = bracket_f[low_pos]
-                bracket_g[high_pos] = bracket_g[low_pos]
-                bracket_gtd[high_pos] = bracket_gtd[low_pos]
-            bracket[low_pos] = t
-            bracket_f[low_pos] = f_new
-            bracket_g[low_pos] = g_new.copy()
-            bracket_gtd[low_pos] = gtd_new
-    return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
+                for lst in (bracket, bracket_f, bracket_g, bracket_gtd):
+                    lst[high_pos] = lst[low_pos]
+            pos = low_pos
+        bracket[pos], bracket_f[pos], bracket_g[pos] = t, f_new, g_new.copy()
+        bracket_gtd[pos] = gtd_new
+        if pos == high_pos:
+            low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
+    return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], evals
 
 
 def _to_state(v):
@@ -196,10 +199,8 @@ class LBFGS(Optimizer):
         if closure is None:
             raise RuntimeError("LBFGS requires a closure that reevaluates the model")
         group = self.param_groups[0]
-        lr = _to_scalar(group["lr"])
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
-        line_search_fn, history_size = group["line_search_fn"], group["history_size"]
 
         def evaluate():
             with enable_grad():
@@ -213,99 +214,97 @@ class LBFGS(Optimizer):
         current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
-        opt_cond = np.abs(flat_grad).max() <= tolerance_grad
-        if opt_cond:
+        if np.abs(flat_grad).max() <= tolerance_grad:
             return orig_loss
-        d = _from_state(state.get("d"))
-        t = _from_state(state.get("t"))
-        old_dirs = _from_state(state.get("old_dirs"))
-        old_stps = _from_state(state.get("old_stps"))
-        ro = _from_state(state.get("ro"))
-        H_diag = _from_state(state.get("H_diag"))
-        prev_flat_grad = _from_state(state.get("prev_flat_grad"))
-        prev_loss = state.get("prev_loss")
-        al = _from_state(state.get("al"))
+        h = {k: _from_state(state.get(k)) for k in _HISTORY}     # the search history
+        h["prev_loss"] = state.get("prev_loss")
         n_iter = 0
         while n_iter < max_iter:
             n_iter += 1
             state["n_iter"] += 1
-            if state["n_iter"] == 1:
-                d = -flat_grad
-                old_dirs, old_stps, ro = [], [], []
-                H_diag = 1
-            else:
-                y = flat_grad - prev_flat_grad
-                s = d * t
-                ys = y.dot(s)
-                if ys > 1e-10:
-                    if len(old_dirs) == history_size:
-                        old_dirs.pop(0)
-                        old_stps.pop(0)
-                        ro.pop(0)
-                    old_dirs.append(y)
-                    old_stps.append(s)
-                    ro.append(1.0 / ys)
-                    H_diag = ys / y.dot(y)
-                num_old = len(old_dirs)
-                if al is None:
-                    al = [None] * history_size
-                q = -flat_grad
-                for i in range(num_old - 1, -1, -1):
-                    al[i] = old_stps[i].dot(q) * ro[i]
-                    q += old_dirs[i] * -al[i]
-                d = r = q * H_diag
-                for i in range(num_old):
-                    be_i = old_dirs[i].dot(r) * ro[i]
-                    r += old_stps[i] * (al[i] - be_i)
-            if prev_flat_grad is None:
-                prev_flat_grad = flat_grad.copy()
-            else:
-                prev_flat_grad[...] = flat_grad
-            prev_loss = loss
-            if state["n_iter"] == 1:
-                t = min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr
-            else:
-                t = lr
-            gtd = flat_grad.dot(d)
+            _next_direction(h, flat_grad, state["n_iter"] == 1, group["history_size"])
+            h["prev_loss"] = loss
+            lr = _to_scalar(group["lr"])
+            h["t"] = (min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr if state["n_iter"] == 1
+                      else lr)
+            gtd = flat_grad.dot(h["d"])
             if gtd > -tolerance_change:
                 break
-            ls_func_evals = 0
-            if line_search_fn is not None:
-                if line_search_fn != "strong_wolfe":
-                    raise RuntimeError("only 'strong_wolfe' is supported")
-                x_init = self._clone_param()
-
-                def obj_func(x, t, d):
-                    return self._directional_evaluate(evaluate, x, t, d)
-
-                loss, flat_grad, t, ls_func_evals = _strong_wolfe(
-                    obj_func, x_init, t, d, loss, flat_grad, gtd,
-                    max_ls=max_eval - current_evals)
-                self._add_grad(t, d)
-                opt_cond = np.abs(flat_grad).max() <= tolerance_grad
-            else:
-                self._add_grad(t, d)
-                if n_iter != max_iter:
-                    loss = float(evaluate())
-                    flat_grad = self._gather_flat_grad()
-                    opt_cond = np.abs(flat_grad).max() <= tolerance_grad
-                    ls_func_evals = 1
+            loss, flat_grad, ls_func_evals = self._move(
+                evaluate, h, loss, flat_grad, gtd, group["line_search_fn"],
+                max_eval - current_evals, n_iter != max_iter)
+            opt_cond = ls_func_evals and np.abs(flat_grad).max() <= tolerance_grad
             current_evals += ls_func_evals
             state["func_evals"] += ls_func_evals
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
                 break
-            if np.abs(d * t).max() <= tolerance_change:
+            if np.abs(h["d"] * h["t"]).max() <= tolerance_change:
                 break
-            if abs(loss - prev_loss) < tolerance_change:
+            if abs(loss - h["prev_loss"]) < tolerance_change:
                 break
-        state["d"] = _to_state(d)
-        state["t"] = _to_state(t)
-        state["old_dirs"] = _to_state(old_dirs)
-        state["old_stps"] = _to_state(old_stps)
-        state["ro"] = _to_state(ro)
-        state["H_diag"] = _to_state(H_diag)
-        state["prev_flat_grad"] = _to_state(prev_flat_grad)
-        state["prev_loss"] = prev_loss
-        if al is not None:
-            state["al"] = _to_state(al)
+        for k in _HISTORY:
+            if k != "al" or h["al"] is not None:
+                state[k] = _to_state(h[k])
+        state["prev_loss"] = h["prev_loss"]
         return orig_loss
+
+    def _move(self, evaluate, h, loss, flat_grad, gtd, line_search_fn, max_ls, reevaluate):
+        """Step along h["d"] (by a line search, or by h["t"]); returns the new loss, flat
+        gradient and the number of function evaluations it took."""
+        if line_search_fn is not None:
+            if line_search_fn != "strong_wolfe":
+                raise RuntimeError("only 'strong_wolfe' is supported")
+            x_init = self._clone_param()
+
+            def obj_func(x, t, d):
+                return self._directional_evaluate(evaluate, x, t, d)
+
+            loss, flat_grad, h["t"], evals = _strong_wolfe(
+                obj_func, x_init, h["t"], h["d"], loss, flat_grad, gtd, max_ls=max_ls)
+            self._add_grad(h["t"], h["d"])
+            return loss, flat_grad, evals
+        self._add_grad(h["t"], h["d"])
+        if not reevaluate:      # the last iteration: the caller stops anyway
+            return loss, flat_grad, 0
+        return float(evaluate()), self._gather_flat_grad(), 1
+
+
+_HISTORY = ("d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "al")
+
+
+def _next_direction(h, flat_grad, first, history_size) -> None:
+    """The L-BFGS direction h["d"]: the two-loop recursion over the stored curvature pairs
+    (steepest descent on the first iteration); updates the history in `h`."""
+    if first:
+        h["d"] = -flat_grad
+        h["old_dirs"], h["old_stps"], h["ro"] = [], [], []
+        h["H_diag"] = 1
+    else:
+        old_dirs, old_stps, ro = h["old_dirs"], h["old_stps"], h["ro"]
+        y = flat_grad - h["prev_flat_grad"]
+        s = h["d"] * h["t"]
+        ys = y.dot(s)
+        if ys > 1e-10:
+            if len(old_dirs) == history_size:
+                old_dirs.pop(0)
+                old_stps.pop(0)
+                ro.pop(0)
+            old_dirs.append(y)
+            old_stps.append(s)
+            ro.append(1.0 / ys)
+            h["H_diag"] = ys / y.dot(y)
+        if h["al"] is None:
+            h["al"] = [None] * history_size
+        al = h["al"]
+        q = -flat_grad
+        for i in range(len(old_dirs) - 1, -1, -1):
+            al[i] = old_stps[i].dot(q) * ro[i]
+            q += old_dirs[i] * -al[i]
+        h["d"] = r = q * h["H_diag"]
+        for i in range(len(old_dirs)):
+            be_i = old_dirs[i].dot(r) * ro[i]
+            r += old_stps[i] * (al[i] - be_i)
+    if h["prev_flat_grad"] is None:
+        h["prev_flat_grad"] = flat_grad.copy()
+    else:
+        h["prev_flat_grad"][...] = flat_grad

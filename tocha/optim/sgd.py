@@ -123,49 +123,17 @@ class SGD(Optimizer):
             wd = _to_scalar(group["weight_decay"])
             nesterov = group["nesterov"]
             maximize = group["maximize"]
-            # the common case (momentum, optional weight decay), inlined; small float32
-            # arrays take the exact fused multiply-add (see _functional.EXACT_FMA_MAX)
-            plain = dampening == 0 and not nesterov and not maximize
-            # alpha rounded to float32 (PyTorch's opmath), held as float64 scalars so that
-            # `float32 array * scalar` is an exact float64 product
-            nlr64, wd64 = _f64(_f32(-lr)), _f64(_f32(wd))
-            exact_max = _F.EXACT_FMA_MAX   # the one knob (0: never emulate)
+            if dampening == 0 and not nesterov and not maximize:
+                # the common case (momentum, optional weight decay): one call per group,
+                # the per-parameter loop inlined in it
+                _plain_group(group["params"], state, lr, momentum, wd)
+                continue
             for p in group["params"]:
                 gt = p._grad
                 if gt is None:
                     continue
                 a = p._data
-                if plain:
-                    small = a.size <= exact_max and a.itemsize < 8
-                    g = gt._data
-                    if wd != 0 or not small:  # (small, no decay: no temporaries needed)
-                        tmp, d = scratch(a, 2)
-                    if wd != 0:
-                        if small:
-                            g = _add(a * wd64, g, out=d, casting="same_kind")
-                        else:
-                            _mul(a, wd, out=tmp)
-                            g = _add(g, tmp, out=d)
-                    if momentum == 0:
-                        buf = g
-                    else:
-                        st = state[p]
-                        bt = st.get("momentum_buffer")
-                        if bt is None:
-                            buf = g.copy()
-                            st["momentum_buffer"] = _wrap(buf)
-                        else:
-                            buf = bt._data
-                            buf *= momentum
-                            buf += g
-                    if small:
-                        # np.add(a, buf * nlr64, out=a) (same_kind casting) by the operator,
-                        # which skips the keyword parsing
-                        a += buf * nlr64
-                    else:
-                        _mul(buf, lr, out=tmp)
-                        _sub(a, tmp, out=a)
-                elif momentum != 0:
+                if momentum != 0:
                     st = state[p]
                     bt = st.get("momentum_buffer")
                     buf = sgd_update(a, gt._data, None if bt is None else bt._data, lr,
@@ -176,3 +144,48 @@ class SGD(Optimizer):
                     sgd_update(a, gt._data, None, lr, 0, dampening, wd, nesterov, maximize)
                 p._bump()
         return loss
+
+
+def _plain_group(params, state, lr, momentum, wd) -> None:
+    """SGD's common case (no dampening, nesterov or maximize) over one group's parameters,
+    inlined for speed; small float32 arrays take the exact fused multiply-add (see
+    _functional.EXACT_FMA_MAX)."""
+    # alpha rounded to float32 (PyTorch's opmath), held as float64 scalars so that
+    # `float32 array * scalar` is an exact float64 product
+    nlr64, wd64 = _f64(_f32(-lr)), _f64(_f32(wd))
+    exact_max = _F.EXACT_FMA_MAX   # the one knob (0: never emulate)
+    for p in params:
+        gt = p._grad
+        if gt is None:
+            continue
+        a = p._data
+        small = a.size <= exact_max and a.itemsize < 8
+        g = gt._data
+        if wd != 0 or not small:  # (small, no decay: no temporaries needed)
+            tmp, d = scratch(a, 2)
+        if wd != 0:
+            if small:
+                g = _add(a * wd64, g, out=d, casting="same_kind")
+            else:
+                _mul(a, wd, out=tmp)
+                g = _add(g, tmp, out=d)
+        if momentum == 0:
+            buf = g
+        else:
+            st = state[p]
+            bt = st.get("momentum_buffer")
+            if bt is None:
+                buf = g.copy()
+                st["momentum_buffer"] = _wrap(buf)
+            else:
+                buf = bt._data
+                buf *= momentum
+                buf += g
+        if small:
+            # np.add(a, buf * nlr64, out=a) (same_kind casting) by the operator,
+            # which skips the keyword parsing
+            a += buf * nlr64
+        else:
+            _mul(buf, lr, out=tmp)
+            _sub(a, tmp, out=a)
+        p._bump()

@@ -137,20 +137,16 @@ def _timed_backward(fn):
 def _install() -> None:
     import tocha
 
-    from .. import _ops
+    from .. import _tensor_methods
     from .._tensor import Tensor
     from ..autograd.function import Function
-    names = [n for v in getattr(_ops, "_METHOD_NAMES", {}).values() for n in v.split()]
-    names += [n + "_" for n in getattr(_ops, "_INPLACE", ())] + ["add_", "sub_", "mul_",
-                                                                "div_"]
-    for n in dict.fromkeys(names):
-        if callable(Tensor.__dict__.get(n)):
-            _set(Tensor, n, _timed(Tensor.__dict__[n], "aten::" + n))
-        if callable(tocha.__dict__.get(n)) and not isinstance(tocha.__dict__[n], type):
-            _set(tocha, n, _timed(tocha.__dict__[n], "aten::" + n))
-    for n in list(getattr(_ops, "_DUNDERS", {})) + ["__getitem__"]:
-        if callable(Tensor.__dict__.get(n)):
-            _set(Tensor, n, _timed(Tensor.__dict__[n], dunder_name(n)))
+    for n in _method_names(Tensor, _tensor_methods):
+        fn = getattr(Tensor, n, None)       # resolves the mixin's delegate to the function
+        if callable(fn):
+            _set(Tensor, n, _timed(fn, dunder_name(n) if n.startswith("__") else "aten::" + n))
+        top = tocha.__dict__.get(n)
+        if callable(top) and not isinstance(top, type):
+            _set(tocha, n, _timed(top, "aten::" + n))
     F = importlib.import_module("tocha.nn.functional")     # modules call F.linear, F.relu
     for n, fn in list(vars(F).items()):
         if (not n.startswith("_") and callable(fn) and not isinstance(fn, type)
@@ -164,6 +160,24 @@ def _install() -> None:
         bw = cls.__dict__.get("backward")
         if isinstance(bw, staticmethod):
             _set(cls, "backward", _timed_backward(bw.__func__))
+
+
+def _method_names(tensor_cls, mixins_module) -> list:
+    """The Tensor methods declared in the mixins of tocha/_tensor_methods.py (ops, operators)."""
+    names = []
+    for cls in tensor_cls.__mro__:
+        if cls.__module__ == mixins_module.__name__ and cls.__name__ not in (
+                "RandomMethods", "AutogradMethods"):
+            names += [n for n in vars(cls) if n not in ("__slots__", "__doc__", "__module__")
+                      and not n.startswith("__") or n in _OPERATOR_DUNDERS]
+    return list(dict.fromkeys(names))
+
+
+_OPERATOR_DUNDERS = {
+    "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
+    "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
+    "__rpow__", "__matmul__", "__rmatmul__", "__iadd__", "__isub__", "__imul__",
+    "__itruediv__", "__ipow__", "__neg__", "__abs__", "__getitem__"}
 
 
 def _subclasses(base) -> list:

@@ -117,90 +117,99 @@ def build_graph(var, params: dict | None = None, show_attrs: bool = False,
             if not _is_tensor(v):
                 raise TypeError(f"make_dot: params[{k!r}] is a {type(v).__name__}, not a "
                                 f"tensor")
-        param_map = {id(v): k for k, v in params.items()}
-    else:
-        param_map = {}
     outs = tuple(var) if isinstance(var, (tuple, list)) else (var,)
     for v in outs:
         if not _is_tensor(v):
             raise TypeError(f"make_dot: expected a tensor (or a tuple of tensors), got "
                             f"{type(v).__name__}")
+    b = _Builder(params, show_attrs, show_saved, max_attr_chars)
+    for v in outs:
+        b.g.roots.append(str(id(v)))
+        b.add_base_tensor(v)
+    return b.g
 
-    g = Graph()
-    seen = set()
 
-    def var_label(t, name=None) -> str:
+class _Builder:
+    """torchviz's traversal: tensors, nodes and edges in the order torchviz adds them."""
+
+    def __init__(self, params, show_attrs, show_saved, max_attr_chars):
+        self.param_map = {id(v): k for k, v in params.items()} if params else {}
+        self.show_attrs, self.show_saved = show_attrs, show_saved
+        self.max_attr_chars = max_attr_chars
+        self.g = Graph()
+        self.seen = set()
+
+    def var_label(self, t, name=None) -> str:
         if not name:
-            name = param_map.get(id(t), "")
+            name = self.param_map.get(id(t), "")
         return f"{name}\n {_size_to_str(t.size())}"
 
-    def enter(fn) -> None:
+    def saved(self, fn, t, label, fid, edge_from_fn: bool) -> None:
+        self.seen.add(t)
+        self.g.keep.append(t)
+        if edge_from_fn:
+            self.g.edge(fid, str(id(t)), fid, str(id(t)), dir="none")
+        else:
+            self.g.edge(str(id(t)), fid, fid, str(id(t)), dir="none")
+        self.g.node(str(id(t)), label, fillcolor=_SAVED)
+
+    def enter(self, fn) -> None:
         # torchviz's add_nodes up to the recursion: saved tensors, leaf variable, the node
-        seen.add(fn)
+        g = self.g
+        self.seen.add(fn)
         g.keep.append(fn)
         fid = str(id(fn))
-        if show_saved:
+        if self.show_saved:
             for attr, t in _saved_items(fn):
-                seen.add(t)
-                g.keep.append(t)
-                g.edge(fid, str(id(t)), fid, str(id(t)), dir="none")
-                g.node(str(id(t)), var_label(t, attr), fillcolor=_SAVED)
+                self.saved(fn, t, self.var_label(t, attr), fid, True)
         v = getattr(fn, "variable", None)
         if v is not None:
-            seen.add(v)
-            g.node(str(id(v)), var_label(v), fillcolor=_LEAF)
+            self.seen.add(v)
+            g.node(str(id(v)), self.var_label(v), fillcolor=_LEAF)
             g.edge(str(id(v)), fid, fid, str(id(v)))
-        g.node(fid, fn_label(fn, show_attrs, max_attr_chars))
+        g.node(fid, fn_label(fn, self.show_attrs, self.max_attr_chars))
 
-    def leave(fn) -> None:
+    def leave(self, fn) -> None:
         # custom Functions' saved tensors are always drawn (after the inputs, as torchviz)
-        if not _is_custom(fn):
-            return
-        fid = str(id(fn))
-        for _, t in _saved_items(fn):
-            seen.add(t)
-            g.keep.append(t)
-            g.edge(str(id(t)), fid, fid, str(id(t)), dir="none")
-            g.node(str(id(t)), var_label(t), fillcolor=_SAVED)
+        if _is_custom(fn):
+            for _, t in _saved_items(fn):
+                self.saved(fn, t, self.var_label(t), str(id(fn)), False)
 
-    def add_nodes(root) -> None:
-        if root in seen:
+    def add_nodes(self, root) -> None:
+        """Depth first from `root` (iterative: graphs may be thousands of nodes deep)."""
+        if root in self.seen:
             return
-        enter(root)
+        self.enter(root)
         stack = [(root, iter(root.next_functions))]
         while stack:
             fn, it = stack[-1]
             for u, _ in it:
                 if u is None:
                     continue
-                g.edge(str(id(u)), str(id(fn)), str(id(fn)), str(id(u)))
-                if u not in seen:
-                    enter(u)
+                self.g.edge(str(id(u)), str(id(fn)), str(id(fn)), str(id(u)))
+                if u not in self.seen:
+                    self.enter(u)
                     stack.append((u, iter(u.next_functions)))
                     break
             else:
-                leave(fn)
+                self.leave(fn)
                 stack.pop()
 
-    def add_base_tensor(t, color=_OUTPUT) -> None:
-        if t in seen:
+    def add_base_tensor(self, t, color=_OUTPUT) -> None:
+        if t in self.seen:
             return
-        seen.add(t)
+        g = self.g
+        self.seen.add(t)
         g.keep.append(t)
         tid = str(id(t))
-        g.node(tid, var_label(t), fillcolor=color)
+        g.node(tid, self.var_label(t), fillcolor=color)
         if t.grad_fn is not None:
-            add_nodes(t.grad_fn)
+            self.add_nodes(t.grad_fn)
             gid = str(id(t.grad_fn))
             g.edge(gid, tid, tid, gid)
         if t._base is not None:
-            add_base_tensor(t._base, color=_BASE)
+            self.add_base_tensor(t._base, color=_BASE)
             g.edge(str(id(t._base)), tid, tid, str(id(t._base)), style="dotted")
-
-    for v in outs:
-        g.roots.append(str(id(v)))
-        add_base_tensor(v)
-    return g
 
 
 def graph_text(var, params: dict | None = None) -> str:

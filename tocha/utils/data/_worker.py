@@ -217,6 +217,30 @@ def _seed_worker(base_seed: int, worker_id: int) -> int:
     return seed
 
 
+def _make_fetcher(fetcher_args: tuple, where: str, init_fn: Any = None,
+                  worker_id: int = 0) -> tuple:
+    """(fetcher, None), or (None or the old fetcher, the exception to send in place of the
+    first batch) when worker_init_fn or building the fetcher failed."""
+    fetcher = None
+    try:
+        if init_fn is not None:
+            init_fn(worker_id)
+        fetcher = _DatasetKind.create_fetcher(*fetcher_args)
+    except Exception:  # noqa: BLE001
+        return fetcher, ExceptionWrapper(where=where)
+    return fetcher, None
+
+
+def _fetch(fetcher: Any, index: Any, dataset_kind: int, worker_id: int, where: str) -> tuple:
+    """(the batch for `index`, or the error to send instead; whether the iterable ended)."""
+    try:
+        return fetcher.fetch(index), False
+    except Exception as e:  # noqa: BLE001
+        if isinstance(e, StopIteration) and dataset_kind == _DatasetKind.Iterable:
+            return _IterableDatasetStopIteration(worker_id), True
+        return ExceptionWrapper(where=where), False
+
+
 def _worker_loop(dataset_kind: int, dataset: Any, index_queue: Any, data_queue: Any,
                  done_event: Any, auto_collation: bool, collate_fn: Any, drop_last: bool,
                  base_seed: int, init_fn: Any, worker_id: int, num_workers: int,
@@ -239,15 +263,8 @@ def _worker_loop(dataset_kind: int, dataset: Any, index_queue: Any, data_queue: 
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed,
                                   dataset=dataset)
-        init_exception = None
-        fetcher = None
-        try:
-            if init_fn is not None:
-                init_fn(worker_id)
-            fetcher = _DatasetKind.create_fetcher(dataset_kind, dataset, auto_collation,
-                                                  collate_fn, drop_last)
-        except Exception:  # noqa: BLE001
-            init_exception = ExceptionWrapper(where=where)
+        fetcher_args = (dataset_kind, dataset, auto_collation, collate_fn, drop_last)
+        fetcher, init_exception = _make_fetcher(fetcher_args, where, init_fn, worker_id)
         iteration_end = False
         while os.getppid() == parent_pid:
             try:
@@ -257,11 +274,11 @@ def _worker_loop(dataset_kind: int, dataset: Any, index_queue: Any, data_queue: 
             if isinstance(r, _ResumeIteration):
                 data_queue.put((r, None))
                 iteration_end = False
-                try:
-                    fetcher = _DatasetKind.create_fetcher(dataset_kind, dataset,
-                                                          auto_collation, collate_fn, drop_last)
-                except Exception:  # noqa: BLE001
-                    init_exception = ExceptionWrapper(where=where)
+                new, exc = _make_fetcher(fetcher_args, where)
+                if exc is None:
+                    fetcher = new
+                else:       # (the old fetcher stays; the error goes out with the next task)
+                    init_exception = exc
                 continue
             if r is None:
                 break
@@ -272,14 +289,7 @@ def _worker_loop(dataset_kind: int, dataset: Any, index_queue: Any, data_queue: 
                 data: Any = init_exception
                 init_exception = None
             else:
-                try:
-                    data = fetcher.fetch(index)
-                except Exception as e:  # noqa: BLE001
-                    if isinstance(e, StopIteration) and dataset_kind == _DatasetKind.Iterable:
-                        data = _IterableDatasetStopIteration(worker_id)
-                        iteration_end = True
-                    else:
-                        data = ExceptionWrapper(where=where)
+                data, iteration_end = _fetch(fetcher, index, dataset_kind, worker_id, where)
             data_queue.put((idx, data))
             del data, idx, index, r
     except KeyboardInterrupt:

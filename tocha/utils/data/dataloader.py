@@ -81,23 +81,8 @@ class DataLoader:
                  generator: Any = None, *, prefetch_factor: int | None = None,
                  persistent_workers: bool = False, pin_memory_device: str = "",
                  in_order: bool = True) -> None:
-        if num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; "
-                             "use num_workers=0 to disable multiprocessing.")
-        if timeout < 0:
-            raise ValueError("timeout option should be non-negative")
-        if num_workers == 0 and prefetch_factor is not None:
-            raise ValueError(
-                "prefetch_factor option could only be specified in multiprocessing."
-                "let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor "
-                "to None.")
-        elif num_workers > 0 and prefetch_factor is None:
-            prefetch_factor = 2
-        elif prefetch_factor is not None and prefetch_factor < 0:
-            raise ValueError("prefetch_factor option should be non-negative")
-        if persistent_workers and num_workers == 0:
-            raise ValueError("persistent_workers option needs num_workers > 0")
-
+        prefetch_factor = _worker_options(num_workers, timeout, prefetch_factor,
+                                          persistent_workers)
         self.dataset = dataset
         self.num_workers = num_workers
         self.prefetch_factor = prefetch_factor
@@ -108,43 +93,11 @@ class DataLoader:
         self.multiprocessing_context = multiprocessing_context
         self.in_order = in_order
 
-        if isinstance(dataset, IterableDataset):
-            self._dataset_kind = _DatasetKind.Iterable
-            # keys mean nothing to a stream: no custom (batch) samplers, no shuffling
-            if shuffle not in {False, None}:
-                raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle "
-                                 f"option, but got shuffle={shuffle}")
-            if sampler is not None:
-                raise ValueError("DataLoader with IterableDataset: expected unspecified sampler "
-                                 f"option, but got sampler={sampler}")
-            if batch_sampler is not None:
-                raise ValueError("DataLoader with IterableDataset: expected unspecified "
-                                 f"batch_sampler option, but got batch_sampler={batch_sampler}")
-        else:
-            shuffle = bool(shuffle)
-            self._dataset_kind = _DatasetKind.Map
-
-        if sampler is not None and shuffle:
-            raise ValueError("sampler option is mutually exclusive with shuffle")
-        if batch_sampler is not None:
-            if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
-                                 "shuffle, sampler, and drop_last")
-            batch_size = None
-            drop_last = False
-        elif batch_size is None and drop_last:
-            raise ValueError("batch_size=None option disables auto-batching and is mutually "
-                             "exclusive with drop_last")
-
-        if sampler is None:
-            if self._dataset_kind == _DatasetKind.Iterable:
-                sampler = _InfiniteConstantSampler()
-            elif shuffle:
-                sampler = RandomSampler(dataset, generator=generator)  # type: ignore[arg-type]
-            else:
-                sampler = SequentialSampler(dataset)  # type: ignore[arg-type]
-        if batch_size is not None and batch_sampler is None:
-            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self._dataset_kind, shuffle = _dataset_kind(dataset, shuffle, sampler, batch_sampler)
+        batch_size, drop_last = _batching_options(batch_size, shuffle, sampler, batch_sampler,
+                                                  drop_last)
+        sampler, batch_sampler = _samplers(self._dataset_kind, dataset, shuffle, sampler,
+                                           batch_sampler, batch_size, drop_last, generator)
 
         self.batch_size = batch_size
         self.drop_last = drop_last
@@ -251,6 +204,78 @@ class DataLoader:
             return length
         return len(self._index_sampler)
 
+
+
+def _worker_options(num_workers: int, timeout: float, prefetch_factor: int | None,
+                    persistent_workers: bool) -> int | None:
+    """Check DataLoader's worker options; returns `prefetch_factor` (2 by default with
+    workers)."""
+    if num_workers < 0:
+        raise ValueError("num_workers option should be non-negative; "
+                         "use num_workers=0 to disable multiprocessing.")
+    if timeout < 0:
+        raise ValueError("timeout option should be non-negative")
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError(
+            "prefetch_factor option could only be specified in multiprocessing."
+            "let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor "
+            "to None.")
+    elif num_workers > 0 and prefetch_factor is None:
+        prefetch_factor = 2
+    elif prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError("prefetch_factor option should be non-negative")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("persistent_workers option needs num_workers > 0")
+    return prefetch_factor
+
+
+def _dataset_kind(dataset, shuffle, sampler, batch_sampler):
+    """The dataset's kind (map-style or iterable) and `shuffle` as a bool for map-style ones;
+    an iterable dataset takes no shuffle, sampler or batch_sampler."""
+    if not isinstance(dataset, IterableDataset):
+        return _DatasetKind.Map, bool(shuffle)
+    # keys mean nothing to a stream: no custom (batch) samplers, no shuffling
+    if shuffle not in {False, None}:
+        raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle "
+                         f"option, but got shuffle={shuffle}")
+    if sampler is not None:
+        raise ValueError("DataLoader with IterableDataset: expected unspecified sampler "
+                         f"option, but got sampler={sampler}")
+    if batch_sampler is not None:
+        raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                         f"batch_sampler option, but got batch_sampler={batch_sampler}")
+    return _DatasetKind.Iterable, shuffle
+
+
+def _batching_options(batch_size, shuffle, sampler, batch_sampler, drop_last):
+    """Check that the sampling options go together; returns (batch_size, drop_last), both
+    reset when a batch_sampler makes the batches."""
+    if sampler is not None and shuffle:
+        raise ValueError("sampler option is mutually exclusive with shuffle")
+    if batch_sampler is not None:
+        if batch_size != 1 or shuffle or sampler is not None or drop_last:
+            raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                             "shuffle, sampler, and drop_last")
+        return None, False
+    if batch_size is None and drop_last:
+        raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                         "exclusive with drop_last")
+    return batch_size, drop_last
+
+
+def _samplers(kind, dataset, shuffle, sampler, batch_sampler, batch_size, drop_last,
+              generator):
+    """The (sampler, batch_sampler) pair, with the defaults filled in for those not given."""
+    if sampler is None:
+        if kind == _DatasetKind.Iterable:
+            sampler = _InfiniteConstantSampler()
+        elif shuffle:
+            sampler = RandomSampler(dataset, generator=generator)  # type: ignore[arg-type]
+        else:
+            sampler = SequentialSampler(dataset)  # type: ignore[arg-type]
+    if batch_size is not None and batch_sampler is None:
+        batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+    return sampler, batch_sampler
 
 class _BaseDataLoaderIter:
     def __init__(self, loader: DataLoader) -> None:

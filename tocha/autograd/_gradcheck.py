@@ -58,7 +58,23 @@ def _analytical_jacobian(fn, inputs, diff_idx):
 
 def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
               raise_exception: bool = True, **kwargs) -> bool:
-    """Compare backward's Jacobian with central differences; inputs should be float64."""
+    """Check `func`'s analytical gradients against central finite differences.
+
+    Args:
+        func: takes `inputs`, returns a Tensor or tuple of Tensors.
+        inputs: a Tensor or tuple; those with requires_grad are checked (use float64).
+        eps: the finite-difference step; atol, rtol: the tolerance of the comparison.
+        raise_exception: raise RuntimeError on a mismatch (else return False).
+    Returns:
+        True when every Jacobian entry matches.
+
+    >>> import tocha
+    >>> x = tocha.tensor([0.5, 1.5], dtype=tocha.float64, requires_grad=True)
+    >>> tocha.autograd.gradcheck(lambda t: (t * t).sin(), (x,))
+    True
+
+    Differs from PyTorch: no fast mode, no complex or sparse inputs.
+    """
     from .._tensor import Tensor
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
@@ -76,7 +92,13 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: float = 1e-5,
                   rtol: float = 1e-3, raise_exception: bool = True, **kwargs) -> bool:
-    """gradcheck of the gradient itself (double backward)."""
+    """`gradcheck` of the gradient itself: checks double backward.
+
+    >>> import tocha
+    >>> x = tocha.tensor([0.5, 1.5], dtype=tocha.float64, requires_grad=True)
+    >>> tocha.autograd.gradgradcheck(lambda t: t.tanh(), (x,))
+    True
+    """
     from .._tensor import Tensor, _wrap
     inputs = _as_tuple(inputs)
     diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]

@@ -1,0 +1,114 @@
+"""The autograd protocol of issue 7: one `Function.apply` for tocha's primitives and users'
+Functions, named edges, no global mode, and views rebased onto in-place ops."""
+import numpy as np
+import pytest
+
+import tocha
+from tocha._ops import elementwise as E
+from tocha._ops._util import prim
+from tocha.autograd import engine, function
+
+
+def test_primitives_and_user_functions_share_one_apply():
+    assert prim.apply.__func__ is tocha.autograd.Function.apply.__func__
+    assert E.Mul.apply.__func__ is tocha.autograd.Function.apply.__func__
+    assert not hasattr(function, "ARRAY_MODE")
+    for gone in ("_apply1", "_apply2", "_apply_arrays"):
+        assert not hasattr(function, gone)
+
+
+def test_operators_run_the_primitive(monkeypatch):
+    seen = []
+    original = E.Mul.forward
+
+    def spy(ctx, *args):
+        seen.append(len(args))
+        return original(ctx, *args)
+
+    monkeypatch.setattr(E.Mul, "forward", staticmethod(spy))
+    a = tocha.ones(3, requires_grad=True)
+    with tocha.no_grad():
+        a * a                   # the no-record fast path is inside apply too
+    (a * 2.0).sum().backward()
+    assert len(seen) >= 2
+
+
+def test_edges_are_named_records_and_leaves_have_accumulators():
+    a, b = tocha.ones(2, requires_grad=True), tocha.ones(2)
+    y = a * b
+    e, e_b, e_const = y.grad_fn._edges
+    assert isinstance(e, function.Edge) and isinstance(e.node, function.AccumulateGrad)
+    assert e.node.variable is a and e.output_nr == 0 and e.shape == (2,)
+    assert e_b is function.NO_GRAD and e_const is None
+    assert y.grad_fn.next_functions == ((e.node, 0), (None, 0))
+    assert (a * 3).grad_fn._edges[0].node is e.node     # one accumulator per leaf
+
+
+def test_saved_tensors_are_tensors_in_backward():
+    kinds = []
+
+    class Spy(tocha.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            kinds.append((type(x), type(g)))
+            return g * 2
+
+    x = tocha.ones(2, requires_grad=True)
+    Spy.apply(x).sum().backward()
+    (Spy.apply(x).sum() * 1).backward(create_graph=True)
+    assert kinds == [(tocha.Tensor, tocha.Tensor)] * 2
+
+
+def test_needs_input_grad_under_no_grad():
+    seen = []
+
+    class F(tocha.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            seen.append(ctx.needs_input_grad)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, None
+
+    x = tocha.ones(2, requires_grad=True)
+    with tocha.no_grad():
+        F.apply(x, tocha.ones(2))
+    assert seen == [(True, False)]
+
+
+def test_graph_task_holds_one_run():
+    task = engine.GraphTask(retain_graph=False, create_graph=False, accumulate=True)
+    assert set(engine.GraphTask.__slots__) >= {"deps", "buffers", "ready"}
+    assert task.deps == {} and task.ready == []
+
+
+def test_view_rebased_onto_inplace_on_base():
+    # y = 2x, v = y[1:3], then y *= 3: v = 6 x[1:3], so d(sum v)/dx = [0, 6, 6, 0]
+    x = tocha.ones(4, requires_grad=True)
+    y = x * 2
+    v = y[1:3]
+    y.mul_(3)
+    v.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 6, 6, 0])
+
+
+def test_multi_output_views_refuse_inplace():
+    y = tocha.ones(4, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="returns multiple views"):
+        y.split(2)[0].mul_(2)
+
+
+def test_hook_changing_shape_is_refused():
+    a = tocha.ones(3, requires_grad=True)
+    b = a * 1
+    b.register_hook(lambda g: tocha.ones(2))
+    with pytest.raises(RuntimeError, match="changed the size"):
+        b.sum().backward()

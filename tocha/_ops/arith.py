@@ -1,0 +1,582 @@
+"""Elementwise arithmetic: + - * /, powers, integer division and modulus, casts and copies
+(re-exported by tocha._ops.elementwise)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.grad_mode import STATE
+from ._util import broadcast_error, prim
+
+_ndarray = np.ndarray
+_PYNUM = (int, float, bool)
+
+
+# ---------------------------------------------------------------- dtype preparation
+
+def _result_np(a, b):
+    """NumPy dtype to compute in, or None when NumPy's own promotion already agrees."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if ta and tb:
+        if a._dtype is b._dtype:
+            return None
+        return D.result_type(a, b).np
+    t, s = (a, b) if ta else (b, a)
+    k = t._dtype._kind
+    if s.__class__ is float:
+        return None if k == 2 else D.get_default_dtype().np
+    if s.__class__ is int:
+        return None if k >= 1 else D.int64.np
+    if s.__class__ is bool:
+        return None
+    if isinstance(s, (np.generic, np.ndarray)):
+        return D.result_type(t, s).np
+    raise TypeError(f"unsupported operand type {type(s).__name__} for a tensor op")
+
+
+def _binary(cls, a, b, op):
+    dt = _result_np(a, b)
+    try:
+        return cls.apply(a, b, dt)
+    except ValueError as e:
+        sa = a._data.shape if isinstance(a, Tensor) else ()
+        sb = b._data.shape if isinstance(b, Tensor) else ()
+        if "broadcast" in str(e):
+            raise broadcast_error(op, sa, sb) from None
+        raise
+
+
+def _fix(r):
+    return r if r.__class__ is _ndarray else np.asarray(r)
+
+
+# ---------------------------------------------------------------- arithmetic
+
+class Add(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        return np.add(a, b, dtype=dt, casting="unsafe") if dt is not None else a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        return np.subtract(a, b, dtype=dt, casting="unsafe") if dt is not None else a - b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, -g
+
+
+class RSub(prim):
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):        # b - a, b a scalar
+        return np.subtract(b, a, dtype=dt, casting="unsafe") if dt is not None else b - a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g, None
+
+
+class Mul(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        n = ctx.needs_input_grad
+        if n:
+            ctx.save_for_backward(a if len(n) > 1 and n[1] else None, b if n[0] else None)
+            if b.__class__ is not _ndarray:
+                ctx.scalar = b
+        return np.multiply(a, b, dtype=dt, casting="unsafe") if dt is not None else a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if b is None and ctx.needs_input_grad[0]:
+            b = ctx.scalar
+        return (g * b if ctx.needs_input_grad[0] else None,
+                g * a if ctx.needs_input_grad[1] else None)
+
+
+class Div(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        n = ctx.needs_input_grad
+        if n:
+            if b.__class__ is not _ndarray:
+                ctx.scalar = b
+                ctx.save_for_backward(None, None)
+            else:
+                ctx.save_for_backward(a if n[1] else None, b)
+        return np.true_divide(a, b, dtype=dt, casting="unsafe") if dt is not None else a / b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if b is None:
+            return g / ctx.scalar, None
+        ga = g / b if ctx.needs_input_grad[0] else None
+        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class RDiv(prim):
+    node_name = "MulBackward0"   # PyTorch computes scalar / t as t.reciprocal() * scalar
+
+    @staticmethod
+    def forward(ctx, a, b, dt):        # b / a, b a scalar
+        out = np.true_divide(b, a, dtype=dt, casting="unsafe") if dt is not None else b / a
+        ctx.save_for_backward(a)
+        ctx.scalar = b
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * ctx.scalar / (a * a), None
+
+
+def _div_dt(a, b):
+    # true division of integers gives the default float dtype
+    dt = _result_np(a, b)
+    rk = (np.dtype(dt).kind if dt is not None else
+          (a._dtype.np.kind if isinstance(a, Tensor) else b._dtype.np.kind))
+    if rk in "biu":
+        dt = D.get_default_dtype().np
+    return dt
+
+
+def _scaled(input, other, alpha, op):
+    """alpha * other in the result dtype of (input, other): the scaling must not promote
+    (float16 - 0.5 * uint8 stays float16), and integer operands take no float alpha."""
+    dt = D.result_type(input, other)
+    if dt._kind < 2 and isinstance(alpha, float):
+        raise RuntimeError(f"{op}(): For integral input tensors, argument alpha must not be a "
+                           f"floating point number.")
+    if dt is D.bool_ and not isinstance(alpha, bool):
+        alpha = bool(alpha)
+    if isinstance(other, Tensor):
+        return (other if other._dtype is dt else other.to(dt)) * alpha
+    return other * alpha
+
+
+def add(input, other, *, alpha=1, out=None):
+    """input + alpha * other."""
+    if alpha != 1:
+        other = _scaled(input, other, alpha, "add")
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _out(_binary(Add, input, other, "add"), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    """input - alpha * other."""
+    if isinstance(input, Tensor):
+        _check_bool_sub(input, other)       # before alpha turns a bool operand into a number
+    if alpha != 1:
+        other = _scaled(input, other, alpha, "sub")
+    if not isinstance(input, Tensor):
+        return _out(rsub(other, input), out)
+    return _out(_binary(Sub, input, other, "sub"), out)
+
+
+def _is_bool(v):
+    # (np.bool_ is read as a float by PyTorch: only Python bools count)
+    return v._dtype is D.bool_ if isinstance(v, Tensor) else isinstance(v, bool)
+
+
+def _check_bool_sub(a, b):
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input."""
+    if alpha != 1:
+        input = input * alpha
+    if isinstance(other, Tensor):
+        return sub(other, input)
+    _check_bool_sub(input, other)
+    return _binary(RSub, input, other, "rsub")
+
+
+def mul(input, other, *, out=None):
+    """input * other."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _out(_binary(Mul, input, other, "mul"), out)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """input / other (true division; `rounding_mode` 'trunc' or 'floor')."""
+    if rounding_mode is not None:
+        if rounding_mode == "floor":
+            return floor_divide(input, other)
+        if rounding_mode == "trunc":
+            q = _nograd_binary(np.true_divide, input, other, "div")
+            r = _wrap(np.trunc(q._data))
+            dt = D.result_type(input, other)
+            return _wrap(r._data.astype(dt.np))
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{rounding_mode}'")
+    if not isinstance(input, Tensor):
+        # scalar / tensor: integer tensors divide in the default float dtype
+        return _out(RDiv.apply(other, input, _div_dt(other, input)), out)
+    dt = _div_dt(input, other)
+    try:
+        return _out(Div.apply(input, other, dt), out)
+    except ValueError as e:
+        if "broadcast" in str(e):
+            raise broadcast_error("div", input._data.shape,
+                                  other._data.shape if isinstance(other, Tensor) else ()) from None
+        raise
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def _out(res, out):
+    if out is None:
+        return res
+    out.copy_(res) if out._data.shape == res._data.shape else out.set_(res)
+    return out
+
+
+class Neg(prim):
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+def neg(input):
+    """-input."""
+    if input._dtype is D.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+class Pow(prim):
+    @staticmethod
+    def forward(ctx, a, e, dt):
+        ctx.save_for_backward(a)
+        ctx.e = e
+        if np.ndim(e) == 0 and e < 0 and np.dtype(dt or a.dtype).kind in "iu":
+            return _int_pow(a, e, dt)
+        return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        e = ctx.e
+        if e == 0:
+            # not g * 0: an inf gradient gives 0, not NaN (g is an array when no graph is built)
+            return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), None
+        return g * e * a ** (e - 1), None
+
+
+def _int_pow(a, b, dt):
+    """Integer powers with negative exponents, as PyTorch's kernel: 1 ** -k = 1,
+    (-1) ** -k = +-1, and 0 for every other base (NumPy refuses them)."""
+    dt = np.dtype(dt or np.result_type(a, b))
+    a, b = np.asarray(a, dt), np.asarray(b, dt)
+    pos = np.power(a, np.where(b < 0, 0, b), dtype=dt)
+    neg = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0)).astype(dt)
+    return np.where(b < 0, neg, pos).astype(dt, copy=False)
+
+
+class PowT(prim):
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        if np.dtype(dt or a.dtype).kind in "iu" and np.any(np.asarray(b) < 0):
+            out = _int_pow(a, b, dt)
+        else:
+            out = np.power(a, b, dtype=dt, casting="unsafe") if dt is not None else np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from .compare import where  # (compare and unary import this module)
+        from .unary import log
+        a, b, out = ctx.saved_tensors
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = g * b * a ** (b - 1)
+            ga = where(b == 0, zeros_like_(ga), ga)
+        if ctx.needs_input_grad[1]:
+            # 0 ** b: 0 where b >= 0, and -inf (inf * log 0) where b < 0, as PyTorch
+            gb = where((a == 0) & (b >= 0), zeros_like_(g), g * out * log(a))
+        return ga, gb
+
+
+class RPow(prim):
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, a, base, dt):      # base ** a, base a scalar
+        out = np.power(base, a, dtype=dt, casting="unsafe") if dt is not None else np.power(base, a)
+        ctx.save_for_backward(out, a if base == 0 else None)
+        ctx.base = base
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, a = ctx.saved_tensors
+        if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
+            return (g * out * float("-inf")).masked_fill(a >= 0, 0.0), None
+        return g * out * math.log(ctx.base), None
+
+
+def zeros_like_(x):
+    return _wrap_dt(np.zeros_like(x._data), x._dtype, x._device)
+
+
+def ones_like_(x):
+    return _wrap_dt(np.ones_like(x._data), x._dtype, x._device)
+
+
+def pow(input, exponent, *, out=None):
+    """input ** exponent (tensor or scalar on either side)."""
+    if isinstance(input, Tensor) and input._dtype is D.bool_ and _is_bool(exponent):
+        if isinstance(exponent, Tensor):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        return _out(input.clone() if exponent else ones_like_(input), out)
+    if not isinstance(input, Tensor):
+        base = input
+        dt = _result_np(exponent, base)
+        if dt is None and exponent._dtype._kind < 2 and isinstance(base, float):
+            dt = D.get_default_dtype().np
+        return _out(RPow.apply(exponent, base, dt), out)
+    if isinstance(exponent, Tensor):
+        return _out(_binary(PowT, input, exponent, "pow"), out)
+    if isinstance(exponent, np.generic):
+        exponent = exponent.item()
+    if input._dtype._kind < 2 and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return _out(_binary(Pow, input, exponent, "pow"), out)
+
+
+def float_power(input, exponent):
+    input = input.double() if isinstance(input, Tensor) else input
+    exponent = exponent.double() if isinstance(exponent, Tensor) else exponent
+    return pow(input, exponent)
+
+
+def square(input):
+    return pow(input, 2)
+
+
+# ---------------------------------------------------------------- casts and copies
+
+class Cast(prim):
+    node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dt):
+        ctx.src = x.dtype
+        return x.astype(dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.to(D.from_numpy_dtype(ctx.src))
+
+
+def _cast(x: Tensor, dtype) -> Tensor:
+    if dtype._kind < 2 or x._dtype._kind < 2:
+        return _wrap_dt(x._data.astype(dtype.np), dtype, x._device)
+    return Cast.apply(x, dtype.np)
+
+
+class Clone(prim):
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def clone(input, *, memory_format=None):
+    """A copy that stays in the graph."""
+    return Clone.apply(input)
+
+
+class Fill(prim):
+    @staticmethod
+    def forward(ctx, x, v):
+        return np.full_like(x, v)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, g.sum()
+
+
+def fill(input, value):
+    return Fill.apply(input, value)
+
+
+class CopyFrom(prim):
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        return np.broadcast_to(src, x.shape).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, g
+
+
+def copy_from(input, src):
+    return CopyFrom.apply(input, src)
+
+
+# ---------------------------------------------------------------- integer division, modulus
+
+_INT_DIVS = ("floor_divide", "remainder", "fmod")
+
+
+def _nograd_binary(ufunc, a, b, op, out_dtype=None):
+    if not isinstance(a, Tensor):
+        from .._creation import tensor
+        a = tensor(a)
+    dt = _result_np(a, b)
+    bb = b._data if isinstance(b, Tensor) else b
+    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind == "b":
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for 'Bool'")
+    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind in "biu" and np.any(
+            np.asarray(bb) == 0):
+        raise RuntimeError(f"{op}: integer division by zero (ZeroDivisionError); operands "
+                           f"{a._dtype} and {getattr(b, '_dtype', type(b).__name__)}")
+    try:
+        r = ufunc(a._data, bb, dtype=dt, casting="unsafe") if dt is not None and out_dtype is \
+            None else ufunc(
+            a._data if dt is None else a._data.astype(dt), bb)
+    except ValueError as e:
+        if "broadcast" in str(e):
+            raise broadcast_error(op, a._data.shape,
+                                  b._data.shape if isinstance(b, Tensor) else ()) from None
+        raise
+    return _wrap(_fix(r), a._device)
+
+
+class NotDifferentiable(prim):
+    """Passes a computed value through; its backward raises, as PyTorch's ops whose derivative
+    is not implemented do (their outputs require grad, so using them in a loss is an error,
+    not a silently missing gradient)."""
+
+    node_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, value, name, *inputs):
+        ctx.name = name
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
+
+
+def no_derivative(out: Tensor, name: str, *inputs) -> Tensor:
+    """`out` marked as PyTorch marks a non-differentiable op's float result."""
+    if (out._dtype._kind == 2 and STATE.enabled
+            and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):
+        return NotDifferentiable.apply(out._data, name, *inputs)
+    return out
+
+
+def _scalar_as(v, other):
+    """A Python number operand as a 0-d tensor of the dtype it promotes to with `other` (a
+    float16 tensor keeps float16: `0.5 // x`)."""
+    if isinstance(other, Tensor) and isinstance(v, (bool, int, float)):
+        dt = D.result_type(other, v)
+        return _wrap_dt(np.asarray(v, dt.np), dt, other._device)
+    from .._creation import tensor
+    return tensor(v)
+
+
+def floor_divide(input, other):
+    """Floor of input / other (no gradient, like PyTorch: backward through it raises)."""
+    if not isinstance(input, Tensor):
+        input = _scalar_as(input, other)
+    return no_derivative(_nograd_binary(np.floor_divide, input, other, "floor_divide"),
+                         "floor_divide", input, other)
+
+
+def remainder(input, other):
+    """Python-style modulus (sign of the divisor); gradient 1 for input."""
+    if not isinstance(input, Tensor):
+        input = _scalar_as(input, other)
+    return _mod(np.mod, "floor", input, other, "remainder")
+
+
+def fmod(input, other):
+    """C-style modulus (sign of the dividend); gradient 1 for input."""
+    if not isinstance(input, Tensor):
+        input = _scalar_as(input, other)
+    return _mod(np.fmod, "trunc", input, other, "fmod")
+
+
+def _mod(ufunc, rounding, input, other, name):
+    exact = _nograd_binary(ufunc, input, other, name)
+    if not (STATE.enabled and (input._requires_grad or (
+            isinstance(other, Tensor) and other._requires_grad))):
+        return exact
+    if input._dtype is not exact._dtype:        # a bool/int dividend: no `-` on bools
+        input = input.to(exact._dtype)
+    return ModGrad.apply(exact._data, input, other, rounding)
+
+
+class ModGrad(prim):
+    """The value of remainder/fmod (computed by NumPy) with PyTorch's gradients: 1 for the
+    dividend, -q for the divisor (q = a / b rounded: floor for remainder, trunc for fmod).
+    Not input - q * other, which is NaN where other is infinite (inf * 0)."""
+
+    @staticmethod
+    def forward(ctx, value, a, b, rounding):
+        ctx.save_for_backward(a, b if isinstance(b, np.ndarray) else None)
+        ctx.b, ctx.rounding = b, rounding
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        gb = None
+        if n[2]:
+            gb = -g * div(a.detach(), b.detach(), rounding_mode=ctx.rounding)
+        return None, g if n[1] else None, gb, None
+
+
+def trunc_divide(input, other):
+    return div(input, other, rounding_mode="trunc")
+

@@ -1,0 +1,425 @@
+"""Elementwise comparisons and selection: clamp, min/max, where, lerp, ==/<, logical and
+bitwise ops, isnan/isclose (re-exported by tocha._ops.elementwise)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap, _wrap_dt
+from ._util import broadcast_error, prim
+from .arith import _binary, _fix, _nograd_binary, _out, zeros_like_
+
+# ---------------------------------------------------------------- clamp, min/max, where, lerp
+
+class ClampT(prim):
+    """clamp with tensor bounds and PyTorch's gradients: to input where lo <= x <= hi, to lo
+    where x < lo <= hi, to hi where x > hi or lo > hi (ties go to input, not halved)."""
+
+    node_name = "ClampBackward0"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x, lo, hi)
+        y = x if lo is None else np.maximum(x, lo)
+        return y if hi is None else np.minimum(y, hi)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, lo, hi = ctx.saved_tensors
+        keep = lo_m = hi_m = None
+        if lo is not None:
+            keep = x >= lo
+            lo_m = (x < lo) if hi is None else (x < lo) & (lo <= hi)
+        if hi is not None:
+            k2 = x <= hi
+            keep = k2 if keep is None else keep & k2
+            hi_m = (x > hi) if lo is None else (x > hi) | (lo > hi)
+        n = ctx.needs_input_grad
+        return (g.masked_fill(~keep, 0.0) if n[0] else None,
+                g.masked_fill(~lo_m, 0.0) if lo is not None and n[1] else None,
+                g.masked_fill(~hi_m, 0.0) if hi is not None and n[2] else None)
+
+
+class Clamp(prim):
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        y = x
+        if lo is not None:
+            y = np.maximum(y, lo)
+        if hi is not None:
+            y = np.minimum(y, hi)
+        if y is x:
+            y = x.copy()
+        return y.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        m = None
+        if ctx.lo is not None:
+            m = x >= ctx.lo
+        if ctx.hi is not None:
+            m2 = x <= ctx.hi
+            m = m2 if m is None else m & m2
+        return g * m if m is not None else g
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit values to [min, max]; gradient flows where the input is inside."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        dt = D.result_type(input, *[v for v in (min, max) if v is not None])
+        lo, hi = (None if v is None else v.to(dt) if isinstance(v, Tensor) else
+                  _full_like(input.to(dt), v) for v in (min, max))
+        return _out(ClampT.apply(input.to(dt), lo, hi), out)
+    if input._dtype._kind < 2:
+        # integer/bool inputs promote with the bounds (float bounds give the default float)
+        dt = D.result_type(input, *[v for v in (min, max) if v is not None])
+        if dt is not input._dtype:
+            input = input.to(dt)
+        elif dt._kind == 1:
+            min, max = _int_bound(min, dt), _int_bound(max, dt)
+    return _out(Clamp.apply(input, min, max), out)
+
+
+def _int_bound(v, dt):
+    """A Python number for an integer tensor, converted as PyTorch converts it: ints in the
+    range of the type or of its unsigned/signed twin wrap (-1 in uint8 is 255), floats must
+    fit the type itself; anything else is refused."""
+    if v is None or isinstance(v, bool):
+        return v
+    info = np.iinfo(dt.np)
+    if isinstance(v, float):
+        if info.min <= v <= info.max:       # (NaN fails too)
+            return v
+    elif -(2 ** (info.bits - 1)) <= v <= 2 ** info.bits - 1:
+        return int(np.asarray(v, np.int64).astype(dt.np))
+    raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow "
+                       f"({v} for a {dt} tensor)")
+
+
+clip = clamp
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def _full_like(x, v):
+    return _wrap_dt(np.full(x._data.shape, v, x._dtype.np), x._dtype, x._device)
+
+
+class Maximum(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        r = np.maximum(a, b, dtype=dt, casting="unsafe") if dt is not None else np.maximum(a, b)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _minmax_grads(g, a, b, a < b, a > b)
+
+
+class Minimum(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b, dtype=dt, casting="unsafe") if dt is not None else np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _minmax_grads(g, a, b, a > b, a < b)
+
+
+def _minmax_grads(g, a, b, a_loses, b_loses):
+    """PyTorch's maximum/minimum gradients: ties split g equally; the loser gets an exact 0
+    (masked, so a NaN gradient does not leak into it as 0 * NaN); NaN operands, which
+    compare neither way, pass g to both."""
+    h = where(a == b, g / 2, g)
+    return h.masked_fill(a_loses, 0.0), h.masked_fill(b_loses, 0.0)
+
+
+def _need_tensor(op, other):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{op}(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+
+
+def maximum(input, other, *, out=None):
+    _need_tensor("maximum", other)
+    return _out(_binary(Maximum, input, other, "maximum"), out)
+
+
+def minimum(input, other, *, out=None):
+    _need_tensor("minimum", other)
+    return _out(_binary(Minimum, input, other, "minimum"), out)
+
+
+def fmax(input, other, *, out=None):
+    """maximum, except that a NaN loses to a number (NumPy's fmax, as PyTorch)."""
+    _need_tensor("fmax", other)
+    return _out(_binary(FMax, input, other, "fmax"), out)
+
+
+def fmin(input, other, *, out=None):
+    """minimum, except that a NaN loses to a number."""
+    _need_tensor("fmin", other)
+    return _out(_binary(FMin, input, other, "fmin"), out)
+
+
+class FMax(prim):
+    """fmax with PyTorch's gradient: all of g to input where input >= other or other is NaN
+    (ties included), the rest to other."""
+
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmax(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_grad(g, (a >= b) | isnan(b))
+
+
+class FMin(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmin(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_grad(g, (a <= b) | isnan(b))
+
+
+def _split_grad(g, to_a):
+    return g.masked_fill(~to_a, 0.0), g.masked_fill(to_a, 0.0)
+
+
+class Where(prim):
+    @staticmethod
+    def forward(ctx, c, a, b, dt):
+        ctx.save_for_backward(c)
+        r = np.where(c, a, b)
+        return r.astype(dt, copy=False) if dt is not None else r
+
+    @staticmethod
+    def backward(ctx, g):
+        c, = ctx.saved_tensors
+        z = zeros_like_(g)
+        return None, where(c, g, z), where(c, z, g)
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """Pick `input` where `condition` holds, else `other`; with one argument, nonzero indices."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if condition._dtype is not D.bool_:
+        if condition._dtype is D.uint8:
+            condition = condition.bool()
+        else:
+            raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                               f"tensor with dtype {_TYPE_NAMES.get(condition._dtype.name)}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    if not isinstance(input, Tensor):
+        dt = D.result_type(other, input)
+        input = _wrap_dt(np.asarray(input, dt.np), dt, other._device)
+    if not isinstance(other, Tensor):
+        dt = D.result_type(input, other)
+        other = _wrap_dt(np.asarray(other, dt.np), dt, input._device)
+    dt = D.result_type(input, other)
+    try:
+        return _out(Where.apply(condition, input, other, dt.np), out)
+    except ValueError:
+        raise RuntimeError(f"where: shapes of condition {tuple(condition._data.shape)}, input "
+                           f"{tuple(input._data.shape)} and other {tuple(other._data.shape)} are "
+                           f"not broadcastable") from None
+
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input); float16 computed in float32 and rounded once (as
+    PyTorch's kernel: float16 steps lose bits)."""
+    if input._dtype is D.float16 and isinstance(end, Tensor) and end._dtype is D.float16:
+        w = weight.float() if isinstance(weight, Tensor) else weight
+        return lerp(input.float(), end.float(), w).to(D.float16)
+    return input + weight * (end - input)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 * tensor2
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 / tensor2
+
+
+class Atan2(prim):
+    @staticmethod
+    def forward(ctx, a, b, dt):
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b, dtype=dt, casting="unsafe") if dt is not None else np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        # at (0, 0) PyTorch's gradient is 0, not 0 / 0
+        d = (a * a + b * b).masked_fill(~((a != 0) | (b != 0)), float("inf"))
+        return g * b / d, -g * a / d
+
+
+def atan2(input, other):
+    _need_tensor("atan2", other)
+    dt = D.result_type(input, other)
+    if dt._kind < 2:        # integers give the default float dtype
+        dt = D.get_default_dtype()
+    if input._dtype is not dt:
+        input = input.to(dt)
+    if isinstance(other, Tensor) and other._dtype is not dt:
+        other = other.to(dt)
+    return _binary(Atan2, input, other, "atan2")
+
+
+arctan2 = atan2
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """Replace nan/inf by finite numbers; gradient flows where the input was finite."""
+    if input._dtype._kind < 2:
+        return input.clone()
+    fi = np.finfo(input._dtype.np)
+    hi = fi.max if posinf is None else posinf
+    lo = fi.min if neginf is None else neginf
+    arr = np.nan_to_num(input._data, nan=nan, posinf=hi, neginf=lo)
+    fill = _wrap_dt(arr, input._dtype, input._device)
+    return where(isfinite(input), input, fill)
+
+
+def _cmp(ufunc, name):
+    def op(input, other, *, out=None):
+        if not isinstance(input, Tensor):
+            from .._creation import tensor
+            input = tensor(input)
+        if isinstance(other, Tensor) and other._dtype is not input._dtype:
+            dt = D.result_type(input, other).np
+            a, b = input._data.astype(dt, copy=False), other._data.astype(dt, copy=False)
+        else:
+            a = input._data
+            b = other._data if isinstance(other, Tensor) else other
+        try:
+            r = ufunc(a, b)
+        except ValueError as e:
+            if "broadcast" in str(e):
+                raise broadcast_error(name, input._data.shape, other._data.shape) from None
+            raise
+        return _out(_wrap(_fix(r), input._device), out)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise {name} (a bool tensor, no gradient)."
+    return op
+
+
+eq = _cmp(np.equal, "eq")
+ne = _cmp(np.not_equal, "ne")
+lt = _cmp(np.less, "lt")
+le = _cmp(np.less_equal, "le")
+gt = _cmp(np.greater, "gt")
+ge = _cmp(np.greater_equal, "ge")
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def equal(input, other) -> bool:
+    """True if both tensors have the same shape and elements."""
+    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+
+
+def _logical(ufunc, name):
+    def op(input, other=None):
+        a = input._data
+        if other is None:
+            return _wrap(_fix(ufunc(a.astype(bool))), input._device)
+        b = other._data if isinstance(other, Tensor) else other
+        return _wrap(_fix(ufunc(a.astype(bool), np.asarray(b).astype(bool))), input._device)
+    op.__name__ = name
+    return op
+
+
+logical_and = _logical(np.logical_and, "logical_and")
+logical_or = _logical(np.logical_or, "logical_or")
+logical_xor = _logical(np.logical_xor, "logical_xor")
+logical_not = _logical(np.logical_not, "logical_not")
+
+
+def _bitwise(ufunc, name):
+    def op(input, other=None):
+        bad = input if input._dtype._kind >= 2 else other if isinstance(
+            other, Tensor) and other._dtype._kind >= 2 else None
+        if bad is not None or isinstance(other, float):
+            dn = bad._dtype.name if bad is not None else D.get_default_dtype().name
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for "
+                                      f"'{_TYPE_NAMES.get(dn, dn)}'")
+        if other is None:
+            return _wrap(_fix(ufunc(input._data)), input._device)
+        return _nograd_binary(ufunc, input, other, name)
+    op.__name__ = name
+    return op
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_not = _bitwise(np.invert, "bitwise_not")
+
+
+def isnan(input):
+    """A bool tensor, True where `input` is NaN (not differentiable).
+
+    >>> import tocha
+    >>> tocha.tensor([1.0, float("nan")]).isnan()
+    tensor([False,  True])
+    """
+    return _wrap(_fix(np.isnan(input._data)), input._device)
+
+
+def isinf(input):
+    return _wrap(_fix(np.isinf(input._data)), input._device)
+
+
+def isfinite(input):
+    return _wrap(_fix(np.isfinite(input._data)), input._device)
+
+
+def isposinf(input):
+    return _wrap(_fix(np.isposinf(input._data)), input._device)
+
+
+def isneginf(input):
+    return _wrap(_fix(np.isneginf(input._data)), input._device)
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _wrap(_fix(np.isclose(input._data, other._data, rtol, atol, equal_nan)),
+                 input._device)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(np.allclose(input._data, other._data, rtol, atol, equal_nan))
+

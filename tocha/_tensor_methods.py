@@ -1,0 +1,227 @@
+"""Where each Tensor method that an op module implements comes from.
+
+`Tensor` (tocha/_tensor.py) inherits these mixins. Each one lists, by name, the functions of
+one module that are also Tensor methods: `x.exp()` is `tocha._ops.elementwise.exp(x)`,
+`x.sum()` is `tocha._ops.reduce.sum(x)`, `a + b` is `tocha._ops.operators.add(a, b)`.
+
+Why not import the functions here: the op modules import `tocha._tensor` (they build
+Tensors), so they cannot be imported before the Tensor class exists. A `_Delegate` looks its
+function up on first use and then puts the function itself in its place, so later calls cost
+exactly what a method defined in the class body costs.
+"""
+from __future__ import annotations
+
+import importlib
+
+_ELEMENTWISE = "tocha._ops.elementwise"
+_REDUCE = "tocha._ops.reduce"
+_MOVEMENT = "tocha._ops.movement"
+_INDEXING = "tocha._ops.indexing"
+_LINALG = "tocha._ops.linalg"
+_OPS = "tocha._ops.operators"
+_RANDOM = "tocha._random_api"
+_ENGINE = "tocha.autograd.engine"
+_SPECIAL = "tocha._linalg_special_api"
+
+
+class _Delegate:
+    """A method that is `module.func` (bound on first use, see the module docstring).
+    `inplace`: the method is `func` computed out of place and written back into self."""
+
+    __slots__ = ("func", "inplace", "module", "name", "owner")
+
+    def __init__(self, module: str, func: str | None = None, inplace: bool = False) -> None:
+        self.module, self.func, self.inplace = module, func, inplace
+        self.name = self.owner = None
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.owner, self.name = owner, name
+        if self.func is None:
+            self.func = name[:-1] if self.inplace else name
+
+    def __get__(self, obj, objtype=None):
+        try:
+            fn = getattr(importlib.import_module(self.module), self.func)
+        except (ImportError, AttributeError):    # so that hasattr(x, name) is just False
+            raise AttributeError(f"'Tensor' object has no attribute '{self.name}'") from None
+        if self.inplace:
+            fn = _inplace_method(fn, self.name)
+        setattr(self.owner, self.name, fn)      # from now on, the plain function
+        get = getattr(type(fn), "__get__", None)
+        return fn if get is None else get(fn, obj, objtype)
+
+
+def _inplace_method(fn, name: str):
+    def method(self, *args, **kwargs):
+        return self._inplace(fn, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In-place `{fn.__name__}`: the result is written into self."
+    return method
+
+
+def _delegating(module: str, names: str, inplace: str = ""):
+    """Class decorator: the listed `names` become methods delegating to `module`; each of
+    `inplace` becomes `name_`, the in-place form of `module.name`."""
+    def decorate(cls):
+        for name in names.split():
+            _add(cls, name, _Delegate(module))
+        for name in inplace.split():
+            _add(cls, name + "_", _Delegate(module, name, inplace=True))
+        return cls
+    return decorate
+
+
+def _add(cls, name: str, d: _Delegate) -> None:
+    setattr(cls, name, d)
+    d.__set_name__(cls, name)
+
+
+@_delegating(_ELEMENTWISE, """
+    add sub mul div true_divide divide multiply subtract neg negative pow float_power square
+    exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh tanh
+    asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh reciprocal sigmoid erf relu
+    abs absolute sign sgn floor ceil trunc fix round frac clamp clip clamp_min clamp_max
+    maximum minimum fmax fmin lerp addcmul addcdiv atan2 arctan2 nan_to_num clone eq ne lt le
+    gt ge greater greater_equal less less_equal not_equal equal logical_and logical_or
+    logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not isnan isinf
+    isfinite isposinf isneginf isclose allclose floor_divide remainder fmod rsub positive
+    logaddexp hypot deg2rad rad2deg logit xlogy signbit""", inplace="""
+    pow exp log sqrt rsqrt sin cos tan sigmoid tanh relu abs neg sign floor ceil trunc round
+    frac clamp clip clamp_min clamp_max reciprocal lerp addcmul addcdiv log1p expm1 exp2 log2
+    log10 atan asin acos sinh cosh atan2 fmod remainder floor_divide square nan_to_num erf
+    logical_not logical_and logical_or logit hypot xlogy deg2rad rad2deg""")
+class ElementwiseMethods:
+    """Elementwise math (tocha/_ops/elementwise.py): `x.exp()` is `tocha.exp(x)`."""
+
+    __slots__ = ()
+
+
+@_delegating(_REDUCE, """
+    sum mean prod cumsum cumprod max min amax amin argmax argmin aminmax var std norm
+    logsumexp softmax log_softmax all any count_nonzero median nanmean nansum""")
+class ReduceMethods:
+    """Reductions (tocha/_ops/reduce.py): `x.sum(0)` is `tocha.sum(x, 0)`."""
+
+    __slots__ = ()
+
+
+@_delegating(_MOVEMENT, """
+    view reshape view_as reshape_as flatten unflatten ravel expand expand_as broadcast_to
+    permute transpose swapaxes swapdims t movedim moveaxis squeeze unsqueeze split chunk
+    unbind narrow flip fliplr flipud roll repeat tile repeat_interleave tril triu contiguous
+    select diagonal trace diag tensor_split rot90 diff""", inplace="tril triu")
+class MovementMethods:
+    """Shape and layout (tocha/_ops/movement.py): `x.view(2, 3)`; `x.T` and `x.mT`."""
+
+    __slots__ = ()
+
+    as_strided = _Delegate(_MOVEMENT, "as_strided")
+    unfold = _Delegate(_MOVEMENT, "_unfold")
+    T = _Delegate(_MOVEMENT, "_T")
+    mT = _Delegate(_MOVEMENT, "_mT")
+    H = _Delegate(_MOVEMENT, "_T")
+
+
+@_delegating(_INDEXING, """
+    gather scatter scatter_add index_select masked_fill masked_select take take_along_dim
+    nonzero argwhere sort argsort msort topk kthvalue unique unique_consecutive bincount
+    index_put index_add index_copy index_fill""", inplace="""
+    masked_fill scatter scatter_add index_put index_add index_copy index_fill""")
+class IndexingMethods:
+    """Indexing (tocha/_ops/indexing.py): `x[i]` is `indexing.getitem(x, i)`."""
+
+    __slots__ = ()
+
+    __getitem__ = _Delegate(_INDEXING, "getitem")
+
+
+@_delegating(_LINALG, "matmul mm bmm mv dot inner outer ger addmm addmv baddbmm vdot")
+class LinalgMethods:
+    """Products (tocha/_ops/linalg.py): `a.matmul(b)` is `tocha.matmul(a, b)`."""
+
+    __slots__ = ()
+
+
+class OperatorMethods:
+    """Python's operators (tocha/_ops/operators.py): `a + b` is `operators.add(a, b)`."""
+
+    __slots__ = ()
+
+    __add__ = _Delegate(_OPS, "add")
+    __radd__ = _Delegate(_OPS, "add")
+    __sub__ = _Delegate(_OPS, "sub")
+    __rsub__ = _Delegate(_OPS, "rsub")
+    __mul__ = _Delegate(_OPS, "mul")
+    __rmul__ = _Delegate(_OPS, "mul")
+    __truediv__ = _Delegate(_OPS, "truediv")
+    __rtruediv__ = _Delegate(_OPS, "rtruediv")
+    __floordiv__ = _Delegate(_OPS, "floordiv")
+    __rfloordiv__ = _Delegate(_OPS, "rfloordiv")
+    __mod__ = _Delegate(_OPS, "mod")
+    __rmod__ = _Delegate(_OPS, "rmod")
+    __pow__ = _Delegate(_OPS, "pow")
+    __rpow__ = _Delegate(_OPS, "rpow")
+    __matmul__ = _Delegate(_OPS, "matmul")
+    __rmatmul__ = _Delegate(_OPS, "rmatmul")
+    __iadd__ = _Delegate(_OPS, "iadd")
+    __isub__ = _Delegate(_OPS, "isub")
+    __imul__ = _Delegate(_OPS, "imul")
+    __itruediv__ = _Delegate(_OPS, "itruediv")
+    __ipow__ = _Delegate(_OPS, "ipow")
+    __neg__ = _Delegate(_ELEMENTWISE, "neg")
+    __pos__ = _Delegate(_OPS, "pos")
+    __abs__ = _Delegate(_ELEMENTWISE, "abs")
+    __invert__ = _Delegate(_OPS, "invert")
+    __and__ = _Delegate(_OPS, "and_")
+    __or__ = _Delegate(_OPS, "or_")
+    __xor__ = _Delegate(_OPS, "xor")
+    __rand__ = _Delegate(_OPS, "rand_")
+    __ror__ = _Delegate(_OPS, "ror")
+    __eq__ = _Delegate(_OPS, "eq")
+    __ne__ = _Delegate(_OPS, "ne")
+    __lt__ = _Delegate(_OPS, "lt")
+    __le__ = _Delegate(_OPS, "le")
+    __gt__ = _Delegate(_OPS, "gt")
+    __ge__ = _Delegate(_OPS, "ge")
+    add_ = _Delegate(_OPS, "add_")
+    sub_ = _Delegate(_OPS, "sub_")
+    mul_ = _Delegate(_OPS, "mul_")
+    div_ = _Delegate(_OPS, "div_")
+    where = _Delegate(_OPS, "where")
+
+
+@_delegating(_SPECIAL, """
+    lgamma digamma erfinv erfc i0 sinc det logdet slogdet inverse pinverse cholesky
+    cholesky_solve cholesky_inverse svd qr lu lu_solve matrix_power matrix_exp cross
+    triangular_solve igamma igammac""", inplace="lgamma digamma erfinv erfc i0 sinc igamma igammac")
+class SpecialMethods:
+    """Special functions and linear algebra (tocha/_linalg_special_api.py, from branch
+    w-breadth): `x.lgamma()`, `x.inverse()`, ..."""
+
+    __slots__ = ()
+    polygamma = _Delegate(_SPECIAL, "_polygamma_method")
+    mvlgamma = _Delegate(_SPECIAL, "_mvlgamma_method")
+    polygamma_ = _Delegate(_SPECIAL, "_polygamma_method", inplace=True)
+    mvlgamma_ = _Delegate(_SPECIAL, "_mvlgamma_method", inplace=True)
+
+
+class RandomMethods:
+    """In-place sampling (tocha/_random_api.py): `x.uniform_()`, `x.normal_()`, ..."""
+
+    __slots__ = ()
+
+    uniform_ = _Delegate(_RANDOM, "_uniform_")
+    normal_ = _Delegate(_RANDOM, "_normal_")
+    random_ = _Delegate(_RANDOM, "_random_method")
+    bernoulli_ = _Delegate(_RANDOM, "_bernoulli_")
+    exponential_ = _Delegate(_RANDOM, "_exponential_")
+    bernoulli = _Delegate(_RANDOM, "_bernoulli_method")
+    multinomial = _Delegate(_RANDOM, "_multinomial_method")
+
+
+class AutogradMethods:
+    """`x.backward()` (tocha/autograd/engine.py): the learner's entry into the engine."""
+
+    __slots__ = ()
+
+    backward = _Delegate(_ENGINE, "tensor_backward")
