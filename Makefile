@@ -78,6 +78,12 @@ demo: $(VENV)/.stamp-demo
 bench: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
+# run every script of a PyTorch tutorial collection (copied outside the repository) on tocha:
+# make collection DIR=/scratch/tutorials COLLECTION_ARGS='--timeout 600 --markdown'
+.PHONY: collection
+collection: $(VENV)/.stamp-test
+	$(PY) tools/run_collection.py $(DIR) $(COLLECTION_ARGS)
+
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks examples tools docs/_gen
 
