@@ -25,7 +25,7 @@ BENCH_ARGS ?=
 FUZZ_SECONDS ?= 3600
 FUZZ_SEED ?= 0
 
-.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel bench-distributed coverage fuzz
+.PHONY: test test-oracle acceptance ci demo bench lint clean docs wheel bench-distributed coverage fuzz collection
 
 # --- environment: one stamp per extra, redone when pyproject.toml changes -------------------
 $(PY):
@@ -99,6 +99,11 @@ coverage: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 # reproducer; fails if any was found
 fuzz: $(VENV)/.stamp-test $(VENV)/.stamp-torch
 	cd tests/oracle && FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=$(FUZZ_SEED) $(abspath $(PY)) -m fuzz
+
+# run every script of a PyTorch tutorial collection (copied outside the repository) on tocha:
+# make collection DIR=/scratch/tutorials COLLECTION_ARGS='--timeout 600 --markdown'
+collection: $(VENV)/.stamp-test
+	$(PY) tools/run_collection.py $(DIR) $(COLLECTION_ARGS)
 
 lint: $(VENV)/.stamp-lint
 	$(VENV)/bin/ruff check tocha tests benchmarks examples tools docs/_gen

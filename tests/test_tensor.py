@@ -454,3 +454,13 @@ def test_legacy_constructor():
     assert t.shape == (2, 3) and t.dtype is tocha.float32
     assert tocha.Tensor([1, 2]).tolist() == [1.0, 2.0]
     assert tocha.FloatTensor([1]).dtype is tocha.float32
+
+
+def test_type_accepts_typed_constructors():
+    # x.type(torch.LongTensor), as the MorvanZhou tutorials write it (PyTorch: an int64 copy;
+    # the same tensor when the type already matches)
+    x = tocha.zeros(2)
+    y = x.type(tocha.LongTensor)
+    assert y.dtype is tocha.int64 and y.tolist() == [0, 0]
+    assert x.type(tocha.FloatTensor) is x
+    assert x.type("torch.LongTensor").dtype is tocha.int64

@@ -468,6 +468,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
     def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:
             return "torch." + _legacy_type_names[self._dtype.name]
+        if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), D.dtype):
+            dtype = dtype.dtype         # a typed constructor: x.type(torch.LongTensor)
         if isinstance(dtype, str):
             name = dtype.split(".")[-1]
             rev = {v: k for k, v in _legacy_type_names.items()}

@@ -531,3 +531,20 @@ def test_random_affine_and_erasing_draws_match_torch():
             break
         tocha.manual_seed(seed)
         assert T.RandomErasing.get_params(img, (0.02, 0.33), (0.3, 3.3), [0.0])[:4] == want
+
+
+def test_normalize_channel_mismatch_errors_like_torch():
+    # torchvision normalizes with tensor.sub_(mean[:, None, None]): PyTorch's in-place
+    # broadcast check is the reference for which (image, mean) pairs are accepted
+    for shape, n in (((1, 5, 5), 3), ((3, 5, 5), 1), ((2, 3, 5, 5), 3), ((2, 1, 5, 5), 3)):
+        x = np.random.default_rng(0).random(shape).astype(np.float32)
+        mean = [0.5] * n
+        try:
+            want = torch.from_numpy(x).clone().sub_(torch.tensor(mean)[:, None, None])
+        except RuntimeError as e:
+            with pytest.raises(RuntimeError, match="doesn't match the broadcast shape"):
+                F.normalize(tocha.tensor(x), mean, [1.0] * n)
+            assert "doesn't match the broadcast shape" in str(e)
+            continue
+        got = F.normalize(tocha.tensor(x), mean, [1.0] * n)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)

@@ -99,6 +99,20 @@ def test_normalize():
         F.normalize(tocha.zeros(3, 2, 2, dtype=tocha.uint8), [0.0], [1.0])
 
 
+def test_normalize_mean_per_channel_must_fit_the_image():
+    # a 1-channel (MNIST) image with 3 means: torchvision's in-place subtraction fails; the
+    # image must not silently become 3 channels
+    x = tocha.tensor(RS.rand(1, 4, 4).astype(np.float32))
+    for inplace in (False, True):
+        with pytest.raises(RuntimeError, match=r"shape \[1, 4, 4\] doesn't match the broadcast "
+                           r"shape \[3, 4, 4\].*one value per channel"):
+            F.normalize(x.clone(), (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), inplace=inplace)
+    # one value for 3 channels broadcasts, as in torchvision
+    y = tocha.tensor(RS.rand(2, 3, 4, 4).astype(np.float32))
+    np.testing.assert_allclose(arr(F.normalize(y, (0.5,), (0.25,))), (arr(y) - 0.5) / 0.25,
+                               rtol=1e-6)
+
+
 def test_compose_lambda_repr():
     c = T.Compose([T.ToTensor(), T.Lambda(lambda t: t * 2), T.Normalize([0.5], [0.5])])
     a = rgb()

@@ -222,6 +222,15 @@ def normalize(tensor: Tensor, mean: Sequence[float], std: Sequence[float],
         mean_t = mean_t.view(-1, 1, 1)
     if std_t.ndim == 1:
         std_t = std_t.view(-1, 1, 1)
+    shape = list(tensor.shape)
+    wide = list(tocha.broadcast_shapes(tensor.shape, mean_t.shape, std_t.shape))
+    if wide != shape:
+        # torchvision subtracts in place, so the image never grows: 3 means on a 1-channel
+        # image is an error there, not a silent 3-channel result
+        raise RuntimeError(f"output with shape {shape} doesn't match the broadcast shape "
+                           f"{wide} (normalize: mean has {mean_t.numel()} and std "
+                           f"{std_t.numel()} values for an image of {shape[-3]} channels; "
+                           f"give one value per channel)")
     if inplace:
         return tensor.sub_(mean_t).div_(std_t)
     return tensor.sub(mean_t).div(std_t)
