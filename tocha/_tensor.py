@@ -660,7 +660,8 @@ _legacy_type_names = {
 
 def _multi_view_message(t: Tensor, what: str) -> str:
     name = re.sub(r"Backward\d*$", "", t._grad_fn.name()) if t._grad_fn is not None else "view"
-    return (f"Output {t._output_nr} of {name} is a view and {what}. This view is the output "
+    nr = t.__dict__.get("_multi_view_nr", t._output_nr)
+    return (f"Output {nr} of {name} is a view and {what}. This view is the output "
             f"of a function that returns multiple views. Such functions do not allow the output "
             f"views to be modified inplace. You should replace the inplace operation by an "
             f"out-of-place one.")

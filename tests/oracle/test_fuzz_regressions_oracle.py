@@ -34,6 +34,10 @@ CASES = {
     "softmax_empty": lambda m: m.tensor([]).softmax(0),
     "log_softmax_empty": lambda m: m.zeros(0, 3).log_softmax(0),
     "softmax_empty_int": lambda m: m.tensor([], dtype=m.int64).softmax(-1),
+    # reflected bitwise operators with a float on the left
+    "ror_float_int": lambda m: 0.5 | m.tensor(2, dtype=m.int32),
+    "rand_float_float": lambda m: 2.0 & m.tensor([1.0, 2.0]),
+    "ror_int_int": lambda m: 3 | m.tensor([4, 1]),
     # dtypes
     "sub_alpha_int_float": lambda m: m.sub(m.tensor(4), m.tensor(1, dtype=m.uint8), alpha=0.5),
     "sub_alpha_keeps_half": lambda m: m.sub(m.tensor([0.25], dtype=m.float16),

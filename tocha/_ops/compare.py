@@ -370,6 +370,8 @@ logical_not = _logical(np.logical_not, "logical_not")
 
 def _bitwise(ufunc, name):
     def op(input, other=None):
+        if not isinstance(input, Tensor):   # `0.5 | t` (the reflected operator): and/or/xor
+            input, other = other, input     # are symmetric
         bad = input if input._dtype._kind >= 2 else other if isinstance(
             other, Tensor) and other._dtype._kind >= 2 else None
         if bad is not None or isinstance(other, float):

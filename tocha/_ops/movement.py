@@ -471,7 +471,14 @@ def _split_views(tensor, sizes, d, cls):
     for s in sizes:
         out.append(cls.apply(tensor, pre + (slice(start, start + s),)))
         start += s
-    return tuple(out)
+    return _numbered(out)
+
+
+def _numbered(views) -> tuple:
+    """Each output remembers its place (PyTorch's errors name "Output 1 of SplitBackward0")."""
+    for i, v in enumerate(views):
+        v._multi_view_nr = i
+    return tuple(views)
 
 
 def split(tensor, split_size_or_sections, dim: int = 0):
@@ -509,7 +516,7 @@ def chunk(input, chunks: int, dim: int = 0):
 def unbind(input, dim: int = 0):
     d = norm_dim(dim, input._data.ndim)
     pre = (slice(None),) * d
-    return tuple(UnbindView.apply(input, pre + (i,)) for i in range(input._data.shape[d]))
+    return _numbered([UnbindView.apply(input, pre + (i,)) for i in range(input._data.shape[d])])
 
 
 def narrow(input, dim: int, start: int, length: int):
