@@ -329,17 +329,20 @@ class Function(metaclass=_FunctionMeta):
         """Run forward on `args`; record a node when grad mode is on and an input needs grad."""
         # the arrays a primitive's forward gets; whether an input requires grad; the device
         # all tensor inputs must share (these lines run for every op: kept lean)
-        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        arrays = []
         record = False
         dev = None
         for a in args:
-            if isinstance(a, Tensor):
+            if a.__class__ is Tensor or isinstance(a, Tensor):
+                arrays.append(a._data)
                 if a._requires_grad:
                     record = True
                 if a._device is not dev:
                     if dev is not None:
                         _device_error(cls, dev, a._device)
                     dev = a._device
+            else:
+                arrays.append(a)
         record = record and STATE.enabled
         if not cls._arrays:
             return _apply_on_tensors(cls, args, kwargs, record)
