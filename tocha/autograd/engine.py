@@ -323,7 +323,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     Args:
         tensors: a Tensor or a sequence of Tensors to differentiate.
         grad_tensors: the gradient with respect to each (None for scalars: 1).
-        retain_graph, create_graph, inputs: as for `Tensor.backward`.
+        retain_graph (bool, optional): as for `Tensor.backward`.
+        create_graph (bool): as for `Tensor.backward`.
+        inputs (sequence of Tensor, optional): as for `Tensor.backward`.
 
     >>> import tocha
     >>> x = tocha.tensor(3.0, requires_grad=True)
