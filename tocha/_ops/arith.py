@@ -509,7 +509,7 @@ class NotDifferentiable(prim):
         raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
 
 
-def no_derivative(out: Tensor, name: str, *inputs) -> Tensor:
+def no_derivative(out: Tensor, name: str, *inputs: object) -> Tensor:
     """`out` marked as PyTorch marks a non-differentiable op's float result."""
     if (out._dtype._kind == 2 and STATE.enabled
             and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):

@@ -90,7 +90,7 @@ class _Index(prim):
         return IndexGrad.apply(g, ctx.idx, ctx.shape, ctx._fwd._accumulate)
 
 
-def basic_view(x, idx):
+def basic_view(x: np.ndarray, idx: Any) -> np.ndarray:
     """x[idx] for a basic index, always an array view: NumPy returns a scalar copy when ints
     select a single element, `...` keeps it a 0-d view of x's memory."""
     r = x[idx]

@@ -692,7 +692,7 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
 
 # ---------------------------------------------------------------- strided views
 
-def _unfold(input, dimension: int, size: int, step: int):
+def _unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """Tensor.unfold: every window of `size` elements along `dimension`, `step` apart, as a new
     last dim (a view)."""
     nd = input._data.ndim
