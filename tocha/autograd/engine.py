@@ -329,7 +329,9 @@ def backward(tensors: Tensor | Sequence[Tensor],
     Args:
         tensors: a Tensor or a sequence of Tensors to differentiate.
         grad_tensors: the gradient with respect to each (None for scalars: 1).
-        retain_graph, create_graph, inputs: as for `Tensor.backward`.
+        retain_graph: as for `Tensor.backward`.
+        create_graph: as for `Tensor.backward`.
+        inputs: as for `Tensor.backward`.
 
     >>> import tocha
     >>> x = tocha.tensor(3.0, requires_grad=True)
