@@ -119,7 +119,8 @@ def _infer_array(data, dtype):
     return arr, dt
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
+def tensor(data: object, *, dtype: D.dtype | None = None, device: object = None,
+           requires_grad: bool = False,
            pin_memory: bool = False) -> Tensor:
     """A new tensor holding a copy of `data`.
 
@@ -167,7 +168,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
     return _finish(arr, dt, device, requires_grad)
 
 
-def as_tensor(data, dtype=None, device=None) -> Tensor:
+def as_tensor(data: object, dtype: D.dtype | None = None,
+              device: object = None) -> Tensor:
     """Convert `data` to a tensor, sharing memory with it when possible.
 
     A tensor of the requested dtype is returned as it is; a NumPy array becomes a tensor
@@ -202,7 +204,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
 asarray = as_tensor
 
 
-def from_numpy(ndarray) -> Tensor:
+def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A tensor that shares memory with a NumPy array (no copy).
 
     Writing into one changes the other. The dtype follows the array's (`float64` arrays give
@@ -231,7 +233,8 @@ def from_numpy(ndarray) -> Tensor:
     return _wrap_dt(ndarray, dt, as_device(None))
 
 
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+def scalar_tensor(s: complex, *, dtype: D.dtype | None = None,
+                  device: object = None, requires_grad: bool = False) -> Tensor:
     dt = _dt(dtype)
     return _finish(np.array(s, dt.np), dt, device, requires_grad)
 
@@ -244,8 +247,10 @@ def _filled(fill, size, dtype, device, requires_grad, default=None):
     return _finish(np.full(shape, fill, dt.np), dt, device, requires_grad)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None) -> Tensor:
+def zeros(*size: int | _Sequence[int], out: Tensor | None = None,
+          dtype: D.dtype | None = None, layout: object = None, device: object = None,
+          requires_grad: bool = False, pin_memory: bool = False,
+          memory_format: object = None) -> Tensor:
     """A tensor filled with 0.
 
     Args:
@@ -274,8 +279,10 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False, memory_format=None) -> Tensor:
+def ones(*size: int | _Sequence[int], out: Tensor | None = None,
+         dtype: D.dtype | None = None, layout: object = None, device: object = None,
+         requires_grad: bool = False, pin_memory: bool = False,
+         memory_format: object = None) -> Tensor:
     """A tensor filled with 1.
 
     Args:
@@ -301,8 +308,10 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
     return _finish(np.ones(_size(size), dt.np), dt, device, requires_grad)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None) -> Tensor:
+def empty(*size: int | _Sequence[int], out: Tensor | None = None,
+          dtype: D.dtype | None = None, layout: object = None, device: object = None,
+          requires_grad: bool = False, pin_memory: bool = False,
+          memory_format: object = None) -> Tensor:
     """A tensor whose values are meant to be overwritten.
 
     Args:
@@ -330,8 +339,9 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
 
 
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False) -> Tensor:
+def full(size: int | _Sequence[int], fill_value: complex, *, out: Tensor | None = None,
+         dtype: D.dtype | None = None, layout: object = None, device: object = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor of shape `size` filled with `fill_value`.
 
     Args:
@@ -366,8 +376,9 @@ def _like(input, dtype):
     return input._dtype if dtype is None else _dt(dtype)
 
 
-def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None) -> Tensor:
+def zeros_like(input: Tensor, *, dtype: D.dtype | None = None,
+               layout: object = None, device: object = None, requires_grad: bool = False,
+               memory_format: object = None) -> Tensor:
     """A tensor of zeros with the shape (and, by default, the dtype) of `input`.
 
     Args:
@@ -391,8 +402,9 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
                    requires_grad)
 
 
-def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None) -> Tensor:
+def ones_like(input: Tensor, *, dtype: D.dtype | None = None,
+              layout: object = None, device: object = None, requires_grad: bool = False,
+              memory_format: object = None) -> Tensor:
     """A tensor of ones with the shape (and, by default, the dtype) of `input`.
 
     Args:
@@ -418,8 +430,9 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
                    requires_grad)
 
 
-def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None) -> Tensor:
+def empty_like(input: Tensor, *, dtype: D.dtype | None = None,
+               layout: object = None, device: object = None, requires_grad: bool = False,
+               memory_format: object = None) -> Tensor:
     """A tensor with the shape and dtype of `input`, meant to be overwritten.
 
     Args:
@@ -444,8 +457,9 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None) -> Tensor:
+def full_like(input: Tensor, fill_value: complex, *, dtype: D.dtype | None = None,
+              layout: object = None, device: object = None, requires_grad: bool = False,
+              memory_format: object = None) -> Tensor:
     """A tensor with the shape of `input`, filled with `fill_value`.
 
     Args:
@@ -470,8 +484,8 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
                    requires_grad)
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None,
-        requires_grad=False) -> Tensor:
+def eye(n: int, m: int | None = None, *, out: Tensor | None = None, dtype: D.dtype | None = None,
+        layout: object = None, device: object = None, requires_grad: bool = False) -> Tensor:
     """A 2-D identity matrix: ones on the diagonal, zeros elsewhere.
 
     Args:
@@ -502,8 +516,9 @@ def _num(v):
     return v.item() if isinstance(v, Tensor) else v
 
 
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False) -> Tensor:
+def arange(start: float = 0, end: float | None = None, step: float = 1, *,
+           out: Tensor | None = None, dtype: D.dtype | None = None,
+           layout: object = None, device: object = None, requires_grad: bool = False) -> Tensor:
     """The values `start, start + step, ...` up to, but not including, `end`.
 
     With one argument, `arange(end)` counts from 0. The result is int64 when `start`, `end`
@@ -549,7 +564,9 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(arr.astype(dt.np), dt, device, requires_grad)
 
 
-def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def range_(start: float = 0, end: float | None = None, step: float = 1, *,
+           dtype: D.dtype | None = None, device: object = None,
+           requires_grad: bool = False) -> Tensor:
     """Deprecated torch.range: like arange but includes `end`."""
     warnings.warn("torch.range is deprecated and will be removed in a future release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
@@ -563,8 +580,9 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return _finish(arr.astype(dt.np), dt, device, requires_grad)
 
 
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False) -> Tensor:
+def linspace(start: float | Tensor, end: float | Tensor, steps: int, *,
+             out: Tensor | None = None, dtype: D.dtype | None = None,
+             layout: object = None, device: object = None, requires_grad: bool = False) -> Tensor:
     """`steps` evenly spaced values from `start` to `end`, both included.
 
     The values are computed with PyTorch's formula (from both ends towards the middle), so they
@@ -616,25 +634,29 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(arr.astype(dt.np), dt, device, requires_grad)
 
 
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False) -> Tensor:
+def logspace(start: float | Tensor, end: float | Tensor, steps: int, base: float = 10.0, *,
+             out: Tensor | None = None, dtype: D.dtype | None = None,
+             layout: object = None, device: object = None, requires_grad: bool = False) -> Tensor:
     dt = _dt(dtype)
     lin = linspace(start, end, steps, dtype=D.float64)
     arr = np.power(base, lin._data).astype(dt.np)
     return _finish(arr, dt, device, requires_grad)
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None):
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: D.dtype | None = None,
+                 device: object = None) -> Tensor:
     from ._tensor import _wrap
     return _wrap(np.stack(np.tril_indices(row, offset, col)).astype(np.int64))
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None):
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: D.dtype | None = None,
+                 device: object = None) -> Tensor:
     from ._tensor import _wrap
     return _wrap(np.stack(np.triu_indices(row, offset, col)).astype(np.int64))
 
 
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors: Tensor | _Sequence[Tensor],
+             indexing: str = "ij") -> tuple[Tensor, ...]:
     from ._tensor import _wrap
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
@@ -642,5 +664,5 @@ def meshgrid(*tensors, indexing="ij"):
     return tuple(_wrap(g.copy()) for g in grids)
 
 
-def complex_unsupported(*a, **k):
+def complex_unsupported(*a: object, **k: object) -> Tensor:
     raise TypeError("complex tensors are not supported by tocha yet")

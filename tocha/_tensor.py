@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import warnings
 import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -114,14 +116,14 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
     def __new__(cls, *args, **kwargs):
         return _legacy_new(cls, args, kwargs)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
 
     @property
     def shape(self) -> Size:
         return Size(self._data.shape)
 
-    def size(self, dim: int | None = None):
+    def size(self, dim: int | None = None) -> Size | int:
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[_dim(dim, self._data.ndim, "size")]
@@ -236,7 +238,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         node._retain[self._output_nr] = weakref.ref(self)
         self._retains = True
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call `hook(grad)` when this tensor's gradient is computed during backward.
 
         Args:
@@ -262,7 +264,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
 
-    def register_post_accumulate_grad_hook(self, hook):
+    def register_post_accumulate_grad_hook(
+            self, hook: Callable[[Tensor], None]) -> RemovableHandle:
         if self._grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
                                "tensors")
@@ -318,7 +321,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return self._vc[0] if self._vc is not None else 0
 
     # ---- conversion ----
-    def item(self):
+    def item(self) -> complex:
         """The value of a one-element tensor as a Python number.
 
         >>> import tocha
@@ -330,7 +333,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                                f"converted to Scalar")
         return self._data.reshape(()).item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The data as (nested) Python lists of numbers; a 0-d tensor gives a number.
 
         >>> import tocha
@@ -430,7 +433,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return t
 
     # ---- device / dtype movement ----
-    def to(self, *args, **kwargs) -> Tensor:
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """This tensor in another dtype (and/or on a device): `to(dtype)`, `to(device)`,
         `to(device, dtype)`, `to(other)`. Returns self when nothing changes; differentiable.
 
@@ -465,7 +468,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             out = self.clone()
         return out
 
-    def type(self, dtype=None, non_blocking=False, **kwargs):
+    def type(self, dtype: D.dtype | str | None = None, non_blocking: bool = False,
+             **kwargs: Any) -> str | Tensor:
         if dtype is None:
             return "torch." + _legacy_type_names[self._dtype.name]
         if isinstance(dtype, type) and isinstance(getattr(dtype, "dtype", None), D.dtype):
@@ -480,7 +484,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return self.to(other._dtype)
 
     # ---- new_* ----
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
+    def new_tensor(self, data: Any, dtype: D.dtype | None = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:
         from ._creation import tensor
         return tensor(data, dtype=dtype or self._dtype, device=device or self._device,
                       requires_grad=requires_grad)
@@ -493,16 +498,21 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             t.requires_grad = True
         return t
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+    def new_zeros(self, *size: int | Sequence[int], dtype: D.dtype | None = None,
+                  device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
         return self._new_filled(0, size, dtype, requires_grad)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+    def new_ones(self, *size: int | Sequence[int], dtype: D.dtype | None = None,
+                 device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
         return self._new_filled(1, size, dtype, requires_grad)
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+    def new_empty(self, *size: int | Sequence[int], dtype: D.dtype | None = None,
+                  device: Any = None, requires_grad: bool = False, **kw: Any) -> Tensor:
         return self._new_filled(0, size, dtype, requires_grad)
 
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, **kw):
+    def new_full(self, size: int | Sequence[int], fill_value: complex,
+                 dtype: D.dtype | None = None, device: Any = None,
+                 requires_grad: bool = False, **kw: Any) -> Tensor:
         return self._new_filled(fill_value, (size,), dtype, requires_grad)
 
     # ---- in-place machinery ----
@@ -608,7 +618,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         self._bump()
         return self
 
-    def fill_(self, value) -> Tensor:
+    def fill_(self, value: Tensor | complex) -> Tensor:
         if isinstance(value, Tensor):
             if value._data.ndim:
                 raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
@@ -624,7 +634,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         self._bump()
         return self
 
-    def copy_(self, src, non_blocking: bool = False) -> Tensor:
+    def copy_(self, src: Tensor | Any, non_blocking: bool = False) -> Tensor:
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
         self._check_writable(self.copy_)
@@ -644,7 +654,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         from ._ops.indexing import setitem
         setitem(self, index, value)
 
-    def set_(self, source=None) -> Tensor:
+    def set_(self, source: Tensor | None = None) -> Tensor:
         if source is not None:
             self._data = source._data
             self._dtype = source._dtype

@@ -2,9 +2,14 @@
 nothing but the tensor's array, kept apart so that tocha/_tensor.py holds the autograd core."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import _dtype as D
+
+if TYPE_CHECKING:  # _tensor imports this module: the name is for annotations only
+    from ._tensor import Tensor
 
 __all__ = ["CastMethods", "MetadataMethods", "_dim"]
 
@@ -47,11 +52,11 @@ class MetadataMethods:
     def element_size(self) -> int:
         return self._data.itemsize
 
-    def stride(self, dim: int | None = None):
+    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
         st = tuple(s // self._data.itemsize for s in self._data.strides)
         return st if dim is None else st[_dim(dim, self._data.ndim, "stride")]
 
-    def is_contiguous(self, memory_format=None) -> bool:
+    def is_contiguous(self, memory_format: object = None) -> bool:
         return bool(self._data.flags.c_contiguous)
 
     def is_floating_point(self) -> bool:
@@ -98,16 +103,17 @@ class CastMethods:
 
     __slots__ = ()
 
-    def cpu(self, memory_format=None):
+    def cpu(self, memory_format: object = None) -> Tensor:
         """The tensor on the CPU: self (tocha's tensors always are)."""
         return self
 
-    def cuda(self, device=None, non_blocking=False, memory_format=None):
+    def cuda(self, device: object = None, non_blocking: bool = False,
+             memory_format: object = None) -> Tensor:
         from ._backend import as_device
         as_device("cuda" if device is None else device)
         return self
 
-    def float(self, memory_format=None):
+    def float(self, memory_format: object = None) -> Tensor:
         """`self.to(tocha.float32)`.
 
         >>> import tocha
@@ -116,40 +122,40 @@ class CastMethods:
         """
         return self.to(D.float32)
 
-    def double(self, memory_format=None):
+    def double(self, memory_format: object = None) -> Tensor:
         return self.to(D.float64)
 
-    def half(self, memory_format=None):
+    def half(self, memory_format: object = None) -> Tensor:
         return self.to(D.float16)
 
-    def bfloat16(self, memory_format=None):
+    def bfloat16(self, memory_format: object = None) -> Tensor:
         return self.to(D.bfloat16)
 
-    def long(self, memory_format=None):
+    def long(self, memory_format: object = None) -> Tensor:
         return self.to(D.int64)
 
-    def int(self, memory_format=None):
+    def int(self, memory_format: object = None) -> Tensor:
         return self.to(D.int32)
 
-    def short(self, memory_format=None):
+    def short(self, memory_format: object = None) -> Tensor:
         return self.to(D.int16)
 
-    def char(self, memory_format=None):
+    def char(self, memory_format: object = None) -> Tensor:
         return self.to(D.int8)
 
-    def byte(self, memory_format=None):
+    def byte(self, memory_format: object = None) -> Tensor:
         return self.to(D.uint8)
 
-    def bool(self, memory_format=None):
+    def bool(self, memory_format: object = None) -> Tensor:
         return self.to(D.bool_)
 
-    def pin_memory(self, device=None):
+    def pin_memory(self, device: object = None) -> Tensor:
         return self
 
-    def is_pinned(self, device=None) -> bool:
+    def is_pinned(self, device: object = None) -> bool:
         return False
 
-    def share_memory_(self):
+    def share_memory_(self) -> Tensor:
         return self
 
     def is_shared(self) -> bool:

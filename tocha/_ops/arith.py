@@ -169,7 +169,8 @@ def _scaled(input, other, alpha, op):
     return other * alpha
 
 
-def add(input, other, *, alpha=1, out=None):
+def add(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
+        out: Tensor | None = None) -> Tensor:
     """input + alpha * other."""
     if alpha != 1:
         other = _scaled(input, other, alpha, "add")
@@ -178,7 +179,8 @@ def add(input, other, *, alpha=1, out=None):
     return _out(_binary(Add, input, other, "add"), out)
 
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
+        out: Tensor | None = None) -> Tensor:
     """input - alpha * other."""
     if isinstance(input, Tensor):
         _check_bool_sub(input, other)       # before alpha turns a bool operand into a number
@@ -205,7 +207,7 @@ def _check_bool_sub(a, b):
                            "`logical_not()` operator instead.")
 
 
-def rsub(input, other, *, alpha=1):
+def rsub(input: Tensor, other: Tensor | complex, *, alpha: complex = 1) -> Tensor:
     """other - alpha * input."""
     if alpha != 1:
         input = input * alpha
@@ -215,14 +217,15 @@ def rsub(input, other, *, alpha=1):
     return _binary(RSub, input, other, "rsub")
 
 
-def mul(input, other, *, out=None):
+def mul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     """input * other."""
     if not isinstance(input, Tensor):
         input, other = other, input
     return _out(_binary(Mul, input, other, "mul"), out)
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = None,
+        out: Tensor | None = None) -> Tensor:
     """input / other (true division; `rounding_mode` 'trunc' or 'floor')."""
     if rounding_mode is not None:
         if rounding_mode == "floor":
@@ -269,7 +272,7 @@ class Neg(prim):
         return -g
 
 
-def neg(input):
+def neg(input: Tensor) -> Tensor:
     """-input."""
     if input._dtype is D.bool_:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
@@ -363,7 +366,7 @@ def ones_like_(x):
     return _wrap_dt(np.ones_like(x._data), x._dtype, x._device)
 
 
-def pow(input, exponent, *, out=None):
+def pow(input: Tensor, exponent: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     """input ** exponent (tensor or scalar on either side)."""
     if isinstance(input, Tensor) and input._dtype is D.bool_ and _is_bool(exponent):
         if isinstance(exponent, Tensor):
@@ -384,13 +387,13 @@ def pow(input, exponent, *, out=None):
     return _out(_binary(Pow, input, exponent, "pow"), out)
 
 
-def float_power(input, exponent):
+def float_power(input: Tensor, exponent: Tensor | complex) -> Tensor:
     input = input.double() if isinstance(input, Tensor) else input
     exponent = exponent.double() if isinstance(exponent, Tensor) else exponent
     return pow(input, exponent)
 
 
-def square(input):
+def square(input: Tensor) -> Tensor:
     return pow(input, 2)
 
 
@@ -425,7 +428,7 @@ class Clone(prim):
         return g
 
 
-def clone(input, *, memory_format=None):
+def clone(input: Tensor, *, memory_format: object = None) -> Tensor:
     """A copy that stays in the graph."""
     return Clone.apply(input)
 
@@ -440,7 +443,7 @@ class Fill(prim):
         return g * 0, g.sum()
 
 
-def fill(input, value):
+def fill(input: Tensor, value: complex) -> Tensor:
     return Fill.apply(input, value)
 
 
@@ -506,7 +509,7 @@ class NotDifferentiable(prim):
         raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
 
 
-def no_derivative(out: Tensor, name: str, *inputs) -> Tensor:
+def no_derivative(out: Tensor, name: str, *inputs: object) -> Tensor:
     """`out` marked as PyTorch marks a non-differentiable op's float result."""
     if (out._dtype._kind == 2 and STATE.enabled
             and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):
@@ -524,7 +527,7 @@ def _scalar_as(v, other):
     return tensor(v)
 
 
-def floor_divide(input, other):
+def floor_divide(input: Tensor, other: Tensor | complex) -> Tensor:
     """Floor of input / other (no gradient, like PyTorch: backward through it raises)."""
     if not isinstance(input, Tensor):
         input = _scalar_as(input, other)
@@ -532,14 +535,14 @@ def floor_divide(input, other):
                          "floor_divide", input, other)
 
 
-def remainder(input, other):
+def remainder(input: Tensor, other: Tensor | complex) -> Tensor:
     """Python-style modulus (sign of the divisor); gradient 1 for input."""
     if not isinstance(input, Tensor):
         input = _scalar_as(input, other)
     return _mod(np.mod, "floor", input, other, "remainder")
 
 
-def fmod(input, other):
+def fmod(input: Tensor, other: Tensor | complex) -> Tensor:
     """C-style modulus (sign of the dividend); gradient 1 for input."""
     if not isinstance(input, Tensor):
         input = _scalar_as(input, other)
@@ -577,6 +580,6 @@ class ModGrad(prim):
         return None, g if n[1] else None, gb, None
 
 
-def trunc_divide(input, other):
+def trunc_divide(input: Tensor, other: Tensor | complex) -> Tensor:
     return div(input, other, rounding_mode="trunc")
 

@@ -68,7 +68,8 @@ class Clamp(prim):
         return g * m if m is not None else g
 
 
-def clamp(input, min=None, max=None, *, out=None):
+def clamp(input: Tensor, min: Tensor | complex | None = None, max: Tensor | complex | None = None,
+          *, out: Tensor | None = None) -> Tensor:
     """Limit values to [min, max]; gradient flows where the input is inside."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -106,11 +107,11 @@ def _int_bound(v, dt):
 clip = clamp
 
 
-def clamp_min(input, min):
+def clamp_min(input: Tensor, min: Tensor | complex | None) -> Tensor:
     return clamp(input, min=min)
 
 
-def clamp_max(input, max):
+def clamp_max(input: Tensor, max: Tensor | complex | None) -> Tensor:
     return clamp(input, max=max)
 
 
@@ -157,23 +158,23 @@ def _need_tensor(op, other):
                         f"{type(other).__name__}")
 
 
-def maximum(input, other, *, out=None):
+def maximum(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     _need_tensor("maximum", other)
     return _out(_binary(Maximum, input, other, "maximum"), out)
 
 
-def minimum(input, other, *, out=None):
+def minimum(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     _need_tensor("minimum", other)
     return _out(_binary(Minimum, input, other, "minimum"), out)
 
 
-def fmax(input, other, *, out=None):
+def fmax(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     """maximum, except that a NaN loses to a number (NumPy's fmax, as PyTorch)."""
     _need_tensor("fmax", other)
     return _out(_binary(FMax, input, other, "fmax"), out)
 
 
-def fmin(input, other, *, out=None):
+def fmin(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     """minimum, except that a NaN loses to a number."""
     _need_tensor("fmin", other)
     return _out(_binary(FMin, input, other, "fmin"), out)
@@ -224,7 +225,8 @@ class Where(prim):
         return None, where(c, g, z), where(c, z, g)
 
 
-def where(condition, input=None, other=None, *, out=None):
+def where(condition: Tensor, input: Tensor | None = None, other: Tensor | complex | None = None, *,
+          out: Tensor | None = None) -> Tensor:
     """Pick `input` where `condition` holds, else `other`; with one argument, nonzero indices."""
     if input is None and other is None:
         from .indexing import nonzero
@@ -256,7 +258,7 @@ def where(condition, input=None, other=None, *, out=None):
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}
 
 
-def lerp(input, end, weight):
+def lerp(input: Tensor, end: Tensor | complex, weight: Tensor | complex) -> Tensor:
     """input + weight * (end - input); float16 computed in float32 and rounded once (as
     PyTorch's kernel: float16 steps lose bits)."""
     if input._dtype is D.float16 and isinstance(end, Tensor) and end._dtype is D.float16:
@@ -265,11 +267,11 @@ def lerp(input, end, weight):
     return input + weight * (end - input)
 
 
-def addcmul(input, tensor1, tensor2, *, value=1):
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: complex = 1) -> Tensor:
     return input + value * tensor1 * tensor2
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1):
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: complex = 1) -> Tensor:
     return input + value * tensor1 / tensor2
 
 
@@ -287,7 +289,7 @@ class Atan2(prim):
         return g * b / d, -g * a / d
 
 
-def atan2(input, other):
+def atan2(input: Tensor, other: Tensor | complex) -> Tensor:
     _need_tensor("atan2", other)
     dt = D.result_type(input, other)
     if dt._kind < 2:        # integers give the default float dtype
@@ -302,7 +304,8 @@ def atan2(input, other):
 arctan2 = atan2
 
 
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
     """Replace nan/inf by finite numbers; gradient flows where the input was finite."""
     if input._dtype._kind < 2:
         return input.clone()
@@ -315,7 +318,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 def _cmp(ufunc, name):
-    def op(input, other, *, out=None):
+    def op(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
         if not isinstance(input, Tensor):
             from .._creation import tensor
             input = tensor(input)
@@ -346,13 +349,13 @@ ge = _cmp(np.greater_equal, "ge")
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
-def equal(input, other) -> bool:
+def equal(input: Tensor, other: Tensor | complex) -> bool:
     """True if both tensors have the same shape and elements."""
     return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
 
 
 def _logical(ufunc, name):
-    def op(input, other=None):
+    def op(input: Tensor, other: Tensor | complex | None = None) -> Tensor:
         a = input._data
         if other is None:
             return _wrap(_fix(ufunc(a.astype(bool))), input._device)
@@ -369,7 +372,7 @@ logical_not = _logical(np.logical_not, "logical_not")
 
 
 def _bitwise(ufunc, name):
-    def op(input, other=None):
+    def op(input: Tensor, other: Tensor | complex | None = None) -> Tensor:
         if not isinstance(input, Tensor):   # `0.5 | t` (the reflected operator): and/or/xor
             input, other = other, input     # are symmetric
         bad = input if input._dtype._kind >= 2 else other if isinstance(
@@ -391,7 +394,7 @@ bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
 bitwise_not = _bitwise(np.invert, "bitwise_not")
 
 
-def isnan(input):
+def isnan(input: Tensor) -> Tensor:
     """A bool tensor, True where `input` is NaN (not differentiable).
 
     >>> import tocha
@@ -401,27 +404,29 @@ def isnan(input):
     return _wrap(_fix(np.isnan(input._data)), input._device)
 
 
-def isinf(input):
+def isinf(input: Tensor) -> Tensor:
     return _wrap(_fix(np.isinf(input._data)), input._device)
 
 
-def isfinite(input):
+def isfinite(input: Tensor) -> Tensor:
     return _wrap(_fix(np.isfinite(input._data)), input._device)
 
 
-def isposinf(input):
+def isposinf(input: Tensor) -> Tensor:
     return _wrap(_fix(np.isposinf(input._data)), input._device)
 
 
-def isneginf(input):
+def isneginf(input: Tensor) -> Tensor:
     return _wrap(_fix(np.isneginf(input._data)), input._device)
 
 
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(input: Tensor, other: Tensor | complex, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
     return _wrap(_fix(np.isclose(input._data, other._data, rtol, atol, equal_nan)),
                  input._device)
 
 
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+def allclose(input: Tensor, other: Tensor | complex, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
     return bool(np.allclose(input._data, other._data, rtol, atol, equal_nan))
 

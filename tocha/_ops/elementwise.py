@@ -190,14 +190,14 @@ from .unary import (  # noqa: F401 (re-exported: E.<name> and Tensor methods)
 
 # ---------------------------------------------------------------- composites
 
-def positive(input):
+def positive(input: Tensor) -> Tensor:
     """`+input` (the same tensor)."""
     if input._dtype is D.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
-def logaddexp(input, other):
+def logaddexp(input: Tensor, other: Tensor | complex) -> Tensor:
     """log(exp(input) + exp(other)) without overflow."""
     dt = D.result_type(input, other)
     dt = dt if dt._kind == 2 else D.get_default_dtype()
@@ -208,7 +208,7 @@ def logaddexp(input, other):
     return m + log(exp(input - m) + exp(other - m))
 
 
-def hypot(input, other):
+def hypot(input: Tensor, other: Tensor | complex) -> Tensor:
     """sqrt(input**2 + other**2)."""
     dt = D.result_type(input, other)
     dt = dt if dt._kind == 2 else D.get_default_dtype()
@@ -217,15 +217,15 @@ def hypot(input, other):
     return sqrt(input * input + other * other)
 
 
-def deg2rad(input):
+def deg2rad(input: Tensor) -> Tensor:
     return as_float(input) * (math.pi / 180.0)
 
 
-def rad2deg(input):
+def rad2deg(input: Tensor) -> Tensor:
     return as_float(input) * (180.0 / math.pi)
 
 
-def logit(input, eps=None):
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
     x = as_float(input)
     if eps is not None:
@@ -251,7 +251,7 @@ class Logit(prim):
         return where(bad, _full_like(g, float("nan")), g / (x * (1 - x)))
 
 
-def xlogy(input, other):
+def xlogy(input: Tensor, other: Tensor | complex) -> Tensor:
     """input * log(other), and 0 where input is 0 (unless other is NaN)."""
     if not isinstance(input, Tensor):
         input = _wrap_dt(np.asarray(input, other._dtype.np), other._dtype, other._device)
@@ -288,6 +288,6 @@ class Xlogy(prim):
         return ga, gb
 
 
-def signbit(input):
+def signbit(input: Tensor) -> Tensor:
     """True where the sign bit is set (including -0.0)."""
     return _wrap(_fix(np.signbit(input._data)), input._device)

@@ -1,6 +1,8 @@
 """Indexing primitives: getitem/setitem, gather/scatter, index_select, masks, sort/topk."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import _dtype as D
@@ -88,7 +90,7 @@ class _Index(prim):
         return IndexGrad.apply(g, ctx.idx, ctx.shape, ctx._fwd._accumulate)
 
 
-def basic_view(x, idx):
+def basic_view(x: np.ndarray, idx: Any) -> np.ndarray:
     """x[idx] for a basic index, always an array view: NumPy returns a scalar copy when ints
     select a single element, `...` keeps it a 0-d view of x's memory."""
     r = x[idx]
@@ -167,7 +169,7 @@ class IndexGrad(prim):
         return cls.apply(gg, ctx.idx)
 
 
-def getitem(input, index):
+def getitem(input: Tensor, index: Any) -> Tensor:
     """`input[index]`: a view for ints/slices/None/..., a copy for tensor/bool indices."""
     idx, basic = np_index(index)
     try:
@@ -217,7 +219,7 @@ def _fits(x, idx, value) -> bool:
     return True
 
 
-def setitem(self, index, value):
+def setitem(self: Tensor, index: Any, value: Tensor | complex) -> None:
     """`self[index] = value` in place; recorded by autograd when needed."""
     idx, basic = np_index(index)
     if (not basic and isinstance(value, Tensor) and value._dtype is not self._dtype
@@ -286,7 +288,8 @@ class CopySlices(prim):
                 ctx.view_fn(g) if ctx.needs_input_grad[1] else None)
 
 
-def index_put(input, indices, values, accumulate=False):
+def index_put(input: Tensor, indices: Tensor, values: Tensor | complex,
+              accumulate: bool = False) -> Tensor:
     idx, _ = np_index(tuple(indices))
     return IndexPut.apply(input, values, idx, accumulate)
 
@@ -336,7 +339,7 @@ def _check_index(index, op):
         raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index, got {got}")
 
 
-def gather(input, dim, index, *, sparse_grad=False):
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """out[i][j] = input[index[i][j]][j] (for dim 0)."""
     _check_index(index, "gather")
     d = norm_dim(dim, input._data.ndim)
@@ -376,7 +379,8 @@ class Scatter(prim):
         return gx, gs
 
 
-def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | None = None, *,
+            value: complex | None = None, reduce: str | None = None) -> Tensor:
     _check_index(index, "scatter")
     d = norm_dim(dim, input._data.ndim)
     if src is None:
@@ -389,7 +393,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     return Scatter.apply(input, src, d, index._data, reduce == "add")
 
 
-def scatter_add(input, dim, index, src):
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor | None) -> Tensor:
     _check_index(index, "scatter_add")
     if src._dtype is not input._dtype:
         raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype (got "
@@ -397,7 +401,7 @@ def scatter_add(input, dim, index, src):
     return Scatter.apply(input, src, norm_dim(dim, input._data.ndim), index._data, True)
 
 
-def index_select(input, dim, index):
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if index._dtype._kind != 1:
         raise RuntimeError(f"index_select(): Expected dtype int32/int64 for index, got "
                            f"{index._dtype}")
@@ -408,7 +412,7 @@ def index_select(input, dim, index):
     return getitem(input, idx)
 
 
-def masked_fill(input, mask, value):
+def masked_fill(input: Tensor, mask: Tensor, value: complex) -> Tensor:
     """Copy of input with `value` where mask is True."""
     if not isinstance(mask, Tensor) or mask._dtype is not D.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -432,24 +436,24 @@ def masked_fill(input, mask, value):
     return where(mask, v, input)       # the broadcast shape, as PyTorch's out-of-place op
 
 
-def masked_select(input, mask):
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
     x = input.expand(shape)
     m = np.broadcast_to(mask._data, shape)
     return getitem(x, _wrap(m))
 
 
-def take(input, index):
+def take(input: Tensor, index: Tensor) -> Tensor:
     return getitem(input.reshape(-1), index.reshape(-1)).reshape(index._data.shape)
 
 
-def take_along_dim(input, indices, dim=None):
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
     if dim is None:
         return take(input, indices)
     return gather(input, dim, indices)
 
 
-def nonzero(input, *, as_tuple=False):
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
     if input._data.ndim == 0 and not as_tuple:
         return _wrap(np.zeros((int(bool(input._data)), 0), np.int64))
     nz = np.nonzero(input._data) if input._data.ndim else ()
@@ -460,11 +464,12 @@ def nonzero(input, *, as_tuple=False):
     return _wrap(np.stack(nz, axis=1).astype(np.int64) if nz else np.zeros((0, 0), np.int64))
 
 
-def argwhere(input):
+def argwhere(input: Tensor) -> Tensor:
     return nonzero(input)
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input: Tensor, dim: int = -1, descending: bool = False,
+         stable: bool = False) -> tuple[Tensor, ...]:
     """(values, indices) sorted along `dim`."""
     from .reduce import _sort_t
     d = norm_dim(dim, input._data.ndim)
@@ -485,15 +490,16 @@ def sort(input, dim=-1, descending=False, stable=False):
     return _sort_t(gather(input, d, _wrap(idx)), _wrap(idx))
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
     return sort(input, dim, descending, stable)[1]
 
 
-def msort(input):
+def msort(input: Tensor) -> Tensor:
     return sort(input, 0)[0]
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> tuple[Tensor, ...]:
     from .reduce import _topk_t
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
@@ -506,7 +512,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _topk_t(v.narrow(d, 0, k).contiguous(), i.narrow(d, 0, k).contiguous())
 
 
-def kthvalue(input, k, dim=-1, keepdim=False):
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, ...]:
     from .reduce import _kth_t
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
@@ -522,7 +528,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return _kth_t(v, i)
 
 
-def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: int | None = None) -> Tensor | tuple[Tensor, ...]:
     x = input._data
     if dim is None:
         u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
@@ -538,7 +545,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return res[0] if len(res) == 1 else tuple(res)
 
 
-def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Tensor | tuple[Tensor, ...]:
     x = input._data.reshape(-1)
     if x.size == 0:
         return unique(input, return_inverse=return_inverse, return_counts=return_counts)
@@ -552,13 +560,14 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     return res[0] if len(res) == 1 else tuple(res)
 
 
-def bincount(input, weights=None, minlength=0):
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     w = weights._data if weights is not None else None
     r = np.bincount(input._data, w, minlength)
     return _wrap(r if w is not None else r.astype(np.int64))
 
 
-def searchsorted(sorted_sequence, values, *, right=False, side=None):
+def searchsorted(sorted_sequence: Tensor, values: Tensor | complex, *, right: bool = False,
+                 side: str | None = None) -> Tensor:
     side = side or ("right" if right else "left")
     v = values._data if isinstance(values, Tensor) else values
     s = sorted_sequence._data
@@ -588,7 +597,8 @@ def _dim_index(input, dim, index, op):
     return d, (slice(None),) * d + (index._data.reshape(-1),)
 
 
-def index_add(input, dim, index, source, *, alpha=1):
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: complex = 1) -> Tensor:
     """input with `alpha * source` added at `index` along `dim` (repeated indices add up)."""
     _, idx = _dim_index(input, dim, index, "index_add")
     if source._dtype is not input._dtype:
@@ -604,7 +614,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     return IndexPut.apply(input, src, idx, True)
 
 
-def index_copy(input, dim, index, source):
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with `source` written at `index` along `dim`."""
     _, idx = _dim_index(input, dim, index, "index_copy")
     if source._dtype is not input._dtype:
@@ -614,7 +624,7 @@ def index_copy(input, dim, index, source):
     return IndexPut.apply(input, source, idx, False)
 
 
-def index_fill(input, dim, index, value):
+def index_fill(input: Tensor, dim: int, index: Tensor, value: complex) -> Tensor:
     """input with `value` at `index` along `dim`."""
     d, idx = _dim_index(input, dim, index, "index_fill")
     mask = np.zeros(input._data.shape[d] if input._data.ndim else 1, bool)
@@ -625,7 +635,8 @@ def index_fill(input, dim, index, value):
     return masked_fill(input, _wrap(mask.reshape(shape)), value)
 
 
-def isin(elements, test_elements, *, assume_unique=False, invert=False):
+def isin(elements: Tensor | complex, test_elements: Tensor | complex, *,
+         assume_unique: bool = False, invert: bool = False) -> Tensor:
     """True where an element of `elements` is in `test_elements`."""
     e = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     t = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)

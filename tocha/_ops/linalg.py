@@ -165,7 +165,7 @@ class Addmm(prim):
         return gc, ga, gb
 
 
-def mm(input, mat2, *, out=None):
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix product of two 2-D tensors."""
     _check_dtypes("mm", input, mat2)
     sa, sb = input._data.shape, mat2._data.shape
@@ -176,7 +176,7 @@ def mm(input, mat2, *, out=None):
     return Mm.apply(input, mat2)
 
 
-def matmul(input, other, *, out=None):
+def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     """Matrix product with PyTorch's broadcasting (also `input @ other`).
 
     Shapes: (n,) @ (n,) -> (); (m, n) @ (n, p) -> (m, p); (m, n) @ (n,) -> (m,);
@@ -215,7 +215,7 @@ def matmul(input, other, *, out=None):
                            f"broadcastable") from None
 
 
-def bmm(input, mat2, *, out=None):
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     sa, sb = input._data.shape, mat2._data.shape
     if len(sa) != 3 or len(sb) != 3:
         raise RuntimeError(f"batch1 must be a 3D tensor (got {len(sa)}-D and {len(sb)}-D)")
@@ -226,21 +226,21 @@ def bmm(input, mat2, *, out=None):
     return _Bmm.apply(input, mat2)
 
 
-def mv(input, vec):
+def mv(input: Tensor, vec: Tensor) -> Tensor:
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, "
                            f"{vec._data.ndim}")
     return matmul(input, vec)
 
 
-def dot(input, other):
+def dot(input: Tensor, other: Tensor | complex) -> Tensor:
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{other._data.ndim}D tensors")
     return matmul(input, other)
 
 
-def inner(input, other):
+def inner(input: Tensor, other: Tensor | complex) -> Tensor:
     """Sum over the last dims: shape input.shape[:-1] + other.shape[:-1] (0-d: a product)."""
     if input._data.ndim == 0 or other._data.ndim == 0:
         return input * other
@@ -255,14 +255,15 @@ def inner(input, other):
 vdot = dot
 
 
-def outer(input, vec2):
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return input.unsqueeze(-1) * vec2.unsqueeze(0)
 
 
 ger = outer
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: complex = 1,
+          alpha: complex = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), one fused primitive (the Linear layer)."""
     _check_dtypes("addmm", mat1, mat2)
     sa, sb = mat1._data.shape, mat2._data.shape
@@ -276,11 +277,13 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     return Addmm.apply(input, mat1, mat2, beta, alpha)
 
 
-def addmv(input, mat, vec, *, beta=1, alpha=1):
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: complex = 1,
+          alpha: complex = 1) -> Tensor:
     return input * beta + alpha * mv(mat, vec)
 
 
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: complex = 1,
+            alpha: complex = 1) -> Tensor:
     return input * beta + alpha * bmm(batch1, batch2)
 
 
@@ -359,7 +362,7 @@ def _check_einsum(eq, operands, equation):
                                    f"size {m} elsewhere {where}")
 
 
-def einsum(equation, *operands):
+def einsum(equation: str, *operands: Tensor) -> Tensor:
     """Einstein summation (`'ij,jk->ik'`); explicit or implicit output."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

@@ -2,8 +2,11 @@
 chunk and unbind: splitting.py)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from .. import _dtype as D
 from .._tensor import Size, Tensor, _wrap
 from ._util import norm_dim, prim, sum_to
 from .splitting import SplitView, SplitWithSizesView, UnbindView, chunk, split, unbind  # noqa: F401
@@ -71,7 +74,7 @@ class Reshape(prim):
         return g.reshape(ctx.in_shape)
 
 
-def view(input, *shape, dtype=None):
+def view(input: Tensor, *shape: int | Sequence[int], dtype: D.dtype | None = None) -> Tensor:
     """A view with a new shape (shares memory; fails if the strides don't allow it)."""
     if dtype is not None and not shape:  # view(dtype=...), as PyTorch's keyword form
         shape = (dtype,)
@@ -91,7 +94,7 @@ def view(input, *shape, dtype=None):
             f"{tuple(input._data.shape)}, requested {shape}. Use .reshape(...) instead.") from None
 
 
-def reshape(input, *shape):
+def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """Same data, new shape: a view when the strides allow it, a copy otherwise.
 
     Args:
@@ -114,15 +117,15 @@ def reshape(input, *shape):
         return Reshape.apply(clone(input), shape)
 
 
-def view_as(input, other):
+def view_as(input: Tensor, other: Tensor | complex) -> Tensor:
     return view(input, other._data.shape)
 
 
-def reshape_as(input, other):
+def reshape_as(input: Tensor, other: Tensor | complex) -> Tensor:
     return reshape(input, other._data.shape)
 
 
-def flatten(input, start_dim: int = 0, end_dim: int = -1):
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one."""
     nd = input._data.ndim
     if nd == 0:
@@ -136,13 +139,13 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
     return reshape(input, shp[:s] + (-1,) + shp[e + 1:])
 
 
-def unflatten(input, dim: int, sizes):
+def unflatten(input: Tensor, dim: int, sizes: int | Sequence[int]) -> Tensor:
     d = norm_dim(dim, input._data.ndim)
     shp = input._data.shape
     return reshape(input, shp[:d] + tuple(sizes) + shp[d + 1:])
 
 
-def ravel(input):
+def ravel(input: Tensor) -> Tensor:
     return reshape(input, (-1,))
 
 
@@ -174,7 +177,7 @@ class Expand(prim):
         return sum_to(g, ctx.in_shape)
 
 
-def expand(input, *sizes):
+def expand(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     """Broadcast to a larger shape without copying (-1 keeps a dim)."""
     shp = input._data.shape
     if len(sizes) == 1 and sizes[0].__class__ is tuple and not shp:
@@ -212,20 +215,20 @@ def expand(input, *sizes):
     return Expand.apply(input, out)
 
 
-def expand_as(input, other):
+def expand_as(input: Tensor, other: Tensor | complex) -> Tensor:
     return expand(input, other._data.shape)
 
 
-def broadcast_to(input, size):
+def broadcast_to(input: Tensor, size: int | Sequence[int]) -> Tensor:
     return expand(input, size)
 
 
-def broadcast_tensors(*tensors):
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     shape = np.broadcast_shapes(*(t._data.shape for t in tensors))
     return tuple(expand(t, shape) for t in tensors)
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: int | Sequence[int]) -> Size:
     return Size(np.broadcast_shapes(*shapes))
 
 
@@ -242,7 +245,7 @@ class Permute(prim):
         return g.permute(tuple(np.argsort(ctx.dims)))
 
 
-def permute(input, *dims):
+def permute(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """Reorder dims (a view)."""
     dims = _shape_arg(dims)
     nd = input._data.ndim
@@ -269,7 +272,7 @@ class Transpose(prim):
         return g.transpose(*ctx.d)
 
 
-def transpose(input, dim0: int, dim1: int):
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap dims `dim0` and `dim1` (a view: shares memory with `input`).
 
     Shapes: (..., a, ..., b, ...) -> (..., b, ..., a, ...); negative dims count from the end.
@@ -300,7 +303,7 @@ class T(prim):
         return g.T
 
 
-def t(input):
+def t(input: Tensor) -> Tensor:
     """Transpose a tensor of at most 2 dims."""
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
@@ -308,7 +311,7 @@ def t(input):
     return T.apply(input)
 
 
-def movedim(input, source, destination):
+def movedim(input: Tensor, source: Tensor, destination: int | Sequence[int]) -> Tensor:
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
@@ -339,7 +342,7 @@ class Unsqueeze(View):
     node_name = "UnsqueezeBackward0"
 
 
-def squeeze(input, dim=None, *more):
+def squeeze(input: Tensor, dim: int | None = None, *more: int) -> Tensor:
     """Drop size-1 dims (all, or the given ones: `squeeze(0, 2)` or `squeeze((0, 2))`)."""
     if more:
         dim = (dim,) + more
@@ -353,7 +356,7 @@ def squeeze(input, dim=None, *more):
     return (Squeeze if dim is None else SqueezeDim).apply(input, new)
 
 
-def unsqueeze(input, dim: int):
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim at `dim`."""
     nd = input._data.ndim
     d = norm_dim(dim, nd + 1)
@@ -373,7 +376,7 @@ class Cat(prim):
         return (None,) + tuple(g.split(ctx.sizes, ctx.dim))
 
 
-def cat(tensors, dim: int = 0, *, out=None):
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join tensors along an existing dim."""
     from .. import _dtype as D
     tensors = list(tensors)
@@ -415,7 +418,7 @@ def cat(tensors, dim: int = 0, *, out=None):
 concat = concatenate = cat
 
 
-def stack(tensors, dim: int = 0, *, out=None):
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     """Join tensors along a new dim."""
     tensors = list(tensors)
     if not tensors:
@@ -429,16 +432,16 @@ def stack(tensors, dim: int = 0, *, out=None):
     return cat([unsqueeze(t_, d) for t_ in tensors], d, out=out)
 
 
-def hstack(tensors):
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
     tensors = list(tensors)
     return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
 
 
-def vstack(tensors):
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
     return cat([t_ if t_._data.ndim > 1 else t_.reshape(1, -1) for t_ in tensors], 0)
 
 
-def narrow(input, dim: int, start: int, length: int):
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     if not -n <= start <= n:
@@ -463,16 +466,16 @@ class Flip(prim):
         return g.flip(ctx.dims)
 
 
-def flip(input, *dims):
+def flip(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     dims = tuple(norm_dim(d, input._data.ndim) for d in _shape_arg(dims))
     return Flip.apply(input, dims if input._data.ndim else ())
 
 
-def fliplr(input):
+def fliplr(input: Tensor) -> Tensor:
     return flip(input, 1)
 
 
-def flipud(input):
+def flipud(input: Tensor) -> Tensor:
     return flip(input, 0)
 
 
@@ -489,7 +492,8 @@ class Roll(prim):
         return roll(g, s, ctx.d)
 
 
-def roll(input, shifts, dims=None):
+def roll(input: Tensor, shifts: int | Sequence[int],
+         dims: int | Sequence[int] | None = None) -> Tensor:
     if isinstance(shifts, list):
         shifts = tuple(shifts)
     if isinstance(dims, list):
@@ -516,7 +520,7 @@ class Repeat(prim):
         return gs.reshape(ctx.in_shape)
 
 
-def repeat(input, *sizes):
+def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     sizes = _shape_arg(sizes)
     if len(sizes) < input._data.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
@@ -524,14 +528,14 @@ def repeat(input, *sizes):
     return Repeat.apply(input, sizes)
 
 
-def tile(input, *dims):
+def tile(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     dims = _shape_arg(dims)
     if len(dims) < input._data.ndim:
         dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
 
 
-def repeat_interleave(input, repeats, dim=None):
+def repeat_interleave(input: Tensor, repeats: Tensor | int, dim: int | None = None) -> Tensor:
     if dim is None:
         input = input.reshape(-1)
         dim = 0
@@ -559,15 +563,15 @@ class Triu(Tril):
     node_name = "TriuBackward0"
 
 
-def tril(input, diagonal: int = 0):
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return Tril.apply(input, diagonal, False)
 
 
-def triu(input, diagonal: int = 0):
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     return Triu.apply(input, diagonal, True)
 
 
-def contiguous(input, memory_format=None):
+def contiguous(input: Tensor, memory_format: object = None) -> Tensor:
     if input._data.flags.c_contiguous:
         return input
     return input.clone()
@@ -589,7 +593,7 @@ def _mT(self):
 
 # ---------------------------------------------------------------- composites over views/indexing
 
-def select(input, dim: int, index: int):
+def select(input: Tensor, dim: int, index: int) -> Tensor:
     """`input` indexed by `index` along `dim` (a view, one dim fewer)."""
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d]
@@ -599,7 +603,7 @@ def select(input, dim: int, index: int):
     return input[(slice(None),) * d + (index,)]
 
 
-def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The diagonal of the (dim1, dim2) planes as the last dim (a view sharing memory).
 
     >>> m = tocha.ones(3, 3)
@@ -614,7 +618,7 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
     return Diagonal.apply(input, int(offset), d1, d2)
 
 
-def trace(input):
+def trace(input: Tensor) -> Tensor:
     """Sum of the main diagonal of a 2-D tensor."""
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with shape "
@@ -622,7 +626,7 @@ def trace(input):
     return diagonal(input).sum()
 
 
-def diag(input, diagonal: int = 0):
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """1-D input: a square matrix with it on the `diagonal`-th diagonal; 2-D: that diagonal."""
     nd = input._data.ndim
     if nd == 2:         # a copy, unlike diagonal(): torch.diag is not a view
@@ -638,7 +642,8 @@ def diag(input, diagonal: int = 0):
     return index_put(z, (_wrap(rows), _wrap(cols)), input)
 
 
-def tensor_split(input, indices_or_sections, dim: int = 0):
+def tensor_split(input: Tensor, indices_or_sections: Tensor | int | Sequence[int],
+                 dim: int = 0) -> tuple[Tensor, ...]:
     """Split into `n` nearly equal parts, or at the given indices (views)."""
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d]
@@ -657,7 +662,7 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
                  for i in range(len(bounds) - 1))
 
 
-def rot90(input, k: int = 1, dims=(0, 1)):
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     """Rotate by 90 degrees `k` times in the plane of `dims` (from the first towards the second)."""
     d0, d1 = (norm_dim(d, input._data.ndim) for d in dims)
     k %= 4
@@ -670,7 +675,8 @@ def rot90(input, k: int = 1, dims=(0, 1)):
     return input.clone()
 
 
-def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
+         append: Tensor | None = None) -> Tensor:
     """n-th forward difference along `dim`."""
     d = norm_dim(dim, input._data.ndim)
     x = input
@@ -686,7 +692,7 @@ def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
 
 # ---------------------------------------------------------------- strided views
 
-def _unfold(input, dimension: int, size: int, step: int):
+def _unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
     """Tensor.unfold: every window of `size` elements along `dimension`, `step` apart, as a new
     last dim (a view)."""
     nd = input._data.ndim
@@ -699,7 +705,8 @@ def _unfold(input, dimension: int, size: int, step: int):
     return Unfold.apply(input, _unfold_geometry, d, size, step)
 
 
-def as_strided(input, size, stride, storage_offset=None):
+def as_strided(input: Tensor, size: int | Sequence[int], stride: int | Sequence[int],
+               storage_offset: int | None = None) -> Tensor:
     """A view of `input`'s memory with the given sizes and element strides, starting
     `storage_offset` elements into the storage (default: where `input` starts).
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -115,7 +117,8 @@ class SumDim(Sum):
     node_name = "SumBackward1"
 
 
-def sum(input, dim=None, keepdim: bool = False, *, dtype=None):
+def sum(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
+        dtype: D.dtype | None = None) -> Tensor:
     """Sum of all elements, or over `dim` (int or tuple)."""
     nd = input._data.ndim
     dt = dtype.np if dtype is not None else None
@@ -150,7 +153,8 @@ class MeanDim(Mean):
     node_name = "MeanBackward1"
 
 
-def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
+def mean(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
+         dtype: D.dtype | None = None) -> Tensor:
     """Mean of all elements, or over `dim`."""
     if dtype is not None:
         input = input.to(dtype)
@@ -205,7 +209,8 @@ def _prod_others(x, dim):
     return left * right
 
 
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
+def prod(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
+         dtype: D.dtype | None = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     d = None if dim is None else norm_dim(dim, input._data.ndim)
@@ -231,7 +236,7 @@ class Cumsum(prim):
         return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim)
 
 
-def cumsum(input, dim: int, *, dtype=None):
+def cumsum(input: Tensor, dim: int, *, dtype: D.dtype | None = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     if input._data.ndim == 0:       # (dim checked; integers still widen to int64)
@@ -277,7 +282,7 @@ def where_(ones, x, i, d):
     return where(sel, ones, x)
 
 
-def cumprod(input, dim: int, *, dtype=None):
+def cumprod(input: Tensor, dim: int, *, dtype: D.dtype | None = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     if input._data.ndim == 0:
@@ -408,21 +413,23 @@ def _minmax(input, dim, keepdim, other, is_max):
     return (_max_t if is_max else _min_t)(v, i)
 
 
-def max(input, dim=None, keepdim: bool = False, *, other=None):
+def max(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
+        other: Tensor | None = None) -> Tensor | tuple[Tensor, ...]:
     """Largest element, or (values, indices) along `dim`, or elementwise with a tensor."""
     return _minmax(input, dim, keepdim, other, True)
 
 
-def min(input, dim=None, keepdim: bool = False, *, other=None):
+def min(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
+        other: Tensor | None = None) -> Tensor | tuple[Tensor, ...]:
     return _minmax(input, dim, keepdim, other, False)
 
 
-def amax(input, dim=(), keepdim: bool = False):
+def amax(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
     return Amax.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       True)
 
 
-def amin(input, dim=(), keepdim: bool = False):
+def amin(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
     return Amin.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       False)
 
@@ -444,15 +451,16 @@ def _arg(input, dim, keepdim, is_max):
     return _wrap(np.asarray(f(x, axis=d, keepdims=keepdim), np.int64), input._device)
 
 
-def argmax(input, dim=None, keepdim: bool = False):
+def argmax(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
     return _arg(input, dim, keepdim, True)
 
 
-def argmin(input, dim=None, keepdim: bool = False):
+def argmin(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
     return _arg(input, dim, keepdim, False)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input: Tensor, *, dim: int | Sequence[int] | None = None,
+            keepdim: bool = False) -> tuple[Tensor, ...]:
     return amin(input, dim if dim is not None else (), keepdim), amax(
         input, dim if dim is not None else (), keepdim)
 
@@ -467,7 +475,8 @@ def _correction(unbiased, correction):
     return 1 if unbiased else 0
 
 
-def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | None = None,
+        keepdim: bool = False, *, correction: float | None = None) -> Tensor:
     """Variance (Bessel-corrected by default)."""
     if isinstance(dim, bool):
         unbiased, dim = dim, None
@@ -503,24 +512,28 @@ class StdSqrt(prim):
         return (g / (2 * r)).masked_fill(r == 0, 0.0)
 
 
-def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+def std(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | None = None,
+        keepdim: bool = False, *, correction: float | None = None) -> Tensor:
     """Standard deviation (Bessel-corrected by default); gradient 0 at zero spread."""
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | None = None,
+             keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, ...]:
     return (var(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | None = None,
+             keepdim: bool = False, *, correction: float | None = None) -> tuple[Tensor, ...]:
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim))
 
 
-def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
+def norm(input: Tensor, p: float | str | None = "fro", dim: int | Sequence[int] | None = None,
+         keepdim: bool = False, dtype: D.dtype | None = None) -> Tensor:
     """Vector p-norm (or Frobenius) over all elements or `dim`."""
     if dtype is None and input._dtype._kind < 2:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -588,7 +601,7 @@ class LogSumExp(prim):
         return g * (x - r).exp()
 
 
-def logsumexp(input, dim, keepdim: bool = False):
+def logsumexp(input: Tensor, dim: int | Sequence[int] | None, keepdim: bool = False) -> Tensor:
     input = as_float(input)
     return LogSumExp.apply(input, _rdims(dim, input._data.ndim), keepdim)
 
@@ -643,7 +656,8 @@ def _softmax_dim(input, dim, name):
     return norm_dim(dim, input._data.ndim)
 
 
-def softmax(input, dim=None, dtype=None, **kw):
+def softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = None,
+            **kw: Any) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`."""
     if dtype is not None:
         input = input.to(dtype)
@@ -651,7 +665,8 @@ def softmax(input, dim=None, dtype=None, **kw):
     return input.clone() if d is None else Softmax.apply(input, d)
 
 
-def log_softmax(input, dim=None, dtype=None, **kw):
+def log_softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = None,
+                **kw: Any) -> Tensor:
     """x - logsumexp(x) along `dim` (one fused, stable primitive)."""
     if dtype is not None:
         input = input.to(dtype)
@@ -661,20 +676,20 @@ def log_softmax(input, dim=None, dtype=None, **kw):
 
 # ---------------------------------------------------------------- boolean reductions
 
-def all(input, dim=None, keepdim: bool = False):
+def all(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
     r = np.all(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
     # uint8 in, uint8 out (PyTorch's legacy rule); bool otherwise
     return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
-def any(input, dim=None, keepdim: bool = False):
+def any(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
     r = np.any(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
     return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     r = np.count_nonzero(input._data, axis=None if dim is None else _rdims(
         dim, input._data.ndim))
     return _wrap(np.asarray(r, np.int64), input._device)
@@ -694,7 +709,8 @@ def _median_pos(x, d):
     return k
 
 
-def median(input, dim=None, keepdim: bool = False):
+def median(input: Tensor, dim: int | Sequence[int] | None = None,
+           keepdim: bool = False) -> Tensor | tuple[Tensor, ...]:
     """Lower median (PyTorch's rule: no averaging of the two middle values)."""
     from .indexing import gather
     if input._dtype is D.bool_ and input._data.size:
@@ -722,7 +738,7 @@ def median(input, dim=None, keepdim: bool = False):
     return _median_t(vals, _wrap(idx))
 
 
-def nanmean(input, dim=None, keepdim=False):
+def nanmean(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
     """Mean of the non-NaN elements."""
     if input._dtype._kind < 2:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
@@ -732,7 +748,7 @@ def nanmean(input, dim=None, keepdim=False):
     return z.sum(dim, keepdim) / m.sum(dim, keepdim)
 
 
-def nansum(input, dim=None, keepdim=False):
+def nansum(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
     return input.masked_fill(input.isnan(), 0).sum(dim, keepdim)
 
 

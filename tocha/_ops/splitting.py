@@ -1,6 +1,9 @@
 """split, chunk and unbind: several views of one tensor, one node per output."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from .._tensor import Tensor
 from ._util import norm_dim, prim
 
 
@@ -49,7 +52,8 @@ def _numbered(views) -> tuple:
     return tuple(views)
 
 
-def split(tensor, split_size_or_sections, dim: int = 0):
+def split(tensor: Tensor, split_size_or_sections: int | Sequence[int],
+          dim: int = 0) -> tuple[Tensor, ...]:
     """Split into chunks of a size, or into the given sizes."""
     d = norm_dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
@@ -72,7 +76,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     return _split_views(tensor, sizes, d, cls)
 
 
-def chunk(input, chunks: int, dim: int = 0):
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     size = -(-n // chunks) if chunks > 0 else 0
@@ -81,7 +85,7 @@ def chunk(input, chunks: int, dim: int = 0):
     return split(input, max(size, 1), d)
 
 
-def unbind(input, dim: int = 0):
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     d = norm_dim(dim, input._data.ndim)
     pre = (slice(None),) * d
     return _numbered([UnbindView.apply(input, pre + (i,)) for i in range(input._data.shape[d])])

@@ -36,7 +36,7 @@ def _unary(name, fwd, bwd, save="x", node=None):
         ns["node_name"] = node
     cls = type(name, (prim,), ns)
 
-    def op(input, *, out=None):
+    def op(input: Tensor, *, out: Tensor | None = None) -> Tensor:
         try:
             k = input._dtype._kind
         except AttributeError:      # a list, a number...: PyTorch's TypeError, not ours
@@ -152,7 +152,7 @@ class Relu(prim):
         return np.where(y > 0, g, 0)
 
 
-def relu(input):
+def relu(input: Tensor) -> Tensor:
     """max(input, 0)."""
     if input._dtype is D.bool_:
         raise RuntimeError("relu: Boolean inputs not supported for relu")
@@ -171,7 +171,7 @@ class Abs(prim):
         return g * sign(x)
 
 
-def abs(input, *, out=None):
+def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     if input._dtype is D.bool_:
         raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return _out(Abs.apply(input), out)
@@ -195,7 +195,7 @@ def _nodiff(name, fn, float_only=False):
             return zeros_like_(g)       # not g * 0: an inf/NaN gradient gives 0, as PyTorch
     _Z.__name__ = name
 
-    def op(input, *, out=None):
+    def op(input: Tensor, *, out: Tensor | None = None) -> Tensor:
         if input._dtype._kind < 2:
             if float_only:
                 raise RuntimeError(f"\"{name.lower()}\" is not implemented for integer tensors")
@@ -228,11 +228,11 @@ fix = trunc
 _round0 = _nodiff("Round", np.round)
 
 
-def sgn(input):
+def sgn(input: Tensor) -> Tensor:
     return sign(input)
 
 
-def round(input, *, decimals: int = 0, out=None):
+def round(input: Tensor, *, decimals: int = 0, out: Tensor | None = None) -> Tensor:
     """Round half to even (PyTorch's rule), to `decimals` places."""
     if decimals == 0:
         return _round0(input, out=out)
@@ -250,7 +250,7 @@ class Frac(prim):
         return g
 
 
-def frac(input):
+def frac(input: Tensor) -> Tensor:
     if input._dtype._kind < 2:
         raise NotImplementedError(f"\"frac_cpu\" not implemented for '{input._dtype}' (frac "
                                   f"needs a float tensor)")

@@ -1,6 +1,9 @@
 """Finite-difference checks of analytical gradients (float64, central differences)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .engine import grad as _grad
@@ -56,8 +59,9 @@ def _analytical_jacobian(fn, inputs, diff_idx):
     return np.stack(rows, 0) if rows else np.zeros((0, 0))
 
 
-def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = True, **kwargs) -> bool:
+def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3,
+              raise_exception: bool = True, **kwargs: Any) -> bool:
     """Check `func`'s analytical gradients against central finite differences.
 
     Args:
@@ -90,8 +94,9 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: float = 1e-5,
-                  rtol: float = 1e-3, raise_exception: bool = True, **kwargs) -> bool:
+def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True, **kwargs: Any) -> bool:
     """`gradcheck` of the gradient itself: checks double backward.
 
     >>> import tocha

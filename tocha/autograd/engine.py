@@ -8,6 +8,8 @@ formulas record nothing; with it they record a graph of their own (double backwa
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .._backend import cpu
@@ -293,8 +295,9 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
     return task.captured
 
 
-def tensor_backward(self: Tensor, gradient=None, retain_graph=None, create_graph=False,
-                    inputs=None) -> None:
+def tensor_backward(self: Tensor, gradient: Tensor | None = None,
+                    retain_graph: bool | None = None, create_graph: bool = False,
+                    inputs: Tensor | Sequence[Tensor] | None = None) -> None:
     """`Tensor.backward`: accumulate d(self)/d(leaf) into every leaf's `.grad`.
 
     Args:
@@ -316,8 +319,11 @@ def tensor_backward(self: Tensor, gradient=None, retain_graph=None, create_graph
              inputs=inputs)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
-             grad_variables=None, inputs=None) -> None:
+def backward(tensors: Tensor | Sequence[Tensor],
+             grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             grad_variables: Tensor | Sequence[Tensor] | None = None,
+             inputs: Tensor | Sequence[Tensor] | None = None) -> None:
     """Accumulate the gradients of `tensors` into the leaves' `.grad` (`autograd.backward`).
 
     Args:
@@ -342,9 +348,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=True, allow_unused=None, is_grads_batched=False,
-         materialize_grads=False) -> tuple:
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Tensor | Sequence[Tensor | None] | None = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """The gradients of `outputs` with respect to `inputs`, returned, not accumulated.
 
     Args:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import weakref
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -120,7 +122,7 @@ class Node:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     # ---- ctx API (used inside forward and backward) ----
-    def save_for_backward(self, *tensors) -> None:
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep `tensors` (a primitive: its input/output arrays) for backward."""
         self._saved = tensors
 
@@ -157,11 +159,11 @@ class Node:
             _version_error(self, s._data, s._output_nr, s._version, version, tensor=s)
         return s
 
-    def mark_dirty(self, *tensors) -> None:
+    def mark_dirty(self, *tensors: Tensor) -> None:
         """Declare that forward modified these input tensors in place."""
         self._dirty = tensors
 
-    def mark_non_differentiable(self, *tensors) -> None:
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Declare outputs that get no gradient (indices, masks)."""
         self._non_diff = tensors
 
@@ -175,13 +177,13 @@ class Node:
         """((node, output_nr), ...) per input, PyTorch's view of the edges."""
         return tuple((e.node, e.output_nr) for e in self._edges if e is not None)
 
-    def register_hook(self, fn) -> RemovableHandle:
+    def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
         """`fn(grad_inputs, grad_outputs)` after this node ran; may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = []
         return self._add_hook(self._hooks, fn)
 
-    def register_prehook(self, fn) -> RemovableHandle:
+    def register_prehook(self, fn: Callable[..., Any]) -> RemovableHandle:
         """`fn(grad_outputs)` before this node runs; may return new grad_outputs."""
         if self._node_pre_hooks is None:
             self._node_pre_hooks = []
@@ -241,7 +243,7 @@ class AccumulateGrad:
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
-    def register_hook(self, fn) -> RemovableHandle:
+    def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
         return self.variable.register_hook(lambda g: fn((g,), (g,)) and None)
 
 
@@ -308,16 +310,16 @@ class Function(metaclass=_FunctionMeta):
     _arrays = False     # True for tocha's primitives: forward takes and returns NumPy arrays
     _view = False       # the output is a view of the first input (shares memory and version)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom "
                                   "autograd.Function.")
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
         raise NotImplementedError("You must implement either the backward or vjp method for "
                                   "your custom autograd.Function to use it with backward mode "
                                   "AD.")
@@ -325,7 +327,7 @@ class Function(metaclass=_FunctionMeta):
     vjp = backward
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on `args`; record a node when grad mode is on and an input needs grad."""
         # the arrays a primitive's forward gets; whether an input requires grad; the device
         # all tensor inputs must share (these lines run for every op: kept lean)
@@ -513,7 +515,7 @@ def _alias(t):
     return a
 
 
-def once_differentiable(fn):
+def once_differentiable(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator for `backward`: run it without recording, so double backward raises."""
     @functools.wraps(fn)
     def wrapper(ctx, *args):

@@ -1,13 +1,16 @@
 """`jacobian` and `hessian` of Python functions of tensors."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .engine import grad as _grad
 
 
-def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
-             vectorize: bool = False, strategy: str = "reverse-mode"):
+def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
     """J[i][j] = d out_i / d in_j, shaped out.shape + in.shape (tuples for several)."""
     from .._tensor import Tensor, _wrap
     single_in = isinstance(inputs, Tensor)
@@ -39,8 +42,9 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
     return result[0] if single_out else tuple(result)
 
 
-def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
-            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode"):
+def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False,
+            outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """Second derivatives of a scalar function."""
     from .._tensor import Tensor
     single = isinstance(inputs, Tensor)
@@ -52,7 +56,8 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
     return jacobian(grad_fn, inputs, create_graph=create_graph)
 
 
-def vjp(func, inputs, v=None, create_graph=False, strict=False):
+def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
     from .._tensor import Tensor
     single = isinstance(inputs, Tensor)
     ins = (inputs,) if single else tuple(inputs)

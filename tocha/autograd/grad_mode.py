@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class _State(threading.local):
@@ -29,14 +33,14 @@ class _DecoratorContextManager:
             return cls()(orig_func)
         return super().__new__(cls)
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             with self.clone():
                 return func(*args, **kwargs)
         return wrapper
 
-    def clone(self):
+    def clone(self) -> _DecoratorContextManager:
         return type(self)()
 
 
@@ -53,11 +57,11 @@ class no_grad(_DecoratorContextManager):
     False
     """
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self.prev = STATE.enabled
         STATE.enabled = False
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         STATE.enabled = self.prev
 
 
@@ -72,11 +76,11 @@ class enable_grad(_DecoratorContextManager):
     True
     """
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self.prev = STATE.enabled
         STATE.enabled = True
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         STATE.enabled = self.prev
 
 
@@ -87,23 +91,23 @@ class set_grad_enabled(_DecoratorContextManager):
         self = object.__new__(cls)
         return self
 
-    def __init__(self, mode: bool):
+    def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
         self.prev = STATE.enabled
         STATE.enabled = self.mode
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         # used as a decorator: constructing us switched the mode; undo that until calls
         STATE.enabled = self.prev
         return super().__call__(func)
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         pass
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         STATE.enabled = self.prev
 
-    def clone(self):
+    def clone(self) -> _DecoratorContextManager:
         return type(self)(self.mode)
 
 
@@ -117,17 +121,17 @@ class inference_mode(_DecoratorContextManager):
             return cls()(mode)
         return object.__new__(cls)
 
-    def __init__(self, mode: bool = True):
+    def __init__(self, mode: bool = True) -> None:
         self.mode = mode
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self.prev = (STATE.enabled, STATE.inference)
         if self.mode:
             STATE.enabled = False
             STATE.inference = True
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         STATE.enabled, STATE.inference = self.prev
 
-    def clone(self):
+    def clone(self) -> _DecoratorContextManager:
         return type(self)(self.mode)
