@@ -92,9 +92,9 @@ def test_nothing_points_outside_the_repository():
              ROOT / "mkdocs.yml", *DOCS.rglob("*.md"), *(ROOT / "examples").glob("*.py"),
              *(ROOT / "tocha").rglob("*.py"), *(ROOT / "tests").rglob("*.py"),
              *(ROOT / "tools").rglob("*.py"), *(DOCS / "_gen").rglob("*.py")]
-    machine = re.compile(r"/work/|/home/\w+|/Users/\w+|C:\\\\Users")
-    bad = [str(p.relative_to(ROOT)) for p in texts
-           if p.name != "test_docs.py" and machine.search(p.read_text(encoding="utf-8"))]
+    # the first root is spelled in two pieces so that this file does not name it either
+    machine = re.compile("/" + "wo" + r"rk/|/home/\w+|/Users/\w+|C:\\\\Users")
+    bad = [str(p.relative_to(ROOT)) for p in texts if machine.search(p.read_text(encoding="utf-8"))]
     assert not bad, bad
     readable = [ROOT / "README.md", *DOCS.rglob("*.md")]
     assert not [p.name for p in readable if "../shared" in p.read_text(encoding="utf-8")]
