@@ -120,6 +120,7 @@ class GraphTask:
         there); a node whose count reaches 0 is ready."""
         n_grads = len(grads)
         deps, buffers = self.deps, self.buffers
+        leaves = []
         for i, e in enumerate(node._edges):
             if e is None or e.node is None:     # a constant, or a tensor needing no grad
                 continue
@@ -138,13 +139,15 @@ class GraphTask:
             if n == 0:
                 # a node that got no gradient at all is still "run", as a no-op, so the
                 # counts of the nodes behind it reach 0 too
-                self.ready.append(target)
-        # leaves first (the list is a stack): a .grad is final as soon as it is ready, and
-        # post-accumulate hooks (DDP's bucketed all-reduce) may start before backward ends,
-        # as in PyTorch, whose engine runs AccumulateGrad nodes at once
-        r = self.ready
-        if len(r) > 1 and r[-1].__class__ is not AccumulateGrad:
-            r.sort(key=_is_leaf_node)
+                if target.__class__ is AccumulateGrad:
+                    leaves.append(target)
+                else:
+                    self.ready.append(target)
+        # leaves last onto the stack, so they run first: a .grad is final as soon as it is
+        # ready, and post-accumulate hooks (DDP's bucketed all-reduce) may start before
+        # backward ends, as in PyTorch, whose engine runs AccumulateGrad nodes at once
+        if leaves:
+            self.ready.extend(leaves)
 
     def add_to_buffer(self, e: Edge, g: Tensor) -> None:
         """Sum `g` into the gradient slot of output `e.output_nr` of `e.node`."""
@@ -203,10 +206,6 @@ class GraphTask:
         if t._post_acc_hooks:
             for h in tuple(t._post_acc_hooks):
                 h(t)
-
-
-def _is_leaf_node(node) -> bool:
-    return node.__class__ is AccumulateGrad
 
 
 def _fresh(g: Tensor) -> Tensor:
