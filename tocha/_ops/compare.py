@@ -119,12 +119,16 @@ def _full_like(x, v):
     return _wrap_dt(np.full(x._data.shape, v, x._dtype.np), x._dtype, x._device)
 
 
-class Maximum(prim):
-    @staticmethod
+def _saving_forward(ufunc):
+    """The forward of maximum/minimum/fmax/fmin: `ufunc(a, b)`, both operands saved."""
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        r = np.maximum(a, b, dtype=dt, casting="unsafe") if dt is not None else np.maximum(a, b)
-        return r
+        return ufunc(a, b, dtype=dt, casting="unsafe") if dt is not None else ufunc(a, b)
+    return staticmethod(forward)
+
+
+class Maximum(prim):
+    forward = _saving_forward(np.maximum)
 
     @staticmethod
     def backward(ctx, g):
@@ -133,10 +137,7 @@ class Maximum(prim):
 
 
 class Minimum(prim):
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        ctx.save_for_backward(a, b)
-        return np.minimum(a, b, dtype=dt, casting="unsafe") if dt is not None else np.minimum(a, b)
+    forward = _saving_forward(np.minimum)
 
     @staticmethod
     def backward(ctx, g):
@@ -184,10 +185,7 @@ class FMax(prim):
     """fmax with PyTorch's gradient: all of g to input where input >= other or other is NaN
     (ties included), the rest to other."""
 
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        ctx.save_for_backward(a, b)
-        return np.fmax(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmax(a, b)
+    forward = _saving_forward(np.fmax)
 
     @staticmethod
     def backward(ctx, g):
@@ -196,10 +194,7 @@ class FMax(prim):
 
 
 class FMin(prim):
-    @staticmethod
-    def forward(ctx, a, b, dt):
-        ctx.save_for_backward(a, b)
-        return np.fmin(a, b, dtype=dt, casting="unsafe") if dt is not None else np.fmin(a, b)
+    forward = _saving_forward(np.fmin)
 
     @staticmethod
     def backward(ctx, g):
