@@ -54,28 +54,34 @@ class GraphTask:
         for t, g in zip(roots, grads):
             if t._base is not None:
                 t._rebase_view()
-            edge = Edge(t._grad_fn, t._output_nr, None, None) if t._grad_fn is not None else \
-                Edge(accumulator_of(t), 0, None, None)
+            edge = Edge(t._grad_fn, t._output_nr) if t._grad_fn is not None else \
+                Edge(accumulator_of(t), 0)
             self.add_to_buffer(edge, g)
             self.ready.append(edge.node)
 
     def count_dependencies(self) -> None:
-        """Count the edges into every node reachable from the roots (an iterative DFS)."""
+        """Count the edges into every node reachable from the roots (an iterative DFS; a node
+        is pushed the first time an edge reaches it, so `deps` doubles as the seen-set)."""
         deps = self.deps
-        self.ready = list(dict.fromkeys(self.ready))    # several roots may share a node
-        stack = list(self.ready)
-        seen = set(stack)
+        roots = list(dict.fromkeys(self.ready))     # several roots may share a node
+        # (a root reached from another root is counted, but its own edges were pushed once)
+        is_root = set(roots) if len(roots) > 1 else ()
+        stack = roots[:]
         while stack:
             for e in stack.pop()._edges:
-                if e is None or e.node is None:
+                if e is None:
                     continue
                 n = e.node
-                deps[n] = deps.get(n, 0) + 1
-                if n not in seen:
-                    seen.add(n)
-                    stack.append(n)
+                if n is None:
+                    continue
+                if n in deps:
+                    deps[n] += 1
+                else:
+                    deps[n] = 1
+                    if n not in is_root:
+                        stack.append(n)
         # a root that another root's graph also feeds must wait for those edges
-        self.ready = [n for n in self.ready if n not in deps]
+        self.ready = [n for n in roots if n not in deps]
 
     def run(self) -> None:
         """Run ready nodes until none is left, with grad mode on only for create_graph."""
@@ -118,17 +124,21 @@ class GraphTask:
     def deliver(self, node: Node, grads: tuple) -> None:
         """Send each input gradient along its edge (summing it into the buffer of the node
         there); a node whose count reaches 0 is ready."""
-        n_grads = len(grads)
+        edges = node._edges
+        if len(grads) < len(edges):     # (a backward may omit trailing None gradients)
+            grads = tuple(grads) + (None,) * (len(edges) - len(grads))
         deps, buffers = self.deps, self.buffers
-        leaves = []
-        for i, e in enumerate(node._edges):
-            if e is None or e.node is None:     # a constant, or a tensor needing no grad
+        leaves = None
+        for e, g in zip(edges, grads):
+            if e is None:               # a constant argument
                 continue
             target = e.node
-            g = grads[i] if i < n_grads else None
+            if target is None:          # a tensor that needs no gradient
+                continue
             if g is not None:
-                if g._data.shape != e.shape or g._dtype is not e.dtype:
-                    g = _fit(g, e)
+                meta = target._out_meta[e.output_nr]    # (shape, dtype) g must have
+                if g._data.shape != meta[0] or g._dtype is not meta[1]:
+                    g = _fit(g, meta)
                 buf = buffers.get(target)
                 if buf is None:
                     buf = buffers[target] = [None] * len(target._out_meta)
@@ -140,13 +150,15 @@ class GraphTask:
                 # a node that got no gradient at all is still "run", as a no-op, so the
                 # counts of the nodes behind it reach 0 too
                 if target.__class__ is AccumulateGrad:
+                    if leaves is None:
+                        leaves = []
                     leaves.append(target)
                 else:
                     self.ready.append(target)
         # leaves last onto the stack, so they run first: a .grad is final as soon as it is
         # ready, and post-accumulate hooks (DDP's bucketed all-reduce) may start before
         # backward ends, as in PyTorch, whose engine runs AccumulateGrad nodes at once
-        if leaves:
+        if leaves is not None:
             self.ready.extend(leaves)
 
     def add_to_buffer(self, e: Edge, g: Tensor) -> None:
@@ -212,14 +224,15 @@ def _fresh(g: Tensor) -> Tensor:
     return _wrap_dt(g._data.copy(), g._dtype, g._device)
 
 
-def _fit(g: Tensor, e: Edge) -> Tensor:
-    """A gradient has its input's shape and dtype: broadcasting ops and mixed-dtype ops
-    return it larger or wider, so it is summed down and cast here, in one place."""
-    if g._data.shape != e.shape:
+def _fit(g: Tensor, meta: tuple) -> Tensor:
+    """A gradient has its input's shape and dtype (`meta`): broadcasting ops and mixed-dtype
+    ops return it larger or wider, so it is summed down and cast here, in one place."""
+    shape, dtype = meta
+    if g._data.shape != shape:
         from .._ops.reduce import sum_to  # (reduce imports tocha._tensor: not at the top)
-        g = sum_to(g, e.shape)
-    if g._dtype is not e.dtype and e.dtype.is_floating_point:
-        g = g.to(e.dtype)
+        g = sum_to(g, shape)
+    if g._dtype is not dtype and dtype.is_floating_point:
+        g = g.to(dtype)
     return g
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import weakref
+from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
@@ -34,14 +35,25 @@ _ndarray = np.ndarray
 _new = object.__new__
 
 
-class Edge:
-    """Where one input's gradient goes: output `output_nr` of `node`; `shape` and `dtype` are
-    the input's, which its gradient must have (the engine unbroadcasts and casts to them)."""
+class Edge(namedtuple("Edge", "node output_nr")):
+    """Where one input's gradient goes: output `output_nr` of `node` (its grad_fn, or a
+    leaf's `AccumulateGrad`). The gradient must have that output's shape and dtype,
+    `node._out_meta[output_nr]`; the engine unbroadcasts and casts it to them."""
 
-    __slots__ = ("dtype", "node", "output_nr", "shape")
+    __slots__ = ()
 
-    def __init__(self, node, output_nr: int, shape: tuple, dtype) -> None:
-        self.node, self.output_nr, self.shape, self.dtype = node, output_nr, shape, dtype
+    @property
+    def shape(self) -> tuple | None:
+        return None if self.node is None else self.node._out_meta[self.output_nr][0]
+
+    @property
+    def dtype(self):
+        return None if self.node is None else self.node._out_meta[self.output_nr][1]
+
+
+# Edge(node, nr) without a Python-level __new__ call: one edge is made per use of a
+# non-leaf in every recorded op (the class's own __new__ is a Python function)
+_edge = tuple.__new__
 
 
 def edge_of(t: Tensor) -> Edge:
@@ -51,20 +63,21 @@ def edge_of(t: Tensor) -> Edge:
         t._rebase_view()
     gf = t._grad_fn
     if gf is not None:
-        return Edge(gf, t._output_nr, t._data.shape, t._dtype)
+        return _edge(Edge, (gf, t._output_nr))
     if not t._requires_grad:
         return NO_GRAD
     # A leaf keeps its edge (and so its AccumulateGrad node) for its whole life: every graph
-    # that uses a parameter then shares one accumulator, created once
+    # that uses a parameter then shares one accumulator, created once (anew only if the
+    # leaf's shape or dtype changed, e.g. by `x.data = ...`)
     e = t.__dict__.get("_leaf_edge")
-    if e is None or e.shape != t._data.shape or e.dtype is not t._dtype:
-        e = t._leaf_edge = Edge(AccumulateGrad(t), 0, t._data.shape, t._dtype)
+    if e is None or e[0]._meta != (t._data.shape, t._dtype):
+        e = t._leaf_edge = _edge(Edge, (AccumulateGrad(t), 0))
     return e
 
 
 # The edge of a tensor input that needs no gradient. (A non-tensor argument has no edge at
 # all: None. PyTorch's next_functions lists the former as (None, 0) and omits the latter.)
-NO_GRAD = Edge(None, 0, None, None)
+NO_GRAD = Edge(None, 0)
 
 
 class _SavedOutput:
@@ -223,14 +236,16 @@ class AccumulateGrad:
     The leaf holds its accumulator (see `_leaf_edge`), which refers back to the leaf weakly:
     no reference cycle, and a leaf nobody holds any more just receives nothing."""
 
-    __slots__ = ("__weakref__", "_variable")
+    __slots__ = ("__weakref__", "_meta", "_out_meta", "_variable")
     _edges = ()
     next_functions = ()
-    _out_meta = (None,)
     _hooked = False
 
     def __init__(self, variable: Tensor) -> None:
         self._variable = weakref.ref(variable)
+        # the leaf's (shape, dtype) when this accumulator was made: what its gradient must be
+        self._meta = (variable._data.shape, variable._dtype)
+        self._out_meta = (self._meta,)
 
     @property
     def variable(self) -> Tensor | None:
@@ -374,8 +389,18 @@ def _new_node(cls, args) -> Node:
     """A node for `cls` with one edge (or None) per argument."""
     node = cls._node_cls()
     node._saved = node._versions = ()
-    edges = node._edges = [edge_of(a) if isinstance(a, Tensor) else None for a in args]
-    node.needs_input_grad = tuple([e is not None and e is not NO_GRAD for e in edges])
+    edges = []
+    needs = []
+    for a in args:
+        if isinstance(a, Tensor):
+            e = edge_of(a)
+            edges.append(e)
+            needs.append(e is not NO_GRAD)
+        else:
+            edges.append(None)
+            needs.append(False)
+    node._edges = edges
+    node.needs_input_grad = tuple(needs)
     return node
 
 
