@@ -31,6 +31,15 @@ class Row:
         return self.tocha / self.torch
 
 
+def compile_tocha() -> None:
+    """Write tocha's bytecode caches (__pycache__), as `pip install` does for an installed
+    package and as torch's wheel has: an import benchmark then compares like with like even
+    where PYTHONDONTWRITEBYTECODE=1 (an editable checkout would else compile every module on
+    every fresh import)."""
+    import compileall
+    compileall.compile_dir(str(ROOT / "tocha"), quiet=1)
+
+
 def batch_of(fn):
     """A `batch(n)` that calls fn n times (the form `compare` times)."""
     def batch(n: int) -> None:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from _common import ROOT, Row, print_table
+from _common import ROOT, Row, compile_tocha, print_table
 
 # The child reports its own peak RSS (VmHWM, reset by exec). getrusage's ru_maxrss would not
 # do: Linux carries the parent's peak across fork+exec, and this process holds torch.
@@ -38,6 +38,7 @@ def fresh(code: str, runs: int) -> tuple[float, float]:
 
 def bench(quick: bool = False) -> list[Row]:
     runs = 3 if quick else 7
+    compile_tocha()
     base_wall, base_rss = fresh("import sys", runs)
     rows = []
     try:

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 import numpy as np
-from _common import ROOT, Row, compare, guarded, print_table
+from _common import ROOT, Row, compare, compile_tocha, guarded, print_table
 
 
 def autograd_step(lib):
@@ -75,7 +75,9 @@ def _import_ms(module: str) -> float:
 
 
 def import_times(runs: int = 5) -> tuple[float, float]:
-    """Median `import` time of tocha and of torch, fresh interpreters, interleaved."""
+    """Median `import` time of tocha and of torch, fresh interpreters, interleaved (both with
+    their bytecode caches, as installed)."""
+    compile_tocha()
     t, p = [], []
     for _ in range(runs):
         t.append(_import_ms("tocha"))
