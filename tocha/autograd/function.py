@@ -373,11 +373,15 @@ class Function(metaclass=_FunctionMeta):
             return _wrap_outputs(cls, out, args, dev)
         node = _new_node(cls, args)
         raw = cls.forward(node, *arrays)
-        if raw.__class__ is _ndarray and not cls._view:     # one plain output: inline
-            outs = _wrap(raw, dev)
-            if outs._dtype.is_floating_point and not node._non_diff:
+        if raw.__class__ is _ndarray and not cls._view and dev is cpu:     # the common case
+            outs = _new(Tensor)
+            dt = outs._dtype = _NP2DT.get(raw.dtype) or from_numpy_dtype(raw.dtype)
+            outs._data = raw
+            if dt.is_floating_point and not node._non_diff:
                 outs._grad_fn, outs._requires_grad = node, True
-            node._out_meta = ((raw.shape, outs._dtype),)
+            else:
+                outs._grad_fn, outs._requires_grad = None, False
+            node._out_meta = ((raw.shape, dt),)
         else:
             outs = _wrap_outputs(cls, raw, args, dev, node)
         if node._saved:
@@ -466,8 +470,6 @@ def _make_view(base, v, cls, consts, index):
 def _resolve_saved(node, args, arrays, raw, outs) -> None:
     """Map the arrays a primitive saved back to the tensors they belong to, so that backward
     works on graph tensors (double backward) and in-place changes to them are detected."""
-    results = outs if outs.__class__ is tuple else (outs,)
-    raws = raw if raw.__class__ is tuple else (raw,)    # (a 0-d result may be a NumPy scalar)
     res, versions = [], []
     for s in node._saved:
         if s is None:
@@ -475,24 +477,32 @@ def _resolve_saved(node, args, arrays, raw, outs) -> None:
             versions.append(None)
             continue
         for a, arr in zip(args, arrays):
-            if arr is s and isinstance(a, Tensor):      # an input
+            if arr is s and isinstance(a, Tensor):      # an input (the common case)
                 res.append(a)
-                versions.append(a._vc[0] if a._vc is not None else 0)
+                vc = a._vc
+                versions.append(0 if vc is None else vc[0])
                 break
         else:
-            for i, r in enumerate(raws):
-                if r is s:                              # an output: kept as its array
-                    t = results[i]
-                    if t._vc is None:
-                        t._vc = [0]
-                    res.append(_SavedOutput(s, i, t._vc, t._vc[0]))
-                    versions.append(t._vc[0])
-                    break
-            else:   # an array computed in forward: a constant for backward
-                res.append(s if isinstance(s, Tensor) else _wrap(s))
-                versions.append(None)
+            _resolve_other(s, raw, outs, res, versions)
     node._saved = tuple(res)
     node._versions = tuple(versions)
+
+
+def _resolve_other(s, raw, outs, res: list, versions: list) -> None:
+    """A saved array that is not an input: an output (kept as its array: see _SavedOutput) or
+    an array computed in forward (a constant for backward)."""
+    results = outs if outs.__class__ is tuple else (outs,)
+    raws = raw if raw.__class__ is tuple else (raw,)    # (a 0-d result may be a NumPy scalar)
+    for i, r in enumerate(raws):
+        if r is s:
+            t = results[i]
+            if t._vc is None:
+                t._vc = [0]
+            res.append(_SavedOutput(s, i, t._vc, t._vc[0]))
+            versions.append(t._vc[0])
+            return
+    res.append(s if isinstance(s, Tensor) else _wrap(s))
+    versions.append(None)
 
 
 def _device_error(cls, a, b):
