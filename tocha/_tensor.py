@@ -139,6 +139,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         >>> (w * 2).requires_grad
         True
         """
+        if self._base is not None:      # a view whose base joined a graph in place joins it
+            self._rebase_view()
         return self._requires_grad
 
     @requires_grad.setter
@@ -177,6 +179,10 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         if self._requires_grad and self.__dict__.get("_multi_view"):
             raise RuntimeError(_multi_view_message(
                 self, "its base or another view of its base has been modified inplace"))
+        if self.__dict__.get("_nograd_view"):     # stays outside the graph, or is refused
+            if root.__dict__.get("_graph_write", -1) > self.__dict__["_view_version"]:
+                raise RuntimeError(_NOGRAD_VIEW_BASE_MSG)
+            return
         if not root._requires_grad or root._grad_fn is None:
             return
         prev, STATE.enabled = STATE.enabled, True
@@ -227,6 +233,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return bool(self.__dict__.get("_retains"))
 
     def retain_grad(self) -> None:
+        if self._base is not None:
+            self._rebase_view()
         if self._grad_fn is None:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
@@ -524,6 +532,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             return _NOT_RECORDED
         if self._requires_grad and self.__dict__.get("_multi_view"):
             raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
+        if self._requires_grad and self.__dict__.get("_nograd_view"):
+            raise RuntimeError(_NOGRAD_VIEW_MSG)
         if self._grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
@@ -537,7 +547,9 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                     "in-place operation on a detached alias of a tensor that requires grad, "
                     "with an operand that requires grad: tocha cannot record it. Use the "
                     "out-of-place op.")
+            base._graph_write = self._version + 1     # (see _rebase_view: no_grad views)
             return _RECORDED_ON_VIEW
+        (base if base is not None else self)._graph_write = self._version + 1
         return _RECORDED
 
     def _check_writable(self, op=None) -> None:
@@ -564,14 +576,17 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                 old._data = self._data.copy()
             out = fn(old, *args, **kwargs)
             _check_cast(out._dtype, self._dtype, fn)
-            if self._vc is None:
-                self._data = out._data if out._dtype is self._dtype else out._data.astype(
-                    self._dtype.np)
-            else:
-                self._data[...] = out._data
-            self._grad_fn = out._grad_fn
-            self._output_nr = out._output_nr
-            self._requires_grad = out._requires_grad
+            if out._data.shape != self._data.shape:
+                _inplace_shape_error(fn, self, out)
+            if self._vc is None and out._dtype is self._dtype:
+                self._adopt(out)        # self takes over the result's memory: no copy
+                return self
+            self._data[...] = out._data
+            if self._dtype.is_floating_point:
+                self._grad_fn = out._grad_fn
+                self._output_nr = out._output_nr
+                self._requires_grad = out._requires_grad
+            # (an integer or bool target keeps no history: it cannot have a gradient)
         else:
             prev = STATE.enabled
             STATE.enabled = False
@@ -586,6 +601,27 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         self._bump()
         return self
 
+    def _adopt(self, out: Tensor) -> None:
+        """Become `out` (a recorded in-place op's result, of self's dtype): its memory, its
+        history, and its version counter bumped past self's version, since out's node may
+        have saved out for backward -- a later in-place op on self must then fail that
+        node's version check, as PyTorch's does, not change its saved value silently."""
+        from .autograd.function import _SavedOutput  # (function.py imports this module)
+        self._data = out._data
+        self._grad_fn, self._output_nr = out._grad_fn, out._output_nr
+        self._requires_grad = out._requires_grad
+        vc, new = out._vc, self._version + 1
+        if vc is None:
+            self._vc = [new]
+            return
+        node = out._grad_fn
+        if node is not None and node._saved:     # the node's records of out move with it
+            node._versions = tuple(
+                new if s.__class__ is _SavedOutput and s.vc is vc else v
+                for s, v in zip(node._saved, node._versions))
+        vc[0] = new
+        self._vc = vc
+
     def _inplace_view(self, fn, args, kwargs) -> None:
         """In-place op on a view whose base is in a graph: PyTorch's CopySlices. The view's new
         value is computed from a snapshot of the base, written through the shared memory, and
@@ -597,6 +633,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         snap._output_nr = base._output_nr
         new = fn(self._view_fn(snap), *args, **kwargs)
         _check_cast(new._dtype, self._dtype, fn)
+        if new._data.shape != self._data.shape:
+            _inplace_shape_error(fn, self, new)
         self._data[...] = new._data
         out = CopySlices.apply(snap, new, self._view_fn)
         base._data[...] = out._data
@@ -635,6 +673,9 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return self
 
     def copy_(self, src: Tensor | Any, non_blocking: bool = False) -> Tensor:
+        if isinstance(src, (bool, int, float, complex)):    # PyTorch takes a number too
+            from ._creation import tensor
+            src = tensor(src)
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
         self._check_writable(self.copy_)
@@ -687,6 +728,19 @@ def _check_cast(src, dst, fn):
 _TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
               "bfloat16": "BFloat16"}
+
+
+_NOGRAD_VIEW_MSG = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+    "to be tracked).")
+
+
+_NOGRAD_VIEW_BASE_MSG = _NOGRAD_VIEW_MSG.replace(
+    "is being modified inplace", "its base or another view of its base has been modified "
+    "inplace")
 
 
 def _inplace_shape_error(fn, self, out):

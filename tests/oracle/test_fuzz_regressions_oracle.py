@@ -128,7 +128,82 @@ CASES = {
                                       [0.5, -2.0]),
     "median_empty": lambda m: m.tensor([]).median(),
     "median_empty_int": lambda m: m.tensor([], dtype=m.int64).median(),
+    # engine classes the generator once excluded (gen.EXCLUDED, emptied this round)
+    "view_rebased_on_inplace": lambda m: _rebased(m),
+    "split_output_inplace": lambda m: (m.ones(4, requires_grad=True) * 2).split(2)[0].mul_(2),
+    "nograd_view_requires_grad": lambda m: _nograd_view(m),
+    "nograd_view_inplace_grad_mode": lambda m: _nograd_view(m)[0].mul_(2),
+    "nograd_view_base_changed": lambda m: _nograd_view_base_changed(m),
+    "copy_number": lambda m: m.zeros(3).copy_(0.5),
+    "copy_number_uint8": lambda m: m.zeros(3, dtype=m.uint8).copy_(-1.0),
+    "inplace_broadcast_grad_mode": lambda m: (m.ones(4, 2, requires_grad=True) * 1).add_(
+        m.ones(1, 4, 2)),
+    "inplace_float_into_int": lambda m: m.zeros(3, dtype=m.int64).copy_(
+        m.ones(3, requires_grad=True) * 2),
+    "grad_same_input_twice": lambda m: _grad_twice(m),
+    "grad_of_hooked_non_leaf": lambda m: _grad_hooked(m),
+    "saved_output_changed_inplace": lambda m: _saved_output_changed(m),
+    "squeezed_amin_changed_inplace": lambda m: _amin_changed(m),
+    "pow_zero_base_inf_grad": lambda m: _grad(m, lambda m, x: 1.0 / (m.zeros(()) ** x), 0.8),
 }
+
+
+def _rebased(m):
+    x = m.ones(4, requires_grad=True)
+    y = x * 2
+    v = y[1:3]
+    y.mul_(3)
+    v.sum().backward()
+    return x.grad, v
+
+
+def _nograd_view(m):
+    x = m.ones(4, requires_grad=True)
+    with m.no_grad():
+        v = x[0:2]
+    loss = (v * 2).sum()
+    loss.backward()
+    return v, v.is_leaf, loss, x.grad
+
+
+def _nograd_view_base_changed(m):
+    x = m.ones(4, requires_grad=True) * 1
+    with m.no_grad():
+        v = x[0:2]
+    x.neg_()
+    return v * v
+
+
+def _grad_twice(m):
+    x = m.ones(3, requires_grad=True)
+    r = x * 2
+    return m.autograd.grad((r * r).sum(), [r, r])
+
+
+def _grad_hooked(m):
+    x = m.ones(2, requires_grad=True)
+    y = m.ones(3, 2)
+    r = x.expand_as(y)
+    r.register_hook(lambda g: g * 0.5)
+    return m.autograd.grad((r * y).sum(), [x, r])
+
+
+def _saved_output_changed(m):
+    x = m.tensor([1.25, 2.5, 3.75], requires_grad=True)
+    y = x.frac()
+    y.exp_()
+    y.div_(x)
+    (y * y).sum().backward()
+    return x.grad
+
+
+def _amin_changed(m):
+    x = m.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)
+    r = x.amin(0)
+    v = r[:]
+    r.mul_(2)
+    (v * 1).sum().backward()
+    return x.grad
 
 
 def _set_int(m, v, dtype=None):

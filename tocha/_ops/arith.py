@@ -335,8 +335,10 @@ class PowT(prim):
             ga = g * b * a ** (b - 1)
             ga = where(b == 0, zeros_like_(ga), ga)
         if ctx.needs_input_grad[1]:
-            # 0 ** b: 0 where b >= 0, and -inf (inf * log 0) where b < 0, as PyTorch
-            gb = where((a == 0) & (b >= 0), zeros_like_(g), g * out * log(a))
+            # 0 ** b: the derivative is 0 where b >= 0, -inf (inf * log 0) where b < 0; as in
+            # PyTorch, g multiplies the masked derivative (an infinite g then gives NaN)
+            d = out * log(a)
+            gb = g * where((a == 0) & (b >= 0), zeros_like_(d), d)
         return ga, gb
 
 
@@ -354,7 +356,7 @@ class RPow(prim):
     def backward(ctx, g):
         out, a = ctx.saved_tensors
         if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
-            return (g * out * float("-inf")).masked_fill(a >= 0, 0.0), None
+            return g * (out * float("-inf")).masked_fill(a >= 0, 0.0), None
         return g * out * math.log(ctx.base), None
 
 

@@ -82,7 +82,7 @@ class _Index(prim):
 
     @staticmethod
     def forward(ctx, x, idx):
-        ctx.idx, ctx.shape = idx, x.shape
+        ctx.idx, ctx.shape = _kept(ctx, idx), x.shape
         return x[idx]
 
     @staticmethod
@@ -145,7 +145,7 @@ class AdvIndex(_Index):
 
     @staticmethod
     def forward(ctx, x, idx):
-        ctx.idx, ctx.shape = idx, x.shape
+        ctx.idx, ctx.shape = _kept(ctx, idx), x.shape
         return np.ascontiguousarray(x[idx])
 
 
@@ -189,7 +189,7 @@ class IndexPut(prim):
 
     @staticmethod
     def forward(ctx, x, v, idx, accumulate):
-        ctx.idx = idx
+        ctx.idx = _kept(ctx, idx)
         ctx.accumulate = accumulate
         out = x.copy()
         if accumulate:
@@ -217,6 +217,20 @@ def _fits(x, idx, value) -> bool:
     except (ValueError, IndexError):
         return False
     return True
+
+
+def _private(idx):
+    """The index arrays copied, for a recorded op that keeps them for backward: its gradient
+    then goes where forward wrote even if an index tensor changes in place later (PyTorch
+    refuses that backward instead; tocha computes it, right)."""
+    if isinstance(idx, tuple):
+        return tuple(i.copy() if isinstance(i, np.ndarray) else i for i in idx)
+    return idx.copy() if isinstance(idx, np.ndarray) else idx
+
+
+def _kept(ctx, idx):
+    """`idx` as a recording node keeps it (a private copy; see _private)."""
+    return _private(idx) if ctx.needs_input_grad else idx
 
 
 def setitem(self: Tensor, index: Any, value: Tensor | complex) -> None:
@@ -299,7 +313,7 @@ def index_put(input: Tensor, indices: Tensor, values: Tensor | complex,
 class Gather(prim):
     @staticmethod
     def forward(ctx, x, dim, idx):
-        ctx.dim, ctx.shape, ctx.idx = dim, x.shape, idx
+        ctx.dim, ctx.shape, ctx.idx = dim, x.shape, _kept(ctx, idx)
         return np.take_along_axis(x, idx, axis=dim)
 
     @staticmethod
@@ -356,7 +370,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 class Scatter(prim):
     @staticmethod
     def forward(ctx, x, src, dim, idx, reduce_add):
-        ctx.dim, ctx.idx, ctx.add = dim, idx, reduce_add
+        ctx.dim, ctx.idx, ctx.add = dim, _kept(ctx, idx), reduce_add
         out = x.copy()
         if reduce_add:
             _scatter_add(out, dim, idx, np.broadcast_to(src, idx.shape) if np.ndim(src) == 0

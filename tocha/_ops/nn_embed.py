@@ -15,7 +15,7 @@ class Embedding(prim):
     def forward(ctx, w, idx, padding_idx, scale_grad_by_freq):
         out = w[idx]     # fancy indexing: one gather, already a fresh contiguous array
         if ctx.needs_input_grad:
-            ctx.idx, ctx.num = idx, w.shape[0]
+            ctx.idx, ctx.num = idx.copy(), w.shape[0]   # (ids may change in place later)
             ctx.padding_idx, ctx.scale = padding_idx, scale_grad_by_freq
         return out
 

@@ -44,9 +44,9 @@ class GraphTask:
     def capture_inputs(self, inputs) -> None:
         """Record the gradients of `inputs` (grad()); a non-leaf is keyed by its slot."""
         self.capture = {}
-        for i, t in enumerate(inputs):
+        for i, t in enumerate(inputs):      # (the same tensor may be asked for twice)
             key = (t._grad_fn, t._output_nr) if t._grad_fn is not None else t
-            self.capture[key] = i
+            self.capture.setdefault(key, []).append(i)
         self.captured = [None] * len(inputs)
 
     def seed(self, roots, grads) -> None:
@@ -171,6 +171,10 @@ class GraphTask:
 
     def pre_hooks(self, node: Node, grads: list) -> list:
         """Tensor hooks, node pre-hooks, retain_grad and grad()'s capture, before a node runs."""
+        if self.capture:    # (PyTorch captures a non-leaf's gradient before its hooks run)
+            for nr, g in enumerate(grads):
+                for k in self.capture.get((node, nr), ()):
+                    self.captured[k] = g
         if node._pre_hooks:
             for nr, hooks in node._pre_hooks.items():
                 if grads[nr] is not None:
@@ -185,11 +189,6 @@ class GraphTask:
                 t = ref()
                 if t is not None and grads[nr] is not None:
                     t._grad = _fresh(grads[nr]) if t._grad is None else t._grad + grads[nr]
-        if self.capture:
-            for nr, g in enumerate(grads):
-                k = self.capture.get((node, nr))
-                if k is not None:
-                    self.captured[k] = g
         return grads
 
     def accumulate_leaf(self, t: Tensor, g: Tensor) -> None:
@@ -197,10 +196,11 @@ class GraphTask:
         if t._hooks:
             g = _run_tensor_hooks(t._hooks, g)
         if self.capture is not None:
-            k = self.capture.get(t)
-            if k is None:       # backward(inputs=...) accumulates into those only
+            ks = self.capture.get(t)
+            if ks is None:      # backward(inputs=...) accumulates into those only
                 return
-            self.captured[k] = g
+            for k in ks:
+                self.captured[k] = g
         if not self.accumulate:
             return
         old = t._grad
@@ -302,8 +302,10 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
     if inputs is None or accumulate:
         return None
     if not allow_unused and any(g is None for g in task.captured):
-        raise RuntimeError("One of the differentiated Tensors appears to not have been used in "
-                           "the graph. Set allow_unused=True if this is the desired behavior.")
+        i = next(i for i, g in enumerate(task.captured) if g is None)
+        raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been "
+                           f"used in the graph. Set allow_unused=True if this is the desired "
+                           f"behavior.")
     return task.captured
 
 

@@ -71,6 +71,8 @@ def edge_of(t: Tensor) -> Edge:
     # leaf's shape or dtype changed, e.g. by `x.data = ...`)
     e = t.__dict__.get("_leaf_edge")
     if e is None or e[0]._meta != (t._data.shape, t._dtype):
+        if t.__dict__.get("_nograd_view"):
+            return NO_GRAD      # (PyTorch: it requires grad, but no gradient reaches it)
         e = t._leaf_edge = _edge(Edge, (AccumulateGrad(t), 0))
     return e
 
@@ -461,6 +463,12 @@ def _make_view(base, v, cls, consts, index):
     v._view_version = root._vc[0]
     v._view_fn = _ViewFn(cls, consts, base._view_fn if base._base is not None else None,
                          index)
+    # A view taken under no_grad of a tensor that requires grad requires grad too (as in
+    # PyTorch), outside any graph: a leaf that no gradient reaches, which refuses in-place
+    # ops in grad mode
+    if base._requires_grad and v._grad_fn is None:
+        v._requires_grad = True
+        v._nograd_view = True
     # PyTorch refuses in-place ops on outputs of split/chunk/unbind, and on views of them
     if (index is not None or getattr(cls, "_multi_view", False)
             or base.__dict__.get("_multi_view")):
@@ -501,7 +509,24 @@ def _resolve_other(s, raw, outs, res: list, versions: list) -> None:
             res.append(_SavedOutput(s, i, t._vc, t._vc[0]))
             versions.append(t._vc[0])
             return
-    res.append(s if isinstance(s, Tensor) else _wrap(s))
+    if isinstance(s, Tensor):
+        res.append(s)
+        versions.append(None)
+        return
+    c = _wrap(s)
+    for i, r in enumerate(raws):
+        # an array that shares an output's memory (amin's keepdim result, of which the output
+        # is a squeezed view): an in-place change of the output changes it, so it shares the
+        # output's version counter and backward refuses it then, as PyTorch does
+        if r.__class__ is _ndarray and np.may_share_memory(s, r):
+            t = results[i]
+            if t._vc is None:
+                t._vc = [0]
+            c._vc = t._vc
+            res.append(c)
+            versions.append(t._vc[0])
+            return
+    res.append(c)
     versions.append(None)
 
 

@@ -144,12 +144,15 @@ TOLERATED = {
     "unsupported operand type(s) for *: 'NoneType'": (
         "PyTorch calls a tensor hook with None for an unused output of a multi-output node "
         "(unbind, split), so the hook itself fails"),
-    # EXCLUDED (engine): "inplace_saved_version" in gen.EXCLUDED
-    "modified by an inplace operation": "an engine check tocha does not make yet",
-    # EXCLUDED (engine): "nograd_view_inplace_in_grad_mode" in gen.EXCLUDED
-    "A view was created in no_grad mode": "see gen.EXCLUDED['nograd_view_inplace_in_grad_mode']",
-    # EXCLUDED (engine): "inplace_broadcast_shape" in gen.EXCLUDED
-    "doesn't match the broadcast shape": "see gen.EXCLUDED['inplace_broadcast_shape']",
+    # gen.TORCH_BUGS["inplace_saved_version"]
+    "modified by an inplace operation": (
+        "a tensor saved for backward (an index, a mask, an output) changed in place before "
+        "backward: PyTorch refuses; tocha's nodes keep what backward reads (index copies, "
+        "a snapshot of the old value) and compute the right gradient"),
+    "its base or another view of its base has been modified inplace with grad mode": (
+        "a backward through a node that saved a view taken under no_grad, changed in place "
+        "since: PyTorch's nodes save such a view (it requires grad) and refuse it on unpack; "
+        "tocha's do not save it (no gradient can reach it), so nothing is read wrong"),
 }
 # Exceptions that mean NumPy's (or Python's) internals surfaced instead of an error naming the
 # op: a mismatch even when PyTorch raises too
@@ -170,8 +173,8 @@ TOLERATED_TOCHA = {
     "refers to a single memory location": (
         "x[mask] = v on an expanded x: PyTorch writes through the repeated memory, tocha "
         "refuses to (its error for every write into an expanded tensor)"),
-    # EXCLUDED (engine): the same write through Tensor._inplace surfaces NumPy's ValueError
-    "assignment destination is read-only": "see gen.EXCLUDED['inplace_on_expanded']",
+    # gen.TORCH_BUGS["inplace_on_expanded"]: a write into read-only memory
+    "assignment destination is read-only": "see gen.TORCH_BUGS['inplace_on_expanded']",
 }
 # the requires_grad flag of gradients built with create_graph=True (PyTorch's is False where no
 # path of the backward graph depends on an input, tocha's may be True): values still compared

@@ -50,8 +50,8 @@ def unary(lw: Lowering):
     if not x:
         return
     t = str(lw.rng.choice(UNARY))
-    if t.endswith((".t()", ".contiguous()")) and lw.ng and lw.val(x).requires_grad:
-        lw.ng = False       # EXCLUDED: no_grad_view_requires_grad; TORCH_UNSPECIFIED: layout
+    if t.endswith(".contiguous()") and lw.ng and lw.val(x).requires_grad:
+        lw.ng = False       # TORCH_UNSPECIFIED: layout_of_non_views
     lw.assign(_fmt(lw, t, x), "unary")
 
 
@@ -111,7 +111,7 @@ def reduce(lw: Lowering):
         return
     t = str(lw.rng.choice(REDUCE))
     if any(s in t for s in _TIES) and not _distinct(lw.val(x)):
-        return                                  # EXCLUDED: order_statistic_ties
+        return                                  # TORCH_BUGS: order_statistic_ties
     if "unique" in t and lw.val(x).is_floating_point():
         return                                  # TORCH_UNSPECIFIED: unique_of_computed_floats
     lw.assign(_fmt(lw, t, x), "reduce")
@@ -173,8 +173,6 @@ def view(lw: Lowering):
     x = lw.pick()
     if not x:
         return
-    if lw.ng and lw.val(x).requires_grad:
-        lw.ng = False                           # EXCLUDED: no_grad_view_requires_grad
     e = _view_expr(lw, x)
     is_view = ".flip(" not in e and ".reshape(" not in e and ".flatten(" not in e
     name = lw.new_name()
@@ -204,17 +202,11 @@ def inplace(lw: Lowering):
         return
     t = str(lw.rng.choice(INPLACE))
     y = _other(lw, x) if "{y}" in t else None
-    if "copy_" in t and y is not None and y not in lw.regs:
-        return                                  # EXCLUDED: copy_from_number
     if y in lw.regs and lw.regs[y].root == lw.regs[x].root:
         return                      # TORCH_UNSPECIFIED: inplace_with_overlapping_operand
     if y is None and "{y}" in t:
         return
     grad = _grad_live(lw, x, y)
-    if grad and lw.regs[x].multi:
-        return                                  # EXCLUDED: multi_output_view_inplace
-    if grad and not lw.val(x).is_floating_point():
-        return                                  # EXCLUDED: inplace_grad_into_int
     if getattr(lw.regs[x], "overlap", False):
         return                      # TORCH_UNSPECIFIED: inplace_on_self_overlapping_view
     ok = lw.emit(t.format(x=x, y=y), "inplace", snap=[x])
@@ -222,9 +214,6 @@ def inplace(lw: Lowering):
 
 
 def _stale_aliases(lw, x, grad, failed=False):
-    # EXCLUDED: views_rebased_on_inplace (after a recorded in-place op the other aliases are
-    # not used again) and multi_output_view_inplace (nor are split/chunk/unbind outputs of
-    # memory changed in place in any mode: PyTorch refuses to use them under autograd);
     # TORCH_BUGS: hook_after_failed_inplace (after a refused in-place op, none of them)
     # TORCH_BUGS: hook_after_nograd_inplace (after a no_grad in-place op on memory a
     # grad-requiring tensor shares, none of its aliases)
@@ -232,7 +221,7 @@ def _stale_aliases(lw, x, grad, failed=False):
     aliases = [r for r in lw.regs.values() if r.root == root]
     ng_grad = lw.ng and any(getattr(lw.ns.get(r.name), "requires_grad", False) for r in aliases)
     for r in aliases:
-        if failed or ng_grad or (grad or r.multi) and (r.name != x or r.multi):
+        if failed or ng_grad:
             r.stale = True
 
 
@@ -253,8 +242,6 @@ def setitem(lw: Lowering):
     if y and lw.val(y).requires_grad and not v.is_floating_point():
         return                                  # TORCH_BUGS: setitem_grad_into_int
     grad = _grad_live(lw, x, y)
-    if grad and lw.regs[x].multi:
-        return                                  # EXCLUDED: multi_output_view_inplace
     ok = lw.emit(f"{x}[{idx}] = {val}", "setitem", snap=[x])
     _stale_aliases(lw, x, grad, failed=not ok)
 
@@ -277,8 +264,6 @@ def case(lw: Lowering):
         if reuse is None:
             return
         args.append(reuse)
-    if lw.ng and any(getattr(lw.ns[a], "requires_grad", False) for a in args):
-        lw.ng = False                           # EXCLUDED: no_grad_view_requires_grad
     multi = c.name.startswith(("split", "chunk", "unbind", "tensor_split"))
     lw.assign(f"CASE[{c.name!r}](m, {', '.join(args)})", f"case:{c.name}", multi=multi)
 
@@ -297,14 +282,11 @@ def hook(lw: Lowering):
 
 
 def _grad_leaves(lw):
-    out, seen = [], set()
+    out = []
     for r in lw.regs.values():
         v = lw.ns.get(r.name)
-        if r.stale or not isinstance(v, lw.m.Tensor) or id(v) in seen:
-            continue                            # EXCLUDED: duplicate_grad_inputs
-        if getattr(r, "hooked", False) and v.grad_fn is not None:
-            continue                            # EXCLUDED: hooked_grad_input
-        seen.add(id(v))
+        if r.stale or not isinstance(v, lw.m.Tensor):
+            continue
         try:
             if v.requires_grad and (v.grad_fn is None or getattr(r, "retained", False)):
                 out.append(r.name)
