@@ -159,6 +159,16 @@ _NN_TOP.update({n: "._ops.nn_pool" for n in (
     "max_pool1d_with_indices", "max_pool2d_with_indices")})
 _NN_TOP.update({"group_norm": "._ops.nn_norm", "layer_norm": "._ops.nn_norm",
                 "embedding": "._ops.nn_embed"})
+# aten-level kernels and extras (torch.native_batch_norm, torch.lstm, ...): branch w-scipyops
+_ATEN_TOP = {
+    "._ops.nn_norm_kernels": (
+        "native_batch_norm native_layer_norm native_group_norm batch_norm_stats "
+        "batch_norm_elemt batch_norm_gather_stats batch_norm_update_stats native_norm "
+        "batch_norm_gather_stats_with_counts batch_norm_backward_reduce nuclear_norm "
+        "batch_norm_backward_elemt norm_except_dim"),
+}
+for _mod, _names in _ATEN_TOP.items():
+    _NN_TOP.update(dict.fromkeys(_names.split(), _mod))
 
 
 _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
