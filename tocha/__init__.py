@@ -166,6 +166,9 @@ _ATEN_TOP = {
         "batch_norm_elemt batch_norm_gather_stats batch_norm_update_stats native_norm "
         "batch_norm_gather_stats_with_counts batch_norm_backward_reduce nuclear_norm "
         "batch_norm_backward_elemt norm_except_dim"),
+    "._streams": "Event Stream fork wait AVG SUM StorageBase thread_safe_generator",
+    ".futures": "Future",
+    "._histogram_io": "histogram histogramdd kaiser_window from_file to_dlpack hash_tensor",
 }
 for _mod, _names in _ATEN_TOP.items():
     _NN_TOP.update(dict.fromkeys(_names.split(), _mod))
@@ -175,6 +178,7 @@ _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization"
          "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
          "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
          "library", "export", "func", "accelerator", "profiler", "cpu"}
+_LAZY.add("futures")  # torch.futures.Future (branch w-scipyops)
 
 
 def __getattr__(name: str):
