@@ -166,6 +166,9 @@ _ATEN_TOP = {
         "batch_norm_elemt batch_norm_gather_stats batch_norm_update_stats native_norm "
         "batch_norm_gather_stats_with_counts batch_norm_backward_reduce nuclear_norm "
         "batch_norm_backward_elemt norm_except_dim"),
+    "._ops.nn_rnn_functional": "lstm gru rnn_tanh rnn_relu",
+    "._ops.nn_aten_functional": ("embedding_bag ctc_loss grid_sampler grid_sampler_2d "
+                                 "grid_sampler_3d affine_grid_generator segment_reduce"),
     "._streams": "Event Stream fork wait AVG SUM StorageBase thread_safe_generator",
     ".futures": "Future",
     "._histogram_io": "histogram histogramdd kaiser_window from_file to_dlpack hash_tensor",
