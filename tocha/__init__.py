@@ -169,6 +169,7 @@ _ATEN_TOP = {
     "._ops.nn_rnn_functional": "lstm gru rnn_tanh rnn_relu",
     "._ops.nn_aten_functional": ("embedding_bag ctc_loss grid_sampler grid_sampler_2d "
                                  "grid_sampler_3d affine_grid_generator segment_reduce"),
+    "._ops.linalg_householder": "geqrf orgqr ormqr svd_lowrank pca_lowrank lobpcg",
     "._streams": "Event Stream fork wait AVG SUM StorageBase thread_safe_generator",
     ".futures": "Future",
     "._histogram_io": "histogram histogramdd kaiser_window from_file to_dlpack hash_tensor",
