@@ -90,3 +90,20 @@ def test_from_dlpack_of_a_legacy_capsule_is_writable():
     assert t.tolist() == arr.tolist()
     t[0, 0] = 9.0
     assert arr[0, 0] == 9.0
+
+
+def test_hash_tensor():
+    x = tocha.tensor([[1.5, -2.0], [0.25, 3.0]])
+    bits = x.numpy().astype(np.float64).view(np.uint64)
+    if not hasattr(tocha, "uint64"):  # the result dtype comes with the dtypes work
+        with pytest.raises(NotImplementedError, match="uint64"):
+            tocha.hash_tensor(x)
+        return
+    h = tocha.hash_tensor(x)
+    assert h.dtype == tocha.uint64 and int(h.item()) == int(np.bitwise_xor.reduce(bits.ravel()))
+    rows = x.hash_tensor(1, keepdim=True)
+    assert rows.shape == (2, 1)
+    assert int(rows[1, 0].item()) == int(bits[1, 0] ^ bits[1, 1])
+    assert int(tocha.hash_tensor(tocha.arange(5)).item()) == 1 ^ 2 ^ 3 ^ 4
+    with pytest.raises(RuntimeError, match="reduction dim"):
+        tocha.hash_tensor(tocha.ones(0))

@@ -194,6 +194,10 @@ def hash_tensor(input: Tensor, dim=None, *, keepdim: bool = False, mode: int = 0
     a = input.detach().numpy()
     a = a.astype(np.float64 if input.dtype.is_floating_point else np.int64).view(np.uint64)
     if dim is None:
+        if a.size == 0:
+            raise RuntimeError("hash_tensor: Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
         dims = tuple(builtins.range(a.ndim))
     else:
         dims = tuple(d % max(a.ndim, 1) for d in ([dim] if isinstance(dim, int) else dim))

@@ -64,3 +64,16 @@ def test_dlpack_both_ways():
     np.testing.assert_array_equal(torch.from_dlpack(tocha.to_dlpack(x)).numpy(), PTS)
     y = tocha.from_dlpack(torch.to_dlpack(torch.tensor(PTS)))
     np.testing.assert_array_equal(y.numpy(), PTS)
+
+
+@pytest.mark.parametrize("args", [(), (1,), ((0, 1),)])
+def test_hash_tensor(args):
+    x = RNG.standard_normal((3, 4))
+    want = torch.hash_tensor(torch.tensor(x), *args)
+    if not hasattr(tocha, "uint64"):  # tocha's result dtype comes with the dtypes work
+        with pytest.raises(NotImplementedError, match="uint64"):
+            tocha.hash_tensor(tocha.tensor(x), *args)
+        return
+    got = tocha.hash_tensor(tocha.tensor(x), *args)
+    assert got.dtype == tocha.uint64 and tuple(got.shape) == tuple(want.shape)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
