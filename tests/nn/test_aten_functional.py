@@ -163,3 +163,24 @@ def test_segment_reduce_errors():
         tocha.segment_reduce(d, "sum", lengths=tocha.tensor([2, -1, 5]))
     with pytest.raises(RuntimeError, match="last dimension of lengths"):
         tocha.segment_reduce(t(2, 6), "sum", lengths=tocha.tensor([2, 4]), axis=1)
+
+
+def test_recurrent_keywords_as_pytorch():
+    ps = _weights(4, 2, 3, bias=False)
+    x, z = t(5, 2, 3, grad=False), tocha.zeros(1, 2, 2, dtype=tocha.float64)
+    a = tocha.lstm(x, (z, z), ps, False, 1, 0.0, False, False, False)[0]
+    b = tocha.lstm(input=x, hx=(z, z), params=ps, has_biases=False, num_layers=1, dropout=0.0,
+                   train=False, bidirectional=False, batch_first=False)[0]
+    assert a.tolist() == b.tolist()
+    c = tocha.lstm(data=x[0], batch_sizes=tocha.tensor([2]), hx=(z, z), params=ps,
+                   has_biases=False, num_layers=1, dropout=0.0, train=False,
+                   bidirectional=False)[0]
+    assert c.tolist() == a[0].tolist()
+    g = _weights(3, 2, 3, bias=False)
+    d = tocha.gru(x, z, g, has_biases=False, num_layers=1, dropout=0.0, train=False,
+                  bidirectional=False, batch_first=False)[0]
+    assert d.shape == (5, 2, 2)
+    with pytest.raises(TypeError, match="invalid combination"):
+        tocha.lstm(x, (z, z), ps, False, 1, 0.0, False, False)
+    with pytest.raises(TypeError, match="unknown keywords"):
+        tocha.gru(x, z, g, False, 1, 0.0, False, False, False, foo=1)

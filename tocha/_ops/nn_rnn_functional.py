@@ -120,11 +120,42 @@ def _unpack(data: Tensor, batch_sizes: Tensor):
     return M.stack(rows, 0), masks, sizes
 
 
-def _run(mode, args):
-    """Both overloads: `args` as PyTorch's positional arguments after the input."""
+_PADDED = ("input", "hx", "params", "has_biases", "num_layers", "dropout", "train",
+           "bidirectional", "batch_first")
+_PACKED = ("data", "batch_sizes", "hx", "params", "has_biases", "num_layers", "dropout",
+           "train", "bidirectional")
+
+
+def _is_packed(mode: str, args: tuple, kwargs: dict) -> bool:
+    """Whether the call is the packed overload (batch_sizes where the other has hx/params)."""
+    if "data" in kwargs or "batch_sizes" in kwargs:
+        return True
+    if "input" in kwargs:
+        return False
+    if mode == "lstm":
+        return len(args) > 1 and isinstance(args[1], Tensor)
+    if len(args) > 2:
+        return isinstance(args[2], Tensor)
+    return len(args) == 2 and "hx" in kwargs
+
+
+def _positional(mode: str, args: tuple, kwargs: dict, packed: bool) -> tuple:
+    """PyTorch's signature, keywords allowed: all arguments by position."""
+    names = _PACKED if packed else _PADDED
+    full = list(args) + [kwargs.pop(n) for n in names[len(args):] if n in kwargs]
+    if kwargs or len(full) != len(names):
+        extra = f" and unknown keywords {sorted(kwargs)}" if kwargs else ""
+        raise TypeError(f"{mode}() received an invalid combination of arguments: expected "
+                        f"({', '.join(_PADDED)}) or ({', '.join(_PACKED)}), got "
+                        f"{len(full)} arguments{extra}")
+    return tuple(full)
+
+
+def _run(mode, args, kwargs):
+    """Both overloads, by position or keyword, as PyTorch's."""
+    packed = _is_packed(mode, args, kwargs)
+    args = _positional(mode, args, dict(kwargs), packed)
     input, rest = args[0], args[1:]
-    # the packed overload has batch_sizes (a tensor) where the other has hx (lstm) or params
-    packed = isinstance(rest[0] if mode == "lstm" else rest[1], Tensor)
     if packed:
         batch_sizes, hx, params, has_biases, num_layers, dropout, train, bidir = rest[:8]
         x, masks, sizes = _unpack(input, batch_sizes)
@@ -152,7 +183,7 @@ def _run(mode, args):
     return out, M.stack(finals, 0)
 
 
-def lstm(*args) -> tuple[Tensor, Tensor, Tensor]:
+def lstm(*args, **kwargs) -> tuple[Tensor, Tensor, Tensor]:
     """LSTM layers over a sequence: `lstm(input, (h_0, c_0), params, has_biases, num_layers,
     dropout, train, bidirectional, batch_first)` -> `(output, h_n, c_n)`; input (L, N, H_in)
     ((N, L, H_in) with batch_first), h_0/c_0 (num_layers * D, N, H). With h_0 narrower than
@@ -167,20 +198,20 @@ def lstm(*args) -> tuple[Tensor, Tensor, Tensor]:
     >>> out.shape, h.shape
     (torch.Size([5, 1, 2]), torch.Size([1, 1, 2]))
     """
-    return _run("lstm", args)
+    return _run("lstm", args, kwargs)
 
 
-def gru(*args) -> tuple[Tensor, Tensor]:
+def gru(*args, **kwargs) -> tuple[Tensor, Tensor]:
     """GRU layers: `gru(input, h_0, params, has_biases, num_layers, dropout, train,
     bidirectional, batch_first)` -> `(output, h_n)` (packed form as `lstm`'s)."""
-    return _run("gru", args)
+    return _run("gru", args, kwargs)
 
 
-def rnn_tanh(*args) -> tuple[Tensor, Tensor]:
+def rnn_tanh(*args, **kwargs) -> tuple[Tensor, Tensor]:
     """Elman RNN layers with tanh: arguments and results as `gru`'s."""
-    return _run("rnn_tanh", args)
+    return _run("rnn_tanh", args, kwargs)
 
 
-def rnn_relu(*args) -> tuple[Tensor, Tensor]:
+def rnn_relu(*args, **kwargs) -> tuple[Tensor, Tensor]:
     """Elman RNN layers with relu: arguments and results as `gru`'s."""
-    return _run("rnn_relu", args)
+    return _run("rnn_relu", args, kwargs)
