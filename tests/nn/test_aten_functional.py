@@ -184,3 +184,23 @@ def test_recurrent_keywords_as_pytorch():
         tocha.lstm(x, (z, z), ps, False, 1, 0.0, False, False)
     with pytest.raises(TypeError, match="unknown keywords"):
         tocha.gru(x, z, g, False, 1, 0.0, False, False, False, foo=1)
+
+
+@pytest.mark.parametrize("pad", [0, 1, 2])
+def test_grid_sampler_bicubic_grads(pad):
+    x = t(1, 2, 3, 4)
+    g = tocha.tensor(RNG.uniform(-1.2, 1.2, (1, 2, 2, 2)), requires_grad=True)
+    assert gradcheck(lambda x, g: tocha.grid_sampler(x, g, 2, pad, True), (x, g))
+
+
+def test_functional_grid_sample_3d_and_bicubic():
+    F = tocha.nn.functional
+    x, g = t(1, 1, 2, 3, 3, grad=False), tocha.zeros(1, 1, 1, 1, 3, dtype=tocha.float64)
+    centre = F.grid_sample(x, g, align_corners=True)  # the middle of every axis
+    want = x[0, 0].numpy()[:, 1, 1].mean()
+    assert centre.shape == (1, 1, 1, 1, 1) and centre.item() == pytest.approx(want)
+    img = t(1, 1, 4, 4, grad=False)
+    ident = F.affine_grid(tocha.tensor([[[1.0, 0, 0], [0, 1.0, 0]]], dtype=tocha.float64),
+                          [1, 1, 4, 4], align_corners=True)
+    same = F.grid_sample(img, ident, "bicubic", align_corners=True)
+    np.testing.assert_allclose(same.numpy(), img.numpy(), atol=1e-12)

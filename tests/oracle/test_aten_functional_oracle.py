@@ -145,3 +145,20 @@ def test_segment_reduce_batched_axis():
         RNG.standard_normal((2, 6, 3)))
     cmp(lambda m, x: m.segment_reduce(x, "mean", offsets=m.tensor([[0, 2, 6], [0, 3, 6]]),
                                       axis=1), RNG.standard_normal((2, 6)))
+
+
+@pytest.mark.parametrize("pad", [0, 1, 2])
+@pytest.mark.parametrize("ac", [False, True])
+def test_grid_sampler_bicubic(pad, ac):
+    x, g = RNG.standard_normal((2, 2, 4, 5)), RNG.uniform(-1.3, 1.3, (2, 3, 3, 2))
+    cmp(lambda m, x, g: m.grid_sampler(x, g, 2, pad, ac), x, g, atol=1e-9)
+    mode = ("zeros", "border", "reflection")[pad]
+    cmp(lambda m, x, g: m.nn.functional.grid_sample(x, g, "bicubic", mode, ac), x, g,
+        atol=1e-9)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("pad", ["zeros", "border", "reflection"])
+def test_functional_grid_sample_3d(mode, pad):
+    x, g = RNG.standard_normal((2, 2, 3, 4, 5)), RNG.uniform(-1.2, 1.2, (2, 2, 3, 3, 3))
+    cmp(lambda m, x, g: m.nn.functional.grid_sample(x, g, mode, pad, False), x, g)

@@ -100,8 +100,8 @@ def affine_grid_generator(theta: Tensor, size, align_corners: bool) -> Tensor:
 
 def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                  align_corners: bool) -> Tensor:
-    """ATen's grid_sample: modes as ints (interpolation 0 bilinear, 1 nearest, 2 bicubic;
-    padding 0 zeros, 1 border, 2 reflection); 4-d or 5-d input."""
+    """ATen's grid_sample: modes as ints (interpolation 0 bilinear, 1 nearest, 2 bicubic
+    (4-d only); padding 0 zeros, 1 border, 2 reflection); 4-d or 5-d input."""
     if input.ndim == 5:
         return grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners)
     return grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners)
@@ -110,14 +110,56 @@ def grid_sampler(input: Tensor, grid: Tensor, interpolation_mode: int, padding_m
 def grid_sampler_2d(input: Tensor, grid: Tensor, interpolation_mode: int, padding_mode: int,
                     align_corners: bool) -> Tensor:
     """grid_sampler for input (N, C, H, W) and grid (N, Ho, Wo, 2)."""
-    if input.ndim != 4 or grid.ndim != 4:
-        raise RuntimeError(f"grid_sampler_2d(): expected 4D input and grid, got input of size "
-                           f"{list(input.shape)} and grid of size {list(grid.shape)}")
+    if input.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2:
+        raise RuntimeError(f"grid_sampler_2d(): expected 4D input and grid with size 2 in the "
+                           f"last dimension, got input of size {list(input.shape)} and grid "
+                           f"of size {list(grid.shape)}")
+    mode = _enum("grid_sampler", "interpolation_mode", interpolation_mode, _INTERP)
+    pad = _enum("grid_sampler", "padding_mode", padding_mode, _PADDING)
+    if mode == "bicubic":
+        return _bicubic(input, grid, pad, bool(align_corners))
     from ..nn._functional_grid import grid_sample
-    return grid_sample(input, grid, _enum("grid_sampler", "interpolation_mode",
-                                          interpolation_mode, _INTERP),
-                       _enum("grid_sampler", "padding_mode", padding_mode, _PADDING),
-                       bool(align_corners))
+    return grid_sample(input, grid, mode, pad, bool(align_corners))
+
+
+def _cubic_weights(t: Tensor, a: float = -0.75) -> list[Tensor]:
+    """Keys' cubic convolution weights of the 4 taps at offsets -1, 0, 1, 2 from floor."""
+    def near(x):   # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):    # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _tap(c: Tensor, size: int, pad: str, align_corners: bool) -> Tensor:
+    """A tap's integer coordinate after border / reflection padding (zeros: as it is)."""
+    from ..nn._functional_grid import _reflect
+    if pad == "border":
+        return c.clamp(0, size - 1)
+    if pad == "reflection":
+        c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
+        return c.clamp(0, size - 1).round()
+    return c
+
+
+def _bicubic(input: Tensor, grid: Tensor, pad: str, align_corners: bool) -> Tensor:
+    """Bicubic sampling over the 4 x 4 taps around each point (padding applied per tap)."""
+    from ..nn._functional_grid import _gather, _unnormalize
+    n, c, h, w = input.shape
+    ho, wo = grid.shape[1:3]
+    g = grid.reshape(n, ho * wo, 2)
+    ix, iy = _unnormalize(g[..., 0], w, align_corners), _unnormalize(g[..., 1], h, align_corners)
+    x0, y0 = ix.floor().detach(), iy.floor().detach()
+    wx, wy = _cubic_weights(ix - x0), _cubic_weights(iy - y0)
+    flat = input.reshape(n, c, h * w)
+    out = 0
+    for j in range(4):
+        ty = _tap(y0 + (j - 1), h, pad, align_corners)
+        for i in range(4):
+            tx = _tap(x0 + (i - 1), w, pad, align_corners)
+            out = out + _gather(flat, tx, ty, w, h) * (wx[i] * wy[j]).unsqueeze(1)
+    return out.reshape(n, c, ho, wo)
 
 
 def _gather3(flat, ix, iy, iz, size):
