@@ -141,3 +141,15 @@ def test_bad_inputs():
         tocha.batch_norm_stats(tocha.ones(2, 2, dtype=tocha.int64), 1e-5)
     with pytest.raises(TypeError, match="must be Tensor"):
         tocha.batch_norm_elemt([1.0], None, None, t(1), t(1), 1e-5)
+
+
+def test_nuclear_norm_warns_once(monkeypatch):
+    import warnings
+
+    from tocha._ops import nn_norm_kernels
+    monkeypatch.setattr(nn_norm_kernels, "_NUC_WARNED", False)
+    with pytest.warns(UserWarning, match="deprecated"):
+        tocha.nuclear_norm(t(3, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tocha.nuclear_norm(t(3, 3))

@@ -247,9 +247,19 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:
     return tocha.linalg.vector_norm(v, pow, others, keepdim=True)
 
 
+_NUC_WARNED = False
+
+
 def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     """The sum of the singular values of each matrix over the two dims `dim` (default the
     last two). `nuclear_norm(x, True)` is `keepdim=True`, as PyTorch's overload."""
+    global _NUC_WARNED
+    if not _NUC_WARNED:  # once per process, as PyTorch's
+        import warnings
+        _NUC_WARNED = True
+        warnings.warn("torch.nuclear_norm is deprecated (kept for TorchScript) and will be "
+                      "removed; use torch.linalg.matrix_norm(A, 'nuc', dim, keepdim)",
+                      UserWarning, stacklevel=2)
     if isinstance(dim, bool):
         dim, keepdim = None, dim
     if dim is None:
