@@ -65,3 +65,4 @@ def test_enums_storage_generator():
     assert repr(tocha.SUM) == "<AggregationType.SUM: 0>"
     assert isinstance(tocha.tensor([1.0]).untyped_storage(), tocha.StorageBase)
     assert tocha.thread_safe_generator() is None
+    assert tocha.random.thread_safe_generator is tocha.thread_safe_generator
