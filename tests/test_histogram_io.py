@@ -107,3 +107,15 @@ def test_hash_tensor():
     assert int(tocha.hash_tensor(tocha.arange(5)).item()) == 1 ^ 2 ^ 3 ^ 4
     with pytest.raises(RuntimeError, match="reduction dim"):
         tocha.hash_tensor(tocha.ones(0))
+
+
+def test_out_arguments():
+    h, e = tocha.empty(0), tocha.empty(0)
+    r = tocha.histogram(tocha.tensor([0.5, 1.5, 1.7]), 2, range=(0.0, 2.0), out=(h, e))
+    assert r[0] is h and h.tolist() == [1.0, 2.0] and e.tolist() == [0.0, 1.0, 2.0]
+    a, tau = tocha.empty(0, dtype=tocha.float64), tocha.empty(0, dtype=tocha.float64)
+    x = tocha.tensor([[3.0, 1.0], [4.0, 2.0]], dtype=tocha.float64)
+    tocha.geqrf(x, out=(a, tau))
+    assert a.shape == (2, 2) and a[0, 0].item() == pytest.approx(-5.0)
+    with pytest.raises(TypeError, match="tuple of 2"):
+        tocha.histogram(tocha.ones(3), 2, out=h)

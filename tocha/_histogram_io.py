@@ -14,6 +14,8 @@ import numpy as np
 import tocha
 from tocha import Tensor
 
+from .linalg._common import supports_out
+
 __all__ = ["from_file", "hash_tensor", "histogram", "histogramdd", "kaiser_window",
            "to_dlpack"]
 
@@ -84,6 +86,7 @@ def _count(data, edges, weight, density):
     return hist
 
 
+@supports_out
 def histogram(input: Tensor, bins=100, *, range=None, weight: Tensor | None = None,
               density: bool = False, out=None):
     """(hist, bin_edges): counts (or summed `weight`, or a density with `density=True`) of
@@ -102,6 +105,7 @@ def histogram(input: Tensor, bins=100, *, range=None, weight: Tensor | None = No
     return _hist_t(tocha.from_numpy(hist.astype(dt)), tocha.from_numpy(edges))
 
 
+@supports_out
 def histogramdd(input: Tensor, bins=10, *, range=None, weight: Tensor | None = None,
                 density: bool = False, out=None):
     """(hist, bin_edges) of the points input (..., D) in D dimensions: `bins` an int, D

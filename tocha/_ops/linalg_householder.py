@@ -13,6 +13,8 @@ import numpy as np
 import tocha
 from tocha import Tensor
 
+from ..linalg._common import supports_out
+
 __all__ = ["geqrf", "lobpcg", "orgqr", "ormqr", "pca_lowrank", "svd_lowrank"]
 
 
@@ -36,6 +38,7 @@ def _check_float(op: str, A) -> None:
                            f"got {A.dtype}")
 
 
+@supports_out
 def geqrf(input: Tensor, *, out=None) -> tuple[Tensor, Tensor]:
     """LAPACK's QR in Householder form: (a, tau), R on and above a's diagonal, the
     reflectors' vectors below it, their scales in tau (min(m, n) per matrix).
@@ -77,6 +80,7 @@ def _full_q(A: Tensor, tau: Tensor, mn: int) -> Tensor:
     return Q
 
 
+@supports_out
 def ormqr(input: Tensor, tau: Tensor, other: Tensor, left: bool = True,
           transpose: bool = False, *, out=None) -> Tensor:
     """`other` multiplied by the Q of geqrf's (input, tau): Q @ other (left), other @ Q
