@@ -123,6 +123,8 @@ def test_norms():
     assert gradcheck(lambda x: tocha.nuclear_norm(x, [0, 2], True), (x,))
     assert tocha.nuclear_norm(x).shape == (3,)
     assert tocha.nuclear_norm(x, True).shape == (3, 1, 1)
+    o = tocha.empty(0, dtype=tocha.float64)
+    assert tocha.nuclear_norm(x[0], out=o) is o and o.shape == ()
     np.testing.assert_allclose(tocha.nuclear_norm(x[0]).item(),
                                np.linalg.norm(x[0].detach().numpy(), "nuc"))
     np.testing.assert_allclose(tocha.native_norm(x, 3).item(),

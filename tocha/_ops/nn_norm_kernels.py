@@ -13,6 +13,7 @@ import tocha
 from tocha import Tensor
 
 from ..autograd.grad_mode import no_grad
+from ..linalg._common import supports_out
 from .nn_norm import batch_norm, group_norm, layer_norm
 
 __all__ = [
@@ -250,7 +251,8 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:
 _NUC_WARNED = False
 
 
-def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+@supports_out
+def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
     """The sum of the singular values of each matrix over the two dims `dim` (default the
     last two). `nuclear_norm(x, True)` is `keepdim=True`, as PyTorch's overload."""
     global _NUC_WARNED
