@@ -159,12 +159,30 @@ _NN_TOP.update({n: "._ops.nn_pool" for n in (
     "max_pool1d_with_indices", "max_pool2d_with_indices")})
 _NN_TOP.update({"group_norm": "._ops.nn_norm", "layer_norm": "._ops.nn_norm",
                 "embedding": "._ops.nn_embed"})
+# aten-level kernels and extras (torch.native_batch_norm, torch.lstm, ...): branch w-scipyops
+_ATEN_TOP = {
+    "._ops.nn_norm_kernels": (
+        "native_batch_norm native_layer_norm native_group_norm batch_norm_stats "
+        "batch_norm_elemt batch_norm_gather_stats batch_norm_update_stats native_norm "
+        "batch_norm_gather_stats_with_counts batch_norm_backward_reduce nuclear_norm "
+        "batch_norm_backward_elemt norm_except_dim"),
+    "._ops.nn_rnn_functional": "lstm gru rnn_tanh rnn_relu",
+    "._ops.nn_aten_functional": ("embedding_bag ctc_loss grid_sampler grid_sampler_2d "
+                                 "grid_sampler_3d affine_grid_generator segment_reduce"),
+    "._ops.linalg_householder": "geqrf orgqr ormqr svd_lowrank pca_lowrank lobpcg",
+    "._streams": "Event Stream fork wait AVG SUM StorageBase thread_safe_generator",
+    ".futures": "Future",
+    "._histogram_io": "histogram histogramdd kaiser_window from_file to_dlpack hash_tensor",
+}
+for _mod, _names in _ATEN_TOP.items():
+    _NN_TOP.update(dict.fromkeys(_names.split(), _mod))
 
 
 _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
          "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
          "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
          "library", "export", "func", "accelerator", "profiler", "cpu"}
+_LAZY.add("futures")  # torch.futures.Future (branch w-scipyops)
 
 
 def __getattr__(name: str):

@@ -203,6 +203,13 @@ class SpecialMethods:
     mvlgamma = _Delegate(_SPECIAL, "_mvlgamma_method")
     polygamma_ = _Delegate(_SPECIAL, "_polygamma_method", inplace=True)
     mvlgamma_ = _Delegate(_SPECIAL, "_mvlgamma_method", inplace=True)
+    # Householder QR pieces, histograms, hash (branch w-scipyops)
+    geqrf = _Delegate("tocha._ops.linalg_householder", "geqrf")
+    orgqr = _Delegate("tocha._ops.linalg_householder", "orgqr")
+    ormqr = _Delegate("tocha._ops.linalg_householder", "ormqr")
+    histogram = _Delegate("tocha._histogram_io", "histogram")
+    hash_tensor = _Delegate("tocha._histogram_io", "hash_tensor")
+    histc = _Delegate("tocha._torch_extra", "histc")
 
 
 class RandomMethods:

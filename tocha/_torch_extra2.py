@@ -419,7 +419,38 @@ def from_dlpack(ext_tensor) -> Tensor:
     import numpy as np
     if isinstance(ext_tensor, Tensor):
         return ext_tensor
+    if type(ext_tensor).__name__ == "PyCapsule":  # torch.to_dlpack's result (a CPU tensor)
+        return tocha.from_numpy(_writable(np.from_dlpack(_Capsule(ext_tensor))))
     return tocha.from_numpy(np.from_dlpack(ext_tensor))
+
+
+def _writable(arr):
+    """NumPy imports a legacy (unversioned) capsule read-only; PyTorch's import of it is
+    writable: the same memory seen through a writable array that keeps `arr` alive."""
+    import ctypes
+
+    import numpy as np
+    if arr.flags.writeable or arr.nbytes == 0:
+        return arr
+    spans = [s * (n - 1) for s, n in zip(arr.strides, arr.shape)]
+    lo = sum(min(0, s) for s in spans)
+    hi = sum(max(0, s) for s in spans) + arr.itemsize
+    buf = (ctypes.c_char * (hi - lo)).from_address(arr.__array_interface__["data"][0] + lo)
+    buf._keep = arr
+    return np.ndarray(arr.shape, arr.dtype, buffer=buf, offset=-lo, strides=arr.strides)
+
+
+class _Capsule:
+    """A bare DLPack capsule seen as a DLPack producer (what np.from_dlpack reads)."""
+
+    def __init__(self, capsule) -> None:
+        self.capsule = capsule
+
+    def __dlpack__(self, **kwargs):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)  # kDLCPU
 
 
 @_public

@@ -8,3 +8,4 @@ from ._random_api import (  # noqa: F401
                           seed,
                           set_rng_state,
 )
+from ._streams import thread_safe_generator  # noqa: F401  (branch w-scipyops)

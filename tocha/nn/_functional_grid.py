@@ -100,9 +100,9 @@ def _gather(flat: Tensor, ix: Tensor, iy: Tensor, w: int, h: int) -> Tensor:
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
                 padding_mode: str = "zeros", align_corners: bool | None = None) -> Tensor:
-    """Sample input (N, C, H, W) at grid (N, Ho, Wo, 2) ((x, y) in [-1, 1]) -> (N, C, Ho, Wo).
-
-    Differs from PyTorch: 2-d only, and no 'bicubic' mode (both raise NotImplementedError)."""
+    """Sample input (N, C, H, W) at grid (N, Ho, Wo, 2) ((x, y) in [-1, 1]) -> (N, C, Ho, Wo);
+    input (N, C, D, H, W) at grid (N, Do, Ho, Wo, 3) -> (N, C, Do, Ho, Wo) ('bicubic' is 2-d
+    only, as in PyTorch)."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")
@@ -113,9 +113,11 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
     if grid.shape[-1] != input.ndim - 2:
         raise RuntimeError(f"grid_sampler(): expected grid to have size {input.ndim - 2} in "
                            f"last dimension, but got grid with sizes {list(grid.shape)}")
-    if input.ndim != 4 or mode == "bicubic":
-        raise NotImplementedError("tocha's grid_sample supports 4-d inputs with 'bilinear' or "
-                                  "'nearest' mode only")
+    if input.ndim != 4 or mode == "bicubic":  # 3-d sampling and bicubic: torch.grid_sampler's
+        from .._ops.nn_aten_functional import grid_sampler
+        return grid_sampler(input, grid, ("bilinear", "nearest", "bicubic").index(mode),
+                            ("zeros", "border", "reflection").index(padding_mode),
+                            align_corners)
     n, c, h, w = input.shape
     ho, wo = grid.shape[1:3]
     g = grid.reshape(n, ho * wo, 2)
