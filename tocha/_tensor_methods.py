@@ -234,6 +234,8 @@ _TOCHA = "tocha"
 _INPLACE_EXT = "tocha._ops.inplace_ext"
 _MATH_EXT = "tocha._ops.math_ext"
 _TENSOR_EXT = "tocha._tensor_ext"
+_SCATTER_EXT = "tocha._ops.scatter_ext"
+_RANDOM_EXT = "tocha._random_ext"
 _delegating(_ELEMENTWISE, "", inplace="""
     absolute acosh arccos arccosh arcsin arcsinh arctan arctan2 arctanh asinh atanh
     bitwise_and bitwise_or bitwise_xor bitwise_not eq ne lt le gt ge greater greater_equal
@@ -256,3 +258,8 @@ _delegating(_TENSOR_EXT, """
     itemsize nbytes output_nr name volatile dim_order new new_empty_strided sum_to_size
     is_inference is_set_to record_stream const_data_ptr as_subclass module_load lstsq solve
     symeig eig reinforce""")(MovementMethods)
+_delegating(_MATH_EXT, "gcd lcm nextafter frexp cummax cummin mode nanmedian nanquantile",
+            inplace="gcd lcm nextafter")(ReduceMethods)
+_delegating(_SCATTER_EXT, "scatter_reduce index_reduce masked_scatter put as_strided_scatter",
+            inplace="scatter_reduce index_reduce masked_scatter put")(IndexingMethods)
+_delegating(_RANDOM_EXT, "cauchy_ geometric_ log_normal_")(RandomMethods)
