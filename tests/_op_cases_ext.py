@@ -22,6 +22,20 @@ def _sr(reduce, inc, dim=0):
     return lambda m, x, i, s: x.scatter_reduce(dim, i, s, reduce, include_self=inc)
 
 
+def _ir(reduce, inc):
+    return lambda m, x, i, s: m.index_reduce(x, 0, i, s, reduce, include_self=inc)
+
+
+def _nq(how):
+    return lambda m, x: m.nanquantile(x, 0.4, 1, interpolation=how)
+
+
+def _view_t_(m, x):
+    y = x.clone() * 1
+    y[0].t_()
+    return y
+
+
 EXT_CASES = [
     # ---------------------------------------------------------------- in-place variants
     Case("absolute_", _ip("absolute_"), R(3, 4)),
@@ -63,8 +77,7 @@ EXT_CASES = [
          R(3, 4), L(I24), R(2, 4)),
     Case("index_reduce_", lambda m, x, i, s: x.clone().index_reduce_(1, i, s, "prod"),
          R(3, 4), L([3, 0, 3]), R(3, 3)),
-    Case("inplace_on_view_t_", lambda m, x: (lambda y: (y[0].t_(), y)[1])(x.clone() * 1),
-         R(2, 3, 4)),
+    Case("inplace_on_view_t_", _view_t_, R(2, 3, 4)),
     # ---------------------------------------------------------------- scatter-style ops
     *[Case(f"scatter_reduce_{r}_{int(inc)}", _sr(r, inc), R(3, 4), L(I24), R(2, 4))
       for r in ("sum", "mean", "prod", "amax", "amin") for inc in (True, False)],
@@ -75,10 +88,7 @@ EXT_CASES = [
          lambda m, x, i, s: x.scatter_reduce(0, i, s * m.tensor([1., 0., 1., 0.],
                                                              dtype=s.dtype), "prod"),
          R(3), L([2, 2, 0, 2]), R(4)),
-    *[Case(f"index_reduce_{r}_{int(inc)}",
-           (lambda r, inc: lambda m, x, i, s: m.index_reduce(x, 0, i, s, r,
-                                                             include_self=inc))(r, inc),
-           R(3, 2), L([0, 2, 0, 0]), R(4, 2))
+    *[Case(f"index_reduce_{r}_{int(inc)}", _ir(r, inc), R(3, 2), L([0, 2, 0, 0]), R(4, 2))
       for r in ("prod", "mean", "amax", "amin") for inc in (True, False)],
     Case("masked_scatter", lambda m, x, k, s: m.masked_scatter(x, k, s), R(3, 4), M(MASK34),
          R(2, 5)),
@@ -105,9 +115,8 @@ EXT_CASES = [
     Case("nanquantile_qvec",
          lambda m, x: m.nanquantile(x, m.tensor([0.1, 0.5, 1.0], dtype=x.dtype), dim=1),
          D(3, 4)),
-    *[Case(f"nanquantile_{how}",
-           (lambda how: lambda m, x: m.nanquantile(x, 0.4, 1, interpolation=how))(how),
-           D(3, 5)) for how in ("lower", "higher", "midpoint", "nearest")],
+    *[Case(f"nanquantile_{how}", _nq(how), D(3, 5))
+      for how in ("lower", "higher", "midpoint", "nearest")],
     # ---------------------------------------------------------------- now Tensor methods too
     Case("m_kron", lambda m, x, y: x.kron(y), R(2, 3), R(2, 2)),
     Case("m_addr", lambda m, x, a, b: x.addr(a, b, alpha=2.0), R(3, 2), R(3), R(2)),

@@ -20,8 +20,17 @@ itemsize = property(lambda self: self._data.itemsize,
                     doc="Bytes per element (as `element_size()`).")
 nbytes = property(lambda self: self._data.size * self._data.itemsize,
                   doc="Bytes the elements take: `numel() * itemsize`.")
-output_nr = property(lambda self: self._output_nr if self._grad_fn is not None else 0,
-                     doc="Which output of its grad_fn this tensor is (0 for leaves).")
+
+
+def _output_nr(self: Tensor) -> int:
+    if self._grad_fn is None:
+        return 0
+    # tocha gives each output of split/chunk/unbind a node of its own; the number PyTorch
+    # reports is the output's place in the op's results
+    return self.__dict__.get("_multi_view_nr", self._output_nr)
+
+
+output_nr = property(_output_nr, doc="Which output of its grad_fn this tensor is (0 for leaves).")
 name = property(lambda self: None, doc="The tensor's name (tocha has no named tensors: None).")
 
 
@@ -73,7 +82,7 @@ def new_empty_strided(self: Tensor, size: Sequence[int], stride: Sequence[int], 
                       dtype: D.dtype | None = None, device: Any = None,
                       requires_grad: bool = False, **kw: Any) -> Tensor:
     """`empty_strided` with self's dtype by default (tocha: zeros)."""
-    from ._creation import empty_strided
+    from tocha import empty_strided
     return empty_strided(size, stride, dtype=dtype or self._dtype,
                          requires_grad=requires_grad)
 

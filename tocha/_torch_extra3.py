@@ -176,7 +176,8 @@ def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
                    axis: int = 0, unsafe: bool = False, initial: float | None = None) -> Tensor:
     """Reduce consecutive segments of `data` along `axis` ("sum", "mean", "max", "min",
     "prod"); segments given by `lengths` or `offsets` (1-D). An empty segment gives `initial`
-    (default: the reduction's identity; NaN for "mean", as PyTorch).
+    (default: the reduction's identity; NaN for "mean", as PyTorch); a given `initial`
+    also joins every other segment's reduction.
 
     >>> import tocha
     >>> tocha.segment_reduce(tocha.tensor([1., 2., 3.]), "sum", lengths=tocha.tensor([2, 1]))
@@ -201,10 +202,25 @@ def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
         seg = data.narrow(axis, start, int(n))
         start += int(n)
         if n:
-            outs.append(getattr(seg, _SEG[reduce])(axis))
+            outs.append(_with_initial(seg, axis, reduce, initial))
         else:
             outs.append(_empty_segment(data, axis, reduce, initial))
     return tocha.stack(outs, axis)
+
+
+def _with_initial(seg: Tensor, axis: int, reduce: str, initial: float | None) -> Tensor:
+    """One non-empty segment reduced; `initial` takes part as one more operand (for "mean",
+    it joins the sum but not the count, as PyTorch)."""
+    if initial is None:
+        return getattr(seg, _SEG[reduce])(axis)
+    if reduce in ("sum", "mean"):
+        out = seg.sum(axis) + initial
+        return out / seg.shape[axis] if reduce == "mean" else out
+    if reduce == "prod":
+        return seg.prod(axis) * initial
+    init = tocha.full_like(seg.select(axis, 0), initial)
+    red = getattr(seg, _SEG[reduce])(axis)
+    return tocha.maximum(red, init) if reduce == "max" else tocha.minimum(red, init)
 
 
 def _empty_segment(data: Tensor, axis: int, reduce: str, initial: float | None) -> Tensor:
