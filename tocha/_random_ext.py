@@ -1,6 +1,6 @@
 """More in-place samplers (issue 8): `Tensor.cauchy_`, `Tensor.geometric_`,
 `Tensor.log_normal_`, drawing from the generator exactly as PyTorch 2.13's CPU kernels do
-(one element at a time, in memory order; see docs/rng_extra.md):
+(one element at a time, in memory order; see docs/rng.md section 8):
 
 * cauchy_(median, sigma): u = u53(); median + sigma * tan(pi * (u - 0.5))   (float64)
 * geometric_(p):          u = u53(); ceil(log(u) / log1p(-p))                (float64)

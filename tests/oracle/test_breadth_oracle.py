@@ -384,3 +384,29 @@ def test_same_error(name, fn):
     assert type(te.value) is type(pe.value), (te.value, pe.value)
     if name in SAME_START:
         assert str(te.value)[:40] == str(pe.value)[:40]
+
+
+# ---------------------------------------------------------------- coverage bookkeeping
+
+def _coverage():
+    import importlib.util
+    path = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "coverage.py"
+    spec = importlib.util.spec_from_file_location("tocha_coverage_breadth", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_removed_tensor_methods_left_out_and_slice_names_counted():
+    cov = _coverage()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = cov.measure("Tensor", "Tensor")
+    for n in ("lstsq", "solve", "symeig", "eig", "reinforce"):
+        assert r["left_out"].get(n) == cov.REMOVED, n
+        assert cov.is_stub(getattr(tocha.Tensor, n))        # tocha's only raise, too
+    assert not cov._removed_in_pytorch(torch.Tensor.dim_order)   # a real method
+    for n in ("absolute_", "eq_", "t_", "resize_", "scatter_reduce_", "cummax", "nanquantile",
+              "itemsize", "cauchy_", "put_", "masked_scatter", "apply_", "new"):
+        assert n not in r["missing"], n
+    assert r["share"] >= 0.90
