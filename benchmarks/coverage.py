@@ -53,7 +53,8 @@ LEFT_OUT = {
                                                 r"^Argument$|^AliasDb$|^FileCheck$|^Graph$|"
                                                 r"^Node$|^Block$|^Value$|^Use$|^Code$|"
                                                 r"Type$|^CompilationUnit$|^Capsule$|"
-                                                r"^AggregationType$|^ConcreteModule|"
+                                                r"^AggregationType$|^SUM$|^AVG$|"
+                                                r"^ConcreteModule|"
                                                 r"^ExecutionPlan$|^Gradient$|^IODescriptor$|"
                                                 r"^PyTorchFile|^ThroughputBenchmark$|"
                                                 r"^Benchmark|^StaticModule$|^TracingState$|"
@@ -65,7 +66,8 @@ LEFT_OUT = {
                                                 r"^CompleteArgumentSpec$|^InferredType$|"
                                                 r"^BufferDict$|^ModuleDict$|^ParameterDict$|"
                                                 r"^classproperty$|^OpaqueBase|^library$",
-    "legacy storages": r"Storage$|^storage$|^untyped_storage$|^is_storage$|^storage_type$",
+    "legacy storages": r"Storage$|^StorageBase$|^storage$|^untyped_storage$|^is_storage$|"
+                       r"^storage_type$",
     "internal helpers": r"^BroadcastingList|^boolean_dispatch$|torch_function|_notes$|"
                         r"^TYPE_CHECKING$|^assert_int_or_pair$|^factory_kwargs$|^USE_RTLD|"
                         r"^USE_GLOBAL_DEPS$|^PRIVATE_OPS$|^merge_type_from_type_comment$|"

@@ -17,11 +17,30 @@ import tocha
 
 from ._tensor import Tensor, _wrap
 
-__all__ = ["addmv_", "affine_grid_generator", "alpha_dropout_", "as_strided_",
-           "as_strided_copy", "dropout_", "embedding_renorm_", "feature_alpha_dropout_",
-           "feature_dropout_", "from_file", "gcd_", "index_put_", "is_inference", "lcm_",
-           "ldexp_", "norm_except_dim", "nuclear_norm", "resize_as_", "segment_reduce",
-           "slice_copy", "to_dlpack"]
+__all__ = [
+    "addmv_",
+    "affine_grid_generator",
+    "alpha_dropout_",
+    "as_strided_",
+    "as_strided_copy",
+    "binomial",
+    "dropout_",
+    "embedding_renorm_",
+    "feature_alpha_dropout_",
+    "feature_dropout_",
+    "from_file",
+    "gcd_",
+    "index_put_",
+    "is_inference",
+    "lcm_",
+    "ldexp_",
+    "norm_except_dim",
+    "nuclear_norm",
+    "resize_as_",
+    "segment_reduce",
+    "slice_copy",
+    "to_dlpack",
+]
 
 
 def is_inference(input: Tensor) -> bool:
@@ -99,6 +118,28 @@ def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
 def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
     """`F.feature_alpha_dropout(input, p, train, inplace=True)`."""
     return tocha.nn.functional.feature_alpha_dropout(input, p, train, inplace=True)
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
+    """Binomial(count, prob) samples, element by element (float tensors of one dtype); the
+    values equal PyTorch's after manual_seed (its BTRS/inversion kernel, reproduced).
+
+    Differs from PyTorch: only the default generator."""
+    if not count.dtype.is_floating_point:
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{_word(count)}")
+    if prob.dtype is not count.dtype:
+        raise RuntimeError(f"Found dtype {_word(prob)} but expected {_word(count)}")
+    if generator is not None and generator is not tocha.default_generator:
+        raise NotImplementedError("tocha's binomial draws from the default generator only")
+    from ._ops.random_gamma import binomial_tensor
+    c, p = tocha.broadcast_tensors(count, prob)
+    return binomial_tensor(c, p)
+
+
+def _word(t: Tensor) -> str:
+    from ._tensor import _TYPE_WORD
+    return _TYPE_WORD.get(t.dtype.name, t.dtype.name)
 
 
 def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:

@@ -312,6 +312,19 @@ def test_samplers_match_pytorch(name, args, shape, dtype):
         np.testing.assert_array_equal(tocha.randn(3).numpy(), torch.randn(3).numpy())
 
 
+def test_binomial_matches_pytorch():
+    for seed, dt in [(0, "float32"), (4, "float64")]:
+        torch.manual_seed(seed)
+        tocha.manual_seed(seed)
+        c = np.array([[10.0, 5, 100, 3], [0, 40, 7, 1000]])
+        p = np.array([0.5, 0.2, 0.3, 0.9])
+        a = torch.binomial(torch.tensor(c, dtype=getattr(torch, dt)),
+                           torch.tensor(np.broadcast_to(p, c.shape), dtype=getattr(torch, dt)))
+        b = tocha.binomial(tocha.tensor(c, dtype=getattr(tocha, dt)),
+                           tocha.tensor(np.broadcast_to(p, c.shape), dtype=getattr(tocha, dt)))
+        assert_same(b, a, 0, 0, "binomial")
+
+
 def test_samplers_transposed_and_int():
     torch.manual_seed(3)
     tocha.manual_seed(3)
@@ -363,6 +376,9 @@ ERRORS = [
     ("eig", lambda m: m.ones(2, 2).eig()),
     ("reinforce", lambda m: m.ones(2).reinforce(1)),
     ("t_3d", lambda m: m.ones(2, 2, 2).t_()),
+    ("binomial_int", lambda m: m.binomial(m.tensor([2, 3]), m.tensor([0.5, 0.5]))),
+    ("binomial_dtypes", lambda m: m.binomial(m.tensor([2.0]), m.tensor([0.5],
+                                                                        dtype=m.float64))),
 ]
 # the messages' first words (PyTorch's own wording) must agree too
 SAME_START = {"gcd_float", "nextafter_int", "frexp_int", "float_power_float32",
@@ -370,7 +386,7 @@ SAME_START = {"gcd_float", "nextafter_int", "frexp_int", "float_power_float32",
               "masked_scatter_short_src", "put_oob", "put_numel", "fill_diagonal_1d",
               "fill_diagonal_ragged", "sum_to_size_bad", "resize_numel", "cauchy_int",
               "cauchy_sigma", "geometric_p", "log_normal_std", "log_normal_int", "lstsq",
-              "solve", "symeig", "eig", "reinforce"}
+              "solve", "symeig", "eig", "reinforce", "binomial_int", "binomial_dtypes"}
 
 
 @pytest.mark.parametrize("name,fn", ERRORS, ids=[c[0] for c in ERRORS])
