@@ -238,9 +238,8 @@ _SCATTER_EXT = "tocha._ops.scatter_ext"
 _RANDOM_EXT = "tocha._random_ext"
 _delegating(_ELEMENTWISE, "", inplace="""
     absolute acosh arccos arccosh arcsin arcsinh arctan arctan2 arctanh asinh atanh
-    bitwise_and bitwise_or bitwise_xor bitwise_not eq ne lt le gt ge greater greater_equal
-    less less_equal not_equal fix logical_xor multiply negative subtract true_divide divide
-    sgn""")(ElementwiseMethods)
+    bitwise_and bitwise_or bitwise_xor bitwise_not fix logical_xor multiply negative subtract
+    true_divide divide sgn""")(ElementwiseMethods)
 _delegating(_REDUCE, "", inplace="cumsum cumprod")(ReduceMethods)
 _delegating(_LINALG, "", inplace="addmm addmv baddbmm")(LinalgMethods)
 _delegating(_TOCHA, """
@@ -253,7 +252,8 @@ _delegating(_TOCHA, """
     renorm""")(MovementMethods)
 _delegating(_INPLACE_EXT, """
     t_ transpose_ swapaxes_ swapdims_ squeeze_ unsqueeze_ as_strided_ resize_ resize_as_
-    resize resize_as float_power_ fill_diagonal_ apply_ map_ map2_""")(MovementMethods)
+    resize resize_as float_power_ fill_diagonal_ apply_ map_ map2_ eq_ ne_ lt_ le_ gt_ ge_
+    greater_ greater_equal_ less_ less_equal_ not_equal_""")(MovementMethods)
 _delegating(_TENSOR_EXT, """
     itemsize nbytes output_nr name volatile dim_order new new_empty_strided sum_to_size
     is_inference is_set_to record_stream const_data_ptr as_subclass module_load lstsq solve

@@ -426,3 +426,20 @@ def test_removed_tensor_methods_left_out_and_slice_names_counted():
               "itemsize", "cauchy_", "put_", "masked_scatter", "apply_", "new"):
         assert n not in r["missing"], n
     assert r["share"] >= 0.90
+
+
+@pytest.mark.parametrize("name", ["eq_", "ne_", "lt_", "le_", "gt_", "ge_", "greater_",
+                                  "greater_equal_", "less_", "less_equal_", "not_equal_"])
+def test_inplace_compare_stays_in_graph(name):
+    got = []
+    for m in (tocha, torch):
+        x = m.tensor([0.2, 0.5, 0.9], dtype=m.float64, requires_grad=True)
+        out = []
+        for other in (0.5, m.tensor([0.1, 0.5, 1.0], dtype=m.float64)):
+            y = x * 1
+            getattr(y, name)(other)
+            y.sum().backward()
+            out += [y.tolist(), y.grad_fn.name(), y.requires_grad, x.grad.tolist()]
+            x.grad = None
+        got.append(out)
+    assert got[0] == got[1]

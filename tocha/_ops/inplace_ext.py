@@ -18,6 +18,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import STATE
 from . import movement as M
+from ._util import prim
 
 __all__ = [
     "apply_",
@@ -237,3 +238,56 @@ def map_(self: Tensor, tensor: Tensor, callable: Callable) -> Tensor:
 def map2_(self: Tensor, x: Tensor, y: Tensor, callable: Callable) -> Tensor:
     """Replace each element s by `callable(s, a, b)`, a and b from `x` and `y`."""
     return _each_(self, "map2_", callable, x, y)
+
+
+# ---------------------------------------------------------------- comparisons in place
+
+class _ZeroGrad(prim):
+    """A comparison's result written into a graph tensor: it stays in the graph with a zero
+    gradient, as PyTorch's EqBackward0 & co."""
+
+    @staticmethod
+    def forward(ctx, x, values):
+        ctx.shape = x.shape
+        return values
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.new_zeros(ctx.shape)
+
+
+_ZERO_NODES: dict = {}
+_CMP_WORD = {"eq": "Eq", "ne": "Ne", "lt": "Lt", "le": "Le", "gt": "Gt", "ge": "Ge"}
+
+
+def _compare_into(op: str):
+    def compute(old: Tensor, other) -> Tensor:
+        from . import compare
+        res = getattr(compare, op)(old, other)
+        vals = res._data.astype(old._data.dtype)
+        if not (STATE.enabled and old._requires_grad):
+            return _wrap(vals)
+        name = f"{_CMP_WORD[op]}Backward{1 if isinstance(other, Tensor) else 0}"
+        node = _ZERO_NODES.get(name)
+        if node is None:
+            node = _ZERO_NODES[name] = type(name, (_ZeroGrad,), {"node_name": name})
+        return node.apply(old, vals)
+    compute.__name__ = op
+    return compute
+
+
+def _cmp_method(op: str, name: str):
+    compute = _compare_into(op)
+
+    def method(self: Tensor, other: Tensor | float) -> Tensor:
+        return self._inplace(compute, other)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (f"In-place `{op}`: self becomes 1 where the comparison holds, else 0 "
+                      f"(self's dtype; in a graph, with a zero gradient).")
+    return method
+
+
+eq_, ne_, lt_, le_, gt_, ge_ = (_cmp_method(op, op + "_") for op in _CMP_WORD)
+greater_, greater_equal_ = _cmp_method("gt", "greater_"), _cmp_method("ge", "greater_equal_")
+less_, less_equal_ = _cmp_method("lt", "less_"), _cmp_method("le", "less_equal_")
+not_equal_ = _cmp_method("ne", "not_equal_")
