@@ -18,7 +18,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import STATE
 from . import movement as M
-from ._util import prim
+from ._util import norm_dim, prim
 
 __all__ = [
     "apply_",
@@ -73,14 +73,53 @@ def _restride_(self: Tensor, fn, *args) -> Tensor:
     return self
 
 
+# the view ops under the node names PyTorch gives their in-place forms (TBackward1, ...)
+class _T1(M.T):
+    node_name = "TBackward1"
+
+
+class _Transpose1(M.Transpose):
+    node_name = "TransposeBackward1"
+
+
+class _Unsqueeze1(M.Unsqueeze):
+    node_name = "UnsqueezeBackward1"
+
+
+_SQUEEZE = {k: type(f"_Squeeze{k}", (M.Squeeze,), {"node_name": f"SqueezeBackward{k}"})
+            for k in (3, 4, 5)}
+
+
+def _t1(x: Tensor) -> Tensor:
+    M.t(x.detach())                         # PyTorch's checks and messages
+    return _T1.apply(x)
+
+
+def _transpose1(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    nd = x._data.ndim
+    if nd == 0:
+        return M.transpose(x, dim0, dim1)
+    return _Transpose1.apply(x, norm_dim(dim0, nd), norm_dim(dim1, nd))
+
+
+def _squeeze1(x: Tensor, dim) -> Tensor:
+    shape = tuple(M.squeeze(x.detach(), dim).shape)
+    kind = 3 if dim is None else 4 if isinstance(dim, int) else 5
+    return _SQUEEZE[kind].apply(x, shape)
+
+
+def _unsqueeze1(x: Tensor, dim: int) -> Tensor:
+    return _Unsqueeze1.apply(x, tuple(M.unsqueeze(x.detach(), dim).shape))
+
+
 def t_(self: Tensor) -> Tensor:
     """In-place `t()`: self becomes its transpose (same memory)."""
-    return _restride_(self, M.t)
+    return _restride_(self, _t1)
 
 
 def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
     """In-place `transpose(dim0, dim1)`."""
-    return _restride_(self, M.transpose, dim0, dim1)
+    return _restride_(self, _transpose1, dim0, dim1)
 
 
 swapaxes_ = swapdims_ = transpose_
@@ -88,12 +127,12 @@ swapaxes_ = swapdims_ = transpose_
 
 def squeeze_(self: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     """In-place `squeeze(dim)`."""
-    return _restride_(self, M.squeeze, dim)
+    return _restride_(self, _squeeze1, dim)
 
 
 def unsqueeze_(self: Tensor, dim: int) -> Tensor:
     """In-place `unsqueeze(dim)`."""
-    return _restride_(self, M.unsqueeze, dim)
+    return _restride_(self, _unsqueeze1, dim)
 
 
 def as_strided_(self: Tensor, size: Sequence[int], stride: Sequence[int],
