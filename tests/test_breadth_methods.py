@@ -157,3 +157,22 @@ def test_new_ops_by_hand():
                              lengths=tocha.tensor([1, 0, 3]))
     assert r.tolist() == [1.0, -math.inf, 4.0]
     assert tocha.norm_except_dim(tocha.tensor([[3.0], [4.0]]), 2, 1).tolist() == [[5.0]]
+
+
+def test_torch_level_helpers(tmp_path):
+    assert tocha.thread_safe_generator() is None         # main process
+    x = tocha.arange(4.0)
+    y = np.from_dlpack(type("Cap", (), {"__dlpack__": lambda s, **k: tocha.to_dlpack(x),
+                                        "__dlpack_device__": lambda s: (1, 0)})())
+    assert y.tolist() == [0.0, 1.0, 2.0, 3.0]
+    f = tmp_path / "raw.bin"
+    np.arange(5, dtype=np.float64).tofile(f)
+    t = tocha.from_file(str(f), size=3, dtype=tocha.float64)
+    assert t.tolist() == [0.0, 1.0, 2.0]
+    s = tocha.from_file(str(f), shared=True, size=5, dtype=tocha.float64)
+    s[0] = 7.0                                           # shared: written through to the file
+    assert np.fromfile(f, dtype=np.float64)[0] == 7.0
+    with pytest.raises(RuntimeError, match="holds 5 elements"):
+        tocha.from_file(str(f), size=9, dtype=tocha.float64)
+    assert tocha.is_inference(x) is False
+    assert tocha.slice_copy(tocha.arange(6.0).reshape(2, 3), 1, 1).tolist() == [[1, 2], [4, 5]]

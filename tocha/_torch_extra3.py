@@ -39,6 +39,7 @@ __all__ = [
     "resize_as_",
     "segment_reduce",
     "slice_copy",
+    "thread_safe_generator",
     "to_dlpack",
 ]
 
@@ -186,6 +187,18 @@ def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float,
 def affine_grid_generator(theta: Tensor, size: Sequence[int], align_corners: bool) -> Tensor:
     """`F.affine_grid(theta, size, align_corners)`."""
     return tocha.nn.functional.affine_grid(theta, list(size), align_corners)
+
+
+def thread_safe_generator() -> Any:
+    """The DataLoader thread worker's own generator, or None (the global generator) in the
+    main process and in process workers; tocha's loaders have process workers only, so this
+    is None unless a worker says otherwise."""
+    from .utils.data import get_worker_info
+    info = get_worker_info()
+    if (info is not None and getattr(info, "worker_method", None) == "thread"
+            and getattr(info, "rng", None) is not None):
+        return info.rng.torch_generator
+    return None
 
 
 def to_dlpack(tensor: Tensor) -> Any:
