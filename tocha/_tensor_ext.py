@@ -1,5 +1,5 @@
 """More Tensor metadata and utility methods (issue 8): `itemsize`, `nbytes`, `output_nr`,
-`name`, `dim_order`, `new`, `new_empty_strided`, `sum_to_size`, `is_inference`,
+`name`, `grad_dtype`, `dim_order`, `new`, `new_empty_strided`, `sum_to_size`, `is_inference`,
 `is_set_to`, `record_stream`, `as_subclass`, `module_load`, `volatile`, and the names
 PyTorch keeps only to raise (`lstsq`, `solve`, `symeig`, `eig`, `reinforce`).
 
@@ -32,6 +32,27 @@ def _output_nr(self: Tensor) -> int:
 
 output_nr = property(_output_nr, doc="Which output of its grad_fn this tensor is (0 for leaves).")
 name = property(lambda self: None, doc="The tensor's name (tocha has no named tensors: None).")
+
+
+def _grad_dtype_get(self: Tensor) -> D.dtype | None:
+    if self._grad_fn is not None:
+        raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+    return self.__dict__.get("_grad_dtype", self._dtype)
+
+
+def _grad_dtype_set(self: Tensor, value: D.dtype | None) -> None:
+    if self._grad_fn is not None:
+        raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+    if value is not self._dtype:
+        # the engine would have to cast incoming gradients, and `.grad` accept other dtypes
+        raise NotImplementedError(f"tocha does not support a grad_dtype ({value}) other than "
+                                  f"the tensor's dtype ({self._dtype}) yet")
+    self.__dict__["_grad_dtype"] = value
+
+
+grad_dtype = property(_grad_dtype_get, _grad_dtype_set,
+                      doc="The dtype `.grad` must have (the tensor's own; leaves only). "
+                          "Differs from PyTorch: setting another dtype or None raises.")
 
 
 def _volatile_get(self: Tensor) -> bool:

@@ -255,9 +255,9 @@ _delegating(_INPLACE_EXT, """
     resize resize_as float_power_ fill_diagonal_ apply_ map_ map2_ eq_ ne_ lt_ le_ gt_ ge_
     greater_ greater_equal_ less_ less_equal_ not_equal_""")(MovementMethods)
 _delegating(_TENSOR_EXT, """
-    itemsize nbytes output_nr name volatile dim_order new new_empty_strided sum_to_size
-    is_inference is_set_to record_stream const_data_ptr as_subclass module_load lstsq solve
-    symeig eig reinforce""")(MovementMethods)
+    itemsize nbytes output_nr name grad_dtype volatile dim_order new new_empty_strided
+    sum_to_size is_inference is_set_to record_stream const_data_ptr as_subclass module_load
+    lstsq solve symeig eig reinforce""")(MovementMethods)
 _delegating(_MATH_EXT, "gcd lcm nextafter frexp cummax cummin mode nanmedian nanquantile",
             inplace="gcd lcm nextafter")(ReduceMethods)
 _delegating(_SCATTER_EXT, "scatter_reduce index_reduce masked_scatter put as_strided_scatter",

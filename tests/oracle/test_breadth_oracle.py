@@ -243,6 +243,8 @@ META = [
     ("as_subclass", lambda m: _as_subclass(m, m.ones(2, requires_grad=True) * 2)),
     ("module_load", lambda m: m.zeros(2).module_load(m.ones(2)).tolist()),
     ("volatile", lambda m: m.zeros(2).volatile),
+    ("grad_dtype", lambda m: [str(m.zeros(2, dtype=d).grad_dtype).split(".")[1]
+                              for d in (m.float64, m.int64)]),
     ("resize_deprecated", lambda m: m.arange(6.0).resize(2, 3).tolist()),
     ("squeeze_all", lambda m: m.zeros(1, 3, 1).squeeze_().shape),
     ("as_strided_", lambda m: m.arange(6.0).as_strided_((2, 2), (1, 2)).tolist()),
@@ -371,6 +373,7 @@ ERRORS = [
     ("eig", lambda m: m.ones(2, 2).eig()),
     ("reinforce", lambda m: m.ones(2).reinforce(1)),
     ("t_3d", lambda m: m.ones(2, 2, 2).t_()),
+    ("grad_dtype_nonleaf", lambda m: (m.ones(2, requires_grad=True) * 2).grad_dtype),
     ("binomial_int", lambda m: m.binomial(m.tensor([2, 3]), m.tensor([0.5, 0.5]))),
     ("binomial_dtypes", lambda m: m.binomial(m.tensor([2.0]), m.tensor([0.5],
                                                                         dtype=m.float64))),
@@ -381,7 +384,7 @@ SAME_START = {"gcd_float", "nextafter_int", "frexp_int", "float_power_float32",
               "masked_scatter_short_src", "put_oob", "put_numel", "fill_diagonal_1d",
               "fill_diagonal_ragged", "sum_to_size_bad", "resize_numel", "cauchy_int",
               "cauchy_sigma", "geometric_p", "log_normal_std", "log_normal_int", "lstsq",
-              "solve", "symeig", "eig", "reinforce", "binomial_int", "binomial_dtypes"}
+              "solve", "symeig", "eig", "reinforce", "grad_dtype_nonleaf", "binomial_int", "binomial_dtypes"}
 
 
 @pytest.mark.parametrize("name,fn", ERRORS, ids=[c[0] for c in ERRORS])
