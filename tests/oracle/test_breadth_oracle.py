@@ -384,7 +384,7 @@ SAME_START = {"gcd_float", "nextafter_int", "frexp_int", "float_power_float32",
               "masked_scatter_short_src", "put_oob", "put_numel", "fill_diagonal_1d",
               "fill_diagonal_ragged", "sum_to_size_bad", "resize_numel", "cauchy_int",
               "cauchy_sigma", "geometric_p", "log_normal_std", "log_normal_int", "lstsq",
-              "solve", "symeig", "eig", "reinforce", "grad_dtype_nonleaf", "binomial_int", "binomial_dtypes"}
+              "solve", "symeig", "eig", "reinforce", "grad_dtype_nonleaf", "t_3d", "put_dtype", "gcd_mixed", "binomial_int", "binomial_dtypes"}
 
 
 @pytest.mark.parametrize("name,fn", ERRORS, ids=[c[0] for c in ERRORS])

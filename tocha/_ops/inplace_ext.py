@@ -91,7 +91,9 @@ _SQUEEZE = {k: type(f"_Squeeze{k}", (M.Squeeze,), {"node_name": f"SqueezeBackwar
 
 
 def _t1(x: Tensor) -> Tensor:
-    M.t(x.detach())                         # PyTorch's checks and messages
+    if x._data.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is "
+                           f"{x._data.ndim}D")
     return _T1.apply(x)
 
 

@@ -251,7 +251,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
         raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with "
                            f"dtype {_TW.get(getattr(got, 'name', ''), got)}")
     if source._dtype is not input._dtype:
-        raise RuntimeError(f"masked_scatter_: expected self and source to have same dtypes but "
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
                            f"got {_TW.get(input._dtype.name)} and "
                            f"{_TW.get(source._dtype.name)}")
     try:
