@@ -53,7 +53,8 @@ LEFT_OUT = {
                                                 r"^Argument$|^AliasDb$|^FileCheck$|^Graph$|"
                                                 r"^Node$|^Block$|^Value$|^Use$|^Code$|"
                                                 r"Type$|^CompilationUnit$|^Capsule$|"
-                                                r"^AggregationType$|^ConcreteModule|"
+                                                r"^AggregationType$|^SUM$|^AVG$|"
+                                                r"^ConcreteModule|"
                                                 r"^ExecutionPlan$|^Gradient$|^IODescriptor$|"
                                                 r"^PyTorchFile|^ThroughputBenchmark$|"
                                                 r"^Benchmark|^StaticModule$|^TracingState$|"
@@ -65,7 +66,8 @@ LEFT_OUT = {
                                                 r"^CompleteArgumentSpec$|^InferredType$|"
                                                 r"^BufferDict$|^ModuleDict$|^ParameterDict$|"
                                                 r"^classproperty$|^OpaqueBase|^library$",
-    "legacy storages": r"Storage$|^storage$|^untyped_storage$|^is_storage$|^storage_type$",
+    "legacy storages": r"Storage$|^StorageBase$|^storage$|^untyped_storage$|^is_storage$|"
+                       r"^storage_type$",
     "internal helpers": r"^BroadcastingList|^boolean_dispatch$|torch_function|_notes$|"
                         r"^TYPE_CHECKING$|^assert_int_or_pair$|^factory_kwargs$|^USE_RTLD|"
                         r"^USE_GLOBAL_DEPS$|^PRIVATE_OPS$|^merge_type_from_type_comment$|"
@@ -151,6 +153,31 @@ def _only_raises(fn) -> bool:
     return len(body) == 1 and isinstance(body[0], ast.Raise)
 
 
+def _removed_in_pytorch(obj) -> bool:
+    """PyTorch keeps the name only to raise, one step removed: the body defines local helpers
+    and then raises (Tensor.reinforce), or only returns a call of a function it imports inside
+    itself whose body only raises (Tensor.lstsq -> torch._linalg_utils.lstsq)."""
+    fn = inspect.unwrap(obj) if callable(obj) else None
+    if not inspect.isfunction(fn):
+        return False
+    try:
+        node = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return False
+    body = [s for s in getattr(node, "body", []) if not isinstance(s, ast.FunctionDef) and not (
+        isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) == 1 and isinstance(body[0], ast.Raise):
+        return True
+    if (len(body) == 2 and isinstance(body[0], ast.ImportFrom) and isinstance(body[1], ast.Return)
+            and isinstance(body[1].value, ast.Call) and isinstance(body[1].value.func, ast.Name)):
+        imp, called = body[0], body[1].value.func.id
+        for alias in imp.names:
+            if (alias.asname or alias.name) == called and imp.module and not imp.level:
+                target = getattr(importlib.import_module(imp.module), alias.name, None)
+                return target is not None and is_stub(target)
+    return False
+
+
 def is_stub(obj) -> bool:
     """True for a tocha name that only raises (a function, or a class whose __init__ does)."""
     if getattr(obj, "__tocha_stub__", False):
@@ -191,7 +218,8 @@ def measure(label: str, ns: str) -> dict:
     counted, left, missing = [], {}, []
     for n in pytorch_names(ns):
         reason = left_out_reason(label, n)
-        if reason is None and is_stub(getattr(theirs, n, None)):
+        if reason is None and (is_stub(getattr(theirs, n, None))
+                               or _removed_in_pytorch(getattr(theirs, n, None))):
             reason = REMOVED
         if reason:
             left[n] = reason

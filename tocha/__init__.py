@@ -86,6 +86,16 @@ for _m in (_torch_extra, _torch_extra2):
     for _k in _m.__all__:  # names tocha defines elsewhere win
         globals().setdefault(_k, getattr(_m, _k))
 
+# issue 8 (w-breadth): gcd, cummax, scatter_reduce, masked_scatter, ... and torch-level forms
+# of Tensor methods (torch.as_strided_, torch.index_put_, ...)
+from . import _torch_extra3
+from ._ops import math_ext as _math_ext
+from ._ops import scatter_ext as _scatter_ext
+
+for _m in (_math_ext, _scatter_ext):
+    _export(_m)
+for _k in _torch_extra3.__all__:
+    globals().setdefault(_k, getattr(_torch_extra3, _k))
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = None
 # `import torch` gives tocha: tocha.install_as_torch(), `%load_ext tocha` (IPython/Jupyter)

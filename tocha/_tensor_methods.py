@@ -232,3 +232,41 @@ class AutogradMethods:
     __slots__ = ()
 
     backward = _Delegate(_ENGINE, "tensor_backward")
+
+
+# ---- issue 8 (w-breadth): more Tensor methods. In-place forms of existing ops go through
+# Tensor._inplace (as add_/mul_); torch-level functions are delegated to `tocha.<name>`; the
+# rest live in tocha/_ops/inplace_ext.py, tocha/_ops/math_ext.py and tocha/_tensor_ext.py.
+_TOCHA = "tocha"
+_INPLACE_EXT = "tocha._ops.inplace_ext"
+_MATH_EXT = "tocha._ops.math_ext"
+_TENSOR_EXT = "tocha._tensor_ext"
+_SCATTER_EXT = "tocha._ops.scatter_ext"
+_RANDOM_EXT = "tocha._random_ext"
+_delegating(_ELEMENTWISE, "", inplace="""
+    absolute acosh arccos arccosh arcsin arcsinh arctan arctan2 arctanh asinh atanh
+    bitwise_and bitwise_or bitwise_xor bitwise_not fix logical_xor multiply negative subtract
+    true_divide divide sgn""")(ElementwiseMethods)
+_delegating(_REDUCE, "", inplace="cumsum cumprod")(ReduceMethods)
+_delegating(_LINALG, "", inplace="addmm addmv baddbmm")(LinalgMethods)
+_delegating(_TOCHA, """
+    addbmm addr adjoint bitwise_left_shift bitwise_right_shift copysign corrcoef cov
+    diag_embed diagflat diagonal_scatter dist dsplit hsplit vsplit hardshrink heaviside
+    is_distributed is_nonzero is_same_size is_signed isreal kron ldexp logaddexp2
+    logcumsumexp narrow_copy nonzero_static prelu quantile renorm select_scatter slice_scatter
+    split_with_sizes unsafe_chunk unsafe_split unsafe_split_with_sizes""", inplace="""
+    addbmm addr bitwise_left_shift bitwise_right_shift copysign heaviside ldexp
+    renorm""")(MovementMethods)
+_delegating(_INPLACE_EXT, """
+    t_ transpose_ swapaxes_ swapdims_ squeeze_ unsqueeze_ as_strided_ resize_ resize_as_
+    resize resize_as float_power_ fill_diagonal_ apply_ map_ map2_ eq_ ne_ lt_ le_ gt_ ge_
+    greater_ greater_equal_ less_ less_equal_ not_equal_""")(MovementMethods)
+_delegating(_TENSOR_EXT, """
+    itemsize nbytes output_nr name grad_dtype volatile dim_order new new_empty_strided
+    sum_to_size is_inference is_set_to record_stream const_data_ptr as_subclass module_load
+    lstsq solve symeig eig reinforce""")(MovementMethods)
+_delegating(_MATH_EXT, "gcd lcm nextafter frexp cummax cummin mode nanmedian nanquantile",
+            inplace="gcd lcm nextafter")(ReduceMethods)
+_delegating(_SCATTER_EXT, "scatter_reduce index_reduce masked_scatter put as_strided_scatter",
+            inplace="scatter_reduce index_reduce masked_scatter put")(IndexingMethods)
+_delegating(_RANDOM_EXT, "cauchy_ geometric_ log_normal_")(RandomMethods)
