@@ -11,15 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 import tocha
 
-from ._tensor import Tensor, _wrap
+from ._tensor import Tensor
 
 __all__ = [
     "addmv_",
-    "affine_grid_generator",
     "alpha_dropout_",
     "as_strided_",
     "as_strided_copy",
@@ -28,19 +25,13 @@ __all__ = [
     "embedding_renorm_",
     "feature_alpha_dropout_",
     "feature_dropout_",
-    "from_file",
     "gcd_",
     "index_put_",
     "is_inference",
     "lcm_",
     "ldexp_",
-    "norm_except_dim",
-    "nuclear_norm",
     "resize_as_",
-    "segment_reduce",
     "slice_copy",
-    "thread_safe_generator",
-    "to_dlpack",
 ]
 
 
@@ -143,32 +134,6 @@ def _word(t: Tensor) -> str:
     return _TYPE_WORD.get(t.dtype.name, t.dtype.name)
 
 
-def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
-    """The `pow`-norm over every dim but `dim` (kept, the others size 1); `dim=-1`: the
-    norm of all of v. Used by weight normalization.
-
-    >>> import tocha
-    >>> tocha.norm_except_dim(tocha.ones(2, 3), 2, 1)
-    tensor([[1.4142, 1.4142, 1.4142]])
-    """
-    if dim == -1:
-        return v.norm(pow)
-    from ._ops._util import norm_dim
-    d = norm_dim(dim, v.ndim)
-    others = tuple(i for i in range(v.ndim) if i != d)
-    return v.norm(pow, dim=others, keepdim=True) if others else v.abs()
-
-
-def nuclear_norm(input: Tensor, dim: Sequence[int] | bool | None = None,
-                 keepdim: bool = False) -> Tensor:
-    """Sum of singular values over the two dims `dim` (default the last two):
-    `torch.nuclear_norm(A)` or `torch.nuclear_norm(A, dim, keepdim)`."""
-    if isinstance(dim, bool):           # nuclear_norm(input, keepdim)
-        dim, keepdim = None, dim
-    if input.ndim != 2 and dim is None:
-        raise RuntimeError(f"nuclear_norm: Expected a 2D tensor, but got a {input.ndim}D tensor")
-    return tocha.linalg.matrix_norm(input, "nuc", dim=(-2, -1) if dim is None else tuple(dim),
-                                    keepdim=keepdim)
 
 
 def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float,
@@ -184,82 +149,12 @@ def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float,
     return input
 
 
-def affine_grid_generator(theta: Tensor, size: Sequence[int], align_corners: bool) -> Tensor:
-    """`F.affine_grid(theta, size, align_corners)`."""
-    return tocha.nn.functional.affine_grid(theta, list(size), align_corners)
 
 
-def thread_safe_generator() -> Any:
-    """The DataLoader thread worker's own generator, or None (the global generator) in the
-    main process and in process workers; tocha's loaders have process workers only, so this
-    is None unless a worker says otherwise."""
-    from .utils.data import get_worker_info
-    info = get_worker_info()
-    if (info is not None and getattr(info, "worker_method", None) == "thread"
-            and getattr(info, "rng", None) is not None):
-        return info.rng.torch_generator
-    return None
-
-
-def to_dlpack(tensor: Tensor) -> Any:
-    """A DLPack capsule sharing the tensor's memory (NumPy's `__dlpack__`)."""
-    return tensor._data.__dlpack__()
-
-
-def from_file(filename: str, shared: bool | None = None, size: int = 0, *, dtype: Any = None,
-              layout: Any = None, device: Any = None, pin_memory: bool = False) -> Tensor:
-    """`size` elements of `dtype` read from a raw binary file; `shared=True` maps the file
-    (writes go to it), else the data are copied."""
-    from . import _dtype as D
-    dt = D.get_default_dtype() if dtype is None else dtype
-    if shared:
-        arr = np.memmap(filename, dtype=dt.np, mode="r+", shape=(size,))
-    else:
-        arr = np.fromfile(filename, dtype=dt.np, count=size)
-        if arr.size < size:
-            raise RuntimeError(f"from_file: the file holds {arr.size} elements of {dt}, "
-                               f"{size} were asked for")
-    return _wrap(np.asarray(arr) if not shared else arr)
 
 
 _SEG = {"sum": "sum", "mean": "mean", "max": "amax", "min": "amin", "prod": "prod"}
 
-
-def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
-                   indices: Tensor | None = None, offsets: Tensor | None = None,
-                   axis: int = 0, unsafe: bool = False, initial: float | None = None) -> Tensor:
-    """Reduce consecutive segments of `data` along `axis` ("sum", "mean", "max", "min",
-    "prod"); segments given by `lengths` or `offsets` (1-D). An empty segment gives `initial`
-    (default: the reduction's identity; NaN for "mean", as PyTorch); a given `initial`
-    also joins every other segment's reduction.
-
-    >>> import tocha
-    >>> tocha.segment_reduce(tocha.tensor([1., 2., 3.]), "sum", lengths=tocha.tensor([2, 1]))
-    tensor([3., 3.])
-    """
-    if reduce not in _SEG:
-        raise RuntimeError(f"reduce argument must be either sum, max, min, mean or prod, got "
-                           f"{reduce}")
-    if indices is not None:
-        raise RuntimeError("segment_reduce(): indices based reduction is not supported yet.")
-    if lengths is None and offsets is None:
-        raise RuntimeError("segment_reduce(): Either lengths or offsets must be defined")
-    if lengths is None:
-        lens = np.diff(np.asarray(offsets._data)).tolist()
-    else:
-        lens = np.asarray(lengths._data).reshape(-1).tolist()
-    if lengths is not None and sum(lens) != data.shape[axis] and not unsafe:
-        raise RuntimeError("segment_reduce(): Expected all rows of lengths along axis to sum "
-                           "to data.size(lengths.dim()-1) when !unsafe.")
-    outs, start = [], 0
-    for n in lens:
-        seg = data.narrow(axis, start, int(n))
-        start += int(n)
-        if n:
-            outs.append(_with_initial(seg, axis, reduce, initial))
-        else:
-            outs.append(_empty_segment(data, axis, reduce, initial))
-    return tocha.stack(outs, axis)
 
 
 def _with_initial(seg: Tensor, axis: int, reduce: str, initial: float | None) -> Tensor:

@@ -140,9 +140,12 @@ class VectorNorm(prim):
         else:
             r = np.sum(ax ** ord, axis=dims, keepdims=True) ** (1.0 / ord)
         r = np.asarray(r, x.dtype)
-        ctx.save_for_backward(x, r)
+        out = r if keepdim else np.squeeze(r, axis=dims)
+        # the output itself is saved (not r, a keepdim twin): backward then reads it as part of
+        # the graph, so double backward differentiates through the norm too
+        ctx.save_for_backward(x, out)
         ctx.args = ord, dims, keepdim
-        return r if keepdim else np.squeeze(r, axis=dims)
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -153,6 +156,7 @@ class VectorNorm(prim):
         if not keepdim:
             for d in dims:
                 g = unsqueeze(g, d)
+                r = unsqueeze(r, d)
         if ord == 0:
             return g * 0 * x, None, None, None
         sgn = x.sign()
