@@ -121,4 +121,4 @@ def axpy_(p, g, alpha: float) -> None:
         a = np.float64(np.asarray(alpha, p.dtype))
         p[...] = np.asarray(g, np.float64) * a + p
     else:
-        p += np.asarray(alpha * g, p.dtype) if np.ndim(g) else alpha * g
+        p += np.asarray(alpha * g, p.dtype) if getattr(g, "ndim", 0) else alpha * g

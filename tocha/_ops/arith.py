@@ -289,7 +289,7 @@ class Pow(prim):
     def forward(ctx, a, e, dt):
         ctx.save_for_backward(a)
         ctx.e = e
-        if np.ndim(e) == 0 and e < 0 and np.dtype(dt or a.dtype).kind in "iu":
+        if getattr(e, "ndim", 0) == 0 and e < 0 and np.dtype(dt or a.dtype).kind in "iu":
             return _int_pow(a, e, dt)
         return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 

@@ -72,7 +72,8 @@ class SumTo(prim):
         lead = x.ndim - len(shape)
         axes = tuple(range(lead)) + tuple(
             lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-        r = np.sum(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
+        # (np.add.reduce: np.sum's Python wrapper costs more than the sum on small tensors)
+        r = np.add.reduce(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
             if axes else x
         r = r.reshape(shape)
         return r.astype(x.dtype, copy=False) if r is not x else x.copy()

@@ -8,6 +8,7 @@ formulas record nothing; with it they record a graph of their own (double backwa
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -229,11 +230,18 @@ def _fit(g: Tensor, meta: tuple) -> Tensor:
     ops return it larger or wider, so it is summed down and cast here, in one place."""
     shape, dtype = meta
     if g._data.shape != shape:
-        from .._ops.reduce import sum_to  # (reduce imports tocha._tensor: not at the top)
-        g = sum_to(g, shape)
+        g = _sum_to()(g, shape)
     if g._dtype is not dtype and dtype.is_floating_point:
         g = g.to(dtype)
     return g
+
+
+@functools.cache
+def _sum_to():
+    """tocha._ops.reduce.sum_to (reduce imports tocha._tensor: not importable at the top;
+    looked up once, not by an import statement on every broadcast gradient)."""
+    from .._ops.reduce import sum_to
+    return sum_to
 
 
 def _materialize(node: Node, grads: list) -> list:
