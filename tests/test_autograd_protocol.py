@@ -36,10 +36,10 @@ def test_operators_run_the_primitive(monkeypatch):
 def test_edges_are_named_records_and_leaves_have_accumulators():
     a, b = tocha.ones(2, requires_grad=True), tocha.ones(2)
     y = a * b
-    e, e_b, e_const = y.grad_fn._edges
+    e, e_b = y.grad_fn._edges      # (a primitive's trailing constant, the dtype, has none)
     assert isinstance(e, function.Edge) and isinstance(e.node, function.AccumulateGrad)
     assert e.node.variable is a and e.output_nr == 0 and e.shape == (2,) and e.dtype is a.dtype
-    assert e_b is function.NO_GRAD and e_const is None
+    assert e_b is function.NO_GRAD
     assert y.grad_fn.next_functions == ((e.node, 0), (None, 0))
     assert (a * 3).grad_fn._edges[0].node is e.node     # one accumulator per leaf
 

@@ -405,8 +405,11 @@ def _new_node(cls, args) -> Node:
         else:
             edges.append(None)
             needs.append(False)
-    node._edges = edges
     node.needs_input_grad = tuple(needs)
+    if cls._arrays:     # a primitive's trailing constants (dtype, dims) need no edge slot
+        while edges[-1] is None:
+            edges.pop()
+    node._edges = edges
     return node
 
 
