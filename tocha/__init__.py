@@ -86,7 +86,18 @@ for _m in (_torch_extra, _torch_extra2):
     for _k in _m.__all__:  # names tocha defines elsewhere win
         globals().setdefault(_k, getattr(_m, _k))
 
-strided = "torch.strided"
+# layouts (torch.layout) and sparse tensors: tocha/_layout.py, tocha/sparse/ (loaded on use)
+from ._layout import (
+    jagged,
+    layout,
+    sparse_bsc,
+    sparse_bsr,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
+
 contiguous_format = preserve_format = channels_last = None
 # `import torch` gives tocha: tocha.install_as_torch(), `%load_ext tocha` (IPython/Jupyter)
 from ._aliases import (
@@ -159,12 +170,19 @@ _NN_TOP.update({n: "._ops.nn_pool" for n in (
     "max_pool1d_with_indices", "max_pool2d_with_indices")})
 _NN_TOP.update({"group_norm": "._ops.nn_norm", "layer_norm": "._ops.nn_norm",
                 "embedding": "._ops.nn_embed"})
+# sparse constructors and products (tocha/sparse/_torch.py): torch.sparse_coo_tensor, spmm, ...
+_NN_TOP.update({n: ".sparse._torch" for n in (
+    "sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor",
+    "sparse_bsc_tensor", "sparse_compressed_tensor", "spmm", "smm", "hspmm", "dsmm", "hsmm",
+    "saddmm", "sspaddmm", "indices_copy", "values_copy", "crow_indices_copy",
+    "col_indices_copy", "ccol_indices_copy", "row_indices_copy", "resize_as_sparse_")})
 
 
 _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
          "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
          "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
-         "library", "export", "func", "accelerator", "profiler", "cpu"}
+         "library", "export", "func", "accelerator", "profiler", "cpu",
+         "sparse"}
 
 
 def __getattr__(name: str):

@@ -225,3 +225,11 @@ class AutogradMethods:
     __slots__ = ()
 
     backward = _Delegate(_ENGINE, "tensor_backward")
+
+
+# sparse tensors (tocha/sparse/_methods.py; a sparse tensor's own class overrides these)
+_delegating("tocha.sparse._methods", """
+    to_sparse to_sparse_coo to_sparse_csr to_sparse_csc to_sparse_bsr to_sparse_bsc to_dense
+    sparse_mask sparse_dim dense_dim indices values _indices _values _nnz coalesce
+    is_coalesced crow_indices col_indices ccol_indices row_indices smm sspaddmm
+    sparse_resize_ sparse_resize_and_clear_ resize_as_sparse_""")(LinalgMethods)

@@ -1,0 +1,242 @@
+"""Ops on sparse tensors: arithmetic, transpose, products, masks, resizes. Each composes the
+primitives of `_autograd` with dense tocha ops on the values, so gradients need no formulas
+of their own."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap_dt
+from . import _autograd as A
+from . import _store as S
+
+
+def _itensor(a: np.ndarray) -> Tensor:
+    from .._creation import tensor
+    return tensor(a)
+
+
+def _require_coo(x: Tensor, op: str) -> S.CooStore:
+    st = x._data
+    if not isinstance(st, S.CooStore):
+        raise RuntimeError(  # noqa: TRY004 (PyTorch's exception type)
+            f"{op}: tocha computes this on sparse COO tensors only (got layout {st.layout}); "
+            f"convert with .to_sparse() first")
+    return st
+
+
+def sparse_add(a: Tensor, b, alpha) -> Tensor:
+    """a + alpha * b with `a` sparse: sparse + sparse is sparse; sparse + dense is refused
+    as PyTorch refuses it (dense + sparse works, and is dense)."""
+    if not isinstance(b, Tensor):
+        raise TypeError(f"add(): a sparse tensor can only be added to a tensor (got "
+                        f"{type(b).__name__})")
+    if not A.is_sparse(b):
+        raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) "
+                           "instead.")
+    sa, sb = _require_coo(a, "add"), _require_coo(b, "add")
+    if sa.shape != sb.shape:
+        raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has "
+                           f"size {list(sa.shape)} while other has size {list(sb.shape)} "
+                           f"(FYI: op2-sparse addition does not currently support "
+                           f"broadcasting)")
+    if sa.sparse_dim != sb.sparse_dim:
+        raise RuntimeError("add: expected both sparse tensors to have the same sparse_dim")
+    idx, inv, coalesced = S.merge_map(sa, sb)
+    va, vb = A.values_of(a), A.values_of(b)
+    if alpha != 1:
+        vb = vb * alpha
+    if va._dtype is not vb._dtype:
+        from .. import _dtype as D
+        dt = D.promote_types(va._dtype, vb._dtype)
+        va, vb = va.to(dt), vb.to(dt)
+    from .._creation import zeros
+    from .._ops.movement import cat
+    vals = zeros((idx.shape[1],) + tuple(sa.values.shape[1:]), dtype=va._dtype)
+    vals = vals.index_add(0, _itensor(inv), cat([va, vb]))
+    return A.from_values(vals, idx, sa.shape, coalesced, "AddBackward0")
+
+
+def sparse_mul(a: Tensor, b) -> Tensor:
+    """a * b with `a` sparse: by a number or 0-d tensor, by a dense tensor of a's shape
+    (sparse result), or by a sparse tensor (their common entries)."""
+    st = _require_coo(a, "mul")
+    if isinstance(b, (numbers.Number, np.generic)) or (
+            isinstance(b, Tensor) and not A.is_sparse(b) and b.dim() == 0):
+        return a._rebuild_values(lambda v: v * b, "MulBackward0")
+    if not isinstance(b, Tensor):
+        return NotImplemented
+    if tuple(b.shape) != st.shape:
+        raise RuntimeError(f"mul: sparse and {'sparse' if A.is_sparse(b) else 'dense'} "
+                           f"operands must have the same size (got {list(st.shape)} and "
+                           f"{list(b.shape)}); sparse mul does not broadcast")
+    if not A.is_sparse(b):
+        c = a.coalesce()
+        cs = c._data
+        picked = b[tuple(_itensor(i) for i in cs.indices[:cs.sparse_dim])]
+        return A.from_values(A.values_of(c) * picked, cs.indices, cs.shape, True,
+                             "MulBackward0")
+    sb = _require_coo(b, "mul")
+    ca, cb = a.coalesce(), b.coalesce()
+    la = S.linear_index(ca._data.indices, st.shape)
+    lb = S.linear_index(cb._data.indices, sb.shape)
+    _, ia, ib = np.intersect1d(la, lb, assume_unique=True, return_indices=True)
+    vals = A.values_of(ca)[_itensor(ia)] * A.values_of(cb)[_itensor(ib)]
+    return A.from_values(vals, ca._data.indices[:, ia], st.shape, True, "MulBackward0")
+
+
+def sparse_transpose(a: Tensor, d0: int, d1: int) -> Tensor:
+    st = _require_coo(a, "transpose")
+    n = st.ndim
+    d0, d1 = d0 % n, d1 % n
+    if d0 == d1:
+        return a
+    sd = st.sparse_dim
+    if (d0 < sd) != (d1 < sd):
+        raise RuntimeError("transpose_: transposed dimensions must be sparse or dense "
+                           "(one of each is not supported)")
+    shape = list(st.shape)
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    if d0 < sd:
+        idx = st.indices.copy()
+        idx[[d0, d1]] = idx[[d1, d0]]
+        return A.from_values(A.values_of(a), idx, tuple(shape), False, "TransposeBackward0")
+    v = A.values_of(a).transpose(d0 - sd + 1, d1 - sd + 1)
+    return A.from_values(v, st.indices, tuple(shape), st.coalesced, "TransposeBackward0")
+
+
+def _check_mm(op: str, a: Tensor, b: Tensor) -> None:
+    if not isinstance(b, Tensor):
+        raise TypeError(f"{op}(): argument 'mat2' must be Tensor, not {type(b).__name__}")
+    if a.dim() != 2 or b.dim() != 2:
+        raise RuntimeError(f"{op}: expected 2-D matrices, got {a.dim()}-D and {b.dim()}-D")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"{op}: mat1 and mat2 shapes cannot be multiplied "
+                           f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+    if a._dtype is not b._dtype:
+        raise RuntimeError(f"{op}: expected mat1 and mat2 to have the same dtype, but got: "
+                           f"{a._dtype} != {b._dtype}")
+
+
+def sparse_matmul(a: Tensor, b: Tensor, name: str | None = None) -> Tensor:
+    """sparse @ dense -> dense (differentiable); sparse @ sparse -> sparse."""
+    if isinstance(b, Tensor) and b.dim() == 1 and not A.is_sparse(b):
+        return sparse_matmul(a, b.unsqueeze(1), name).squeeze(1)
+    _check_mm("mm", a, b)
+    if A.is_sparse(b):
+        if a.requires_grad or b.requires_grad:
+            raise RuntimeError("sparse @ sparse: tocha does not differentiate this product yet "
+                               "(use sparse @ dense)")
+        prod = (A.scipy_of(a._data) @ A.scipy_of(b._data)).tocoo()
+        prod.sum_duplicates()
+        prod.eliminate_zeros()
+        idx = np.stack([prod.row, prod.col]).astype(np.int64)
+        order = np.lexsort((idx[1], idx[0]))
+        st = S.CooStore(idx[:, order], prod.data[order].astype(a._dtype.np), prod.shape, True)
+        return A.make_sparse(st, a._dtype, a._device)
+    cls = A.SparseMM if name is None else A._named(A.SparseMM, name)
+    return cls.apply(a, b)
+
+
+def smm(a: Tensor, b: Tensor) -> Tensor:
+    """sparse @ dense with a sparse result (its nonzero entries)."""
+    _require_coo(a, "smm")
+    return A.NotDifferentiable.apply(lambda x, y: sparse_matmul(x, y).to_sparse(), "smm", a, b)
+
+
+def hspmm(mat1: Tensor, mat2: Tensor) -> Tensor:
+    """sparse @ dense as a hybrid sparse tensor: one sparse dim (the rows of mat1 that hold
+    entries), the products' rows as dense values."""
+    return A.NotDifferentiable.apply(_hspmm, "hspmm", mat1, mat2)
+
+
+def _hspmm(mat1: Tensor, mat2: Tensor) -> Tensor:
+    st = _require_coo(mat1, "hspmm")
+    prod = sparse_matmul(mat1, mat2).detach()
+    rows = np.unique(st.indices[0])
+    out = S.CooStore(rows[None, :], prod._data[rows], prod._data.shape, True)
+    return A.make_sparse(out, prod._dtype, prod._device)
+
+
+def sspaddmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2) as a sparse tensor (input and mat1 sparse): the
+    entries of input, then every entry of the product's rows where mat1 has entries
+    (uncoalesced, as PyTorch's)."""
+    si = _require_coo(input, "sspaddmm")
+    sm = _require_coo(mat1, "sspaddmm")
+    prod = sparse_matmul(mat1, mat2).detach()._data
+    rows = np.unique(sm.indices[0])
+    p = prod.shape[1]
+    idx = np.stack([np.repeat(rows, p), np.tile(np.arange(p), len(rows))]).astype(np.int64)
+    vals = np.concatenate([beta * si.values, alpha * prod[rows].reshape(-1)]).astype(
+        si.values.dtype)
+    st = S.CooStore(np.concatenate([si.indices, idx], axis=1), vals, si.shape,
+                    vals.shape[0] <= 1)
+    return A.make_sparse(st, input._dtype, input._device)
+
+
+def sparse_mask(x: Tensor, mask: Tensor) -> Tensor:
+    """The entries of `x` at the positions of the sparse `mask`, in mask's order."""
+    if not A.is_sparse(mask):
+        raise RuntimeError("sparse_mask expects mask to be sparse coordinate tensor layout "
+                           "but got Strided")
+    sm = _require_coo(mask, "sparse_mask")
+    if tuple(x.shape) != sm.shape:
+        raise RuntimeError(f"sparse_mask(): operands have incompatible sizes; self has size "
+                           f"{list(x.shape)} but mask has size {list(sm.shape)}")
+    if A.is_sparse(x):
+        vals = _wrap_dt(S.gather_at(x._data, sm.indices), x._dtype, x._device)
+        return A.from_values(vals, sm.indices, sm.shape, sm.coalesced, "SparseMaskBackward0")
+    picked = x[tuple(_itensor(i) for i in sm.indices)]
+    return A.from_values(picked, sm.indices, sm.shape, sm.coalesced, "SparseMaskBackward0")
+
+
+def sparse_resize_(x: Tensor, size, sparse_dim: int, dense_dim: int, clear: bool) -> Tensor:
+    st = _require_coo(x, "sparse_resize_")
+    size = tuple(int(s) for s in size)
+    if sparse_dim + dense_dim != len(size):
+        raise RuntimeError(f"number of dimensions must be sparse_dim ({sparse_dim}) + "
+                           f"dense_dim ({dense_dim}), but got {len(size)}")
+    if clear or st.indices.shape[1] == 0:
+        x._data = S.CooStore(np.zeros((sparse_dim, 0), np.int64),
+                             np.zeros((0,) + size[sparse_dim:], st.values.dtype), size, True)
+    else:
+        if sparse_dim != st.sparse_dim or dense_dim != st.values.ndim - 1:
+            raise RuntimeError("resize_ on a non-empty sparse tensor cannot change sparse_dim "
+                               "or dense_dim (call sparse_resize_and_clear_)")
+        if any(n < o for n, o in zip(size[:sparse_dim], st.shape)) or \
+                size[sparse_dim:] != st.shape[sparse_dim:]:
+            raise RuntimeError("shrinking the size of dimensions (or changing dense dims) of a "
+                               "non-empty sparse tensor is not supported")
+        x._data = S.CooStore(st.indices, st.values, size, st.coalesced)
+    x._bump()
+    return x
+
+
+def sparse_softmax(x: Tensor, dim: int, log: bool, dtype=None) -> Tensor:
+    """softmax over `dim` among the specified entries (unspecified ones count as -inf)."""
+    c = x.coalesce()
+    st = _require_coo(c, "softmax")
+    dim = dim % st.ndim
+    if dim >= st.sparse_dim:
+        v = A.values_of(c)
+        v = v.log_softmax(dim - st.sparse_dim + 1) if log else v.softmax(dim - st.sparse_dim + 1)
+        return A.from_values(v, st.indices, st.shape, True)
+    others = np.delete(st.indices, dim, axis=0)
+    groups = np.unique(S.linear_index(others, tuple(np.delete(st.shape[:st.sparse_dim], dim))),
+                       return_inverse=True)[1].reshape(-1)
+    v = A.values_of(c)
+    if dtype is not None:
+        v = v.to(dtype)
+    g = _itensor(groups)
+    ng = int(groups.max()) + 1 if len(groups) else 0
+    top = np.full((ng,) + v.shape[1:], -np.inf, v._dtype.np)
+    np.maximum.at(top, groups, v._data)
+    shifted = v - _wrap_dt(top[groups], v._dtype, v._device)
+    e = shifted.exp()
+    from .._creation import zeros
+    tot = zeros((ng,) + tuple(v.shape[1:]), dtype=v._dtype).index_add(0, g, e)
+    out = shifted - tot.log()[g] if log else e / tot[g]
+    name = "LogSoftmaxBackward0" if log else "SoftmaxBackward0"
+    return A.from_values(out, st.indices, st.shape, True, name)
