@@ -44,3 +44,23 @@ sparse_csc = layout("sparse_csc")
 sparse_bsr = layout("sparse_bsr")
 sparse_bsc = layout("sparse_bsc")
 jagged = layout("jagged")
+
+
+def sparse_factory(lay, op: str, size: tuple, dtype, requires_grad: bool = False):
+    """What a creation function gives for `layout=lay` other than strided: `zeros`/`empty`
+    build an empty sparse tensor (no stored entries), as in PyTorch; the functions that
+    fill values raise PyTorch's errors."""
+    if not isinstance(lay, layout):
+        raise TypeError(f"{op}(): argument 'layout' must be torch.layout, not "
+                        f"{type(lay).__name__}")
+    if lay is strided:
+        return None
+    if lay is jagged:
+        raise RuntimeError(f"{op}(): tocha does not implement nested (jagged) tensors")
+    if op not in ("zeros", "empty", "zeros_like", "empty_like", "new_zeros", "new_empty"):
+        if op in ("full", "ones", "full_like", "ones_like"):
+            raise RuntimeError("full(...) is not implemented for sparse layout")
+        raise NotImplementedError(f"Could not run '{op}' with arguments from the 'SparseCPU' "
+                                  f"backend: {op} has no sparse layout")
+    from .sparse._functions import empty_sparse
+    return empty_sparse(lay, tuple(size), dtype, requires_grad)

@@ -73,6 +73,9 @@ def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype=None
     if tuple(v.shape[1:]) != size[sd:]:
         raise RuntimeError(f"values has incorrect size, expected {[nnz] + list(size[sd:])}, "
                            f"got {list(v.shape)}")
+    if check_invariants is None:
+        from . import check_sparse_tensor_invariants
+        check_invariants = check_sparse_tensor_invariants.is_enabled()
     if check_invariants or nnz:
         _check_coo(idx, size, is_coalesced if check_invariants else None)
     coalesced = bool(is_coalesced) or nnz <= 1
@@ -191,3 +194,20 @@ def check_blocksize(layout, blocksize, shape) -> tuple | None:
         raise RuntimeError(f"Tensor size({tuple(shape)}) must be divisible by given blocksize "
                            f"{bs}")
     return bs
+
+
+def empty_sparse(layout, size: tuple, dtype, requires_grad: bool = False) -> Tensor:
+    """A sparse tensor of `size` with no stored entries (`zeros(..., layout=...)`)."""
+    if layout is L.sparse_coo:
+        st = S.CooStore(np.zeros((len(size), 0), np.int64), np.zeros((0,), dtype.np), size,
+                        True)
+    else:
+        if len(size) != 2:
+            raise RuntimeError(f"tocha's {layout} tensors are 2-D (got size {list(size)})")
+        row = layout in (L.sparse_csr, L.sparse_bsr)
+        if layout in (L.sparse_bsr, L.sparse_bsc):
+            raise RuntimeError(f"empty {layout} tensors need a blocksize: build them with "
+                               f"sparse_compressed_tensor")
+        st = S.CompressedStore(layout, np.zeros((size[0] if row else size[1]) + 1, np.int64),
+                               np.zeros(0, np.int64), np.zeros(0, dtype.np), size)
+    return _finish(A.make_sparse(st, dtype), requires_grad)
