@@ -57,7 +57,7 @@ def sparse_factory(lay, op: str, size: tuple, dtype, requires_grad: bool = False
         return None
     if lay is jagged:
         raise RuntimeError(f"{op}(): tocha does not implement nested (jagged) tensors")
-    if op not in ("zeros", "empty", "zeros_like", "empty_like", "new_zeros", "new_empty"):
+    if op not in ("zeros", "empty", "zeros_like"):
         if op in ("full", "ones", "full_like", "ones_like"):
             raise RuntimeError("full(...) is not implemented for sparse layout")
         raise NotImplementedError(f"Could not run '{op}' with arguments from the 'SparseCPU' "

@@ -44,7 +44,7 @@ def mm(mat1: Tensor, mat2: Tensor, reduce: str = "sum") -> Tensor:
         if _A.is_sparse(mat2):
             return _O.sparse_matmul(mat2.t(), mat1.t()).t()
         return mat1.mm(mat2)
-    return _O.sparse_matmul(mat1, mat2)
+    return _O.sparse_matmul(mat1, mat2, masked=True)
 
 
 def addmm(mat: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1,

@@ -57,10 +57,13 @@ class FromValues(Function):
     @staticmethod
     def backward(ctx, g):
         if is_sparse(g):
-            g = g.to_dense() if not isinstance(g._data, S.CooStore) else g
-            if is_sparse(g):
-                arr = S.gather_at(g._data, ctx.indices)
-                return _wrap_dt(arr, g._dtype, g._device), None, None, None
+            gs = g._data
+            if not isinstance(gs, S.CooStore):
+                gs = gs.coo()
+            elif gs.indices is ctx.indices or np.array_equal(gs.indices, ctx.indices):
+                return values_of(g), None, None, None     # the same pattern: its values
+            arr = S.gather_at(gs, ctx.indices)
+            return _wrap_dt(arr, g._dtype, g._device), None, None, None
         from .._creation import tensor
         return g[tuple(tensor(i) for i in ctx.indices)], None, None, None
 
@@ -157,17 +160,13 @@ class Convert(Function):
 
     @staticmethod
     def backward(ctx, g):
+        # a dense gradient stays dense; a sparse one comes back in the input's layout
         st = ctx.store
-        coo = g.to_sparse() if not isinstance(g._data, S.CooStore) else g
+        if not is_sparse(g):
+            return g, None, None
         if isinstance(st, S.CompressedStore):
-            return to_layout(coo, st), None, None
-        return sparse_mask_sparse(coo, S.coalesce(st)), None, None
-
-
-def sparse_mask_sparse(g: Tensor, pattern: S.CooStore) -> Tensor:
-    arr = S.gather_at(g._data, pattern.indices)
-    return from_values(_wrap_dt(arr, g._dtype, g._device), pattern.indices, pattern.shape,
-                       True)
+            return to_layout(g.to_sparse(), st), None, None
+        return g.to_sparse(), None, None
 
 
 class SparseMM(Function):
@@ -228,3 +227,24 @@ class NotDifferentiable(Function):
     @staticmethod
     def backward(ctx, *grads):
         raise RuntimeError(f"the derivative for '{ctx.name}' is not implemented.")
+
+
+class SparseOp(Function):
+    """An op whose gradient passes through in the layout it arrives in (a dense gradient
+    stays dense, a sparse one sparse), as PyTorch's formulas for neg, scalar mul, transpose,
+    add, coalesce, sum: `fwd(*inputs)` computes the result (no graph is recorded inside),
+    `bwd(g)` returns one gradient per input."""
+
+    @staticmethod
+    def forward(ctx, fwd, bwd, *inputs):
+        ctx.bwd = bwd
+        return fwd(*inputs)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None, None, *ctx.bwd(g))
+
+
+def sparse_op(name: str, fwd, bwd, *inputs) -> Tensor:
+    """Run `fwd(*inputs)` as one node named `name` whose backward is `bwd`."""
+    return _named(SparseOp, name).apply(fwd, bwd, *inputs)

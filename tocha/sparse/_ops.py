@@ -27,6 +27,13 @@ def _require_coo(x: Tensor, op: str) -> S.CooStore:
 
 
 def sparse_add(a: Tensor, b, alpha) -> Tensor:
+    """a + alpha * b; the gradients pass through in their own layout (AddBackward0)."""
+    _check_add(a, b)
+    return A.sparse_op("AddBackward0", lambda x, y: _add(x, y, alpha),
+                       lambda g: (g, g * alpha if alpha != 1 else g), a, b)
+
+
+def _check_add(a: Tensor, b) -> None:
     """a + alpha * b with `a` sparse: sparse + sparse is sparse; sparse + dense is refused
     as PyTorch refuses it (dense + sparse works, and is dense)."""
     if not isinstance(b, Tensor):
@@ -43,19 +50,14 @@ def sparse_add(a: Tensor, b, alpha) -> Tensor:
                            f"broadcasting)")
     if sa.sparse_dim != sb.sparse_dim:
         raise RuntimeError("add: expected both sparse tensors to have the same sparse_dim")
-    idx, inv, coalesced = S.merge_map(sa, sb)
-    va, vb = A.values_of(a), A.values_of(b)
-    if alpha != 1:
-        vb = vb * alpha
-    if va._dtype is not vb._dtype:
-        from .. import _dtype as D
-        dt = D.promote_types(va._dtype, vb._dtype)
-        va, vb = va.to(dt), vb.to(dt)
-    from .._creation import zeros
-    from .._ops.movement import cat
-    vals = zeros((idx.shape[1],) + tuple(sa.values.shape[1:]), dtype=va._dtype)
-    vals = vals.index_add(0, _itensor(inv), cat([va, vb]))
-    return A.from_values(vals, idx, sa.shape, coalesced, "AddBackward0")
+
+
+def _add(a: Tensor, b: Tensor, alpha) -> Tensor:
+    from .. import _dtype as D
+    dt = D.promote_types(a._dtype, b._dtype)
+    st = S.add_coo(a._data, b._data, alpha)
+    st.values = st.values.astype(dt.np, copy=False)
+    return A.make_sparse(st, dt, a._device)
 
 
 def sparse_mul(a: Tensor, b) -> Tensor:
@@ -64,7 +66,7 @@ def sparse_mul(a: Tensor, b) -> Tensor:
     st = _require_coo(a, "mul")
     if isinstance(b, (numbers.Number, np.generic)) or (
             isinstance(b, Tensor) and not A.is_sparse(b) and b.dim() == 0):
-        return a._rebuild_values(lambda v: v * b, "MulBackward0")
+        return a._linear(lambda v: v * b, lambda g: g * b, "MulBackward0")
     if not isinstance(b, Tensor):
         return NotImplemented
     if tuple(b.shape) != st.shape:
@@ -87,6 +89,13 @@ def sparse_mul(a: Tensor, b) -> Tensor:
 
 
 def sparse_transpose(a: Tensor, d0: int, d1: int) -> Tensor:
+    """The transpose (a view in PyTorch; a new tensor here); the gradient is transposed back
+    in its own layout."""
+    return A.sparse_op("TransposeBackward0", lambda x: _transpose(x, d0, d1),
+                       lambda g: (g.transpose(d0, d1),), a)
+
+
+def _transpose(a: Tensor, d0: int, d1: int) -> Tensor:
     st = _require_coo(a, "transpose")
     n = st.ndim
     d0, d1 = d0 % n, d1 % n
@@ -119,10 +128,13 @@ def _check_mm(op: str, a: Tensor, b: Tensor) -> None:
                            f"{a._dtype} != {b._dtype}")
 
 
-def sparse_matmul(a: Tensor, b: Tensor, name: str | None = None) -> Tensor:
-    """sparse @ dense -> dense (differentiable); sparse @ sparse -> sparse."""
+def sparse_matmul(a: Tensor, b: Tensor, masked: bool = False) -> Tensor:
+    """sparse @ dense -> dense; sparse @ sparse -> sparse (not differentiable here).
+
+    `masked`: torch.sparse.mm's gradient w.r.t. the sparse matrix, sparse in its pattern
+    (SparseAddmmBackward0); otherwise `mm`'s, dense (MmBackward0), as PyTorch gives them."""
     if isinstance(b, Tensor) and b.dim() == 1 and not A.is_sparse(b):
-        return sparse_matmul(a, b.unsqueeze(1), name).squeeze(1)
+        return sparse_matmul(a, b.unsqueeze(1), masked).squeeze(1)
     _check_mm("mm", a, b)
     if A.is_sparse(b):
         if a.requires_grad or b.requires_grad:
@@ -135,8 +147,11 @@ def sparse_matmul(a: Tensor, b: Tensor, name: str | None = None) -> Tensor:
         order = np.lexsort((idx[1], idx[0]))
         st = S.CooStore(idx[:, order], prod.data[order].astype(a._dtype.np), prod.shape, True)
         return A.make_sparse(st, a._dtype, a._device)
-    cls = A.SparseMM if name is None else A._named(A.SparseMM, name)
-    return cls.apply(a, b)
+    if masked:
+        return A.SparseMM.apply(a, b)
+    return A.sparse_op("MmBackward0", A.SparseMM.apply,
+                       lambda g: (g.mm(b.t()), A.SparseMM.apply(A.transpose_coo(a), g)),
+                       a, b)
 
 
 def smm(a: Tensor, b: Tensor) -> Tensor:
@@ -193,6 +208,7 @@ def sparse_mask(x: Tensor, mask: Tensor) -> Tensor:
 
 
 def sparse_resize_(x: Tensor, size, sparse_dim: int, dense_dim: int, clear: bool) -> Tensor:
+    """Resize in place: cleared (no entries), or keeping the entries when only sizes grow."""
     st = _require_coo(x, "sparse_resize_")
     size = tuple(int(s) for s in size)
     if sparse_dim + dense_dim != len(size):
@@ -203,8 +219,12 @@ def sparse_resize_(x: Tensor, size, sparse_dim: int, dense_dim: int, clear: bool
                              np.zeros((0,) + size[sparse_dim:], st.values.dtype), size, True)
     else:
         if sparse_dim != st.sparse_dim or dense_dim != st.values.ndim - 1:
-            raise RuntimeError("resize_ on a non-empty sparse tensor cannot change sparse_dim "
-                               "or dense_dim (call sparse_resize_and_clear_)")
+            what = "sparse" if sparse_dim != st.sparse_dim else "dense"
+            old = st.sparse_dim if what == "sparse" else st.values.ndim - 1
+            new = sparse_dim if what == "sparse" else dense_dim
+            raise RuntimeError(f"changing the number of {what} dimensions (from {old} to {new}) "
+                               f"on a non-empty sparse tensor is not supported (call "
+                               f"sparse_resize_and_clear_, or build a new sparse tensor)")
         if any(n < o for n, o in zip(size[:sparse_dim], st.shape)) or \
                 size[sparse_dim:] != st.shape[sparse_dim:]:
             raise RuntimeError("shrinking the size of dimensions (or changing dense dims) of a "

@@ -14,13 +14,13 @@ from . import _store as S
 
 
 def _part(name: str, arr: np.ndarray, dtype_name: str, indent: int) -> str:
-    """`name=tensor(...)`, its continuation lines shifted under the first."""
+    """`name=tensor(...)`, laid out (and wrapped) as if it started at its own column."""
     if arr.size == 0:       # (PyTorch shows the size of every empty part, 1-d ones too)
-        text = f"tensor([], size={tuple(arr.shape)})"
-    else:                   # the dtype is shown once, after the parts
-        text = format_tensor(arr, dtype_name, dtype_name)
+        return f"{name}=tensor([], size={tuple(arr.shape)})"
     pad = " " * (indent + len(name) + 1)
-    return f"{name}=" + text.replace("\n", "\n" + pad)
+    # the dtype is shown once, after the parts
+    text = format_tensor(arr, dtype_name, dtype_name, prefix=pad + "tensor(")
+    return f"{name}=" + text[len(pad):]
 
 
 def _fix_blank(text: str) -> str:
@@ -53,7 +53,9 @@ def sparse_repr(t) -> str:
     suffixes = [] if first is None else [first]
     suffixes.append(f"nnz={nnz}")
     from .._dtype import get_default_dtype
-    if dt != get_default_dtype().name:
+    default = get_default_dtype().name
+    if dt not in (default, "complex128" if default == "float64" else "complex64", "int64",
+                  "bool"):
         suffixes.append(f"dtype={_naming.prefix}.{dt}")
     suffixes.append(f"layout={st.layout!r}")
     if t._grad_fn is not None:

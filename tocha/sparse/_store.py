@@ -24,8 +24,13 @@ def _scipy():
     return scipy.sparse
 
 
+class SparseUnsupported(NotImplementedError, AttributeError):
+    """A dense op reached a sparse tensor's store. (An AttributeError too, so that
+    `getattr(x, name, default)` probing still works.)"""
+
+
 def _refuse(store) -> NotImplementedError:
-    return NotImplementedError(
+    return SparseUnsupported(
         f"this operation has no sparse version in tocha (got a tensor with layout="
         f"{store.layout} and shape {tuple(store.shape)}): convert it with .to_dense() first, "
         f"or use torch.sparse.* ops")
@@ -64,6 +69,12 @@ class _Store:
 
     def __len__(self) -> int:
         return self.shape[0]
+
+    def __getattr__(self, name: str):
+        # any other array attribute (astype, reshape, flags, ...) is a dense op's
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise _refuse(self)
 
 
 class CooStore(_Store):
@@ -206,23 +217,32 @@ def add_coo(a: CooStore, b: CooStore, alpha) -> CooStore:
 
 def merge_map(a: CooStore, b: CooStore) -> tuple[np.ndarray, np.ndarray, bool]:
     """The indices of a + b and where each of a's then b's entries lands, as PyTorch's CPU
-    kernel orders them: coalesced inputs merge into sorted order; otherwise the entries are
-    grouped by their first index (stably) and equal neighbours merged, uncoalesced."""
-    cat = np.concatenate([a.indices, b.indices], axis=1)
-    if a.coalesced and b.coalesced:
-        idx, inv = coalesce_map(cat, a.shape)
-        return idx, inv, True
-    if cat.shape[0] == 0 or cat.shape[1] == 0:
-        idx, inv = coalesce_map(cat, a.shape)
-        return idx, inv, cat.shape[1] <= 1
-    order = np.argsort(cat[0], kind="stable")
-    srt = cat[:, order]
-    new = np.ones(srt.shape[1], bool)
-    new[1:] = np.any(srt[:, 1:] != srt[:, :-1], axis=0)
-    slot = np.cumsum(new) - 1
-    inv = np.empty_like(slot)
-    inv[order] = slot
-    return srt[:, new], inv, False
+    kernel computes them: one merge pass over both entry lists, as if each were sorted (an
+    entry of b equal to a's current one joins it). Coalesced inputs give the sorted union."""
+    coalesced = a.coalesced and b.coalesced
+    if coalesced or a.sparse_dim == 0:
+        idx, inv = coalesce_map(np.concatenate([a.indices, b.indices], axis=1), a.shape)
+        return idx, inv, coalesced
+    ka = linear_index(a.indices, a.shape).tolist()
+    kb = linear_index(b.indices, b.shape).tolist()
+    na, nb = len(ka), len(kb)
+    inv = np.empty(na + nb, np.int64)
+    order = []
+    i = j = 0
+    while i < na or j < nb:
+        r = len(order)
+        if j >= nb or (i < na and ka[i] < kb[j]):
+            inv[i], i = r, i + 1
+            order.append(a.indices[:, i - 1])
+        elif i >= na or ka[i] > kb[j]:
+            inv[na + j], j = r, j + 1
+            order.append(b.indices[:, j - 1])
+        else:
+            inv[i], inv[na + j] = r, r
+            order.append(a.indices[:, i])
+            i, j = i + 1, j + 1
+    idx = np.stack(order, axis=1) if order else np.zeros((a.sparse_dim, 0), np.int64)
+    return idx, inv, False
 
 
 def dense_to_coo(arr: np.ndarray, sparse_dim: int) -> CooStore:

@@ -103,7 +103,7 @@ class SparseTensor(Tensor):
         return A.make_sparse(self._data, self._dtype, self._device)
 
     def clone(self, *, memory_format: object = None) -> Tensor:
-        return self._rebuild_values(lambda v: v.clone(), "CloneBackward0")
+        return self._linear(lambda v: v.clone(), lambda g: g, "CloneBackward0")
 
     def __deepcopy__(self, memo):
         t = A.make_sparse(self._data.copy(), self._dtype, self._device)
@@ -118,7 +118,14 @@ class SparseTensor(Tensor):
                 dtype = a
         if dtype is None or dtype is self._dtype:
             return self
-        return self._rebuild_values(lambda v: v.to(dtype), "ToCopyBackward0")
+        src = self._dtype
+        return self._linear(lambda v: v.to(dtype), lambda g: g.to(src), "ToCopyBackward0")
+
+    def _linear(self, fn, bwd, name: str) -> Tensor:
+        """`fn` on the values, as one node whose backward is `bwd(g)` in g's own layout
+        (PyTorch's formulas for neg, scalar mul/div, clone, casts)."""
+        return A.sparse_op(name, lambda s: s._rebuild_values(fn, name), lambda g: (bwd(g),),
+                           self)
 
     def _rebuild_values(self, fn, name: str, coalesce: bool = False) -> Tensor:
         """A tensor with this one's indices and `fn(values)` (differentiable)."""
@@ -154,6 +161,10 @@ class SparseTensor(Tensor):
         st = _coo(self, "coalesce")
         if st.coalesced:
             return self
+        return A.sparse_op("CoalesceBackward0", SparseTensor._coalesce, lambda g: (g,), self)
+
+    def _coalesce(self) -> Tensor:
+        st = self._data
         idx, inv = S.coalesce_map(st.indices, st.shape)
         v = A.values_of(self)
         from .._creation import tensor, zeros
@@ -262,7 +273,8 @@ class SparseTensor(Tensor):
 
     def __radd__(self, other):
         if isinstance(other, Tensor) and not A.is_sparse(other):
-            return other + self.to_dense()
+            return A.sparse_op("AddBackward0", lambda d, s: d + s.to_dense(),
+                               lambda g: (g, g), other, self)
         return NotImplemented
 
     def sub(self, other, *, alpha=1, out=None) -> Tensor:
@@ -273,7 +285,8 @@ class SparseTensor(Tensor):
 
     def __rsub__(self, other):
         if isinstance(other, Tensor) and not A.is_sparse(other):
-            return other - self.to_dense()
+            return A.sparse_op("SubBackward0", lambda d, s: d - s.to_dense(),
+                               lambda g: (g, -g), other, self)
         return NotImplemented
 
     def mul(self, other) -> Tensor:
@@ -286,13 +299,15 @@ class SparseTensor(Tensor):
         if isinstance(other, Tensor) and other.dim() != 0:
             raise RuntimeError("Sparse division requires a scalar or zero-dim dense tensor "
                                "divisor (got shape " + str(tuple(other.shape)) + ")")
-        return self._rebuild_values(lambda v: v.div(other, rounding_mode=rounding_mode),
-                                    "DivBackward0")
+        if rounding_mode is not None:
+            return self._rebuild_values(lambda v: v.div(other, rounding_mode=rounding_mode),
+                                        "DivBackward1")
+        return self._linear(lambda v: v / other, lambda g: g / other, "DivBackward0")
 
     __truediv__ = divide = true_divide = div
 
     def neg(self) -> Tensor:
-        return self._rebuild_values(lambda v: -v, "NegBackward0")
+        return self._linear(lambda v: -v, lambda g: -g, "NegBackward0")
 
     __neg__ = negative = neg
 
@@ -300,7 +315,12 @@ class SparseTensor(Tensor):
         from . import sum as sparse_sum
         if keepdim:
             raise RuntimeError("sum: keepdim=True is not supported for sparse tensors")
-        out = sparse_sum(self, dim)
+        if dim is None:     # (PyTorch's SumBackward0: a dense gradient)
+            shape = tuple(self.shape)
+            out = A.sparse_op("SumBackward0", lambda s: A.values_of(s).sum(),
+                              lambda g: (g.expand(shape),), self)
+        else:
+            out = sparse_sum(self, dim)
         return out if dtype is None else out.to(dtype)
 
     def t(self) -> Tensor:
@@ -353,7 +373,7 @@ class SparseTensor(Tensor):
     def resize_as_sparse_(self, other) -> Tensor:
         from ._ops import sparse_resize_
         return sparse_resize_(self, other.shape, other.sparse_dim(), other.dense_dim(),
-                              clear=True)
+                              clear=False)
 
     @property
     def shape(self) -> Size:

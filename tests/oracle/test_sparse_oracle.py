@@ -1,0 +1,280 @@
+"""Sparse tensors and layouts against PyTorch 2.13: reprs (identical text), values, gradients
+(layout and pattern included), errors."""
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+import tocha
+
+# PyTorch warns that its invariant checks are off, and that BSC is in beta
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def _same(a, b) -> None:
+    """tocha's `a` prints as PyTorch's `b` and holds the same values."""
+    assert repr(a) == repr(b).replace("torch.", "tocha."), f"\n{a!r}\n!=\n{b!r}"
+    if isinstance(b, torch.Tensor):
+        da = a.to_dense() if a.layout is not tocha.strided else a
+        db = b.to_dense() if b.layout is not torch.strided else b
+        np.testing.assert_allclose(da.detach().numpy(), db.detach().numpy(), rtol=1e-6)
+
+
+def _coo(m, dtype=None, requires_grad=False, shape=(2, 3)):
+    i = m.tensor([[0, 1, 1], [2, 0, 2]])
+    v = m.tensor([3.0, 4.0, 5.0], dtype=dtype)
+    return m.sparse_coo_tensor(i, v, shape, requires_grad=requires_grad)
+
+
+def _other(m):
+    return m.sparse_coo_tensor(m.tensor([[0, 0], [2, 1]]), m.tensor([1.0, 2.0]), (2, 3))
+
+
+def _dense(m):
+    return m.tensor([[0, 1.0, 0, 2], [3, 0, 0, 0], [0, 0, 0, 4], [5, 6, 0, 0]])
+
+
+def _d3(m):
+    d = m.zeros(2, 3, 2)
+    d[0, 1] = 1
+    d[1, 2, 1] = -2.5
+    return d
+
+
+CASES = {
+    "coo": lambda m: _coo(m),
+    "coo_requires_grad": lambda m: _coo(m, requires_grad=True),
+    "coo_values_grad": lambda m: m.sparse_coo_tensor(
+        m.tensor([[0, 1]]), m.tensor([1.0, 2.0]).requires_grad_(), (3,)),
+    "coo_float64": lambda m: _coo(m, m.float64),
+    "coo_int": lambda m: m.sparse_coo_tensor(m.tensor([[0, 2]]), m.tensor([7, 9]), (4,)),
+    "coo_empty": lambda m: m.sparse_coo_tensor(m.zeros(2, 0, dtype=m.long), m.zeros(0),
+                                               (2, 3)),
+    "coo_inferred_size": lambda m: m.sparse_coo_tensor([[0, 3], [1, 1]], [1.0, 2.0]),
+    "coo_hybrid": lambda m: _d3(m).to_sparse(1),
+    "coalesce_duplicates": lambda m: m.sparse_coo_tensor(
+        [[1, 0, 1], [2, 0, 2]], [1.0, 2.0, 3.0], (2, 3)).coalesce(),
+    "to_sparse": lambda m: _dense(m).to_sparse(),
+    "to_sparse_grad": lambda m: _dense(m).requires_grad_().to_sparse(),
+    "add_uncoalesced": lambda m: _coo(m) + _other(m),
+    "add_coalesced": lambda m: _coo(m).coalesce() + _other(m).coalesce(),
+    "sub": lambda m: _coo(m).coalesce() - _other(m).coalesce(),
+    "dense_plus_sparse": lambda m: m.ones(2, 3) + _coo(m),
+    "mul_scalar": lambda m: _coo(m) * 2,
+    "rmul_scalar": lambda m: 0.5 * _coo(m).coalesce(),
+    "div_scalar": lambda m: _coo(m) / 4,
+    "neg": lambda m: -_coo(m),
+    "mul_sparse": lambda m: _coo(m) * _coo(m),
+    "mul_dense": lambda m: _coo(m) * m.arange(6.0).reshape(2, 3),
+    "abs": lambda m: (-_coo(m)).abs(),
+    "sqrt": lambda m: _coo(m).sqrt(),
+    "t": lambda m: _coo(m).t(),
+    "transpose": lambda m: _coo(m).transpose(0, 1),
+    "sum": lambda m: _coo(m).sum(),
+    "sum_dim": lambda m: _coo(m).sum(0),
+    "double": lambda m: _coo(m).double(),
+    "clone": lambda m: _coo(m).clone(),
+    "sparse_sum": lambda m: m.sparse.sum(_coo(m, shape=(3, 3)), 1),
+    "sparse_sum_all": lambda m: m.sparse.sum(_coo(m)),
+    "sparse_mm": lambda m: m.sparse.mm(_coo(m, shape=(3, 3)), m.arange(6.0).reshape(3, 2)),
+    "sparse_mm_sparse": lambda m: m.sparse.mm(_coo(m, shape=(3, 3)), _coo(m, shape=(3, 3))),
+    "spmm": lambda m: m.spmm(_coo(m, shape=(3, 3)), m.arange(6.0).reshape(3, 2)),
+    "dsmm": lambda m: m.dsmm(_coo(m, shape=(3, 3)), m.arange(6.0).reshape(3, 2)),
+    "smm": lambda m: m.smm(_coo(m, shape=(3, 3)), m.arange(6.0).reshape(3, 2)),
+    "smm_grad": lambda m: m.smm(_coo(m, shape=(3, 3), requires_grad=True),
+                                m.arange(6.0).reshape(3, 2)),
+    "hspmm": lambda m: m.hspmm(_coo(m, shape=(3, 3)), m.arange(6.0).reshape(3, 2)),
+    "hsmm": lambda m: m.hsmm(_coo(m, shape=(3, 3)), m.arange(6.0).reshape(3, 2)),
+    "saddmm": lambda m: m.saddmm(_coo(m, shape=(3, 3)), _coo(m, shape=(3, 3)),
+                                 m.arange(9.0).reshape(3, 3)),
+    "sspaddmm": lambda m: m.sspaddmm(_coo(m, shape=(3, 3)), _coo(m, shape=(3, 3)),
+                                     m.arange(9.0).reshape(3, 3), beta=2, alpha=0.5),
+    "sparse_addmm": lambda m: m.sparse.addmm(m.ones(3, 2), _coo(m, shape=(3, 3)),
+                                             m.arange(6.0).reshape(3, 2), beta=2, alpha=3),
+    "sparse_softmax": lambda m: m.sparse.softmax(_coo(m, shape=(3, 3)), 1),
+    "sparse_softmax_dim0": lambda m: m.sparse.softmax(_coo(m, shape=(3, 3)), 0),
+    "sparse_log_softmax": lambda m: m.sparse.log_softmax(_coo(m, shape=(3, 3)), 1),
+    "sparse_mask": lambda m: m.arange(6.0).reshape(2, 3).sparse_mask(
+        m.sparse_coo_tensor([[1, 0], [0, 2]], [1.0, 1.0], (2, 3))),
+    "zeros_sparse": lambda m: m.zeros(2, 3, layout=m.sparse_coo),
+    "zeros_like_sparse": lambda m: m.zeros_like(m.ones(4), layout=m.sparse_coo),
+    "zeros_csr": lambda m: m.zeros(2, 3, layout=m.sparse_csr),
+    "csr": lambda m: _dense(m).to_sparse_csr(),
+    "csc": lambda m: _dense(m).to_sparse_csc(),
+    "bsr": lambda m: _dense(m).to_sparse_bsr((2, 2)),
+    "bsc": lambda m: _dense(m).to_sparse_bsc((2, 2)),
+    "bsr_1x2": lambda m: _dense(m).to_sparse_bsr((1, 2)),
+    "csr_tensor": lambda m: m.sparse_csr_tensor([0, 2, 3], [0, 1, 1], [1.0, 2, 3], (2, 2)),
+    "csr_tensor_inferred": lambda m: m.sparse_csr_tensor(m.tensor([0, 2, 3]),
+                                                         m.tensor([0, 1, 1]),
+                                                         m.tensor([1.0, 2, 3])),
+    "csc_tensor": lambda m: m.sparse_csc_tensor([0, 1, 3], [1, 0, 1], [1.0, 2, 3], (2, 2)),
+    "bsr_tensor": lambda m: m.sparse_bsr_tensor([0, 1], [0], m.ones(1, 2, 2), (2, 2)),
+    "compressed_csc": lambda m: m.sparse_compressed_tensor(
+        [0, 2, 3], [0, 1, 1], [1.0, 2, 3], (2, 2), layout=m.sparse_csc),
+    "csr_to_coo": lambda m: _dense(m).to_sparse_csr().to_sparse(),
+    "to_sparse_layout": lambda m: _dense(m).to_sparse(layout=m.sparse_csr),
+    "csr_to_csc": lambda m: _dense(m).to_sparse_csr().to_sparse_csc(),
+    "coo_to_bsr": lambda m: _dense(m).to_sparse().to_sparse_bsr((2, 2)),
+    "csr_matmul": lambda m: _dense(m).to_sparse_csr() @ m.arange(8.0).reshape(4, 2),
+    "csc_matmul": lambda m: _dense(m).to_sparse_csc().matmul(m.arange(8.0).reshape(4, 2)),
+    "bsr_matmul": lambda m: _dense(m).to_sparse_bsr((2, 2)) @ m.arange(8.0).reshape(4, 2),
+    "csr_dense": lambda m: _dense(m).to_sparse_csr().to_dense(),
+    "csr_float64": lambda m: _dense(m).double().to_sparse_csr(),
+    "coo_matvec": lambda m: _coo(m) @ m.ones(3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_repr_and_values(name):
+    _same(CASES[name](tocha), CASES[name](torch))
+
+
+ACCESSORS = {
+    "indices": lambda m: _coo(m).coalesce().indices(),
+    "values": lambda m: _coo(m).coalesce().values(),
+    "_indices": lambda m: _coo(m)._indices(),
+    "_values": lambda m: _coo(m)._values(),
+    "crow_indices": lambda m: _dense(m).to_sparse_csr().crow_indices(),
+    "col_indices": lambda m: _dense(m).to_sparse_csr().col_indices(),
+    "ccol_indices": lambda m: _dense(m).to_sparse_csc().ccol_indices(),
+    "row_indices": lambda m: _dense(m).to_sparse_csc().row_indices(),
+    "crow_indices_copy": lambda m: m.crow_indices_copy(_dense(m).to_sparse_csr()),
+    "col_indices_copy": lambda m: m.col_indices_copy(_dense(m).to_sparse_csr()),
+    "ccol_indices_copy": lambda m: m.ccol_indices_copy(_dense(m).to_sparse_csc()),
+    "row_indices_copy": lambda m: m.row_indices_copy(_dense(m).to_sparse_csc()),
+    "bsr_values": lambda m: _dense(m).to_sparse_bsr((2, 2)).values(),
+    "is_coalesced": lambda m: (_coo(m).is_coalesced(), _coo(m).coalesce().is_coalesced(),
+                               (_coo(m) * 2).is_coalesced(), _coo(m).t().is_coalesced(),
+                               _coo(m).abs().is_coalesced()),
+    "dims": lambda m: (_coo(m).sparse_dim(), _coo(m).dense_dim(), _d3(m).to_sparse(1)
+                       .dense_dim(), m.ones(2, 3).sparse_dim(), m.ones(2, 3).dense_dim(),
+                       _coo(m)._nnz(), _dense(m).to_sparse_csr()._nnz()),
+    "flags": lambda m: (_coo(m).is_sparse, _dense(m).to_sparse_csr().is_sparse,
+                        _dense(m).to_sparse_csr().is_sparse_csr, m.ones(1).is_sparse,
+                        str(_coo(m).layout), str(m.ones(1).layout), _coo(m).shape,
+                        _coo(m).dim(), len(_coo(m))),
+    "layouts": lambda m: [str(getattr(m, n)) for n in (
+        "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
+        "jagged")] + [m.strided == m.strided, m.strided == m.sparse_coo],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACCESSORS))
+def test_accessors(name):
+    a, b = ACCESSORS[name](tocha), ACCESSORS[name](torch)
+    if isinstance(b, torch.Tensor):
+        _same(a, b)
+    else:
+        assert str(a).replace("tocha.", "torch.") == str(b)
+
+
+def _run_grads(m, build, inputs):
+    leaves = [x(m) for x in inputs]
+    out = build(m, *leaves)
+    out.sum().backward() if out.layout is m.strided else out.to_dense().sum().backward()
+    return [x.grad for x in leaves]
+
+
+def _sp_leaf(m):
+    return _coo(m, shape=(3, 3), requires_grad=True)
+
+
+def _d_leaf(m):
+    return m.arange(6.0).reshape(3, 2).requires_grad_()
+
+
+GRADS = {
+    "sparse_mm": (lambda m, s, d: m.sparse.mm(s, d), [_sp_leaf, _d_leaf]),
+    "spmm": (lambda m, s, d: m.spmm(s, d) * m.tensor([[1.0, -2.0]]), [_sp_leaf, _d_leaf]),
+    "sparse_addmm": (lambda m, s, d: m.sparse.addmm(m.ones(3, 2), s, d, alpha=2),
+                     [_sp_leaf, _d_leaf]),
+    "to_dense": (lambda m, s: s.to_dense() * m.arange(9.0).reshape(3, 3), [_sp_leaf]),
+    "to_sparse": (lambda m, d: (d.to_sparse() * 3).to_dense(), [_d_leaf]),
+    "coalesce": (lambda m, v: m.sparse_coo_tensor([[1, 0, 1]], v, (2,)).coalesce()
+                 .to_dense() * m.tensor([2.0, 5.0]),
+                 [lambda m: m.tensor([1.0, 2.0, 3.0], requires_grad=True)]),
+    "values": (lambda m, s: s.coalesce().values() ** 2, [_sp_leaf]),
+    "add": (lambda m, s: (s + s * 2).to_dense() * m.arange(9.0).reshape(3, 3), [_sp_leaf]),
+    "neg_sum": (lambda m, s: (-s).sum() * 3, [_sp_leaf]),
+    "sparse_sum_dim": (lambda m, s: m.sparse.sum(s, 1).to_dense() * m.tensor([1.0, 2, 3]),
+                       [_sp_leaf]),
+    "dense_plus_sparse": (lambda m, s: (m.ones(3, 3) + s) ** 2, [_sp_leaf]),
+    "softmax": (lambda m, s: m.sparse.softmax(s, 1).to_dense() * m.arange(9.0).reshape(3, 3),
+                [_sp_leaf]),
+    "csr_mm": (lambda m, d: d.to_sparse_csr() @ m.arange(6.0).reshape(3, 2),
+               [lambda m: m.tensor([[1.0, 0, 2], [0, 0, 3], [4, 0, 0]], requires_grad=True)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADS))
+def test_grads(name):
+    build, inputs = GRADS[name]
+    for a, b in zip(_run_grads(tocha, build, inputs), _run_grads(torch, build, inputs)):
+        _same(a, b)
+
+
+def test_grad_accumulates_sparse():
+    def run(m):
+        s = _sp_leaf(m)
+        d = _d_leaf(m)
+        for _ in range(2):
+            m.sparse.mm(s, d).sum().backward()
+        return s.grad, s.grad.is_coalesced()
+    (a, ca), (b, cb) = run(tocha), run(torch)
+    np.testing.assert_allclose(a.to_dense().numpy(), b.to_dense().numpy())
+    assert a.layout is tocha.sparse_coo and b.layout is torch.sparse_coo
+
+
+ERRORS = {
+    "indices_uncoalesced": lambda m: _coo(m).indices(),
+    "values_uncoalesced": lambda m: _coo(m).values(),
+    "indices_dense": lambda m: m.ones(2).indices(),
+    "coalesce_dense": lambda m: m.ones(2).coalesce(),
+    "crow_dense": lambda m: m.ones(2, 2).crow_indices(),
+    "ccol_dense": lambda m: m.ones(2, 2).ccol_indices(),
+    "crow_of_csc": lambda m: _dense(m).to_sparse_csc().crow_indices(),
+    "add_sparse_dense": lambda m: _coo(m) + m.ones(2, 3),
+    "ones_sparse": lambda m: m.ones(2, layout=m.sparse_coo),
+    "nnz_mismatch": lambda m: m.sparse_coo_tensor([[0, 1]], [1.0], (2,)),
+    "bad_index": lambda m: m.sparse_coo_tensor([[0, 5]], [1.0, 2.0], (3,),
+                                               check_invariants=True),
+    "resize_as_sparse_dims": lambda m: _coo(m).resize_as_sparse_(_d3(m).to_sparse(1)),
+    "exp_sparse": lambda m: _coo(m).exp(),
+    "numpy_sparse": lambda m: _coo(m).numpy(),
+    "smm_backward": lambda m: m.smm(_sp_leaf(m), m.ones(3, 2)).to_dense().sum().backward(),
+    "mm_shapes": lambda m: m.sparse.mm(_coo(m), m.ones(2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_errors_as_pytorch(name):
+    with pytest.raises(Exception) as theirs:
+        ERRORS[name](torch)
+    with pytest.raises(Exception) as ours:
+        ERRORS[name](tocha)
+    assert ours.type is theirs.type or issubclass(ours.type, theirs.type), (ours, theirs)
+
+
+def test_sparse_resize():
+    def run(m):
+        s = _coo(m).coalesce()
+        s.sparse_resize_((4, 5), 2, 0)
+        a = s.clone()
+        t = _coo(m)
+        t.sparse_resize_and_clear_((2, 2, 2), 2, 1)
+        u = _coo(m)
+        u.resize_as_sparse_(_coo(m, shape=(4, 4)))
+        v = _coo(m)
+        m.resize_as_sparse_(v, _coo(m, shape=(5, 5)))
+        return a, t, u, v
+    for a, b in zip(run(tocha), run(torch)):
+        _same(a, b)
+
+
+def test_pickle_and_layout_pickle():
+    s = _coo(tocha, requires_grad=True)
+    r = pickle.loads(pickle.dumps(s.detach()))
+    _same(r, _coo(torch))
+    assert pickle.loads(pickle.dumps(tocha.sparse_csr)) is tocha.sparse_csr
