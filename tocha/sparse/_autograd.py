@@ -57,15 +57,30 @@ class FromValues(Function):
     @staticmethod
     def backward(ctx, g):
         if is_sparse(g):
+            if not isinstance(g._data, S.CooStore):
+                g = g.to_sparse()
             gs = g._data
-            if not isinstance(gs, S.CooStore):
-                gs = gs.coo()
-            elif gs.indices is ctx.indices or np.array_equal(gs.indices, ctx.indices):
+            if gs.indices is ctx.indices or np.array_equal(gs.indices, ctx.indices):
                 return values_of(g), None, None, None     # the same pattern: its values
-            arr = S.gather_at(gs, ctx.indices)
-            return _wrap_dt(arr, g._dtype, g._device), None, None, None
+            return gather(g, ctx.indices), None, None, None
         from .._creation import tensor
         return g[tuple(tensor(i) for i in ctx.indices)], None, None, None
+
+
+def gather(g: Tensor, indices: np.ndarray) -> Tensor:
+    """The values of the sparse COO `g` at `indices` (0 where g has no entry), differentiable
+    in g (so that double backward flows through sparse gradients)."""
+    c = g.coalesce()
+    cs = c._data
+    from .._creation import tensor
+    have, want = S.linear_index(cs.indices, cs.shape), S.linear_index(indices, cs.shape)
+    if len(have) == 0:
+        return _wrap_dt(np.zeros((len(want),) + cs.values.shape[1:], cs.values.dtype),
+                        g._dtype, g._device)
+    pos = np.clip(np.searchsorted(have, want), 0, len(have) - 1)
+    hit = (have[pos] == want).astype(cs.values.dtype).reshape((-1,) + (1,) * (
+        cs.values.ndim - 1))
+    return values_of(c)[tensor(pos)] * _wrap_dt(hit, g._dtype, g._device)
 
 
 def from_values(values: Tensor, indices: np.ndarray, shape: tuple, coalesced: bool = False,
@@ -116,8 +131,7 @@ class ToDense(Function):
 def sparse_mask_dense(g: Tensor, pattern: S.CooStore) -> Tensor:
     """`g` (dense) at the entries of a coalesced pattern, as a sparse COO tensor."""
     if is_sparse(g):
-        return from_values(_wrap_dt(S.gather_at(g._data, pattern.indices), g._dtype, g._device),
-                           pattern.indices, pattern.shape, True)
+        return from_values(gather(g, pattern.indices), pattern.indices, pattern.shape, True)
     from .._creation import tensor
     vals = g[tuple(tensor(i) for i in pattern.indices)]
     return from_values(vals, pattern.indices, pattern.shape, True)
@@ -206,8 +220,11 @@ def scipy_of(st):
 
 
 def transpose_coo(s: Tensor) -> Tensor:
-    """The transpose of a 2-D sparse tensor (COO; compressed layouts converted first)."""
+    """The transpose of a 2-D sparse tensor as COO (differentiable for a COO input, so that
+    double backward reaches its values; compressed layouts are converted first)."""
     st = s._data
+    if isinstance(st, S.CooStore):
+        return s.t()
     c = st if isinstance(st, S.CooStore) else st.coo()
     return make_sparse(S.CooStore(c.indices[::-1].copy(), c.values, c.shape[::-1]),
                        s._dtype, s._device)

@@ -201,7 +201,7 @@ def sparse_mask(x: Tensor, mask: Tensor) -> Tensor:
         raise RuntimeError(f"sparse_mask(): operands have incompatible sizes; self has size "
                            f"{list(x.shape)} but mask has size {list(sm.shape)}")
     if A.is_sparse(x):
-        vals = _wrap_dt(S.gather_at(x._data, sm.indices), x._dtype, x._device)
+        vals = A.gather(x if isinstance(x._data, S.CooStore) else x.to_sparse(), sm.indices)
         return A.from_values(vals, sm.indices, sm.shape, sm.coalesced, "SparseMaskBackward0")
     picked = x[tuple(_itensor(i) for i in sm.indices)]
     return A.from_values(picked, sm.indices, sm.shape, sm.coalesced, "SparseMaskBackward0")

@@ -70,6 +70,9 @@ class _Store:
     def __len__(self) -> int:
         return self.shape[0]
 
+    def __getitem__(self, index):
+        raise _refuse(self)
+
     def __getattr__(self, name: str):
         # any other array attribute (astype, reshape, flags, ...) is a dense op's
         if name.startswith("__"):
