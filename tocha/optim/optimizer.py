@@ -191,6 +191,12 @@ def _init_state(st: dict, p: Tensor, buffers: tuple = (), scalars: tuple = ()) -
     return st
 
 
+def dense_grad(gt: Tensor) -> np.ndarray:
+    """The gradient's array; a sparse gradient densified (tocha/sparse/)."""
+    g = gt._data
+    return g if g.__class__ is np.ndarray else gt.to_dense()._data
+
+
 def _tick(state: dict) -> float:
     """Add 1 to `state['step']` (a 0-d tensor, as in PyTorch) and return it as a float."""
     st = state["step"]
@@ -422,8 +428,22 @@ class Optimizer:
             st = state[p]
             if not st:
                 _init_state(st, p, buffers, scalars)
-            yield p, gt._data, st, _tick(st)
+            g = gt._data
+            if g.__class__ is not np.ndarray:   # a sparse gradient (nn.Embedding(sparse=True))
+                g = self._sparse_grad(gt)
+            yield p, g, st, _tick(st)
             p._bump()
+
+    _takes_sparse = False   # whether the algorithm accepts sparse gradients (PyTorch's list)
+
+    def _sparse_grad(self, gt: Tensor) -> np.ndarray:
+        """A sparse gradient as the dense array the update reads (the same update, since its
+        missing entries are zeros), or PyTorch's error for algorithms that refuse them."""
+        if not self._takes_sparse:
+            name = type(self).__name__
+            hint = ", please consider SparseAdam instead" if name == "Adam" else ""
+            raise RuntimeError(f"{name} does not support sparse gradients{hint}")
+        return dense_grad(gt)
 
     def _closure(self, closure):
         # PyTorch evaluates the closure with grad mode on, whatever the caller's mode

@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import _wrap
 from . import _functional as _F
 from ._functional import exact, fma_
-from .optimizer import Optimizer, ParamsT, _check_fused, _to_scalar, scratch
+from .optimizer import Optimizer, ParamsT, _check_fused, _to_scalar, dense_grad, scratch
 
 __all__ = ["SGD", "sgd_update"]
 
@@ -133,15 +133,16 @@ class SGD(Optimizer):
                 if gt is None:
                     continue
                 a = p._data
+                g = dense_grad(gt)
                 if momentum != 0:
                     st = state[p]
                     bt = st.get("momentum_buffer")
-                    buf = sgd_update(a, gt._data, None if bt is None else bt._data, lr,
+                    buf = sgd_update(a, g, None if bt is None else bt._data, lr,
                                      momentum, dampening, wd, nesterov, maximize)
                     if bt is None:
                         st["momentum_buffer"] = _wrap(buf)
                 else:
-                    sgd_update(a, gt._data, None, lr, 0, dampening, wd, nesterov, maximize)
+                    sgd_update(a, g, None, lr, 0, dampening, wd, nesterov, maximize)
                 p._bump()
         return loss
 
@@ -161,6 +162,8 @@ def _plain_group(params, state, lr, momentum, wd) -> None:
         a = p._data
         small = a.size <= exact_max and a.itemsize < 8
         g = gt._data
+        if g.__class__ is not np.ndarray:   # a sparse gradient: the same update, densified
+            g = dense_grad(gt)
         if wd != 0 or not small:  # (small, no decay: no temporaries needed)
             tmp, d = scratch(a, 2)
         if wd != 0:

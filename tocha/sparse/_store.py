@@ -102,6 +102,16 @@ class CooStore(_Store):
         np.add.at(out, tuple(self.indices), self.values)
         return out
 
+    def __setitem__(self, index, value) -> None:
+        # `grad._data[...] = 0` (zero_grad(set_to_none=False)) empties a sparse gradient,
+        # as PyTorch's zero_() does
+        if index is Ellipsis and np.all(np.asarray(value) == 0):
+            self.indices = np.zeros((self.sparse_dim, 0), np.int64)
+            self.values = np.zeros((0,) + self.values.shape[1:], self.values.dtype)
+            self.coalesced = True
+            return
+        raise _refuse(self)
+
     def __iadd__(self, other):
         # the engine accumulates a leaf's gradients with `old._data += new._data`
         if isinstance(other, CooStore):
@@ -258,21 +268,6 @@ def dense_to_coo(arr: np.ndarray, sparse_dim: int) -> CooStore:
     mask = np.any(flat != 0, axis=-1)
     idx = np.stack(np.nonzero(mask)).astype(np.int64).reshape(sparse_dim, -1)
     return CooStore(idx, arr[tuple(idx)], arr.shape, True)
-
-
-def gather_at(arr_or_store, indices: np.ndarray) -> np.ndarray:
-    """The entries (or dense slices) at `indices` of a dense array or a COO store."""
-    if isinstance(arr_or_store, np.ndarray):
-        return arr_or_store[tuple(indices)]
-    s = coalesce(arr_or_store)
-    out = np.zeros((indices.shape[1],) + s.values.shape[1:], s.values.dtype)
-    if s.indices.shape[1] == 0:
-        return out
-    have, want = linear_index(s.indices, s.shape), linear_index(indices, s.shape)
-    pos = np.clip(np.searchsorted(have, want), 0, len(have) - 1)
-    hit = have[pos] == want
-    out[hit] = s.values[pos[hit]]
-    return out
 
 
 def compress(coo: CooStore, layout, blocksize: tuple | None) -> CompressedStore:
