@@ -352,3 +352,66 @@ def test_sparse_adam_errors_as_pytorch(name):
         SPARSE_ADAM_ERRORS[name](tocha)
     assert ours.type is theirs.type, (ours, theirs)
     assert str(ours.value) == str(theirs.value)
+
+
+def _rg_coo(m):
+    return _coo(m, shape=(3, 3), requires_grad=True)
+
+
+def _rg_dense(m):
+    return m.ones(4, 4, requires_grad=True)
+
+
+GRAD_FN_NAMES = {
+    "ctor_values": lambda m: m.sparse_coo_tensor([[0]], m.ones(1, requires_grad=True), (2,)),
+    "sspaddmm": lambda m: m.sspaddmm(_rg_coo(m), _rg_coo(m), m.ones(3, 3)),
+    "saddmm": lambda m: m.saddmm(_rg_coo(m), _rg_coo(m), m.ones(3, 3)),
+    "hspmm": lambda m: m.hspmm(_rg_coo(m), m.ones(3, 3)),
+    "sparse_mask": lambda m: _rg_coo(m).sparse_mask(_coo(m, shape=(3, 3)).coalesce()),
+    "softmax": lambda m: m.sparse.softmax(_rg_coo(m), 1),
+    "log_softmax": lambda m: m.sparse.log_softmax(_rg_coo(m), 1),
+    "abs": lambda m: _rg_coo(m).abs(),
+    "t": lambda m: _rg_coo(m).t(),
+    "transpose": lambda m: _rg_coo(m).transpose(0, 1),
+    "mul_dense": lambda m: _rg_coo(m) * m.ones(3, 3),
+    "mul_sparse": lambda m: _rg_coo(m) * _rg_coo(m),
+    "sparse_sum_dim": lambda m: m.sparse.sum(_rg_coo(m), 1),
+    "sparse_sum": lambda m: m.sparse.sum(_rg_coo(m)),
+    "sum": lambda m: _rg_coo(m).sum(),
+    "coalesce": lambda m: _rg_coo(m).coalesce(),
+    "to_csr": lambda m: _rg_coo(m).to_sparse_csr(),
+    "dense_to_csc": lambda m: _rg_dense(m).to_sparse_csc(),
+    "dense_to_bsr": lambda m: _rg_dense(m).to_sparse_bsr((2, 2)),
+    "dense_to_bsc": lambda m: _rg_dense(m).to_sparse_bsc((2, 2)),
+    "dense_to_sparse": lambda m: _rg_dense(m).to_sparse(),
+    "dense_to_sparse_1": lambda m: _rg_dense(m).to_sparse(1),
+    "csr_to_sparse": lambda m: _rg_dense(m).to_sparse_csr().to_sparse(),
+    "to_dense": lambda m: _rg_coo(m).to_dense(),
+    "values": lambda m: _rg_coo(m).coalesce().values(),
+    "_values": lambda m: _rg_coo(m)._values(),
+    "double": lambda m: _rg_coo(m).double(),
+    "clone": lambda m: _rg_coo(m).clone(),
+    "div": lambda m: _rg_coo(m) / 2,
+    "neg": lambda m: -_rg_coo(m),
+    "add": lambda m: _rg_coo(m) + _rg_coo(m),
+    "dense_add": lambda m: m.ones(3, 3) + _rg_coo(m),
+    "sparse_mm": lambda m: m.sparse.mm(_rg_coo(m), m.ones(3, 2)),
+    "spmm": lambda m: m.spmm(_rg_coo(m), m.ones(3, 2)),
+    "embedding": lambda m: m.nn.functional.embedding(m.tensor([1]), m.ones(3, 2,
+                                                     requires_grad=True), sparse=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_FN_NAMES))
+def test_grad_fn_names(name):
+    a, b = GRAD_FN_NAMES[name](tocha), GRAD_FN_NAMES[name](torch)
+    na = None if a.grad_fn is None else type(a.grad_fn).__name__
+    nb = None if b.grad_fn is None else type(b.grad_fn).__name__
+    assert na == nb
+    assert a.requires_grad == b.requires_grad
+
+
+def test_dense_sparse_add_needs_equal_shapes():
+    for m in (torch, tocha):
+        with pytest.raises(RuntimeError, match="does not currently support broadcasting"):
+            m.ones(4, 4) + _coo(m, shape=(3, 3))

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype as D
+from .._layout import strided as _strided
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import enable_grad
 
@@ -191,10 +192,13 @@ def _init_state(st: dict, p: Tensor, buffers: tuple = (), scalars: tuple = ()) -
     return st
 
 
+_ndarray = np.ndarray
+
+
 def dense_grad(gt: Tensor) -> np.ndarray:
     """The gradient's array; a sparse gradient densified (tocha/sparse/)."""
     g = gt._data
-    return g if g.__class__ is np.ndarray else gt.to_dense()._data
+    return g if g.__class__ is _ndarray or gt.layout is _strided else gt.to_dense()._data
 
 
 def _tick(state: dict) -> float:
@@ -429,8 +433,8 @@ class Optimizer:
             if not st:
                 _init_state(st, p, buffers, scalars)
             g = gt._data
-            if g.__class__ is not np.ndarray:   # a sparse gradient (nn.Embedding(sparse=True))
-                g = self._sparse_grad(gt)
+            if g.__class__ is not _ndarray and gt.layout is not _strided:
+                g = self._sparse_grad(gt)   # a sparse gradient (nn.Embedding(sparse=True))
             yield p, g, st, _tick(st)
             p._bump()
 

@@ -18,6 +18,7 @@ _sub = np.subtract
 _add = np.add
 _f32 = np.float32
 _f64 = np.float64
+_ndarray = np.ndarray
 
 
 def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_decay: float,
@@ -162,7 +163,7 @@ def _plain_group(params, state, lr, momentum, wd) -> None:
         a = p._data
         small = a.size <= exact_max and a.itemsize < 8
         g = gt._data
-        if g.__class__ is not np.ndarray:   # a sparse gradient: the same update, densified
+        if g.__class__ is not _ndarray:     # (a sparse gradient: the same update, densified)
             g = dense_grad(gt)
         if wd != 0 or not small:  # (small, no decay: no temporaries needed)
             tmp, d = scratch(a, 2)

@@ -82,7 +82,7 @@ def sum(input: Tensor, dim: Any = None, dtype=None) -> Tensor:
     idx, inv = _A.S.coalesce_map(cst.indices[keep], tuple(cst.shape[d] for d in keep))
     out = zeros((idx.shape[1],) + tuple(vals.shape[1:]), dtype=vals.dtype)
     out = out.index_add(0, tensor(np.asarray(inv, np.int64)), vals)
-    return _A.from_values(out, idx, shape, True, "SumBackward1")
+    return _A.from_values(out, idx, shape, True, "SparseSumBackward0")
 
 
 def softmax(input: Tensor, dim: int, *, dtype=None) -> Tensor:

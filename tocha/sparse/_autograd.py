@@ -158,6 +158,12 @@ class ToSparse(Function):
         return (g.to_dense() if is_sparse(g) else g), None
 
 
+# PyTorch's grad_fn names of the conversions, by target layout
+CONVERT_NAMES = {"sparse_coo": "ToSparseBackward1", "sparse_csr": "ToSparseCsrBackward0",
+                 "sparse_csc": "ToSparseCscBackward0", "sparse_bsr": "ToSparseBsrBackward0",
+                 "sparse_bsc": "ToSparseBscBackward0"}
+
+
 class Convert(Function):
     """sparse -> sparse in another layout (values carried over, so gradients are too)."""
 

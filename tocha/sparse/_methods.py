@@ -22,7 +22,8 @@ def _from_dense(x: Tensor, layout, blocksize=None, sparse_dim=None) -> Tensor:
         if not 0 <= sd <= x.dim():
             raise RuntimeError(f"to_sparse: sparse_dim argument must be in [0, {x.dim()}] "
                                f"but got {sd}")
-        return A.ToSparse.apply(x, sd)
+        cls = A.ToSparse if sparse_dim is None else A._named(A.ToSparse, "ToSparseBackward0")
+        return cls.apply(x, sd)
     if x.dim() != 2:
         raise RuntimeError(f"to_sparse: tocha converts only 2-D tensors to {layout} (got "
                            f"{x.dim()}-D); compressed layouts have no batch dims here")

@@ -88,10 +88,10 @@ def sparse_mul(a: Tensor, b) -> Tensor:
     return A.from_values(vals, ca._data.indices[:, ia], st.shape, True, "MulBackward0")
 
 
-def sparse_transpose(a: Tensor, d0: int, d1: int) -> Tensor:
+def sparse_transpose(a: Tensor, d0: int, d1: int, name: str = "TransposeBackward0") -> Tensor:
     """The transpose (a view in PyTorch; a new tensor here); the gradient is transposed back
     in its own layout."""
-    return A.sparse_op("TransposeBackward0", lambda x: _transpose(x, d0, d1),
+    return A.sparse_op(name, lambda x: _transpose(x, d0, d1),
                        lambda g: (g.transpose(d0, d1),), a)
 
 
@@ -177,7 +177,12 @@ def _hspmm(mat1: Tensor, mat2: Tensor) -> Tensor:
 def sspaddmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2) as a sparse tensor (input and mat1 sparse): the
     entries of input, then every entry of the product's rows where mat1 has entries
-    (uncoalesced, as PyTorch's)."""
+    (uncoalesced, as PyTorch's). No derivative, as in PyTorch."""
+    return A.NotDifferentiable.apply(lambda i, a, b: _sspaddmm(i, a, b, beta, alpha),
+                                     "sspaddmm", input, mat1, mat2)
+
+
+def _sspaddmm(input: Tensor, mat1: Tensor, mat2: Tensor, beta, alpha) -> Tensor:
     si = _require_coo(input, "sspaddmm")
     sm = _require_coo(mat1, "sspaddmm")
     prod = sparse_matmul(mat1, mat2).detach()._data
@@ -258,5 +263,5 @@ def sparse_softmax(x: Tensor, dim: int, log: bool, dtype=None) -> Tensor:
     from .._creation import zeros
     tot = zeros((ng,) + tuple(v.shape[1:]), dtype=v._dtype).index_add(0, g, e)
     out = shifted - tot.log()[g] if log else e / tot[g]
-    name = "LogSoftmaxBackward0" if log else "SoftmaxBackward0"
+    name = "SparseLogSoftmaxBackward0" if log else "SparseSoftmaxBackward0"
     return A.from_values(out, st.indices, st.shape, True, name)

@@ -34,6 +34,13 @@ def _layout_word(layout) -> str:
             "sparse_bsc": "SparseBsc"}[layout.name]
 
 
+def _check_dense_sparse(d: Tensor, s: Tensor) -> None:
+    if tuple(d.shape) != tuple(s.shape):
+        raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has "
+                           f"size {list(d.shape)} while other has size {list(s.shape)} (FYI: "
+                           f"dense-sparse addition does not currently support broadcasting)")
+
+
 def _fix_grad(t: Tensor) -> None:
     # the engine stores a leaf's first gradient as a plain Tensor around a copy of its data:
     # give a sparse gradient its class back (and a dense one, after sparse + dense, its own)
@@ -184,8 +191,8 @@ class SparseTensor(Tensor):
         return _wrap_dt(st.indices, D.int64, self._device)
 
     def _values(self) -> Tensor:
-        _coo(self, "_values")
-        return A.values_of(self)
+        # (outside autograd, as PyTorch's: `values()` is the differentiable one)
+        return _wrap_dt(_coo(self, "_values").values, self._dtype, self._device)
 
     def values(self) -> Tensor:
         st = self._data
@@ -262,7 +269,7 @@ class SparseTensor(Tensor):
                 raise RuntimeError(f"to_sparse: tocha converts only 2-D tensors to {layout} "
                                    f"(got shape {tuple(st.shape)})")
             blocksize = check_blocksize(layout, blocksize, st.shape)
-        return A.Convert.apply(self, layout, blocksize)
+        return A._named(A.Convert, A.CONVERT_NAMES[layout.name]).apply(self, layout, blocksize)
 
     # ---- arithmetic (what PyTorch computes on sparse tensors) ----
     def add(self, other, *, alpha=1, out=None) -> Tensor:
@@ -273,6 +280,7 @@ class SparseTensor(Tensor):
 
     def __radd__(self, other):
         if isinstance(other, Tensor) and not A.is_sparse(other):
+            _check_dense_sparse(other, self)
             return A.sparse_op("AddBackward0", lambda d, s: d + s.to_dense(),
                                lambda g: (g, g), other, self)
         return NotImplemented
@@ -285,6 +293,7 @@ class SparseTensor(Tensor):
 
     def __rsub__(self, other):
         if isinstance(other, Tensor) and not A.is_sparse(other):
+            _check_dense_sparse(other, self)
             return A.sparse_op("SubBackward0", lambda d, s: d - s.to_dense(),
                                lambda g: (g, -g), other, self)
         return NotImplemented
@@ -327,7 +336,10 @@ class SparseTensor(Tensor):
         if self.dim() > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                                f"{self.dim()}D")
-        return self.transpose(0, 1) if self.dim() == 2 else self
+        if self.dim() < 2:
+            return self
+        from ._ops import sparse_transpose
+        return sparse_transpose(self, 0, 1, "TBackward0")
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         from ._ops import sparse_transpose
