@@ -233,3 +233,4 @@ _delegating("tocha.sparse._methods", """
     sparse_mask sparse_dim dense_dim indices values _indices _values _nnz coalesce
     is_coalesced crow_indices col_indices ccol_indices row_indices smm sspaddmm
     sparse_resize_ sparse_resize_and_clear_ resize_as_sparse_""")(LinalgMethods)
+LinalgMethods._sparse_layout = False     # True on sparse tensors: mm/matmul dispatch on it

@@ -415,3 +415,24 @@ def test_dense_sparse_add_needs_equal_shapes():
     for m in (torch, tocha):
         with pytest.raises(RuntimeError, match="does not currently support broadcasting"):
             m.ones(4, 4) + _coo(m, shape=(3, 3))
+
+
+MM_FORMS = {
+    "torch_mm": lambda m, s, d: m.mm(s, d),
+    "torch_matmul": lambda m, s, d: m.matmul(s, d),
+    "dense_mm_sparse": lambda m, s, d: m.mm(d.t(), s),
+    "dense_at_sparse": lambda m, s, d: d.t() @ s,
+    "matmul_dense_sparse": lambda m, s, d: m.matmul(d.t(), s),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MM_FORMS))
+def test_mm_forms_with_a_sparse_operand(name):
+    def run(m):
+        s = _coo(m, shape=(3, 3), requires_grad=True)
+        d = m.arange(6.0).reshape(3, 2).requires_grad_()
+        out = MM_FORMS[name](m, s, d)
+        (out * m.arange(out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
+        return out, s.grad, d.grad
+    for a, b in zip(run(tocha), run(torch)):
+        _same(a, b)

@@ -154,6 +154,22 @@ def sparse_matmul(a: Tensor, b: Tensor, masked: bool = False) -> Tensor:
                        a, b)
 
 
+def sparse_mm_dispatch(a: Tensor, b: Tensor) -> Tensor:
+    """`torch.mm` / `torch.matmul` with a sparse operand: sparse @ dense, dense @ sparse (as
+    the transpose of sparse.T @ dense.T) or sparse @ sparse."""
+    if A.is_sparse(a):
+        return sparse_matmul(a, b)
+    if a.dim() != 2 or b.dim() != 2:
+        raise RuntimeError(f"mm: dense @ sparse needs 2-D operands (got {a.dim()}-D and "
+                           f"{b.dim()}-D)")
+    _check_mm("mm", a, b)
+
+    def fwd(x, y):
+        yt = y.t() if isinstance(y._data, S.CooStore) else y.to_sparse().t()
+        return sparse_matmul(yt, x.t()).t()
+    return A.sparse_op("MmBackward0", fwd, lambda g: (g.mm(b.t()), a.t().mm(g)), a, b)
+
+
 def smm(a: Tensor, b: Tensor) -> Tensor:
     """sparse @ dense with a sparse result (its nonzero entries)."""
     _require_coo(a, "smm")

@@ -54,6 +54,7 @@ class SparseTensor(Tensor):
 
     __slots__ = ()
     _post_acc_hooks = (_fix_grad,)
+    _sparse_layout = True       # torch.mm / torch.matmul send sparse operands here
 
     # ---- metadata ----
     @property
