@@ -355,3 +355,15 @@ def test_import_does_not_load_sparse_or_scipy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_legacy_sparse_constructors():
+    x = tocha.sparse.FloatTensor(tocha.tensor([[0, 1], [1, 0]]), tocha.tensor([1.0, 2.0]),
+                                 tocha.Size([2, 2]))
+    np.testing.assert_array_equal(x.to_dense().numpy(), [[0.0, 1.0], [2.0, 0.0]])
+    assert isinstance(x, tocha.sparse.FloatTensor)
+    assert not isinstance(x, tocha.sparse.DoubleTensor)
+    e = tocha.sparse.DoubleTensor(2, 3)
+    assert e.dtype is tocha.float64 and e._nnz() == 0 and e.shape == (2, 3)
+    with pytest.raises(TypeError, match="invalid combination"):
+        tocha.sparse.FloatTensor([1.0])

@@ -436,3 +436,30 @@ def test_mm_forms_with_a_sparse_operand(name):
         return out, s.grad, d.grad
     for a, b in zip(run(tocha), run(torch)):
         _same(a, b)
+
+
+LEGACY = {
+    "float_ctor": lambda m: m.sparse.FloatTensor(m.tensor([[0, 1], [1, 0]]),
+                                                 m.tensor([1.0, 2.0]), m.Size([2, 2])),
+    "float_ctor_no_size": lambda m: m.sparse.FloatTensor(m.tensor([[0, 3]]),
+                                                         m.tensor([1.0, 2.0])),
+    "double_empty": lambda m: m.sparse.DoubleTensor(2, 3),
+    "long_ctor": lambda m: m.sparse.LongTensor(m.tensor([[0]]), m.tensor([5]), m.Size([2])),
+    "int_values_keep_dtype": lambda m: m.sparse.FloatTensor(m.tensor([[0]]), m.tensor([1]),
+                                                            m.Size([2])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEGACY))
+def test_legacy_sparse_constructors(name):
+    _same(LEGACY[name](tocha), LEGACY[name](torch))
+
+
+def test_legacy_sparse_types():
+    for m in (torch, tocha):
+        x = m.sparse.FloatTensor(2, 2)
+        assert isinstance(x, m.sparse.FloatTensor) and not isinstance(x, m.sparse.LongTensor)
+        assert not isinstance(m.ones(1), m.sparse.FloatTensor)
+        assert m.sparse.Tensor is m.Tensor
+        with pytest.raises(TypeError):
+            m.sparse.FloatTensor([1.0, 2.0])

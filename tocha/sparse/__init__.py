@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from .._tensor import Tensor
+from .._tensor import Tensor  # (also torch.sparse.Tensor, which is torch.Tensor)
 from . import _autograd as _A
 from . import _ops as _O
 
@@ -157,3 +157,49 @@ def as_sparse_gradcheck(gradcheck):
 def __getattr__(name: str):
     from .._missing import missing_attr
     raise missing_attr(__name__, name)
+
+
+# ------------------------------------------------------------------ legacy typed constructors
+
+class _SparseTensorType(type):
+    """The metaclass of `torch.sparse.FloatTensor` and friends: calling one builds a sparse
+    COO tensor; `isinstance` checks the layout and dtype."""
+
+    def __call__(cls, *args: Any, device: Any = None) -> Tensor:
+        from .. import _layout
+        from ._functions import empty_sparse, sparse_coo_tensor
+        if len(args) in (2, 3) and isinstance(args[0], Tensor) and isinstance(args[1], Tensor):
+            return sparse_coo_tensor(*args)
+        size = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+        if all(isinstance(n, int) and not isinstance(n, bool) for n in size):
+            return empty_sparse(_layout.sparse_coo, tuple(size), cls._dtype)
+        got = ", ".join(type(a).__name__ for a in args)
+        raise TypeError(f"new() received an invalid combination of arguments - got ({got}), "
+                        f"but expected one of: (), (Tensor indices, Tensor values), (Tensor "
+                        f"indices, Tensor values, tuple of ints size), (tuple of ints size)")
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return _A.is_sparse(obj) and obj.layout.name == "sparse_coo" and obj.dtype is cls._dtype
+
+    def __repr__(cls) -> str:
+        from .. import _naming
+        return f"<class '{_naming.prefix}.sparse.{cls.__name__}'>"
+
+
+def _typed(name: str, dtype_name: str) -> type:
+    from .. import _dtype
+    return _SparseTensorType(name, (), {"_dtype": getattr(_dtype, dtype_name),
+                                        "__doc__": f"Legacy sparse COO constructor of "
+                                                   f"{dtype_name} tensors: `{name}(indices, "
+                                                   f"values, size)` or `{name}(*size)`."})
+
+
+FloatTensor = _typed("FloatTensor", "float32")
+DoubleTensor = _typed("DoubleTensor", "float64")
+HalfTensor = _typed("HalfTensor", "float16")
+BFloat16Tensor = _typed("BFloat16Tensor", "bfloat16")
+ByteTensor = _typed("ByteTensor", "uint8")
+CharTensor = _typed("CharTensor", "int8")
+ShortTensor = _typed("ShortTensor", "int16")
+IntTensor = _typed("IntTensor", "int32")
+LongTensor = _typed("LongTensor", "int64")
