@@ -463,3 +463,20 @@ def test_legacy_sparse_types():
         assert m.sparse.Tensor is m.Tensor
         with pytest.raises(TypeError):
             m.sparse.FloatTensor([1.0, 2.0])
+
+
+@pytest.mark.parametrize("mode,psw", [("sum", False), ("mean", False), ("sum", True)])
+def test_embedding_bag_sparse_gradient(mode, psw):
+    def run(m):
+        m.manual_seed(0)
+        e = m.nn.EmbeddingBag(6, 2, mode=mode, sparse=True)
+        w = m.tensor([0.5, 1.0, 2.0, -1.0, 1.5, 3.0]) if psw else None
+        out = e(m.tensor([1, 2, 4, 5, 4, 3]), m.tensor([0, 2, 3]), per_sample_weights=w)
+        (out * m.arange(6.0).reshape(3, 2)).sum().backward()
+        opt = m.optim.SparseAdam(e.parameters(), lr=0.1)
+        opt.step()
+        return out, e.weight.grad, e.weight.detach()
+    for a, b in zip(run(tocha), run(torch)):
+        _same(a, b)
+    with pytest.raises(ValueError, match="max mode does not support sparse weights"):
+        tocha.nn.EmbeddingBag(3, 2, mode="max", sparse=True)(tocha.tensor([[0, 1]]))
