@@ -74,6 +74,7 @@ CASES = {
     "sum": lambda m: _coo(m).sum(),
     "sum_dim": lambda m: _coo(m).sum(0),
     "double": lambda m: _coo(m).double(),
+    "type_cast": lambda m: _coo(m).type(m.float64),
     "clone": lambda m: _coo(m).clone(),
     "sparse_sum": lambda m: m.sparse.sum(_coo(m, shape=(3, 3)), 1),
     "sparse_sum_all": lambda m: m.sparse.sum(_coo(m)),
@@ -155,6 +156,8 @@ ACCESSORS = {
                         _dense(m).to_sparse_csr().is_sparse_csr, m.ones(1).is_sparse,
                         str(_coo(m).layout), str(m.ones(1).layout), _coo(m).shape,
                         _coo(m).dim(), len(_coo(m))),
+    "type": lambda m: (_coo(m).type(), _coo(m, m.float64).type(), _dense(m).long().to_sparse()
+                       .type()),
     "layouts": lambda m: [str(getattr(m, n)) for n in (
         "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
         "jagged")] + [m.strided == m.strided, m.strided == m.sparse_coo],
@@ -242,6 +245,7 @@ ERRORS = {
     "exp_sparse": lambda m: _coo(m).exp(),
     "numpy_sparse": lambda m: _coo(m).numpy(),
     "smm_backward": lambda m: m.smm(_sp_leaf(m), m.ones(3, 2)).to_dense().sum().backward(),
+    "type_csr": lambda m: _dense(m).to_sparse_csr().type(),
     "mm_shapes": lambda m: m.sparse.mm(_coo(m), m.ones(2, 2)),
 }
 

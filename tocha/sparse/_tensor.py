@@ -129,6 +129,14 @@ class SparseTensor(Tensor):
         src = self._dtype
         return self._linear(lambda v: v.to(dtype), lambda g: g.to(src), "ToCopyBackward0")
 
+    def type(self, dtype: Any = None, non_blocking: bool = False, **kwargs: Any) -> Any:
+        """`'torch.sparse.FloatTensor'` and friends; with a dtype, the cast."""
+        if dtype is not None:
+            return super().type(dtype, non_blocking, **kwargs)
+        if self._data.layout is not L.sparse_coo:
+            raise RuntimeError(f"Unimplemented backend {_layout_word(self._data.layout)}CPU")
+        return super().type().replace("torch.", "torch.sparse.", 1)
+
     def _linear(self, fn, bwd, name: str) -> Tensor:
         """`fn` on the values, as one node whose backward is `bwd(g)` in g's own layout
         (PyTorch's formulas for neg, scalar mul/div, clone, casts)."""
