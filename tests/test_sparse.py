@@ -367,3 +367,11 @@ def test_legacy_sparse_constructors():
     assert e.dtype is tocha.float64 and e._nnz() == 0 and e.shape == (2, 3)
     with pytest.raises(TypeError, match="invalid combination"):
         tocha.sparse.FloatTensor([1.0])
+
+
+def test_as_sparse_gradcheck():
+    s = _sp(_vals(False)).coalesce().requires_grad_()
+    d = _dense(3, 2)
+    check = tocha.sparse.as_sparse_gradcheck(gradcheck)
+    assert check(lambda a, b: tocha.sparse.mm(a, b), (s, d))
+    assert check(lambda a: a * 2, (s,))
