@@ -375,3 +375,18 @@ def test_as_sparse_gradcheck():
     check = tocha.sparse.as_sparse_gradcheck(gradcheck)
     assert check(lambda a, b: tocha.sparse.mm(a, b), (s, d))
     assert check(lambda a: a * 2, (s,))
+
+
+def test_save_load_round_trip_and_bad_records(tmp_path):
+    s = _sp(_vals(False))
+    c = tocha.tensor([[0, 1.0], [2.0, 0]]).to_sparse_csr()
+    tocha.save({"s": s, "c": c, "again": s}, tmp_path / "a.pt")
+    back = tocha.load(tmp_path / "a.pt")
+    assert repr(back["s"]) == repr(s) and repr(back["c"]) == repr(c)
+    assert not back["s"].is_coalesced()
+    # a record whose index lies outside its size is refused (as PyTorch's loader refuses it)
+    bad = tocha.sparse_coo_tensor([[0, 1]], [1.0, 2.0], (2,))
+    bad._data.shape = (1,)
+    tocha.save(bad, tmp_path / "bad.pt")
+    with pytest.raises(Exception, match="inconsistent with indices"):
+        tocha.load(tmp_path / "bad.pt")

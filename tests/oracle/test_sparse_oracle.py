@@ -484,3 +484,26 @@ def test_embedding_bag_sparse_gradient(mode, psw):
         _same(a, b)
     with pytest.raises(ValueError, match="max mode does not support sparse weights"):
         tocha.nn.EmbeddingBag(3, 2, mode="max", sparse=True)(tocha.tensor([[0, 1]]))
+
+
+def _saved(m):
+    d = _dense(m)
+    return {"coo": _coo(m), "coalesced": d.to_sparse(), "hybrid": _d3(m).to_sparse(1),
+            "csr": d.to_sparse_csr(), "csc": d.to_sparse_csc(), "bsr": d.to_sparse_bsr((2, 2)),
+            "bsc": d.to_sparse_bsc((2, 2)), "dense": d, "coo_again": d.to_sparse(),
+            "f64": _coo(m, m.float64)}
+
+
+def test_save_load_moves_sparse_tensors_both_ways(tmp_path):
+    tocha.save(_saved(tocha), tmp_path / "tocha.pt")
+    torch.save(_saved(torch), tmp_path / "torch.pt")
+    from_tocha = torch.load(tmp_path / "tocha.pt")      # (weights_only, PyTorch's default)
+    from_torch = tocha.load(tmp_path / "torch.pt")
+    mine = tocha.load(tmp_path / "tocha.pt")
+    for k, v in _saved(torch).items():
+        _same(from_torch[k], v)
+        _same(mine[k], v)
+        assert repr(from_tocha[k]) == repr(v)
+        if v.layout is torch.sparse_coo:
+            assert from_tocha[k].is_coalesced() == v.is_coalesced()
+            assert from_torch[k].is_coalesced() == v.is_coalesced()
