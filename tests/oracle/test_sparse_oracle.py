@@ -507,3 +507,21 @@ def test_save_load_moves_sparse_tensors_both_ways(tmp_path):
         if v.layout is torch.sparse_coo:
             assert from_tocha[k].is_coalesced() == v.is_coalesced()
             assert from_torch[k].is_coalesced() == v.is_coalesced()
+
+
+def _csr_leaf(m):
+    return _dense(m)[:3, :3].to_sparse_csr().requires_grad_()
+
+
+GRADS_COMPRESSED = {
+    "csr_sparse_mm": (lambda m, s, d: m.sparse.mm(s, d), [_csr_leaf, _d_leaf]),
+    "csr_matmul": (lambda m, s, d: s @ d, [_csr_leaf, _d_leaf]),
+    "csr_to_dense": (lambda m, s: s.to_dense() * m.arange(9.0).reshape(3, 3), [_csr_leaf]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADS_COMPRESSED))
+def test_compressed_leaf_grads(name):
+    build, inputs = GRADS_COMPRESSED[name]
+    for a, b in zip(_run_grads(tocha, build, inputs), _run_grads(torch, build, inputs)):
+        _same(a, b)
