@@ -218,6 +218,8 @@ GRAD_CASES = {
     "csr_matmul": (lambda d, e: d.to_sparse_csr() @ e, [_dense(3, 3), _dense(3, 2)]),
     "bsr_to_dense": (lambda d: d.to_sparse_bsr((1, 3)), [_dense(2, 3)]),
     "clone": (lambda v: _sp(v).clone(), [_vals()]),
+    "select": (lambda v: _sp(v)[1] * 2 + _sp(v).select(1, 2), [_vals()]),
+    "select_element": (lambda v: _sp(v)[1, 2], [_vals()]),
 }
 
 
@@ -274,7 +276,7 @@ def test_smm_has_no_derivative():
 
 def test_dense_ops_on_sparse_refuse_clearly():
     s = _sp(_vals(False))
-    for op in (lambda: s.exp(), lambda: s.view(9), lambda: s[0], lambda: s.reshape(9),
+    for op in (lambda: s.exp(), lambda: s.view(9), lambda: s[0:1], lambda: s.reshape(9),
                lambda: tocha.exp(s)):
         with pytest.raises(NotImplementedError, match="to_dense"):
             op()

@@ -525,3 +525,24 @@ def test_compressed_leaf_grads(name):
     build, inputs = GRADS_COMPRESSED[name]
     for a, b in zip(_run_grads(tocha, build, inputs), _run_grads(torch, build, inputs)):
         _same(a, b)
+
+
+SELECTS = {
+    "row": lambda m: _sp4(m)[1],
+    "element": lambda m: _sp4(m)[1, 2],
+    "missing_element": lambda m: _sp4(m)[2, 2],
+    "select_col": lambda m: _sp4(m).select(1, 2),
+    "negative": lambda m: _sp4(m)[-1],
+    "vector": lambda m: m.sparse_coo_tensor([[0, 1]], [1.0, 2.0], (3,))[1],
+    "hybrid_sparse_dim": lambda m: _d3(m).to_sparse(1)[0],
+    "hybrid_dense_dim": lambda m: _d3(m).to_sparse(1).select(2, 1),
+}
+
+
+def _sp4(m):
+    return m.sparse_coo_tensor([[0, 1, 1, 2], [2, 0, 2, 1]], [3.0, 4.0, 5.0, 6.0], (3, 3))
+
+
+@pytest.mark.parametrize("name", sorted(SELECTS))
+def test_select(name):
+    _same(SELECTS[name](tocha), SELECTS[name](torch))

@@ -212,6 +212,35 @@ def _sspaddmm(input: Tensor, mat1: Tensor, mat2: Tensor, beta, alpha) -> Tensor:
     return A.make_sparse(st, input._dtype, input._device)
 
 
+def sparse_select(x: Tensor, dim: int, index: int) -> Tensor:
+    """`x.select(dim, index)` of a COO tensor: over a sparse dim, the entries at `index` with
+    that dim dropped (a dense result once no sparse dim is left); over a dense dim, the
+    values' slice. Differentiable through the values."""
+    st = _require_coo(x, "select")
+    n = st.ndim
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    dim %= n
+    size = st.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(st.shape)} at dimension {dim}")
+    index %= size
+    shape = st.shape[:dim] + st.shape[dim + 1:]
+    v = A.values_of(x)
+    sd = st.sparse_dim
+    if dim >= sd:
+        return A.from_values(v.select(dim - sd + 1, index), st.indices, shape, st.coalesced,
+                             "SelectBackward0")
+    hit = np.nonzero(st.indices[dim] == index)[0]
+    picked = v[_itensor(hit)]
+    if sd == 1:     # no sparse dim left: the (summed) dense slice
+        return picked.sum(0)
+    idx = np.delete(st.indices[:, hit], dim, axis=0)
+    return A.from_values(picked, idx, shape, st.coalesced, "SelectBackward0")
+
+
 def sparse_mask(x: Tensor, mask: Tensor) -> Tensor:
     """The entries of `x` at the positions of the sparse `mask`, in mask's order."""
     if not A.is_sparse(mask):

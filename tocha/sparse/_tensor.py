@@ -354,6 +354,22 @@ class SparseTensor(Tensor):
         from ._ops import sparse_transpose
         return sparse_transpose(self, dim0, dim1)
 
+    def select(self, dim: int, index: int) -> Tensor:
+        """The slice at `index` along `dim` (sparse while sparse dims remain)."""
+        from ._ops import sparse_select
+        return sparse_select(self, dim, index)
+
+    def __getitem__(self, index):
+        # integers only (x[i], x[i, j]): PyTorch's other indexing of sparse tensors is rare
+        idx = index if isinstance(index, tuple) else (index,)
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in idx):
+            raise NotImplementedError(f"tocha indexes sparse tensors with integers only (got "
+                                      f"{index!r}); convert with .to_dense() first")
+        out = self
+        for i in idx:
+            out = out.select(0, i)
+        return out
+
     def matmul(self, other) -> Tensor:
         from ._ops import sparse_matmul
         return sparse_matmul(self, other)
