@@ -218,6 +218,9 @@ GRAD_CASES = {
     "csr_matmul": (lambda d, e: d.to_sparse_csr() @ e, [_dense(3, 3), _dense(3, 2)]),
     "bsr_to_dense": (lambda d: d.to_sparse_bsr((1, 3)), [_dense(2, 3)]),
     "clone": (lambda v: _sp(v).clone(), [_vals()]),
+    "sparse_mm_sparse": (lambda v, w: tocha.sparse.mm(_sp(v), _sp(w, idx=[[0, 2, 2, 1],
+                                                                          [1, 0, 1, 1]])),
+                         [_vals(), _vals()]),
     "select": (lambda v: _sp(v)[1] * 2 + _sp(v).select(1, 2), [_vals()]),
     "select_element": (lambda v: _sp(v)[1, 2], [_vals()]),
 }

@@ -188,7 +188,14 @@ def _d_leaf(m):
     return m.arange(6.0).reshape(3, 2).requires_grad_()
 
 
+def _sp_leaf2(m):
+    return m.sparse_coo_tensor([[0, 2, 2], [1, 0, 1]], [1.0, 2.0, -1.0], (3, 3),
+                               requires_grad=True)
+
+
 GRADS = {
+    "sparse_mm_sparse": (lambda m, a, b: m.sparse.mm(a, b).to_dense()
+                         * m.arange(9.0).reshape(3, 3), [_sp_leaf, _sp_leaf2]),
     "sparse_mm": (lambda m, s, d: m.sparse.mm(s, d), [_sp_leaf, _d_leaf]),
     "spmm": (lambda m, s, d: m.spmm(s, d) * m.tensor([[1.0, -2.0]]), [_sp_leaf, _d_leaf]),
     "sparse_addmm": (lambda m, s, d: m.sparse.addmm(m.ones(3, 2), s, d, alpha=2),

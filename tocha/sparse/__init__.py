@@ -29,7 +29,8 @@ __all__ = ["addmm", "as_sparse_gradcheck", "check_sparse_tensor_invariants", "lo
 
 def mm(mat1: Tensor, mat2: Tensor, reduce: str = "sum") -> Tensor:
     """mat1 @ mat2 with mat1 sparse (n, m) and mat2 dense (m, p) -> dense (n, p), or both
-    sparse -> sparse. Gradients: w.r.t. mat1 sparse (its own pattern), w.r.t. mat2 dense.
+    sparse -> sparse. Gradients: w.r.t. mat1 sparse (its own pattern), w.r.t. mat2 dense;
+    for two sparse operands, sparse gradients zero outside each operand's pattern.
 
     >>> import tocha
     >>> s = tocha.sparse_coo_tensor([[0, 1], [1, 0]], [2.0, 3.0], (2, 2))

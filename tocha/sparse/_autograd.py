@@ -271,3 +271,73 @@ class SparseOp(Function):
 def sparse_op(name: str, fwd, bwd, *inputs) -> Tensor:
     """Run `fwd(*inputs)` as one node named `name` whose backward is `bwd`."""
     return _named(SparseOp, name).apply(fwd, bwd, *inputs)
+
+
+def spgemm(a, b) -> S.CooStore:
+    """The product of two 2-d sparse stores as a coalesced COO store whose pattern is the
+    structural one (every (i, j) some a[i, k] b[k, j] pair reaches, cancellations kept as
+    zeros, as PyTorch's)."""
+    sp = S._scipy()
+
+    def ones(st):
+        c = st if isinstance(st, S.CooStore) else st.coo()
+        c = S.coalesce(c)
+        r, k = c.indices
+        return sp.csr_matrix((np.ones(len(r)), (r, k)), shape=c.shape), c
+    pa, ca = ones(a)
+    pb, cb = ones(b)
+    pat = (pa @ pb).tocoo()
+    idx = np.stack([pat.row, pat.col]).astype(np.int64).reshape(2, -1)
+    idx = idx[:, np.lexsort((idx[1], idx[0]))]
+    prod = (scipy_of(ca) @ scipy_of(cb)).tocoo()
+    dt = np.result_type(ca.values.dtype, cb.values.dtype)
+    vals = S.CooStore(np.stack([prod.row, prod.col]).astype(np.int64).reshape(2, -1),
+                      prod.data.astype(dt), pat.shape)
+    return S.CooStore(idx, _gather(vals, idx), pat.shape, True)
+
+
+def _gather(st: S.CooStore, indices: np.ndarray) -> np.ndarray:
+    c = S.coalesce(st)
+    have, want = S.linear_index(c.indices, c.shape), S.linear_index(indices, c.shape)
+    out = np.zeros(indices.shape[1], c.values.dtype)
+    if len(have):
+        pos = np.clip(np.searchsorted(have, want), 0, len(have) - 1)
+        hit = have[pos] == want
+        out[hit] = c.values[pos[hit]]
+    return out
+
+
+def _masked(st: S.CooStore, pattern) -> S.CooStore:
+    """`st` with its values zeroed where `pattern` has no entry (its pattern kept)."""
+    p = S.coalesce(pattern if isinstance(pattern, S.CooStore) else pattern.coo())
+    keep = np.isin(S.linear_index(st.indices, st.shape), S.linear_index(p.indices, p.shape))
+    return S.CooStore(st.indices, np.where(keep, st.values, 0).astype(st.values.dtype),
+                      st.shape, st.coalesced)
+
+
+class SparseSparseMM(Function):
+    """sparse @ sparse -> sparse (SciPy); the gradients are the products g @ b.T and a.T @ g,
+    zero outside each input's pattern, as PyTorch's."""
+
+    node_name = "SparseSparseMatmulBackward0"
+
+    @staticmethod
+    def forward(ctx, a: Tensor, b: Tensor):
+        ctx.stores = (a._data, b._data)
+        return make_sparse(spgemm(a._data, b._data), a._dtype, a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.stores
+        gs = g._data if is_sparse(g) else S.dense_to_coo(g._data, 2)
+        ga = gb = None
+        if ctx.needs_input_grad[0]:
+            ga = make_sparse(_masked(spgemm(gs, _t(sb)), sa), g._dtype, g._device)
+        if ctx.needs_input_grad[1]:
+            gb = make_sparse(_masked(spgemm(_t(sa), gs), sb), g._dtype, g._device)
+        return ga, gb
+
+
+def _t(st) -> S.CooStore:
+    c = st if isinstance(st, S.CooStore) else st.coo()
+    return S.CooStore(c.indices[::-1].copy(), c.values, c.shape[::-1])

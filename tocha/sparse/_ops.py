@@ -129,7 +129,7 @@ def _check_mm(op: str, a: Tensor, b: Tensor) -> None:
 
 
 def sparse_matmul(a: Tensor, b: Tensor, masked: bool = False) -> Tensor:
-    """sparse @ dense -> dense; sparse @ sparse -> sparse (not differentiable here).
+    """sparse @ dense -> dense; sparse @ sparse -> sparse.
 
     `masked`: torch.sparse.mm's gradient w.r.t. the sparse matrix, sparse in its pattern
     (SparseAddmmBackward0); otherwise `mm`'s, dense (MmBackward0), as PyTorch gives them."""
@@ -137,16 +137,7 @@ def sparse_matmul(a: Tensor, b: Tensor, masked: bool = False) -> Tensor:
         return sparse_matmul(a, b.unsqueeze(1), masked).squeeze(1)
     _check_mm("mm", a, b)
     if A.is_sparse(b):
-        if a.requires_grad or b.requires_grad:
-            raise RuntimeError("sparse @ sparse: tocha does not differentiate this product yet "
-                               "(use sparse @ dense)")
-        prod = (A.scipy_of(a._data) @ A.scipy_of(b._data)).tocoo()
-        prod.sum_duplicates()
-        prod.eliminate_zeros()
-        idx = np.stack([prod.row, prod.col]).astype(np.int64)
-        order = np.lexsort((idx[1], idx[0]))
-        st = S.CooStore(idx[:, order], prod.data[order].astype(a._dtype.np), prod.shape, True)
-        return A.make_sparse(st, a._dtype, a._device)
+        return A.SparseSparseMM.apply(a, b)
     if masked:
         return A.SparseMM.apply(a, b)
     return A.sparse_op("MmBackward0", A.SparseMM.apply,
