@@ -553,3 +553,19 @@ def _sp4(m):
 @pytest.mark.parametrize("name", sorted(SELECTS))
 def test_select(name):
     _same(SELECTS[name](tocha), SELECTS[name](torch))
+
+
+def test_torch_add_sub_dense_sparse():
+    def run(m):
+        s = _coo(m, requires_grad=True)
+        d = m.arange(6.0).reshape(2, 3).requires_grad_()
+        out = m.add(d, s) * 2 + m.sub(d, s)
+        out.sum().backward()
+        return out, s.grad, d.grad
+    for a, b in zip(run(tocha), run(torch)):
+        _same(a, b)
+    for m in (torch, tocha):
+        with pytest.raises(RuntimeError, match="add\\(sparse, dense\\) is not supported"):
+            m.add(_coo(m), m.ones(2, 3))
+        with pytest.raises(RuntimeError, match="does not currently support broadcasting"):
+            m.add(m.ones(3), _coo(m))

@@ -128,6 +128,21 @@ class CooStore(_Store):
                 and out[0] is inputs[0]):
             np.add.at(out[0], tuple(self.indices), self.values)
             return out[0]
+        # torch.add(dense, sparse) / torch.sub(dense, sparse): dense, as PyTorch's (the
+        # sparse operand second, equal sizes: PyTorch refuses the rest)
+        if (ufunc in (np.add, np.subtract) and method == "__call__" and out is None
+                and len(inputs) == 2 and isinstance(inputs[0], np.ndarray)
+                and inputs[1] is self and not kwargs):
+            if inputs[0].shape != self.shape:
+                raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but "
+                                   f"self has size {list(inputs[0].shape)} while other has "
+                                   f"size {list(self.shape)} (FYI: dense-sparse addition does "
+                                   f"not currently support broadcasting)")
+            return ufunc(inputs[0], self.dense())
+        if ufunc is np.add and len(inputs) == 2 and inputs[0] is self and isinstance(
+                inputs[1], np.ndarray):
+            raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) "
+                               "instead.")
         raise _refuse(self)
 
 
