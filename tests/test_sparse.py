@@ -223,6 +223,8 @@ GRAD_CASES = {
                          [_vals(), _vals()]),
     "select": (lambda v: _sp(v)[1] * 2 + _sp(v).select(1, 2), [_vals()]),
     "select_element": (lambda v: _sp(v)[1, 2], [_vals()]),
+    # (PyTorch has no derivative for this one; tocha's goes through the values)
+    "index_select": (lambda v: _sp(v).index_select(0, tocha.tensor([2, 1, 1])), [_vals()]),
 }
 
 

@@ -569,3 +569,16 @@ def test_torch_add_sub_dense_sparse():
             m.add(_coo(m), m.ones(2, 3))
         with pytest.raises(RuntimeError, match="does not currently support broadcasting"):
             m.add(m.ones(3), _coo(m))
+
+
+INDEX_SELECTS = {
+    "rows_repeated": lambda m: _sp4(m).index_select(0, m.tensor([2, 1, 1])),
+    "cols": lambda m: _sp4(m).index_select(1, m.tensor([2, 0])),
+    "none_hit": lambda m: _sp4(m).index_select(0, m.tensor([0, 0])).coalesce(),
+    "hybrid_dense_dim": lambda m: _d3(m).to_sparse(1).index_select(2, m.tensor([1, 1, 0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INDEX_SELECTS))
+def test_index_select(name):
+    _same(INDEX_SELECTS[name](tocha), INDEX_SELECTS[name](torch))

@@ -7,6 +7,7 @@ import numbers
 
 import numpy as np
 
+from .._ops._util import norm_dim
 from .._tensor import Tensor, _wrap_dt
 from . import _autograd as A
 from . import _store as S
@@ -230,6 +231,38 @@ def sparse_select(x: Tensor, dim: int, index: int) -> Tensor:
         return picked.sum(0)
     idx = np.delete(st.indices[:, hit], dim, axis=0)
     return A.from_values(picked, idx, shape, st.coalesced, "SelectBackward0")
+
+
+def sparse_index_select(x: Tensor, dim: int, index: Tensor) -> Tensor:
+    """`x.index_select(dim, index)` of a COO tensor: for each position of `index` in turn,
+    the entries at that index (in x's order), as PyTorch orders them."""
+    st = _require_coo(x, "index_select")
+    dim = norm_dim(dim, st.ndim)
+    q = np.asarray(index._data if isinstance(index, Tensor) else index, np.int64).reshape(-1)
+    n = st.shape[dim]
+    if q.size and (q.min() < -n or q.max() >= n):
+        raise IndexError(f"index_select(): index out of range in self (dimension {dim} has "
+                         f"size {n})")
+    q = q % max(n, 1)
+    shape = st.shape[:dim] + (len(q),) + st.shape[dim + 1:]
+    sd = st.sparse_dim
+    v = A.values_of(x)
+    if dim >= sd:
+        return A.from_values(v.index_select(dim - sd + 1, _itensor(q)), st.indices, shape,
+                             st.coalesced, "IndexSelectBackward0")
+    order_q = np.argsort(q, kind="stable")
+    sq = q[order_q]
+    keys = st.indices[dim]
+    lo, hi = np.searchsorted(sq, keys, "left"), np.searchsorted(sq, keys, "right")
+    counts = hi - lo
+    ent = np.repeat(np.arange(len(keys)), counts)
+    pos = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    js = order_q[pos]
+    order = np.lexsort((ent, js))
+    ent, js = ent[order], js[order]
+    idx = st.indices[:, ent].copy()
+    idx[dim] = js
+    return A.from_values(v[_itensor(ent)], idx, shape, False, "IndexSelectBackward0")
 
 
 def sparse_mask(x: Tensor, mask: Tensor) -> Tensor:

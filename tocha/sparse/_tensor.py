@@ -359,6 +359,11 @@ class SparseTensor(Tensor):
         from ._ops import sparse_select
         return sparse_select(self, dim, index)
 
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        """The slices at `index` along `dim` (sparse, uncoalesced, in PyTorch's order)."""
+        from ._ops import sparse_index_select
+        return sparse_index_select(self, dim, index)
+
     def __getitem__(self, index):
         # integers only (x[i], x[i, j]): PyTorch's other indexing of sparse tensors is rare
         idx = index if isinstance(index, tuple) else (index,)
