@@ -96,7 +96,18 @@ for _m in (_math_ext, _scatter_ext):
     _export(_m)
 for _k in _torch_extra3.__all__:
     globals().setdefault(_k, getattr(_torch_extra3, _k))
-strided = "torch.strided"
+# layouts (torch.layout) and sparse tensors: tocha/_layout.py, tocha/sparse/ (loaded on use)
+from ._layout import (
+    jagged,
+    layout,
+    sparse_bsc,
+    sparse_bsr,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
+
 contiguous_format = preserve_format = channels_last = None
 # `import torch` gives tocha: tocha.install_as_torch(), `%load_ext tocha` (IPython/Jupyter)
 from ._aliases import (
@@ -186,13 +197,19 @@ _ATEN_TOP = {
 }
 for _mod, _names in _ATEN_TOP.items():
     _NN_TOP.update(dict.fromkeys(_names.split(), _mod))
+# sparse constructors and products (tocha/sparse/_torch.py): torch.sparse_coo_tensor, spmm, ...
+_NN_TOP.update({n: ".sparse._torch" for n in (
+    "sparse_coo_tensor", "sparse_csr_tensor", "sparse_csc_tensor", "sparse_bsr_tensor",
+    "sparse_bsc_tensor", "sparse_compressed_tensor", "spmm", "smm", "hspmm", "dsmm", "hsmm",
+    "saddmm", "sspaddmm", "indices_copy", "values_copy", "crow_indices_copy",
+    "col_indices_copy", "ccol_indices_copy", "row_indices_copy", "resize_as_sparse_")})
 
 
 _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
          "backends", "random", "testing", "linalg", "special", "fft", "hub", "onnx",
          "multiprocessing", "amp", "distributions", "types", "overrides", "_tensor_str",
-         "library", "export", "func", "accelerator", "profiler", "cpu"}
-_LAZY.add("futures")  # torch.futures.Future (branch w-scipyops)
+         "library", "export", "func", "accelerator", "profiler", "cpu",
+         "sparse", "futures"}
 
 
 def __getattr__(name: str):

@@ -9,6 +9,8 @@ import numpy as np
 
 from . import _dtype as D
 from ._backend import as_device, cpu
+from ._layout import sparse_factory as _sparse_factory
+from ._layout import strided as _strided
 from ._tensor import Size, Tensor, _wrap_dt
 
 
@@ -275,6 +277,8 @@ def zeros(*size: int | _Sequence[int], out: Tensor | None = None,
         >>> tocha.zeros((2,), dtype=tocha.int64)
         tensor([0, 0])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "zeros", _size(size), _dt(dtype), requires_grad)
     dt = _dt(dtype)
     return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
 
@@ -304,6 +308,8 @@ def ones(*size: int | _Sequence[int], out: Tensor | None = None,
         tensor([[1., 1.],
                 [1., 1.]])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "ones", _size(size), _dt(dtype), requires_grad)
     dt = _dt(dtype)
     return _finish(np.ones(_size(size), dt.np), dt, device, requires_grad)
 
@@ -335,6 +341,8 @@ def empty(*size: int | _Sequence[int], out: Tensor | None = None,
     Differs from PyTorch:
         PyTorch leaves whatever was in memory; tocha fills the tensor with zeros.
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "empty", _size(size), _dt(dtype), requires_grad)
     dt = _dt(dtype)
     return _finish(np.zeros(_size(size), dt.np), dt, device, requires_grad)
 
@@ -365,6 +373,8 @@ def full(size: int | _Sequence[int], fill_value: complex, *, out: Tensor | None 
         >>> tocha.full((3,), 0.5)
         tensor([0.5000, 0.5000, 0.5000])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "full", _size(size), _dt(dtype), requires_grad)
     if dtype is None:
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
@@ -397,6 +407,9 @@ def zeros_like(input: Tensor, *, dtype: D.dtype | None = None,
         >>> tocha.zeros_like(tocha.tensor([[1, 2, 3]]))
         tensor([[0, 0, 0]])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "zeros_like", input.shape, (dtype or input.dtype),
+                               requires_grad)
     dt = _like(input, dtype)
     return _finish(np.zeros(input._data.shape, dt.np), dt, device or input._device,
                    requires_grad)
@@ -425,6 +438,9 @@ def ones_like(input: Tensor, *, dtype: D.dtype | None = None,
         >>> x.grad
         tensor([4., 6.])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "ones_like", input.shape, (dtype or input.dtype),
+                               requires_grad)
     dt = _like(input, dtype)
     return _finish(np.ones(input._data.shape, dt.np), dt, device or input._device,
                    requires_grad)
@@ -454,6 +470,9 @@ def empty_like(input: Tensor, *, dtype: D.dtype | None = None,
     Differs from PyTorch:
         the values are zeros, not whatever was in memory.
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "empty_like", input.shape, (dtype or input.dtype),
+                               requires_grad)
     return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -479,6 +498,9 @@ def full_like(input: Tensor, fill_value: complex, *, dtype: D.dtype | None = Non
         >>> tocha.full_like(tocha.zeros(2), 3.5)
         tensor([3.5000, 3.5000])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "full_like", input.shape, (dtype or input.dtype),
+                               requires_grad)
     dt = _like(input, dtype)
     return _finish(np.full(input._data.shape, fill_value, dt.np), dt, device or input._device,
                    requires_grad)
@@ -506,6 +528,8 @@ def eye(n: int, m: int | None = None, *, out: Tensor | None = None, dtype: D.dty
         tensor([[1., 0., 0.],
                 [0., 1., 0.]])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "eye", (n, n if m is None else m), _dt(dtype), requires_grad)
     dt = _dt(dtype)
     return _finish(np.eye(n, n if m is None else m, dtype=dt.np), dt, device, requires_grad)
 
@@ -544,6 +568,8 @@ def arange(start: float = 0, end: float | None = None, step: float = 1, *,
         >>> tocha.arange(0, 1, 0.25)
         tensor([0.0000, 0.2500, 0.5000, 0.7500])
     """
+    if layout is not None and layout is not _strided:   # tocha/sparse/
+        return _sparse_factory(layout, "arange", (), _dt(dtype), requires_grad)
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start

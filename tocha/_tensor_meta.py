@@ -79,7 +79,8 @@ class MetadataMethods:
 
     @property
     def layout(self):
-        return "torch.strided"
+        from ._layout import strided
+        return strided
 
     @property
     def is_sparse(self) -> bool:

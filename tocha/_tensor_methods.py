@@ -270,3 +270,10 @@ _delegating(_MATH_EXT, "gcd lcm nextafter frexp cummax cummin mode nanmedian nan
 _delegating(_SCATTER_EXT, "scatter_reduce index_reduce masked_scatter put as_strided_scatter",
             inplace="scatter_reduce index_reduce masked_scatter put")(IndexingMethods)
 _delegating(_RANDOM_EXT, "cauchy_ geometric_ log_normal_")(RandomMethods)
+# sparse tensors (tocha/sparse/_methods.py; a sparse tensor's own class overrides these)
+_delegating("tocha.sparse._methods", """
+    to_sparse to_sparse_coo to_sparse_csr to_sparse_csc to_sparse_bsr to_sparse_bsc to_dense
+    sparse_mask sparse_dim dense_dim indices values _indices _values _nnz coalesce
+    is_coalesced crow_indices col_indices ccol_indices row_indices smm sspaddmm
+    sparse_resize_ sparse_resize_and_clear_ resize_as_sparse_""")(LinalgMethods)
+LinalgMethods._sparse_layout = False     # True on sparse tensors: mm/matmul dispatch on it

@@ -168,6 +168,9 @@ class Addmm(prim):
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix product of two 2-D tensors."""
     _check_dtypes("mm", input, mat2)
+    if input._sparse_layout or mat2._sparse_layout:     # a sparse operand (tocha/sparse/)
+        from ..sparse._ops import sparse_mm_dispatch
+        return sparse_mm_dispatch(input, mat2)
     sa, sb = input._data.shape, mat2._data.shape
     if len(sa) != 2 or len(sb) != 2:
         raise RuntimeError(f"mm: expected 2-D tensors, got {len(sa)}-D and {len(sb)}-D")
@@ -192,6 +195,9 @@ def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None)
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not "
                         f"{type(other).__name__}")
     _check_dtypes("matmul", input, other)
+    if input._sparse_layout or other._sparse_layout:    # a sparse operand (tocha/sparse/)
+        from ..sparse._ops import sparse_mm_dispatch
+        return sparse_mm_dispatch(input, other)
     sa, sb = input._data.shape, other._data.shape
     if not sa or not sb:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "

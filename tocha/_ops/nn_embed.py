@@ -80,7 +80,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
               scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Look up rows of `weight` (num, dim) at integer `input` (*) -> (*, dim).
 
-    Differs from PyTorch: `sparse=True` returns a dense gradient."""
+    `sparse=True`: the gradient of `weight` is a sparse COO tensor of the looked-up rows."""
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
         raise TypeError("embedding(): argument 'input' and 'weight' must be Tensors")
     if input._dtype.name not in ("int64", "int32"):
@@ -105,5 +105,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
                          f"num_embeddings={num})")
     if max_norm is not None:
         _renorm(weight, idx, max_norm, norm_type)
+    if sparse and weight._requires_grad:    # a sparse gradient (tocha/sparse/_nn.py)
+        from ..sparse._nn import embedding_sparse_grad
+        return embedding_sparse_grad(weight, idx, padding_idx, bool(scale_grad_by_freq))
     return Embedding.apply(weight, idx.astype(np.intp, copy=False), padding_idx,
                            bool(scale_grad_by_freq))

@@ -68,6 +68,8 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                   padding_idx: int | None = None) -> Tensor:
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max, got {mode}")
+    if mode == "max" and sparse:
+        raise ValueError("max mode does not support sparse weights")
     if per_sample_weights is not None and mode != "sum":
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
                                   f"per_sample_weights is only supported for mode='sum' (got "
@@ -81,7 +83,8 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                              f"({input.shape})")
     d = weight.shape[1]
     n = flat.shape[0]
-    rows = embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq)
+    # sparse=True: weight's gradient is a sparse COO tensor, one entry per looked-up index
+    rows = embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq, sparse)
     bag = (tocha.searchsorted(starts, tocha.arange(n, dtype=tocha.int64), right=True) - 1) \
         if nbags else tocha.zeros(0, dtype=tocha.int64)
     keep = tocha.ones(n, dtype=tocha.bool) if padding_idx is None else flat != padding_idx

@@ -61,6 +61,7 @@ class Adagrad(_GroupOptimizer):
 
     _group_defaults = (("foreach", None), ("maximize", False), ("differentiable", False),
                        ("fused", None))
+    _takes_sparse = True    # (a sparse gradient updates only its rows: the dense update)
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,

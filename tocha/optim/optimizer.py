@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype as D
+from .._layout import strided as _strided
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import enable_grad
 
@@ -189,6 +190,15 @@ def _init_state(st: dict, p: Tensor, buffers: tuple = (), scalars: tuple = ()) -
         elif b is not None:
             st[b[0]] = _wrap(np.full_like(p._data, b[1]), p._device)
     return st
+
+
+_ndarray = np.ndarray
+
+
+def dense_grad(gt: Tensor) -> np.ndarray:
+    """The gradient's array; a sparse gradient densified (tocha/sparse/)."""
+    g = gt._data
+    return g if g.__class__ is _ndarray or gt.layout is _strided else gt.to_dense()._data
 
 
 def _tick(state: dict) -> float:
@@ -422,8 +432,22 @@ class Optimizer:
             st = state[p]
             if not st:
                 _init_state(st, p, buffers, scalars)
-            yield p, gt._data, st, _tick(st)
+            g = gt._data
+            if g.__class__ is not _ndarray and gt.layout is not _strided:
+                g = self._sparse_grad(gt)   # a sparse gradient (nn.Embedding(sparse=True))
+            yield p, g, st, _tick(st)
             p._bump()
+
+    _takes_sparse = False   # whether the algorithm accepts sparse gradients (PyTorch's list)
+
+    def _sparse_grad(self, gt: Tensor) -> np.ndarray:
+        """A sparse gradient as the dense array the update reads (the same update, since its
+        missing entries are zeros), or PyTorch's error for algorithms that refuse them."""
+        if not self._takes_sparse:
+            name = type(self).__name__
+            hint = ", please consider SparseAdam instead" if name == "Adam" else ""
+            raise RuntimeError(f"{name} does not support sparse gradients{hint}")
+        return dense_grad(gt)
 
     def _closure(self, closure):
         # PyTorch evaluates the closure with grad mode on, whatever the caller's mode

@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import _wrap
 from . import _functional as _F
 from ._functional import exact, fma_
-from .optimizer import Optimizer, ParamsT, _check_fused, _to_scalar, scratch
+from .optimizer import Optimizer, ParamsT, _check_fused, _to_scalar, dense_grad, scratch
 
 __all__ = ["SGD", "sgd_update"]
 
@@ -18,6 +18,7 @@ _sub = np.subtract
 _add = np.add
 _f32 = np.float32
 _f64 = np.float64
+_ndarray = np.ndarray
 
 
 def sgd_update(p, g, buf, lr: float, momentum: float, dampening: float, weight_decay: float,
@@ -133,15 +134,16 @@ class SGD(Optimizer):
                 if gt is None:
                     continue
                 a = p._data
+                g = dense_grad(gt)
                 if momentum != 0:
                     st = state[p]
                     bt = st.get("momentum_buffer")
-                    buf = sgd_update(a, gt._data, None if bt is None else bt._data, lr,
+                    buf = sgd_update(a, g, None if bt is None else bt._data, lr,
                                      momentum, dampening, wd, nesterov, maximize)
                     if bt is None:
                         st["momentum_buffer"] = _wrap(buf)
                 else:
-                    sgd_update(a, gt._data, None, lr, 0, dampening, wd, nesterov, maximize)
+                    sgd_update(a, g, None, lr, 0, dampening, wd, nesterov, maximize)
                 p._bump()
         return loss
 
@@ -161,6 +163,8 @@ def _plain_group(params, state, lr, momentum, wd) -> None:
         a = p._data
         small = a.size <= exact_max and a.itemsize < 8
         g = gt._data
+        if g.__class__ is not _ndarray:     # (a sparse gradient: the same update, densified)
+            g = dense_grad(gt)
         if wd != 0 or not small:  # (small, no decay: no temporaries needed)
             tmp, d = scratch(a, 2)
         if wd != 0:

@@ -58,6 +58,18 @@ class UnsupportedDtype:
         return f"torch.{self.name}"
 
 
+def _get_layout(name: Any) -> Any:
+    """`torch.serialization._get_layout('torch.sparse_coo')` in a record: the layout."""
+    from .. import _layout
+    from ._records import Damaged
+    lay = None
+    if isinstance(name, str) and name.startswith("torch."):
+        lay = getattr(_layout, name[6:], None)
+    if not isinstance(lay, _layout.layout):
+        raise Damaged(f"unknown layout {name!r}")
+    return lay
+
+
 def torch_names(rebuild: dict[str, Any]) -> dict[str, Any]:
     """PyTorch's default weights-only globals -> tocha objects; ``rebuild`` gives the functions
     (``torch._utils._rebuild_tensor_v2`` ...) and parameter class."""
@@ -74,6 +86,7 @@ def torch_names(rebuild: dict[str, Any]) -> dict[str, Any]:
     }
     for dt in D.ALL:
         names[f"torch.{dt.name}"] = dt
+    names["torch.serialization._get_layout"] = _get_layout  # (sparse tensors' records)
     for name in _TORCH_ONLY_DTYPES:  # allowed as in PyTorch; a tensor of one says so clearly
         names[f"torch.{name}"] = UnsupportedDtype(name)
     for dt_name, st in STORAGE_NAMES.items():

@@ -94,7 +94,8 @@ class Loader:
                            "torch._utils._rebuild_tensor_v3": self.rebuild_v3,
                            "torch._utils._rebuild_parameter": self.rebuild_parameter,
                            "torch._utils._rebuild_parameter_with_state": self.rebuild_parameter,
-                           "torch._tensor._rebuild_from_type_v2": self.rebuild_from_type_v2}
+                           "torch._tensor._rebuild_from_type_v2": self.rebuild_from_type_v2,
+                           "torch._utils._rebuild_sparse_tensor": self.rebuild_sparse}
 
     def names(self) -> dict[str, Any]:
         return torch_names(self.rebuilders)
@@ -152,6 +153,14 @@ class Loader:
         if requires_grad is True:
             t.requires_grad_(True)
         return t
+
+    def rebuild_sparse(self, layout: Any, data: Any) -> Tensor:
+        # (checked as PyTorch's loader checks them: indices in range, compressed invariants)
+        from ..sparse._pickle import sparse_rebuild
+        try:
+            return sparse_rebuild(layout, data)
+        except (TypeError, ValueError, RuntimeError, IndexError) as e:
+            raise Damaged(f"_rebuild_sparse_tensor: {e}") from None
 
     def rebuild_parameter(self, data: Any, requires_grad: Any, backward_hooks: Any = None,
                           state: Any = None) -> Tensor:

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .. import _dtype as D
+from .. import _layout
 from .._backend import device
 from .._tensor import Size, Tensor
 from ._allow import STORAGE_NAMES
@@ -127,6 +128,9 @@ class Saver:
 
     def reduce_tensor(self, t: Tensor) -> tuple:
         from ..nn import Parameter
+        if t.layout is not _layout.strided:     # sparse (tocha/sparse/): PyTorch's record
+            from ..sparse._pickle import sparse_reduce_args
+            return (_name("torch._utils", "_rebuild_sparse_tensor"), sparse_reduce_args(t))
         if isinstance(t, Parameter):
             data = t.detach()
             return (_name("torch._utils", "_rebuild_parameter"),
@@ -173,7 +177,13 @@ class _TorchPickler(_Pk):  # type: ignore[misc,valid-type]
         args = (obj.type,) if obj.index is None else (obj.type, obj.index)
         self.save_reduce(_name("torch", "device"), args, obj=obj)
 
+    def save_layout(self, obj: _layout.layout) -> None:
+        # PyTorch's record: torch.serialization._get_layout('torch.sparse_coo')
+        self.save_reduce(_name("torch.serialization", "_get_layout"), (f"torch.{obj.name}",),
+                         obj=obj)
+
     dispatch[_Name] = save_name
+    dispatch[_layout.layout] = save_layout
     dispatch[D.dtype] = save_dtype
     dispatch[Size] = save_size
     dispatch[device] = save_device

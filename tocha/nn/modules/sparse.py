@@ -24,7 +24,8 @@ class Embedding(Module):
         max_norm (float, optional): renormalise looked-up rows to at most this norm.
         norm_type (float): the p of the p-norm for `max_norm`. Default: 2.
         scale_grad_by_freq (bool): scale gradients by the inverse word frequency in the batch.
-        sparse (bool): accepted; the gradient is dense anyway.
+        sparse (bool): make the gradient of `weight` a sparse COO tensor (the looked-up rows
+            only); optimizers that take it: `SparseAdam`, `SGD`, `Adagrad`.
         device (str or tocha.device, optional): only `"cpu"`.
         dtype (tocha.dtype, optional): of the table.
 
@@ -40,9 +41,6 @@ class Embedding(Module):
         >>> emb = tocha.nn.Embedding(10, 3)
         >>> emb(tocha.tensor([[1, 2, 4], [4, 3, 9]])).shape
         torch.Size([2, 3, 3])
-
-    Differs from PyTorch:
-        `sparse=True` still produces a dense gradient.
     """
 
     __constants__ = ("num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
