@@ -9,6 +9,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from .._vml import exact
+from ..autograd.grad_mode import STATE
 from ._util import as_float, prim
 from .arith import _out, zeros_like_
 
@@ -133,6 +134,23 @@ def _erf(x):
 erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)))
 
 
+_INT_LIKE = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
+
+
+def _relu_grad(y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``g`` with 0 where ``y <= 0`` (PyTorch's threshold_backward: a NaN output passes).
+
+    For float32/float64 the gradient's bits are cleared under an integer mask: np.where's
+    masked loop is scalar, about 3x slower than the four SIMD passes here.
+    """
+    it = _INT_LIKE.get(g.dtype)
+    if it is None or y.shape != g.shape:
+        return np.where(y <= 0, 0, g)
+    keep = (y <= 0).view(np.uint8).astype(it)
+    keep -= 1  # 0 -> all ones (keep), 1 -> 0 (clear)
+    return np.bitwise_and(g.view(it), keep).view(g.dtype)
+
+
 class Relu(prim):
     node_name = "ReluBackward0"
 
@@ -148,7 +166,10 @@ class Relu(prim):
         # masked, not multiplied: an inf/NaN gradient where the input was <= 0 gives 0 (as
         # PyTorch's threshold_backward), not inf * 0 = NaN
         if isinstance(g, Tensor):
-            return g.masked_fill(y <= 0, 0.0)
+            if STATE.enabled:  # create_graph: recorded tocha ops
+                return g.masked_fill(y <= 0, 0.0)
+            # nothing to record: array passes instead of three primitive calls
+            return _wrap_dt(_relu_grad(y._data, g._data), g._dtype, g._device)
         return np.where(y > 0, g, 0)
 
 
