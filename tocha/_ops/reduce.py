@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.grad_mode import STATE
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
@@ -636,6 +637,13 @@ class LogSoftmax(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if g.__class__ is Tensor and not STATE.enabled:
+            # nothing to record: exp(y) (tocha's kernel, same bits) and the rest on arrays
+            gd = g._data
+            r = exp(y)._data
+            r *= gd.sum(ctx.dim, keepdims=True)
+            np.subtract(gd, r, out=r)
+            return _wrap_dt(r, g._dtype, g._device)
         return g - exp(y) * sum_keep(g, ctx.dim)
 
 
