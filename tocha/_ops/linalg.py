@@ -161,6 +161,7 @@ class Addmm(prim):
         if n:       # empty when nothing is recorded (no_grad)
             ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
             ctx.fortran = (_fortran(a), _fortran(b))
+            ctx.c_shape = np.shape(c)
         ctx.beta, ctx.alpha = beta, alpha
         out = _mm(a, b)
         if alpha != 1:
@@ -178,7 +179,13 @@ class Addmm(prim):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         if _on_arrays(g):
-            return _wrapped(Addmm._grads(ctx, g._data, _data(a), _data(b)))
+            gc, ga, gb = Addmm._grads(ctx, g._data, _data(a), _data(b))
+            if gc is not None and gc.shape != ctx.c_shape:
+                # a broadcast bias: summed down here, as the engine would (same reduction),
+                # without another primitive call
+                from .reduce import sum_to_array
+                gc = sum_to_array(gc, ctx.c_shape)
+            return _wrapped((gc, ga, gb))
         return Addmm._grads(ctx, g, a, b)
 
     @staticmethod

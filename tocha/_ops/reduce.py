@@ -70,17 +70,22 @@ class SumTo(prim):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        lead = x.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-        r = np.sum(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
-            if axes else x
-        r = r.reshape(shape)
-        return r.astype(x.dtype, copy=False) if r is not x else x.copy()
+        return sum_to_array(x, shape)
 
     @staticmethod
     def backward(ctx, g):
         return expand(g, ctx.in_shape)
+
+
+def sum_to_array(x: np.ndarray, shape) -> np.ndarray:
+    """SumTo's computation on an array (also used by backwards that run on arrays)."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
+    r = np.sum(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
+        if axes else x
+    r = r.reshape(shape)
+    return r.astype(x.dtype, copy=False) if r is not x else x.copy()
 
 
 def sum_to(x: Tensor, shape) -> Tensor:
