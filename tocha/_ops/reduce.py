@@ -77,7 +77,7 @@ class SumTo(prim):
         return expand(g, ctx.in_shape)
 
 
-def sum_to_array(x: np.ndarray, shape) -> np.ndarray:
+def sum_to_array(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """SumTo's computation on an array (also used by backwards that run on arrays)."""
     lead = x.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(

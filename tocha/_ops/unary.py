@@ -170,7 +170,7 @@ class Relu(prim):
                 return g.masked_fill(y <= 0, 0.0)
             # nothing to record: array passes instead of three primitive calls
             return _wrap_dt(_relu_grad(y._data, g._data), g._dtype, g._device)
-        return np.where(y > 0, g, 0)
+        return _relu_grad(y, g)
 
 
 def relu(input: Tensor) -> Tensor:
