@@ -11,6 +11,12 @@ on a float32 rounding midpoint.  Both transcendental functions only ever see one
 ``_log8``/``_sincos8`` is exact enough; this is checked exhaustively by
 ``tests/test_random.py::test_float32_kernel_exhaustive`` against the spec's exact FMA.  Only the
 final ``fma(z, std, mean)`` with arbitrary user values needs the midpoint correction.
+
+Cost: NumPy runs one pass per operation (about 110 per block here), so what counts is the cost
+of each pass.  Blocks of 4096 rows keep the workspace in the L2 cache; every step writes into
+a reused buffer (no temporaries); selections are integer bit masks, never ``np.where`` or
+``where=`` (NumPy's masked loops are scalar: ~20x a plain pass); and the two 8-lane halves of
+each row are moved as 32-byte items instead of being computed on through column views.
 """
 
 from __future__ import annotations
@@ -52,128 +58,218 @@ _Q2 = _f32bits(0x3F318000)
 _FOPI = _f32bits(0x3FA2F983)
 _DP1 = _f32bits(0xBF490000)
 _DP2 = _f32bits(0xB97DA000)
-_DP3 = float(_f32bits(0xB3222169))
+_DP3_64 = np.float64(_f32bits(0xB3222169))  # a float64 scalar: float64 product loop
 _S0, _S1, _S2 = (float(_f32bits(b)) for b in (0xB94CA1F9, 0x3C08839E, 0xBE2AAAA3))
 _C0, _C1, _C2 = (float(_f32bits(b)) for b in (0x37CCF5CE, 0xBAB6061A, 0x3D2AAAA5))
 _TWO_PI_F32 = _f32bits(0x40C90FDB)
-_SIGN = np.int32(-0x80000000)
-_BLOCK = 2048  # rows of 16 per block: keeps the ~30 temporaries in the L2 cache
+_BLOCK = 4096  # rows of 16 per block: the workspace (about 1.5 MB) stays in the L2 cache
+_U24 = np.uint32(0xFFFFFF)
+_V32 = np.dtype("V32")  # 8 float32/uint32 lanes moved as one item
+# theta = RN32(TWO_PI_F32 * (k * 2**-24)) = RN32(k * (TWO_PI_F32 * 2**-24)): scaling by a
+# power of two is exact, so the two products fold into one.
+_ANGLE_STEP = _F32(float(_TWO_PI_F32) * 2.0**-24)
 
 
-def _round32(v64: np.ndarray, out32: np.ndarray) -> np.ndarray:
-    """RN32 of a float64 array into ``out32``."""
-    np.copyto(out32, v64, casting="same_kind")
+class _Work:
+    """Reusable buffers for one block of the float32 kernel.
+
+    NumPy pays for every fresh temporary (allocation, page faults) and every masked or
+    ``np.where`` pass (scalar loops, ~20x a plain SIMD pass), so the kernel below runs each
+    step as one ufunc writing into these buffers, and selects with integer bit masks.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.f = [np.empty(n, _F32) for _ in range(7)]
+        self.d = [np.empty(n, _F64) for _ in range(2)]
+        self.i = [np.empty(n, np.int32) for _ in range(3)]
+        self.u = [np.empty(n, np.uint32) for _ in range(2)]
+
+    def cut(self, n: int) -> _Work:
+        """The same buffers trimmed to ``n`` elements (a short last block)."""
+        w = _Work.__new__(_Work)
+        w.f = [a[:n] for a in self.f]
+        w.d = [a[:n] for a in self.d]
+        w.i = [a[:n] for a in self.i]
+        w.u = [a[:n] for a in self.u]
+        return w
+
+
+def _fma_round(t64: np.ndarray, out32: np.ndarray) -> np.ndarray:
+    """RN32 of the float64 fused sum ``t64`` into ``out32`` (exact here: module doc)."""
+    np.copyto(out32, t64, casting="same_kind")
     return out32
+
+
+def _log8_into(fbits: np.ndarray, ebias: int, w: _Work) -> np.ndarray:
+    """LOG8 (rng.md 6.6) of the float32 values whose bits are ``fbits`` times 2**-ebias.
+
+    Returns ``w.f[0]``.  ``ebias`` lets the caller pass the integer 2**24 - k as a float
+    (exact) instead of scaling it to (0, 1] first: the mantissa is the same, only the
+    exponent moves.
+    """
+    x, z, y, e, q = w.f[0], w.f[1], w.f[2], w.f[3], w.f[4]
+    x64, y64 = w.d
+    mb, sg, tmp = w.i
+    np.bitwise_and(fbits, 0x007FFFFF, out=mb)
+    np.bitwise_or(mb, 0x3F000000, out=mb)  # m = mantissa moved into [0.5, 1)
+    # sg = -1 where m < sqrt(1/2) (positive floats order like their bits), else 0.
+    np.subtract(mb, 0x3F3504F3, out=sg)
+    np.right_shift(sg, 31, out=sg)
+    # There x = (m - 1) + m = 2m - 1 (exact): add 1 to m's exponent and subtract 1 below.
+    np.left_shift(sg, 23, out=tmp)
+    np.subtract(mb, tmp, out=mb)
+    np.subtract(mb.view(_F32), _F32(1), out=x)
+    # e = (exponent - 126) - [m < sqrt(1/2)]: small integers, exact in float32.
+    np.right_shift(fbits, 23, out=tmp)
+    np.add(tmp, sg, out=tmp)
+    np.subtract(tmp, 126 + ebias, out=tmp)
+    np.copyto(e, tmp, casting="same_kind")
+    np.multiply(x, x, out=z)
+    # Horner in float64, rounded to float32 after each fused step.
+    np.copyto(x64, x)
+    np.multiply(x64, _LOG_P[0], out=y64)
+    np.add(y64, _LOG_P[1], out=y64)
+    for p in _LOG_P[2:]:
+        _fma_round(y64, y)
+        np.copyto(y64, y)  # cast, then a float64 product: faster than one mixed-type ufunc
+        np.multiply(y64, x64, out=y64)
+        np.add(y64, p, out=y64)
+    _fma_round(y64, y)
+    np.multiply(y, x, out=y)  # step 6: a plain float32 product
+    # Step 7: fma(y, z, RN32(e*Q1)).
+    np.multiply(e, _Q1, out=q)
+    np.copyto(x64, z)
+    np.multiply(y, x64, out=y64)
+    np.add(y64, q, out=y64)
+    _fma_round(y64, y)
+    np.multiply(z, _F32(0.5), out=z)
+    np.subtract(y, z, out=y)
+    np.add(x, y, out=x)
+    np.multiply(e, _Q2, out=e)  # exact: Q2 has 9 significant bits
+    np.add(x, e, out=x)
+    return x
+
+
+def _sincos8_into(theta: np.ndarray, w: _Work) -> tuple[np.ndarray, np.ndarray]:
+    """SINCOS8 (rng.md 6.7) of ``theta`` in [0, 2*pi): returns (sin, cos) in ``w.f[2]``,
+    ``w.f[3]``.  Uses every buffer but ``w.f[0]`` and ``w.f[5]``."""
+    x, z, s, c, t = w.f[1], w.f[4], w.f[2], w.f[3], w.f[6]
+    z64, t64 = w.d
+    j, msk, d = w.i
+    # theta >= 0 always (an angle 2*pi*u), so the input-sign handling of the kernel is moot.
+    np.multiply(theta, _FOPI, out=t)
+    np.copyto(j, t, casting="unsafe")  # truncation toward zero, as the kernel's cvttps
+    np.add(j, 1, out=j)
+    np.bitwise_and(j, ~1, out=j)
+    np.copyto(t, j, casting="same_kind")  # y = float(j), 0..8
+    # y*DP1 and y*DP2 are exact in float32 (y <= 8), so those fused steps are plain adds.
+    np.multiply(t, _DP1, out=x)
+    np.add(theta, x, out=x)
+    np.multiply(t, _DP2, out=z)
+    np.add(x, z, out=x)
+    np.multiply(t, _DP3_64, out=t64)  # float64 loop: exact product
+    np.add(t64, x, out=t64)
+    _fma_round(t64, x)
+    np.multiply(x, x, out=z)
+    np.copyto(z64, z)
+    # cos polynomial: fma(C0, z, C1), fma(c, z, C2), c*z, fma(c, z, -z/2), + 1
+    np.multiply(z64, _C0, out=t64)
+    np.add(t64, _C1, out=t64)
+    _fma_round(t64, c)
+    np.multiply(c, z64, out=t64)
+    np.add(t64, _C2, out=t64)
+    _fma_round(t64, c)
+    np.multiply(c, z, out=c)
+    np.multiply(c, z64, out=t64)
+    np.multiply(z, _F32(-0.5), out=t)  # exact
+    np.add(t64, t, out=t64)
+    _fma_round(t64, c)
+    np.add(c, _F32(1), out=c)
+    # sin polynomial: fma(S0, z, S1), fma(s, z, S2), s*z, fma(s, x, x)
+    np.multiply(z64, _S0, out=t64)
+    np.add(t64, _S1, out=t64)
+    _fma_round(t64, s)
+    np.multiply(s, z64, out=t64)
+    np.add(t64, _S2, out=t64)
+    _fma_round(t64, s)
+    np.multiply(s, z, out=s)
+    np.copyto(z64, x)
+    np.multiply(s, z64, out=t64)
+    np.add(t64, z64, out=t64)
+    _fma_round(t64, s)
+    _swap_and_sign(s, c, j, msk, d)
+    return s, c
+
+
+def _swap_and_sign(s: np.ndarray, c: np.ndarray, j: np.ndarray, msk: np.ndarray,
+                   d: np.ndarray) -> None:
+    """Finish SINCOS8 in place: swap the polynomials where j & 2, then set the signs."""
+    # Where j & 2 the polynomials swap roles: exchange s and c under an all-ones bit mask
+    # (msk = -1 there), then flip sign bits: sin by j & 4, cos by (j + 2) & 4.
+    sb, cb = s.view(np.int32), c.view(np.int32)
+    np.left_shift(j, 30, out=msk)
+    np.right_shift(msk, 31, out=msk)
+    np.bitwise_xor(sb, cb, out=d)
+    np.bitwise_and(d, msk, out=d)
+    np.bitwise_xor(sb, d, out=sb)
+    np.bitwise_xor(cb, d, out=cb)
+    np.bitwise_and(j, 4, out=d)
+    np.left_shift(d, 29, out=d)
+    np.bitwise_xor(sb, d, out=sb)
+    np.add(j, 2, out=d)
+    np.bitwise_and(d, 4, out=d)
+    np.left_shift(d, 29, out=d)
+    np.bitwise_xor(cb, d, out=cb)
 
 
 def _log8(u1: np.ndarray) -> np.ndarray:
     """Cephes float32 natural log of ``u1`` in (0, 1] with the AVX2 rounding sequence."""
-    bits = u1.view(np.int32)
-    mbits = (bits & np.int32(-0x7F800001)) | 0x3F000000  # mantissa moved into [0.5, 1)
-    m = mbits.view(np.float32)
-    lt = m < _SQRTHF
-    # e = (ebits - 127) + 1, minus 1 where m < sqrt(1/2); all small integers, exact.
-    e = ((bits >> 23) - 126 - lt).astype(_F32)
-    x = m - _F32(1)
-    np.add(x, m, out=x, where=lt)  # (m - 1) + m
-    z = x * x
-    x64 = x.astype(_F64)
-    # Horner in float64, rounded to float32 after each fused step (exact here: module doc).
-    y64 = x64 * _LOG_P[0]
-    y64 += _LOG_P[1]
-    y = y64.astype(_F32)
-    for p in _LOG_P[2:]:
-        np.copyto(y64, y)
-        y64 *= x64
-        y64 += p
-        _round32(y64, y)
-    y *= x  # step 6: a plain float32 product
-    # Step 7: fma(y, z, RN32(e*Q1)).
-    np.copyto(y64, y)
-    y64 *= z.astype(_F64)
-    y64 += (e * _Q1).astype(_F64)
-    _round32(y64, y)
-    z *= _F32(0.5)
-    y -= z
-    x += y
-    e *= _Q2  # exact: Q2 has 9 significant bits
-    x += e
-    return x
+    u1 = np.ascontiguousarray(u1, dtype=_F32)
+    return _log8_into(u1.view(np.int32), 0, _Work(u1.size)).copy()
 
 
 def _sincos8(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cephes float32 (sin, cos) of ``theta`` in [0, 2*pi) with the AVX2 rounding sequence."""
-    # theta >= 0 always (an angle 2*pi*u), so the input-sign handling of the kernel is moot.
-    j = (theta * _FOPI).astype(np.int32)
-    j += 1
-    j &= ~1
-    y = j.astype(_F32)
-    # y*DP1 and y*DP2 are exact in float32 (y <= 8), so those fused steps are plain adds.
-    x = theta + y * _DP1
-    x += y * _DP2
-    x64 = y.astype(_F64)
-    x64 *= _DP3
-    x64 += x.astype(_F64)
-    _round32(x64, x)
-    z = x * x
-    z64 = z.astype(_F64)
-    t64 = z64 * _C0
-    t64 += _C1
-    c = t64.astype(_F32)
-    np.copyto(t64, c)
-    t64 *= z64
-    t64 += _C2
-    _round32(t64, c)
-    c *= z
-    np.copyto(t64, c)
-    t64 *= z64
-    t64 -= 0.5 * z64  # -(0.5*z) is exact
-    _round32(t64, c)
-    c += _F32(1)
-    np.multiply(z64, _S0, out=t64)
-    t64 += _S1
-    s = t64.astype(_F32)
-    np.copyto(t64, s)
-    t64 *= z64
-    t64 += _S2
-    _round32(t64, s)
-    s *= z
-    x64 = x.astype(_F64)
-    np.copyto(t64, s)
-    t64 *= x64
-    t64 += x64
-    _round32(t64, s)
-    # (j & 2): the polynomials swap roles; signs are applied by flipping the IEEE sign bit.
-    swap = (j & 2) != 0
-    sin_out = np.where(swap, c, s)
-    cos_out = np.where(swap, s, c)
-    sin_out.view(np.int32)[...] ^= (j & 4) << 29
-    cos_out.view(np.int32)[...] ^= (((j - 2) & 4) ^ 4) << 29
-    return sin_out, cos_out
+    theta = np.ascontiguousarray(theta, dtype=_F32)
+    s, c = _sincos8_into(theta, _Work(theta.size))
+    return s.copy(), c.copy()
 
 
 def standard_normal_rows_f32(w: np.ndarray) -> np.ndarray:
     """Standard normals for words ``w`` of shape (rows, 16) (uint32): the AVX2 chunk kernel."""
     rows = w.shape[0]
     out = np.empty((rows, 16), dtype=_F32)
-    scale = _F32(2.0**-24)
+    block = min(rows, _BLOCK)
+    full = _Work(8 * block)
+    k = np.empty((block, 16), dtype=np.uint32)
     for r0 in range(0, rows, _BLOCK):
         wb = w[r0:r0 + _BLOCK]
-        k = wb & np.uint32(0xFFFFFF)
-        # u1 = 1 - d computed exactly as (2**24 - k) * 2**-24.
-        u1 = (np.uint32(1 << 24) - k[:, :8]).astype(_F32).reshape(-1)
-        u1 *= scale
-        radius = _log8(u1)
-        radius *= _F32(-2)
-        np.sqrt(radius, out=radius)
-        theta = k[:, 8:].astype(_F32).reshape(-1)
-        theta *= scale
-        theta *= _TWO_PI_F32
-        s, c = _sincos8(theta)
-        ob = out[r0:r0 + _BLOCK]
-        radius = radius.reshape(-1, 8)
-        np.multiply(c.reshape(-1, 8), radius, out=ob[:, :8])   # products straight into place
-        np.multiply(s.reshape(-1, 8), radius, out=ob[:, 8:])
+        nr = wb.shape[0]
+        ws = full if nr == block else full.cut(8 * nr)
+        kb = k[:nr]
+        np.bitwise_and(wb, _U24, out=kb)
+        # Each row is 8 radius words then 8 angle words.  Ufuncs on (rows, 8) column views
+        # run an 8-long inner loop per row (~8x a contiguous pass), so the halves are moved
+        # as 32-byte items into contiguous buffers first, and the results moved back likewise.
+        kr, ka = ws.u
+        np.take(kb.view(_V32), 0, axis=1, out=kr.view(_V32))
+        np.take(kb.view(_V32), 1, axis=1, out=ka.view(_V32))
+        # Radius lanes: u1 = 1 - k * 2**-24 = (2**24 - k) * 2**-24; pass 2**24 - k (exact
+        # as a float) and let _log8_into take the 2**-24 off the exponent.
+        np.subtract(np.uint32(1 << 24), kr, out=kr)
+        np.copyto(ws.f[5], kr, casting="same_kind")
+        radius = _log8_into(ws.f[5].view(np.int32), 24, ws)
+        np.multiply(radius, _F32(-2), out=ws.f[5])
+        radius = np.sqrt(ws.f[5], out=ws.f[5])
+        theta = ws.f[0]
+        np.copyto(theta, ka, casting="same_kind")
+        np.multiply(theta, _ANGLE_STEP, out=theta)
+        s, c = _sincos8_into(theta, ws)
+        np.multiply(c, radius, out=ws.f[1])
+        np.multiply(s, radius, out=ws.f[4])
+        ob = out[r0:r0 + nr].view(_V32)
+        ob[:, 0] = ws.f[1].view(_V32)
+        ob[:, 1] = ws.f[4].view(_V32)
     return out
 
 

@@ -121,6 +121,21 @@ def test_normal_large_and_shapes():
          lambda tg: torch.nn.init.xavier_normal_(torch.empty(300, 17)))
 
 
+# Sizes around the 16-wide threshold, odd tails, and the float32 kernel's blocks of
+# RN._BLOCK rows: a block boundary or a short last block must not change a bit.
+NORMAL_EDGE_SIZES = [15, 16, 17, 31, 33, 16 * RN._BLOCK - 1, 16 * RN._BLOCK,
+                     16 * RN._BLOCK + 16, 16 * RN._BLOCK + 21, 10**6]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_normal_sizes_around_thresholds(dtype):
+    for n in NORMAL_EDGE_SIZES:
+        same(lambda g, n=n: R.normal((n,), dtype, generator=g),
+             lambda tg, n=n: torch.randn(n, dtype=TORCH[dtype]), 3)
+    same(lambda g: R.normal((10**6 + 5,), dtype, 2.0, 3.0, generator=g),
+         lambda tg: torch.empty(10**6 + 5, dtype=TORCH[dtype]).normal_(2.0, 3.0), 5)
+
+
 def test_normal_sequential_spare_cache():
     # Scalar calls leave/consume the cached spare across dtypes and across 16-wide calls.
     def mine(g):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
 from .._threads import blas_threads
+from ..autograd.grad_mode import STATE
 from ._util import prim, swap_last
 
 
@@ -47,6 +48,25 @@ def _gemm(a, b, out=None):
     return np.matmul(a, b) if out is None else np.matmul(a, b, out=out)
 
 
+def _on_arrays(g) -> bool:
+    """True when a backward may run on the NumPy arrays and wrap its results once.
+
+    The engine hands backward Tensors; with no graph being built (no create_graph) nothing
+    needs recording, and the Tensor route costs a primitive call per product and loses
+    ``_gemm_as``'s layout choice (the Tensor ``@`` returns C order, so W.grad came out
+    transposed in memory and the engine's copy of it was a transposing one).
+    """
+    return g.__class__ is Tensor and not STATE.enabled
+
+
+def _data(t):
+    return None if t is None else t._data
+
+
+def _wrapped(grads: tuple) -> tuple:
+    return tuple(None if x is None else _wrap(x) for x in grads)
+
+
 def _fortran(x) -> bool:
     return x.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
 
@@ -73,6 +93,12 @@ class Mm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if _on_arrays(g):
+            return _wrapped(Mm._grads(ctx, g._data, _data(a), _data(b)))
+        return Mm._grads(ctx, g, a, b)
+
+    @staticmethod
+    def _grads(ctx, g, a, b):
         ga = _gemm_as(g, b.T, ctx.fortran[0]) if ctx.needs_input_grad[0] else None
         gb = _gemm_as(a.T, g, ctx.fortran[1]) if ctx.needs_input_grad[1] else None
         return ga, gb
@@ -135,6 +161,7 @@ class Addmm(prim):
         if n:       # empty when nothing is recorded (no_grad)
             ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
             ctx.fortran = (_fortran(a), _fortran(b))
+            ctx.c_shape = np.shape(c)
         ctx.beta, ctx.alpha = beta, alpha
         out = _mm(a, b)
         if alpha != 1:
@@ -151,6 +178,18 @@ class Addmm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if _on_arrays(g):
+            gc, ga, gb = Addmm._grads(ctx, g._data, _data(a), _data(b))
+            if gc is not None and gc.shape != ctx.c_shape:
+                # a broadcast bias: summed down here, as the engine would (same reduction),
+                # without another primitive call
+                from .reduce import sum_to_array
+                gc = sum_to_array(gc, ctx.c_shape)
+            return _wrapped((gc, ga, gb))
+        return Addmm._grads(ctx, g, a, b)
+
+    @staticmethod
+    def _grads(ctx, g, a, b):
         n = ctx.needs_input_grad
         gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
         ga = gb = None

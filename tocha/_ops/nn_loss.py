@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dt
+from ..autograd.grad_mode import STATE
 from ._util import prim
 
 _RED = {"none": 0, "mean": 1, "sum": 2}
@@ -46,9 +47,9 @@ class NllLoss(prim):
                     t.size)
                 out = out / denom
             out = np.asarray(out, dtype=lp.dtype)
-        if ctx.needs_input_grad:
+        if ctx.needs_input_grad:     # (targets copied: they may change in place later)
             ctx.shape, ctx.ts, ctx.w, ctx.red, ctx.denom, ctx.one_d = (
-                lp.shape, ts, w, red, denom, one_d)
+                lp.shape, ts if has_ignore else ts.copy(), w, red, denom, one_d)
         return out
 
     @staticmethod
@@ -62,6 +63,10 @@ class NllLoss(prim):
         np.put_along_axis(coef, np.expand_dims(ts, 1), np.expand_dims(val, 1), axis=1)
         if ctx.one_d:
             coef = coef[0]
+        if not STATE.enabled:  # nothing to record: scale the coefficients in place
+            gd = g._data[:, None] if red == 0 and not ctx.one_d else g._data
+            coef *= gd
+            return _wrap_dt(coef, g._dtype, g._device), None, None
         c = _wrap_dt(coef, g._dtype, g._device)
         if red == 0 and not ctx.one_d:
             g = g.unsqueeze(1)

@@ -45,6 +45,33 @@ def _norm_backward(ctx, xr, g_hat, red, eps):
     return gx, xhat
 
 
+def _batch_norm_backward_arrays(ctx, x, w, g, need):
+    """Batch-norm gradients on arrays, holding one full-size temporary beside ``x̂``.
+
+    dL/dx = invstd * w * (g - mean(g) - x̂ * mean(g * x̂)): the two means are the per-channel
+    sums that the bias and weight gradients need anyway (divided by n), so ``g * w`` is never
+    formed and ``x̂``'s buffer becomes dL/dx in place. This backward is where a ResNet step's
+    memory peaks (all weight gradients are alive by then), so each full array counts.
+    """
+    red, shape = ctx.red, ctx.shape
+    n = x.size // x.shape[1]
+    xhat = x - ctx.mean
+    xhat *= ctx.invstd
+    gsum = g.sum(red, keepdims=True)
+    t = g * xhat
+    gxsum = t.sum(red, keepdims=True)
+    del t
+    gw = gxsum.reshape(-1) if w is not None and need[1] else None
+    gb = gsum.reshape(-1) if len(need) > 2 and need[2] else None
+    if not need[0]:
+        return None, gw, gb
+    xhat *= gxsum / n
+    np.subtract(g, xhat, out=xhat)
+    xhat -= gsum / n
+    xhat *= ctx.invstd * w.reshape(shape) if w is not None else ctx.invstd
+    return xhat, gw, gb
+
+
 class NativeBatchNorm(prim):
     """Training-mode batch norm over all axes but 1 (statistics of the batch)."""
 
@@ -54,7 +81,8 @@ class NativeBatchNorm(prim):
         rm, rv = running
         red = (0,) + tuple(range(2, x.ndim))
         mean, var, d, invstd = _stats(x, red, eps)
-        y = d * invstd
+        y = d  # d is this call's own temporary: normalised in place, one full array fewer
+        y *= invstd
         shape = (1, -1) + (1,) * (x.ndim - 2)
         if w is not None:
             y *= w.reshape(shape)
@@ -80,6 +108,12 @@ class NativeBatchNorm(prim):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if not isinstance(g, Tensor):
+            return _batch_norm_backward_arrays(ctx, x, w, g, need)
+        if not STATE.enabled:  # no create_graph: the same array computation, wrapped
+            grads = _batch_norm_backward_arrays(ctx, x._data, None if w is None else w._data,
+                                                g._data, need)
+            return tuple(None if a is None else _wrap(a) for a in grads)
         g_hat = g * w.reshape(ctx.shape) if w is not None else g
         gx, xhat = _norm_backward(ctx, x, g_hat, ctx.red, ctx.eps)
         gw = (g * xhat).sum(ctx.red) if w is not None and need[1] else None

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.grad_mode import STATE
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
@@ -69,18 +70,23 @@ class SumTo(prim):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        lead = x.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-        # (np.add.reduce: np.sum's Python wrapper costs more than the sum on small tensors)
-        r = np.add.reduce(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
-            if axes else x
-        r = r.reshape(shape)
-        return r.astype(x.dtype, copy=False) if r is not x else x.copy()
+        return sum_to_array(x, shape)
 
     @staticmethod
     def backward(ctx, g):
         return expand(g, ctx.in_shape)
+
+
+def sum_to_array(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """SumTo's computation on an array (also used by backwards that run on arrays)."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
+    # (np.add.reduce: np.sum's Python wrapper costs more than the sum on small tensors)
+    r = np.add.reduce(x, axis=axes, keepdims=True, dtype=_wide(x, axes) or _acc_dtype(x)) \
+        if axes else x
+    r = r.reshape(shape)
+    return r.astype(x.dtype, copy=False) if r is not x else x.copy()
 
 
 def sum_to(x: Tensor, shape) -> Tensor:
@@ -637,6 +643,13 @@ class LogSoftmax(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if g.__class__ is Tensor and not STATE.enabled:
+            # nothing to record: exp(y) (tocha's kernel, same bits) and the rest on arrays
+            gd = g._data
+            r = exp(y)._data
+            r *= gd.sum(ctx.dim, keepdims=True)
+            np.subtract(gd, r, out=r)
+            return _wrap_dt(r, g._dtype, g._device)
         return g - exp(y) * sum_keep(g, ctx.dim)
 
 

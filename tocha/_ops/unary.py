@@ -133,6 +133,23 @@ def _erf(x):
 erf = _unary("Erf", _erf, lambda g, x: g * exp(-x * x) * (2 / math.sqrt(math.pi)))
 
 
+_INT_LIKE = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
+
+
+def _relu_grad(y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``g`` with 0 where ``y <= 0`` (PyTorch's threshold_backward: a NaN output passes).
+
+    For float32/float64 the gradient's bits are cleared under an integer mask: np.where's
+    masked loop is scalar, about 3x slower than the four SIMD passes here.
+    """
+    it = _INT_LIKE.get(g.dtype)
+    if it is None or y.shape != g.shape:
+        return np.where(y <= 0, 0, g)
+    keep = (y <= 0).view(np.uint8).astype(it)
+    keep -= 1  # 0 -> all ones (keep), 1 -> 0 (clear)
+    return np.bitwise_and(g.view(it), keep).view(g.dtype)
+
+
 class Relu(prim):
     node_name = "ReluBackward0"
 
@@ -145,11 +162,27 @@ class Relu(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        # masked, not multiplied: an inf/NaN gradient where the input was <= 0 gives 0 (as
-        # PyTorch's threshold_backward), not inf * 0 = NaN
         if isinstance(g, Tensor):
-            return g.masked_fill(y <= 0, 0.0)
-        return np.where(y > 0, g, 0)
+            return ReluGrad.apply(g, y)
+        return _relu_grad(y, g)
+
+
+class ReluGrad(prim):
+    """relu's gradient as one primitive: g masked where y <= 0 -- masked, not multiplied, so
+    an inf/NaN gradient where the input was <= 0 gives 0 (PyTorch's threshold_backward), not
+    inf * 0 = NaN. Its own backward (the same mask on gg) is relu's double backward."""
+
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(y)
+        return _relu_grad(y, g)
+
+    @staticmethod
+    def backward(ctx, gg):
+        y, = ctx.saved_tensors
+        return ReluGrad.apply(gg, y), None
 
 
 def relu(input: Tensor) -> Tensor:
