@@ -9,11 +9,28 @@ calls match without the signature exchange of the public collectives.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from . import _mpi
 from ._group import resolve, submit
 from ._work import _local, poll
 
-__all__ = ["BucketComm"]
+__all__ = ["BucketComm", "copy_scaled", "scale_"]
+
+
+def copy_scaled(dst, src, scale: float) -> None:
+    """``dst = src * scale`` in one pass over memory (a gradient into its bucket, already
+    divided by the world size), with no autograd bookkeeping; dst is a bucket's view."""
+    if scale == 1.0:
+        np.copyto(dst._data, src._data)
+    else:
+        np.multiply(src._data, scale, out=dst._data)
+
+
+def scale_(t, scale: float) -> None:
+    """``t *= scale`` in place (a gradient already accumulated into its bucket view)."""
+    if scale != 1.0:
+        np.multiply(t._data, scale, out=t._data)
 
 
 class BucketComm:
@@ -35,17 +52,23 @@ class BucketComm:
                             f"{arr.dtype}")
         self.reqs.append(self.comm.Iallreduce(self.MPI.IN_PLACE, arr, op=self.MPI.SUM))
 
+    def broadcast_ints(self, values: list[int]) -> list[int]:
+        """Rank 0's `values` on every rank (each rank passes a list of the same length)."""
+        arr = np.asarray(values, dtype=np.int64)
+        self.reqs.append(self.comm.Ibcast(arr, root=0))
+        self.wait("DistributedDataParallel bucket order broadcast")
+        return arr.tolist()
+
     def progress(self) -> None:
         if self.reqs and self.MPI.Request.Testall(self.reqs):
             self.reqs = []
 
-    def wait(self) -> None:
-        """Finish every started all-reduce (at most the group's timeout)."""
+    def wait(self, what: str = "DistributedDataParallel gradient all-reduce") -> None:
+        """Finish every started request (at most the group's timeout)."""
         if not self.reqs:
             return
         import time
-        _local.deadline = (time.perf_counter() + self.pg.timeout,
-                           "DistributedDataParallel gradient all-reduce", self.pg.timeout)
+        _local.deadline = (time.perf_counter() + self.pg.timeout, what, self.pg.timeout)
         try:
             # short spin: here a rank mostly waits for a slower rank's backward, and spinning
             # would take the core that rank needs
