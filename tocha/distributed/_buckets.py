@@ -34,8 +34,9 @@ def scale_(t, scale: float) -> None:
 
 
 class BucketComm:
-    """Sum-all-reduces of contiguous float tensors, in place, started now, finished by
-    `wait()`; `progress()` lets MPI move data meanwhile."""
+    """Sum-all-reduces of DDP's buckets, in place, started now, finished by `wait()`;
+    `progress()` lets MPI move data meanwhile. On one machine the buckets live in an MPI
+    shared-memory window and `wait()` sums them there (see _shm.py)."""
 
     def __init__(self, group=None) -> None:
         self.pg = resolve(group)
@@ -43,6 +44,42 @@ class BucketComm:
         self.comm = submit(self.pg, "DistributedDataParallel (communicator)",
                            lambda: self.pg.comm.Dup(), sync=True).result()
         self.reqs: list = []
+        self.shm = self.old_shm = None
+        self.flats: list = []
+        self.shm_pending: list[int] = []
+
+    def buffers(self, sizes: list[tuple[int, object]]) -> list:
+        """Zeroed flat tensors for buckets of (numel, tocha dtype); collective (every rank,
+        the same sizes). The previous ones stay valid until `release_old()`."""
+        from .. import _creation as C
+        from ._shm import ShmBuckets, usable
+        self.old_shm = self.shm
+        if usable(self.comm, self.MPI, [dt for _, dt in sizes]):
+            self.shm = ShmBuckets(self.comm, self.MPI, [(n, dt.np) for n, dt in sizes])
+            for a in self.shm.mine():
+                a.fill(0)
+            self.flats = [C.from_numpy(a) for a in self.shm.mine()]
+        else:
+            self.shm = None
+            self.flats = [C.zeros(n, dtype=dt) for n, dt in sizes]
+        return self.flats
+
+    def release_old(self) -> None:
+        if self.old_shm is not None:
+            self.old_shm.free(self._waiter("DistributedDataParallel bucket rebuild"))
+            self.old_shm = None
+
+    def start_bucket(self, b: int) -> None:
+        """Start summing bucket `b` (of `buffers()`) over the ranks; untouched until `wait()`."""
+        if self.shm is not None:
+            self.shm_pending.append(b)
+        else:
+            self.start(self.flats[b])
+
+    def before_write(self) -> None:
+        """Call before writing into the buckets again (another rank may still read them)."""
+        if self.shm is not None:
+            self.shm.before_write(self._waiter("DistributedDataParallel bucket hand-off"))
 
     def start(self, flat) -> None:
         """All-reduce (sum) `flat` in place; it must stay untouched until `wait()`."""
@@ -59,20 +96,50 @@ class BucketComm:
         self.wait("DistributedDataParallel bucket order broadcast")
         return arr.tolist()
 
+    def broadcast_buffers(self, tensors: list) -> None:
+        """Rank 0's values of `tensors` (module buffers, the same list on every rank) into
+        them on every rank: one message per dtype, no per-call signature exchange."""
+        by_dtype: dict = {}
+        for t in tensors:
+            by_dtype.setdefault(t._data.dtype, []).append(t)
+        root = self.comm.Get_rank() == 0
+        for dt, ts in by_dtype.items():
+            flat = np.empty(sum(t._data.size for t in ts), dt)
+            off = 0
+            for t in ts:
+                if root:
+                    flat[off:off + t._data.size] = t._data.reshape(-1)
+                off += t._data.size
+            self.reqs.append(self.comm.Ibcast(flat, root=0))
+            self.wait("DistributedDataParallel buffer broadcast")
+            if not root:
+                off = 0
+                for t in ts:
+                    t._data[...] = flat[off:off + t._data.size].reshape(t._data.shape)
+                    off += t._data.size
+
     def progress(self) -> None:
         if self.reqs and self.MPI.Request.Testall(self.reqs):
             self.reqs = []
 
     def wait(self, what: str = "DistributedDataParallel gradient all-reduce") -> None:
-        """Finish every started request (at most the group's timeout)."""
-        if not self.reqs:
-            return
-        import time
-        _local.deadline = (time.perf_counter() + self.pg.timeout, what, self.pg.timeout)
-        try:
-            # short spin: here a rank mostly waits for a slower rank's backward, and spinning
-            # would take the core that rank needs
-            poll(self.MPI, self.reqs, spin=5e-4)
-        finally:
-            _local.deadline = None
-        self.reqs = []
+        """Finish every started request and bucket (at most the group's timeout)."""
+        waiter = self._waiter(what)
+        if self.reqs:
+            waiter(self.reqs)
+            self.reqs = []
+        if self.shm_pending:
+            pending, self.shm_pending = self.shm_pending, []
+            self.shm.reduce(waiter, pending)
+
+    def _waiter(self, what: str):
+        def wait_for(reqs: list) -> None:
+            import time
+            _local.deadline = (time.perf_counter() + self.pg.timeout, what, self.pg.timeout)
+            try:
+                # short spin: here a rank mostly waits for a slower rank's backward, and
+                # spinning would take the core that rank needs
+                poll(self.MPI, reqs, spin=5e-4)
+            finally:
+                _local.deadline = None
+        return wait_for

@@ -79,8 +79,8 @@ class Reducer:
         params = self.params
         self.buckets = make_buckets(params, self.cap, order)
         self.where = {i: b for b, idx in enumerate(self.buckets) for i in idx}
-        self.flats = [C.zeros(sum(params[i].numel() for i in idx), dtype=params[idx[0]].dtype)
-                      for idx in self.buckets]
+        self.flats = self.comm.buffers([(sum(params[i].numel() for i in idx),
+                                          params[idx[0]].dtype) for idx in self.buckets])
         self.views: list = [None] * len(params)
         for idx, flat in zip(self.buckets, self.flats):
             off = 0
@@ -104,6 +104,7 @@ class Reducer:
                 if p.grad is not None and p.grad is was:
                     new.copy_(was)
                     p.grad = new
+        self.comm.release_old()
 
     def _reset(self) -> None:
         self.ready = [set() for _ in self.buckets]
@@ -141,6 +142,7 @@ class Reducer:
         # unused parameters count as ready once backward begins (not in forward: a forward
         # without backward must start no collective)
         self.started = True
+        self.comm.before_write()
         if self.find_unused:
             used = C.ones(len(self.params))
             for i in self.unused:
@@ -181,7 +183,7 @@ class Reducer:
         self.ready[b].add(i)
         while self.next < len(self.buckets) and \
                 len(self.ready[self.next]) == len(self.buckets[self.next]):
-            self.comm.start(self.flats[self.next])
+            self.comm.start_bucket(self.next)
             self.works.append(self.next)
             self.next += 1
         if self.next == len(self.buckets):
@@ -207,3 +209,5 @@ class Reducer:
                     else:
                         p.grad.copy_(view)
         self.works = []
+        if self.as_view:     # the user may write into the grads (buckets) from now on
+            self.comm.before_write()

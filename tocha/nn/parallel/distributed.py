@@ -144,7 +144,7 @@ class DistributedDataParallel(Module):
         if self.broadcast_buffers and self.require_forward_param_sync:
             bufs = [b for b in self.module.buffers()]
             if bufs and red.world > 1:
-                _broadcast_coalesced(bufs, self.process_group)
+                red.comm.broadcast_buffers(bufs)
         out = self.module(*inputs, **kwargs)
         if is_grad_enabled() and self.require_backward_grad_sync:
             unused = []
