@@ -18,5 +18,18 @@ def test_ddp_features():
     res = launch("ddp_features.py", 2)
     assert res.rc == 0, res
     for part in ("construction_and_state", "no_sync", "unused", "overlap",
-                 "rebuild_in_ready_order", "bucket_view", "sampler_loader"):
+                 "rebuild_in_ready_order", "bucket_view", "shared_memory", "sampler_loader"):
+        assert res.out.count(f"OK {part}") == 2, res
+
+
+def test_ddp_with_mpi_allreduce_instead_of_shared_memory():
+    # TOCHA_DDP_SHM=0: buckets summed by MPI's all-reduce (the path across machines)
+    env = {"TOCHA_DDP_SHM": "0"}
+    res = launch("ddp_equiv.py", 2, "mlp", "cnn", "lstm_view", env=env)
+    assert res.rc == 0, res
+    for kind in ("mlp", "cnn", "lstm_view"):
+        assert res.out.count(f"OK {kind} ") == 2, res
+    res = launch("ddp_features.py", 2, "unused", "bucket_view", "shared_memory", env=env)
+    assert res.rc == 0, res
+    for part in ("unused", "bucket_view", "shared_memory"):
         assert res.out.count(f"OK {part}") == 2, res

@@ -1,5 +1,9 @@
 """Run under N ranks: DDP's broadcast, no_sync, find_unused_parameters, broadcast_buffers,
 overlap, state_dict, and DistributedSampler + DataLoader workers; prints "OK ..."."""
+import copy
+import os
+import sys
+
 import numpy as np
 
 import tocha as torch
@@ -164,6 +168,27 @@ def bucket_view(r, n):
     assert torch.allclose(g, plain.b.weight.grad, atol=1e-6) and want.shape == (1, 4)
 
 
+def shared_memory(r, n):
+    # ranks of one machine sum buckets in an MPI shared-memory window (TOCHA_DDP_SHM=0: MPI's
+    # all-reduce); either way the public all_reduce of the local gradients is the oracle
+    expect = os.environ.get("TOCHA_DDP_SHM", "1") != "0"
+    torch.manual_seed(0)
+    m = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 3)).double()
+    ddp = DDP(m, bucket_cap_mb=1e-4)
+    assert (ddp._reducer.comm.shm is not None) == expect, ddp._reducer.comm.shm
+    ref = copy.deepcopy(m)
+    for step in range(3):                       # the second forward rebuilds the buckets
+        x = torch.randn(4, 5, dtype=torch.float64) * (r + 1)
+        m.zero_grad()
+        ref.zero_grad()
+        ddp(x).pow(2).sum().backward()
+        ref(x).pow(2).sum().backward()
+        for p, q in zip(m.parameters(), ref.parameters()):
+            dist.all_reduce(q.grad)
+            assert torch.allclose(p.grad, q.grad / n, rtol=1e-12, atol=1e-12), step
+            assert same_everywhere(p.grad)
+
+
 def sampler_loader(r, n):
     ds = TensorDataset(torch.arange(24))
     sampler = DistributedSampler(ds, shuffle=True, seed=3)
@@ -181,7 +206,10 @@ if __name__ == "__main__":
     dist.init_process_group("mpi", init_method="tcp://127.0.0.1:23456")
     assert dist.get_backend() == "mpi"
     r, n = dist.get_rank(), dist.get_world_size()
-    for part in (construction_and_state, no_sync, unused, overlap, rebuild_in_ready_order,
-                 bucket_view, sampler_loader):
+    parts = (construction_and_state, no_sync, unused, overlap, rebuild_in_ready_order,
+             bucket_view, shared_memory, sampler_loader)
+    for part in parts:
+        if sys.argv[1:] and part.__name__ not in sys.argv[1:]:
+            continue
         part(r, n)
         print(f"OK {part.__name__}", flush=True)
