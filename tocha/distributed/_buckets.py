@@ -122,15 +122,37 @@ class BucketComm:
         if self.reqs and self.MPI.Request.Testall(self.reqs):
             self.reqs = []
 
-    def wait(self, what: str = "DistributedDataParallel gradient all-reduce") -> None:
-        """Finish every started request and bucket (at most the group's timeout)."""
+    def wait(self, what: str = "DistributedDataParallel gradient all-reduce",
+             gather: bool = True) -> None:
+        """Finish every started request and bucket (at most the group's timeout). With
+        `gather=False` a shared-memory bucket's summed slices stay with the ranks that
+        summed them: read them with `read_summed`, then call `done_reading()`."""
         waiter = self._waiter(what)
         if self.reqs:
             waiter(self.reqs)
             self.reqs = []
         if self.shm_pending:
             pending, self.shm_pending = self.shm_pending, []
-            self.shm.reduce(waiter, pending)
+            self.shm.reduce(waiter, pending, gather)
+
+    def read_summed(self, b: int, off: int, like, out=None):
+        """The summed values of bucket `b` at [off, off + like.numel()) shaped like `like`:
+        written into `out` when given (and contiguous), else into a new tensor."""
+        from .. import _creation as C
+        n = like._data.size
+        if out is not None and out._data.flags.c_contiguous and out._data.size == n:
+            self.shm.read(b, off, out._data.reshape(-1))
+            return out
+        arr = np.empty(n, like._data.dtype)
+        self.shm.read(b, off, arr)
+        if out is not None:
+            out.copy_(C.from_numpy(arr).view(like.shape))
+            return out
+        return C.from_numpy(arr).view(like.shape)
+
+    def done_reading(self) -> None:
+        if self.shm is not None:
+            self.shm.done_reading()
 
     def _waiter(self, what: str):
         def wait_for(reqs: list) -> None:

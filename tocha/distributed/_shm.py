@@ -10,7 +10,9 @@ between the phases (and ``MPI_Win_sync`` for memory ordering, as the MPI standar
 
 1. every rank has written its buckets;
 2. rank r sums slice r of every bucket over all ranks' copies, into its own copy;
-3. every rank copies the other ranks' summed slices into its own copy.
+3. every rank copies the other ranks' summed slices into its own copy, or, when DDP copies
+   the gradients out of the buckets anyway (without ``gradient_as_bucket_view``), straight
+   from their owners' copies into ``param.grad``.
 
 MPI still does all the coordination; NumPy does the additions. The third barrier, which keeps
 a rank from overwriting its copy while another still reads it, is waited for lazily, before
@@ -66,8 +68,10 @@ class ShmBuckets:
             wait([self.released])
             self.released = None
 
-    def reduce(self, wait, buckets: list[int]) -> None:
-        """Sum `buckets` over the ranks into every rank's copy; `wait(reqs)` drives MPI."""
+    def reduce(self, wait, buckets: list[int], gather: bool = True) -> None:
+        """Sum `buckets` over the ranks; `wait(reqs)` drives MPI. With `gather`, into every
+        rank's copy; without, slice k stays summed in rank k's copy only (`read`). Either
+        way `done_reading()` must follow."""
         r, p, mine = self.rank, self.p, self.copies[self.rank]
         self._barrier(wait)
         for b in buckets:
@@ -77,12 +81,25 @@ class ShmBuckets:
                 if k != r:
                     np.add(acc, self.copies[k][b][r * n // p:(r + 1) * n // p], out=acc)
         self._barrier(wait)
-        for b in buckets:
-            n = mine[b].size
-            for k in range(p):
-                if k != r:
-                    lo, hi = k * n // p, (k + 1) * n // p
-                    np.copyto(mine[b][lo:hi], self.copies[k][b][lo:hi])
+        if gather:
+            for b in buckets:
+                n = mine[b].size
+                for k in range(p):
+                    if k != r:
+                        lo, hi = k * n // p, (k + 1) * n // p
+                        np.copyto(mine[b][lo:hi], self.copies[k][b][lo:hi])
+
+    def read(self, b: int, off: int, out: np.ndarray) -> None:
+        """Summed bucket `b` at [off, off + out.size) into `out`, from the slices' owners."""
+        n, p, end = self.copies[0][b].size, self.p, off + out.size
+        for k in range(p):
+            lo, hi = max(off, k * n // p), min(end, (k + 1) * n // p)
+            if lo < hi:
+                np.copyto(out[lo - off:hi - off], self.copies[k][b][lo:hi])
+
+    def done_reading(self) -> None:
+        """This rank reads no other rank's copy any more (they may write once all say so)."""
+        assert self.released is None, "done_reading() twice without before_write()"
         self.win.Sync()
         self.released = self.comm.Ibarrier()
 

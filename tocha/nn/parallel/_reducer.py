@@ -82,11 +82,13 @@ class Reducer:
         self.flats = self.comm.buffers([(sum(params[i].numel() for i in idx),
                                           params[idx[0]].dtype) for idx in self.buckets])
         self.views: list = [None] * len(params)
+        self.offsets: list[int] = [0] * len(params)
         for idx, flat in zip(self.buckets, self.flats):
             off = 0
             for i in idx:
                 n = params[i].numel()
                 self.views[i] = flat[off:off + n].view(params[i].shape)
+                self.offsets[i] = off
                 off += n
 
     def _rebuild(self) -> None:
@@ -192,7 +194,11 @@ class Reducer:
     def finish(self) -> None:
         """Wait for every bucket and write the averaged gradients into `param.grad`."""
         self.active = False
-        self.comm.wait()
+        comm = self.comm
+        # on one machine, without bucket views, each rank reads the summed slices straight
+        # from their owners' copies into param.grad (no gather into its own copy first)
+        direct = not self.as_view and comm.shm is not None
+        comm.wait(gather=not direct)
         used = self.used
         with no_grad():
             for b in self.works:
@@ -204,10 +210,13 @@ class Reducer:
                         continue
                     if self.as_view:
                         p.grad = view
+                    elif direct:
+                        p.grad = comm.read_summed(b, self.offsets[i], view, p.grad)
                     elif p.grad is None:
                         p.grad = view.clone()
                     else:
                         p.grad.copy_(view)
         self.works = []
+        comm.done_reading()
         if self.as_view:     # the user may write into the grads (buckets) from now on
-            self.comm.before_write()
+            comm.before_write()
