@@ -54,7 +54,8 @@ class BucketComm:
         from .. import _creation as C
         from ._shm import ShmBuckets, usable
         self.old_shm = self.shm
-        if usable(self.comm, self.MPI, [dt for _, dt in sizes]):
+        nbytes = sum(n * dt.itemsize for n, dt in sizes)
+        if usable(self.comm, self.MPI, [dt for _, dt in sizes], nbytes):
             self.shm = ShmBuckets(self.comm, self.MPI, [(n, dt.np) for n, dt in sizes])
             for a in self.shm.mine():
                 a.fill(0)

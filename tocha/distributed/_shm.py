@@ -27,8 +27,9 @@ import numpy as np
 __all__ = ["ShmBuckets", "usable"]
 
 
-def usable(comm, MPI, dtypes: list) -> bool:
-    """True when every rank of `comm` shares this machine's memory (same on every rank)."""
+def usable(comm, MPI, dtypes: list, nbytes: int) -> bool:
+    """True when every rank of `comm` shares this machine's memory and /dev/shm has room for
+    all their buckets (`nbytes` each); the same answer on every rank."""
     if os.environ.get("TOCHA_DDP_SHM", "1") == "0" or comm.Get_size() < 2:
         ok = 0
     else:
@@ -36,6 +37,11 @@ def usable(comm, MPI, dtypes: list) -> bool:
         ok = int(node.Get_size() == comm.Get_size())
         node.Free()
     ok = int(ok and all(np.dtype(d.np) in (np.float32, np.float64) for d in dtypes))
+    if ok and os.path.isdir("/dev/shm"):
+        # MPICH maps the window from /dev/shm: a container's small one (64 MB by default in
+        # Docker) would fail when the pages are touched, so such a machine uses MPI's path
+        st = os.statvfs("/dev/shm")
+        ok = int(st.f_bavail * st.f_frsize > 1.25 * nbytes * comm.Get_size() + (64 << 20))
     return bool(comm.allreduce(ok, op=MPI.MIN))    # one answer for all ranks
 
 
