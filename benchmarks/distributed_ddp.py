@@ -170,7 +170,7 @@ def main(argv=None) -> int:
           "1-rank/2-rank runs; target: 2/1 <= 1.15")
     print(f"{'workload':>9} {'lib':>6} {'batch/rank':>10} {'1 rank ms':>10} {'2 ranks ms':>11} "
           f"{'2/1':>5} {'2/1 range':>10} {'cpu 1':>7} {'cpu 2':>7} {'cpu 2/1':>7} "
-          f"{'no DDP ms':>9}")
+          f"{'no DDP ms':>9}  2/1 <= 1.15?")
     for name in args.models:
         for lib in args.libs:
             r = res[f"{name}/{lib}"] = measure(lib, name, args.repeats, args.bucket_cap_mb)
@@ -179,7 +179,8 @@ def main(argv=None) -> int:
             span = f"{r['ratio_min']:.2f}-{r['ratio_max']:.2f}"
             print(f"{name:>9} {lib:>6} {WORKLOADS[name][0]:>10} {one * 1e3:>10.1f} "
                   f"{two * 1e3:>11.1f} {two / one:>5.2f} {span:>10} {c1 * 1e3:>7.1f} "
-                  f"{c2 * 1e3:>7.1f} {c2 / c1:>7.2f} {r['no_ddp_s'] * 1e3:>9.1f}", flush=True)
+                  f"{c2 * 1e3:>7.1f} {c2 / c1:>7.2f} {r['no_ddp_s'] * 1e3:>9.1f}  "
+                  f"{'yes' if two / one <= 1.15 else 'NO'}", flush=True)
             load.append(os.getloadavg()[0])
     print(f"load average (1 min) during the runs: {min(load):.2f}-{max(load):.2f} on "
           f"{os.cpu_count()} cores (2/1 > 1 also counts the cores the two ranks take from "
