@@ -111,7 +111,9 @@ class BucketComm:
                 if root:
                     flat[off:off + t._data.size] = t._data.reshape(-1)
                 off += t._data.size
-            self.reqs.append(self.comm.Ibcast(flat, root=0))
+            # as bytes: any dtype (bfloat16 has no MPI datatype); construction checked that
+            # the ranks' buffers have the same shapes and dtypes
+            self.reqs.append(self.comm.Ibcast(flat.view(np.uint8), root=0))
             self.wait("DistributedDataParallel buffer broadcast")
             if not root:
                 off = 0
