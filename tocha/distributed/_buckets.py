@@ -99,27 +99,23 @@ class BucketComm:
 
     def broadcast_buffers(self, tensors: list) -> None:
         """Rank 0's values of `tensors` (module buffers, the same list on every rank) into
-        them on every rank: one message per dtype, no per-call signature exchange."""
-        by_dtype: dict = {}
-        for t in tensors:
-            by_dtype.setdefault(t._data.dtype, []).append(t)
+        them on every rank: one message of bytes (any dtype; bfloat16 has no MPI datatype)
+        and no per-call signature exchange (construction checked the ranks' buffers)."""
+        arrays = [t._data for t in tensors]
+        flat = np.empty(sum(a.nbytes for a in arrays), np.uint8)
         root = self.comm.Get_rank() == 0
-        for dt, ts in by_dtype.items():
-            flat = np.empty(sum(t._data.size for t in ts), dt)
+        if root:
             off = 0
-            for t in ts:
-                if root:
-                    flat[off:off + t._data.size] = t._data.reshape(-1)
-                off += t._data.size
-            # as bytes: any dtype (bfloat16 has no MPI datatype); construction checked that
-            # the ranks' buffers have the same shapes and dtypes
-            self.reqs.append(self.comm.Ibcast(flat.view(np.uint8), root=0))
-            self.wait("DistributedDataParallel buffer broadcast")
-            if not root:
-                off = 0
-                for t in ts:
-                    t._data[...] = flat[off:off + t._data.size].reshape(t._data.shape)
-                    off += t._data.size
+            for a in arrays:
+                flat[off:off + a.nbytes] = np.ascontiguousarray(a).reshape(-1).view(np.uint8)
+                off += a.nbytes
+        self.reqs.append(self.comm.Ibcast(flat, root=0))
+        self.wait("DistributedDataParallel buffer broadcast")
+        if not root:
+            off = 0
+            for a in arrays:
+                a[...] = flat[off:off + a.nbytes].view(a.dtype).reshape(a.shape)
+                off += a.nbytes
 
     def progress(self) -> None:
         if self.reqs and self.MPI.Request.Testall(self.reqs):
