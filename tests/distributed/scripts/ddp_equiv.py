@@ -30,13 +30,13 @@ def make(kind):
     if kind in ("cnn", "cnn_plain_bn"):
         return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
                              nn.Flatten(), nn.Linear(4 * 5 * 5, 3))
-    return LSTMHead()
+    return LSTMHead()       # "lstm" and "lstm_view" (gradient_as_bucket_view=True)
 
 
 def data(kind):
     rng = np.random.RandomState(1)
     shape = {"mlp": (B, 6), "cnn": (B, 1, 5, 5), "cnn_plain_bn": (B, 1, 5, 5),
-             "lstm": (B, 4, 3)}[kind]
+             "lstm": (B, 4, 3), "lstm_view": (B, 4, 3)}[kind]
     x = torch.from_numpy(rng.randn(*shape).astype(np.float32))
     y = torch.from_numpy(rng.randint(0, 3, size=B).astype(np.int64))
     return x, y
@@ -62,7 +62,9 @@ def check(kind, rank, world):
     local = make(kind)
     if kind == "cnn":
         local = nn.SyncBatchNorm.convert_sync_batchnorm(local)
-    ddp = nn.parallel.DistributedDataParallel(local, bucket_cap_mb=0.0005)
+    # tiny buckets: many of them, rebuilt in the ready order after the first step
+    ddp = nn.parallel.DistributedDataParallel(local, bucket_cap_mb=0.0005,
+                                              gradient_as_bucket_view=kind == "lstm_view")
     train(ref, x, y)
     per = B // world
     train(ddp, x[rank * per:(rank + 1) * per], y[rank * per:(rank + 1) * per])
@@ -78,7 +80,7 @@ def check(kind, rank, world):
 
 if __name__ == "__main__":
     dist.init_process_group("gloo")
-    kinds = sys.argv[1:] or ["mlp", "cnn", "cnn_plain_bn", "lstm"]
+    kinds = sys.argv[1:] or ["mlp", "cnn", "cnn_plain_bn", "lstm", "lstm_view"]
     for kind in kinds:
         check(kind, dist.get_rank(), dist.get_world_size())
     dist.destroy_process_group()

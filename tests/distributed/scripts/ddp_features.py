@@ -1,5 +1,9 @@
 """Run under N ranks: DDP's broadcast, no_sync, find_unused_parameters, broadcast_buffers,
 overlap, state_dict, and DistributedSampler + DataLoader workers; prints "OK ..."."""
+import copy
+import os
+import sys
+
 import numpy as np
 
 import tocha as torch
@@ -94,6 +98,97 @@ def overlap(r, n):
     assert same_everywhere(m[0].weight.grad)
 
 
+class Reversed(nn.Module):
+    """Registered a, b; run b then a: backward readies a's gradients before b's."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(4, 4)
+        self.b = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.a(torch.tanh(self.b(x)))
+
+
+def rebuild_in_ready_order(r, n):
+    torch.manual_seed(0)
+    m = Reversed()
+    ddp = DDP(m, bucket_cap_mb=1e-6)                      # one parameter per bucket
+    params = list(m.parameters())
+    assert [b for b in ddp._reducer.buckets] == [[3], [2], [1], [0]]   # reverse at first
+    ready = []
+    for i, p in enumerate(params):
+        p.register_post_accumulate_grad_hook(lambda _, i=i: ready.append(i))
+    x = torch.randn(2, 4) + r
+    ddp(x).sum().backward()
+    first = [p.grad.clone() for p in params]
+    m.zero_grad()
+    ddp(x).sum().backward()                    # this forward rebuilt the buckets
+    assert [i for b in ddp._reducer.buckets for i in b] == ready[:4], (ddp._reducer.buckets,
+                                                                      ready)
+    assert ready[:2] != [3, 2] and sorted(ready[:2]) == [0, 1], ready
+    for p, g in zip(params, first):            # same averaged gradients after the rebuild
+        assert torch.allclose(p.grad, g) and same_everywhere(p.grad)
+
+
+def bucket_view(r, n):
+    torch.manual_seed(0)
+    views = Reversed()
+    torch.manual_seed(0)
+    plain = Reversed()
+    dv = DDP(views, gradient_as_bucket_view=True, bucket_cap_mb=1e-4)
+    dp = DDP(plain, bucket_cap_mb=1e-4)
+    opt = torch.optim.SGD(views.parameters(), lr=0.1)
+    red = dv._reducer
+    for step, set_to_none in enumerate((True, True, False, False)):
+        x = torch.randn(3, 4) * (r + 1)
+        opt.zero_grad(set_to_none=set_to_none)
+        plain.zero_grad(set_to_none=set_to_none)
+        dv(x).pow(2).sum().backward()
+        dp(x).pow(2).sum().backward()
+        for i, (pv, pp) in enumerate(zip(views.parameters(), plain.parameters())):
+            assert pv.grad is red.views[i], step               # a view of its bucket
+            assert torch.allclose(pv.grad, pp.grad, atol=1e-6), (step, pv.grad, pp.grad)
+            assert same_everywhere(pv.grad)
+        with torch.no_grad():
+            for pv, pp in zip(views.parameters(), plain.parameters()):
+                pp.copy_(pv - 0.1 * pv.grad)
+        opt.step()
+    opt.zero_grad(set_to_none=False)
+    with dv.no_sync():                                 # accumulates in the bucket, locally
+        dv(torch.ones(1, 4) * r).sum().backward()
+    dv(torch.ones(1, 4)).sum().backward()
+    want = sum(torch.ones(1, 4) * j for j in range(n)) / n
+    g = views.b.weight.grad
+    assert g is red.views[2] and same_everywhere(g)
+    plain.zero_grad()
+    with dp.no_sync():
+        dp(torch.ones(1, 4) * r).sum().backward()
+    dp(torch.ones(1, 4)).sum().backward()
+    assert torch.allclose(g, plain.b.weight.grad, atol=1e-6) and want.shape == (1, 4)
+
+
+def shared_memory(r, n):
+    # ranks of one machine sum buckets in an MPI shared-memory window (TOCHA_DDP_SHM=0: MPI's
+    # all-reduce); either way the public all_reduce of the local gradients is the oracle
+    expect = os.environ.get("TOCHA_DDP_SHM", "1") != "0"
+    torch.manual_seed(0)
+    m = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 3)).double()
+    ddp = DDP(m, bucket_cap_mb=1e-4)
+    assert (ddp._reducer.comm.shm is not None) == expect, ddp._reducer.comm.shm
+    ref = copy.deepcopy(m)
+    for step in range(3):                       # the second forward rebuilds the buckets
+        x = torch.randn(4, 5, dtype=torch.float64) * (r + 1)
+        m.zero_grad()
+        ref.zero_grad()
+        ddp(x).pow(2).sum().backward()
+        ref(x).pow(2).sum().backward()
+        for p, q in zip(m.parameters(), ref.parameters()):
+            dist.all_reduce(q.grad)
+            assert torch.allclose(p.grad, q.grad / n, rtol=1e-12, atol=1e-12), step
+            assert same_everywhere(p.grad)
+
+
 def sampler_loader(r, n):
     ds = TensorDataset(torch.arange(24))
     sampler = DistributedSampler(ds, shuffle=True, seed=3)
@@ -111,6 +206,10 @@ if __name__ == "__main__":
     dist.init_process_group("mpi", init_method="tcp://127.0.0.1:23456")
     assert dist.get_backend() == "mpi"
     r, n = dist.get_rank(), dist.get_world_size()
-    for part in (construction_and_state, no_sync, unused, overlap, sampler_loader):
+    parts = (construction_and_state, no_sync, unused, overlap, rebuild_in_ready_order,
+             bucket_view, shared_memory, sampler_loader)
+    for part in parts:
+        if sys.argv[1:] and part.__name__ not in sys.argv[1:]:
+            continue
         part(r, n)
         print(f"OK {part.__name__}", flush=True)

@@ -69,7 +69,8 @@ class DistributedDataParallel(Module):
 
     At construction, rank 0's parameters and buffers are broadcast to every rank. In each
     backward, gradients are averaged over the ranks in buckets of ``bucket_cap_mb`` (default
-    25) that start their all-reduce from autograd hooks while backward still runs. After
+    25) that start their all-reduce from autograd hooks while backward still runs; after the
+    first step the buckets are rebuilt in the order backward produced the gradients. After
     ``loss.backward()`` every rank holds the same averaged ``param.grad``.
 
     Args:
@@ -81,8 +82,12 @@ class DistributedDataParallel(Module):
         bucket_cap_mb: bucket size in MiB.
         find_unused_parameters: walk the output's graph each forward and count parameters
             it does not reach as ready (needed when some parameters get no gradient).
-        gradient_as_bucket_view, static_graph, init_sync: accepted (init_sync=False skips the
-            initial broadcast).
+        gradient_as_bucket_view: leave each ``param.grad`` as a view of its bucket after
+            backward (no copy back, and later backwards accumulate in the bucket); the
+            gradients must not be replaced by tensors of another layout.
+        static_graph: the model uses the same parameters every step (here: the buckets are
+            rebuilt in gradient-ready order even with ``find_unused_parameters``).
+        init_sync: False skips the initial broadcast.
 
     Example::
 
@@ -129,7 +134,7 @@ class DistributedDataParallel(Module):
         if init_sync:
             _broadcast_coalesced(params + list(module.buffers()), self.process_group)
         self._reducer = Reducer(params, self.bucket_bytes_cap, self.process_group,
-                                find_unused_parameters)
+                                find_unused_parameters, gradient_as_bucket_view, static_graph)
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         red = self._reducer
@@ -139,7 +144,7 @@ class DistributedDataParallel(Module):
         if self.broadcast_buffers and self.require_forward_param_sync:
             bufs = [b for b in self.module.buffers()]
             if bufs and red.world > 1:
-                _broadcast_coalesced(bufs, self.process_group)
+                red.comm.broadcast_buffers(bufs)
         out = self.module(*inputs, **kwargs)
         if is_grad_enabled() and self.require_backward_grad_sync:
             unused = []
