@@ -176,6 +176,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         root = self._base
         if self._view_fn is None or self._vc[0] == self.__dict__.get("_view_version"):
             return
+        if root.__dict__.get("_graph_write", -1) <= self.__dict__.get("_view_version", -1):
+            return      # only writes autograd did not record since: the history stands
         if self._requires_grad and self.__dict__.get("_multi_view"):
             raise RuntimeError(_multi_view_message(
                 self, "its base or another view of its base has been modified inplace"))

@@ -145,7 +145,27 @@ CASES = {
     "saved_output_changed_inplace": lambda m: _saved_output_changed(m),
     "squeezed_amin_changed_inplace": lambda m: _amin_changed(m),
     "pow_zero_base_inf_grad": lambda m: _grad(m, lambda m, x: 1.0 / (m.zeros(()) ** x), 0.8),
+    # long-mode findings (seed 31): views of a base that joined a graph in place; a no_grad
+    # write into one output of unbind
+    "view_of_base_joined_graph": lambda m: _view_joined(m),
+    "nograd_write_unbind_output": lambda m: _nograd_unbind(m),
 }
+
+
+def _view_joined(m):
+    r1 = m.tensor(0.021)
+    r5 = r1.unsqueeze(0)
+    r6 = m.tensor(-0.041, requires_grad=True)
+    r1.add_(r6, alpha=2)
+    (r5.sum() + (r6 * r6).sum()).backward()
+    return r5, r6.grad
+
+
+def _nograd_unbind(m):
+    r4 = (m.arange(6.0).reshape(2, 3).requires_grad_() * 1).unbind(0)
+    with m.no_grad():
+        r4[1].neg_()
+    return r4[0], r4[1]
 
 
 def _rebased(m):

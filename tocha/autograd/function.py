@@ -356,6 +356,9 @@ class Function(metaclass=_FunctionMeta):
                 arrays.append(a._data)
                 if a._requires_grad:
                     record = True
+                elif a._base is not None:   # a view whose base joined a graph in place since
+                    a._rebase_view()
+                    record = record or a._requires_grad
                 if a._device is not dev:
                     if dev is not None:
                         _device_error(cls, dev, a._device)
