@@ -145,20 +145,16 @@ def test_swap_in_errors():
     w = tocha.ones(2, requires_grad=True)
     opt = tocha.optim.SGD([w], lr=0.1, momentum=0.9)
     swap = tocha.optim.swap_in_optimizer_params_and_state
-    with pytest.raises(RuntimeError, match="initialized optimizer state"):
-        with swap(opt, {"w": w}, opt.state_dict()):
-            pass
+    with pytest.raises(RuntimeError, match="initialized optimizer state"), swap(opt, {"w": w}, opt.state_dict()):
+        pass
     w.grad = tocha.ones(2)
     opt.step()
     sd = opt.state_dict()
-    with pytest.raises(RuntimeError, match="different number of parameter groups"):
-        with swap(opt, {"w": w}, {"state": sd["state"], "param_groups": []}):
-            pass
+    with pytest.raises(RuntimeError, match="different number of parameter groups"), swap(opt, {"w": w}, {"state": sd["state"], "param_groups": []}):
+        pass
     bad = copy.deepcopy(sd)
     bad["param_groups"][0]["extra"] = 1
-    with pytest.raises(RuntimeError, match="Keys only in swap-in: \\['extra'\\]"):
-        with swap(opt, {"w": w}, bad):
-            pass
-    with pytest.raises(RuntimeError, match="match optimizer.param_groups ordering"):
-        with swap(opt, {}, sd):
-            pass
+    with pytest.raises(RuntimeError, match="Keys only in swap-in: \\['extra'\\]"), swap(opt, {"w": w}, bad):
+        pass
+    with pytest.raises(RuntimeError, match="match optimizer.param_groups ordering"), swap(opt, {}, sd):
+        pass

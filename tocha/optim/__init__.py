@@ -1,8 +1,8 @@
 """tocha.optim: PyTorch's optimizers and learning-rate schedulers."""
 from . import lr_scheduler
 from ._stateless import swap_in_optimizer_params_and_state
-from .adafactor import Adafactor
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
