@@ -159,6 +159,9 @@ _NN_TOP.update({n: "._ops.nn_pool" for n in (
     "max_pool1d_with_indices", "max_pool2d_with_indices")})
 _NN_TOP.update({"group_norm": "._ops.nn_norm", "layer_norm": "._ops.nn_norm",
                 "embedding": "._ops.nn_embed"})
+# anomaly mode's switches, also loaded on use (the same table serves any lazy torch.* name)
+_NN_TOP.update({n: ".autograd.anomaly_mode" for n in (
+    "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled")})
 
 
 _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",
