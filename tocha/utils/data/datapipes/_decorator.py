@@ -5,9 +5,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any, get_type_hints
 
-from ._typing import _DataPipeType
 from .datapipe import IterDataPipe, MapDataPipe
 
 __all__ = ["argument_validation", "functional_datapipe", "guaranteed_datapipes_determinism",
@@ -136,25 +135,17 @@ class non_deterministic:
         return self.cls(*args, **kwargs)
 
 
-def _hint_type(hint: Any) -> _DataPipeType | None:
-    """The element type a hint names when it is a DataPipe type (`IterDataPipe[int]`)."""
-    origin = get_origin(hint)
-    if isinstance(origin, type) and issubclass(origin, (IterDataPipe, MapDataPipe)):
-        args = get_args(hint)
-        return _DataPipeType(args[0]) if args else origin.type
-    if isinstance(hint, type) and issubclass(hint, (IterDataPipe, MapDataPipe)):
-        return hint.type
-    return None
-
-
 def argument_validation(f: Callable) -> Callable:
-    """Check, at each call, that arguments hinted as `IterDataPipe[T]` are IterDataPipes whose
-    element type is a subtype of `T` (TypeError otherwise).
+    """Check, at each call, the arguments hinted with a DataPipe class (`dp: IterDataPipe`):
+    each must be an IterDataPipe whose element type (`type`) is a subtype of the hint's.
+
+    As in PyTorch 2.13, a subscripted hint (`IterDataPipe[int]`) is not checked, and pipes
+    carry a `type` only when given one (otherwise the check raises AttributeError).
 
     Example:
         >>> from tocha.utils.data import IterDataPipe, argument_validation
         >>> @argument_validation
-        ... def first(dp: IterDataPipe[int]):
+        ... def first(dp: IterDataPipe):
         ...     return next(iter(dp))
         >>> first([1])
         Traceback (most recent call last):
@@ -167,15 +158,15 @@ def argument_validation(f: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(*args, **kwargs)
         for name, value in bound.arguments.items():
-            expected = _hint_type(hints[name]) if name in hints else None
-            if expected is None:
+            hint = hints.get(name)
+            if not (isinstance(hint, type) and issubclass(hint, (IterDataPipe, MapDataPipe))):
                 continue
             if not isinstance(value, IterDataPipe):
                 raise TypeError(f"Expected argument '{name}' as a IterDataPipe, but found "
                                 f"{type(value)}")
-            if not value.type.issubtype(expected.param):
+            if not value.type.issubtype(hint.type):
                 raise TypeError(f"Expected type of argument '{name}' as a subtype of hint "
-                                f"{expected}, but found {value.type}")
+                                f"{hint.type}, but found {value.type}")
         return f(*args, **kwargs)
     return wrapper
 
@@ -205,12 +196,17 @@ def runtime_validation(f: Callable) -> Callable:
     """Decorate a DataPipe's `__iter__`: each element it yields must be an instance of the
     pipe's element type (RuntimeError otherwise).
 
+    The pipe must carry its element type as a `type` attribute (a `_DataPipeType`): as in
+    PyTorch 2.13, `IterDataPipe[int]` does not set it, and without it iterating raises
+    AttributeError.
+
     Example:
-        >>> from collections.abc import Iterator
         >>> from tocha.utils.data import IterDataPipe, runtime_validation
-        >>> class Ints(IterDataPipe[int]):
+        >>> from tocha.utils.data.datapipes._typing import _DataPipeType
+        >>> class Ints(IterDataPipe):
+        ...     type = _DataPipeType(int)
         ...     @runtime_validation
-        ...     def __iter__(self) -> Iterator[int]:
+        ...     def __iter__(self):
         ...         yield from (1, "two")
         >>> list(Ints())
         Traceback (most recent call last):

@@ -1,106 +1,124 @@
-"""The element types of DataPipes: `IterDataPipe[int]` records `int` as the pipe's `type`,
-checked by `argument_validation`, `runtime_validation` and `reinforce_type`."""
+"""Typing-aware subtype and instance checks, and `_DataPipeType`: the element type a DataPipe
+may carry as its `type` attribute, which `argument_validation` and `runtime_validation` read.
+
+As in PyTorch 2.13, DataPipe classes do not set it from `IterDataPipe[X]` (that is only an
+annotation there): a pipe has a `type` only when its class or instance assigns one."""
 from __future__ import annotations
 
-import collections.abc
 import numbers
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, Generic, TypeVar, Union, get_args, get_origin
 
 __all__ = ["issubinstance", "issubtype"]
 
-_CONTAINERS = {list: list, tuple: tuple, dict: dict, set: set,
-               collections.abc.Sequence: collections.abc.Sequence,
-               collections.abc.Iterable: collections.abc.Iterable}
+class Integer(numbers.Integral):
+    """Stands for `int` in type comparisons (so that `bool` is not taken for an `int`)."""
+
+
+class Boolean(numbers.Integral):
+    """Stands for `bool` in type comparisons."""
+
+
+# builtin types compared through stand-ins, as PyTorch does: the comparison is structural
+# (`List[int]` against `List[int]`), not by subclassing
+TYPE2ABC = {bool: Boolean, int: Integer, float: numbers.Real, complex: numbers.Complex,
+            dict: dict, list: list, set: set, tuple: tuple, None: type(None)}
+
+
+def _norm(t: Any) -> Any:
+    try:
+        return TYPE2ABC.get(t, t)
+    except TypeError:           # unhashable: not a type to map
+        return t
 
 
 def _type_repr(t: Any) -> str:
     """A type as PyTorch prints it in messages (`int`, `typing.Tuple[int, str]`, ...)."""
-    if isinstance(t, type) and get_origin(t) is None and t.__module__ == "builtins":
-        return t.__qualname__
     if isinstance(t, type) and get_origin(t) is None:
-        return f"{t.__module__}.{t.__qualname__}"
+        return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
     if t is ...:
         return "..."
     return repr(t)
 
 
-def _variants(t: Any) -> list:
-    """The members of a Union (a TypeVar by its bound or constraints, Any as itself)."""
+def _decompose(t: Any, to_list: bool = True) -> list | None:
+    """A TypeVar's bound or constraints, a Union's members; else `[t]` (None if not
+    `to_list`)."""
     if isinstance(t, TypeVar):
-        if t.__bound__ is not None:
-            return _variants(t.__bound__)
-        return [v for c in t.__constraints__ for v in _variants(c)] or [Any]
-    if get_origin(t) is Union or type(t).__name__ == "UnionType":
-        return [v for a in get_args(t) for v in _variants(a)]
-    return [t]
+        ts = [t.__bound__] if t.__bound__ is not None else list(t.__constraints__)
+    elif getattr(t, "__origin__", None) == Union:
+        ts = list(get_args(t))
+    elif not to_list:
+        return None
+    else:
+        ts = [t]
+    return [_norm(x) for x in ts]
 
 
 def issubtype(left: Any, right: Any, recursive: bool = True) -> bool:
-    """Whether every value of type `left` is a value of type `right` (typing-aware)."""
-    rights = _variants(right)
-    if Any in rights or object in rights:
+    """Whether type `left` is a subtype of type `right`: Unions and TypeVars expand to their
+    members; generic types match by origin and, with `recursive`, argument by argument."""
+    left, right = _norm(left), _norm(right)
+    if right is Any or left == right:
         return True
-    lefts = _variants(left)
-    if Any in lefts:
-        return False
-    return all(any(_sub(v, r, recursive) for r in rights) for v in lefts)
-
-
-def _base(t: Any) -> Any:
-    origin = get_origin(t)
-    return origin if origin is not None else t
-
-
-def _sub(left: Any, right: Any, recursive: bool) -> bool:
-    lb, rb = _base(left), _base(right)
-    if left == right:
+    if get_origin(right) is Generic:
         return True
-    try:
-        if not issubclass(lb, rb) and not (lb is bool and rb in (int, numbers.Integral)):
-            return False
-    except TypeError:
+    if right is type(None):
         return False
-    rargs = get_args(right)
-    if not rargs or not recursive:
+    constraints = _decompose(right)
+    if not constraints or Any in constraints:
         return True
-    largs = get_args(left)
-    if not largs:
+    if left is Any:
         return False
-    if rb is tuple and Ellipsis not in rargs:
-        return len(largs) == len(rargs) and all(
-            issubtype(a, b) for a, b in zip(largs, rargs))
-    if rb is tuple:
-        return all(issubtype(a, rargs[0]) for a in largs if a is not Ellipsis)
-    return len(largs) == len(rargs) and all(issubtype(a, b) for a, b in zip(largs, rargs))
+    variants = _decompose(left)
+    if not variants:
+        return False
+    return all(_within(v, constraints, recursive) for v in variants)
+
+
+def _within(variant: Any, constraints: list, recursive: bool) -> bool:
+    """Whether `variant` is a subtype of one of `constraints`."""
+    if variant in constraints:
+        return True
+    parts = _decompose(variant, to_list=False)
+    if parts is not None:
+        return all(_within(v, constraints, recursive) for v in parts)
+    if getattr(variant, "__origin__", None) is not None:
+        v_origin, v_args = variant.__origin__, get_args(variant) or None
+    else:
+        v_origin, v_args = variant, None
+    for c in constraints:
+        sub = _decompose(c, to_list=False)
+        if sub is not None:
+            if _within(variant, sub, recursive):
+                return True
+        elif getattr(c, "__origin__", None) is not None:
+            if v_origin == c.__origin__:
+                c_args = get_args(c) or None
+                if not recursive or not c_args:
+                    return True
+                if (v_args is not None and len(v_args) == len(c_args)
+                        and all(issubtype(a, b) for a, b in zip(v_args, c_args))):
+                    return True
+        elif v_origin == c:
+            return True
+    return False
 
 
 def issubinstance(data: Any, data_type: Any) -> bool:
-    """Whether the value `data` is an instance of the typing type `data_type`."""
-    variants = _variants(data_type)
-    if Any in variants:
-        return True
-    return any(_inst(data, t) for t in variants)
-
-
-def _inst(data: Any, t: Any) -> bool:
-    base = _base(t)
-    try:
-        if not isinstance(data, base):
-            return False
-    except TypeError:
-        return True
-    args = get_args(t)
-    if not args:
-        return True
-    if base is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return all(issubinstance(d, args[0]) for d in data)
-        return len(args) == len(data) and all(issubinstance(d, a) for d, a in zip(data, args))
-    if base is dict or (isinstance(base, type) and issubclass(base, collections.abc.Mapping)):
-        return all(issubinstance(k, args[0]) and issubinstance(v, args[1])
-                   for k, v in data.items())
-    if isinstance(base, type) and issubclass(base, collections.abc.Iterable):
-        return all(issubinstance(d, args[0]) for d in data)
+    """Whether the value `data` is of type `data_type`, looking into tuples, lists, sets and
+    dicts."""
+    if not issubtype(type(data), data_type, recursive=False):
+        return False
+    args = get_args(data_type) or None
+    if isinstance(data, tuple):
+        if not args:
+            return True
+        return len(args) == len(data) and all(issubinstance(d, t) for d, t in zip(data, args))
+    if isinstance(data, (list, set)):
+        return not args or all(issubinstance(d, args[0]) for d in data)
+    if isinstance(data, dict):
+        return not args or all(issubinstance(k, args[0]) and issubinstance(v, args[1])
+                               for k, v in data.items())
     return True
 
 
@@ -132,40 +150,3 @@ class _DataPipeType:
     def issubtype_of_instance(self, other: Any) -> bool:
         """Whether the value `other` is an instance of this type."""
         return issubinstance(other, self.param)
-
-
-def element_type(cls: type, pipe_bases: tuple) -> Any:
-    """The element type a DataPipe class declares: `X` of a base written `IterDataPipe[X]`
-    (or of a subclass of it), else None (inherit)."""
-    for base in getattr(cls, "__orig_bases__", ()):
-        origin = get_origin(base)
-        if isinstance(origin, type) and issubclass(origin, pipe_bases):
-            args = get_args(base)
-            if args:
-                return args[0]
-    return None
-
-
-def check_iter_hint(cls: type, expected: Any) -> None:
-    """PyTorch's check that `__iter__`'s return hint agrees with the declared element type."""
-    import typing
-    fn = cls.__dict__.get("__iter__")
-    if fn is None:
-        return
-    try:
-        hints = typing.get_type_hints(fn)
-    except (NameError, TypeError, AttributeError):     # unresolvable forward references
-        return
-    if "return" not in hints:
-        return
-    hint = hints["return"]
-    if hint in (collections.abc.Iterator, typing.Iterator):
-        return
-    if get_origin(hint) is not collections.abc.Iterator:
-        raise TypeError(f"Expected 'Iterator' as the return annotation for `__iter__` of "
-                        f"{cls.__name__}, but found {_type_repr(hint)}")
-    data_type = get_args(hint)[0]
-    if not issubtype(data_type, expected):
-        raise TypeError(f"Expected return type of '__iter__' as a subtype of "
-                        f"{_type_repr(expected)}, but found {_type_repr(data_type)} for "
-                        f"{cls.__name__}")

@@ -10,7 +10,6 @@ from typing import Any, ClassVar, TypeVar
 
 from ..dataset import Dataset, IterableDataset
 from ._hook_iterator import _SnapshotState, hook_iterator
-from ._typing import _DataPipeType, _type_repr, check_iter_hint, element_type, issubtype
 
 __all__ = ["DFIterDataPipe", "DataChunk", "IterDataPipe", "MapDataPipe"]
 
@@ -41,20 +40,6 @@ class DataChunk(list):
 
     def raw_iterator(self) -> Iterator:
         yield from self.items
-
-
-def _pipe_type_init(cls: type, root: type) -> None:
-    """Give a new DataPipe class its `type` (from `Base[X]`, else inherited) and check its
-    `__iter__` hint against it."""
-    declared = element_type(cls, (root,))
-    if declared is not None:
-        parent = next((b.type for b in cls.__mro__[1:] if "type" in b.__dict__
-                       and isinstance(b.__dict__["type"], _DataPipeType)), None)
-        if parent is not None and not issubtype(declared, parent.param):
-            raise TypeError(f"Can not subclass a DataPipe[{_type_repr(declared)}] from "
-                            f"DataPipe[{parent}]")
-        cls.type = _DataPipeType(declared)
-    check_iter_hint(cls, cls.type.param)
 
 
 def _functional(registry: dict, name: str, owner: Any) -> Callable:
@@ -138,7 +123,10 @@ class IterDataPipe(_PipeCommon, IterableDataset[_T_co]):
     Every registered pipe has a chained form (`dp.map(fn)`, `dp.filter(fn)`, `dp.batch(n)`,
     `dp.shuffle()`, `dp.zip(other)`, ...). Creating a new iterator resets the pipe and
     invalidates the iterators created before (one live iterator per pipe: use `.fork()` to
-    read one stream twice). Declare the element type as `IterDataPipe[int]`.
+    read one stream twice).
+
+    As in PyTorch 2.13, `IterDataPipe[int]` is only a typing annotation: pipes keep no
+    element type (no `type` attribute) unless one is given (see `runtime_validation`).
 
     Example:
         >>> from tocha.utils.data.datapipes.iter import IterableWrapper
@@ -152,7 +140,6 @@ class IterDataPipe(_PipeCommon, IterableDataset[_T_co]):
     getstate_hook: Callable | None = None
     str_hook: Callable | None = None
     repr_hook: Callable | None = None
-    type = _DataPipeType(Any)
     _valid_iterator_id: int | None = None
     _number_of_samples_yielded: int = 0
     _snapshot_state: _SnapshotState = _SnapshotState.NotStarted
@@ -160,7 +147,6 @@ class IterDataPipe(_PipeCommon, IterableDataset[_T_co]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _pipe_type_init(cls, IterDataPipe)
         hook_iterator(cls)
 
     @classmethod
@@ -184,17 +170,6 @@ class IterDataPipe(_PipeCommon, IterableDataset[_T_co]):
 
     def reset(self) -> None:
         """Called when a new iterator is created (clear buffers, reseed)."""
-
-    def reinforce_type(self, expected_type: Any) -> IterDataPipe:
-        """Narrow this pipe's element type to `expected_type` (a subtype of the current)."""
-        if isinstance(expected_type, tuple):
-            from typing import Tuple  # noqa: UP035
-            expected_type = Tuple[expected_type]  # noqa: UP006 (printed as PyTorch prints it)
-        if not issubtype(expected_type, self.type.param):
-            raise TypeError(f"Expected 'expected_type' as subtype of {self.type}, but found "
-                            f"{_type_repr(expected_type)}")
-        self.type = _DataPipeType(expected_type)
-        return self
 
 
 hook_iterator(IterDataPipe)     # its own `__iter__` (returning self) too, as in PyTorch
@@ -228,11 +203,6 @@ class MapDataPipe(_PipeCommon, Dataset[_T_co]):
     getstate_hook: Callable | None = None
     str_hook: Callable | None = None
     repr_hook: Callable | None = None
-    type = _DataPipeType(Any)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _pipe_type_init(cls, MapDataPipe)
 
     @classmethod
     def _registry_owner(cls) -> type:
