@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._tensor import Tensor
+from .optimizer import Optimizer
 
 __all__ = ["swap_in_optimizer_params_and_state"]
 
@@ -87,7 +88,7 @@ def _prepare(optimizer, parameters: dict, osd: Any) -> tuple[dict, list]:
 
 
 @contextlib.contextmanager
-def swap_in_optimizer_params_and_state(optimizer, swapin_parameters: dict[str, Tensor],
+def swap_in_optimizer_params_and_state(optimizer: Optimizer, swapin_parameters: dict[str, Tensor],
                                        swapin_optim_state: dict[str, Any]) -> Iterator[None]:
     """Within the block, `optimizer` acts on `swapin_parameters` with `swapin_optim_state`;
     its own parameters, hyperparameters and state come back on exit.
