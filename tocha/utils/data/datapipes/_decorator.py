@@ -208,9 +208,11 @@ def runtime_validation(f: Callable) -> Callable:
         ...     @runtime_validation
         ...     def __iter__(self):
         ...         yield from (1, "two")
-        >>> list(Ints())
-        Traceback (most recent call last):
-        RuntimeError: Expected an instance as subtype of int, but found two(<class 'str'>)
+        >>> try:
+        ...     list(Ints())
+        ... except RuntimeError as e:   # its message also names the pipe that raised
+        ...     print(str(e).splitlines()[0])
+        Expected an instance as subtype of int, but found two(<class 'str'>)
     """
     if f.__name__ != "__iter__":
         raise TypeError(f"Can not decorate function {f.__name__} with 'runtime_validation'")
