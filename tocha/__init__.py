@@ -203,6 +203,9 @@ _NN_TOP.update({n: ".sparse._torch" for n in (
     "sparse_bsc_tensor", "sparse_compressed_tensor", "spmm", "smm", "hspmm", "dsmm", "hsmm",
     "saddmm", "sspaddmm", "indices_copy", "values_copy", "crow_indices_copy",
     "col_indices_copy", "ccol_indices_copy", "row_indices_copy", "resize_as_sparse_")})
+# anomaly mode's switches, also loaded on use (the same table serves any lazy torch.* name)
+_NN_TOP.update({n: ".autograd.anomaly_mode" for n in (
+    "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled")})
 
 
 _LAZY = {"nn", "optim", "utils", "vision", "viz", "distributed", "serialization", "jit",

@@ -15,7 +15,9 @@ __all__ = [
     "NestedIOFunction",
     "Variable",
     "backward",
+    "detect_anomaly",
     "enable_grad",
+    "enforce_grad_layout_policy",
     "functional",
     "grad",
     "gradcheck",
@@ -24,16 +26,21 @@ __all__ = [
     "is_grad_enabled",
     "no_grad",
     "once_differentiable",
+    "set_detect_anomaly",
     "set_grad_enabled",
+    "set_multithreading_enabled",
 ]
 
 # public name -> the submodule that defines it (`_gradcheck`: a submodule named `gradcheck`
 # would replace the function `gradcheck` in this namespace whenever it is first imported)
 _LAZY = {"Function": "function", "FunctionCtx": "function", "NestedIOFunction": "function",
          "once_differentiable": "function", "backward": "engine", "grad": "engine",
-         "Variable": "variable", "gradcheck": "_gradcheck", "gradgradcheck": "_gradcheck"}
+         "Variable": "variable", "gradcheck": "_gradcheck", "gradgradcheck": "_gradcheck",
+         "detect_anomaly": "anomaly_mode", "set_detect_anomaly": "anomaly_mode",
+         "set_multithreading_enabled": "_modes", "is_multithreading_enabled": "_modes",
+         "enforce_grad_layout_policy": "_modes"}
 _SUBMODULES = {"functional", "function", "engine", "grad_mode", "variable", "hooks", "graph",
-               "profiler"}
+               "profiler", "anomaly_mode"}
 
 
 def __getattr__(name: str):

@@ -135,3 +135,11 @@ class inference_mode(_DecoratorContextManager):
 
     def clone(self) -> _DecoratorContextManager:
         return type(self)(self.mode)
+
+
+def __getattr__(name: str):
+    # PyTorch defines these two switches in grad_mode too; tocha keeps them in `_modes`
+    if name in ("set_multithreading_enabled", "enforce_grad_layout_policy"):
+        from . import _modes
+        return getattr(_modes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,6 +2,15 @@
 from ._collate import default_collate, default_convert
 from ._worker import WorkerInfo, _DatasetKind, get_worker_info  # noqa: F401
 from .dataloader import DataLoader
+from .datapipes._decorator import (
+                                   argument_validation,
+                                   functional_datapipe,
+                                   guaranteed_datapipes_determinism,
+                                   non_deterministic,
+                                   runtime_validation,
+                                   runtime_validation_disabled,
+)
+from .datapipes.datapipe import DataChunk, DFIterDataPipe, IterDataPipe, MapDataPipe
 from .dataset import (
                       ChainDataset,
                       ConcatDataset,
@@ -22,8 +31,35 @@ from .sampler import (
                       WeightedRandomSampler,
 )
 
-__all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset",
-           "DistributedSampler", "IterableDataset", "RandomSampler", "Sampler",
-           "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
-           "TensorDataset", "WeightedRandomSampler", "WorkerInfo", "default_collate",
-           "default_convert", "get_worker_info", "random_split"]
+__all__ = [
+                                   "BatchSampler",
+                                   "ChainDataset",
+                                   "ConcatDataset",
+                                   "DFIterDataPipe",
+                                   "DataChunk",
+                                   "DataLoader",
+                                   "Dataset",
+                                   "DistributedSampler",
+                                   "IterDataPipe",
+                                   "IterableDataset",
+                                   "MapDataPipe",
+                                   "RandomSampler",
+                                   "Sampler",
+                                   "SequentialSampler",
+                                   "StackDataset",
+                                   "Subset",
+                                   "SubsetRandomSampler",
+                                   "TensorDataset",
+                                   "WeightedRandomSampler",
+                                   "WorkerInfo",
+                                   "argument_validation",
+                                   "default_collate",
+                                   "default_convert",
+                                   "functional_datapipe",
+                                   "get_worker_info",
+                                   "guaranteed_datapipes_determinism",
+                                   "non_deterministic",
+                                   "random_split",
+                                   "runtime_validation",
+                                   "runtime_validation_disabled",
+]

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import _datapipe_loader as _dp
 from . import _worker
 from ._collate import default_collate, default_convert
 from ._worker import ExceptionWrapper, _DatasetKind, _ResumeIteration, get_worker_info
@@ -83,7 +84,7 @@ class DataLoader:
                  in_order: bool = True) -> None:
         prefetch_factor = _worker_options(num_workers, timeout, prefetch_factor,
                                           persistent_workers)
-        self.dataset = dataset
+        self.dataset = _dp.wrap(dataset)    # a DataPipe travels in its pickling wrapper
         self.num_workers = num_workers
         self.prefetch_factor = prefetch_factor
         self.pin_memory = pin_memory
@@ -234,8 +235,9 @@ def _dataset_kind(dataset, shuffle, sampler, batch_sampler):
     an iterable dataset takes no shuffle, sampler or batch_sampler."""
     if not isinstance(dataset, IterableDataset):
         return _DatasetKind.Map, bool(shuffle)
-    # keys mean nothing to a stream: no custom (batch) samplers, no shuffling
-    if shuffle not in {False, None}:
+    # keys mean nothing to a stream: no custom (batch) samplers, no shuffling (an
+    # IterDataPipe's Shufflers take the option)
+    if not _dp.apply_shuffle(dataset, shuffle) and shuffle not in {False, None}:
         raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle "
                          f"option, but got shuffle={shuffle}")
     if sampler is not None:
@@ -280,6 +282,8 @@ def _samplers(kind, dataset, shuffle, sampler, batch_sampler, batch_size, drop_l
 class _BaseDataLoaderIter:
     def __init__(self, loader: DataLoader) -> None:
         self._dataset = loader.dataset
+        # DataPipes: the shared seed is drawn first (before the sampler and the base seed)
+        self._shared_seed = _dp.seed_pipes(self._dataset, loader.generator)
         self._dataset_kind = loader._dataset_kind
         self._IterableDataset_len_called = loader._IterableDataset_len_called
         self._auto_collation = loader._auto_collation
@@ -309,6 +313,8 @@ class _BaseDataLoaderIter:
         self._sampler_iter = iter(self._index_sampler)
         self._num_yielded = 0
         self._IterableDataset_len_called = loader._IterableDataset_len_called
+        if self._shared_seed is not None:
+            self._shared_seed = _dp.seed_pipes(self._dataset, loader.generator)
 
     def _next_index(self) -> Any:
         return next(self._sampler_iter)  # may raise StopIteration
@@ -347,6 +353,7 @@ class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
             raise AssertionError("_SingleProcessDataLoaderIter requires timeout == 0")
         if self._num_workers != 0:
             raise AssertionError("_SingleProcessDataLoaderIter requires num_workers == 0")
+        _dp.shard_main(self._dataset)
         self._dataset_fetcher = _DatasetKind.create_fetcher(
             self._dataset_kind, self._dataset, self._auto_collation, self._collate_fn,
             self._drop_last)
@@ -385,6 +392,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                                  "MultiProcessingDataLoaderIter")
         ctx = _mp_context(loader.multiprocessing_context)
         self._worker_init_fn = loader.worker_init_fn
+        init_fn = _dp.worker_init(self._dataset, self._worker_init_fn, self._shared_seed)
         self._worker_result_queue = ctx.Queue()
         self._shutdown = False
         self._workers_done_event = ctx.Event()
@@ -397,7 +405,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 target=_worker._worker_loop,
                 args=(self._dataset_kind, self._dataset, index_queue, self._worker_result_queue,
                       self._workers_done_event, self._auto_collation, self._collate_fn,
-                      self._drop_last, self._base_seed, self._worker_init_fn, i,
+                      self._drop_last, self._base_seed, init_fn, i,
                       self._num_workers, self._persistent_workers))
             w.daemon = True
             w.start()

@@ -1,0 +1,1 @@
+"""Helpers of the DataPipes (argument checks, file streams)."""
