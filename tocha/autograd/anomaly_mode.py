@@ -50,7 +50,6 @@ def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
     """
     STATE.enabled = bool(enabled)
     STATE.check_nan = bool(check_nan)
-    _install(STATE.enabled)
 
 
 # frames of tocha's op machinery, left out of a forward stack (PyTorch's ops are C++ and do
@@ -94,38 +93,18 @@ def check_outputs(node: Any, grads: tuple) -> None:
 
 
 def run_node_checked(task: Any, node: Any, grads: list) -> tuple:
-    """The engine's `run_node` for anomaly mode: NaN output gradients raise (with
-    `check_nan`), and any error is preceded by a warning with the node's forward stack."""
+    """`task.run_node` as the engine calls it in anomaly mode: NaN output gradients raise
+    (with `check_nan`), and any error is preceded by a warning with the node's forward
+    stack. (The engine and `Function.apply` test `STATE.enabled` once per run and per
+    recorded node: the cost of the mode when it is off.)"""
     try:
-        out = _ORIGINAL["run_node"](task, node, grads)
+        out = task.run_node(node, grads)
         if STATE.check_nan:
             check_outputs(node, out)
         return out
     except Exception:
         _warn_forward(node)
         raise
-
-
-def _new_node_recording(cls: Any, args: tuple) -> Any:
-    node = _ORIGINAL["new_node"](cls, args)
-    record_forward(node)
-    return node
-
-
-_ORIGINAL: dict = {}
-
-
-def _install(on: bool) -> None:
-    """Put the anomaly-mode hooks into the autograd core (on) or take them out (off)."""
-    from . import engine, function
-    if on and not _ORIGINAL:
-        _ORIGINAL["run_node"] = engine.GraphTask.run_node
-        _ORIGINAL["new_node"] = function._new_node
-        engine.GraphTask.run_node = run_node_checked
-        function._new_node = _new_node_recording
-    elif not on and _ORIGINAL:
-        engine.GraphTask.run_node = _ORIGINAL.pop("run_node")
-        function._new_node = _ORIGINAL.pop("new_node")
 
 
 class detect_anomaly:

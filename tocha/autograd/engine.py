@@ -15,6 +15,8 @@ import numpy as np
 
 from .._backend import cpu
 from .._tensor import Tensor, _legacy_type_names, _wrap_dt
+from . import anomaly_mode
+from .anomaly_mode import STATE as _ANOMALY
 from .function import AccumulateGrad, Edge, Node, accumulator_of
 from .grad_mode import STATE
 
@@ -97,7 +99,12 @@ class GraphTask:
                     if grads is not None and t is not None:
                         self.accumulate_leaf(t, grads[0])
                     continue
-                self.deliver(node, self.run_node(node, grads) if grads is not None else ())
+                if grads is None:
+                    self.deliver(node, ())
+                elif _ANOMALY.enabled:
+                    self.deliver(node, anomaly_mode.run_node_checked(self, node, grads))
+                else:
+                    self.deliver(node, self.run_node(node, grads))
         finally:
             STATE.enabled = prev
 

@@ -16,6 +16,7 @@ The engine (engine.py) walks the recorded nodes from the output back to the leav
 from __future__ import annotations
 
 import functools
+import re
 import weakref
 from collections import namedtuple
 from collections.abc import Callable
@@ -26,6 +27,8 @@ import numpy as np
 from .._backend import cpu
 from .._dtype import _NP2DT, from_numpy_dtype
 from .._tensor import Tensor, _legacy_type_names, _wrap
+from .anomaly_mode import STATE as _ANOMALY
+from .anomaly_mode import record_forward
 from .grad_mode import STATE, no_grad
 from .hooks import RemovableHandle
 
@@ -222,14 +225,21 @@ def _version_error(node, data, nr, cur, expected, tensor=None, output=False):
     shape = ", ".join(str(s) for s in data.shape)
     kind = _legacy_type_names.get(str(data.dtype), "Tensor")
     gf = tensor._grad_fn if tensor is not None else node
-    where = (f", which is output {nr} of {gf.name()}," if gf is not None else "")
+    # (PyTorch names the forward op: "output 0 of Sigmoid", its node being SigmoidBackward0)
+    op = re.sub(r"Backward\d*$", "", gf.name()) if gf is not None else ""
+    where = f", which is output {nr} of {op}," if gf is not None else ""
+    hint = (_ANOMALY_HINT if _ANOMALY.enabled else
+            "enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [torch.{kind} [{shape}]]{where} is at version "
-        f"{cur}; expected version {expected} instead. Hint: the backtrace further above may "
-        f"show the operation that failed to compute its gradient. Change the in-place op (e.g. "
-        f"`x.add_(y)`) to its out-of-place form (`x = x.add(y)`), or clone the tensor before "
-        f"modifying it.")
+        f"operation: [torch.{kind} [{shape}]]{where} is at version {cur}; expected version "
+        f"{expected} instead. Hint: {hint}")
+
+
+_ANOMALY_HINT = ("the backtrace further above shows the operation that failed to compute its "
+                 "gradient. The variable in question was changed in there or anywhere later. "
+                 "Good luck!")
 
 
 class AccumulateGrad:
@@ -409,6 +419,8 @@ def _new_node(cls, args) -> Node:
             edges.append(None)
             needs.append(False)
     node.needs_input_grad = tuple(needs)
+    if _ANOMALY.enabled:        # anomaly mode: the node keeps its forward call's stack
+        record_forward(node)
     if cls._arrays:     # a primitive's trailing constants (dtype, dims) need no edge slot
         while edges[-1] is None:
             edges.pop()
