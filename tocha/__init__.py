@@ -77,6 +77,8 @@ bool = _dtype.bool_
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
+# float8, uint16/32/64 and PyTorch's placeholder dtypes (bits8, int4, ...): tocha/_dtype_ext.py
+globals().update({_d.name: _d for _d in _dtype._dtype_ext.NEW[1:]})
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)

@@ -224,3 +224,9 @@ def result_type(*operands) -> dtype:
 def can_cast(src: dtype, dst: dtype) -> bool:
     """PyTorch's same-kind rule for in-place results: no float→int, no int→bool."""
     return src._kind <= dst._kind
+
+
+# ---- bfloat16 / float8 (through ml_dtypes), uint16/32/64 and PyTorch's placeholder dtypes ----
+from . import _dtype_ext
+
+_dtype_ext.install()

@@ -25,6 +25,8 @@ def _mm_error(op, sa, sb):
 def _mm(a, b):
     """2-D matrix product; a 1x1 result is summed left to right in the input dtype, which is
     what PyTorch's CPU kernel does (BLAS would round differently in the last place)."""
+    if a.dtype.kind == "V":        # bfloat16: float32 products, rounded once (as PyTorch)
+        return _mm(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
     m, k = a.shape
     n = b.shape[1]
     if m == 1 and n == 1 and k and a.dtype.kind == "f":
@@ -39,6 +41,8 @@ def _gemm(a, b, out=None):
     its size (tocha/_threads.py); on Tensors (double backward) it is the recorded tocha op."""
     if isinstance(a, Tensor) or isinstance(b, Tensor):
         return a @ b
+    if a.dtype.kind == "V":        # bfloat16: float32 products, rounded once (as PyTorch)
+        return _gemm(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
     # batch * m * k * n multiply-adds (the larger batch when one operand is broadcast)
     m = a.shape[-2] if a.ndim > 1 else 1
     n = b.shape[-1] if b.ndim > 1 else 1

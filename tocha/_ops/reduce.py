@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
+from ._lowp import down, up
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
@@ -37,6 +38,8 @@ def _acc_dtype(x):
     k = x.dtype
     if k.kind == "f":
         return np.float32 if k is _F16 else None
+    if k.kind == "V":               # bfloat16 (ml_dtypes) sums accumulate in float32 too
+        return np.float32
     if k.kind in "biu":
         return np.int64
     return None
@@ -103,7 +106,7 @@ class Sum(prim):
                 return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w).astype(k)
             return np.add.reduce(x, axis=dims, keepdims=keepdim)
         r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_wide(x, dims) or _acc_dtype(x))
-        return r.astype(np.float16) if k is _F16 else r
+        return r.astype(k) if k is _F16 or k.kind == "V" else r
 
     @staticmethod
     def backward(ctx, g):
@@ -135,8 +138,8 @@ class Mean(prim):
         for d in dims:
             n *= x.shape[d]
         ctx.n = n
-        if x.dtype is _F16:
-            return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16)
+        if x.dtype is _F16 or x.dtype.kind == "V":     # float32 accumulation (bfloat16 too)
+            return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
         w = _wide(x, dims) if x.size > 256 else None
         if w is not None:
             return (np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w) / n).astype(x.dtype)
@@ -481,8 +484,8 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
-    if input._dtype is D.float16:       # squares overflow float16: accumulate in float32
-        return var(input.float(), dim, None, keepdim, correction=c).to(D.float16)
+    if input._dtype is D.float16 or input._data.dtype.kind == "V":   # accumulate in float32
+        return var(input.float(), dim, None, keepdim, correction=c).to(input._dtype)
     nd = input._data.ndim
     dims = _rdims(dim, nd)
     n = 1
@@ -609,9 +612,10 @@ def logsumexp(input: Tensor, dim: int | Sequence[int] | None, keepdim: bool = Fa
 class Softmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
+        x, lo = up(x)                   # bfloat16: computed in float32, rounded once
         m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         e = np.exp(x - m)
-        y = e / np.sum(e, axis=dim, keepdims=True)
+        y = down(e / np.sum(e, axis=dim, keepdims=True), lo)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -626,9 +630,15 @@ class Softmax(prim):
 class LogSoftmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
+        x, lo = up(x)                   # bfloat16: computed in float32, rounded once
         m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         s = x - m
-        y = s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+        total = np.sum(np.exp(s), axis=dim, keepdims=True)
+        if lo is not None:      # PyTorch's kernel keeps the sum and its log in bfloat16
+            total = total.astype(lo).astype(np.float32)
+            y = down(s - np.log(total).astype(lo).astype(np.float32), lo)
+        else:
+            y = s - np.log(total)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y

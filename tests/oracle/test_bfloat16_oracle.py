@@ -1,0 +1,189 @@
+"""bfloat16 and the extra dtypes against PyTorch 2.13: promotion, values, printing, grads."""
+import numpy as np
+import pytest
+import torch
+
+import tocha
+
+CORE = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32",
+        "float64", "complex64", "complex128"]
+EXTRA = ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
+         "float8_e5m2fnuz", "float8_e8m0fnu"]
+PLACE = ["float4_e2m1fn_x2", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16", "int1", "int4",
+         "int7", "uint1", "uint3", "uint7"]
+
+
+def _promote(mod, a, b):
+    try:
+        return str(mod.promote_types(getattr(mod, a), getattr(mod, b))).split(".")[-1]
+    except RuntimeError:
+        return "RuntimeError"
+    except KeyError:
+        return "KeyError"
+
+
+@pytest.mark.parametrize("a", CORE + EXTRA)
+def test_promotion_table(a):
+    got, want = {}, {}
+    for b in CORE + EXTRA:
+        if {a, b} & {"complex64", "complex128"} and not {a, b} & (set(EXTRA) | {"bfloat16"}):
+            continue        # complex promotion is another branch's slice
+        want[b] = _promote(torch, a, b)
+        got[b] = _promote(tocha, a, b)
+    assert got == want
+
+
+@pytest.mark.parametrize("name", CORE[:-2] + EXTRA + PLACE)
+def test_dtype_attributes(name):
+    t, m = getattr(torch, name), getattr(tocha, name)
+    assert repr(m).split(".")[-1] == repr(t).split(".")[-1]
+    assert (m.itemsize, m.is_floating_point, m.is_complex) == (t.itemsize, t.is_floating_point,
+                                                               t.is_complex)
+    try:
+        want = t.is_signed
+    except RuntimeError:
+        with pytest.raises(RuntimeError):
+            _ = m.is_signed
+    else:
+        assert m.is_signed == want
+    assert _promote(tocha, name, name) == _promote(torch, name, name)
+
+
+def _vals(n=50, scale=3.0, seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(n) * scale).astype(np.float32)
+
+
+SCALARS = [0.0, -0.0, 1.0, 3.14159, 1e-5, 2.5e-8, 1e5, 65504.0, 3.3e38, 1e39, float("inf"),
+           float("nan"), -7.123456, 0.1, 1.0 / 3]
+
+
+@pytest.mark.parametrize("vals", [SCALARS, [1.0, 2.0, 3.0], [1e-3, 1.0], [0.5, 1024.0],
+                                  list(_vals()), list(_vals(2000, 100)), [[1.5, -2.25], [3.0, 4]]])
+def test_printing_matches(vals):
+    t = torch.tensor(vals, dtype=torch.bfloat16)
+    m = tocha.tensor(vals, dtype=tocha.bfloat16)
+    assert repr(m).replace("tocha.", "torch.") == repr(t)
+    assert np.array_equal(m.float().numpy(), t.float().numpy(), equal_nan=True)  # RNE rounding
+
+
+def test_printing_scalars_and_grad():
+    for v in SCALARS:
+        t = torch.tensor(v, dtype=torch.bfloat16)
+        m = tocha.tensor(v, dtype=tocha.bfloat16)
+        assert repr(m).replace("tocha.", "torch.") == repr(t)
+        assert m.item() == t.item() or (np.isnan(m.item()) and np.isnan(t.item()))
+    t = torch.ones(2, dtype=torch.bfloat16, requires_grad=True)
+    m = tocha.ones(2, dtype=tocha.bfloat16, requires_grad=True)
+    assert repr(m).replace("tocha.", "torch.") == repr(t)
+
+
+def test_rounding_round_to_nearest_even():
+    # every float32 bit pattern near bfloat16 halfway points, both signs
+    base = np.arange(0, 1 << 16, 7, dtype=np.uint32) << 16
+    pats = np.concatenate([base | 0x8000, base | 0x7FFF, base | 0x8001, base])
+    f = pats.view(np.float32)
+    f = f[np.isfinite(f)]
+    want = torch.from_numpy(f).bfloat16().float().numpy()
+    got = tocha.from_numpy(f).bfloat16().float().numpy()
+    assert np.array_equal(got, want)
+    got2 = tocha.from_numpy(f.astype(np.float64)).to(tocha.bfloat16).float().numpy()
+    want2 = torch.from_numpy(f.astype(np.float64)).to(torch.bfloat16).float().numpy()
+    assert np.array_equal(got2, want2)
+
+
+def _both(fn, *arrays):
+    ts = [torch.from_numpy(a).bfloat16() for a in arrays]
+    ms = [tocha.from_numpy(a).bfloat16() for a in arrays]
+    return fn(torch, *ts), fn(tocha, *ms)
+
+
+_A = _vals(60).reshape(6, 10)
+_B = _vals(60, 1.0, 1).reshape(6, 10)
+_W = _vals(80, 1.0, 2).reshape(10, 8)
+_BIG = _vals(64 * 300, 1.0, 3).reshape(64, 300)
+
+OPS = {
+    "add": (lambda T, x, y: x + y, _A, _B),
+    "sub": (lambda T, x, y: x - y, _A, _B),
+    "mul": (lambda T, x, y: x * y, _A, _B),
+    "div": (lambda T, x, y: x / y, _A, _B),
+    "exp": (lambda T, x: x.exp(), _A),
+    "log": (lambda T, x: x.abs().log(), _A),
+    "tanh": (lambda T, x: x.tanh(), _A),
+    "relu": (lambda T, x: T.relu(x), _A),
+    "matmul": (lambda T, x, w: x @ w, _A, _W),
+    "mm_big": (lambda T, x: x @ x.T, _BIG),
+    "bmm": (lambda T, x: T.bmm(x.reshape(4, 16, 300), x.reshape(4, 300, 16)), _BIG),
+    "linear": (lambda T, x, w: T.nn.functional.linear(x, w.T), _A, _W),
+    "sum": (lambda T, x: x.sum(), _BIG),
+    "sum_dim": (lambda T, x: x.sum(1), _BIG),
+    "sum_dim0": (lambda T, x: x.sum(0), _BIG),
+    "mean": (lambda T, x: x.mean(), _BIG),
+    "mean_dim": (lambda T, x: x.mean(0), _BIG),
+    "var": (lambda T, x: x.var(1), _BIG),
+    "std": (lambda T, x: x.std(), _BIG),
+    "max": (lambda T, x: x.amax(1), _A),
+    "softmax": (lambda T, x: T.softmax(x, -1), _BIG),
+    "log_softmax": (lambda T, x: T.log_softmax(x, -1), _BIG),
+    "int_plus_bf16": (lambda T, x: T.arange(10) + x, _A),
+    "scalar_exact": (lambda T, x: x * 0.5 + 2, _A),
+}
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_op_values_exact(name):
+    fn, *arrays = OPS[name]
+    t, m = _both(fn, *arrays)
+    assert str(m.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+    assert np.array_equal(m.float().numpy(), t.float().numpy())
+
+
+def test_autograd_through_bfloat16():
+    def run(T):
+        x = T.from_numpy(_A).bfloat16().requires_grad_()
+        w = T.from_numpy(_W).bfloat16().requires_grad_()
+        y = (x @ w).exp().sum()
+        y.backward()
+        return y, x.grad, w.grad
+    for got, want in zip(run(tocha), run(torch)):
+        got, want = got.detach(), want.detach()
+        assert got.dtype is tocha.bfloat16 and want.dtype is torch.bfloat16
+        assert np.allclose(got.float().numpy(), want.float().numpy(), rtol=2 ** -7, atol=1e-3)
+
+
+def test_randn_bfloat16_matches_stream():
+    for n in (5, 16, 37, 1000):
+        torch.manual_seed(7)
+        tocha.manual_seed(7)
+        want = torch.randn(n, dtype=torch.bfloat16).float().numpy()
+        got = tocha.randn(n, dtype=tocha.bfloat16).float().numpy()
+        assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("name", ["bfloat16"] + EXTRA[3:])
+def test_finfo(name):
+    t, m = torch.finfo(getattr(torch, name)), tocha.finfo(getattr(tocha, name))
+    for k in ("bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution"):
+        assert getattr(m, k) == getattr(t, k), k
+    assert repr(m) == repr(t)
+
+
+@pytest.mark.parametrize("name", EXTRA[:3])
+def test_iinfo_unsigned(name):
+    t, m = torch.iinfo(getattr(torch, name)), tocha.iinfo(getattr(tocha, name))
+    assert (m.bits, m.min, m.max, repr(m)) == (t.bits, t.min, t.max, repr(t))
+
+
+def test_result_type_with_scalars():
+    cases = [(1.5,), (2,), (True,)]
+    for dt in ("bfloat16", "float16", "int32", "uint8", "bool"):
+        for (s,) in cases:
+            t = torch.result_type(torch.ones(2, dtype=getattr(torch, dt)), s)
+            m = tocha.result_type(tocha.ones(2, dtype=getattr(tocha, dt)), s)
+            assert str(m).split(".")[-1] == str(t).split(".")[-1], (dt, s)
+        t0 = torch.result_type(torch.ones(2, dtype=getattr(torch, dt)),
+                               torch.tensor(1.0, dtype=torch.bfloat16))
+        m0 = tocha.result_type(tocha.ones(2, dtype=getattr(tocha, dt)),
+                               tocha.tensor(1.0, dtype=tocha.bfloat16))
+        assert str(m0).split(".")[-1] == str(t0).split(".")[-1], dt
