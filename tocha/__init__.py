@@ -131,6 +131,23 @@ def detach(input):
     return input.detach()
 
 
+# mixed precision: torch.autocast / torch.GradScaler and autocast's state (tocha/_autocast.py)
+from ._autocast import (
+    autocast_decrement_nesting,
+    autocast_increment_nesting,
+    clear_autocast_cache,
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    is_autocast_cache_enabled,
+    is_autocast_cpu_enabled,
+    is_autocast_enabled,
+    set_autocast_cache_enabled,
+    set_autocast_cpu_dtype,
+    set_autocast_cpu_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+)
+
 # thread counts: one policy for every op (small ops on one thread, large on all)
 from ._threads import (
     get_num_interop_threads,
@@ -138,6 +155,7 @@ from ._threads import (
     set_num_interop_threads,
     set_num_threads,
 )
+from .amp import GradScaler, autocast
 
 
 def compile(model=None, **kwargs):

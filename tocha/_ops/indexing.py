@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
@@ -616,6 +617,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with `source` written at `index` along `dim`."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("index_copy", index_copy, input, dim, index, source)
     _, idx = _dim_index(input, dim, index, "index_copy")
     if source._dtype is not input._dtype:
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import Tensor
 from .._threads import blas_threads
@@ -171,6 +172,12 @@ class Addmm(prim):
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix product of two 2-D tensors."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mm", mm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mm", mm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mm", mm, input, mat2, out=out)
     _check_dtypes("mm", input, mat2)
     sa, sb = input._data.shape, mat2._data.shape
     if len(sa) != 2 or len(sb) != 2:
@@ -192,6 +199,12 @@ def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None)
 
     Differs from PyTorch: float32 products run in NumPy's BLAS, so the last place may differ.
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("matmul", matmul, input, other, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("matmul", matmul, input, other, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("matmul", matmul, input, other, out=out)
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not "
                         f"{type(other).__name__}")
@@ -220,6 +233,12 @@ def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None)
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("bmm", bmm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("bmm", bmm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("bmm", bmm, input, mat2, out=out)
     sa, sb = input._data.shape, mat2._data.shape
     if len(sa) != 3 or len(sb) != 3:
         raise RuntimeError(f"batch1 must be a 3D tensor (got {len(sa)}-D and {len(sb)}-D)")
@@ -231,6 +250,8 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mv", mv, input, vec)
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, "
                            f"{vec._data.ndim}")
@@ -238,6 +259,8 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
 
 
 def dot(input: Tensor, other: Tensor | complex) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("dot", dot, input, other)
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{other._data.ndim}D tensors")
@@ -260,6 +283,8 @@ vdot = dot
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("outer", outer, input, vec2)
     return input.unsqueeze(-1) * vec2.unsqueeze(0)
 
 
@@ -269,6 +294,12 @@ ger = outer
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: complex = 1,
           alpha: complex = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), one fused primitive (the Linear layer)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
     _check_dtypes("addmm", mat1, mat2)
     sa, sb = mat1._data.shape, mat2._data.shape
     if len(sa) != 2 or len(sb) != 2 or sa[1] != sb[0]:
@@ -288,6 +319,12 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: complex = 1,
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: complex = 1,
             alpha: complex = 1) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     return input * beta + alpha * bmm(batch1, batch2)
 
 
@@ -296,6 +333,9 @@ class Einsum(prim):
     def forward(ctx, eq, *xs):
         ctx.eq = eq
         ctx.save_for_backward(*xs)
+        if xs and xs[0].dtype.kind == "V":    # bfloat16: float32 products, rounded once
+            ys = [x.astype(np.float32) for x in xs]
+            return np.einsum(eq, *ys, optimize=len(xs) > 2).astype(xs[0].dtype)
         return np.einsum(eq, *xs, optimize=len(xs) > 2)
 
     @staticmethod
@@ -368,6 +408,12 @@ def _check_einsum(eq, operands, equation):
 
 def einsum(equation: str, *operands: Tensor) -> Tensor:
     """Einstein summation (`'ij,jk->ik'`); explicit or implicit output."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("einsum", einsum, equation, *operands)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("einsum", einsum, equation, *operands)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("einsum", einsum, equation, *operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     eq = equation.replace(" ", "")

@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 
+from .. import _autocast
 from .._tensor import Tensor
 from ._util import prim
 from .linalg import _gemm
@@ -440,6 +441,8 @@ def _convnd(op, nd, input, weight, bias, stride, padding, dilation, groups):
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
     """1-d convolution (cross-correlation): (N, C, L) * (O, C/g, K) -> (N, O, L_out)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv1d", conv1d, **locals())
     return _convnd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -467,6 +470,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         tensor([[[[4., 4.],
                   [4., 4.]]]])
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv2d", conv2d, **locals())
     return _convnd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -510,6 +515,8 @@ def _conv_transposend(op, nd, input, weight, bias, stride, padding, output_paddi
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """Transposed 1-d convolution: (N, C, L) * (C, O/g, K) -> (N, O, L_out)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv_transpose1d", conv_transpose1d, **locals())
     return _conv_transposend("conv_transpose1d", 1, input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
 
@@ -517,6 +524,8 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """Transposed 2-d convolution: (N, C, H, W) * (C, O/g, KH, KW) -> (N, O, H', W')."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv_transpose2d", conv_transpose2d, **locals())
     return _conv_transposend("conv_transpose2d", 2, input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ._lowp import down, up
@@ -214,6 +215,8 @@ def _prod_others(x, dim):
 
 def prod(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
          dtype: D.dtype | None = None) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("prod", prod, input, dim, keepdim, dtype=dtype)
     if dtype is not None:
         input = input.to(dtype)
     d = None if dim is None else norm_dim(dim, input._data.ndim)

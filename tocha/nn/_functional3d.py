@@ -6,6 +6,7 @@ from __future__ import annotations
 import tocha
 from tocha import Tensor
 
+from .. import _autocast
 from .._ops import nn_conv as _conv
 from .._ops import nn_pool as _pool
 from .._ops.nn_misc import pad as _pad
@@ -56,6 +57,8 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     """3-d convolution: (N, C, D, H, W) * (O, C/g, KD, KH, KW) -> (N, O, D', H', W').
 
     One 2-d convolution per kernel depth over all output depths at once, summed."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv3d", conv3d, **locals())
     x, unbatched = _batched("conv3d", input)
     if weight.ndim != 5:
         raise RuntimeError(f"conv3d: expected a 5-d weight (out, in/groups, kD, kH, kW), got "
@@ -103,6 +106,8 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     """Transposed 3-d convolution: (N, C, D, H, W) * (C, O/g, KD, KH, KW) -> (N, O, D', H', W').
 
     One transposed 2-d convolution per kernel depth, placed at its output depths, summed."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv_transpose3d", conv_transpose3d, **locals())
     x, unbatched = _batched("conv_transpose3d", input)
     sd, sh, sw = _triple(stride, "stride", "conv_transpose3d")
     pd, ph, pw = _triple(padding, "padding", "conv_transpose3d")
