@@ -22,3 +22,31 @@ def up(x):
 def down(y, dt):
     """`y` rounded (to nearest even) back to reduced dtype `dt`; unchanged when `dt` is None."""
     return y if dt is None else np.asarray(y).astype(dt)
+
+
+def nll_sums(picked, wts, keep):
+    """(loss sum, weight sum) of a 1-d batch as PyTorch's CPU nll_loss adds them for a reduced
+    float type: in that type, through its 8-level cascade of partial sums (levels 16 apart).
+
+    `picked` holds the chosen log-probabilities, `wts` their class weights (None: all 1),
+    `keep` False where the target is ignore_index (skipped, as PyTorch skips it)."""
+    dt = picked.dtype.type
+    zero = dt(0)
+    loss, wsum = [zero] * 8, [zero] * 8
+    for b in range(picked.shape[0]):
+        if not keep[b]:
+            continue
+        if wts is None:
+            loss[0] = dt(loss[0] - picked[b])
+        else:
+            wsum[0] = dt(wsum[0] + wts[b])
+            loss[0] = dt(loss[0] - dt(picked[b] * wts[b]))
+        for j in range(7):
+            if b & (15 << (4 * j)):
+                break
+            wsum[j + 1], loss[j + 1] = dt(wsum[j + 1] + wsum[j]), dt(loss[j + 1] + loss[j])
+            wsum[j] = loss[j] = zero
+    tl, tw = zero, zero
+    for v, w in zip(loss, wsum):
+        tl, tw = dt(tl + v), dt(tw + w)
+    return tl, (tw if wts is not None else dt(int(sum(bool(k) for k in keep))))

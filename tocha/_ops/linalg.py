@@ -133,6 +133,12 @@ class _Bmm(MatMul):
 _MATMUL_NAMED = {(2, 1): _Mv, (1, 1): _Dot}
 
 
+class _NoCtx:
+    """A forward's ctx when it only computes (nothing recorded)."""
+
+    needs_input_grad = ()
+
+
 class Addmm(prim):
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
@@ -141,6 +147,10 @@ class Addmm(prim):
             ctx.save_for_backward(a if n[2] else None, b if n[1] else None)
             ctx.fortran = (_fortran(a), _fortran(b))
         ctx.beta, ctx.alpha = beta, alpha
+        if a.dtype.kind == "V":     # bfloat16: product and sum in float32, rounded once
+            f32 = np.float32
+            return Addmm.forward(_NoCtx(), c.astype(f32), a.astype(f32), b.astype(f32), beta,
+                                 alpha).astype(a.dtype)
         out = _mm(a, b)
         if alpha != 1:
             out *= alpha

@@ -164,7 +164,8 @@ class NativeLayerNorm(prim):
     @staticmethod
     def forward(ctx, x, w, b, nd, eps):
         red = tuple(range(x.ndim - nd, x.ndim))
-        mean, _, d, invstd = _stats(x, red, eps)
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        mean, _, d, invstd = _stats(x if lo is None else x.astype(np.float32), red, eps)
         y = d * invstd
         if w is not None:
             y *= w
@@ -173,18 +174,22 @@ class NativeLayerNorm(prim):
         if ctx.needs_input_grad:
             ctx.save_for_backward(x, w)
             ctx.mean, ctx.invstd, ctx.eps, ctx.red = mean, invstd, eps, red
-        return y
+        return y if lo is None else y.astype(lo)
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
+        lo = x._dtype if x._data.dtype.kind == "V" else None
+        if lo is not None:          # bfloat16: gradients in float32, each rounded once
+            g, x, w = g.float(), x.float(), (None if w is None else w.float())
         g_hat = g * w if w is not None else g
         gx, xhat = _norm_backward(ctx, x, g_hat, ctx.red, ctx.eps)
         lead = tuple(range(g.ndim - len(ctx.red)))
         gw = (g * xhat).sum(lead) if w is not None and need[1] else None
         gb = g.sum(lead) if len(need) > 2 and need[2] else None
-        return (gx if need[0] else None), gw, gb
+        out = (gx if need[0] else None), gw, gb
+        return out if lo is None else tuple(None if t is None else t.to(lo) for t in out)
 
 
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,

@@ -563,7 +563,8 @@ class L2(prim):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        w = x.astype(np.float32) if x.dtype == _F16 else x     # float16 squares overflow
+        # float16 squares overflow, bfloat16 sums stall: both accumulate in float32
+        w = x.astype(np.float32) if x.dtype == _F16 or x.dtype.kind == "V" else x
         r = np.sqrt(np.sum(w * w, axis=dims, keepdims=True)).astype(x.dtype, copy=False)
         ctx.kshape = r.shape
         out = r if keepdim else np.squeeze(r, axis=dims)
