@@ -103,9 +103,23 @@ def test_state_api():
     assert tocha.amp.is_autocast_available("cpu")
     with pytest.raises(RuntimeError):
         tocha.amp.is_autocast_available("nonsense")
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        region = tocha.autocast("cuda")            # no GPU: disabled, as PyTorch does
+    with region:
+        assert not tocha.is_autocast_enabled("cuda")
+
+
+def test_cuda_amp_module_disables_itself():
+    import tocha.cuda.amp as cuda_amp
+    with pytest.warns(FutureWarning), pytest.warns(UserWarning, match="CUDA is not available"):
+        ac = cuda_amp.autocast()
+    with ac:
+        assert (tocha.ones(1, 1) @ tocha.ones(1, 1)).dtype is tocha.float32
+    with pytest.warns(FutureWarning), pytest.warns(UserWarning, match="CUDA is not available"):
+        assert not cuda_amp.GradScaler().is_enabled()
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        tocha.autocast("cuda")                     # accepted; tensors here are on the CPU
+        warnings.simplefilter("ignore")
+        assert tocha.cuda.amp.GradScaler().state_dict() == {}
 
 
 def test_cpu_amp_module():

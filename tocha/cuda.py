@@ -142,7 +142,7 @@ def _lazy_amp():
     from ._missing import import_submodule, missing_attr
     if not _has_amp():
         raise missing_attr(__name__, "amp")
-    return import_submodule("tocha", "amp")
+    return import_submodule("tocha.amp", "_cuda_amp")   # torch.cuda.amp's own spellings
 
 
 def __getattr__(name: str):

@@ -54,6 +54,12 @@ class autocast:
         self.device = device_type
         self.fast_dtype = _ac.get_dtype(device_type) if dtype is None else dtype
         self._cache_enabled = _ac.cache_enabled() if cache_enabled is None else cache_enabled
+        if enabled and device_type == "cuda":
+            from .. import cuda
+            if not cuda.is_available():
+                warnings.warn("CUDA is not available or torch_xla is imported. Disabling "
+                              "autocast.", stacklevel=2)
+                enabled = False
         if enabled and device_type == "cpu" and self.fast_dtype.name not in _LOW:
             kind = device_type.upper()
             warnings.warn(f"In {kind} autocast, but the target dtype is not supported. "
