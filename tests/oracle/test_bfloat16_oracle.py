@@ -199,13 +199,22 @@ def test_autograd_through_bfloat16():
         assert np.allclose(got.float().numpy(), want.float().numpy(), rtol=2 ** -7, atol=1e-3)
 
 
-def test_randn_bfloat16_matches_stream():
+@pytest.mark.parametrize("fn", ["randn", "rand"])
+def test_random_bfloat16_matches_stream(fn):
     for n in (5, 16, 37, 1000):
         torch.manual_seed(7)
         tocha.manual_seed(7)
-        want = torch.randn(n, dtype=torch.bfloat16).float().numpy()
-        got = tocha.randn(n, dtype=tocha.bfloat16).float().numpy()
+        want = getattr(torch, fn)(n, dtype=torch.bfloat16).float().numpy()
+        got = getattr(tocha, fn)(n, dtype=tocha.bfloat16).float().numpy()
         assert np.array_equal(got, want)
+    torch.manual_seed(7)
+    tocha.manual_seed(7)
+    want = torch.nn.Linear(30, 20, dtype=torch.bfloat16).weight.detach().float().numpy()
+    got = tocha.nn.Linear(30, 20, dtype=tocha.bfloat16).weight.detach().float().numpy()
+    assert np.array_equal(got, want)
+    want = torch.empty(99, dtype=torch.bfloat16).uniform_(-2, 5).float().numpy()
+    got = tocha.empty(99, dtype=tocha.bfloat16).uniform_(-2, 5).float().numpy()
+    assert np.array_equal(got, want)
 
 
 @pytest.mark.parametrize("name", ["bfloat16"] + EXTRA[3:])
