@@ -20,7 +20,7 @@ from . import _dtype as D
 LOWER = frozenset({
     "conv1d", "conv2d", "conv3d", "bmm", "mm", "linalg_vecdot", "baddbmm", "addmm", "addbmm",
     "linear", "matmul", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "prelu",
-    "scaled_dot_product_attention", "einsum"})
+    "scaled_dot_product_attention", "einsum", "lstm"})
 FP32 = frozenset({
     "avg_pool3d", "binary_cross_entropy", "grid_sampler", "polar", "prod", "quantile",
     "nanquantile", "stft", "cdist", "trace", "view_as_complex", "cholesky", "cholesky_inverse",

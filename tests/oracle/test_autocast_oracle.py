@@ -64,7 +64,14 @@ def _ops(T, low):
         "index_copy": lambda: T.zeros(4, 8).index_copy(0, T.tensor([0, 1]), x[:2].bfloat16()),
         "mm_f64": lambda: T.mm(x.double(), w.double()),
         "linear_module": lambda: _seeded_linear(T)(x),
+        "lstm": lambda: _seeded(T, T.nn.LSTM, 8, 4, num_layers=2)(b3)[0],
+        "rnn": lambda: _seeded(T, T.nn.RNN, 8, 4)(b3)[1],
     }
+
+
+def _seeded(T, cls, *args, **kwargs):
+    T.manual_seed(0)            # the same initial weights in both libraries
+    return cls(*args, **kwargs)
 
 
 def _seeded_linear(T):
