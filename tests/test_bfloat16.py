@@ -110,3 +110,13 @@ def test_module_bfloat16():
     assert lin.weight.dtype is tocha.bfloat16
     out = lin(tocha.ones(4, 3, dtype=tocha.bfloat16))
     assert out.dtype is tocha.bfloat16 and out.shape == (4, 2)
+
+
+def test_default_dtype_bfloat16():
+    tocha.set_default_dtype(tocha.bfloat16)
+    try:
+        assert tocha.tensor([1.5]).dtype is tocha.bfloat16
+        assert (tocha.arange(2) * 0.5).dtype is tocha.bfloat16
+    finally:
+        tocha.set_default_dtype(tocha.float32)
+    assert tocha.get_default_dtype() is tocha.float32

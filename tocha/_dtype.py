@@ -124,7 +124,7 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: dtype) -> None:
-    if not isinstance(d, dtype) or d not in (float16, float32, float64):
+    if not isinstance(d, dtype) or d not in (float16, bfloat16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 

@@ -305,3 +305,17 @@ def test_placeholder_dtypes_refuse_values(name):
         torch.tensor([1], dtype=getattr(torch, name))
     with pytest.raises(NotImplementedError):
         tocha.tensor([1], dtype=getattr(tocha, name))
+
+
+def test_bfloat16_default_dtype():
+    got, want = [], []
+    for T, out in ((torch, want), (tocha, got)):
+        T.set_default_dtype(T.bfloat16)
+        try:
+            T.manual_seed(0)
+            for t in (T.tensor([1.1, 2]), T.ones(2) * 1.37, T.arange(3) * 0.5, T.randn(5),
+                      T.nn.Linear(3, 2).weight.detach()):
+                out.append(repr(t).replace("tocha.", "torch."))
+        finally:
+            T.set_default_dtype(T.float32)
+    assert got == want
