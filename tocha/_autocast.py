@@ -111,11 +111,13 @@ def set_autocast_enabled(*args: Any) -> None:
 
 
 def is_autocast_cpu_enabled() -> bool:
+    """Deprecated: `is_autocast_enabled("cpu")`."""
     _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
     return is_enabled("cpu")
 
 
 def set_autocast_cpu_enabled(enabled: bool) -> None:
+    """Deprecated: `set_autocast_enabled("cpu", enabled)`."""
     _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
     set_enabled("cpu", enabled)
 
@@ -126,24 +128,29 @@ def get_autocast_dtype(device_type: str) -> D.dtype:
 
 
 def set_autocast_dtype(device_type: str, dtype: D.dtype) -> None:
+    """Set the dtype autocast regions on `device_type` use when given none."""
     set_dtype(device_type, dtype)
 
 
 def get_autocast_cpu_dtype() -> D.dtype:
+    """Deprecated: `get_autocast_dtype("cpu")`."""
     _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
     return get_dtype("cpu")
 
 
 def set_autocast_cpu_dtype(dtype: D.dtype) -> None:
+    """Deprecated: `set_autocast_dtype("cpu", dtype)`."""
     _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
     set_dtype("cpu", dtype)
 
 
 def is_autocast_cache_enabled() -> bool:
+    """Whether autocast regions reuse the casts of weights (leaf tensors requiring grad)."""
     return _cache_enabled[0]
 
 
 def set_autocast_cache_enabled(enabled: bool) -> None:
+    """Turn the weight-cast cache of autocast regions on or off."""
     _cache_enabled[0] = bool(enabled)
 
 
@@ -153,11 +160,13 @@ def clear_autocast_cache() -> None:
 
 
 def autocast_increment_nesting() -> int:
+    """Count one more open autocast region; returns the new depth."""
     _nesting[0] += 1
     return _nesting[0]
 
 
 def autocast_decrement_nesting() -> int:
+    """Count one region closed; returns the new depth (0: the cache may be cleared)."""
     _nesting[0] -= 1
     return _nesting[0]
 

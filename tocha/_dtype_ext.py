@@ -134,13 +134,6 @@ def not_implemented(op: str, d: D.dtype) -> NotImplementedError:
                                f"is a dtype PyTorch names without kernels for it)")
 
 
-def check_holdable(d: D.dtype, op: str) -> D.dtype:
-    """Raise PyTorch's NotImplementedError for the placeholder dtypes (no values at all)."""
-    if isinstance(d, _Placeholder):
-        raise not_implemented(op, d)
-    return d
-
-
 # ---- promotion ----
 
 def _promote_extra(a: D.dtype, b: D.dtype) -> D.dtype:

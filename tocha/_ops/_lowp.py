@@ -7,11 +7,6 @@ import numpy as np
 _F32 = np.dtype(np.float32)
 
 
-def is_lowp(x) -> bool:
-    """Whether array `x` holds an ml_dtypes type (NumPy reports their kind as 'V')."""
-    return x.dtype.kind == "V"
-
-
 def up(x):
     """(`x` in float32, its dtype to round back to) for a reduced array; (`x`, None) else."""
     if x.dtype.kind == "V":
