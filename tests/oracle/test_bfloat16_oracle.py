@@ -319,3 +319,29 @@ def test_bfloat16_default_dtype():
         finally:
             T.set_default_dtype(T.float32)
     assert got == want
+
+
+@pytest.mark.parametrize("opt_name", ["sgd", "adamw"])
+def test_bfloat16_training_tracks_pytorch(opt_name):
+    # a whole bfloat16 model and optimizer; tocha rounds a Python-number operand to bfloat16
+    # where PyTorch keeps it in float32 (docs/from-pytorch.md), so updates may differ by a
+    # bfloat16 step: losses agree to two steps, parameters to the size of an update
+    def run(T):
+        T.manual_seed(0)
+        m = T.nn.Sequential(T.nn.Linear(6, 16), T.nn.GELU(), T.nn.Linear(16, 3)).bfloat16()
+        opt = (T.optim.SGD(m.parameters(), lr=0.1, momentum=0.9) if opt_name == "sgd"
+               else T.optim.AdamW(m.parameters(), lr=1e-2))
+        x, y = T.randn(32, 6, dtype=T.bfloat16), T.randint(0, 3, (32,))
+        losses = []
+        for _ in range(5):
+            loss = T.nn.functional.cross_entropy(m(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        return losses, [p.detach().float().numpy() for p in m.parameters()]
+    (lm, pm), (lt, pt) = run(tocha), run(torch)
+    assert lm[:3] == lt[:3]
+    np.testing.assert_allclose(lm, lt, rtol=2 ** -6)
+    for a, b in zip(pm, pt):
+        np.testing.assert_allclose(a, b, atol=0.03)
