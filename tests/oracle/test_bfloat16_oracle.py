@@ -345,3 +345,22 @@ def test_bfloat16_training_tracks_pytorch(opt_name):
     np.testing.assert_allclose(lm, lt, rtol=2 ** -6)
     for a, b in zip(pm, pt):
         np.testing.assert_allclose(a, b, atol=0.03)
+
+
+def test_printing_fuzz():
+    # many shapes and magnitudes: integers, tiny, huge, mixed signs, inf/nan, summarized
+    r = np.random.default_rng(42)
+    for i in range(120):
+        shape = tuple(r.integers(1, 5, size=r.integers(0, 4)))
+        scale = 10.0 ** r.integers(-12, 12)
+        v = np.asarray(r.standard_normal(shape) * scale, dtype=np.float32)
+        if i % 3 == 0:
+            v = np.asarray(np.round(v), dtype=np.float32)
+        if i % 7 == 0 and v.size:
+            v.flat[0] = [np.inf, -np.inf, np.nan][i % 3]
+        t = torch.from_numpy(v).bfloat16()
+        m = tocha.from_numpy(v).bfloat16()
+        assert repr(m).replace("tocha.", "torch.") == repr(t), v
+    big = (r.standard_normal((40, 40)) * 1e3).astype(np.float32)
+    assert repr(tocha.from_numpy(big).bfloat16()).replace("tocha.", "torch.") == \
+        repr(torch.from_numpy(big).bfloat16())
