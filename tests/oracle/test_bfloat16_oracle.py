@@ -364,3 +364,19 @@ def test_printing_fuzz():
     big = (r.standard_normal((40, 40)) * 1e3).astype(np.float32)
     assert repr(tocha.from_numpy(big).bfloat16()).replace("tocha.", "torch.") == \
         repr(torch.from_numpy(big).bfloat16())
+
+
+@pytest.mark.parametrize("name", ["bfloat16"] + EXTRA[3:])
+@pytest.mark.parametrize("src", ["float32", "float64", "int64"])
+def test_conversion_bits(name, src):
+    # round-to-nearest-even, overflow (float8_e4m3fn saturates at 448 in PyTorch), subnormals,
+    # signed zeros, inf, and float8_e8m0fnu's unsigned exponent-only format
+    r = np.random.default_rng(5)
+    v = np.concatenate([r.standard_normal(3000) * 10.0 ** r.integers(-12, 7, 3000),
+                        [0.0, -0.0, np.inf, -np.inf, 448, 449, 464, 480, 500, 57344, 61440,
+                         1e9, 2.0 ** -9, 2.0 ** -10, 3 * 2.0 ** -11, 1e-30, 1.5, 0.75, 3]])
+    v = v.astype(src) if src != "int64" else np.arange(-300, 300)
+    bits = torch.int16 if name == "bfloat16" else torch.uint8
+    want = torch.from_numpy(v).to(getattr(torch, name)).view(bits).numpy()
+    got = tocha.from_numpy(v).to(getattr(tocha, name)).view(getattr(tocha, str(bits)[6:]))
+    assert np.array_equal(got.numpy(), want)

@@ -45,3 +45,18 @@ def nll_sums(picked, wts, keep):
     for v, w in zip(loss, wsum):
         tl, tw = dt(tl + v), dt(tw + w)
     return tl, (tw if wts is not None else dt(int(sum(bool(k) for k in keep))))
+
+
+def cast_to(x, dt):
+    """`x.astype(dt)` for an ml_dtypes target, with PyTorch's conversion where it differs:
+    float8_e4m3fn saturates at +-448 (inf included), float8_e8m0fnu ignores the sign and takes
+    0 to its all-zero bits (2**-127); NaN stays NaN."""
+    name = dt.name
+    if name == "float8_e4m3fn":
+        return np.clip(x, -448.0, 448.0).astype(dt)
+    if name == "float8_e8m0fnu":
+        a = np.abs(x)
+        out = np.asarray(a.astype(dt))
+        out.view(np.uint8)[a == 0] = 0
+        return out
+    return x.astype(dt)
