@@ -380,3 +380,26 @@ def test_conversion_bits(name, src):
     want = torch.from_numpy(v).to(getattr(torch, name)).view(bits).numpy()
     got = tocha.from_numpy(v).to(getattr(tocha, name)).view(getattr(tocha, str(bits)[6:]))
     assert np.array_equal(got.numpy(), want)
+
+
+def test_ordering_ops_with_nan():
+    v = np.array([[1.5, np.nan, -2, 3, 0.25], [np.inf, -np.inf, 0, 1, -0.5]], np.float32)
+    out = []
+    for T in (torch, tocha):
+        x = T.from_numpy(v).bfloat16()
+        out.append([x.sort(descending=True).indices.tolist(), x.sort(1).indices.tolist(),
+                    x.topk(3).indices.tolist(), x.topk(2, largest=False).indices.tolist(),
+                    x.argmax(1).tolist(), x.argmin(1).tolist(), x.median(1).indices.tolist(),
+                    x.sign().float().nan_to_num().tolist(), repr(x.max(1).values)])
+    assert out[0] == [o if not isinstance(o, str) else o.replace("tocha.", "torch.")
+                      for o in out[1]]
+
+
+@pytest.mark.parametrize("fn", ["inv", "det", "cholesky", "qr", "svd", "solve", "slogdet"])
+def test_linalg_refuses_bfloat16(fn):
+    args = (2,) if fn == "solve" else (1,)
+    for T in (torch, tocha):
+        m = T.eye(3).bfloat16()
+        with pytest.raises((RuntimeError, NotImplementedError)) as e:
+            getattr(T.linalg, fn)(*([m] * args[0]))
+        assert "BFloat16" in str(e.value)

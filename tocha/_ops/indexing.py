@@ -479,9 +479,10 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False,
         return _sort_t(input.clone(), _wrap(np.array(0)))
     if descending:
         # stable descending: sort the negated order keys (NaN first, as PyTorch)
-        key = -x if x.dtype.kind in "fi" else ~x if x.dtype.kind == "b" else -x.astype(np.int64)
+        # (kind V: bfloat16 and float8, stored by ml_dtypes, negate as floats do)
+        key = -x if x.dtype.kind in "fiV" else ~x if x.dtype.kind == "b" else -x.astype(np.int64)
         idx = np.argsort(key, axis=d, kind="stable")
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fV":
             nan = np.isnan(np.take_along_axis(x, idx, d))
             if nan.any():
                 idx = np.take_along_axis(idx, np.argsort(~nan, axis=d, kind="stable"), d)

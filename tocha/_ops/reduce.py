@@ -349,7 +349,7 @@ class MaxDim(prim):
     def forward(ctx, x, dim, keepdim, is_max):
         idx = np.argmax(x, axis=dim, keepdims=True) if is_max else np.argmin(x, axis=dim,
                                                                              keepdims=True)
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fV":     # (V: bfloat16)
             # NaN wins, as in PyTorch
             nanpos = np.isnan(x)
             if nanpos.any():
@@ -717,7 +717,7 @@ def _median_pos(x, d):
     PyTorch; the sort puts NaNs last)."""
     n = x.shape[d] if x.ndim else 1
     k = np.full(x.shape[:d] + (1,) + x.shape[d + 1:] if x.ndim else (1,), (n - 1) // 2)
-    if x.dtype.kind == "f":
+    if x.dtype.kind in "fV":     # (V: bfloat16)
         nans = np.isnan(x).sum(axis=d, keepdims=True) if x.ndim else np.isnan(x).reshape(1)
         k = np.where(nans > 0, n - nans, k)
     return k
@@ -734,7 +734,7 @@ def median(input: Tensor, dim: int | Sequence[int] | None = None,
         if not flat._data.size:     # PyTorch: NaN, or the dtype's lowest integer
             from .elementwise import no_derivative
             k = flat._dtype.np
-            v = np.nan if k.kind == "f" else np.iinfo(k).min if k.kind in "iu" else False
+            v = np.nan if k.kind in "fV" else np.iinfo(k).min if k.kind in "iu" else False
             return no_derivative(_wrap_dt(np.asarray(v, k), flat._dtype, flat._device),
                                  "median", input)
         order = np.argsort(flat._data, kind="stable")

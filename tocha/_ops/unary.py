@@ -219,7 +219,7 @@ def _nodiff(name, fn, float_only=False):
 def _sign(x):
     # PyTorch: sign(nan) is 0
     r = np.sign(x)
-    return np.where(np.isnan(r), 0, r).astype(x.dtype) if x.dtype.kind == "f" else r
+    return np.where(np.isnan(r), 0, r).astype(x.dtype) if x.dtype.kind in "fV" else r
 
 
 sign = _nodiff("Sign", _sign)
