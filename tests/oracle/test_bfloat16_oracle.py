@@ -128,6 +128,9 @@ OPS = {
     "log_softmax": (lambda T, x: T.log_softmax(x, -1), _BIG),
     "int_plus_bf16": (lambda T, x: T.arange(10) + x, _A),
     "sigmoid": (lambda T, x: x.sigmoid(), _A),
+    "batch_norm": (lambda T, x: T.nn.functional.batch_norm(
+        x.reshape(4, 3, 40, 40), None, None, x[0, :3] + 1, x[1, :3], training=True), _BIG),
+    "group_norm": (lambda T, x: T.nn.functional.group_norm(x.reshape(4, 6, 800), 3), _BIG),
     "gelu": (lambda T, x: T.nn.functional.gelu(x), _A),
     "gelu_tanh": (lambda T, x: T.nn.functional.gelu(x, approximate="tanh"), _A),
     "silu": (lambda T, x: T.nn.functional.silu(x), _A),
@@ -168,7 +171,8 @@ def test_layer_norm_within_one_rounding():
     assert (np.abs(a - b) <= np.abs(b) * 2.0 ** -7).all() and (a == b).mean() > 0.99
 
 
-@pytest.mark.parametrize("name", ["layer_norm", "cross_entropy", "gelu", "mse_loss"])
+@pytest.mark.parametrize("name", ["layer_norm", "cross_entropy", "gelu", "mse_loss",
+                                  "batch_norm", "group_norm"])
 def test_gradients_within_one_rounding(name):
     # PyTorch's backward kernels compute in float32 and round once; tocha's backward is built
     # from bfloat16 ops (or float32 ones rounded at the end), a rounding apart at most
