@@ -277,6 +277,11 @@ class Convolution(prim):
     @staticmethod
     def forward(ctx, a, b, bias, params, mode, hw, cols=None):
         one_d = a.ndim == 3
+        lo = a.dtype if a.dtype.kind == "V" else b.dtype if b.dtype.kind == "V" else None
+        if lo is not None:      # bfloat16: in float32, rounded once (PyTorch's kernel)
+            a0, b0 = a, b
+            a, b = a.astype(np.float32), b.astype(np.float32)
+            bias = None if bias is None else bias.astype(np.float32)
         a4, b4 = _as4d(a, one_d), _as4d(b, one_d)
         keep = None
         if mode == FWD:
@@ -291,13 +296,13 @@ class Convolution(prim):
         if one_d and mode != WGRAD:
             out = out.reshape(out.shape[:2] + out.shape[3:])
         if ctx.needs_input_grad:
-            ctx.save_for_backward(a, b)
+            ctx.save_for_backward(*((a, b) if lo is None else (a0, b0)))
             ctx.params, ctx.mode, ctx.a_shape, ctx.b_shape = params, mode, a.shape, b.shape
             ctx.has_bias = bias is not None
             # the forward's im2col matrix is the weight gradient's operand: keep it if small
             ctx.cols = keep if (mode == FWD and keep is not None and ctx.needs_input_grad[1]
                                 and keep.nbytes <= _KEEP_COLS) else None
-        return out
+        return out if lo is None else out.astype(lo)
 
     @staticmethod
     def backward(ctx, g):

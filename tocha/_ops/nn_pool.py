@@ -458,15 +458,18 @@ class AdaptiveAvgPool2D(prim):
     def forward(ctx, x, out_hw):
         h, w = x.shape[-2:]
         oh, ow = out_hw
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        if lo is not None:
+            x = x.astype(np.float32)
         if oh == 1 and ow == 1:
             out = x.mean((-2, -1), keepdims=True)
             ctx.mats = None
         else:
             ph, pw = _avg_matrix(h, oh, x.dtype), _avg_matrix(w, ow, x.dtype)
             out = np.matmul(ph, np.matmul(x, pw.T))
-            ctx.mats = (ph, pw)
+            ctx.mats = (ph, pw) if lo is None else (ph.astype(lo), pw.astype(lo))
         ctx.in_shape = x.shape
-        return out
+        return out if lo is None else out.astype(lo)
 
     @staticmethod
     def backward(ctx, g):
