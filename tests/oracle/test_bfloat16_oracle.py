@@ -128,6 +128,11 @@ OPS = {
     "log_softmax": (lambda T, x: T.log_softmax(x, -1), _BIG),
     "int_plus_bf16": (lambda T, x: T.arange(10) + x, _A),
     "sigmoid": (lambda T, x: x.sigmoid(), _A),
+    "logsumexp": (lambda T, x: x.logsumexp(1), _BIG),
+    "logsumexp0": (lambda T, x: (x * 3).logsumexp(0), _BIG),
+    "avg_pool2d": (lambda T, x: T.nn.functional.avg_pool2d(x.reshape(4, 4, 40, 30), 3, 2, 1),
+                   _BIG),
+    "lerp": (lambda T, x, y: T.lerp(x, y, 0.3), _A, _B),
     "conv2d": (lambda T, x, w: T.nn.functional.conv2d(
         x.reshape(4, 4, 40, 30), w[:8, :4].reshape(2, 4, 2, 2), w[0, :2], padding=1), _BIG, _W),
     "conv1d": (lambda T, x, w: T.nn.functional.conv1d(x.reshape(8, 8, 300), w[:, :8].reshape(

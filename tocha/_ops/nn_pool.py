@@ -359,10 +359,13 @@ class AvgPool2D(prim):
         oh, ow = out_hw
         xp = _padded(x4, ph, pw, oh, ow, kh, kw, sh, sw, 1, 1, 0)
         v = _win(xp, kh, kw, sh, sw, 1, 1, oh, ow)
-        out = v.sum((4, 5)) if kh * kw > 1 else np.array(v[..., 0, 0])
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        out = v.sum((4, 5), dtype=np.float32 if lo else None) if kh * kw > 1 else \
+            np.array(v[..., 0, 0], dtype=np.float32 if lo else None)
         out /= div.astype(out.dtype)
         ctx.args = (ks, st, pd, ceil, div, out_hw)
         ctx.in_shape = x.shape
+        out = out if lo is None else out.astype(lo)
         return out.reshape(out.shape[:2] + (ow,)) if one_d else out
 
     @staticmethod

@@ -594,7 +594,11 @@ class LogSumExp(prim):
     def forward(ctx, x, dims, keepdim):
         m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)  # initial: empty slices
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
-        r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        if x.dtype.kind == "V":     # bfloat16: PyTorch composes bfloat16 ops (each rounds),
+            s = np.sum(np.exp(x - m), axis=dims, keepdims=True, dtype=np.float32)   # f32 sum
+            r = np.log(s.astype(x.dtype)) + m
+        else:
+            r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.kshape = r.shape
         out = r if keepdim else np.squeeze(r, axis=dims)
         ctx.save_for_backward(x, out)     # the returned array: a graph tensor in backward
