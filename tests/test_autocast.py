@@ -152,3 +152,18 @@ def test_custom_fwd_bwd():
     assert y.grad_fn.seen == (tocha.float32, False)
     y.sum().backward()
     assert y.grad_fn.bwd_on is True and x.grad.dtype is tocha.bfloat16
+
+
+def test_amp_imports_under_tocha_run(tmp_path):
+    import subprocess
+    import sys
+    script = tmp_path / "amp_script.py"
+    script.write_text(
+        "import warnings\nwarnings.simplefilter('ignore')\n"
+        "import torch\nimport torch.cuda.amp\nfrom torch.cuda.amp import GradScaler\n"
+        "from torch.cpu.amp import autocast\n"
+        "with torch.autocast('cpu'):\n    y = torch.ones(2, 2) @ torch.ones(2, 2)\n"
+        "print(y.dtype, GradScaler().is_enabled(), autocast.__name__)\n")
+    r = subprocess.run([sys.executable, "-m", "tocha", "run", str(script)], capture_output=True,
+                       text=True, timeout=120, check=False)
+    assert r.stdout.split() == ["torch.bfloat16", "False", "autocast"], r.stderr

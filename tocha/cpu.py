@@ -115,6 +115,7 @@ def get_capabilities() -> dict:
 from .amp import _cpu_amp as amp
 
 sys.modules[__name__ + ".amp"] = amp
+__path__: list[str] = []    # a package to the import system: `import torch.cpu.amp` resolves
 
 
 def __getattr__(name: str):

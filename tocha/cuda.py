@@ -133,6 +133,11 @@ def _typed():
     return CUDA
 
 
+# a package to the import system, so `import torch.cuda.amp` resolves (tocha.amp registers
+# the submodule in sys.modules)
+__path__: list[str] = []
+
+
 def _has_amp() -> bool:
     import importlib.util
     return importlib.util.find_spec("tocha.amp") is not None
