@@ -32,7 +32,7 @@ FP32 = frozenset({
     "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss", "multi_margin_loss",
     "ctc_loss", "kl_div", "multilabel_margin_loss", "binary_cross_entropy_with_logits",
     "qr", "svd", "triangular_solve", "fractional_max_pool2d", "fractional_max_pool3d",
-    "adaptive_max_pool3d"})
+    "adaptive_max_pool3d", "linalg_solve", "linalg_svdvals", "linalg_cond", "linalg_eigvalsh"})
 PROMOTE = frozenset({"stack", "cat", "index_copy"})
 # ops tocha builds from listed ones where PyTorch has its own unlisted kernel: they run with
 # autocast off inside, casting nothing

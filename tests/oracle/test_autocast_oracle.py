@@ -26,6 +26,7 @@ def _ops(T, low):
     if low:        # the same ops on bfloat16 inputs: float32-list ops must widen them
         t = {k: v.bfloat16() for k, v in t.items()}
     x, w, b3, p = t["x"], t["w"], t["b3"], t["p"]
+    spd = w @ w.T + 8 * T.eye(8, dtype=w.dtype)      # well conditioned: decompositions agree
     tgt = T.tensor([0, 1, 2, 3])
     return {
         "matmul": lambda: x @ w, "mm": lambda: T.mm(x, w),
@@ -65,6 +66,18 @@ def _ops(T, low):
         "mm_f64": lambda: T.mm(x.double(), w.double()),
         "linear_module": lambda: _seeded_linear(T)(x),
         "lstm": lambda: _seeded(T, T.nn.LSTM, 8, 4, num_layers=2)(b3)[0],
+        "inv": lambda: T.linalg.inv(spd), "cholesky": lambda: T.linalg.cholesky(spd),
+        "qr": lambda: T.linalg.qr(spd)[1], "svdvals": lambda: T.linalg.svdvals(spd),
+        "solve": lambda: T.linalg.solve(spd, w), "eigvalsh": lambda: T.linalg.eigvalsh(spd),
+        "avg_pool3d": lambda: F.avg_pool3d(t["vol"], 2),
+        "max_pool3d": lambda: F.max_pool3d(t["vol"], 2),
+        "adaptive_avg_pool3d": lambda: F.adaptive_avg_pool3d(t["vol"], 2),
+        "reflect_pad": lambda: F.pad(t["img"], (1, 1, 2, 2), mode="reflect"),
+        "replicate_pad": lambda: F.pad(t["img"], (1, 1, 2, 2), mode="replicate"),
+        "constant_pad": lambda: F.pad(t["img"], (1, 1, 2, 2)),
+        "grid_sample": lambda: F.grid_sample(t["img"], b3[:1, :, :4].reshape(1, 2, 4, 2) * 0.5,
+                                             align_corners=False),
+        "quantile": lambda: T.quantile(x, 0.3),
         "rnn": lambda: _seeded(T, T.nn.RNN, 8, 4)(b3)[1],
     }
 

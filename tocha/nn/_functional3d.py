@@ -171,6 +171,8 @@ def max_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
                dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """3-d max pooling over (N, C, D, H, W) (or unbatched (C, D, H, W))."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("max_pool3d", max_pool3d, **locals())
     out, idx = max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (out, idx) if return_indices else out
 
@@ -181,6 +183,8 @@ def avg_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
                divisor_override: int | None = None) -> Tensor:
     """3-d average pooling; each window's divisor is the product of its per-axis counts, so
     it is a 2-d average over (H, W) followed by a 1-d average over depth."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("avg_pool3d", avg_pool3d, **locals())
     x, unbatched = _batched("avg_pool3d", input)
     ks, st, pd, _ = _pool3d_args("avg_pool3d", kernel_size, stride, padding, 1)
     n, c, d, h, w = x.shape
@@ -207,6 +211,8 @@ def _size3(output_size, x: Tensor) -> tuple[int, int, int]:
 
 def adaptive_avg_pool3d(input: Tensor, output_size: int | tuple[int, ...]) -> Tensor:
     """Adaptive 3-d average pooling to (D_out, H_out, W_out) (None keeps a size)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("adaptive_avg_pool3d", adaptive_avg_pool3d, input, output_size)
     x, unbatched = _batched("adaptive_avg_pool3d", input)
     do, ho, wo = _size3(output_size, x)
     n, c, d, h, w = x.shape
@@ -234,6 +240,8 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size: int | tuple[int
 def adaptive_max_pool3d(input: Tensor, output_size: int | tuple[int, ...],
                         return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Adaptive 3-d max pooling to (D_out, H_out, W_out)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("adaptive_max_pool3d", adaptive_max_pool3d, **locals())
     out, idx = adaptive_max_pool3d_with_indices(input, output_size)
     return (out, idx) if return_indices else out
 
@@ -314,6 +322,8 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, .
                  stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
                  output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool2d: maxima put back at their indices, zeros elsewhere."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("max_unpool2d", max_unpool2d, **locals())
     return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding,
                        output_size)
 
