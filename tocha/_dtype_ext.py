@@ -175,7 +175,8 @@ class _PromoteTable(dict):
     def __missing__(self, key):
         a, b = key
         if a in NEW or b in NEW:
-            raise promote_error(a, b)
+            r = self[key] = _promote_extra(a, b)    # (raises PyTorch's error where none)
+            return r
         raise KeyError(key)
 
 
@@ -208,20 +209,7 @@ def install() -> None:
     for d in UINTS:
         D.ALIASES[d.name] = d
         D._NP2DT[d.np] = d
-    core = [d for d in D.ALL if d not in NEW]
-    for a in NEW:
-        for b in core + list(NEW):
-            for x, y in ((a, b), (b, a)):
-                try:
-                    D._PROMOTE[x, y] = _promote_extra(x, y)
-                except RuntimeError:
-                    pass        # left out: promote_types raises PyTorch's error for the pair
-
-
-def promote_error(a: D.dtype, b: D.dtype) -> RuntimeError:
-    """The RuntimeError PyTorch raises for a pair without a promotion."""
-    try:
-        _promote_extra(a, b)
-    except RuntimeError as e:
-        return e
-    return RuntimeError(f"no promotion for {a} and {b}")
+    # the other new dtypes' pairs are worked out on first use (_PromoteTable.__missing__)
+    for d in D.ALL:
+        if d not in NEW:
+            D._PROMOTE[bfloat16, d] = D._PROMOTE[d, bfloat16] = _promote_extra(bfloat16, d)
