@@ -77,6 +77,8 @@ bool = _dtype.bool_
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
+# float8, uint16/32/64 and PyTorch's placeholder dtypes (bits8, int4, ...): tocha/_dtype_ext.py
+globals().update({_d.name: _d for _d in _dtype._dtype_ext.NEW[1:]})
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)
@@ -150,6 +152,23 @@ def detach(input):
     return input.detach()
 
 
+# mixed precision: torch.autocast / torch.GradScaler and autocast's state (tocha/_autocast.py)
+from ._autocast import (
+    autocast_decrement_nesting,
+    autocast_increment_nesting,
+    clear_autocast_cache,
+    get_autocast_cpu_dtype,
+    get_autocast_dtype,
+    is_autocast_cache_enabled,
+    is_autocast_cpu_enabled,
+    is_autocast_enabled,
+    set_autocast_cache_enabled,
+    set_autocast_cpu_dtype,
+    set_autocast_cpu_enabled,
+    set_autocast_dtype,
+    set_autocast_enabled,
+)
+
 # thread counts: one policy for every op (small ops on one thread, large on all)
 from ._threads import (
     get_num_interop_threads,
@@ -157,6 +176,7 @@ from ._threads import (
     set_num_interop_threads,
     set_num_threads,
 )
+from .amp import GradScaler, autocast
 
 
 def compile(model=None, **kwargs):

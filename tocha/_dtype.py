@@ -124,7 +124,7 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: dtype) -> None:
-    if not isinstance(d, dtype) or d not in (float16, float32, float64):
+    if not isinstance(d, dtype) or d not in (float16, bfloat16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
@@ -224,3 +224,9 @@ def result_type(*operands) -> dtype:
 def can_cast(src: dtype, dst: dtype) -> bool:
     """PyTorch's same-kind rule for in-place results: no float→int, no int→bool."""
     return src._kind <= dst._kind
+
+
+# ---- bfloat16 / float8 (through ml_dtypes), uint16/32/64 and PyTorch's placeholder dtypes ----
+from . import _dtype_ext
+
+_dtype_ext.install()

@@ -34,6 +34,9 @@ class finfo:
                     "min": float(f.min), "tiny": float(f.smallest_normal),
                     "smallest_normal": float(f.smallest_normal),
                     "resolution": 10.0 ** -int(f.precision)}
+            if dt.name.startswith("float8"):    # (ml_dtypes' finfo) PyTorch's digits10 is 0,
+                vals["resolution"] = 1.0        # and its e5m2fnuz epsilon is 2**-3
+                vals["eps"] = 0.125 if dt.name == "float8_e5m2fnuz" else vals["eps"]
         for k, v in vals.items():
             setattr(self, k, v)
 

@@ -148,11 +148,12 @@ def uniform(shape: tuple[int, ...], np_dtype: object, low: float = 0.0, high: fl
     """``torch.empty(shape, dtype).uniform_(low, high)``: values in [low, high)."""
     dtype = np.dtype(np_dtype)
     low, high = float(low), float(high)
-    if dtype.kind != "f":
+    if dtype.kind != "f" and dtype.name != "bfloat16":
         raise NotImplementedError(
             f'"check_uniform_bounds" not implemented for {_torch_name(dtype)}')
-    fmax = _FMAX[dtype]
-    cname = _CNAMES[dtype.name]
+    # bfloat16 (ml_dtypes): drawn as float16 is, float32 rounded once (a half type too)
+    fmax = _FMAX.get(dtype, 3.3895313892515355e38)
+    cname = _CNAMES.get(dtype.name, "c10::BFloat16")
     if not -fmax <= low <= fmax:  # NaN fails too
         raise RuntimeError(f"from is out of bounds for {cname}")
     if not -fmax <= high <= fmax:

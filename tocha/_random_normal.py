@@ -338,7 +338,7 @@ def normal(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0, std: flo
     mean, std = float(mean), float(std)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
-    if dtype.kind != "f":
+    if dtype.kind not in "fV":          # V: bfloat16 (ml_dtypes), drawn as float16 is
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for {_torch_name(dtype)}')
     g = _resolve(generator)
     shape = tuple(shape)
@@ -364,7 +364,7 @@ def normal(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0, std: flo
         out[:full] = rows[: full // 16].reshape(-1)
         out[n - 16:] = rows[-1]
         return _affine32(out, mean, std).reshape(shape)
-    if dtype == np.float16:
+    if dtype == np.float16 or dtype.kind == "V":
         # Each chunk draws its own 16 uniforms right before use, the tail 16 more (rng.md 6.3).
         nrows = -(-n // 16)
         rows = standard_normal_rows_f32(g.u32(16 * nrows).reshape(-1, 16))
@@ -373,7 +373,7 @@ def normal(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0, std: flo
         out32[:full] = rows[: full // 16].reshape(-1)
         if tail:
             out32[n - 16:] = rows[-1]
-        return _affine32(out32, mean, std).astype(np.float16).reshape(shape)
+        return _affine32(out32, mean, std).astype(dtype).reshape(shape)
     raise NotImplementedError(f'"normal_kernel_cpu" not implemented for {_torch_name(dtype)}')
 
 

@@ -13,6 +13,8 @@ import math
 import tocha
 from tocha import Tensor
 
+from . import _autocast
+
 e = math.e
 pi = math.pi
 inf = math.inf
@@ -274,6 +276,8 @@ def chain_matmul(*matrices) -> Tensor:
 @_public
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """beta * input + alpha * sum_b batch1[b] @ batch2[b]."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addbmm", addbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     return beta * input + alpha * tocha.bmm(batch1, batch2).sum(0)
 
 
@@ -314,6 +318,8 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
 @_public
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise p-norm distances between the rows of x1 (.., P, M) and x2 (.., R, M)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("cdist", cdist, x1, x2, p, compute_mode)
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
                            f"{x1.shape[-1]} X2: {x2.shape[-1]}")
@@ -677,6 +683,8 @@ def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
              interpolation: str = "linear", out=None) -> Tensor:
     """The q-th quantiles along dim (all elements when None), interpolating as asked
     ('linear', 'lower', 'higher', 'nearest', 'midpoint')."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("quantile", quantile, **locals())
     if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
         raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
                            f"midpoint or nearest. Got {interpolation}")

@@ -9,6 +9,7 @@ events are trivial.
 from __future__ import annotations
 
 import contextlib
+import sys
 
 __all__ = [
     "Event",
@@ -107,6 +108,14 @@ def get_capabilities() -> dict:
     """The CPU's vector capability as NumPy reports it."""
     from .backends.cpu import get_cpu_capability
     return {"cpu_capability": get_cpu_capability()}
+
+
+# torch.cpu.amp: the deprecated spellings of torch.amp's autocast/GradScaler; registered as
+# a submodule so `import torch.cpu.amp` works although this module is not a package
+from .amp import _cpu_amp as amp
+
+sys.modules[__name__ + ".amp"] = amp
+__path__: list[str] = []    # a package to the import system: `import torch.cpu.amp` resolves
 
 
 def __getattr__(name: str):

@@ -133,6 +133,11 @@ def _typed():
     return CUDA
 
 
+# a package to the import system, so `import torch.cuda.amp` resolves (tocha.amp registers
+# the submodule in sys.modules)
+__path__: list[str] = []
+
+
 def _has_amp() -> bool:
     import importlib.util
     return importlib.util.find_spec("tocha.amp") is not None
@@ -142,7 +147,7 @@ def _lazy_amp():
     from ._missing import import_submodule, missing_attr
     if not _has_amp():
         raise missing_attr(__name__, "amp")
-    return import_submodule("tocha", "amp")
+    return import_submodule("tocha.amp", "_cuda_amp")   # torch.cuda.amp's own spellings
 
 
 def __getattr__(name: str):

@@ -9,6 +9,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
+from ._lowp import cast_to
 from ._util import broadcast_error, prim
 
 _ndarray = np.ndarray
@@ -407,7 +408,7 @@ class Cast(prim):
     @staticmethod
     def forward(ctx, x, dt):
         ctx.src = x.dtype
-        return x.astype(dt)
+        return x.astype(dt) if dt.kind != "V" else cast_to(x, dt)     # V: ml_dtypes (float8)
 
     @staticmethod
     def backward(ctx, g):
@@ -416,7 +417,7 @@ class Cast(prim):
 
 def _cast(x: Tensor, dtype) -> Tensor:
     if dtype._kind < 2 or x._dtype._kind < 2:
-        return _wrap_dt(x._data.astype(dtype.np), dtype, x._device)
+        return _wrap_dt(cast_to(x._data, dtype.np), dtype, x._device)
     return Cast.apply(x, dtype.np)
 
 

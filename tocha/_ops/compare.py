@@ -256,9 +256,10 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32"
 def lerp(input: Tensor, end: Tensor | complex, weight: Tensor | complex) -> Tensor:
     """input + weight * (end - input); float16 computed in float32 and rounded once (as
     PyTorch's kernel: float16 steps lose bits)."""
-    if input._dtype is D.float16 and isinstance(end, Tensor) and end._dtype is D.float16:
+    half = input._dtype
+    if half in (D.float16, D.bfloat16) and isinstance(end, Tensor) and end._dtype is half:
         w = weight.float() if isinstance(weight, Tensor) else weight
-        return lerp(input.float(), end.float(), w).to(D.float16)
+        return lerp(input.float(), end.float(), w).to(half)
     return input + weight * (end - input)
 
 

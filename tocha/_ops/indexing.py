@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
@@ -492,9 +493,10 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False,
         return _sort_t(input.clone(), _wrap(np.array(0)))
     if descending:
         # stable descending: sort the negated order keys (NaN first, as PyTorch)
-        key = -x if x.dtype.kind in "fi" else ~x if x.dtype.kind == "b" else -x.astype(np.int64)
+        # (kind V: bfloat16 and float8, stored by ml_dtypes, negate as floats do)
+        key = -x if x.dtype.kind in "fiV" else ~x if x.dtype.kind == "b" else -x.astype(np.int64)
         idx = np.argsort(key, axis=d, kind="stable")
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fV":
             nan = np.isnan(np.take_along_axis(x, idx, d))
             if nan.any():
                 idx = np.take_along_axis(idx, np.argsort(~nan, axis=d, kind="stable"), d)
@@ -630,6 +632,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """input with `source` written at `index` along `dim`."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("index_copy", index_copy, input, dim, index, source)
     _, idx = _dim_index(input, dim, index, "index_copy")
     if source._dtype is not input._dtype:
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, "

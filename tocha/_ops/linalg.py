@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap
 from .._threads import blas_threads
@@ -26,6 +27,8 @@ def _mm_error(op, sa, sb):
 def _mm(a, b):
     """2-D matrix product; a 1x1 result is summed left to right in the input dtype, which is
     what PyTorch's CPU kernel does (BLAS would round differently in the last place)."""
+    if a.dtype.kind == "V":        # bfloat16: float32 products, rounded once (as PyTorch)
+        return _mm(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
     m, k = a.shape
     n = b.shape[1]
     if m == 1 and n == 1 and k and a.dtype.kind == "f":
@@ -40,6 +43,8 @@ def _gemm(a, b, out=None):
     its size (tocha/_threads.py); on Tensors (double backward) it is the recorded tocha op."""
     if isinstance(a, Tensor) or isinstance(b, Tensor):
         return a @ b
+    if a.dtype.kind == "V":        # bfloat16: float32 products, rounded once (as PyTorch)
+        return _gemm(a.astype(np.float32), b.astype(np.float32)).astype(a.dtype)
     # batch * m * k * n multiply-adds (the larger batch when one operand is broadcast)
     m = a.shape[-2] if a.ndim > 1 else 1
     n = b.shape[-1] if b.ndim > 1 else 1
@@ -154,6 +159,12 @@ class _Bmm(MatMul):
 _MATMUL_NAMED = {(2, 1): _Mv, (1, 1): _Dot}
 
 
+class _NoCtx:
+    """A forward's ctx when it only computes (nothing recorded)."""
+
+    needs_input_grad = ()
+
+
 class Addmm(prim):
     @staticmethod
     def forward(ctx, c, a, b, beta, alpha):
@@ -163,6 +174,10 @@ class Addmm(prim):
             ctx.fortran = (_fortran(a), _fortran(b))
             ctx.c_shape = np.shape(c)
         ctx.beta, ctx.alpha = beta, alpha
+        if a.dtype.kind == "V":     # bfloat16: product and sum in float32, rounded once
+            f32 = np.float32
+            return Addmm.forward(_NoCtx(), c.astype(f32), a.astype(f32), b.astype(f32), beta,
+                                 alpha).astype(a.dtype)
         out = _mm(a, b)
         if alpha != 1:
             out *= alpha
@@ -206,6 +221,14 @@ class Addmm(prim):
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix product of two 2-D tensors."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mm", mm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mm", mm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mm", mm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mm", mm, input, mat2, out=out)
     _check_dtypes("mm", input, mat2)
     if input._sparse_layout or mat2._sparse_layout:     # a sparse operand (tocha/sparse/)
         from ..sparse._ops import sparse_mm_dispatch
@@ -230,6 +253,14 @@ def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None)
 
     Differs from PyTorch: float32 products run in NumPy's BLAS, so the last place may differ.
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("matmul", matmul, input, other, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("matmul", matmul, input, other, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("matmul", matmul, input, other, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("matmul", matmul, input, other, out=out)
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not "
                         f"{type(other).__name__}")
@@ -261,6 +292,14 @@ def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None)
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("bmm", bmm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("bmm", bmm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("bmm", bmm, input, mat2, out=out)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("bmm", bmm, input, mat2, out=out)
     sa, sb = input._data.shape, mat2._data.shape
     if len(sa) != 3 or len(sb) != 3:
         raise RuntimeError(f"batch1 must be a 3D tensor (got {len(sa)}-D and {len(sb)}-D)")
@@ -272,6 +311,8 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mv", mv, input, vec)
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, "
                            f"{vec._data.ndim}")
@@ -279,6 +320,8 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
 
 
 def dot(input: Tensor, other: Tensor | complex) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("dot", dot, input, other)
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{other._data.ndim}D tensors")
@@ -301,6 +344,8 @@ vdot = dot
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("outer", outer, input, vec2)
     return input.unsqueeze(-1) * vec2.unsqueeze(0)
 
 
@@ -310,6 +355,14 @@ ger = outer
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: complex = 1,
           alpha: complex = 1) -> Tensor:
     """beta * input + alpha * (mat1 @ mat2), one fused primitive (the Linear layer)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
     _check_dtypes("addmm", mat1, mat2)
     sa, sb = mat1._data.shape, mat2._data.shape
     if len(sa) != 2 or len(sb) != 2 or sa[1] != sb[0]:
@@ -329,6 +382,14 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: complex = 1,
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: complex = 1,
             alpha: complex = 1) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     return input * beta + alpha * bmm(batch1, batch2)
 
 
@@ -337,6 +398,9 @@ class Einsum(prim):
     def forward(ctx, eq, *xs):
         ctx.eq = eq
         ctx.save_for_backward(*xs)
+        if xs and xs[0].dtype.kind == "V":    # bfloat16: float32 products, rounded once
+            ys = [x.astype(np.float32) for x in xs]
+            return np.einsum(eq, *ys, optimize=len(xs) > 2).astype(xs[0].dtype)
         return np.einsum(eq, *xs, optimize=len(xs) > 2)
 
     @staticmethod
@@ -409,6 +473,14 @@ def _check_einsum(eq, operands, equation):
 
 def einsum(equation: str, *operands: Tensor) -> Tensor:
     """Einstein summation (`'ij,jk->ik'`); explicit or implicit output."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("einsum", einsum, equation, *operands)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("einsum", einsum, equation, *operands)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("einsum", einsum, equation, *operands)
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("einsum", einsum, equation, *operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     eq = equation.replace(" ", "")

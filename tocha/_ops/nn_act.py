@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _random
 from .._tensor import Tensor
+from ._lowp import up
 from ._util import as_float, prim
 from .elementwise import _erf, _sigmoid, exp, tanh, where
 from .elementwise import sigmoid as _t_sigmoid
@@ -36,7 +37,7 @@ def _act(name: str, f, d1, d2=None):
             if ctx.needs_input_grad:
                 ctx.save_for_backward(g, x)
                 ctx.p = p
-            r = g * d1(x, *p)
+            r = up(g)[0] * d1(up(x)[0], *p)     # bfloat16: in float32, rounded once
             return r.astype(x.dtype, copy=False)
 
         @staticmethod
@@ -57,7 +58,7 @@ def _act(name: str, f, d1, d2=None):
             if ctx.needs_input_grad:
                 ctx.save_for_backward(x)
                 ctx.p = p
-            return f(x, *p).astype(x.dtype, copy=False)
+            return f(up(x)[0], *p).astype(x.dtype, copy=False)    # (bfloat16: float32)
 
         @staticmethod
         def backward(ctx, g):

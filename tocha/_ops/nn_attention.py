@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from .. import _autocast
 from .. import _creation as C
 from .. import _dtype as D
 from .._tensor import Tensor
@@ -44,6 +45,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     """softmax(Q K^T * scale + mask) V over (..., L, E) x (..., S, E) x (..., S, Ev).
 
     A boolean `attn_mask` marks the positions that take part (True = attend)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("scaled_dot_product_attention", scaled_dot_product_attention,
+                             **locals())
     L_, S = query.shape[-2], key.shape[-2]
     if query.shape[-1] != key.shape[-1]:
         raise RuntimeError(f"scaled_dot_product_attention: query and key must have the same "

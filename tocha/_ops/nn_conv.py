@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 
+from .. import _autocast
 from .._tensor import Tensor
 from ._util import prim
 from .linalg import _gemm
@@ -276,6 +277,11 @@ class Convolution(prim):
     @staticmethod
     def forward(ctx, a, b, bias, params, mode, hw, cols=None):
         one_d = a.ndim == 3
+        lo = a.dtype if a.dtype.kind == "V" else b.dtype if b.dtype.kind == "V" else None
+        if lo is not None:      # bfloat16: in float32, rounded once (PyTorch's kernel)
+            a0, b0 = a, b
+            a, b = a.astype(np.float32), b.astype(np.float32)
+            bias = None if bias is None else bias.astype(np.float32)
         a4, b4 = _as4d(a, one_d), _as4d(b, one_d)
         keep = None
         if mode == FWD:
@@ -290,13 +296,13 @@ class Convolution(prim):
         if one_d and mode != WGRAD:
             out = out.reshape(out.shape[:2] + out.shape[3:])
         if ctx.needs_input_grad:
-            ctx.save_for_backward(a, b)
+            ctx.save_for_backward(*((a, b) if lo is None else (a0, b0)))
             ctx.params, ctx.mode, ctx.a_shape, ctx.b_shape = params, mode, a.shape, b.shape
             ctx.has_bias = bias is not None
             # the forward's im2col matrix is the weight gradient's operand: keep it if small
             ctx.cols = keep if (mode == FWD and keep is not None and ctx.needs_input_grad[1]
                                 and keep.nbytes <= _KEEP_COLS) else None
-        return out
+        return out if lo is None else out.astype(lo)
 
     @staticmethod
     def backward(ctx, g):
@@ -440,6 +446,8 @@ def _convnd(op, nd, input, weight, bias, stride, padding, dilation, groups):
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
     """1-d convolution (cross-correlation): (N, C, L) * (O, C/g, K) -> (N, O, L_out)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv1d", conv1d, **locals())
     return _convnd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -467,6 +475,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         tensor([[[[4., 4.],
                   [4., 4.]]]])
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv2d", conv2d, **locals())
     return _convnd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
@@ -510,6 +520,8 @@ def _conv_transposend(op, nd, input, weight, bias, stride, padding, output_paddi
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """Transposed 1-d convolution: (N, C, L) * (C, O/g, K) -> (N, O, L_out)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv_transpose1d", conv_transpose1d, **locals())
     return _conv_transposend("conv_transpose1d", 1, input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
 
@@ -517,6 +529,8 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
                      padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
     """Transposed 2-d convolution: (N, C, H, W) * (C, O/g, KH, KW) -> (N, O, H', W')."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv_transpose2d", conv_transpose2d, **locals())
     return _conv_transposend("conv_transpose2d", 2, input, weight, bias, stride, padding,
                              output_padding, groups, dilation)
 

@@ -6,6 +6,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dt
 from ..autograd.grad_mode import STATE
+from ._lowp import nll_sums
 from ._util import prim
 
 _RED = {"none": 0, "mean": 1, "sum": 2}
@@ -39,6 +40,11 @@ class NllLoss(prim):
         if red == 0:
             out = loss[0] if one_d else loss
             denom = None
+        elif lp.dtype.kind == "V" and lp.ndim == 2:    # bfloat16: PyTorch's own sums
+            out, denom = nll_sums(picked, None if weight is None else weight[ts], ~ignore)
+            if red == 1:
+                out = out / denom
+            out = np.asarray(out, dtype=lp.dtype)
         else:
             out = np.sum(loss, dtype=lp.dtype)
             denom = None
@@ -169,11 +175,17 @@ class MseLoss(prim):
     node_name = "MseLossBackward0"
     @staticmethod
     def forward(ctx, x, t, red):
-        d = x - t
-        d *= d
         if ctx.needs_input_grad:
             ctx.save_for_backward(x, t)
             ctx.red = red
+        if x.dtype.kind == "V":     # bfloat16: squares in float32, rounded; float32 sums
+            d = np.square(x.astype(np.float32) - t.astype(np.float32)).astype(x.dtype)
+            if red == 0:
+                return d
+            s = d.sum(dtype=np.float32)
+            return np.asarray(s / np.float32(d.size) if red == 1 else s, dtype=x.dtype)
+        d = x - t
+        d *= d
         if red == 0:
             return d
         if d.size == 1:  # one element: its sum and its mean (x / 1) are the element itself

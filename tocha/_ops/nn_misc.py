@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dt
 from ._util import prim
@@ -78,6 +79,9 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         >>> F.pad(tocha.ones(1, 2), (1, 2), value=9)
         tensor([[9., 1., 1., 9., 9.]])
     """
+    if _autocast.on and mode in ("reflect", "replicate"):   # PyTorch's float32 list
+        fn = globals()["pad"]       # (the argument `pad` hides this function)
+        return _autocast.run("reflection_pad2d", fn, input, pad, mode, value)
     pairs = _pairs(pad, input.ndim)
     if mode == "constant":
         if value is None:

@@ -23,6 +23,18 @@ def _stats(x, red, eps):
     return mean, var, d, invstd.astype(x.dtype, copy=False)
 
 
+def _up(g, x, w):
+    """(g, x, w, dtype) with bfloat16 tensors widened to float32 (PyTorch's backward kernels
+    compute in float32 and round each gradient once); dtype None when nothing was widened."""
+    if x._data.dtype.kind != "V":
+        return g, x, w, None
+    return g.float(), x.float(), (None if w is None else w.float()), x._dtype
+
+
+def _down(grads, lo):
+    return grads if lo is None else tuple(None if t is None else t.to(lo) for t in grads)
+
+
 def _norm_backward(ctx, xr, g_hat, red, eps):
     """Gradient of xhat = (xr - mean(xr)) / std(xr) over `red`, given dL/dxhat (arrays in the
     engine's array mode, Tensors otherwise)."""
@@ -80,14 +92,23 @@ class NativeBatchNorm(prim):
     def forward(ctx, x, w, b, eps, running, momentum):
         rm, rv = running
         red = (0,) + tuple(range(2, x.ndim))
-        mean, var, d, invstd = _stats(x, red, eps)
-        y = d  # d is this call's own temporary: normalised in place, one full array fewer
-        y *= invstd
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        mean, var, d, invstd = _stats(x if lo is None else x.astype(np.float32), red, eps)
         shape = (1, -1) + (1,) * (x.ndim - 2)
-        if w is not None:
-            y *= w.reshape(shape)
-        if b is not None:
-            y += b.reshape(shape)
+        if lo is not None:      # PyTorch's kernel: stats kept in bfloat16, then in float32
+            mean = mean.astype(lo).astype(np.float32)       # x * alpha + beta, alpha = invstd*w
+            invstd = invstd.astype(lo).astype(np.float32)
+            alpha = invstd if w is None else invstd * w.reshape(shape).astype(np.float32)
+            beta = -mean * alpha if b is None else b.reshape(shape).astype(np.float32) - \
+                mean * alpha
+            y = x.astype(np.float32) * alpha + beta
+        else:
+            y = d  # d is this call's own temporary: normalised in place, one full array fewer
+            y *= invstd
+            if w is not None:
+                y *= w.reshape(shape)
+            if b is not None:
+                y += b.reshape(shape)
         if rm is not None or rv is not None:
             n = x.size // x.shape[1]
             if rm is not None:
@@ -102,7 +123,7 @@ class NativeBatchNorm(prim):
         if ctx.needs_input_grad:
             ctx.save_for_backward(x, w)
             ctx.mean, ctx.invstd, ctx.eps, ctx.red, ctx.shape = mean, invstd, eps, red, shape
-        return y
+        return y if lo is None else y.astype(lo)
 
     @staticmethod
     def backward(ctx, g):
@@ -110,15 +131,17 @@ class NativeBatchNorm(prim):
         need = ctx.needs_input_grad
         if not isinstance(g, Tensor):
             return _batch_norm_backward_arrays(ctx, x, w, g, need)
-        if not STATE.enabled:  # no create_graph: the same array computation, wrapped
+        if not STATE.enabled and x._data.dtype.kind != "V":  # (not bfloat16, which goes up)
+            # no create_graph: the same array computation, wrapped
             grads = _batch_norm_backward_arrays(ctx, x._data, None if w is None else w._data,
                                                 g._data, need)
             return tuple(None if a is None else _wrap(a) for a in grads)
+        g, x, w, lo = _up(g, x, w)
         g_hat = g * w.reshape(ctx.shape) if w is not None else g
         gx, xhat = _norm_backward(ctx, x, g_hat, ctx.red, ctx.eps)
         gw = (g * xhat).sum(ctx.red) if w is not None and need[1] else None
         gb = g.sum(ctx.red) if len(need) > 2 and need[2] else None
-        return (gx if need[0] else None), gw, gb
+        return _down(((gx if need[0] else None), gw, gb), lo)
 
 
 class BatchNormEval(prim):
@@ -198,7 +221,8 @@ class NativeLayerNorm(prim):
     @staticmethod
     def forward(ctx, x, w, b, nd, eps):
         red = tuple(range(x.ndim - nd, x.ndim))
-        mean, _, d, invstd = _stats(x, red, eps)
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        mean, _, d, invstd = _stats(x if lo is None else x.astype(np.float32), red, eps)
         y = d * invstd
         if w is not None:
             y *= w
@@ -207,18 +231,19 @@ class NativeLayerNorm(prim):
         if ctx.needs_input_grad:
             ctx.save_for_backward(x, w)
             ctx.mean, ctx.invstd, ctx.eps, ctx.red = mean, invstd, eps, red
-        return y
+        return y if lo is None else y.astype(lo)
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
+        g, x, w, lo = _up(g, x, w)
         g_hat = g * w if w is not None else g
         gx, xhat = _norm_backward(ctx, x, g_hat, ctx.red, ctx.eps)
         lead = tuple(range(g.ndim - len(ctx.red)))
         gw = (g * xhat).sum(lead) if w is not None and need[1] else None
         gb = g.sum(lead) if len(need) > 2 and need[2] else None
-        return (gx if need[0] else None), gw, gb
+        return _down(((gx if need[0] else None), gw, gb), lo)
 
 
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
@@ -247,7 +272,8 @@ class NativeGroupNorm(prim):
     def forward(ctx, x, w, b, groups, eps):
         n, c = x.shape[:2]
         xr = x.reshape(n, groups, -1)
-        mean, _, d, invstd = _stats(xr, (2,), eps)
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        mean, _, d, invstd = _stats(xr if lo is None else xr.astype(np.float32), (2,), eps)
         y = (d * invstd).reshape(x.shape)
         shape = (1, c) + (1,) * (x.ndim - 2)
         if w is not None:
@@ -258,20 +284,21 @@ class NativeGroupNorm(prim):
             ctx.save_for_backward(x, w)
             ctx.mean, ctx.invstd, ctx.eps, ctx.shape = mean, invstd, eps, shape
             ctx.groups = groups
-        return y
+        return y if lo is None else y.astype(lo)
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
         n = x.shape[0]
+        g, x, w, lo = _up(g, x, w)
         g_hat = g * w.reshape(ctx.shape) if w is not None else g
         gx, xhat = _norm_backward(ctx, x.reshape(n, ctx.groups, -1),
                                   g_hat.reshape(n, ctx.groups, -1), (2,), ctx.eps)
         red = (0,) + tuple(range(2, g.ndim))
         gw = (g * xhat.reshape(x.shape)).sum(red) if w is not None and need[1] else None
         gb = g.sum(red) if len(need) > 2 and need[2] else None
-        return (gx.reshape(x.shape) if need[0] else None), gw, gb
+        return _down(((gx.reshape(x.shape) if need[0] else None), gw, gb), lo)
 
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,

@@ -359,10 +359,13 @@ class AvgPool2D(prim):
         oh, ow = out_hw
         xp = _padded(x4, ph, pw, oh, ow, kh, kw, sh, sw, 1, 1, 0)
         v = _win(xp, kh, kw, sh, sw, 1, 1, oh, ow)
-        out = v.sum((4, 5)) if kh * kw > 1 else np.array(v[..., 0, 0])
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        out = v.sum((4, 5), dtype=np.float32 if lo else None) if kh * kw > 1 else \
+            np.array(v[..., 0, 0], dtype=np.float32 if lo else None)
         out /= div.astype(out.dtype)
         ctx.args = (ks, st, pd, ceil, div, out_hw)
         ctx.in_shape = x.shape
+        out = out if lo is None else out.astype(lo)
         return out.reshape(out.shape[:2] + (ow,)) if one_d else out
 
     @staticmethod
@@ -458,15 +461,18 @@ class AdaptiveAvgPool2D(prim):
     def forward(ctx, x, out_hw):
         h, w = x.shape[-2:]
         oh, ow = out_hw
+        lo = x.dtype if x.dtype.kind == "V" else None   # bfloat16: in float32, rounded once
+        if lo is not None:
+            x = x.astype(np.float32)
         if oh == 1 and ow == 1:
             out = x.mean((-2, -1), keepdims=True)
             ctx.mats = None
         else:
             ph, pw = _avg_matrix(h, oh, x.dtype), _avg_matrix(w, ow, x.dtype)
             out = np.matmul(ph, np.matmul(x, pw.T))
-            ctx.mats = (ph, pw)
+            ctx.mats = (ph, pw) if lo is None else (ph.astype(lo), pw.astype(lo))
         ctx.in_shape = x.shape
-        return out
+        return out if lo is None else out.astype(lo)
 
     @staticmethod
     def backward(ctx, g):

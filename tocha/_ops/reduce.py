@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import _autocast
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
+from ._lowp import down, up
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
 
 
@@ -38,6 +40,8 @@ def _acc_dtype(x):
     k = x.dtype
     if k.kind == "f":
         return np.float32 if k is _F16 else None
+    if k.kind == "V":               # bfloat16 (ml_dtypes) sums accumulate in float32 too
+        return np.float32
     if k.kind in "biu":
         return np.int64
     return None
@@ -110,7 +114,7 @@ class Sum(prim):
                 return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w).astype(k)
             return np.add.reduce(x, axis=dims, keepdims=keepdim)
         r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_wide(x, dims) or _acc_dtype(x))
-        return r.astype(np.float16) if k is _F16 else r
+        return r.astype(k) if k is _F16 or k.kind == "V" else r
 
     @staticmethod
     def backward(ctx, g):
@@ -142,8 +146,8 @@ class Mean(prim):
         for d in dims:
             n *= x.shape[d]
         ctx.n = n
-        if x.dtype is _F16:
-            return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(np.float16)
+        if x.dtype is _F16 or x.dtype.kind == "V":     # float32 accumulation (bfloat16 too)
+            return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
         w = _wide(x, dims) if x.size > 256 else None
         if w is not None:
             return (np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w) / n).astype(x.dtype)
@@ -218,6 +222,8 @@ def _prod_others(x, dim):
 
 def prod(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
          dtype: D.dtype | None = None) -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("prod", prod, input, dim, keepdim, dtype=dtype)
     if dtype is not None:
         input = input.to(dtype)
     d = None if dim is None else norm_dim(dim, input._data.ndim)
@@ -350,7 +356,7 @@ class MaxDim(prim):
     def forward(ctx, x, dim, keepdim, is_max):
         idx = np.argmax(x, axis=dim, keepdims=True) if is_max else np.argmin(x, axis=dim,
                                                                              keepdims=True)
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fV":     # (V: bfloat16)
             # NaN wins, as in PyTorch
             nanpos = np.isnan(x)
             if nanpos.any():
@@ -488,8 +494,8 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     c = _correction(unbiased, correction)
-    if input._dtype is D.float16:       # squares overflow float16: accumulate in float32
-        return var(input.float(), dim, None, keepdim, correction=c).to(D.float16)
+    if input._dtype is D.float16 or input._data.dtype.kind == "V":   # accumulate in float32
+        return var(input.float(), dim, None, keepdim, correction=c).to(input._dtype)
     nd = input._data.ndim
     dims = _rdims(dim, nd)
     n = 1
@@ -564,7 +570,8 @@ class L2(prim):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        w = x.astype(np.float32) if x.dtype == _F16 else x     # float16 squares overflow
+        # float16 squares overflow, bfloat16 sums stall: both accumulate in float32
+        w = x.astype(np.float32) if x.dtype == _F16 or x.dtype.kind == "V" else x
         r = np.sqrt(np.sum(w * w, axis=dims, keepdims=True)).astype(x.dtype, copy=False)
         ctx.kshape = r.shape
         out = r if keepdim else np.squeeze(r, axis=dims)
@@ -594,7 +601,11 @@ class LogSumExp(prim):
     def forward(ctx, x, dims, keepdim):
         m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)  # initial: empty slices
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
-        r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        if x.dtype.kind == "V":     # bfloat16: PyTorch composes bfloat16 ops (each rounds),
+            s = np.sum(np.exp(x - m), axis=dims, keepdims=True, dtype=np.float32)   # f32 sum
+            r = np.log(s.astype(x.dtype)) + m
+        else:
+            r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.kshape = r.shape
         out = r if keepdim else np.squeeze(r, axis=dims)
         ctx.save_for_backward(x, out)     # the returned array: a graph tensor in backward
@@ -616,9 +627,10 @@ def logsumexp(input: Tensor, dim: int | Sequence[int] | None, keepdim: bool = Fa
 class Softmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
+        x, lo = up(x)                   # bfloat16: computed in float32, rounded once
         m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         e = np.exp(x - m)
-        y = e / np.sum(e, axis=dim, keepdims=True)
+        y = down(e / np.sum(e, axis=dim, keepdims=True), lo)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -633,9 +645,15 @@ class Softmax(prim):
 class LogSoftmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
+        x, lo = up(x)                   # bfloat16: computed in float32, rounded once
         m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         s = x - m
-        y = s - np.log(np.sum(np.exp(s), axis=dim, keepdims=True))
+        total = np.sum(np.exp(s), axis=dim, keepdims=True)
+        if lo is not None:      # PyTorch's kernel keeps the sum and its log in bfloat16
+            total = total.astype(lo).astype(np.float32)
+            y = down(s - np.log(total).astype(lo).astype(np.float32), lo)
+        else:
+            y = s - np.log(total)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -717,7 +735,7 @@ def _median_pos(x, d):
     PyTorch; the sort puts NaNs last)."""
     n = x.shape[d] if x.ndim else 1
     k = np.full(x.shape[:d] + (1,) + x.shape[d + 1:] if x.ndim else (1,), (n - 1) // 2)
-    if x.dtype.kind == "f":
+    if x.dtype.kind in "fV":     # (V: bfloat16)
         nans = np.isnan(x).sum(axis=d, keepdims=True) if x.ndim else np.isnan(x).reshape(1)
         k = np.where(nans > 0, n - nans, k)
     return k
@@ -734,7 +752,7 @@ def median(input: Tensor, dim: int | Sequence[int] | None = None,
         if not flat._data.size:     # PyTorch: NaN, or the dtype's lowest integer
             from .elementwise import no_derivative
             k = flat._dtype.np
-            v = np.nan if k.kind == "f" else np.iinfo(k).min if k.kind in "iu" else False
+            v = np.nan if k.kind in "fV" else np.iinfo(k).min if k.kind in "iu" else False
             return no_derivative(_wrap_dt(np.asarray(v, k), flat._dtype, flat._device),
                                  "median", input)
         order = np.argsort(flat._data, kind="stable")

@@ -112,6 +112,8 @@ arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
 def _sigmoid(x):
+    if x.dtype.kind == "V":         # bfloat16: in float32, rounded once (PyTorch's kernel)
+        return _sigmoid(x.astype(np.float32)).astype(x.dtype)
     # exp of -|x| only: no overflow warnings for large |x|
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
@@ -250,7 +252,7 @@ def _nodiff(name, fn, float_only=False):
 def _sign(x):
     # PyTorch: sign(nan) is 0
     r = np.sign(x)
-    return np.where(np.isnan(r), 0, r).astype(x.dtype) if x.dtype.kind == "f" else r
+    return np.where(np.isnan(r), 0, r).astype(x.dtype) if x.dtype.kind in "fV" else r
 
 
 sign = _nodiff("Sign", _sign)

@@ -26,6 +26,13 @@ def check_matrix(name: str, A, square: bool = True, float_only: bool = True) -> 
     if float_only and not A.is_floating_point():
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {scalar_name(A.dtype)}")
+    if float_only and A._data.dtype.kind == "V" and name != "linalg.matrix_exp":
+        # bfloat16/float8 (ml_dtypes): PyTorch's CPU decompositions have no kernel for them
+        if name in ("linalg.inv", "linalg.slogdet"):
+            raise RuntimeError(f"{name}: Low precision dtypes not supported. Got "
+                               f"{scalar_name(A.dtype)}")
+        raise NotImplementedError(f'"{name}" not implemented for \'{scalar_name(A.dtype)}\'; '
+                                  f"convert with .float()")
     if square and A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _autocast
 from .._ops import linalg_decomp as Dc
 from .._ops import linalg_ext as X
 from .._tensor import Tensor, _wrap
@@ -21,6 +22,8 @@ def qr(A: Tensor, mode: str = "reduced", *, out=None):
     Example:
         >>> Q, R = tocha.linalg.qr(tocha.tensor([[3.0, 1.0], [4.0, 2.0]]))
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("qr", qr, A, mode, out=out)
     check_matrix("linalg.qr", A, square=False)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
@@ -46,6 +49,8 @@ def eigh(A: Tensor, UPLO: str = "L", *, out=None):
 
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     """Eigenvalues of symmetric `A`, ascending."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("linalg_eigvalsh", eigvalsh, A, UPLO, out=out)
     _check_eigh("linalg.eigh", A, UPLO)
     return Dc.Eigh.apply(A, UPLO)[0]
 
@@ -56,12 +61,16 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
     Example:
         >>> U, S, Vh = tocha.linalg.svd(tocha.eye(2), full_matrices=False)
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("svd", svd, A, full_matrices, driver=driver, out=out)
     check_matrix("linalg.svd", A, square=False)
     return _svd_t(*Dc.SVD.apply(A, bool(full_matrices)))
 
 
 def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
     """Singular values of `A`, descending."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("linalg_svdvals", svdvals, A, driver=driver, out=out)
     check_matrix("linalg.svd", A, square=False)
     return Dc.SVD.apply(A, False)[1]
 
@@ -87,6 +96,8 @@ def eigvals(A: Tensor, *, out=None):
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
     """Moore-Penrose pseudo-inverse (singular values at most `max(atol, rtol * s_max)` are
     treated as zero; default rtol = eps * max(m, n))."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("pinverse", pinv, **locals())
     if not isinstance(A, Tensor) or A.dim() < 2 or not A.is_floating_point():
         dt = scalar_name(A.dtype) if isinstance(A, Tensor) else type(A).__name__
         shape = list(A.shape) if isinstance(A, Tensor) else []

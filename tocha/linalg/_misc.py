@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from .. import _autocast
 from .._tensor import Tensor
 from ._common import check_matrix
 
@@ -24,6 +25,8 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
     """Dot product of vectors along `dim` (batch dims broadcast)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("linalg_vecdot", vecdot, x, y, dim=dim, out=out)
     return (x * y).sum(dim)
 
 

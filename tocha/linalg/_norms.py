@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from .. import _autocast
 from .._ops import linalg_decomp as Dc
 from .._ops._util import norm_dim, norm_dims
 from .._tensor import Tensor
@@ -109,6 +110,8 @@ def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, out=None,
 
 def cond(A: Tensor, p=None, *, out=None) -> Tensor:
     """Condition number of `A` in the `p` norm (default 2: s_max / s_min)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("linalg_cond", cond, A, p, out=out)
     check_tensor("linalg.cond", A)
     if A.dim() < 2:
         raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _autocast
 from .._ops import linalg_ext as X
 from .._tensor import Tensor, _wrap
 from ._common import check_matrix, check_same_dtype, return_type
@@ -32,6 +33,8 @@ def inv(A: Tensor, *, out=None) -> Tensor:
         tensor([[0.5000, 0.0000],
                 [0.0000, 0.2500]])
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("inverse", inv, A, out=out)
     check_matrix("linalg.inv", A)
     return X.Inv.apply(A)
 
@@ -67,6 +70,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
         >>> tocha.linalg.solve(tocha.tensor([[2.0, 0.0], [0.0, 4.0]]), tocha.tensor([2.0, 4.0]))
         tensor([1., 1.])
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("linalg_solve", solve, A, B, left=left, out=out)
     check_matrix("linalg.solve", A)
     check_same_dtype("linalg.solve", A, B)
     if not left:
@@ -117,6 +122,8 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
         tensor([[2., 0.],
                 [1., 1.]])
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("cholesky", cholesky, A, upper=upper, out=out)
     check_matrix("linalg.cholesky", A)
     # LAPACK reads the lower triangle; the gradient is symmetric, as PyTorch's
     L = X.Cholesky.apply(A)

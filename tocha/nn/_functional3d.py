@@ -6,6 +6,7 @@ from __future__ import annotations
 import tocha
 from tocha import Tensor
 
+from .. import _autocast
 from .._ops import nn_conv as _conv
 from .._ops import nn_pool as _pool
 from .._ops.nn_misc import pad as _pad
@@ -56,6 +57,8 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     """3-d convolution: (N, C, D, H, W) * (O, C/g, KD, KH, KW) -> (N, O, D', H', W').
 
     One 2-d convolution per kernel depth over all output depths at once, summed."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv3d", conv3d, **locals())
     x, unbatched = _batched("conv3d", input)
     if weight.ndim != 5:
         raise RuntimeError(f"conv3d: expected a 5-d weight (out, in/groups, kD, kH, kW), got "
@@ -103,6 +106,8 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
     """Transposed 3-d convolution: (N, C, D, H, W) * (C, O/g, KD, KH, KW) -> (N, O, D', H', W').
 
     One transposed 2-d convolution per kernel depth, placed at its output depths, summed."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("conv_transpose3d", conv_transpose3d, **locals())
     x, unbatched = _batched("conv_transpose3d", input)
     sd, sh, sw = _triple(stride, "stride", "conv_transpose3d")
     pd, ph, pw = _triple(padding, "padding", "conv_transpose3d")
@@ -166,6 +171,8 @@ def max_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
                dilation: int | tuple[int, ...] = 1, ceil_mode: bool = False,
                return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """3-d max pooling over (N, C, D, H, W) (or unbatched (C, D, H, W))."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("max_pool3d", max_pool3d, **locals())
     out, idx = max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return (out, idx) if return_indices else out
 
@@ -176,6 +183,8 @@ def avg_pool3d(input: Tensor, kernel_size: int | tuple[int, ...],
                divisor_override: int | None = None) -> Tensor:
     """3-d average pooling; each window's divisor is the product of its per-axis counts, so
     it is a 2-d average over (H, W) followed by a 1-d average over depth."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("avg_pool3d", avg_pool3d, **locals())
     x, unbatched = _batched("avg_pool3d", input)
     ks, st, pd, _ = _pool3d_args("avg_pool3d", kernel_size, stride, padding, 1)
     n, c, d, h, w = x.shape
@@ -202,6 +211,8 @@ def _size3(output_size, x: Tensor) -> tuple[int, int, int]:
 
 def adaptive_avg_pool3d(input: Tensor, output_size: int | tuple[int, ...]) -> Tensor:
     """Adaptive 3-d average pooling to (D_out, H_out, W_out) (None keeps a size)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("adaptive_avg_pool3d", adaptive_avg_pool3d, input, output_size)
     x, unbatched = _batched("adaptive_avg_pool3d", input)
     do, ho, wo = _size3(output_size, x)
     n, c, d, h, w = x.shape
@@ -229,6 +240,8 @@ def adaptive_max_pool3d_with_indices(input: Tensor, output_size: int | tuple[int
 def adaptive_max_pool3d(input: Tensor, output_size: int | tuple[int, ...],
                         return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Adaptive 3-d max pooling to (D_out, H_out, W_out)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("adaptive_max_pool3d", adaptive_max_pool3d, **locals())
     out, idx = adaptive_max_pool3d_with_indices(input, output_size)
     return (out, idx) if return_indices else out
 
@@ -309,6 +322,8 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: int | tuple[int, .
                  stride: int | tuple[int, ...] | None = None, padding: int | tuple[int, ...] = 0,
                  output_size: list[int] | tuple[int, ...] | None = None) -> Tensor:
     """Inverse of max_pool2d: maxima put back at their indices, zeros elsewhere."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("max_unpool2d", max_unpool2d, **locals())
     return _max_unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding,
                        output_size)
 

@@ -8,6 +8,8 @@ import warnings
 import tocha
 from tocha import Tensor
 
+from .. import _autocast
+
 __all__ = ["affine_grid", "grid_sample"]
 
 _WARN = ("Default grid_sample and affine_grid behavior has changed to align_corners=False "
@@ -103,6 +105,8 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
     """Sample input (N, C, H, W) at grid (N, Ho, Wo, 2) ((x, y) in [-1, 1]) -> (N, C, Ho, Wo);
     input (N, C, D, H, W) at grid (N, Do, Ho, Wo, 3) -> (N, C, Do, Ho, Wo) ('bicubic' is 2-d
     only, as in PyTorch)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("grid_sampler", grid_sample, **locals())
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
                          f"'nearest' or 'bicubic', but got: '{mode}'")

@@ -6,6 +6,7 @@ import math
 import warnings
 from collections.abc import Callable
 
+from .. import _autocast
 from .._ops import elementwise as _E
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
@@ -88,6 +89,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
         >>> F.mse_loss(tocha.tensor([1.0, 2.0, 3.0]), tocha.tensor([1.0, 2.0, 5.0]))  # 4 / 3
         tensor(1.3333)
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("mse_loss", mse_loss, **locals())
     if not isinstance(input, Tensor):
         _check_tensor(input, "input", "mse_loss")
     if not isinstance(target, Tensor):
@@ -128,6 +131,8 @@ def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
         >>> F.l1_loss(tocha.tensor([1.0, -1.0]), tocha.zeros(2), reduction="none")
         tensor([1., 1.])
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("l1_loss", l1_loss, **locals())
     _check_tensor(input, "input", "l1_loss")
     _check_tensor(target, "target", "l1_loss")
     _size_warn(input, target)
@@ -142,6 +147,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
                    reduce: bool | None = None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("smooth_l1_loss", smooth_l1_loss, **locals())
     _size_warn(input, target)
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
@@ -156,6 +163,8 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = No
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("huber_loss", huber_loss, input, target, reduction, delta, weight)
     _size_warn(input, target)
     reduction = _reduction(None, None, reduction)
     if delta <= 0:
@@ -190,6 +199,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
         >>> F.nll_loss(tocha.tensor([[-1.0, -2.0]]), tocha.tensor([1]))
         tensor(2.)
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("nll_loss", nll_loss, **locals())
     _check_tensor(input, "input", "nll_loss")
     reduction = _reduction(size_average, reduce, reduction)
     return _nll(input, target, weight, reduction, ignore_index)
@@ -221,6 +232,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         >>> F.cross_entropy(tocha.zeros(3, 2), tocha.tensor([0, 1, 1]))  # log(2)
         tensor(0.6931)
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("cross_entropy", cross_entropy, **locals())
     _check_tensor(input, "input", "cross_entropy")
     _check_tensor(target, "target", "cross_entropy")
     reduction = _reduction(size_average, reduce, reduction)
@@ -244,17 +257,19 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         smooth = -(logp * weight.reshape(shape)).sum(cdim)
     else:
         smooth = -logp.sum(cdim)
-    smooth = smooth.masked_fill(ignore, 0.0)
+    ret = _reduce_smoothing(smooth.masked_fill(ignore, 0.0), ignore, weight, target, reduction)
+    return nll * (1 - label_smoothing) + ret * (label_smoothing / ncls)
+
+
+def _reduce_smoothing(smooth, ignore, weight, target, reduction):
+    """The label-smoothing term of cross_entropy, reduced as the loss is."""
     if reduction == "mean":
         if weight is not None:
-            ret = smooth.sum() / weight.gather(0, target.masked_select(~ignore).flatten()).sum()
-        else:
-            ret = smooth.sum() / (~ignore).sum()
-    elif reduction == "sum":
-        ret = smooth.sum()
-    else:
-        ret = smooth
-    return nll * (1 - label_smoothing) + ret * (label_smoothing / ncls)
+            return smooth.sum() / weight.gather(0, target.masked_select(~ignore).flatten()).sum()
+        return smooth.sum() / (~ignore).sum()
+    if reduction == "sum":
+        return smooth.sum()
+    return smooth
 
 
 def _ce_probs(logp, target, weight, reduction, ls, cdim, ncls):
@@ -296,6 +311,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         >>> F.binary_cross_entropy(tocha.tensor([1.0, 0.5]), tocha.tensor([1.0, 1.0]))  # log(2)/2
         tensor(0.3466)
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("binary_cross_entropy", binary_cross_entropy, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.size()}) that is different to the "
@@ -336,6 +353,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
         >>> F.binary_cross_entropy_with_logits(tocha.tensor([0.0]), tocha.tensor([1.0]))
         tensor(0.6931)
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits,
+                             **locals())
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size "
@@ -354,6 +374,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
            reduce: bool | None = None, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Pointwise KL divergence; input holds log-probabilities."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("kl_div", kl_div, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     if reduction == "mean":
         warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
@@ -376,6 +398,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
 def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
                      size_average: bool | None = None, eps: float = 1e-8,
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("poisson_nll_loss", poisson_nll_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     if log_input:
         loss = input.exp() - target * input
@@ -405,6 +429,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           size_average: bool | None = None, reduce: bool | None = None,
                           reduction: str = "mean") -> Tensor:
     """1 - cos(x1, x2) for target 1, max(0, cos - margin) for target -1."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("cosine_embedding_loss", cosine_embedding_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     eps = 1e-12
     prod = (input1 * input2).sum(-1)
@@ -421,6 +447,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("margin_ranking_loss", margin_ranking_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
@@ -428,6 +456,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("hinge_embedding_loss", hinge_embedding_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     zeros = input * 0
     margin_clamp = (margin - input).clamp_min(0)
@@ -437,6 +467,8 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("soft_margin_loss", soft_margin_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     return _reduce(_A.softplus(-target * input), reduction)
 
@@ -456,6 +488,8 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         p: float = 2, eps: float = 1e-6, swap: bool = False,
                         size_average: bool | None = None, reduce: bool | None = None,
                         reduction: str = "mean") -> Tensor:
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("triplet_margin_loss", triplet_margin_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     d_pos = _pd(anchor, positive, p, eps)
     d_neg = _pd(anchor, negative, p, eps)
@@ -468,6 +502,8 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
                       weight: Tensor | None = None, size_average: bool | None = None,
                       reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """sum_{i != y} max(0, margin - x[y] + x[i])^p / C per sample."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("multi_margin_loss", multi_margin_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
@@ -491,6 +527,8 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
                            reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """sum over targets j (until the first -1) and non-targets i of
     max(0, 1 - (x[j] - x[i])) / C."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("multilabel_margin_loss", multilabel_margin_loss, **locals())
     reduction = _reduction(size_average, reduce, reduction)
     x = input if input.ndim > 1 else input.unsqueeze(0)
     t = target if target.ndim > 1 else target.unsqueeze(0)

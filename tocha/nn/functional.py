@@ -7,7 +7,10 @@ from collections.abc import Sequence
 
 import tocha
 
-from .. import _ops  # noqa: F401  (Tensor methods)
+from .. import (
+    _autocast,
+    _ops,  # noqa: F401  (Tensor methods)
+)
 from .._ops import elementwise as _E
 from .._ops import linalg as _L
 from .._ops import nn_act as _A
@@ -113,6 +116,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         tensor([[3., 3., 3., 3.],
                 [3., 3., 3., 3.]])
     """
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("linear", linear, input, weight, bias)
     if not isinstance(input, Tensor):
         raise TypeError(f"linear(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
@@ -354,6 +359,8 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("prelu", prelu, input, weight)
     if weight.numel() != 1:
         if input.ndim < 1 or input.shape[1 if input.ndim > 1 else 0] != weight.numel():
             ch = input.shape[1] if input.ndim > 1 else (input.shape[0] if input.ndim else 0)

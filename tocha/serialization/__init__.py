@@ -191,7 +191,7 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
 
     Differs from PyTorch: a ``map_location`` callable is called once per tensor (PyTorch: per
     storage) with the tensor; tensor subclasses other than ``nn.Parameter`` load as plain
-    tensors; bfloat16/complex tensors raise (tocha has no such types yet).
+    tensors; complex tensors raise (tocha has no such types yet).
     """
     weights_only = _check_load_args(map_location, pickle_module, weights_only)
     src, close, path = _source(f, bool(mmap))

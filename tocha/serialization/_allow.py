@@ -88,7 +88,7 @@ def torch_names(rebuild: dict[str, Any]) -> dict[str, Any]:
         names[f"torch.{dt.name}"] = dt
     names["torch.serialization._get_layout"] = _get_layout  # (sparse tensors' records)
     for name in _TORCH_ONLY_DTYPES:  # allowed as in PyTorch; a tensor of one says so clearly
-        names[f"torch.{name}"] = UnsupportedDtype(name)
+        names[f"torch.{name}"] = D._NAME2DT.get(name) or UnsupportedDtype(name)
     for dt_name, st in STORAGE_NAMES.items():
         names[f"torch.{st}"] = StorageType(st, D._NAME2DT[dt_name])
     names.update(rebuild)

@@ -168,7 +168,7 @@ class _TorchPickler(_Pk):  # type: ignore[misc,valid-type]
         self.memoize(obj)
 
     def save_dtype(self, obj: D.dtype) -> None:
-        self.save_name(_name("torch", obj.name))
+        self.save(_name("torch", obj.name))     # save(): a repeated dtype reuses the memo
 
     def save_size(self, obj: Size) -> None:
         self.save_reduce(_name("torch", "Size"), (tuple(obj),), obj=obj)
@@ -185,6 +185,7 @@ class _TorchPickler(_Pk):  # type: ignore[misc,valid-type]
     dispatch[_Name] = save_name
     dispatch[_layout.layout] = save_layout
     dispatch[D.dtype] = save_dtype
+    dispatch[type(D.bfloat16)] = save_dtype     # ml_dtypes-backed dtypes (tocha/_dtype_ext.py)
     dispatch[Size] = save_size
     dispatch[device] = save_device
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import tocha
 
+from ... import _autocast
 from ... import _creation as C
 from ..._ops import elementwise as E
 from ..._ops import linalg as L
@@ -166,7 +167,7 @@ class RNNBase(Module):
             input = input.unsqueeze(1)
         elif self.batch_first:
             input = input.transpose(0, 1)
-        if input._dtype is not self._dtype_of():
+        if input._dtype is not self._dtype_of() and not _autocast.on:    # autocast: casts
             raise RuntimeError(f"{self._short()}: input dtype {input._dtype} does not match the "
                                f"parameters' dtype {self._dtype_of()}; convert with "
                                f".to({self._dtype_of()})")
@@ -344,6 +345,9 @@ class LSTM(RNNBase):
     def _cell(self, x, state, w_ih, w_hh, b_ih, b_hh, reverse, steps, masks=None):
         # the whole direction is one primitive (BPTT on arrays), see tocha._ops.nn_rnn;
         # packed (masked) sequences take the per-step path
+        if _autocast.on:    # PyTorch's CPU autocast runs its LSTM kernel in bfloat16
+            return _autocast.run("lstm", self._cell, x, state, w_ih, w_hh, b_ih, b_hh,
+                                 reverse, steps, masks)
         h, c = state
         b = None if b_ih is None else b_ih + b_hh
         if masks is not None:
