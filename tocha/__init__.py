@@ -77,6 +77,11 @@ bool = _dtype.bool_
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
+# complex dtypes and their ops (torch.complex, polar, view_as_real, real, conj, ...): w-complex
+complex32 = chalf = _dtype.complex32
+from ._ops import complex as _complex_ops
+
+_export(_complex_ops)
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)
@@ -110,7 +115,7 @@ def is_floating_point(input) -> bool:
 
 
 def is_complex(input) -> bool:
-    return False
+    return input.is_complex()
 
 
 def numel(input) -> int:

@@ -78,7 +78,7 @@ def _scan(data, kinds: list) -> object:
     elif isinstance(data, (np.ndarray, np.generic)):
         kinds.append(D.from_numpy_dtype(data.dtype))
     elif isinstance(data, complex):
-        raise TypeError("complex tensors are not supported by tocha yet")
+        kinds.append(D.default_complex_dtype())
     elif hasattr(data, "__array__"):
         a = np.asarray(data)
         kinds.append(D.from_numpy_dtype(a.dtype))
@@ -95,7 +95,7 @@ def _infer_array(data, dtype):
     if isinstance(data, np.ndarray):
         dt = dtype or D.from_numpy_dtype(data.dtype)
         return np.array(data, dtype=dt.np, copy=True), dt
-    if isinstance(data, (bool, int, float)):
+    if isinstance(data, (bool, int, float, complex)):
         # np.float64 is a float subclass: NumPy scalars keep their own dtype, as in PyTorch
         dt = dtype or (D.from_numpy_dtype(data.dtype) if isinstance(data, np.generic)
                        else D.scalar_dtype(data))

@@ -150,7 +150,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
             return
-        if value and not self._dtype.is_floating_point:
+        if value and not self._dtype._diff:
             raise RuntimeError(f"only Tensors of floating point and complex dtype can require "
                                f"gradients (got {self._dtype})")
         self._requires_grad = bool(value)
@@ -687,6 +687,7 @@ def _check_cast(src, dst, fn):
 _TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
               "bfloat16": "BFloat16"}
+_TYPE_WORD.update(complex64="ComplexFloat", complex128="ComplexDouble")     # (w-complex)
 
 
 def _inplace_shape_error(fn, self, out):

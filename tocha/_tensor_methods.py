@@ -225,3 +225,35 @@ class AutogradMethods:
     __slots__ = ()
 
     backward = _Delegate(_ENGINE, "tensor_backward")
+
+
+
+# ---- complex tensors (tocha/_ops/complex.py, branch w-complex) ----
+_COMPLEX = "tocha._ops.complex"
+
+
+def _complex_attr(name: str, doc: str, setter: bool = False) -> property:
+    # a property whose value is tocha._ops.complex.<name>(self) (`x.real`, `x.mH`)
+    def get(self):
+        return getattr(importlib.import_module(_COMPLEX), name)(self)
+
+    def set_(self, value) -> None:
+        get(self).copy_(value)
+    get.__name__ = name.lstrip("_")
+    get.__doc__ = doc
+    return property(get, set_ if setter else None)
+
+
+def _complex_methods(cls):
+    for name in ("conj", "conj_physical", "conj_physical_", "resolve_conj", "resolve_neg",
+                 "is_conj", "is_neg", "angle"):
+        _add(cls, name, _Delegate(_COMPLEX))
+    for name in ("cfloat", "cdouble", "chalf", "adjoint", "isreal"):
+        _add(cls, name, _Delegate(_COMPLEX, "_method_" + name))
+    cls.real = _complex_attr("real", "The real parts (a view); see `tocha.real`.", True)
+    cls.imag = _complex_attr("imag", "The imaginary parts (a view); see `tocha.imag`.", True)
+    cls.mH = _complex_attr("_method_adjoint", "Conjugate transpose of the last two dims.")
+    return cls
+
+
+_complex_methods(ElementwiseMethods)

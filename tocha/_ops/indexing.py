@@ -471,7 +471,9 @@ def argwhere(input: Tensor) -> Tensor:
 def sort(input: Tensor, dim: int = -1, descending: bool = False,
          stable: bool = False) -> tuple[Tensor, ...]:
     """(values, indices) sorted along `dim`."""
+    from .complex import refuse
     from .reduce import _sort_t
+    refuse("sort", input)
     d = norm_dim(dim, input._data.ndim)
     x = input._data
     if input._data.ndim == 0:
@@ -500,7 +502,9 @@ def msort(input: Tensor) -> Tensor:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> tuple[Tensor, ...]:
+    from .complex import refuse
     from .reduce import _topk_t
+    refuse("topk", input)
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
     if k > n or k < 0:
@@ -513,7 +517,9 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, ...]:
+    from .complex import refuse
     from .reduce import _kth_t
+    refuse("kthvalue", input)
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
     if not 1 <= k <= n:

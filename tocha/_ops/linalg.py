@@ -7,6 +7,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from .._threads import blas_threads
 from ._util import prim, swap_last
+from .complex import cj
 
 
 def _check_dtypes(op, a, b):
@@ -73,6 +74,8 @@ class Mm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a, b = cj(a), cj(b)
         ga = _gemm_as(g, b.T, ctx.fortran[0]) if ctx.needs_input_grad[0] else None
         gb = _gemm_as(a.T, g, ctx.fortran[1]) if ctx.needs_input_grad[1] else None
         return ga, gb
@@ -89,6 +92,8 @@ class MatMul(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a, b = cj(a), cj(b)
         na, nb = a.ndim, b.ndim
         ga = gb = None
         if na == 1 and nb == 1:

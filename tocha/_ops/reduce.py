@@ -10,6 +10,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
+from .complex import refuse
 
 
 def _rdims(dim, nd: int) -> tuple:
@@ -395,6 +396,10 @@ _kth_t, _median_t, _mode_t = _named("kthvalue"), _named("median"), _named("mode"
 
 def _minmax(input, dim, keepdim, other, is_max):
     from .elementwise import maximum, minimum
+    if input._dtype.is_complex and dim is None and other is None:
+        refuse("max" if is_max else "min", input)
+    elif input._dtype.is_complex and not isinstance(dim, Tensor) and other is None:
+        refuse("max_dim" if is_max else "min_dim", input)
     if isinstance(dim, Tensor):
         return (maximum if is_max else minimum)(input, dim)
     if other is not None:
@@ -425,16 +430,19 @@ def min(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = F
 
 
 def amax(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
+    refuse("amax", input)
     return Amax.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       True)
 
 
 def amin(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
+    refuse("amin", input)
     return Amin.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       False)
 
 
 def _arg(input, dim, keepdim, is_max):
+    refuse("argmax" if is_max else "argmin", input)
     if input._dtype is D.bool_:
         raise RuntimeError(f"\"{'argmax' if is_max else 'argmin'}_cpu\" not implemented for "
                            f"'Bool'")
@@ -712,6 +720,7 @@ def _median_pos(x, d):
 def median(input: Tensor, dim: int | Sequence[int] | None = None,
            keepdim: bool = False) -> Tensor | tuple[Tensor, ...]:
     """Lower median (PyTorch's rule: no averaging of the two middle values)."""
+    refuse("median", input)
     from .indexing import gather
     if input._dtype is D.bool_ and input._data.size:
         raise NotImplementedError("\"median_out\" not implemented for 'Bool'")

@@ -218,7 +218,9 @@ def _fit(g: Tensor, e: Edge) -> Tensor:
     if g._data.shape != e.shape:
         from .._ops.reduce import sum_to  # (reduce imports tocha._tensor: not at the top)
         g = sum_to(g, e.shape)
-    if g._dtype is not e.dtype and e.dtype.is_floating_point:
+    if g._dtype is not e.dtype and e.dtype._diff:
+        if g._dtype.is_complex and not e.dtype.is_complex:
+            g = g.real      # a real input of a complex op: PyTorch keeps the real part
         g = g.to(e.dtype)
     return g
 

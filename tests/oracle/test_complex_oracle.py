@@ -1,0 +1,324 @@
+"""Complex dtypes against PyTorch: promotion of every dtype pair (complex included) and of
+Python/NumPy complex scalars, printed reprs, values of the complex ops, refused ops, seeded
+complex randn, and gradients (conjugate-Wirtinger convention)."""
+import itertools
+import operator
+
+import numpy as np
+import pytest
+import torch
+
+import tocha
+
+DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
+          "complex64", "complex128"]
+# (np.complex64 scalars are left out: PyTorch reads them as real floats, dropping the
+# imaginary part; tocha keeps it)
+SCALARS = {"py_complex": 1.5 - 2j, "py_float": 2.5, "py_int": 2, "np_complex": np.complex128(1j)}
+OPS = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
+
+
+def operand(m, kind, dt):
+    if kind in SCALARS:
+        return SCALARS[kind]
+    vals = [1, 2, 3] if dt != "bool" else [True, False, True]
+    t = m.tensor(vals).to(getattr(m, dt))
+    if dt.startswith("complex"):
+        t = t * (1 + 1j)
+    return t if kind == "dim" else t[1]
+
+
+def outcome(m, fn, *args):
+    try:
+        return fn(*args)
+    except Exception as e:      # noqa: BLE001 - compared by type
+        return e
+
+
+def same(rt, rp) -> str | None:
+    if isinstance(rp, Exception) or isinstance(rt, Exception):
+        if type(rt).__name__ != type(rp).__name__:
+            return f"tocha {rt!r} vs torch {rp!r}"
+        return None
+    if str(rt.dtype).split(".")[1] != str(rp.dtype).split(".")[1]:
+        return f"dtype {rt.dtype} vs {rp.dtype}"
+    if not np.allclose(rt.numpy(), rp.numpy(), rtol=1e-3, atol=1e-3, equal_nan=True):
+        return f"values {rt.numpy()} vs {rp.numpy()}"
+    return None
+
+
+@pytest.mark.parametrize("da", DTYPES)
+@pytest.mark.parametrize("db", DTYPES)
+def test_promote_types_all_pairs(da, db):
+    a, b = getattr(tocha, da), getattr(tocha, db)
+    pa, pb = getattr(torch, da), getattr(torch, db)
+    assert str(tocha.promote_types(a, b)).split(".")[1] == \
+        str(torch.promote_types(pa, pb)).split(".")[1]
+    assert tocha.can_cast(a, b) == torch.can_cast(pa, pb)
+
+
+@pytest.mark.parametrize("op", list(OPS))
+@pytest.mark.parametrize("ka,kb", [("dim", "dim"), ("dim", "zero"), ("zero", "dim")])
+def test_binary_promotion_tensor_pairs(op, ka, kb):
+    bad = []
+    for da, db in itertools.product(DTYPES, repeat=2):
+        if not (da.startswith("complex") or db.startswith("complex")):
+            continue
+        if "float16" in (da, db):
+            continue        # PyTorch gives complex32 (ComplexHalf), which tocha refuses
+        rt = outcome(tocha, OPS[op], operand(tocha, ka, da), operand(tocha, kb, db))
+        rp = outcome(torch, OPS[op], operand(torch, ka, da), operand(torch, kb, db))
+        err = same(rt, rp)
+        if err:
+            bad.append(f"{ka}:{da} {op} {kb}:{db}: {err}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("op", list(OPS))
+@pytest.mark.parametrize("scalar", list(SCALARS))
+def test_binary_promotion_with_scalars(op, scalar):
+    bad = []
+    for dt in DTYPES:
+        if dt == "float16" and "complex" in scalar:
+            continue        # complex32 again
+        for kind in ("dim", "zero"):
+            for flip in (False, True):
+                def fn(m, dt=dt, kind=kind, flip=flip):
+                    a, b = operand(m, kind, dt), SCALARS[scalar]
+                    return OPS[op](b, a) if flip else OPS[op](a, b)
+                err = same(outcome(tocha, fn, tocha), outcome(torch, fn, torch))
+                if err:
+                    bad.append(f"{kind}:{dt} {op} {scalar} flip={flip}: {err}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64", "int64", "complex64"])
+def test_inplace_with_complex_operand(dt):
+    def fn(m):
+        t = operand(m, "dim", dt)
+        t += 1j
+        return t
+    assert same(outcome(tocha, fn, tocha), outcome(torch, fn, torch)) is None
+
+
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_default_complex_dtype_follows_default_float(default):
+    old = torch.get_default_dtype()
+    try:
+        torch.set_default_dtype(getattr(torch, default))
+        tocha.set_default_dtype(getattr(tocha, default))
+        for fn in (lambda m: m.tensor([1j]), lambda m: m.ones(2, dtype=m.int32) * 1j,
+                   lambda m: m.tensor(3) + 2j):
+            assert same(fn(tocha), fn(torch)) is None
+        assert repr(tocha.tensor([1 + 1j])).replace("tocha.", "torch.") == \
+            repr(torch.tensor([1 + 1j]))
+    finally:
+        torch.set_default_dtype(old)
+        tocha.set_default_dtype(tocha.float32)
+
+
+# ---------------------------------------------------------------- printing
+
+_PRINT_VALUES = [
+    [1 + 2j, 3.5 - 1j], [0j], [1e-5 + 1j, 2], [1e10j, 1], [float("nan") + 1j, float("inf") - 2j],
+    [-0.0 - 0.0j, 1.5], [123456.789 + 0.001j], [[1 + 1j, 2], [3, 4j]], [1e-10 - 1e-10j],
+    [complex(i * 0.37, -i * 1.3) for i in range(12)], [-1j], [1e20 + 1e-20j],
+]
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+@pytest.mark.parametrize("i", range(len(_PRINT_VALUES)))
+def test_repr_equals_pytorch(i, dt):
+    v = _PRINT_VALUES[i]
+    assert repr(tocha.tensor(v, dtype=getattr(tocha, dt))).replace("tocha.", "torch.") == \
+        repr(torch.tensor(v, dtype=getattr(torch, dt)))
+
+
+def test_repr_random_values_and_summarized():
+    rng = np.random.default_rng(0)
+    for k in range(60):
+        n = int(rng.integers(1, 8))
+        arr = (rng.standard_normal(n) * 10.0 ** rng.integers(-6, 8)
+               + 1j * rng.standard_normal(n) * 10.0 ** rng.integers(-6, 8))
+        if k % 3 == 0:
+            arr = np.round(arr)
+        for dt in ("complex64", "complex128"):
+            assert repr(tocha.tensor(arr, dtype=getattr(tocha, dt))).replace(
+                "tocha.", "torch.") == repr(torch.tensor(arr, dtype=getattr(torch, dt)))
+    a = torch.arange(2000).reshape(20, 100).to(torch.complex64) * (1 + 0.5j)
+    b = tocha.arange(2000).reshape(20, 100).to(tocha.complex64) * (1 + 0.5j)
+    assert repr(b) == repr(a)
+
+
+def test_repr_with_grad_fn():
+    a = torch.tensor([1 + 1j], requires_grad=True) * 2
+    b = tocha.tensor([1 + 1j], requires_grad=True) * 2
+    assert repr(b) == repr(a)
+
+
+# ---------------------------------------------------------------- values
+
+_OPS = {
+    "complex": lambda m, x, y: m.complex(x, y),
+    "polar": lambda m, x, y: m.polar(x.abs(), y),
+    "view_as_real": lambda m, x, y: m.view_as_real(m.complex(x, y)),
+    "view_as_complex": lambda m, x, y: m.view_as_complex(m.stack([x, y], -1)),
+    "real": lambda m, x, y: m.complex(x, y).real,
+    "imag": lambda m, x, y: m.complex(x, y).imag,
+    "angle": lambda m, x, y: m.complex(x, y).angle(),
+    "angle_real": lambda m, x, y: m.angle(x),
+    "abs": lambda m, x, y: m.complex(x, y).abs(),
+    "sgn": lambda m, x, y: m.complex(x, y).sgn(),
+    "conj_physical": lambda m, x, y: m.conj_physical(m.complex(x, y)),
+    "resolve_conj": lambda m, x, y: m.complex(x, y).conj().resolve_conj(),
+    "isreal": lambda m, x, y: m.isreal(m.complex(x, y * (x > 0))),
+    "mH": lambda m, x, y: m.complex(x, y).reshape(2, 3).mH.resolve_conj(),
+    "exp": lambda m, x, y: m.complex(x, y).exp(),
+    "log": lambda m, x, y: m.complex(x, y).log(),
+    "sqrt": lambda m, x, y: m.complex(x, y).sqrt(),
+    "sigmoid": lambda m, x, y: m.complex(x, y).sigmoid(),
+    "tanh": lambda m, x, y: m.complex(x, y).tanh(),
+    "matmul": lambda m, x, y: m.complex(x, y).reshape(2, 3) @ m.complex(y, x).reshape(3, 2),
+    "sum": lambda m, x, y: m.complex(x, y).sum(),
+    "mean": lambda m, x, y: m.complex(x, y).mean(),
+    "prod": lambda m, x, y: m.complex(x, y).prod(),
+    "cfloat": lambda m, x, y: x.cfloat(),
+    "cdouble": lambda m, x, y: x.cdouble(),
+    "div": lambda m, x, y: m.complex(x, y) / m.complex(y, x),
+    "pow": lambda m, x, y: m.complex(x, y) ** 2.5,
+    "eq": lambda m, x, y: m.complex(x, y) == m.complex(x, x),
+}
+
+
+@pytest.mark.parametrize("name", list(_OPS))
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_values_dtypes_shapes(name, dt):
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal(6), rng.standard_normal(6)
+    rt = _OPS[name](tocha, tocha.tensor(x, dtype=getattr(tocha, dt)),
+                    tocha.tensor(y, dtype=getattr(tocha, dt)))
+    rp = _OPS[name](torch, torch.tensor(x, dtype=getattr(torch, dt)),
+                    torch.tensor(y, dtype=getattr(torch, dt)))
+    assert str(rt.dtype).split(".")[1] == str(rp.dtype).split(".")[1]
+    assert tuple(rt.shape) == tuple(rp.shape)
+    tol = 1e-5 if dt == "float32" else 1e-12
+    assert np.allclose(rt.numpy(), rp.numpy(), rtol=tol, atol=tol)
+
+
+def test_item_and_predicates():
+    for m in (tocha, torch):
+        z = m.tensor([1 + 2j])
+        assert z.item() == 1 + 2j and isinstance(z.item(), complex)
+        assert z.is_complex() and m.is_complex(z) and not z.is_floating_point()
+        assert z.conj().is_conj() and not z.is_conj() and not z.is_neg()
+        assert not z.conj().resolve_conj().is_conj()
+
+
+def test_seeded_randn_complex_matches():
+    for dt in ("complex64", "complex128"):
+        for n in (3, 17, (4, 5)):
+            shape = n if isinstance(n, tuple) else (n,)
+            torch.manual_seed(7)
+            tocha.manual_seed(7)
+            a = tocha.randn(*shape, dtype=getattr(tocha, dt)).numpy()
+            b = torch.randn(*shape, dtype=getattr(torch, dt)).numpy()
+            assert (a == b).all()
+
+
+_REFUSED = {
+    "lt": lambda z: z < 1, "ge": lambda z: z >= 1, "max": lambda z: z.max(),
+    "max_dim": lambda z: z.max(0), "min": lambda z: z.min(), "amax": lambda z: z.amax(),
+    "argmin": lambda z: z.argmin(), "clamp": lambda z: z.clamp(0, 1),
+    "clamp_min": lambda z: z.clamp_min(0), "sort": lambda z: z.sort(),
+    "argsort": lambda z: z.argsort(), "topk": lambda z: z.topk(1),
+    "kthvalue": lambda z: z.kthvalue(1), "median": lambda z: z.median(),
+    "maximum": lambda z: z.maximum(z), "fmin": lambda z: z.fmin(z), "relu": lambda z: z.relu(),
+    "sign": lambda z: z.sign(), "floor": lambda z: z.floor(), "round": lambda z: z.round(),
+    "frac": lambda z: z.frac(), "atan2": lambda z: z.atan2(z), "mod": lambda z: z % 2,
+    "fmod": lambda z: z.fmod(2), "floordiv": lambda z: z // 2,
+    "imag_of_real": lambda z: z.real.imag,
+    "view_as_real_of_real": lambda z: tocha.view_as_real(z.real) if isinstance(
+        z, tocha.Tensor) else torch.view_as_real(z.real),
+}
+
+
+@pytest.mark.parametrize("name", list(_REFUSED))
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_refused_ops_raise_as_pytorch(name, dt):
+    rt = outcome(tocha, _REFUSED[name], tocha.tensor([1 + 1j, 2 - 1j], dtype=getattr(tocha, dt)))
+    rp = outcome(torch, _REFUSED[name], torch.tensor([1 + 1j, 2 - 1j], dtype=getattr(torch, dt)))
+    assert isinstance(rp, Exception) and type(rt) is type(rp)
+    assert str(rt).split("\n")[0] == str(rp).split("\n")[0]
+
+
+def test_views_write_through_as_pytorch():
+    for m in (tocha, torch):
+        z = m.tensor([1 + 2j, 3 - 4j])
+        m.view_as_real(z)[0, 1] = 9.0
+        z.real[1] = 7.0
+        z.imag.mul_(2)
+        assert z.tolist() == [1 + 18j, 7 - 8j]
+
+
+# ---------------------------------------------------------------- gradients
+
+_GRADS = {
+    "mul": lambda m, a, b, x: a * b, "div": lambda m, a, b, x: a / b,
+    "mul_real": lambda m, a, b, x: a * x, "add_scalar": lambda m, a, b, x: (a + 2j) * (1 - 1j),
+    "rdiv": lambda m, a, b, x: (1 + 2j) / a, "abs": lambda m, a, b, x: a.abs(),
+    "exp": lambda m, a, b, x: a.exp(), "log": lambda m, a, b, x: a.log(),
+    "sin": lambda m, a, b, x: a.sin(), "sqrt": lambda m, a, b, x: a.sqrt(),
+    "pow": lambda m, a, b, x: a ** 3, "sum": lambda m, a, b, x: a.sum(),
+    "mean": lambda m, a, b, x: a.mean(),
+    "matmul": lambda m, a, b, x: a.reshape(2, 2) @ b.reshape(2, 2),
+    "mv": lambda m, a, b, x: a.reshape(2, 2) @ b[:2],
+    "dot": lambda m, a, b, x: a @ b, "real": lambda m, a, b, x: a.real * x,
+    "imag": lambda m, a, b, x: a.imag * x, "angle": lambda m, a, b, x: a.angle(),
+    "conj": lambda m, a, b, x: a.conj() * b, "sgn": lambda m, a, b, x: a.sgn(),
+    "view_as_real": lambda m, a, b, x: m.view_as_real(a * b),
+    "view_as_complex": lambda m, a, b, x: m.view_as_complex(m.stack([x, x * x], -1)) * a,
+    "polar": lambda m, a, b, x: m.polar(x.abs() + 0.1, x) * b,
+    "complex": lambda m, a, b, x: m.complex(x, x.sin()) * a,
+    "to_complex": lambda m, a, b, x: x.to(m.complex128) * a,
+    "tanh": lambda m, a, b, x: a.tanh(), "sigmoid": lambda m, a, b, x: a.sigmoid(),
+    "reciprocal": lambda m, a, b, x: a.reciprocal(),
+}
+
+
+@pytest.mark.parametrize("name", list(_GRADS))
+def test_gradients_match_pytorch(name):
+    rng = np.random.default_rng(11)
+    arrs = [rng.standard_normal(4) + 1j * rng.standard_normal(4) for _ in range(2)]
+    arrs.append(rng.standard_normal(4))
+    grads = []
+    for m in (tocha, torch):
+        a, b, x = (m.tensor(v, requires_grad=True) for v in arrs)
+        out = _GRADS[name](m, a, b, x)
+        if out.is_complex():
+            loss = (out * out.conj()).real.sum() + 0.3 * out.real.sum() - out.imag.sum()
+        else:
+            loss = (out * out).sum()
+        loss.backward()
+        grads.append([None if t.grad is None else t.grad.resolve_conj().numpy()
+                      for t in (a, b, x)])
+    for gt, gp in zip(*grads):
+        assert (gt is None) == (gp is None)
+        if gp is not None:
+            assert gt.dtype == gp.dtype and np.allclose(gt, gp, rtol=1e-10, atol=1e-12)
+
+
+def test_backward_on_complex_output_raises_as_pytorch():
+    for m in (tocha, torch):
+        z = m.tensor([1 + 1j], requires_grad=True)
+        with pytest.raises(RuntimeError, match="real scalar outputs"):
+            (z * 2).sum().backward()
+
+
+def test_grad_with_complex_grad_output():
+    v = np.array([1 + 1j, 2 - 0.5j])
+    grads = []
+    for m in (tocha, torch):
+        z = m.tensor([0.5 - 1j, 2 + 3j], requires_grad=True)
+        (z * z).backward(m.tensor(v))
+        grads.append(z.grad.numpy())
+    assert np.allclose(*grads)
