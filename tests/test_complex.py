@@ -279,3 +279,41 @@ def test_gradcheck_catches_a_missing_conjugate():
     with pytest.raises(RuntimeError, match="Jacobian mismatch"):
         gradcheck(lambda a: BadMul.apply(a, b), (_cz(1),))
     assert not gradcheck(lambda a: BadMul.apply(a, b), (_cz(1),), raise_exception=False)
+
+
+# ---------------------------------------------------------------- linalg.eig / eigvals
+
+def test_eig_reconstructs_and_dtypes():
+    a = np.random.default_rng(4).standard_normal((2, 4, 4))
+    for dt, cdt in ((tocha.float32, tocha.complex64), (tocha.float64, tocha.complex128)):
+        L, V = tocha.linalg.eig(tocha.tensor(a, dtype=dt))
+        assert L.dtype is cdt and V.dtype is cdt and L.shape == (2, 4) and V.shape == (2, 4, 4)
+        recon = V.numpy() @ (L.numpy()[..., None] * np.linalg.inv(V.numpy()))
+        assert np.allclose(recon, a, atol=1e-4)
+        assert np.allclose(np.linalg.norm(V.numpy(), axis=-2), 1, atol=1e-5)
+    assert tocha.linalg.eigvals(tocha.tensor([[0.0, -1.0], [1.0, 0.0]])).numpy().tolist() == \
+        [1j, -1j]
+
+
+def test_eig_errors():
+    with pytest.raises(RuntimeError, match="square"):
+        tocha.linalg.eig(tocha.ones(2, 3))
+    with pytest.raises(RuntimeError, match="at least 2 dimensions"):
+        tocha.linalg.eigvals(tocha.ones(3))
+    with pytest.raises(RuntimeError, match="floating point or complex"):
+        tocha.linalg.eig(tocha.ones(2, 2, dtype=tocha.int64))
+
+
+def test_eig_gradcheck():
+    a = tocha.tensor(np.random.default_rng(5).standard_normal((3, 3)), requires_grad=True)
+    assert gradcheck(lambda x: tocha.linalg.eigvals(x), (a,))
+    assert gradcheck(lambda x: tocha.linalg.eig(x)[1].abs(), (a,))
+    z = _cz(3, 3, seed=6)
+    assert gradcheck(lambda x: tocha.linalg.eigvals(x), (z,))
+
+
+def test_eig_phase_dependent_loss_is_refused():
+    a = tocha.tensor(np.random.default_rng(5).standard_normal((3, 3)), requires_grad=True)
+    _, V = tocha.linalg.eig(a)
+    with pytest.raises(RuntimeError, match="ill-defined"):
+        V.imag.sum().backward()

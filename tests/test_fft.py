@@ -136,3 +136,45 @@ def test_gradcheck_zero_dim_freq_axis_and_batch_broadcast():
     x = tocha.tensor(RNG.standard_normal(4), requires_grad=True)
     w = tocha.tensor(RNG.standard_normal((3, 1)))
     assert gradcheck(lambda a: F.fft(a * w), (x,))
+
+
+# ---------------------------------------------------------------- stft / istft
+
+def test_stft_shapes_and_frames():
+    x = tocha.tensor(RNG.standard_normal(64))
+    s = tocha.stft(x, 16, return_complex=True)
+    assert s.shape == (9, 17) and s.dtype is tocha.complex128
+    s2 = tocha.stft(x, 16, hop_length=8, center=False, return_complex=True)
+    assert s2.shape == (9, 7)
+    # frame 1 without centering: samples 8..23, rectangular window
+    assert np.allclose(s2[:, 1].numpy(), _dft(x.numpy()[8:24])[:9])
+    assert x.stft(16, return_complex=True, onesided=False).shape == (16, 17)
+    with pytest.warns(UserWarning, match="deprecated"):
+        assert tocha.stft(x.float(), 16, return_complex=False).shape == (9, 17, 2)
+
+
+def test_stft_istft_round_trip():
+    x = tocha.tensor(RNG.standard_normal((2, 50)))
+    w = tocha.hann_window(16, dtype=tocha.float64)
+    s = tocha.stft(x, 16, hop_length=4, window=w, return_complex=True)
+    y = tocha.istft(s, 16, hop_length=4, window=w, length=50)
+    assert y.shape == (2, 50) and np.allclose(y.numpy(), x.numpy())
+    assert np.allclose(s.istft(16, hop_length=4, window=w, length=50).numpy(), x.numpy())
+
+
+def test_stft_errors():
+    x = tocha.ones(20)
+    with pytest.raises(RuntimeError, match="return_complex"):
+        tocha.stft(x, 8)
+    with pytest.raises(RuntimeError, match="complex-valued"):
+        tocha.istft(tocha.ones(5, 3), 8)
+    with pytest.raises(RuntimeError, match="window"):
+        tocha.stft(x, 8, window=tocha.ones(3), return_complex=True)
+
+
+def test_stft_istft_gradcheck():
+    x = tocha.tensor(RNG.standard_normal(24), requires_grad=True)
+    w = tocha.hann_window(8, dtype=tocha.float64)
+    assert gradcheck(lambda a: tocha.stft(a, 8, window=w, return_complex=True), (x,))
+    s = tocha.stft(x.detach(), 8, window=w, return_complex=True).requires_grad_()
+    assert gradcheck(lambda a: tocha.istft(a, 8, window=w), (s,))

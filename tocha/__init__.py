@@ -80,8 +80,10 @@ cfloat, cdouble = complex64, complex128
 # complex dtypes and their ops (torch.complex, polar, view_as_real, real, conj, ...): w-complex
 complex32 = chalf = _dtype.complex32
 from ._ops import complex as _complex_ops
+from ._ops import spectral as _spectral_ops
 
 _export(_complex_ops)
+_export(_spectral_ops)     # torch.stft, torch.istft
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)

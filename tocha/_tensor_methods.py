@@ -250,6 +250,8 @@ def _complex_methods(cls):
         _add(cls, name, _Delegate(_COMPLEX))
     for name in ("cfloat", "cdouble", "chalf", "adjoint", "isreal"):
         _add(cls, name, _Delegate(_COMPLEX, "_method_" + name))
+    for name in ("stft", "istft"):
+        _add(cls, name, _Delegate("tocha._ops.spectral"))
     cls.real = _complex_attr("real", "The real parts (a view); see `tocha.real`.", True)
     cls.imag = _complex_attr("imag", "The imaginary parts (a view); see `tocha.imag`.", True)
     cls.mH = _complex_attr("_method_adjoint", "Conjugate transpose of the last two dims.")

@@ -322,3 +322,43 @@ def test_grad_with_complex_grad_output():
         (z * z).backward(m.tensor(v))
         grads.append(z.grad.numpy())
     assert np.allclose(*grads)
+
+
+# ---------------------------------------------------------------- linalg.eig / eigvals
+
+def _phase_free(v):
+    # eigenvectors are defined up to a unit factor per column: compare |V| and V * conj(V0)
+    return np.abs(v), v * np.conj(v[..., :1, :]) / np.abs(v[..., :1, :])
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64", "complex64", "complex128"])
+def test_eig_eigvals_match(dt):
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal((2, 4, 4))
+    if dt.startswith("complex"):
+        a = a + 1j * rng.standard_normal((2, 4, 4))
+    la, va = tocha.linalg.eig(tocha.tensor(a, dtype=getattr(tocha, dt)))
+    lb, vb = torch.linalg.eig(torch.tensor(a, dtype=getattr(torch, dt)))
+    tol = 1e-4 if dt in ("float32", "complex64") else 1e-10
+    assert str(la.dtype).split(".")[1] == str(lb.dtype).split(".")[1]
+    assert np.allclose(la.numpy(), lb.numpy(), atol=tol)
+    for x, y in zip(_phase_free(va.numpy()), _phase_free(vb.numpy())):
+        assert np.allclose(x, y, atol=tol)
+    assert np.allclose(tocha.linalg.eigvals(tocha.tensor(a, dtype=getattr(tocha, dt))).numpy(),
+                       torch.linalg.eigvals(torch.tensor(a, dtype=getattr(torch, dt))).numpy(),
+                       atol=tol)
+
+
+def test_eig_gradients_match():
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((3, 3))
+    w = rng.standard_normal((2, 3, 3)) + 1j * rng.standard_normal((2, 3, 3))
+    grads = []
+    for m in (tocha, torch):
+        t = m.tensor(a, requires_grad=True)
+        lam, v = m.linalg.eig(t)
+        loss = ((lam * m.tensor(w[0, 0])).real.sum() + (v * v.conj() * m.tensor(w[1])).abs().sum()
+                + m.linalg.eigvals(t).abs().sum())
+        loss.backward()
+        grads.append(t.grad.numpy())
+    assert np.allclose(*grads, atol=1e-10)

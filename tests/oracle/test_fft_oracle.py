@@ -105,3 +105,76 @@ def test_every_torch_fft_name_exists():
     names = [n for n in dir(torch.fft) if not n.startswith("_") and n not in (
         "common_args", "factory_common_args", "torch")]
     assert [n for n in names if not hasattr(tocha.fft, n)] == []
+
+
+# ---------------------------------------------------------------- stft / istft
+
+_STFT = [{"n_fft": 8}, {"n_fft": 8, "hop_length": 3}, {"n_fft": 8, "win_length": 5},
+         {"n_fft": 8, "center": False}, {"n_fft": 8, "pad_mode": "constant"},
+         {"n_fft": 8, "normalized": True}, {"n_fft": 8, "onesided": False},
+         {"n_fft": 7, "hop_length": 2, "win_length": 6, "window": "hann"},
+         {"n_fft": 16, "window": "hann", "pad_mode": "replicate"}]
+
+
+def _with_window(m, kw):
+    k = dict(kw)
+    if k.get("window") == "hann":
+        k["window"] = m.hann_window(k.get("win_length", k["n_fft"]), dtype=m.float64)
+    return k
+
+
+@pytest.mark.parametrize("i", range(len(_STFT)))
+@pytest.mark.parametrize("kind", ["batch", "single", "complex"])
+def test_stft_values_and_grads(i, kind):
+    x = RNG.standard_normal((2, 40))
+    inp = {"batch": x, "single": x[0], "complex": x + 1j * x[::-1]}[kind]
+    res = []
+    for m in (tocha, torch):
+        t = m.tensor(inp, requires_grad=True)
+        o = m.stft(t, return_complex=True, **_with_window(m, _STFT[i]))
+        (o * o.conj()).real.sum().backward()
+        res.append((o.detach().numpy(), t.grad.numpy()))
+    assert res[0][0].shape == res[1][0].shape and res[0][0].dtype == res[1][0].dtype
+    assert np.allclose(res[0][0], res[1][0]) and np.allclose(res[0][1], res[1][1])
+
+
+_ISTFT = [{"n_fft": 8, "window": "hann"}, {"n_fft": 8, "hop_length": 3, "window": "hann"},
+          {"n_fft": 8, "win_length": 6, "window": "hann"}, {"n_fft": 8, "center": False},
+          {"n_fft": 8, "normalized": True, "window": "hann"},
+          {"n_fft": 8, "onesided": False, "window": "hann"}, {"n_fft": 8, "length": 37, "window": "hann"},
+          {"n_fft": 8, "length": 45, "window": "hann"}]
+
+
+@pytest.mark.parametrize("i", range(len(_ISTFT)))
+def test_istft_values_and_grads(i):
+    x = RNG.standard_normal((2, 40))
+    res = []
+    for m in (tocha, torch):
+        k = _with_window(m, _ISTFT[i])
+        sk = {a: v for a, v in k.items() if a != "length"}
+        s = m.stft(m.tensor(x), return_complex=True, **sk).detach().requires_grad_()
+        o = m.istft(s, **k)
+        (o * o).sum().backward()
+        res.append((o.detach().numpy(), s.grad.resolve_conj().numpy()))
+    assert res[0][0].shape == res[1][0].shape
+    assert np.allclose(res[0][0], res[1][0]) and np.allclose(res[0][1], res[1][1])
+
+
+def test_stft_refusals_match():
+    for call in (lambda m: m.stft(m.ones(20), 8),
+                 lambda m: m.istft(m.ones(5, 3), 8),
+                 lambda m: m.stft(m.ones(20), 32, center=False, return_complex=True),
+                 lambda m: m.stft(m.ones(2, 2, 20), 8, return_complex=True),
+                 # a Hann window without centering: the overlap-add envelope starts at 0
+                 lambda m: m.istft(m.stft(m.ones(20), 8, center=False, window=m.hann_window(8),
+                                          return_complex=True), 8, center=False,
+                                   window=m.hann_window(8))):
+        a, b = _run_call(call, tocha), _run_call(call, torch)
+        assert isinstance(b, Exception) and type(a) is type(b)
+
+
+def _run_call(call, m):
+    try:
+        return call(m)
+    except Exception as e:      # noqa: BLE001 - compared by type
+        return e

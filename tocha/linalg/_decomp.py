@@ -66,22 +66,27 @@ def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
     return Dc.SVD.apply(A, False)[1]
 
 
-def _eig_gap(name: str):
-    raise NotImplementedError(f"tocha does not implement torch.linalg.{name} yet: its results "
-                              f"are complex tensors and tocha has no complex dtypes; for "
-                              f"symmetric matrices use torch.linalg.eigh")
+_eig_t = return_type("linalg_eig", ("eigenvalues", "eigenvectors"))
 
 
 def eig(A: Tensor, *, out=None):
-    """Not implemented: needs complex dtypes (use `eigh` for symmetric matrices)."""
-    check_matrix("linalg.eig", A)
-    _eig_gap("eig")
+    """(eigenvalues, eigenvectors) of square matrices `A` (..., n, n), as complex tensors
+    (float32 -> complex64); eigenvectors have unit norm. Gradients as PyTorch's (the loss
+    must not depend on the eigenvectors' phases).
+
+    Example:
+        >>> L, V = tocha.linalg.eig(tocha.tensor([[2., 0.], [0., 3.]]))
+        >>> L
+        tensor([2.+0.j, 3.+0.j])
+    """
+    from .._ops.linalg_eig import eig as _eig
+    return _eig_t(*_eig(A))
 
 
 def eigvals(A: Tensor, *, out=None):
-    """Not implemented: needs complex dtypes (use `eigvalsh` for symmetric matrices)."""
-    check_matrix("linalg.eigvals", A)
-    _eig_gap("eigvals")
+    """Eigenvalues of square matrices `A` (..., n, n), as a complex tensor."""
+    from .._ops.linalg_eig import eigvals as _eigvals
+    return _eigvals(A)
 
 
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
