@@ -252,6 +252,9 @@ def _complex_methods(cls):
         _add(cls, name, _Delegate(_COMPLEX, "_method_" + name))
     for name in ("stft", "istft"):
         _add(cls, name, _Delegate("tocha._ops.spectral"))
+    _add(cls, "abs_", _Delegate(_COMPLEX, "_method_abs_"))     # (refused on complex)
+    _add(cls, "sgn_", _Delegate(_ELEMENTWISE, "sgn", inplace=True))
+    _add(cls, "absolute_", _Delegate(_COMPLEX, "_method_abs_"))
     cls.real = _complex_attr("real", "The real parts (a view); see `tocha.real`.", True)
     cls.imag = _complex_attr("imag", "The imaginary parts (a view); see `tocha.imag`.", True)
     cls.mH = _complex_attr("_method_adjoint", "Conjugate transpose of the last two dims.")

@@ -362,3 +362,78 @@ def test_eig_gradients_match():
         loss.backward()
         grads.append(t.grad.numpy())
     assert np.allclose(*grads, atol=1e-10)
+
+
+# ---------------------------------------------------------------- a sweep of ops on complex
+
+_SWEEP = {
+    "sum_dim": lambda m, x, y: x.sum(1), "mean_dim": lambda m, x, y: x.mean(0, keepdim=True),
+    "prod_dim": lambda m, x, y: x.prod(1), "prod": lambda m, x, y: x.prod(),
+    "cumsum": lambda m, x, y: x.cumsum(1), "cumprod": lambda m, x, y: x.cumprod(0),
+    "var": lambda m, x, y: x.var(), "std": lambda m, x, y: x.std(1),
+    "var_keep": lambda m, x, y: x.var(0, keepdim=True), "norm": lambda m, x, y: x.norm(),
+    "norm1": lambda m, x, y: x.norm(p=1, dim=0),
+    "vector_norm": lambda m, x, y: m.linalg.vector_norm(x, dim=1),
+    "matrix_norm": lambda m, x, y: m.linalg.matrix_norm(x),
+    "dot": lambda m, x, y: m.dot(x[0], y[0]), "vdot": lambda m, x, y: m.vdot(x[0], y[0]),
+    "outer": lambda m, x, y: m.outer(x[0], y[1]),
+    "einsum": lambda m, x, y: m.einsum("ij,kj->ik", x, y),
+    "bmm": lambda m, x, y: m.bmm(x[None], y.mT[None]),
+    "addmm": lambda m, x, y: m.addmm(x[:, :3], x, y.mT[:, :3], alpha=2),
+    "cat": lambda m, x, y: m.cat([x, y]), "where": lambda m, x, y: m.where(x.real > 0, x, y),
+    "index": lambda m, x, y: x[[0, 2]], "masked_fill": lambda m, x, y: x.masked_fill(
+        x.real > 0, 1j), "flip": lambda m, x, y: x.flip(0), "roll": lambda m, x, y: x.roll(1, 1),
+    "pow_t": lambda m, x, y: x ** y, "rpow": lambda m, x, y: 2 ** x,
+    "rsqrt": lambda m, x, y: x.rsqrt(), "log1p": lambda m, x, y: x.log1p(),
+    "asin": lambda m, x, y: x.asin(), "acosh": lambda m, x, y: x.acosh(),
+    "atanh": lambda m, x, y: x.atanh(), "tan": lambda m, x, y: x.tan(),
+    "addcmul": lambda m, x, y: m.addcmul(x, x, y, value=2),
+    "lerp": lambda m, x, y: m.lerp(x, y, 0.3), "trace": lambda m, x, y: x[:, :3].trace(),
+    "tril": lambda m, x, y: x.tril(), "kron": lambda m, x, y: m.kron(x[:2, :2], y[:2, :2]),
+    "mul_": lambda m, x, y: x.clone().mul_(y), "add_": lambda m, x, y: x.clone().add_(y, alpha=2),
+    "div_": lambda m, x, y: x.clone().div_(1j), "logsumexp": lambda m, x, y: x.logsumexp(0),
+}
+
+
+@pytest.mark.parametrize("name", list(_SWEEP))
+def test_sweep_values_and_gradients(name):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 4)) + 1j * rng.standard_normal((3, 4))
+    b = rng.standard_normal((3, 4)) + 1j * rng.standard_normal((3, 4))
+    res = []
+    for m in (tocha, torch):
+        x, y = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        r = _SWEEP[name](m, x, y)
+        loss = (r * r.conj()).real.sum() + 0.3 * r.real.sum()
+        if r.is_complex():
+            loss = loss - r.imag.sum()
+        loss.backward()
+        res.append((r.detach().resolve_conj().numpy(),
+                    [None if t.grad is None else t.grad.resolve_conj().numpy() for t in (x, y)]))
+    (vt, gt), (vp, gp) = res
+    assert vt.dtype == vp.dtype and vt.shape == vp.shape and np.allclose(vt, vp, atol=1e-10)
+    for u, v in zip(gt, gp):
+        assert (u is None) == (v is None)
+        assert u is None or np.allclose(u, v, atol=1e-8)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, z: z.softmax(0), lambda m, z: z.softmax(-1), lambda m, z: z.log_softmax(1),
+    lambda m, z: m.unique(z), lambda m, z: z.clone().abs_(),
+])
+def test_more_refusals(call):
+    z = np.array([[1j, 2], [3, 4 - 1j]])
+    a = outcome(tocha, call, tocha, tocha.tensor(z))
+    b = outcome(torch, call, torch, torch.tensor(z))
+    assert isinstance(b, Exception) and type(a) is type(b) and str(a) == str(b)
+
+
+def test_copies_and_inplace_sgn():
+    z = np.array([3 + 4j, -2j, 0j])
+    for fn in (lambda m: m.view_as_real_copy(m.tensor(z)),
+               lambda m: m.view_as_complex_copy(m.view_as_real(m.tensor(z)).clone()),
+               lambda m: m.tensor(z).sgn_(), lambda m: m.tensor([-2.0, 0.0, 3.0]).sgn_()):
+        a, b = fn(tocha), fn(torch)
+        assert repr(a).replace("tocha.", "torch.") == repr(b)
+    a = tocha.tensor(z)
+    assert tocha.view_as_real_copy(a).data_ptr() != tocha.view_as_real(a).data_ptr()

@@ -355,7 +355,8 @@ class PowT(prim):
             ga = where(b == 0, zeros_like_(ga), ga)
         if ctx.needs_input_grad[1]:
             # 0 ** b: 0 where b >= 0, and -inf (inf * log 0) where b < 0, as PyTorch
-            gb = where((a == 0) & (b >= 0), zeros_like_(g), g * out * log(a))
+            bpos = (b.real if b._dtype.is_complex else b) >= 0
+            gb = where((a == 0) & bpos, zeros_like_(g), g * out * log(a))
         return ga, gb
 
 
@@ -372,6 +373,8 @@ class RPow(prim):
     @staticmethod
     def backward(ctx, g):
         out, a = ctx.saved_tensors
+        if g._dtype.is_complex:
+            return g * cj(out) * cj(np.log(complex(ctx.base))), None
         if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
             return (g * out * float("-inf")).masked_fill(a >= 0, 0.0), None
         return g * out * math.log(ctx.base), None

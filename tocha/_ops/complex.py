@@ -21,7 +21,7 @@ from ._util import prim
 
 __all__ = ["angle", "complex", "conj", "conj_physical", "conj_physical_", "imag", "is_conj",
            "is_neg", "polar", "real", "resolve_conj", "resolve_neg",
-           "view_as_complex", "view_as_real"]
+           "view_as_complex", "view_as_complex_copy", "view_as_real", "view_as_real_copy"]
 
 _ndarray = np.ndarray
 
@@ -161,6 +161,16 @@ def view_as_complex(input: Tensor) -> Tensor:
     if a.__array_interface__["data"][0] % (2 * a.itemsize):
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
     return ViewAsComplex.apply(input)
+
+
+def view_as_real_copy(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """`view_as_real(input)` as a new tensor (no shared memory)."""
+    return _copy_out(view_as_real(input).clone(), out)
+
+
+def view_as_complex_copy(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """`view_as_complex(input)` as a new tensor (no shared memory)."""
+    return _copy_out(view_as_complex(input).clone(), out)
 
 
 class Real(prim):
@@ -359,6 +369,12 @@ def _method_adjoint(self: Tensor) -> Tensor:
     return conj(self.transpose(-2, -1))
 
 
+def _method_abs_(self: Tensor) -> Tensor:
+    refuse("abs_", self)
+    from .unary import abs as _abs
+    return self._inplace(_abs)
+
+
 def _method_isreal(self: Tensor) -> Tensor:
     from .._torch_extra import isreal
     return isreal(self)
@@ -425,6 +441,12 @@ _REFUSED = {
     "remainder": (_NI, '"remainder_cpu" not implemented for {t}'),
     "fmod": (_NI, '"fmod_cpu" not implemented for {t}'),
     "floor_divide": (_NI, '"div_floor_cpu" not implemented for {t}'),
+    "softmax": (_NI, '"softmax_kernel_impl" not implemented for {t}'),
+    "softmax_last": (_NI, '"softmax_lastdim_kernel_impl" not implemented for {t}'),
+    "log_softmax": (_NI, '"log_softmax_kernel_impl" not implemented for {t}'),
+    "log_softmax_last": (_NI, '"log_softmax_lastdim_kernel_impl" not implemented for {t}'),
+    "unique": (_NI, '"unique" not implemented for {t}'),
+    "abs_": (_RT, "In-place abs is not supported for complex tensors."),
 }
 _TORCH_NAMES = {"complex64": "'ComplexFloat'", "complex128": "'ComplexDouble'"}
 

@@ -536,6 +536,9 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None) -> Tensor | tuple[Tensor, ...]:
+    if input._dtype.is_complex:
+        from .complex import refuse
+        refuse("unique", input)
     x = input._data
     if dim is None:
         u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)

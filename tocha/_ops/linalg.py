@@ -156,17 +156,20 @@ class Addmm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        alpha, beta = ctx.alpha, ctx.beta
+        if g._dtype.is_complex:
+            a, b, alpha, beta = cj(a), cj(b), cj(alpha), cj(beta)
         n = ctx.needs_input_grad
-        gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
+        gc = (g if beta == 1 else g * beta) if n[0] else None
         ga = gb = None
         if n[1]:
             ga = _gemm_as(g, b.T, ctx.fortran[0])
-            if ctx.alpha != 1:
-                ga = ga * ctx.alpha
+            if alpha != 1:
+                ga = ga * alpha
         if n[2]:
             gb = _gemm_as(a.T, g, ctx.fortran[1])
-            if ctx.alpha != 1:
-                gb = gb * ctx.alpha
+            if alpha != 1:
+                gb = gb * alpha
         return gc, ga, gb
 
 
@@ -257,7 +260,12 @@ def inner(input: Tensor, other: Tensor | complex) -> Tensor:
                            f"shapes {list(input._data.shape)} and {list(other._data.shape)}")
     out = input.reshape(-1, k) @ other.reshape(-1, k).t()
     return out.reshape(tuple(input._data.shape[:-1]) + tuple(other._data.shape[:-1]))
-vdot = dot
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """The dot product of conj(input) and other (1-D tensors); `dot` for real tensors."""
+    if isinstance(input, Tensor) and input._dtype.is_complex:
+        from .complex import conj_physical
+        input = conj_physical(input)
+    return dot(input, other)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -302,6 +310,8 @@ class Einsum(prim):
     @staticmethod
     def backward(ctx, g):
         xs = ctx.saved_tensors
+        if g._dtype.is_complex:
+            xs = tuple(cj(x) for x in xs)
         ins, out = ctx.eq.split("->")
         ins = ins.split(",")
         grads = [None]

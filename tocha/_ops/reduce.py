@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
-from .complex import refuse
+from .complex import cj, refuse, view_as_real
 
 
 def _rdims(dim, nd: int) -> tuple:
@@ -184,6 +184,8 @@ class Prod(prim):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
+        if g._dtype.is_complex:
+            x = cj(x)
         dim = ctx.dim
         dims = tuple(range(x.ndim)) if dim is None else (dim,)
         g = _grad_expand(g, ctx.in_shape, dims, ctx.keepdim)
@@ -257,6 +259,8 @@ class Cumprod(prim):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
+        if g._dtype.is_complex:
+            x, out = cj(x), cj(out)
         d = ctx.dim
         if bool((x == 0).any()):
             # slow but exact: d out_j / d x_i = prod_{k<=j, k!=i} x_k
@@ -498,6 +502,12 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
         n *= input._data.shape[d]
     mu = mean(input, dims, keepdim=True)
     dev = input - mu
+    if dev._dtype.is_complex:       # |dev|^2: a real variance, as PyTorch's
+        dev = view_as_real(dev)
+        s = sum(dev * dev, dims + (dev._data.ndim - 1,), keepdim=keepdim)
+        if keepdim:
+            s = s.squeeze(-1)
+        return s / builtins.max(n - c, 0)
     s = sum(dev * dev, dims, keepdim=keepdim)
     return s / builtins.max(n - c, 0)
 
@@ -547,6 +557,8 @@ def norm(input: Tensor, p: float | str | None = "fro", dim: int | Sequence[int] 
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {input._dtype} (norm)")
     x = input if dtype is None else input.to(dtype)
+    if x._dtype.is_complex:     # a norm only sees the moduli
+        x = x.abs()
     if p == "fro" or p == 2 or p is None:
         return _l2(x, dim, keepdim)
     if p == float("inf"):
@@ -604,6 +616,8 @@ class LogSumExp(prim):
     @staticmethod
     def backward(ctx, g):
         x, r = ctx.saved_tensors
+        if g._dtype.is_complex:
+            x, r = cj(x), cj(r)
         r = r.reshape(ctx.kshape)
         g = g.reshape(ctx.kshape)
         return g * (x - r).exp()
@@ -670,6 +684,8 @@ def softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = None,
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(input, dim, "softmax")
+    if input._dtype.is_complex:
+        refuse("softmax" if d != input._data.ndim - 1 else "softmax_last", input)
     return input.clone() if d is None else Softmax.apply(input, d)
 
 
@@ -679,6 +695,8 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = N
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(input, dim, "log_softmax")
+    if input._dtype.is_complex:
+        refuse("log_softmax" if d != input._data.ndim - 1 else "log_softmax_last", input)
     return input.clone() if d is None else LogSoftmax.apply(input, d)
 
 

@@ -109,7 +109,8 @@ class TanhGrad(prim):
 # ~15% of float32 elements), MKL's own kernel under TOCHA_VML=1
 tanh = _unary("Tanh", exact("Tanh", np.tanh), lambda g, y: TanhGrad.apply(g, y), save="y")
 asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * (x * x + 1) ** -0.5)
-acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (x * x - 1) ** -0.5)
+acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (
+    (x * x - 1) ** -0.5 if not x._dtype.is_complex else (x - 1) ** -0.5 * (x + 1) ** -0.5))
 atanh = _unary("Atanh", np.arctanh, lambda g, x: g / (1 - x * x))
 reciprocal = _unary("Reciprocal", lambda x: 1 / x, lambda g, y: -g * y * y, save="y")
 arcsin, arccos, arctan = asin, acos, atan

@@ -23,6 +23,9 @@ def check_matrix(name: str, A, square: bool = True, float_only: bool = True) -> 
     check_tensor(name, A)
     if A.dim() < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.is_complex():
+        raise NotImplementedError(f"{name}: complex matrices are not supported by tocha yet "
+                                  f"(of torch.linalg, eig, eigvals and the norms take them)")
     if float_only and not A.is_floating_point():
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {scalar_name(A.dtype)}")

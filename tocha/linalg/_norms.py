@@ -21,6 +21,8 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     check_tensor("linalg.vector_norm", x, "input")
     if dtype is not None:
         x = x.to(dtype)
+    if x.is_complex():      # a norm only sees the moduli (and abs has the complex gradient)
+        x = x.abs()
     if not x.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor "
                            f"as input. Got {scalar_name(x.dtype)}")
@@ -56,6 +58,11 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
                            "dimensions.")
     if dtype is not None:
         A = A.to(dtype)
+    if A.is_complex():
+        if ord in ("nuc", 2, -2):
+            raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} of complex matrices "
+                                      f"needs a complex SVD, which tocha does not have yet")
+        A = A.abs()         # the other norms only see the moduli
     if not A.is_floating_point():
         raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor "
                            f"as input. Got {scalar_name(A.dtype)}")
