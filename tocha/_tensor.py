@@ -666,6 +666,7 @@ _legacy_type_names = {
     "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
     "uint8": "ByteTensor", "bool": "BoolTensor", "bfloat16": "BFloat16Tensor",
 }
+_legacy_type_names.update(complex64="ComplexFloatTensor", complex128="ComplexDoubleTensor")
 
 
 def _multi_view_message(t: Tensor, what: str) -> str:

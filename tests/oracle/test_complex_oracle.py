@@ -437,3 +437,48 @@ def test_copies_and_inplace_sgn():
         assert repr(a).replace("tocha.", "torch.") == repr(b)
     a = tocha.tensor(z)
     assert tocha.view_as_real_copy(a).data_ptr() != tocha.view_as_real(a).data_ptr()
+
+
+# ---------------------------------------------------------------- modules and optimizers
+
+@pytest.mark.parametrize("opt,kw", [
+    ("SGD", {"momentum": 0.9, "weight_decay": 0.1, "nesterov": True}), ("Adam", {}),
+    ("Adam", {"amsgrad": True, "weight_decay": 0.1}), ("AdamW", {}),
+    ("RMSprop", {"momentum": 0.5, "centered": True}),
+    ("Adagrad", {"initial_accumulator_value": 0.1}), ("Adadelta", {}), ("Adamax", {}),
+    ("NAdam", {}), ("RAdam", {}), ("ASGD", {}), ("Rprop", {}),
+])
+def test_optimizers_step_complex_parameters_as_pytorch(opt, kw):
+    res = []
+    for m in (tocha, torch):
+        p = m.tensor([1 + 1j, 2 - 1j], requires_grad=True)
+        o = getattr(m.optim, opt)([p], lr=0.1, **kw)
+        for _ in range(4):
+            o.zero_grad()
+            ((p * p.conj()).real.sum() + p.imag.sum()).backward()
+            o.step()
+        res.append((p.detach().numpy(), sorted((k, str(v.dtype).split(".")[1])
+                                               for k, v in o.state[p].items())))
+    assert np.allclose(res[0][0], res[1][0], atol=1e-6) and res[0][1] == res[1][1]
+
+
+def test_complex_linear_module():
+    res = []
+    for m in (tocha, torch):
+        m.manual_seed(0)
+        with pytest.warns(UserWarning, match="Complex modules"):
+            lin = m.nn.Linear(2, 3).to(m.complex64)
+        y = lin(m.tensor([[1 + 1j, 2 - 1j]], dtype=m.complex64))
+        (y * y.conj()).real.sum().backward()
+        res.append((y.detach().numpy(), lin.weight.grad.numpy(), lin.bias.grad.numpy()))
+    for a, b in zip(*res):
+        assert a.dtype == b.dtype and np.allclose(a, b, atol=1e-5)
+
+
+def test_seeded_rand_complex_and_type_names():
+    for dt in ("complex64", "complex128"):
+        torch.manual_seed(3)
+        tocha.manual_seed(3)
+        a = tocha.rand(5, dtype=getattr(tocha, dt))
+        b = torch.rand(5, dtype=getattr(torch, dt))
+        assert (a.numpy() == b.numpy()).all() and a.type() == b.type()
