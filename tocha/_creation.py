@@ -369,6 +369,9 @@ def full(size: int | _Sequence[int], fill_value: complex, *, out: Tensor | None 
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         dtype = D.scalar_dtype(fill_value)
+    elif isinstance(fill_value, complex):
+        from ._ops.complex import real_value
+        fill_value = real_value(fill_value, _dt(dtype))
     return _filled(fill_value, (size,), dtype, device, requires_grad)
 
 

@@ -627,6 +627,9 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                 from ._ops.elementwise import fill
                 return self._inplace(fill, value)
             value = value.item()
+        if value.__class__ is complex:
+            from ._ops.complex import real_value
+            value = real_value(value, self._dtype)
         if self._check_inplace(False):
             from ._ops.elementwise import fill
             return self._inplace(fill, value)

@@ -482,3 +482,20 @@ def test_seeded_rand_complex_and_type_names():
         a = tocha.rand(5, dtype=getattr(tocha, dt))
         b = torch.rand(5, dtype=getattr(torch, dt))
         assert (a.numpy() == b.numpy()).all() and a.type() == b.type()
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.zeros(2).fill_(1j), lambda m: m.tensor([1.0, 2.0]).masked_fill(
+        m.tensor([True, False]), 1j), lambda m: m.full((2,), 1j, dtype=m.float32),
+    lambda m: m.zeros(2).fill_(1 + 0j), lambda m: m.full((2,), 2 + 0j, dtype=m.int64),
+    lambda m: m.zeros(2, dtype=m.int32).fill_(1j),
+    lambda m: m.tensor([1.0, 2.0]).masked_fill(m.tensor([True, False]), 3 + 0j),
+    lambda m: m.where(m.tensor([True, False]), m.tensor([1.0, 2.0]), 1j),
+    lambda m: m.cat([m.tensor([1.0]), m.tensor([2j])]),
+])
+def test_complex_values_into_real_tensors(call):
+    a, b = outcome(tocha, call, tocha), outcome(torch, call, torch)
+    if isinstance(b, Exception):
+        assert type(a) is type(b) and str(a) == str(b)
+    else:
+        assert repr(a).replace("tocha.", "torch.") == repr(b)

@@ -451,6 +451,22 @@ _REFUSED = {
 _TORCH_NAMES = {"complex64": "'ComplexFloat'", "complex128": "'ComplexDouble'"}
 
 
+_C_TYPES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "int64_t",
+            "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
+            "bool": "bool"}
+
+
+def real_value(v, dtype):
+    """A Python complex `v` going into a real tensor of `dtype`: its real part when the
+    imaginary part is 0, else PyTorch's RuntimeError (never a silent loss of the part)."""
+    if dtype.is_complex or not isinstance(v, builtins.complex):
+        return v
+    if v.imag != 0:
+        raise RuntimeError(f"value cannot be converted to type "
+                           f"{_C_TYPES.get(dtype.name, dtype.name)} without overflow")
+    return v.real
+
+
 def refuse(op: str, *xs) -> None:
     """Raise PyTorch's error for `op` if one of `xs` is a complex tensor (ops on ordered
     values -- comparisons, max, clamp, sort, floor, ... -- have no meaning on complex)."""

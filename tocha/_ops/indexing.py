@@ -424,7 +424,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: complex) -> Tensor:
                                f"got tensor with {value._data.ndim} dimension(s).")
         v = value.to(input._dtype)
     else:
+        from .complex import real_value
         from .elementwise import _int_bound
+        value = real_value(value, input._dtype)
         if input._dtype._kind == 1 and isinstance(value, int):
             value = _int_bound(value, input._dtype)      # uint8 wraps -1, as PyTorch
         v = _wrap_dt(np.asarray(value, input._dtype.np), input._dtype, input._device)
