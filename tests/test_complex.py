@@ -317,3 +317,19 @@ def test_eig_phase_dependent_loss_is_refused():
     _, V = tocha.linalg.eig(a)
     with pytest.raises(RuntimeError, match="ill-defined"):
         V.imag.sum().backward()
+
+
+@pytest.mark.parametrize("fn", [
+    lambda a, b: tocha.linalg.inv(a), lambda a, b: tocha.linalg.det(a),
+    lambda a, b: tocha.linalg.solve(a, b), lambda a, b: tocha.linalg.matrix_exp(a),
+])
+def test_complex_linalg_gradcheck(fn):
+    assert gradcheck(fn, (_cz(3, 3, seed=7), _cz(3, 2, seed=8)))
+
+
+def test_complex_linalg_values_and_refusals():
+    a = _cz(3, 3, seed=7).detach()
+    assert np.allclose((tocha.linalg.inv(a) @ a).numpy(), np.eye(3))
+    assert np.isclose(tocha.linalg.det(a).item(), np.linalg.det(a.numpy()))
+    with pytest.raises(NotImplementedError, match="complex matrices"):
+        tocha.linalg.cholesky(a)

@@ -499,3 +499,24 @@ def test_complex_values_into_real_tensors(call):
         assert type(a) is type(b) and str(a) == str(b)
     else:
         assert repr(a).replace("tocha.", "torch.") == repr(b)
+
+
+@pytest.mark.parametrize("name", ["inv", "det", "solve", "matrix_exp", "inverse", "torch_det"])
+def test_complex_linalg_matches(name):
+    fns = {"inv": lambda m, a, b: m.linalg.inv(a), "det": lambda m, a, b: m.linalg.det(a),
+           "solve": lambda m, a, b: m.linalg.solve(a, b),
+           "matrix_exp": lambda m, a, b: m.linalg.matrix_exp(a),
+           "inverse": lambda m, a, b: m.inverse(a), "torch_det": lambda m, a, b: m.det(a)}
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 3, 3)) + 1j * rng.standard_normal((2, 3, 3))
+    b = rng.standard_normal((2, 3, 2)) + 1j * rng.standard_normal((2, 3, 2))
+    res = []
+    for m in (tocha, torch):
+        ta, tb = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        r = fns[name](m, ta, tb)
+        ((r * r.conj()).real.sum() + r.real.sum()).backward()
+        res.append((r.detach().numpy(), ta.grad.numpy(),
+                    None if tb.grad is None else tb.grad.numpy()))
+    (rt, gat, gbt), (rp, gap, gbp) = res
+    assert rt.dtype == rp.dtype and np.allclose(rt, rp) and np.allclose(gat, gap)
+    assert (gbt is None) == (gbp is None) and (gbt is None or np.allclose(gbt, gbp))

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ._util import prim, sum_to
+from .complex import cj
 
 
 class LinAlgError(RuntimeError):
@@ -82,6 +83,8 @@ class Solve(prim):
     @staticmethod
     def backward(ctx, g):
         a, x = ctx.saved_tensors
+        if g._dtype.is_complex:     # holomorphic: the conjugates give PyTorch's gradient
+            a, x = cj(a), cj(x)
         gb = Solve.apply(mT(a), g)
         ga = -mm(gb, mT(x))
         sa, sb = ctx.shapes
@@ -101,6 +104,8 @@ class Inv(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if g._dtype.is_complex:
+            y = cj(y)
         yt = mT(y)
         return -mm(mm(yt, g), yt)
 
@@ -115,6 +120,8 @@ class Det(prim):
     @staticmethod
     def backward(ctx, g):
         a, d = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a, d = cj(a), cj(d)
         # d det / dA = det * A^{-T} (differentiable for double backward). For an exactly
         # singular A PyTorch 2.13 returns zeros (not the cofactor matrix); so does tocha: those
         # matrices are inverted as the identity and scaled by their zero determinant
@@ -251,6 +258,8 @@ class MatrixExp(prim):
     def backward(ctx, g):
         from .movement import cat
         a, = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a = cj(a)
         n = a.shape[-1]
         # exp([[A^T, G], [0, A^T]]) holds the adjoint in its upper right block
         z = g * 0
