@@ -390,10 +390,18 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return bool(self._data.reshape(()))
 
     def __float__(self) -> float:
-        return float(self.item())
+        v = self.item()
+        if v.__class__ is complex:      # PyTorch: only a zero imaginary part converts
+            from ._ops.complex import real_value
+            v = real_value(v, D.float64)
+        return float(v)
 
     def __int__(self) -> int:
-        return int(self.item())
+        v = self.item()
+        if v.__class__ is complex:
+            from ._ops.complex import real_value
+            v = real_value(v, D.int64)
+        return int(v)
 
     def __index__(self) -> int:
         if self._dtype.np.kind not in "biu" or self._data.size != 1:   # (bool: as PyTorch)

@@ -520,3 +520,10 @@ def test_complex_linalg_matches(name):
     (rt, gat, gbt), (rp, gap, gbp) = res
     assert rt.dtype == rp.dtype and np.allclose(rt, rp) and np.allclose(gat, gap)
     assert (gbt is None) == (gbp is None) and (gbt is None or np.allclose(gbt, gbp))
+
+
+@pytest.mark.parametrize("conv", [float, int, bool, complex])
+@pytest.mark.parametrize("v", [1j, 1 + 0j, 2.5 - 0j])
+def test_python_number_conversions(conv, v):
+    a, b = outcome(tocha, conv, tocha.tensor(v)), outcome(torch, conv, torch.tensor(v))
+    assert type(a) is type(b) and str(a) == str(b)
