@@ -211,7 +211,8 @@ def test_item_and_predicates():
         assert z.item() == 1 + 2j and isinstance(z.item(), complex)
         assert z.is_complex() and m.is_complex(z) and not z.is_floating_point()
         assert z.conj().is_conj() and not z.is_conj() and not z.is_neg()
-        assert not z.conj().resolve_conj().is_conj()
+        assert not z.conj().resolve_conj().is_conj() and not z.conj().conj().is_conj()
+        assert not z.conj().clone().is_conj() and not (z.conj() * 1).is_conj()
 
 
 def test_seeded_randn_complex_matches():

@@ -259,7 +259,8 @@ def conj(input: Tensor) -> Tensor:
     if not input._dtype.is_complex:
         return input
     r = Conj.apply(input)
-    r._conj_bit = True
+    if not is_conj(input):      # conj of a conj: the bit flips back off, as in PyTorch
+        r._conj_bit = True
     return r
 
 
@@ -283,7 +284,10 @@ def resolve_neg(input: Tensor) -> Tensor:
 
 
 def is_conj(input: Tensor) -> bool:
-    """True for the result of `conj()` on a complex tensor (PyTorch's conjugate bit)."""
+    """True for the result of `conj()` on a complex tensor (PyTorch's conjugate bit).
+
+    Differs from PyTorch: views of that result (slices, `view`, `detach`) do not carry the
+    bit, where PyTorch's do."""
     return input.__dict__.get("_conj_bit", False)
 
 
