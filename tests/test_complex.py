@@ -333,3 +333,13 @@ def test_complex_linalg_values_and_refusals():
     assert np.isclose(tocha.linalg.det(a).item(), np.linalg.det(a.numpy()))
     with pytest.raises(NotImplementedError, match="complex matrices"):
         tocha.linalg.cholesky(a)
+
+
+def test_complex_eigh_gradcheck():
+    def f(x):
+        a = x + x.mH
+        w, v = tocha.linalg.eigh(a)
+        return w, (v * v.conj()).real
+    assert gradcheck(f, (_cz(3, 3, seed=9),))
+    assert tocha.linalg.eigvalsh(_cz(3, 3).detach() + _cz(3, 3).detach().mH).dtype is \
+        tocha.float64

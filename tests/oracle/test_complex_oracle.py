@@ -528,3 +528,22 @@ def test_complex_linalg_matches(name):
 def test_python_number_conversions(conv, v):
     a, b = outcome(tocha, conv, tocha.tensor(v)), outcome(torch, conv, torch.tensor(v))
     assert type(a) is type(b) and str(a) == str(b)
+
+
+def test_complex_eigh_matches():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 4, 4)) + 1j * rng.standard_normal((2, 4, 4))
+    a = a + np.conj(np.swapaxes(a, -1, -2))
+    w = rng.standard_normal((2, 4, 4))
+    res = []
+    for m in (tocha, torch):
+        t = m.tensor(a, requires_grad=True)
+        lam, v = m.linalg.eigh(t)
+        loss = ((lam * m.tensor(w[0, 0])).sum() + (v * v.conj()).real.mul(m.tensor(w)).sum()
+                + m.linalg.eigvalsh(t).pow(2).sum())
+        loss.backward()
+        res.append((str(lam.dtype).split(".")[1], lam.detach().numpy(),
+                    np.abs(v.detach().numpy()), t.grad.numpy()))
+    assert res[0][0] == res[1][0]
+    for x, y in zip(res[0][1:], res[1][1:]):
+        assert np.allclose(x, y, atol=1e-10)

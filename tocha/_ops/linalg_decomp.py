@@ -64,13 +64,15 @@ class Eigh(prim):
     @staticmethod
     def forward(ctx, a, uplo):
         w, v = np.linalg.eigh(a, UPLO=uplo)
-        w, v = w.astype(a.dtype, copy=False), v.astype(a.dtype, copy=False)
+        w, v = w.astype(a.real.dtype, copy=False), v.astype(a.dtype, copy=False)
         ctx.save_for_backward(w, v)
         return w, v
 
     @staticmethod
     def backward(ctx, gw, gv):
         w, v = ctx.saved_tensors
+        if v._dtype.is_complex:
+            return _eigh_complex_grad(w, v, gw, gv), None
         e = w.unsqueeze(-2) - w.unsqueeze(-1)           # E_ij = w_j - w_i
         eye = eye_like(v)
         f = (1 - eye) / (e + eye)
@@ -78,6 +80,23 @@ class Eigh(prim):
         inner = _diag_embed(gw) + f * vtgv
         ga = mm(mm(v, inner), mT(v))
         return 0.5 * (ga + mT(ga)), None    # symmetric, as PyTorch's
+
+
+def _eigh_complex_grad(w, v, gw, gv):
+    """PyTorch's Hermitian eig gradient: V (diag(gw) + skew(V^H gV) / E) V^H, where the
+    loss must not depend on the eigenvectors' phases."""
+    vh = v.mH
+    vhgv = mm(vh, gv)
+    diag = vhgv.diagonal(0, -2, -1)
+    if diag.imag.abs().max().item() > 1e-2 * (1 + diag.abs().max().item()):
+        raise RuntimeError("linalg_eigh_backward: The eigenvectors in the complex case are "
+                           "specified up to multiplication by e^{i phi}. The specified loss "
+                           "function depends on this quantity, so it is ill-defined.")
+    vhgv = 0.5 * (vhgv - vhgv.mH)
+    e = w.unsqueeze(-2) - w.unsqueeze(-1)
+    eye = eye_like(w)
+    inner = vhgv * ((1 - eye) / (e + eye)) + _diag_embed(gw)
+    return mm(mm(v, inner), vh)
 
 
 class SVD(prim):

@@ -30,7 +30,7 @@ def qr(A: Tensor, mode: str = "reduced", *, out=None):
 
 def _check_eigh(name: str, A: Tensor, UPLO: str) -> None:
     check_matrix(name, A, float_only=False)
-    if not A.is_floating_point():
+    if not (A.is_floating_point() or A.is_complex()):
         raise NotImplementedError(f'"linalg_eigh_cpu" not implemented for '
                                   f"'{scalar_name(A.dtype)}'")
     if UPLO not in ("L", "U"):
