@@ -547,3 +547,20 @@ def test_complex_eigh_matches():
     assert res[0][0] == res[1][0]
     for x, y in zip(res[0][1:], res[1][1:]):
         assert np.allclose(x, y, atol=1e-10)
+
+
+@pytest.mark.parametrize("dt", ["complex64", "complex128"])
+def test_save_load_round_trip_with_pytorch(dt):
+    import io
+    obj = {"x": torch.tensor([1 + 2j, -3.5j], dtype=getattr(torch, dt)),
+           "y": torch.arange(6).reshape(2, 3).to(getattr(torch, dt)).t() * (1 - 1j)}
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    mine = tocha.load(io.BytesIO(buf.getvalue()))
+    for k, v in obj.items():
+        assert repr(mine[k]).replace("tocha.", "torch.") == repr(v)
+    back = io.BytesIO()
+    tocha.save(mine, back)
+    theirs = torch.load(io.BytesIO(back.getvalue()))
+    for k, v in obj.items():
+        assert theirs[k].dtype == v.dtype and torch.equal(theirs[k], v)
