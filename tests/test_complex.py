@@ -343,3 +343,17 @@ def test_complex_eigh_gradcheck():
     assert gradcheck(f, (_cz(3, 3, seed=9),))
     assert tocha.linalg.eigvalsh(_cz(3, 3).detach() + _cz(3, 3).detach().mH).dtype is \
         tocha.float64
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 3), (3, 4)])
+def test_complex_svd_gradcheck(shape):
+    def f(x):
+        u, s, vh = tocha.linalg.svd(x, full_matrices=False)
+        return s, (u * u.conj()).real, u @ vh, tocha.linalg.matrix_norm(x, "nuc")
+    assert gradcheck(f, (_cz(*shape, seed=10),))
+
+
+def test_complex_svd_phase_dependent_loss_is_refused():
+    u, _, _ = tocha.linalg.svd(_cz(3, 3, seed=11))
+    with pytest.raises(RuntimeError, match="ill-defined"):
+        u.imag.sum().backward()

@@ -564,3 +564,24 @@ def test_save_load_round_trip_with_pytorch(dt):
     theirs = torch.load(io.BytesIO(back.getvalue()))
     for k, v in obj.items():
         assert theirs[k].dtype == v.dtype and torch.equal(theirs[k], v)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 3), (4, 3), (3, 4)])
+@pytest.mark.parametrize("full", [False, True])
+def test_complex_svd_matches(shape, full):
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    w = rng.standard_normal((5, 5))
+    res = []
+    for m in (tocha, torch):
+        t = m.tensor(a, requires_grad=True)
+        u, s, vh = m.linalg.svd(t, full_matrices=full)
+        k = s.shape[-1]
+        loss = ((s * m.tensor(w[0, :k])).sum() + (u[..., :k] @ vh[..., :k, :]).abs().sum()
+                + ((u * u.conj()).real * m.tensor(w[:u.shape[-2], :u.shape[-1]])).sum()
+                + m.linalg.svdvals(t).sum() + m.linalg.matrix_norm(t, "nuc").sum()
+                + m.linalg.matrix_norm(t, 2).sum() + m.linalg.matrix_norm(t, "fro").sum())
+        loss.backward()
+        res.append((str(s.dtype).split(".")[1], s.detach().numpy(), t.grad.numpy()))
+    assert res[0][0] == res[1][0]
+    assert np.allclose(res[0][1], res[1][1]) and np.allclose(res[0][2], res[1][2])

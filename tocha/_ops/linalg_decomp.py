@@ -103,7 +103,8 @@ class SVD(prim):
     @staticmethod
     def forward(ctx, a, full):
         u, s, vh = np.linalg.svd(a, full_matrices=full)
-        u, s, vh = (x.astype(a.dtype, copy=False) for x in (u, s, vh))
+        u, vh = u.astype(a.dtype, copy=False), vh.astype(a.dtype, copy=False)
+        s = s.astype(a.real.dtype, copy=False)     # (real for complex input too)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
 
@@ -114,6 +115,9 @@ class SVD(prim):
         # full_matrices=True: the extra columns of U / rows of Vh do not enter A
         u, gu = u[..., :, :k], gu[..., :, :k]
         vh, gvh = vh[..., :k, :], gvh[..., :k, :]
+        if u._dtype.is_complex:
+            from .linalg_eig import svd_grad_complex
+            return svd_grad_complex(u, s, vh, gu, gs, gvh), None
         return svd_grad(u, s, vh, gu, gs, gvh), None
 
 

@@ -93,3 +93,32 @@ def eigvals(A: Tensor) -> Tensor:
     """Eigenvalues of square matrices `A` (..., n, n), complex."""
     _check("eigvals", A)
     return Eig.apply(A)[0]
+
+
+def svd_grad_complex(u, s, vh, gu, gs, gvh):
+    """PyTorch's SVD gradient for complex A = U S V^H: the real formula with conjugate
+    transposes, plus i Im(diag(U^H gU)) / S on the diagonal; the loss must not depend on the
+    singular vectors' phases."""
+    from .linalg_decomp import _diag_embed
+    from .linalg_ext import eye_like
+    v, gv = vh.mH, gvh.mH
+    m, n = u.shape[-2], v.shape[-2]
+    k = s.shape[-1]
+    uhgu, vhgv = u.mH @ gu, v.mH @ gv
+    sk_u, sk_v = uhgu - uhgu.mH, vhgv - vhgv.mH
+    du, dv = sk_u.diagonal(0, -2, -1).imag, sk_v.diagonal(0, -2, -1).imag
+    if (du + dv).abs().max().item() > 1e-2 * (1 + du.abs().max().item()):
+        raise RuntimeError("svd_backward: The singular vectors in the complex case are "
+                           "specified up to multiplication by e^{i phi}. The specified loss "
+                           "function depends on this phase term, making it ill-defined.")
+    eye = eye_like(s, k)
+    s2 = s * s
+    e = s2.unsqueeze(-2) - s2.unsqueeze(-1)
+    inner = (sk_u * s.unsqueeze(-2) + s.unsqueeze(-1) * sk_v) * ((1 - eye) / (e + eye))
+    inner = inner + _diag_embed(gs) + _diag_embed(du / (2 * s)) * 1j
+    ga = u @ inner @ vh
+    if m > k:
+        ga = ga + ((gu - u @ uhgu) / s.unsqueeze(-2)) @ vh
+    if n > k:
+        ga = ga + (u / s.unsqueeze(-2)) @ (gv - v @ vhgv).mH
+    return ga

@@ -58,12 +58,9 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
                            "dimensions.")
     if dtype is not None:
         A = A.to(dtype)
-    if A.is_complex():
-        if ord in ("nuc", 2, -2):
-            raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} of complex matrices "
-                                      f"needs a complex SVD, which tocha does not have yet")
-        A = A.abs()         # the other norms only see the moduli
-    if not A.is_floating_point():
+    if A.is_complex() and ord not in ("nuc", 2, -2):
+        A = A.abs()         # these norms only see the moduli (the others: complex SVD)
+    if not (A.is_floating_point() or A.is_complex()):
         raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor "
                            f"as input. Got {scalar_name(A.dtype)}")
     if len(dim) != 2:
