@@ -357,3 +357,10 @@ def test_complex_svd_phase_dependent_loss_is_refused():
     u, _, _ = tocha.linalg.svd(_cz(3, 3, seed=11))
     with pytest.raises(RuntimeError, match="ill-defined"):
         u.imag.sum().backward()
+
+
+def test_complex_cholesky_and_triangular_gradcheck():
+    eye = tocha.eye(3, dtype=tocha.complex128)
+    assert gradcheck(lambda z: tocha.linalg.cholesky(z @ z.mH + eye), (_cz(3, 3, seed=12),))
+    assert gradcheck(lambda z, b: tocha.linalg.solve_triangular(z + 3 * eye, b, upper=True),
+                     (_cz(3, 3, seed=13), _cz(3, 2, seed=14)))

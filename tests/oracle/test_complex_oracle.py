@@ -585,3 +585,31 @@ def test_complex_svd_matches(shape, full):
         res.append((str(s.dtype).split(".")[1], s.detach().numpy(), t.grad.numpy()))
     assert res[0][0] == res[1][0]
     assert np.allclose(res[0][1], res[1][1]) and np.allclose(res[0][2], res[1][2])
+
+
+@pytest.mark.parametrize("case", ["cholesky", "cholesky_upper", "solve_triangular",
+                                  "solve_triangular_right"])
+def test_complex_cholesky_and_triangular_match(case):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    a = x @ np.conj(x.T) + np.eye(3)
+    b = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    w = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    res = []
+    for m in (tocha, torch):
+        ta, tb = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        if case.startswith("cholesky"):
+            r = m.linalg.cholesky(ta, upper=case.endswith("upper"))
+            loss = (r * m.tensor(w)).real.sum() + (r * m.tensor(w)).imag.sum()
+        elif case == "solve_triangular":
+            r = m.linalg.solve_triangular(ta, tb, upper=True)
+            loss = (r * r.conj()).real.sum() + r.imag.sum()
+        else:
+            r = m.linalg.solve_triangular(ta, tb.mT, upper=False, left=False)
+            loss = (r * r.conj()).real.sum() + r.real.sum()
+        loss.backward()
+        res.append((r.detach().numpy(), ta.grad.numpy(),
+                    None if tb.grad is None else tb.grad.numpy()))
+    (rt, at, bt), (rp, ap, bp) = res
+    assert np.allclose(rt, rp) and np.allclose(at, ap)
+    assert (bt is None) == (bp is None) and (bt is None or np.allclose(bt, bp))

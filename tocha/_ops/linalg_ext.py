@@ -185,11 +185,23 @@ class Cholesky(prim):
     @staticmethod
     def backward(ctx, g):
         lo, = ctx.saved_tensors
+        if lo._dtype.is_complex:
+            return _cholesky_grad_complex(lo, g)
         p = _phi(mm(mT(lo), g))
         # S = L^{-T} P L^{-1}, symmetrised (only the symmetric part of dA is meaningful)
         s = SolveTriangular.apply(mT(lo), mT(SolveTriangular.apply(mT(lo), mT(p), True,
                                                                    False)), True, False)
         return 0.5 * (s + mT(s))
+
+
+def _cholesky_grad_complex(lo, g):
+    """PyTorch's formula: L^{-H} Phi L^{-1}, Phi = (X + tril(X, -1)^H) / 2, X = tril(L^H gL)
+    (for complex input its diagonal keeps an imaginary part: the result is not Hermitian)."""
+    from .movement import tril
+    x = tril(mm(lo.mH, g))
+    phi = 0.5 * (x + tril(x, -1).mH)
+    y = SolveTriangular.apply(lo.mH, phi, True, False)
+    return SolveTriangular.apply(lo.mH, y.mH, True, False).mH
 
 
 def cholesky_error(a: np.ndarray, op: str = "linalg.cholesky") -> LinAlgError:
@@ -239,6 +251,8 @@ class SolveTriangular(prim):
     def backward(ctx, g):
         from .movement import tril, triu
         a, x = ctx.saved_tensors
+        if g._dtype.is_complex:     # holomorphic: the conjugates give PyTorch's gradient
+            a, x = cj(a), cj(x)
         upper, unit, sa, sb = ctx.args
         gb = SolveTriangular.apply(mT(a), g, not upper, unit)
         ga = -mm(gb, mT(x))

@@ -120,7 +120,7 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
     check_matrix("linalg.cholesky", A)
     # LAPACK reads the lower triangle; the gradient is symmetric, as PyTorch's
     L = X.Cholesky.apply(A)
-    return L.mT if upper else L
+    return L.mH if upper else L
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None):
