@@ -332,7 +332,7 @@ def test_complex_linalg_values_and_refusals():
     assert np.allclose((tocha.linalg.inv(a) @ a).numpy(), np.eye(3))
     assert np.isclose(tocha.linalg.det(a).item(), np.linalg.det(a.numpy()))
     with pytest.raises(NotImplementedError, match="complex matrices"):
-        tocha.linalg.cholesky(a)
+        tocha.linalg.slogdet(a)
 
 
 def test_complex_eigh_gradcheck():
@@ -364,3 +364,8 @@ def test_complex_cholesky_and_triangular_gradcheck():
     assert gradcheck(lambda z: tocha.linalg.cholesky(z @ z.mH + eye), (_cz(3, 3, seed=12),))
     assert gradcheck(lambda z, b: tocha.linalg.solve_triangular(z + 3 * eye, b, upper=True),
                      (_cz(3, 3, seed=13), _cz(3, 2, seed=14)))
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 3), (3, 5)])
+def test_complex_qr_gradcheck(shape):
+    assert gradcheck(lambda x: tocha.linalg.qr(x), (_cz(*shape, seed=15),))

@@ -613,3 +613,19 @@ def test_complex_cholesky_and_triangular_match(case):
     (rt, at, bt), (rp, ap, bp) = res
     assert np.allclose(rt, rp) and np.allclose(at, ap)
     assert (bt is None) == (bp is None) and (bt is None or np.allclose(bt, bp))
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 3), (3, 5), (2, 4, 3)])
+def test_complex_qr_matches(shape):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    w = rng.standard_normal((2,) + shape) + 1j * rng.standard_normal((2,) + shape)
+    res = []
+    for m in (tocha, torch):
+        t = m.tensor(a, requires_grad=True)
+        q, r = m.linalg.qr(t)
+        ((q * m.tensor(w[0][..., :q.shape[-1]])).real.sum()
+         + (r * m.tensor(w[1][..., :r.shape[-2], :])).imag.sum() + (q @ r).abs().sum()).backward()
+        res.append((q.detach().numpy(), r.detach().numpy(), t.grad.numpy()))
+    for x, y in zip(*res):
+        assert np.allclose(x, y)

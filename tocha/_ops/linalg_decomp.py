@@ -46,7 +46,7 @@ class QR(prim):
         x, u, gu, gv = a[..., :, :m], r[..., :, :m], gr[..., :, :m], gr[..., :, m:]
         y = a[..., :, m:]
         gy = mm(q, gv)
-        gx = _qr_grad_tall(q, u, gq + mm(y, mT(gv)), gu)
+        gx = _qr_grad_tall(q, u, gq + mm(y, mT(gv) if not gv._dtype.is_complex else gv.mH), gu)
         del x
         from .movement import cat
         return cat([gx, gy], -1), None
@@ -54,10 +54,23 @@ class QR(prim):
 
 def _qr_grad_tall(q, r, gq, gr):
     """gA = (gQ + Q copyltu(M)) R^{-T} with M = R gR^T - gQ^T Q (A = QR, m >= n)."""
+    if q._dtype.is_complex:
+        return _qr_grad_tall_complex(q, r, gq, gr)
     mmat = mm(r, mT(gr)) - mm(mT(gq), q)
     b = gq + mm(q, _copyltu(mmat))
     # B R^{-T} = (R^{-1} B^T)^T
     return mT(SolveTriangular.apply(r, mT(b), True, False))
+
+
+def _qr_grad_tall_complex(q, r, gq, gr):
+    """The complex form: conjugate transposes, and only the real part of M's diagonal (R's
+    diagonal is real), as PyTorch's gradient."""
+    from .movement import tril
+    mmat = mm(r, gr.mH) - mm(gq.mH, q)
+    lo = tril(mmat, -1)
+    d = mmat.diagonal(0, -2, -1).real.to(mmat.dtype)
+    b = gq + mm(q, lo + lo.mH + _diag_embed(d))
+    return SolveTriangular.apply(r, b.mH, True, False).mH
 
 
 class Eigh(prim):
