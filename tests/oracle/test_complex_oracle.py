@@ -629,3 +629,34 @@ def test_complex_qr_matches(shape):
         res.append((q.detach().numpy(), r.detach().numpy(), t.grad.numpy()))
     for x, y in zip(*res):
         assert np.allclose(x, y)
+
+
+@pytest.mark.parametrize("name", ["vecdot", "multi_dot", "matrix_power", "matrix_power_neg",
+                                  "cross", "householder_product", "vector_norm", "norm",
+                                  "inv_ex", "solve_ex", "cholesky_ex", "tensorsolve"])
+def test_more_complex_linalg_matches(name):
+    fns = {
+        "vecdot": lambda m, a, b: m.linalg.vecdot(a, a.flip(0)),
+        "multi_dot": lambda m, a, b: m.linalg.multi_dot([a, a, b]),
+        "matrix_power": lambda m, a, b: m.linalg.matrix_power(a, 3),
+        "matrix_power_neg": lambda m, a, b: m.linalg.matrix_power(a, -2),
+        "cross": lambda m, a, b: m.linalg.cross(a, a.flip(0)),
+        "householder_product": lambda m, a, b: m.linalg.householder_product(a, a[0, :2]),
+        "vector_norm": lambda m, a, b: m.linalg.vector_norm(a, 3),
+        "norm": lambda m, a, b: m.linalg.norm(a),
+        "inv_ex": lambda m, a, b: m.linalg.inv_ex(a).inverse,
+        "solve_ex": lambda m, a, b: m.linalg.solve_ex(a, b).result,
+        "cholesky_ex": lambda m, a, b: m.linalg.cholesky_ex(a @ a.mH + m.eye(3)).L,
+        "tensorsolve": lambda m, a, b: m.linalg.tensorsolve(a, b[:, 0]),
+    }
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    b = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    res = []
+    for m in (tocha, torch):
+        ta, tb = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        r = fns[name](m, ta, tb)
+        ((r * r.conj()).real.sum() if r.is_complex() else (r * r).sum()).backward()
+        res.append((r.detach().numpy(), ta.grad.numpy()))
+    for x, y in zip(*res):
+        assert x.shape == y.shape and np.allclose(x, y)

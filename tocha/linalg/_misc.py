@@ -23,8 +23,8 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
 
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
-    """Dot product of vectors along `dim` (batch dims broadcast)."""
-    return (x * y).sum(dim)
+    """Dot product of vectors along `dim` (batch dims broadcast); x is conjugated."""
+    return (x.conj() * y).sum(dim)
 
 
 def multi_dot(tensors, *, out=None) -> Tensor:
@@ -104,7 +104,7 @@ def householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
     Q = eye(m, dtype=A.dtype).expand(tuple(A.shape[:-2]) + (m, m))
     for i in range(k):
         v = V[..., :, i:i + 1]
-        Q = Q - tau[..., i, None, None] * ((Q @ v) @ v.mT)
+        Q = Q - tau[..., i, None, None] * ((Q @ v) @ v.mH)     # (v^H: complex reflectors)
     return Q[..., :, :n]
 
 
