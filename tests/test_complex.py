@@ -332,7 +332,7 @@ def test_complex_linalg_values_and_refusals():
     assert np.allclose((tocha.linalg.inv(a) @ a).numpy(), np.eye(3))
     assert np.isclose(tocha.linalg.det(a).item(), np.linalg.det(a.numpy()))
     with pytest.raises(NotImplementedError, match="complex matrices"):
-        tocha.linalg.slogdet(a)
+        tocha.linalg.lu_factor(a)
 
 
 def test_complex_eigh_gradcheck():
@@ -369,3 +369,8 @@ def test_complex_cholesky_and_triangular_gradcheck():
 @pytest.mark.parametrize("shape", [(3, 3), (4, 3), (3, 5)])
 def test_complex_qr_gradcheck(shape):
     assert gradcheck(lambda x: tocha.linalg.qr(x), (_cz(*shape, seed=15),))
+
+
+def test_complex_slogdet_gradcheck():
+    assert gradcheck(lambda x: tocha.linalg.slogdet(x), (_cz(3, 3, seed=16),))
+    assert gradcheck(lambda x: tocha.logdet(x), (_cz(3, 3, seed=17),))

@@ -660,3 +660,23 @@ def test_more_complex_linalg_matches(name):
         res.append((r.detach().numpy(), ta.grad.numpy()))
     for x, y in zip(*res):
         assert x.shape == y.shape and np.allclose(x, y)
+
+
+@pytest.mark.parametrize("name", ["slogdet", "logdet"])
+def test_complex_slogdet_logdet_match(name):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 3, 3)) + 1j * rng.standard_normal((2, 3, 3))
+    res = []
+    for m in (tocha, torch):
+        t = m.tensor(a, requires_grad=True)
+        if name == "slogdet":
+            s, ld = m.linalg.slogdet(t)
+            out = (s.detach().numpy(), ld.detach().numpy(), str(ld.dtype).split(".")[1])
+            (0.7 * ld.sum() + (s * m.tensor([1 + 2j, -1j])).real.sum()).backward()
+        else:
+            r = m.logdet(t)
+            out = (r.detach().numpy(),)
+            (r * r.conj()).real.sum().backward()
+        res.append(out + (t.grad.numpy(),))
+    for x, y in zip(*res):
+        assert (x == y) if isinstance(x, str) else np.allclose(x, y)

@@ -135,14 +135,22 @@ class Slogdet(prim):
     @staticmethod
     def forward(ctx, a):
         s, ld = np.linalg.slogdet(a)
-        s, ld = np.asarray(s, a.dtype), np.asarray(ld, a.dtype)
-        ctx.mark_non_differentiable(s)
-        ctx.save_for_backward(a)
+        s, ld = np.asarray(s, a.dtype), np.asarray(ld, a.real.dtype)
+        if a.dtype.kind != "c":     # (a complex sign is differentiable, as in PyTorch)
+            ctx.mark_non_differentiable(s)
+        ctx.save_for_backward(a, s)
         return s, ld
 
     @staticmethod
     def backward(ctx, gs, gld):
-        a, = ctx.saved_tensors
+        a, s = ctx.saved_tensors
+        if a._dtype.is_complex:
+            # log det = log|det| + i theta, sign = e^{i theta}: the gradient of the
+            # holomorphic log det is (g_log|det| + i Im(conj(sign) g_sign)) A^{-H}
+            g = gld.to(a.dtype)
+            if gs is not None:
+                g = g + (s.conj() * gs).imag * 1j
+            return g.unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mH
         try:
             inv_t = mT(Inv.apply(a))
         except LinAlgError:
