@@ -374,3 +374,7 @@ def test_complex_qr_gradcheck(shape):
 def test_complex_slogdet_gradcheck():
     assert gradcheck(lambda x: tocha.linalg.slogdet(x), (_cz(3, 3, seed=16),))
     assert gradcheck(lambda x: tocha.logdet(x), (_cz(3, 3, seed=17),))
+
+
+def test_complex_pinv_gradcheck():
+    assert gradcheck(lambda x: tocha.linalg.pinv(x), (_cz(4, 3, seed=18),))

@@ -680,3 +680,17 @@ def test_complex_slogdet_logdet_match(name):
         res.append(out + (t.grad.numpy(),))
     for x, y in zip(*res):
         assert (x == y) if isinstance(x, str) else np.allclose(x, y)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 3), (3, 5)])
+def test_complex_pinv_matches(shape):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    res = []
+    for m in (tocha, torch):
+        t = m.tensor(a, requires_grad=True)
+        r = m.linalg.pinv(t)
+        ((r * r.conj()).real.sum() + r.imag.sum()).backward()
+        res.append((r.detach().numpy(), t.grad.numpy()))
+    for x, y in zip(*res):
+        assert np.allclose(x, y)

@@ -202,6 +202,10 @@ class Cholesky(prim):
         return 0.5 * (s + mT(s))
 
 
+def _mH(x):
+    return x.mH
+
+
 def _cholesky_grad_complex(lo, g):
     """PyTorch's formula: L^{-H} Phi L^{-1}, Phi = (X + tril(X, -1)^H) / 2, X = tril(L^H gL)
     (for complex input its diagonal keeps an imaginary part: the result is not Hermitian)."""
@@ -302,9 +306,10 @@ class Pinv(prim):
         m, n = a.shape[-2], a.shape[-1]
         i_ap = eye_like(a, m) - mm(a, p)
         i_pa = eye_like(a, n) - mm(p, a)
-        pt = mT(p)
-        ga = -mm(mm(pt, g), pt) + mm(mm(i_ap, mT(g)), mm(p, pt)) + mm(mm(pt, p),
-                                                                      mm(mT(g), i_pa))
+        t = mT if not a._dtype.is_complex else _mH      # (complex: conjugate transposes)
+        pt = t(p)
+        ga = -mm(mm(pt, g), pt) + mm(mm(i_ap, t(g)), mm(p, pt)) + mm(mm(pt, p),
+                                                                     mm(t(g), i_pa))
         return ga, None, None, None
 
 
@@ -320,6 +325,8 @@ def _pinv_np(a, atol, rtol, hermitian):
         rtol = np.asarray(rtol)[..., None]
     tol = np.maximum(atol, rtol * smax)
     sinv = np.where(s > tol, 1 / np.where(s > tol, s, 1), 0).astype(a.dtype)
+    if a.dtype.kind == "c":     # V S^+ U^H
+        vh, u = np.conj(vh), np.conj(u)
     return np.matmul(np.swapaxes(vh, -1, -2) * sinv[..., None, :], np.swapaxes(u, -1, -2))
 
 

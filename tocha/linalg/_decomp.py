@@ -92,7 +92,8 @@ def eigvals(A: Tensor, *, out=None):
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
     """Moore-Penrose pseudo-inverse (singular values at most `max(atol, rtol * s_max)` are
     treated as zero; default rtol = eps * max(m, n))."""
-    if not isinstance(A, Tensor) or A.dim() < 2 or not A.is_floating_point():
+    if not isinstance(A, Tensor) or A.dim() < 2 or not (A.is_floating_point()
+                                                         or A.is_complex()):
         dt = scalar_name(A.dtype) if isinstance(A, Tensor) else type(A).__name__
         shape = list(A.shape) if isinstance(A, Tensor) else []
         raise RuntimeError(f"linalg.pinv({dt}{{{shape}}}): expected a tensor with 2 or more "
