@@ -694,3 +694,34 @@ def test_complex_pinv_matches(shape):
         res.append((r.detach().numpy(), t.grad.numpy()))
     for x, y in zip(*res):
         assert np.allclose(x, y)
+
+
+@pytest.mark.parametrize("name", ["lu_factor", "lu_L", "lu_U", "lu_solve", "lu_solve_adj",
+                                  "lu_solve_right", "lu_solve_right_adj"])
+@pytest.mark.parametrize("kind", ["complex", "real"])
+def test_lu_family_matches(name, kind):
+    fns = {
+        "lu_factor": lambda m, a, b: m.linalg.lu_factor(a)[0],
+        "lu_L": lambda m, a, b: m.linalg.lu(a)[1], "lu_U": lambda m, a, b: m.linalg.lu(a)[2],
+        "lu_solve": lambda m, a, b: m.linalg.lu_solve(*m.linalg.lu_factor(a), b),
+        "lu_solve_adj": lambda m, a, b: m.linalg.lu_solve(*m.linalg.lu_factor(a), b,
+                                                          adjoint=True),
+        "lu_solve_right": lambda m, a, b: m.linalg.lu_solve(*m.linalg.lu_factor(a), b.mT,
+                                                            left=False),
+        "lu_solve_right_adj": lambda m, a, b: m.linalg.lu_solve(*m.linalg.lu_factor(a), b.mT,
+                                                                left=False, adjoint=True),
+    }
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    b = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    if kind == "real":
+        a, b = a.real.copy(), b.real.copy()
+    res = []
+    for m in (tocha, torch):
+        ta, tb = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        r = fns[name](m, ta, tb)
+        ((r * r.conj()).real.sum() + r.sum().real).backward()
+        res.append([None if x is None else x.resolve_conj().numpy()
+                    for x in (r.detach(), ta.grad, tb.grad)])
+    for x, y in zip(*res):
+        assert (x is None) == (y is None) and (x is None or np.allclose(x, y))

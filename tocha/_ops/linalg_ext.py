@@ -370,6 +370,8 @@ class LUFactor(prim):
 def lu_grad(p, lo, up, gl, gu):
     """gA of A = P L U for square A: P L^{-T} [tril(L^T gL, -1) + triu(gU U^T)] U^{-T}."""
     from .movement import tril, triu
+    if gl._dtype.is_complex:    # holomorphic: the conjugates give PyTorch's gradient
+        lo, up = cj(lo), cj(up)
     mid = tril(mm(mT(lo), gl), -1) + triu(mm(gu, mT(up)))
     x = SolveTriangular.apply(mT(lo), mid, True, True)             # L^{-T} mid
     x = mT(SolveTriangular.apply(up, mT(x), True, False))           # ... U^{-T}
