@@ -725,3 +725,22 @@ def test_lu_family_matches(name, kind):
                     for x in (r.detach(), ta.grad, tb.grad)])
     for x, y in zip(*res):
         assert (x is None) == (y is None) and (x is None or np.allclose(x, y))
+
+
+@pytest.mark.parametrize("driver", [None, "gelsd", "gelss", "gels"])
+def test_complex_lstsq_and_rank_match(driver):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((5, 3)) + 1j * rng.standard_normal((5, 3))
+    b = rng.standard_normal((5, 2)) + 1j * rng.standard_normal((5, 2))
+    res = []
+    for m in (tocha, torch):
+        ta, tb = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        out = m.linalg.lstsq(ta, tb, driver=driver)
+        x = out.solution
+        (x * x.conj()).real.sum().backward()
+        res.append([str(out.residuals.dtype).split(".")[1], x.detach().numpy(),
+                    out.residuals.detach().numpy(), out.rank.numpy(),
+                    out.singular_values.detach().numpy(), ta.grad.numpy(), tb.grad.numpy(),
+                    m.linalg.matrix_rank(ta.detach()).item()])
+    for x, y in zip(*res):
+        assert x == y if isinstance(x, (str, int)) else (x.shape == y.shape and np.allclose(x, y))

@@ -21,7 +21,8 @@ def check_tensor(name: str, A, what: str = "A") -> None:
 # the functions whose (holomorphic) gradients are conjugate-correct for complex matrices
 _COMPLEX_OK = {"linalg.det", "linalg.eigh", "linalg.inv", "linalg.matrix_exp", "linalg.solve",
                "linalg.svd", "linalg.cholesky", "linalg.solve_triangular", "linalg.qr",
-               "linalg.matrix_power", "linalg.slogdet", "linalg.lu_factor", "linalg.lu"}
+               "linalg.matrix_power", "linalg.slogdet", "linalg.lu_factor", "linalg.lu",
+               "torch.linalg.lstsq"}
 
 
 def check_matrix(name: str, A, square: bool = True, float_only: bool = True) -> None:

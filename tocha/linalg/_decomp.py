@@ -109,7 +109,7 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol
     if A.dim() < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at "
                            "least 2 dimensions.")
-    if not A.is_floating_point():
+    if not (A.is_floating_point() or A.is_complex()):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if tol is not None:
         atol, rtol = tol, 0.0
@@ -145,10 +145,12 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     x = X.Pinv.apply(A, None, rc, False) @ b
     from .._creation import empty
     rank = matrix_rank(A, rtol=rc) if driver != "gels" else empty(0, dtype=_int64())
-    res = empty(0, dtype=A.dtype)
-    sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty(0, dtype=A.dtype)
+    real = A.dtype.to_real()        # (residuals and singular values are real for complex A)
+    res = empty(0, dtype=real)
+    sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty(0, dtype=real)
     if driver != "gelsy" and m > n and bool((rank == n).all()):
-        res = ((A @ x - b) ** 2).sum(-2)
+        r = A @ x - b
+        res = ((r * r.conj()).real if r.is_complex() else r ** 2).sum(-2)
     return _lstsq_t(x.squeeze(-1) if vec else x, res, rank, sv)
 
 
