@@ -744,3 +744,13 @@ def test_complex_lstsq_and_rank_match(driver):
                     m.linalg.matrix_rank(ta.detach()).item()])
     for x, y in zip(*res):
         assert x == y if isinstance(x, (str, int)) else (x.shape == y.shape and np.allclose(x, y))
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, z: m.nn.functional.max_pool2d(z, 2),
+    lambda m, z: m.nn.functional.adaptive_max_pool2d(z, 2),
+])
+def test_max_pools_refuse_complex(call):
+    a = outcome(tocha, call, tocha, tocha.ones(1, 2, 4, 4, dtype=tocha.complex64))
+    b = outcome(torch, call, torch, torch.ones(1, 2, 4, 4, dtype=torch.complex64))
+    assert isinstance(b, NotImplementedError) and type(a) is type(b) and str(a) == str(b)

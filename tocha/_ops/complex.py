@@ -451,6 +451,8 @@ _REFUSED = {
     "log_softmax_last": (_NI, '"log_softmax_lastdim_kernel_impl" not implemented for {t}'),
     "unique": (_NI, '"unique" not implemented for {t}'),
     "abs_": (_RT, "In-place abs is not supported for complex tensors."),
+    "max_pool": (_NI, '"max_pool2d" not implemented for {t}'),
+    "adaptive_max_pool": (_NI, '"adaptive_max_pool2d" not implemented for {t}'),
 }
 _TORCH_NAMES = {"complex64": "'ComplexFloat'", "complex128": "'ComplexDouble'"}
 
