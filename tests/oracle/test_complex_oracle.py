@@ -754,3 +754,18 @@ def test_max_pools_refuse_complex(call):
     a = outcome(tocha, call, tocha, tocha.ones(1, 2, 4, 4, dtype=tocha.complex64))
     b = outcome(torch, call, torch, torch.ones(1, 2, 4, 4, dtype=torch.complex64))
     assert isinstance(b, NotImplementedError) and type(a) is type(b) and str(a) == str(b)
+
+
+def test_func_transforms_with_complex():
+    z = np.array([1 + 2j, -0.5 + 1j])
+    res = []
+    for m in (tocha, torch):
+        g = m.func.grad(lambda t: (t * t.conj()).real.sum() + (t ** 2).real.sum())(m.tensor(z))
+        vj = m.func.vjp(lambda t: t * t, m.tensor(z))[1](m.tensor([1 + 1j, 2]))[0]
+        vm = m.func.vmap(lambda t: t * t.conj())(m.tensor(z).reshape(2, 1))
+        errs = [outcome(m, getattr(m.func, f)(lambda t: (t * t).real), m.tensor(z))
+                for f in ("jacrev", "jacfwd", "hessian")]
+        res.append((g.numpy(), vj.numpy(), vm.numpy(), [(type(e), str(e)) for e in errs]))
+    for x, y in zip(res[0][:3], res[1][:3]):
+        assert np.allclose(x, y)
+    assert res[0][3] == res[1][3]
