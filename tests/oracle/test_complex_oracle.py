@@ -769,3 +769,13 @@ def test_func_transforms_with_complex():
     for x, y in zip(res[0][:3], res[1][:3]):
         assert np.allclose(x, y)
     assert res[0][3] == res[1][3]
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, z: m.nn.functional.layer_norm(z, (3,)), lambda m, z: m.nn.functional.gelu(z),
+    lambda m, z: m.nn.functional.mse_loss(z, z),
+])
+def test_nn_functions_refusing_complex(call):
+    a = outcome(tocha, call, tocha, tocha.ones(2, 3, dtype=tocha.complex128))
+    b = outcome(torch, call, torch, torch.ones(2, 3, dtype=torch.complex128))
+    assert isinstance(b, NotImplementedError) and type(a) is type(b) and str(a) == str(b)

@@ -453,6 +453,9 @@ _REFUSED = {
     "abs_": (_RT, "In-place abs is not supported for complex tensors."),
     "max_pool": (_NI, '"max_pool2d" not implemented for {t}'),
     "adaptive_max_pool": (_NI, '"adaptive_max_pool2d" not implemented for {t}'),
+    "mse_loss": (_NI, '"mse_cpu" not implemented for {t}'),
+    "gelu": (_NI, '"GeluKernelImpl" not implemented for {t}'),
+    "layer_norm": (_NI, '"LayerNormKernelImpl" not implemented for {t}'),
 }
 _TORCH_NAMES = {"complex64": "'ComplexFloat'", "complex128": "'ComplexDouble'"}
 
