@@ -79,6 +79,13 @@ short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
 # float8, uint16/32/64 and PyTorch's placeholder dtypes (bits8, int4, ...): tocha/_dtype_ext.py
 globals().update({_d.name: _d for _d in _dtype._dtype_ext.NEW[1:]})
+# complex dtypes and their ops (torch.complex, polar, view_as_real, real, conj, ...): w-complex
+complex32 = chalf = _dtype.complex32
+from ._ops import complex as _complex_ops
+from ._ops import spectral as _spectral_ops
+
+_export(_complex_ops)
+_export(_spectral_ops)     # torch.stft, torch.istft
 from ._typed_tensors import CPU as _TYPED  # LongTensor, FloatTensor, ... (w-surface)
 
 globals().update(_TYPED)
@@ -133,7 +140,7 @@ def is_floating_point(input) -> bool:
 
 
 def is_complex(input) -> bool:
-    return False
+    return input.is_complex()
 
 
 def numel(input) -> int:

@@ -80,7 +80,7 @@ def _scan(data, kinds: list) -> object:
     elif isinstance(data, (np.ndarray, np.generic)):
         kinds.append(D.from_numpy_dtype(data.dtype))
     elif isinstance(data, complex):
-        raise TypeError("complex tensors are not supported by tocha yet")
+        kinds.append(D.default_complex_dtype())
     elif hasattr(data, "__array__"):
         a = np.asarray(data)
         kinds.append(D.from_numpy_dtype(a.dtype))
@@ -97,7 +97,7 @@ def _infer_array(data, dtype):
     if isinstance(data, np.ndarray):
         dt = dtype or D.from_numpy_dtype(data.dtype)
         return np.array(data, dtype=dt.np, copy=True), dt
-    if isinstance(data, (bool, int, float)):
+    if isinstance(data, (bool, int, float, complex)):
         # np.float64 is a float subclass: NumPy scalars keep their own dtype, as in PyTorch
         dt = dtype or (D.from_numpy_dtype(data.dtype) if isinstance(data, np.generic)
                        else D.scalar_dtype(data))
@@ -379,6 +379,9 @@ def full(size: int | _Sequence[int], fill_value: complex, *, out: Tensor | None 
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         dtype = D.scalar_dtype(fill_value)
+    elif isinstance(fill_value, complex):
+        from ._ops.complex import real_value
+        fill_value = real_value(fill_value, _dt(dtype))
     return _filled(fill_value, (size,), dtype, device, requires_grad)
 
 

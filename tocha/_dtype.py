@@ -12,6 +12,7 @@ class dtype:
     """A tensor element type (`tocha.float32`, ...); wraps the NumPy dtype that stores it."""
 
     __slots__ = (
+        "_diff",
         "_kind",
         "_rank",
         "is_complex",
@@ -31,6 +32,7 @@ class dtype:
         self._rank = rank
         self.is_floating_point = kind == 2
         self.is_complex = kind == 3
+        self._diff = kind >= 2      # autograd differentiates floating and complex tensors
         self.is_signed = name not in ("bool", "uint8")
 
     def __repr__(self) -> str:
@@ -40,7 +42,12 @@ class dtype:
         return (_by_name, (self.name,))
 
     def to_real(self) -> dtype:
-        return self
+        """The real dtype of a complex one (complex64 -> float32); other dtypes: self."""
+        return _COMPLEX_REAL.get(self.name, self)
+
+    def to_complex(self) -> dtype:
+        """The complex dtype whose parts are this floating dtype (float32 -> complex64)."""
+        return _complex_of(self)
 
     @property
     def is_supported(self) -> bool:
@@ -57,8 +64,8 @@ float16 = dtype("float16", np.float16, 2, 6)
 bfloat16 = dtype("bfloat16", None, 2, 6)          # NumPy has no bfloat16: named, not usable
 float32 = dtype("float32", np.float32, 2, 7)
 float64 = dtype("float64", np.float64, 2, 8)
-complex64 = dtype("complex64", None, 3, 9)        # not supported yet
-complex128 = dtype("complex128", None, 3, 10)
+complex64 = dtype("complex64", np.complex64, 3, 9)
+complex128 = dtype("complex128", np.complex128, 3, 10)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64,
        complex64, complex128)
@@ -160,6 +167,40 @@ def _build_table():
 
 _PROMOTE = _build_table()
 
+# ---- complex dtypes ----
+# complex32 (chalf) is a named dtype only: NumPy has no complex32 storage, so tocha refuses to
+# compute with it (as with any dtype whose `np` is None) rather than silently store complex64.
+complex32 = dtype("complex32", None, 3, 8)
+complex32.itemsize = 4
+_NAME2DT["complex32"] = complex32
+ALIASES.update({"complex32": complex32, "chalf": complex32})
+_COMPLEX_REAL = {"complex32": float16, "complex64": float32, "complex128": float64}
+_REAL_COMPLEX = {float16: complex32, float32: complex64, float64: complex128}
+
+
+def _complex_of(d: dtype) -> dtype:
+    # PyTorch's toComplexType: a floating dtype's complex counterpart
+    if d._kind == 3:
+        return d
+    if d in _REAL_COMPLEX:
+        return _REAL_COMPLEX[d]
+    raise TypeError(f"Unknown Complex ScalarType for {d.name}")
+
+
+def _promote_complex(a: dtype, b: dtype) -> dtype:
+    # complex with bool/int keeps the complex; otherwise the parts promote as real dtypes
+    # (float64 + complex64 -> complex128), then the result is made complex
+    ra = a.to_real() if a._kind >= 2 else None
+    rb = b.to_real() if b._kind >= 2 else None
+    r = _complex_of(promote_types(ra, rb) if ra and rb else (ra or rb))
+    _PROMOTE[a, b] = r
+    return r
+
+
+def default_complex_dtype() -> dtype:
+    """The dtype of Python complex numbers: complex64 under the float32 default."""
+    return _complex_of(_default[0])
+
 
 def promote_types(a: dtype, b: dtype) -> dtype:
     """PyTorch's `promote_types` for two dtypes."""
@@ -168,6 +209,8 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     try:
         return _PROMOTE[a, b]
     except KeyError:
+        if a._kind == 3 or b._kind == 3:
+            return _promote_complex(a, b)
         check_supported(a)
         check_supported(b)
         raise
@@ -181,6 +224,8 @@ def _combine(higher, lower):
         return higher
     if higher._kind >= lower._kind:
         return higher
+    if lower._kind == 3:     # PyTorch keeps the float width of higher: float64 + 1j: complex128
+        return _complex_of(higher) if higher._kind == 2 else lower
     return promote_types(higher, lower)
 
 
@@ -193,7 +238,7 @@ def scalar_dtype(v) -> dtype:
     if isinstance(v, float):
         return _default[0]
     if isinstance(v, complex):
-        raise TypeError("complex numbers are not supported by tocha yet")
+        return default_complex_dtype()
     if isinstance(v, np.generic):
         return from_numpy_dtype(v.dtype)
     raise TypeError(f"unsupported scalar type {type(v).__name__}")
@@ -213,12 +258,15 @@ def result_type(*operands) -> dtype:
             if isinstance(o, np.generic):
                 # PyTorch reads NumPy scalars as Python numbers: integers as int, anything else
                 # (floats of any width, even np.bool_) as float
-                sd = int64 if isinstance(o, np.integer) else _default[0]
+                # (np.complex128 is a Python complex and is read as one; np.complex64 is not)
+                sd = (int64 if isinstance(o, np.integer) else default_complex_dtype()
+                      if isinstance(o, complex) else _default[0])
             else:
                 sd = scalar_dtype(o)
             if wrapped is None or sd._kind > wrapped._kind:
                 wrapped = sd
-    return _combine(dim, _combine(zero, wrapped))
+    r = _combine(dim, _combine(zero, wrapped))
+    return r if r.np is not None else check_supported(r, "type promotion")
 
 
 def can_cast(src: dtype, dst: dtype) -> bool:

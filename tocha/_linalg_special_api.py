@@ -79,6 +79,8 @@ def logdet(input: Tensor) -> Tensor:
     from ._creation import full_like
     from ._ops.elementwise import where
     sign, logabs = _la().slogdet(input)
+    if sign.is_complex():       # log|det| + i arg(det), as PyTorch
+        return logabs + sign.angle() * 1j
     # a constant NaN: logabs * nan would send NaN gradients through the other branch
     return where(sign < 0, full_like(logabs.detach(), float("nan")), logabs)
 

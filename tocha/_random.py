@@ -148,6 +148,10 @@ def uniform(shape: tuple[int, ...], np_dtype: object, low: float = 0.0, high: fl
     """``torch.empty(shape, dtype).uniform_(low, high)``: values in [low, high)."""
     dtype = np.dtype(np_dtype)
     low, high = float(low), float(high)
+    if dtype.kind == "c":
+        # PyTorch draws a complex tensor as its view_as_real pairs
+        pairs = uniform(tuple(shape) + (2,), dtype.char.lower(), low, high, generator)
+        return pairs.view(dtype)[..., 0]
     if dtype.kind != "f" and dtype.name != "bfloat16":
         raise NotImplementedError(
             f'"check_uniform_bounds" not implemented for {_torch_name(dtype)}')

@@ -338,6 +338,11 @@ def normal(shape: tuple[int, ...], np_dtype: object, mean: float = 0.0, std: flo
     mean, std = float(mean), float(std)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+    if dtype.kind == "c":
+        # PyTorch draws a complex tensor as its view_as_real pairs, with std / sqrt(2)
+        pairs = normal(tuple(shape) + (2,), dtype.char.lower(), mean, std / math.sqrt(2),
+                       generator)
+        return pairs.view(dtype)[..., 0]
     if dtype.kind not in "fV":          # V: bfloat16 (ml_dtypes), drawn as float16 is
         raise NotImplementedError(f'"normal_kernel_cpu" not implemented for {_torch_name(dtype)}')
     g = _resolve(generator)

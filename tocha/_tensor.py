@@ -152,7 +152,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
             return
-        if value and not self._dtype.is_floating_point:
+        if value and not self._dtype._diff:
             raise RuntimeError(f"only Tensors of floating point and complex dtype can require "
                                f"gradients (got {self._dtype})")
         self._requires_grad = bool(value)
@@ -400,10 +400,18 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return bool(self._data.reshape(()))
 
     def __float__(self) -> float:
-        return float(self.item())
+        v = self.item()
+        if v.__class__ is complex:      # PyTorch: only a zero imaginary part converts
+            from ._ops.complex import real_value
+            v = real_value(v, D.float64)
+        return float(v)
 
     def __int__(self) -> int:
-        return int(self.item())
+        v = self.item()
+        if v.__class__ is complex:
+            from ._ops.complex import real_value
+            v = real_value(v, D.int64)
+        return int(v)
 
     def __index__(self) -> int:
         if self._dtype.np.kind not in "biu" or self._data.size != 1:   # (bool: as PyTorch)
@@ -584,7 +592,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                 self._adopt(out)        # self takes over the result's memory: no copy
                 return self
             self._data[...] = out._data
-            if self._dtype.is_floating_point:
+            if self._dtype._diff:
                 self._grad_fn = out._grad_fn
                 self._output_nr = out._output_nr
                 self._requires_grad = out._requires_grad
@@ -667,6 +675,9 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                 from ._ops.elementwise import fill
                 return self._inplace(fill, value)
             value = value.item()
+        if value.__class__ is complex:
+            from ._ops.complex import real_value
+            value = real_value(value, self._dtype)
         if self._check_inplace(False):
             from ._ops.elementwise import fill
             return self._inplace(fill, value)
@@ -709,6 +720,7 @@ _legacy_type_names = {
     "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
     "uint8": "ByteTensor", "bool": "BoolTensor", "bfloat16": "BFloat16Tensor",
 }
+_legacy_type_names.update(complex64="ComplexFloatTensor", complex128="ComplexDoubleTensor")
 
 
 def _multi_view_message(t: Tensor, what: str) -> str:
@@ -730,6 +742,7 @@ def _check_cast(src, dst, fn):
 _TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
               "bfloat16": "BFloat16"}
+_TYPE_WORD.update(complex64="ComplexFloat", complex128="ComplexDouble")     # (w-complex)
 
 
 _NOGRAD_VIEW_MSG = (

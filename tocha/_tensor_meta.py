@@ -63,7 +63,7 @@ class MetadataMethods:
         return self._dtype.is_floating_point
 
     def is_complex(self) -> bool:
-        return False
+        return self._dtype.is_complex
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]

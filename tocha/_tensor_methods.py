@@ -277,3 +277,38 @@ _delegating("tocha.sparse._methods", """
     is_coalesced crow_indices col_indices ccol_indices row_indices smm sspaddmm
     sparse_resize_ sparse_resize_and_clear_ resize_as_sparse_""")(LinalgMethods)
 LinalgMethods._sparse_layout = False     # True on sparse tensors: mm/matmul dispatch on it
+
+# ---- complex tensors (tocha/_ops/complex.py, branch w-complex) ----
+_COMPLEX = "tocha._ops.complex"
+
+
+def _complex_attr(name: str, doc: str, setter: bool = False) -> property:
+    # a property whose value is tocha._ops.complex.<name>(self) (`x.real`, `x.mH`)
+    def get(self):
+        return getattr(importlib.import_module(_COMPLEX), name)(self)
+
+    def set_(self, value) -> None:
+        get(self).copy_(value)
+    get.__name__ = name.lstrip("_")
+    get.__doc__ = doc
+    return property(get, set_ if setter else None)
+
+
+def _complex_methods(cls):
+    for name in ("conj", "conj_physical", "conj_physical_", "resolve_conj", "resolve_neg",
+                 "is_conj", "is_neg", "angle"):
+        _add(cls, name, _Delegate(_COMPLEX))
+    for name in ("cfloat", "cdouble", "chalf", "adjoint", "isreal"):
+        _add(cls, name, _Delegate(_COMPLEX, "_method_" + name))
+    for name in ("stft", "istft"):
+        _add(cls, name, _Delegate("tocha._ops.spectral"))
+    _add(cls, "abs_", _Delegate(_COMPLEX, "_method_abs_"))     # (refused on complex)
+    _add(cls, "sgn_", _Delegate(_ELEMENTWISE, "sgn", inplace=True))
+    _add(cls, "absolute_", _Delegate(_COMPLEX, "_method_abs_"))
+    cls.real = _complex_attr("real", "The real parts (a view); see `tocha.real`.", True)
+    cls.imag = _complex_attr("imag", "The imaginary parts (a view); see `tocha.imag`.", True)
+    cls.mH = _complex_attr("_method_adjoint", "Conjugate transpose of the last two dims.")
+    return cls
+
+
+_complex_methods(ElementwiseMethods)

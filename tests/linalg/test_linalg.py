@@ -89,8 +89,8 @@ def test_errors():
         L.solve(tocha.ones(3), tocha.ones(3))
     with pytest.raises(RuntimeError, match="Incompatible shapes of A and B"):
         L.solve(tocha.eye(3), tocha.ones(2))
-    with pytest.raises(NotImplementedError, match="complex"):
-        L.eigvals(tocha.eye(2))
+    with pytest.raises(RuntimeError, match="square matrices"):
+        L.eigvals(tocha.ones(2, 3))
     r = L.inv_ex(tocha.zeros(2, 2))
     assert r.info.item() == 1 and r.info.dtype == tocha.int32
     assert L.cholesky_ex(tocha.tensor([[1.0, 2.0], [2.0, 1.0]])).info.item() == 2

@@ -15,7 +15,7 @@ _spec.loader.exec_module(coverage)
 
 # shares measured on this branch (w-surface); the targets are in docs/coverage.md
 FLOOR = {"torch": 0.723, "Tensor": 0.606, "nn": 0.994, "nn.functional": 1.0,
-         "optim": 0.789, "utils.data": 0.655, "linalg": 0.0, "fft": 0.0, "special": 0.0,
+         "optim": 0.789, "utils.data": 0.655, "linalg": 0.0, "fft": 1.0, "special": 0.0,
          "distributions": 0.0, "autograd": 0.75, "func": 0.0}
 TARGET = {"torch": 0.85, "Tensor": 0.90, "nn": 0.95, "nn.functional": 0.95, "optim": 1.0,
           "utils.data": 0.90, "linalg": 0.90, "fft": 0.90, "special": 0.90,

@@ -30,7 +30,7 @@ class prim(Function):
 
 def as_float(x: Tensor) -> Tensor:
     """Integer/bool tensors become the default float dtype (what PyTorch's float ops return)."""
-    if not x._dtype.is_floating_point:
+    if x._dtype._kind < 2:      # (complex tensors stay complex)
         return _wrap_dt(x._data.astype(D.get_default_dtype().np), D.get_default_dtype(),
                         x._device)
     return x
@@ -40,7 +40,7 @@ def to_tensor(x, like: Tensor | None = None) -> Tensor:
     """Python scalars and arrays as tensors (for ops that need a tensor operand)."""
     if isinstance(x, Tensor):
         return x
-    if like is not None and isinstance(x, (int, float, bool)):
+    if like is not None and isinstance(x, (int, float, bool, complex)):
         dt = D.result_type(like, x)
         return _wrap_dt(np.asarray(x, dtype=dt.np), dt, like._device)
     from .._creation import tensor

@@ -11,6 +11,7 @@ from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
 from ._lowp import cast_to
 from ._util import broadcast_error, prim
+from .complex import cj, refuse
 
 _ndarray = np.ndarray
 _PYNUM = (int, float, bool)
@@ -29,12 +30,12 @@ def _result_np(a, b):
     t, s = (a, b) if ta else (b, a)
     k = t._dtype._kind
     if s.__class__ is float:
-        return None if k == 2 else D.get_default_dtype().np
+        return None if k >= 2 else D.get_default_dtype().np
     if s.__class__ is int:
         return None if k >= 1 else D.int64.np
     if s.__class__ is bool:
         return None
-    if isinstance(s, (np.generic, np.ndarray)):
+    if isinstance(s, (np.generic, np.ndarray, complex)):
         return D.result_type(t, s).np
     raise TypeError(f"unsupported operand type {type(s).__name__} for a tensor op")
 
@@ -104,6 +105,8 @@ class Mul(prim):
         a, b = ctx.saved_tensors
         if b is None and ctx.needs_input_grad[0]:
             b = ctx.scalar
+        if g._dtype.is_complex:
+            a, b = cj(a), cj(b)
         return (g * b if ctx.needs_input_grad[0] else None,
                 g * a if ctx.needs_input_grad[1] else None)
 
@@ -123,11 +126,21 @@ class Div(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if g._dtype.is_complex:
+            return _div_complex(ctx, g, a, b)
         if b is None:
             return g / ctx.scalar, None
         ga = g / b if ctx.needs_input_grad[0] else None
         gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
         return ga, gb
+
+
+def _div_complex(ctx, g, a, b):
+    if b is None:
+        return g / cj(ctx.scalar), None
+    a, b = cj(a), cj(b)
+    return (g / b if ctx.needs_input_grad[0] else None,
+            -g * a / (b * b) if ctx.needs_input_grad[1] else None)
 
 
 class RDiv(prim):
@@ -143,6 +156,8 @@ class RDiv(prim):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
+        if g._dtype.is_complex:
+            return -g * cj(ctx.scalar) / cj(a * a), None
         return -g * ctx.scalar / (a * a), None
 
 
@@ -301,6 +316,8 @@ class Pow(prim):
         if e == 0:
             # not g * 0: an inf gradient gives 0, not NaN (g is an array when no graph is built)
             return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), None
+        if g._dtype.is_complex:
+            a, e = cj(a), cj(e)
         return g * e * a ** (e - 1), None
 
 
@@ -331,6 +348,8 @@ class PowT(prim):
         from .compare import where  # (compare and unary import this module)
         from .unary import log
         a, b, out = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a, b, out = cj(a), cj(b), cj(out)
         ga = gb = None
         if ctx.needs_input_grad[0]:
             ga = g * b * a ** (b - 1)
@@ -339,7 +358,8 @@ class PowT(prim):
             # 0 ** b: the derivative is 0 where b >= 0, -inf (inf * log 0) where b < 0; as in
             # PyTorch, g multiplies the masked derivative (an infinite g then gives NaN)
             d = out * log(a)
-            gb = g * where((a == 0) & (b >= 0), zeros_like_(d), d)
+            bpos = (b.real if b._dtype.is_complex else b) >= 0
+            gb = g * where((a == 0) & bpos, zeros_like_(d), d)
         return ga, gb
 
 
@@ -356,6 +376,8 @@ class RPow(prim):
     @staticmethod
     def backward(ctx, g):
         out, a = ctx.saved_tensors
+        if g._dtype.is_complex:
+            return g * cj(out) * cj(np.log(complex(ctx.base))), None
         if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
             return g * (out * float("-inf")).masked_fill(a >= 0, 0.0), None
         return g * out * math.log(ctx.base), None
@@ -412,6 +434,8 @@ class Cast(prim):
 
     @staticmethod
     def backward(ctx, g):
+        if g._dtype.is_complex and ctx.src.kind != "c":
+            g = g.real      # complex -> real-input cast: the gradient's real part, as PyTorch
         return g.to(D.from_numpy_dtype(ctx.src))
 
 
@@ -534,6 +558,7 @@ def floor_divide(input: Tensor, other: Tensor | complex) -> Tensor:
     """Floor of input / other (no gradient, like PyTorch: backward through it raises)."""
     if not isinstance(input, Tensor):
         input = _scalar_as(input, other)
+    refuse("floor_divide", input, other)
     return no_derivative(_nograd_binary(np.floor_divide, input, other, "floor_divide"),
                          "floor_divide", input, other)
 
@@ -553,6 +578,7 @@ def fmod(input: Tensor, other: Tensor | complex) -> Tensor:
 
 
 def _mod(ufunc, rounding, input, other, name):
+    refuse(name, input, other)
     exact = _nograd_binary(ufunc, input, other, name)
     if not (STATE.enabled and (input._requires_grad or (
             isinstance(other, Tensor) and other._requires_grad))):

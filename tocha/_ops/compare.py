@@ -8,6 +8,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ._util import broadcast_error, prim
 from .arith import _binary, _fix, _nograd_binary, _out, zeros_like_
+from .complex import refuse
 
 # ---------------------------------------------------------------- clamp, min/max, where, lerp
 
@@ -73,6 +74,8 @@ def clamp(input: Tensor, min: Tensor | complex | None = None, max: Tensor | comp
     """Limit values to [min, max]; gradient flows where the input is inside."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if input._dtype.is_complex:
+        refuse("clamp", input)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         dt = D.result_type(input, *[v for v in (min, max) if v is not None])
         lo, hi = (None if v is None else v.to(dt) if isinstance(v, Tensor) else
@@ -161,23 +164,27 @@ def _need_tensor(op, other):
 
 def maximum(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     _need_tensor("maximum", other)
+    refuse("maximum", input, other)
     return _out(_binary(Maximum, input, other, "maximum"), out)
 
 
 def minimum(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     _need_tensor("minimum", other)
+    refuse("minimum", input, other)
     return _out(_binary(Minimum, input, other, "minimum"), out)
 
 
 def fmax(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     """maximum, except that a NaN loses to a number (NumPy's fmax, as PyTorch)."""
     _need_tensor("fmax", other)
+    refuse("fmax", input, other)
     return _out(_binary(FMax, input, other, "fmax"), out)
 
 
 def fmin(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
     """minimum, except that a NaN loses to a number."""
     _need_tensor("fmin", other)
+    refuse("fmin", input, other)
     return _out(_binary(FMin, input, other, "fmin"), out)
 
 
@@ -287,6 +294,7 @@ class Atan2(prim):
 
 def atan2(input: Tensor, other: Tensor | complex) -> Tensor:
     _need_tensor("atan2", other)
+    refuse("atan2", input, other)
     dt = D.result_type(input, other)
     if dt._kind < 2:        # integers give the default float dtype
         dt = D.get_default_dtype()
@@ -314,10 +322,13 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
 
 
 def _cmp(ufunc, name):
+    ordered = name not in ("eq", "ne")      # (<, >, ...: refused on complex tensors)
     def op(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
         if not isinstance(input, Tensor):
             from .._creation import tensor
             input = tensor(input)
+        if ordered and (input._dtype.is_complex or isinstance(other, Tensor)):
+            refuse(name, input, other)
         if isinstance(other, Tensor) and other._dtype is not input._dtype:
             dt = D.result_type(input, other).np
             a, b = input._data.astype(dt, copy=False), other._data.astype(dt, copy=False)

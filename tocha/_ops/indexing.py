@@ -439,7 +439,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: complex) -> Tensor:
                                f"got tensor with {value._data.ndim} dimension(s).")
         v = value.to(input._dtype)
     else:
+        from .complex import real_value
         from .elementwise import _int_bound
+        value = real_value(value, input._dtype)
         if input._dtype._kind == 1 and isinstance(value, int):
             value = _int_bound(value, input._dtype)      # uint8 wraps -1, as PyTorch
         v = _wrap_dt(np.asarray(value, input._dtype.np), input._dtype, input._device)
@@ -486,7 +488,9 @@ def argwhere(input: Tensor) -> Tensor:
 def sort(input: Tensor, dim: int = -1, descending: bool = False,
          stable: bool = False) -> tuple[Tensor, ...]:
     """(values, indices) sorted along `dim`."""
+    from .complex import refuse
     from .reduce import _sort_t
+    refuse("sort", input)
     d = norm_dim(dim, input._data.ndim)
     x = input._data
     if input._data.ndim == 0:
@@ -516,7 +520,9 @@ def msort(input: Tensor) -> Tensor:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> tuple[Tensor, ...]:
+    from .complex import refuse
     from .reduce import _topk_t
+    refuse("topk", input)
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
     if k > n or k < 0:
@@ -529,7 +535,9 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, ...]:
+    from .complex import refuse
     from .reduce import _kth_t
+    refuse("kthvalue", input)
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
     if not 1 <= k <= n:
@@ -546,6 +554,9 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
            return_counts: bool = False, dim: int | None = None) -> Tensor | tuple[Tensor, ...]:
+    if input._dtype.is_complex:
+        from .complex import refuse
+        refuse("unique", input)
     x = input._data
     if dim is None:
         u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)

@@ -9,6 +9,7 @@ from .._tensor import Tensor, _wrap
 from .._threads import blas_threads
 from ..autograd.grad_mode import STATE
 from ._util import prim, swap_last
+from .complex import cj
 
 
 def _check_dtypes(op, a, b):
@@ -98,7 +99,9 @@ class Mm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        if _on_arrays(g):
+        if g._dtype.is_complex:
+            a, b = cj(a), cj(b)
+        elif _on_arrays(g):
             return _wrapped(Mm._grads(ctx, g._data, _data(a), _data(b)))
         return Mm._grads(ctx, g, a, b)
 
@@ -120,6 +123,8 @@ class MatMul(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a, b = cj(a), cj(b)
         na, nb = a.ndim, b.ndim
         ga = gb = None
         if na == 1 and nb == 1:
@@ -193,29 +198,32 @@ class Addmm(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        if _on_arrays(g):
-            gc, ga, gb = Addmm._grads(ctx, g._data, _data(a), _data(b))
+        alpha, beta = ctx.alpha, ctx.beta
+        if g._dtype.is_complex:
+            a, b, alpha, beta = cj(a), cj(b), cj(alpha), cj(beta)
+        elif _on_arrays(g):
+            gc, ga, gb = Addmm._grads(ctx, g._data, _data(a), _data(b), alpha, beta)
             if gc is not None and gc.shape != ctx.c_shape:
                 # a broadcast bias: summed down here, as the engine would (same reduction),
                 # without another primitive call
                 from .reduce import sum_to_array
                 gc = sum_to_array(gc, ctx.c_shape)
             return _wrapped((gc, ga, gb))
-        return Addmm._grads(ctx, g, a, b)
+        return Addmm._grads(ctx, g, a, b, alpha, beta)
 
     @staticmethod
-    def _grads(ctx, g, a, b):
+    def _grads(ctx, g, a, b, alpha, beta):
         n = ctx.needs_input_grad
-        gc = (g if ctx.beta == 1 else g * ctx.beta) if n[0] else None
+        gc = (g if beta == 1 else g * beta) if n[0] else None
         ga = gb = None
         if n[1]:
             ga = _gemm_as(g, b.T, ctx.fortran[0])
-            if ctx.alpha != 1:
-                ga = ga * ctx.alpha
+            if alpha != 1:
+                ga = ga * alpha
         if n[2]:
             gb = _gemm_as(a.T, g, ctx.fortran[1])
-            if ctx.alpha != 1:
-                gb = gb * ctx.alpha
+            if alpha != 1:
+                gb = gb * alpha
         return gc, ga, gb
 
 
@@ -340,7 +348,12 @@ def inner(input: Tensor, other: Tensor | complex) -> Tensor:
                            f"shapes {list(input._data.shape)} and {list(other._data.shape)}")
     out = input.reshape(-1, k) @ other.reshape(-1, k).t()
     return out.reshape(tuple(input._data.shape[:-1]) + tuple(other._data.shape[:-1]))
-vdot = dot
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """The dot product of conj(input) and other (1-D tensors); `dot` for real tensors."""
+    if isinstance(input, Tensor) and input._dtype.is_complex:
+        from .complex import conj_physical
+        input = conj_physical(input)
+    return dot(input, other)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -406,6 +419,8 @@ class Einsum(prim):
     @staticmethod
     def backward(ctx, g):
         xs = ctx.saved_tensors
+        if g._dtype.is_complex:
+            xs = tuple(cj(x) for x in xs)
         ins, out = ctx.eq.split("->")
         ins = ins.split(",")
         grads = [None]

@@ -46,7 +46,7 @@ class QR(prim):
         x, u, gu, gv = a[..., :, :m], r[..., :, :m], gr[..., :, :m], gr[..., :, m:]
         y = a[..., :, m:]
         gy = mm(q, gv)
-        gx = _qr_grad_tall(q, u, gq + mm(y, mT(gv)), gu)
+        gx = _qr_grad_tall(q, u, gq + mm(y, mT(gv) if not gv._dtype.is_complex else gv.mH), gu)
         del x
         from .movement import cat
         return cat([gx, gy], -1), None
@@ -54,23 +54,38 @@ class QR(prim):
 
 def _qr_grad_tall(q, r, gq, gr):
     """gA = (gQ + Q copyltu(M)) R^{-T} with M = R gR^T - gQ^T Q (A = QR, m >= n)."""
+    if q._dtype.is_complex:
+        return _qr_grad_tall_complex(q, r, gq, gr)
     mmat = mm(r, mT(gr)) - mm(mT(gq), q)
     b = gq + mm(q, _copyltu(mmat))
     # B R^{-T} = (R^{-1} B^T)^T
     return mT(SolveTriangular.apply(r, mT(b), True, False))
 
 
+def _qr_grad_tall_complex(q, r, gq, gr):
+    """The complex form: conjugate transposes, and only the real part of M's diagonal (R's
+    diagonal is real), as PyTorch's gradient."""
+    from .movement import tril
+    mmat = mm(r, gr.mH) - mm(gq.mH, q)
+    lo = tril(mmat, -1)
+    d = mmat.diagonal(0, -2, -1).real.to(mmat.dtype)
+    b = gq + mm(q, lo + lo.mH + _diag_embed(d))
+    return SolveTriangular.apply(r, b.mH, True, False).mH
+
+
 class Eigh(prim):
     @staticmethod
     def forward(ctx, a, uplo):
         w, v = np.linalg.eigh(a, UPLO=uplo)
-        w, v = w.astype(a.dtype, copy=False), v.astype(a.dtype, copy=False)
+        w, v = w.astype(a.real.dtype, copy=False), v.astype(a.dtype, copy=False)
         ctx.save_for_backward(w, v)
         return w, v
 
     @staticmethod
     def backward(ctx, gw, gv):
         w, v = ctx.saved_tensors
+        if v._dtype.is_complex:
+            return _eigh_complex_grad(w, v, gw, gv), None
         e = w.unsqueeze(-2) - w.unsqueeze(-1)           # E_ij = w_j - w_i
         eye = eye_like(v)
         f = (1 - eye) / (e + eye)
@@ -80,11 +95,29 @@ class Eigh(prim):
         return 0.5 * (ga + mT(ga)), None    # symmetric, as PyTorch's
 
 
+def _eigh_complex_grad(w, v, gw, gv):
+    """PyTorch's Hermitian eig gradient: V (diag(gw) + skew(V^H gV) / E) V^H, where the
+    loss must not depend on the eigenvectors' phases."""
+    vh = v.mH
+    vhgv = mm(vh, gv)
+    diag = vhgv.diagonal(0, -2, -1)
+    if diag.imag.abs().max().item() > 1e-2 * (1 + diag.abs().max().item()):
+        raise RuntimeError("linalg_eigh_backward: The eigenvectors in the complex case are "
+                           "specified up to multiplication by e^{i phi}. The specified loss "
+                           "function depends on this quantity, so it is ill-defined.")
+    vhgv = 0.5 * (vhgv - vhgv.mH)
+    e = w.unsqueeze(-2) - w.unsqueeze(-1)
+    eye = eye_like(w)
+    inner = vhgv * ((1 - eye) / (e + eye)) + _diag_embed(gw)
+    return mm(mm(v, inner), vh)
+
+
 class SVD(prim):
     @staticmethod
     def forward(ctx, a, full):
         u, s, vh = np.linalg.svd(a, full_matrices=full)
-        u, s, vh = (x.astype(a.dtype, copy=False) for x in (u, s, vh))
+        u, vh = u.astype(a.dtype, copy=False), vh.astype(a.dtype, copy=False)
+        s = s.astype(a.real.dtype, copy=False)     # (real for complex input too)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
 
@@ -95,6 +128,9 @@ class SVD(prim):
         # full_matrices=True: the extra columns of U / rows of Vh do not enter A
         u, gu = u[..., :, :k], gu[..., :, :k]
         vh, gvh = vh[..., :k, :], gvh[..., :k, :]
+        if u._dtype.is_complex:
+            from .linalg_eig import svd_grad_complex
+            return svd_grad_complex(u, s, vh, gu, gs, gvh), None
         return svd_grad(u, s, vh, gu, gs, gvh), None
 
 

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ._util import prim, sum_to
+from .complex import cj
 
 
 class LinAlgError(RuntimeError):
@@ -82,6 +83,8 @@ class Solve(prim):
     @staticmethod
     def backward(ctx, g):
         a, x = ctx.saved_tensors
+        if g._dtype.is_complex:     # holomorphic: the conjugates give PyTorch's gradient
+            a, x = cj(a), cj(x)
         gb = Solve.apply(mT(a), g)
         ga = -mm(gb, mT(x))
         sa, sb = ctx.shapes
@@ -101,6 +104,8 @@ class Inv(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if g._dtype.is_complex:
+            y = cj(y)
         yt = mT(y)
         return -mm(mm(yt, g), yt)
 
@@ -115,6 +120,8 @@ class Det(prim):
     @staticmethod
     def backward(ctx, g):
         a, d = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a, d = cj(a), cj(d)
         # d det / dA = det * A^{-T} (differentiable for double backward). For an exactly
         # singular A PyTorch 2.13 returns zeros (not the cofactor matrix); so does tocha: those
         # matrices are inverted as the identity and scaled by their zero determinant
@@ -128,14 +135,22 @@ class Slogdet(prim):
     @staticmethod
     def forward(ctx, a):
         s, ld = np.linalg.slogdet(a)
-        s, ld = np.asarray(s, a.dtype), np.asarray(ld, a.dtype)
-        ctx.mark_non_differentiable(s)
-        ctx.save_for_backward(a)
+        s, ld = np.asarray(s, a.dtype), np.asarray(ld, a.real.dtype)
+        if a.dtype.kind != "c":     # (a complex sign is differentiable, as in PyTorch)
+            ctx.mark_non_differentiable(s)
+        ctx.save_for_backward(a, s)
         return s, ld
 
     @staticmethod
     def backward(ctx, gs, gld):
-        a, = ctx.saved_tensors
+        a, s = ctx.saved_tensors
+        if a._dtype.is_complex:
+            # log det = log|det| + i theta, sign = e^{i theta}: the gradient of the
+            # holomorphic log det is (g_log|det| + i Im(conj(sign) g_sign)) A^{-H}
+            g = gld.to(a.dtype)
+            if gs is not None:
+                g = g + (s.conj() * gs).imag * 1j
+            return g.unsqueeze(-1).unsqueeze(-1) * Inv.apply(a).mH
         try:
             inv_t = mT(Inv.apply(a))
         except LinAlgError:
@@ -178,11 +193,27 @@ class Cholesky(prim):
     @staticmethod
     def backward(ctx, g):
         lo, = ctx.saved_tensors
+        if lo._dtype.is_complex:
+            return _cholesky_grad_complex(lo, g)
         p = _phi(mm(mT(lo), g))
         # S = L^{-T} P L^{-1}, symmetrised (only the symmetric part of dA is meaningful)
         s = SolveTriangular.apply(mT(lo), mT(SolveTriangular.apply(mT(lo), mT(p), True,
                                                                    False)), True, False)
         return 0.5 * (s + mT(s))
+
+
+def _mH(x):
+    return x.mH
+
+
+def _cholesky_grad_complex(lo, g):
+    """PyTorch's formula: L^{-H} Phi L^{-1}, Phi = (X + tril(X, -1)^H) / 2, X = tril(L^H gL)
+    (for complex input its diagonal keeps an imaginary part: the result is not Hermitian)."""
+    from .movement import tril
+    x = tril(mm(lo.mH, g))
+    phi = 0.5 * (x + tril(x, -1).mH)
+    y = SolveTriangular.apply(lo.mH, phi, True, False)
+    return SolveTriangular.apply(lo.mH, y.mH, True, False).mH
 
 
 def cholesky_error(a: np.ndarray, op: str = "linalg.cholesky") -> LinAlgError:
@@ -232,6 +263,8 @@ class SolveTriangular(prim):
     def backward(ctx, g):
         from .movement import tril, triu
         a, x = ctx.saved_tensors
+        if g._dtype.is_complex:     # holomorphic: the conjugates give PyTorch's gradient
+            a, x = cj(a), cj(x)
         upper, unit, sa, sb = ctx.args
         gb = SolveTriangular.apply(mT(a), g, not upper, unit)
         ga = -mm(gb, mT(x))
@@ -251,6 +284,8 @@ class MatrixExp(prim):
     def backward(ctx, g):
         from .movement import cat
         a, = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a = cj(a)
         n = a.shape[-1]
         # exp([[A^T, G], [0, A^T]]) holds the adjoint in its upper right block
         z = g * 0
@@ -271,9 +306,10 @@ class Pinv(prim):
         m, n = a.shape[-2], a.shape[-1]
         i_ap = eye_like(a, m) - mm(a, p)
         i_pa = eye_like(a, n) - mm(p, a)
-        pt = mT(p)
-        ga = -mm(mm(pt, g), pt) + mm(mm(i_ap, mT(g)), mm(p, pt)) + mm(mm(pt, p),
-                                                                      mm(mT(g), i_pa))
+        t = mT if not a._dtype.is_complex else _mH      # (complex: conjugate transposes)
+        pt = t(p)
+        ga = -mm(mm(pt, g), pt) + mm(mm(i_ap, t(g)), mm(p, pt)) + mm(mm(pt, p),
+                                                                     mm(t(g), i_pa))
         return ga, None, None, None
 
 
@@ -289,6 +325,8 @@ def _pinv_np(a, atol, rtol, hermitian):
         rtol = np.asarray(rtol)[..., None]
     tol = np.maximum(atol, rtol * smax)
     sinv = np.where(s > tol, 1 / np.where(s > tol, s, 1), 0).astype(a.dtype)
+    if a.dtype.kind == "c":     # V S^+ U^H
+        vh, u = np.conj(vh), np.conj(u)
     return np.matmul(np.swapaxes(vh, -1, -2) * sinv[..., None, :], np.swapaxes(u, -1, -2))
 
 
@@ -332,6 +370,8 @@ class LUFactor(prim):
 def lu_grad(p, lo, up, gl, gu):
     """gA of A = P L U for square A: P L^{-T} [tril(L^T gL, -1) + triu(gU U^T)] U^{-T}."""
     from .movement import tril, triu
+    if gl._dtype.is_complex:    # holomorphic: the conjugates give PyTorch's gradient
+        lo, up = cj(lo), cj(up)
     mid = tril(mm(mT(lo), gl), -1) + triu(mm(gu, mT(up)))
     x = SolveTriangular.apply(mT(lo), mid, True, True)             # L^{-T} mid
     x = mT(SolveTriangular.apply(up, mT(x), True, False))           # ... U^{-T}

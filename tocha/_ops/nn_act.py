@@ -269,6 +269,9 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """GELU: x * Phi(x) ('none') or its tanh approximation ('tanh')."""
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
+    if isinstance(input, Tensor) and input._dtype.is_complex:
+        from .complex import refuse
+        refuse("gelu", input)
     return Gelu.apply(_float(input, "gelu"), approximate)
 
 

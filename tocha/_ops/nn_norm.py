@@ -249,6 +249,9 @@ class NativeLayerNorm(prim):
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing `normalized_shape` dims, then scale and shift elementwise."""
+    if getattr(input, "_dtype", None) is not None and input._dtype.is_complex:
+        from .complex import refuse
+        refuse("layer_norm", input)
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     ns = tuple(int(s) for s in normalized_shape)

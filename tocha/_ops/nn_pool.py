@@ -272,6 +272,9 @@ def _pool_args(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
 def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode,
               return_indices=True):
     ks, st, pd, dl = _pool_args(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode)
+    if input._dtype.is_complex:     # (complex numbers have no order to take a max in)
+        from .complex import refuse
+        refuse("max_pool", input)
     if input._dtype._kind < 2:
         raise RuntimeError(f"\"{op}\" not implemented for '{input._dtype}'")
     unbatched = input.ndim == nd + 1
@@ -555,6 +558,9 @@ class AdaptiveMaxPool2D(prim):
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """Adaptive 2-d max pooling to `output_size`; `return_indices` also returns indices."""
     _adaptive_check("adaptive_max_pool2d", 2, input)
+    if input._dtype.is_complex:
+        from .complex import refuse
+        refuse("adaptive_max_pool", input)
     osz = _out_sizes(output_size, tuple(input.shape[-2:]), 2, "adaptive_max_pool2d")
     unbatched = input.ndim == 3
     if unbatched:

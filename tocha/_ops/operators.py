@@ -31,7 +31,7 @@ def _same_dtype(self: Tensor, other, float_only: bool = False) -> bool:
 def _operand(other):
     """The other operand as something the named functions take, or NotImplemented (so that
     Python tries the other side's reflected operator)."""
-    if isinstance(other, (Tensor, int, float, bool, np.generic)):
+    if isinstance(other, (Tensor, int, float, bool, complex, np.generic)):
         return other
     if isinstance(other, np.ndarray):
         from .._creation import as_tensor

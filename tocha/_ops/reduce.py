@@ -13,6 +13,7 @@ from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
 from ._lowp import down, up
 from ._util import as_float, exp, expand, norm_dim, norm_dims, prim, sum_keep
+from .complex import cj, refuse, view_as_real
 
 
 def _rdims(dim, nd: int) -> tuple:
@@ -194,6 +195,8 @@ class Prod(prim):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
+        if g._dtype.is_complex:
+            x = cj(x)
         dim = ctx.dim
         dims = tuple(range(x.ndim)) if dim is None else (dim,)
         g = _grad_expand(g, ctx.in_shape, dims, ctx.keepdim)
@@ -269,6 +272,8 @@ class Cumprod(prim):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
+        if g._dtype.is_complex:
+            x, out = cj(x), cj(out)
         d = ctx.dim
         if bool((x == 0).any()):
             # slow but exact: d out_j / d x_i = prod_{k<=j, k!=i} x_k
@@ -408,6 +413,10 @@ _kth_t, _median_t, _mode_t = _named("kthvalue"), _named("median"), _named("mode"
 
 def _minmax(input, dim, keepdim, other, is_max):
     from .elementwise import maximum, minimum
+    if input._dtype.is_complex and dim is None and other is None:
+        refuse("max" if is_max else "min", input)
+    elif input._dtype.is_complex and not isinstance(dim, Tensor) and other is None:
+        refuse("max_dim" if is_max else "min_dim", input)
     if isinstance(dim, Tensor):
         return (maximum if is_max else minimum)(input, dim)
     if other is not None:
@@ -438,16 +447,19 @@ def min(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = F
 
 
 def amax(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
+    refuse("amax", input)
     return Amax.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       True)
 
 
 def amin(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
+    refuse("amin", input)
     return Amin.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
                       False)
 
 
 def _arg(input, dim, keepdim, is_max):
+    refuse("argmax" if is_max else "argmin", input)
     if input._dtype is D.bool_:
         raise RuntimeError(f"\"{'argmax' if is_max else 'argmin'}_cpu\" not implemented for "
                            f"'Bool'")
@@ -503,6 +515,12 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
         n *= input._data.shape[d]
     mu = mean(input, dims, keepdim=True)
     dev = input - mu
+    if dev._dtype.is_complex:       # |dev|^2: a real variance, as PyTorch's
+        dev = view_as_real(dev)
+        s = sum(dev * dev, dims + (dev._data.ndim - 1,), keepdim=keepdim)
+        if keepdim:
+            s = s.squeeze(-1)
+        return s / builtins.max(n - c, 0)
     s = sum(dev * dev, dims, keepdim=keepdim)
     return s / builtins.max(n - c, 0)
 
@@ -552,6 +570,8 @@ def norm(input: Tensor, p: float | str | None = "fro", dim: int | Sequence[int] 
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {input._dtype} (norm)")
     x = input if dtype is None else input.to(dtype)
+    if x._dtype.is_complex:     # a norm only sees the moduli
+        x = x.abs()
     if p == "fro" or p == 2 or p is None:
         return _l2(x, dim, keepdim)
     if p == float("inf"):
@@ -614,6 +634,8 @@ class LogSumExp(prim):
     @staticmethod
     def backward(ctx, g):
         x, r = ctx.saved_tensors
+        if g._dtype.is_complex:
+            x, r = cj(x), cj(r)
         r = r.reshape(ctx.kshape)
         g = g.reshape(ctx.kshape)
         return g * (x - r).exp()
@@ -694,6 +716,8 @@ def softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = None,
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(input, dim, "softmax")
+    if input._dtype.is_complex:
+        refuse("softmax" if d != input._data.ndim - 1 else "softmax_last", input)
     return input.clone() if d is None else Softmax.apply(input, d)
 
 
@@ -703,6 +727,8 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = N
     if dtype is not None:
         input = input.to(dtype)
     d = _softmax_dim(input, dim, "log_softmax")
+    if input._dtype.is_complex:
+        refuse("log_softmax" if d != input._data.ndim - 1 else "log_softmax_last", input)
     return input.clone() if d is None else LogSoftmax.apply(input, d)
 
 
@@ -744,6 +770,7 @@ def _median_pos(x, d):
 def median(input: Tensor, dim: int | Sequence[int] | None = None,
            keepdim: bool = False) -> Tensor | tuple[Tensor, ...]:
     """Lower median (PyTorch's rule: no averaging of the two middle values)."""
+    refuse("median", input)
     from .indexing import gather
     if input._dtype is D.bool_ and input._data.size:
         raise NotImplementedError("\"median_out\" not implemented for 'Bool'")

@@ -11,6 +11,7 @@ from .._tensor import Tensor, _wrap, _wrap_dt
 from .._vml import exact
 from ._util import as_float, prim
 from .arith import _out, zeros_like_
+from .complex import cj, refuse
 
 # ---------------------------------------------------------------- unary float functions
 
@@ -29,6 +30,8 @@ def _unary(name, fwd, bwd, save="x", node=None):
 
     def backward(ctx, g):
         s, = ctx.saved_tensors if save else (None,)
+        if g._dtype.is_complex:
+            s = cj(s)   # PyTorch: g times the conjugate derivative (see tocha/_ops/complex.py)
         return bwd(g, s)
 
     ns = {"forward": staticmethod(forward), "backward": staticmethod(backward)}
@@ -97,6 +100,8 @@ class TanhGrad(prim):
     @staticmethod
     def backward(ctx, gg):
         g, y = ctx.saved_tensors
+        if gg._dtype.is_complex:
+            g, y = cj(g), cj(y)
         return gg * (1 - y * y), gg * g * y * -2
 
 
@@ -104,7 +109,8 @@ class TanhGrad(prim):
 # ~15% of float32 elements), MKL's own kernel under TOCHA_VML=1
 tanh = _unary("Tanh", exact("Tanh", np.tanh), lambda g, y: TanhGrad.apply(g, y), save="y")
 asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * (x * x + 1) ** -0.5)
-acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (x * x - 1) ** -0.5)
+acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (
+    (x * x - 1) ** -0.5 if not x._dtype.is_complex else (x - 1) ** -0.5 * (x + 1) ** -0.5))
 atanh = _unary("Atanh", np.arctanh, lambda g, x: g / (1 - x * x))
 reciprocal = _unary("Reciprocal", lambda x: 1 / x, lambda g, y: -g * y * y, save="y")
 arcsin, arccos, arctan = asin, acos, atan
@@ -115,6 +121,8 @@ def _sigmoid(x):
     if x.dtype.kind == "V":         # bfloat16: in float32, rounded once (PyTorch's kernel)
         return _sigmoid(x.astype(np.float32)).astype(x.dtype)
     # exp of -|x| only: no overflow warnings for large |x|
+    if x.dtype.kind == "c":
+        return 1 / (1 + np.exp(-x))
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
@@ -191,6 +199,7 @@ def relu(input: Tensor) -> Tensor:
     """max(input, 0)."""
     if input._dtype is D.bool_:
         raise RuntimeError("relu: Boolean inputs not supported for relu")
+    refuse("clamp", input)
     return Relu.apply(input)
 
 
@@ -203,6 +212,8 @@ class Abs(prim):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
+        if x._dtype.is_complex:
+            return g * sgn(x)
         return g * sign(x)
 
 
@@ -231,6 +242,8 @@ def _nodiff(name, fn, float_only=False):
     _Z.__name__ = name
 
     def op(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+        if input._dtype.is_complex:
+            refuse(name.lower() if name != "Round" else "round", input)
         if input._dtype._kind < 2:
             if float_only:
                 raise RuntimeError(f"\"{name.lower()}\" is not implemented for integer tensors")
@@ -264,6 +277,9 @@ _round0 = _nodiff("Round", np.round)
 
 
 def sgn(input: Tensor) -> Tensor:
+    if input._dtype.is_complex:
+        from .complex import _sgn_complex
+        return _sgn_complex(input)
     return sign(input)
 
 
@@ -286,6 +302,7 @@ class Frac(prim):
 
 
 def frac(input: Tensor) -> Tensor:
+    refuse("frac", input)
     if input._dtype._kind < 2:
         raise NotImplementedError(f"\"frac_cpu\" not implemented for '{input._dtype}' (frac "
                                   f"needs a float tensor)")

@@ -59,6 +59,31 @@ def _analytical_jacobian(fn, inputs, diff_idx):
     return np.stack(rows, 0) if rows else np.zeros((0, 0))
 
 
+def _realified(func, inputs):
+    """`func` as a function of real tensors only: complex inputs enter as their
+    `view_as_real` pairs (so both parts are perturbed), complex outputs leave as theirs."""
+    from .._ops.complex import view_as_complex, view_as_real
+    from .._tensor import Tensor
+    cidx = {i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.is_complex()}
+    if not cidx:
+        with no_grad():
+            outs = _as_tuple(func(*inputs))
+        if not any(isinstance(o, Tensor) and o.is_complex() for o in outs):
+            return func, inputs
+    new_inputs = tuple(view_as_real(x.detach()).clone().requires_grad_(x.requires_grad)
+                       if i in cidx else x for i, x in enumerate(inputs))
+
+    def real_func(*args):
+        with enable_grad():     # (gradgradcheck's first backward needs the views' graph)
+            args = [view_as_complex(a) if i in cidx else a for i, a in enumerate(args)]
+        outs = func(*args)
+        single = not isinstance(outs, tuple)
+        outs = tuple(view_as_real(o) if isinstance(o, Tensor) and o.is_complex() else o
+                     for o in _as_tuple(outs))
+        return outs[0] if single else outs
+    return real_func, new_inputs
+
+
 def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
               rtol: float = 1e-3,
               raise_exception: bool = True, **kwargs: Any) -> bool:
@@ -77,10 +102,15 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol:
     >>> tocha.autograd.gradcheck(lambda t: (t * t).sin(), (x,))
     True
 
-    Differs from PyTorch: no fast mode, no complex or sparse inputs.
+    Complex inputs and outputs are checked as PyTorch does, through their real and imaginary
+    parts (perturbing each; the analytical gradient follows the conjugate-Wirtinger
+    convention, see tocha/_ops/complex.py).
+
+    Differs from PyTorch: no fast mode, no sparse inputs.
     """
     from .._tensor import Tensor
     inputs = _as_tuple(inputs)
+    func, inputs = _realified(func, inputs)
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     analytical = _analytical_jacobian(func, inputs, diff_idx)
     numerical = np.concatenate([_numerical_jacobian(func, inputs, i, eps) for i in diff_idx],
@@ -92,6 +122,11 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol:
                                f"numerical:{numerical}\nanalytical:{analytical}\n")
         return False
     return True
+
+
+def _random_like(rng, o):
+    r = rng.standard_normal(o._data.shape)
+    return r + 1j * rng.standard_normal(o._data.shape) if o.is_complex() else r
 
 
 def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *,
@@ -111,8 +146,7 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     outs = [o for o in _as_tuple(func(*inputs)) if o.requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = tuple(_wrap(rng.standard_normal(o._data.shape)).requires_grad_()
-                             for o in outs)
+        grad_outputs = tuple(_wrap(_random_like(rng, o)).requires_grad_() for o in outs)
     grad_outputs = _as_tuple(grad_outputs)
 
     def first(*args):

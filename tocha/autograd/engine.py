@@ -238,7 +238,9 @@ def _fit(g: Tensor, meta: tuple) -> Tensor:
     shape, dtype = meta
     if g._data.shape != shape:
         g = _sum_to()(g, shape)
-    if g._dtype is not dtype and dtype.is_floating_point:
+    if g._dtype is not dtype and dtype._diff:
+        if g._dtype.is_complex and not dtype.is_complex:
+            g = g.real      # a real input of a complex op: PyTorch keeps the real part
         g = g.to(dtype)
     return g
 

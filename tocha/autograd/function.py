@@ -392,7 +392,7 @@ class Function(metaclass=_FunctionMeta):
             outs = _new(Tensor)
             dt = outs._dtype = _NP2DT.get(raw.dtype) or from_numpy_dtype(raw.dtype)
             outs._data = raw
-            if dt.is_floating_point and not node._non_diff:
+            if dt._diff and not node._non_diff:
                 outs._grad_fn, outs._requires_grad = node, True
             else:
                 outs._grad_fn, outs._requires_grad = None, False
@@ -434,7 +434,7 @@ def _wrap_outputs(cls, out, args, dev, node=None):
     if out.__class__ is not tuple and not cls._view:    # the common case, one plain output
         t = _wrap(out, dev)
         if node is not None:
-            if t._dtype.is_floating_point and not node._non_diff:
+            if t._dtype._diff and not node._non_diff:
                 t._grad_fn, t._requires_grad = node, True
             node._out_meta = ((t._data.shape, t._dtype),)
         return t
@@ -442,7 +442,7 @@ def _wrap_outputs(cls, out, args, dev, node=None):
     results = []
     for i, o in enumerate(out if multi else (out,)):
         t = _wrap(o, dev)
-        if (node is not None and t._dtype.is_floating_point
+        if (node is not None and t._dtype._diff
                 and not any(o is n for n in node._non_diff)):
             t._grad_fn, t._requires_grad, t._output_nr = node, True, i
         results.append(t)
@@ -575,7 +575,7 @@ def _apply_on_tensors(cls, args, kwargs, record):
         if isinstance(o, Tensor):
             if id(o) in inputs and id(o) not in dirty:
                 o = _alias(o)       # an input returned as-is: a new tensor, as in PyTorch
-            if id(o) not in non_diff and o._dtype.is_floating_point:
+            if id(o) not in non_diff and o._dtype._diff:
                 o._grad_fn, o._requires_grad, o._output_nr = node, True, i
         results.append(o)
     node._out_meta = tuple((o._data.shape, o._dtype) if isinstance(o, Tensor) else None

@@ -15,7 +15,7 @@ from ._tree import flatten, unflatten
 
 
 def _is_float(x) -> bool:
-    return isinstance(x, Tensor) and x.is_floating_point()
+    return isinstance(x, Tensor) and (x.is_floating_point() or x.is_complex())
 
 
 def _enter(x):
@@ -225,6 +225,14 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
     return res + (_leave_tree(aux, outer),) if has_aux else res
 
 
+def _no_complex(name, leaves_per) -> None:
+    # PyTorch's Jacobian transforms take real inputs only
+    for i, x in enumerate(x for lv in leaves_per for x in lv):
+        if x.is_complex():
+            raise RuntimeError(f"{name}: Expected all inputs to be real but received complex "
+                               f"tensor at flattened input idx: {i}")
+
+
 def _jacobian(name, func, argnums, has_aux):
     from .._creation import zeros
     from .._ops.movement import stack
@@ -233,6 +241,7 @@ def _jacobian(name, func, argnums, has_aux):
     def wrapper(*args, **kwargs):
         with enable_grad():
             args, _nums, leaves_per, specs, outer = _prepare(name, args, argnums)
+            _no_complex(name, leaves_per)
             out, aux = _split_aux(name, func(*args, **kwargs), has_aux)
             out_leaves, out_spec = flatten(out)
             flat = [x for lv in leaves_per for x in lv]

@@ -1,6 +1,6 @@
 """torch.linalg for real dtypes: solves, inverses, decompositions, norms and products, with
-gradients where PyTorch has them. `eig`/`eigvals` need complex dtypes and raise
-NotImplementedError; use `eigh`/`eigvalsh` for symmetric matrices."""
+gradients where PyTorch has them. `eig`/`eigvals` of real or complex matrices return complex
+tensors."""
 from .._ops.linalg_ext import LinAlgError
 from ._decomp import eig, eigh, eigvals, eigvalsh, lstsq, matrix_rank, pinv, qr, svd, svdvals
 from ._misc import (

@@ -18,12 +18,23 @@ def check_tensor(name: str, A, what: str = "A") -> None:
                         f"{type(A).__name__}")
 
 
+# the functions whose (holomorphic) gradients are conjugate-correct for complex matrices
+_COMPLEX_OK = {"linalg.det", "linalg.eigh", "linalg.inv", "linalg.matrix_exp", "linalg.solve",
+               "linalg.svd", "linalg.cholesky", "linalg.solve_triangular", "linalg.qr",
+               "linalg.matrix_power", "linalg.slogdet", "linalg.lu_factor", "linalg.lu",
+               "torch.linalg.lstsq"}
+
+
 def check_matrix(name: str, A, square: bool = True, float_only: bool = True) -> None:
     """PyTorch's errors for fewer than 2 dims, integer input and non-square matrices."""
     check_tensor(name, A)
     if A.dim() < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
-    if float_only and not A.is_floating_point():
+    if A.is_complex() and name not in _COMPLEX_OK:
+        raise NotImplementedError(f"{name}: complex matrices are not supported by tocha yet "
+                                  f"(of torch.linalg, {', '.join(sorted(_COMPLEX_OK))}, eig, "
+                                  f"eigvals and the norms take them)")
+    if float_only and not (A.is_floating_point() or A.is_complex()):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {scalar_name(A.dtype)}")
     if float_only and A._data.dtype.kind == "V" and name != "linalg.matrix_exp":

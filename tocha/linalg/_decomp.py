@@ -33,7 +33,7 @@ def qr(A: Tensor, mode: str = "reduced", *, out=None):
 
 def _check_eigh(name: str, A: Tensor, UPLO: str) -> None:
     check_matrix(name, A, float_only=False)
-    if not A.is_floating_point():
+    if not (A.is_floating_point() or A.is_complex()):
         raise NotImplementedError(f'"linalg_eigh_cpu" not implemented for '
                                   f"'{scalar_name(A.dtype)}'")
     if UPLO not in ("L", "U"):
@@ -75,22 +75,27 @@ def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
     return Dc.SVD.apply(A, False)[1]
 
 
-def _eig_gap(name: str):
-    raise NotImplementedError(f"tocha does not implement torch.linalg.{name} yet: its results "
-                              f"are complex tensors and tocha has no complex dtypes; for "
-                              f"symmetric matrices use torch.linalg.eigh")
+_eig_t = return_type("linalg_eig", ("eigenvalues", "eigenvectors"))
 
 
 def eig(A: Tensor, *, out=None):
-    """Not implemented: needs complex dtypes (use `eigh` for symmetric matrices)."""
-    check_matrix("linalg.eig", A)
-    _eig_gap("eig")
+    """(eigenvalues, eigenvectors) of square matrices `A` (..., n, n), as complex tensors
+    (float32 -> complex64); eigenvectors have unit norm. Gradients as PyTorch's (the loss
+    must not depend on the eigenvectors' phases).
+
+    Example:
+        >>> L, V = tocha.linalg.eig(tocha.tensor([[2., 0.], [0., 3.]]))
+        >>> L
+        tensor([2.+0.j, 3.+0.j])
+    """
+    from .._ops.linalg_eig import eig as _eig
+    return _eig_t(*_eig(A))
 
 
 def eigvals(A: Tensor, *, out=None):
-    """Not implemented: needs complex dtypes (use `eigvalsh` for symmetric matrices)."""
-    check_matrix("linalg.eigvals", A)
-    _eig_gap("eigvals")
+    """Eigenvalues of square matrices `A` (..., n, n), as a complex tensor."""
+    from .._ops.linalg_eig import eigvals as _eigvals
+    return _eigvals(A)
 
 
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
@@ -98,7 +103,8 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) 
     treated as zero; default rtol = eps * max(m, n))."""
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("pinverse", pinv, **locals())
-    if not isinstance(A, Tensor) or A.dim() < 2 or not A.is_floating_point():
+    if not isinstance(A, Tensor) or A.dim() < 2 or not (A.is_floating_point()
+                                                         or A.is_complex()):
         dt = scalar_name(A.dtype) if isinstance(A, Tensor) else type(A).__name__
         shape = list(A.shape) if isinstance(A, Tensor) else []
         raise RuntimeError(f"linalg.pinv({dt}{{{shape}}}): expected a tensor with 2 or more "
@@ -114,7 +120,7 @@ def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol
     if A.dim() < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at "
                            "least 2 dimensions.")
-    if not A.is_floating_point():
+    if not (A.is_floating_point() or A.is_complex()):
         raise RuntimeError("This function doesn't handle types other than float and double")
     if tol is not None:
         atol, rtol = tol, 0.0
@@ -150,10 +156,12 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     x = X.Pinv.apply(A, None, rc, False) @ b
     from .._creation import empty
     rank = matrix_rank(A, rtol=rc) if driver != "gels" else empty(0, dtype=_int64())
-    res = empty(0, dtype=A.dtype)
-    sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty(0, dtype=A.dtype)
+    real = A.dtype.to_real()        # (residuals and singular values are real for complex A)
+    res = empty(0, dtype=real)
+    sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty(0, dtype=real)
     if driver != "gelsy" and m > n and bool((rank == n).all()):
-        res = ((A @ x - b) ** 2).sum(-2)
+        r = A @ x - b
+        res = ((r * r.conj()).real if r.is_complex() else r ** 2).sum(-2)
     return _lstsq_t(x.squeeze(-1) if vec else x, res, rank, sv)
 
 

@@ -24,10 +24,10 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
 
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
-    """Dot product of vectors along `dim` (batch dims broadcast)."""
+    """Dot product of vectors along `dim` (batch dims broadcast); x is conjugated."""
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("linalg_vecdot", vecdot, x, y, dim=dim, out=out)
-    return (x * y).sum(dim)
+    return (x.conj() * y).sum(dim)
 
 
 def multi_dot(tensors, *, out=None) -> Tensor:
@@ -107,7 +107,7 @@ def householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
     Q = eye(m, dtype=A.dtype).expand(tuple(A.shape[:-2]) + (m, m))
     for i in range(k):
         v = V[..., :, i:i + 1]
-        Q = Q - tau[..., i, None, None] * ((Q @ v) @ v.mT)
+        Q = Q - tau[..., i, None, None] * ((Q @ v) @ v.mH)     # (v^H: complex reflectors)
     return Q[..., :, :n]
 
 

@@ -22,6 +22,8 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     check_tensor("linalg.vector_norm", x, "input")
     if dtype is not None:
         x = x.to(dtype)
+    if x.is_complex():      # a norm only sees the moduli (and abs has the complex gradient)
+        x = x.abs()
     if not x.is_floating_point():
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor "
                            f"as input. Got {scalar_name(x.dtype)}")
@@ -57,7 +59,9 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
                            "dimensions.")
     if dtype is not None:
         A = A.to(dtype)
-    if not A.is_floating_point():
+    if A.is_complex() and ord not in ("nuc", 2, -2):
+        A = A.abs()         # these norms only see the moduli (the others: complex SVD)
+    if not (A.is_floating_point() or A.is_complex()):
         raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor "
                            f"as input. Got {scalar_name(A.dtype)}")
     if len(dim) != 2:

@@ -127,7 +127,7 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
     check_matrix("linalg.cholesky", A)
     # LAPACK reads the lower triangle; the gradient is symmetric, as PyTorch's
     L = X.Cholesky.apply(A)
-    return L.mT if upper else L
+    return L.mH if upper else L
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None):
@@ -235,11 +235,11 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,
                            f"{'AX = B' if left else 'XA = B'} ({LU.shape[-2]}x{n} and "
                            f"{B.shape[-2]}x{B.shape[-1]})")
     P, L, U = lu_unpack(LU, pivots)
-    if not left:
-        return lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT
-    if adjoint:       # A^T X = B: U^T L^T P^T X = B
-        y = X.SolveTriangular.apply(U.mT, B, False, False)
-        y = X.SolveTriangular.apply(L.mT, y, True, True)
+    if not left:      # X A = B: A^H X^H = B^H (conjugate transposes for complex)
+        return lu_solve(LU, pivots, B.mH, adjoint=not adjoint).mH
+    if adjoint:       # A^H X = B: U^H L^H P^T X = B
+        y = X.SolveTriangular.apply(U.mH, B, False, False)
+        y = X.SolveTriangular.apply(L.mH, y, True, True)
         return P @ y
     y = X.SolveTriangular.apply(L, P.mT @ B, False, True)
     return X.SolveTriangular.apply(U, y, True, False)

@@ -93,6 +93,9 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
         return _autocast.run("mse_loss", mse_loss, **locals())
     if not isinstance(input, Tensor):
         _check_tensor(input, "input", "mse_loss")
+    if input._dtype.is_complex:
+        from .._ops.complex import refuse
+        refuse("mse_loss", input)
     if not isinstance(target, Tensor):
         _check_tensor(target, "target", "mse_loss")
     if reduction != "mean" or size_average is not None or reduce is not None:

@@ -188,7 +188,9 @@ def _init_state(st: dict, p: Tensor, buffers: tuple = (), scalars: tuple = ()) -
         if b.__class__ is str:
             st[b] = _zeros_like(p)
         elif b is not None:
-            st[b[0]] = _wrap(np.full_like(p._data, b[1]), p._device)
+            # a complex parameter's fill value fills both parts (Rprop's lr), as in PyTorch
+            v = b[1] if p._dtype._kind != 3 else complex(b[1], b[1])
+            st[b[0]] = _wrap(np.full_like(p._data, v), p._device)
     return st
 
 
@@ -430,6 +432,9 @@ class Optimizer:
             if gt is None:
                 continue
             st = state[p]
+            if p._dtype._kind == 3:     # PyTorch steps a complex parameter as its real pairs
+                yield from _each_complex(p, gt, st, buffers, scalars)
+                continue
             if not st:
                 _init_state(st, p, buffers, scalars)
             g = gt._data
@@ -511,6 +516,22 @@ class Optimizer:
         if not seen.isdisjoint(ids):
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
+
+
+def _each_complex(p: Tensor, gt: Tensor, st: dict, buffers: tuple, scalars: tuple):
+    """`Optimizer._each` for one complex parameter: the parameter, its gradient and its
+    complex state buffers are seen as their `view_as_real` pairs (PyTorch's rule), through
+    a copy of the state whose other entries are written back after the update."""
+    from .._ops.complex import _pairs_view
+    if not st:
+        _init_state(st, p, buffers, scalars)
+    step = _tick(st)
+    views = {k: _wrap(_pairs_view(v._data)) for k, v in st.items()
+             if isinstance(v, Tensor) and v._dtype._kind == 3}
+    proxy = {**st, **views}
+    yield _wrap(_pairs_view(p._data)), _pairs_view(gt._data), proxy, step
+    st.update((k, v) for k, v in proxy.items() if k not in views)
+    p._bump()
 
 
 class _GroupOptimizer(Optimizer):

@@ -509,15 +509,20 @@ class Module(HookMethods):
                 dtype, device = a._dtype, a._device
             elif a is not None and not isinstance(a, bool):
                 device = a
-        if dtype is not None and dtype._kind != 2:
+        if dtype is not None and dtype._kind < 2:
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
+        if dtype is not None and dtype.is_complex:
+            import warnings
+            warnings.warn("Complex modules are a new feature under active development whose "
+                          "design may change, and some modules might not work as expected when "
+                          "using complex tensors as parameters or buffers.", stacklevel=2)
         if device is not None:
             from ..._backend import as_device
             as_device(device)
 
         def convert(t):
-            if dtype is not None and t._dtype._kind == 2 and t._dtype is not dtype:
+            if dtype is not None and t._dtype._kind >= 2 and t._dtype is not dtype:
                 return t.to(dtype)
             return t
         return self._apply(convert)
