@@ -46,8 +46,8 @@ def _export(mod) -> None:
             g[k] = v
 
 
-for _m in (_ops.arith, _ops.unary, _ops.compare, _ops.elementwise, _ops.reduce, _ops.movement,
-           _ops.splitting, _ops.indexing, _ops.linalg, _creation):
+for _m in (_ops.arith, _ops.unary, _ops.compare, _ops.elementwise, _ops.reduce, _ops.softmax,
+           _ops.movement, _ops.splitting, _ops.indexing, _ops.linalg, _creation):
     _export(_m)
 from . import _linalg_special_api  # torch.det, torch.lgamma, x.inverse(), ...
 

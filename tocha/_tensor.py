@@ -1,7 +1,6 @@
 """Tensor: an array plus autograd state (requires_grad, grad, grad_fn, version)."""
 from __future__ import annotations
 
-import re
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
@@ -11,6 +10,14 @@ import numpy as np
 
 from . import _dtype as D
 from ._backend import cpu
+from ._inplace_msgs import (  # noqa: F401 (_TYPE_WORD: other modules import it here)
+    _NOGRAD_VIEW_BASE_MSG,
+    _NOGRAD_VIEW_MSG,
+    _TYPE_WORD,
+    _check_cast,
+    _inplace_shape_error,
+    _multi_view_message,
+)
 from ._tensor_meta import CastMethods, MetadataMethods, _dim
 from ._tensor_methods import (
     AutogradMethods,
@@ -721,47 +728,6 @@ _legacy_type_names = {
     "uint8": "ByteTensor", "bool": "BoolTensor", "bfloat16": "BFloat16Tensor",
 }
 _legacy_type_names.update(complex64="ComplexFloatTensor", complex128="ComplexDoubleTensor")
-
-
-def _multi_view_message(t: Tensor, what: str) -> str:
-    name = re.sub(r"Backward\d*$", "", t._grad_fn.name()) if t._grad_fn is not None else "view"
-    nr = t.__dict__.get("_multi_view_nr", t._output_nr)
-    return (f"Output {nr} of {name} is a view and {what}. This view is the output "
-            f"of a function that returns multiple views. Such functions do not allow the output "
-            f"views to be modified inplace. You should replace the inplace operation by an "
-            f"out-of-place one.")
-
-
-def _check_cast(src, dst, fn):
-    if not D.can_cast(src, dst):
-        name = getattr(fn, "__name__", "op")
-        raise RuntimeError(f"result type {_TYPE_WORD[src.name]} can't be cast to the desired "
-                           f"output type {_TYPE_WORD[dst.name]} (in-place {name}_)")
-
-
-_TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-              "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-              "bfloat16": "BFloat16"}
-_TYPE_WORD.update(complex64="ComplexFloat", complex128="ComplexDouble")     # (w-complex)
-
-
-_NOGRAD_VIEW_MSG = (
-    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
-    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
-    "your code by moving both the view and the inplace either both inside the no_grad block "
-    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
-    "to be tracked).")
-
-
-_NOGRAD_VIEW_BASE_MSG = _NOGRAD_VIEW_MSG.replace(
-    "is being modified inplace", "its base or another view of its base has been modified "
-    "inplace")
-
-
-def _inplace_shape_error(fn, self, out):
-    raise RuntimeError(
-        f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
-        f"{list(out._data.shape)} (in-place {getattr(fn, '__name__', 'op')}_)")
 
 
 def _rebuild(arr, requires_grad):
