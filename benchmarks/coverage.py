@@ -41,7 +41,7 @@ PACKAGES = ["torch", "torch.nn", "torch.utils", "torch.backends", "torch.nn.util
 
 # left out of the count, by reason (regexes on the name; docs/coverage.md explains each)
 LEFT_OUT = {
-    "quantization": r"quantiz|fake_quant|^q_|^Q[A-Z]|qint|quint|qscheme|per_channel|"
+    "quantization": r"quantiz|fake_quant|^q_|^Q[A-Z]|qint|quint|qscheme|qparams|per_channel|"
                     r"per_tensor|fbgemm|"
                     r"^int_repr$|^dequantize$|^is_quantized$",
     "CUDA and backend kernels": r"^cudnn_|^miopen_|^mkldnn|^to_mkldnn|^cufft|^cuda_|^xpu|"
