@@ -483,9 +483,7 @@ class AdaptiveAvgPool2D(prim):
             h, w = ctx.in_shape[-2:]
             return expand(g * (1.0 / (h * w)), ctx.in_shape)
         ph, pw = ctx.mats
-        if isinstance(g, Tensor):
-            return _wrap(ph.T) @ g @ _wrap(pw)
-        return ph.T @ g @ pw
+        return _wrap(ph.T) @ g @ _wrap(pw)
 
 
 def _out_sizes(output_size, sp, nd, op):

@@ -3,17 +3,29 @@
 `lstm_cell_gates(gates, c)`: gates = x W_ih^T + b_ih + h W_hh^T + b_hh (N, 4H) in PyTorch's
 (i, f, g, o) order -> (h', c'). `gru_cell_gates(gi, gh, h)`: gi = x W_ih^T + b_ih,
 gh = h W_hh^T + b_hh (N, 3H) in (r, z, n) order -> h'. Backward runs on arrays in the common
-case; under create_graph it recomputes the gates with tocha ops so double backward is exact.
+case (no create_graph: nothing is recorded, so the Tensors' arrays are used and the results
+wrapped once); under create_graph it recomputes the gates with tocha ops so double backward
+is exact.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import STATE
 from . import movement as M
 from ._util import prim
 
 __all__ = ["gru_cell_gates", "lstm_cell", "lstm_cell_gates", "lstm_layer"]
+
+
+def _arrays(*ts):
+    """The arrays of the Tensors `ts` (None stays None): a backward's array route."""
+    return [None if t is None else t._data for t in ts]
+
+
+def _tensors(*arrays) -> tuple:
+    return tuple(None if a is None else _wrap(a) for a in arrays)
 
 
 def _sig(x):
@@ -41,13 +53,14 @@ class LSTMCellGates(prim):
     @staticmethod
     def backward(ctx, dh, dc):
         gates, c = ctx.saved_tensors
-        if isinstance(dh, Tensor):       # create_graph: differentiable recomputation
+        if STATE.enabled:       # create_graph: differentiable recomputation
             return _lstm_gates_backward_tensors(gates, c, dh, dc)
+        dh, dc, c = _arrays(dh, dc, c)
         i, f, g, o, tc = ctx.act
         dct = dc + dh * o * (1 - tc * tc)
         dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
                              dh * tc * o * (1 - o)], -1)
-        return dg, dct * f
+        return _tensors(dg, dct * f)
 
 
 def lstm_cell_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
@@ -82,12 +95,13 @@ class LSTMCellFused(prim):
     def backward(ctx, dh, dc):
         x, h, c, w_ih, w_hh, b_ih, b_hh = ctx.saved_tensors
         need = ctx.needs_input_grad
-        if isinstance(dh, Tensor):           # create_graph: recompute in tocha ops
+        if STATE.enabled:           # create_graph: recompute in tocha ops
             gates = x.matmul(w_ih.t()) + h.matmul(w_hh.t())
             if b_ih is not None:
                 gates = gates + b_ih + b_hh
             dg, dcp = _lstm_gates_backward_tensors(gates, c, dh, dc)
-        else:
+        else:                       # the same formulas on the arrays (the lines below too)
+            x, h, c, w_ih, w_hh, dh, dc = _arrays(x, h, c, w_ih, w_hh, dh, dc)
             i, f, g, o, tc = ctx.act
             dct = dc + dh * o * (1 - tc * tc)
             dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f),
@@ -98,7 +112,8 @@ class LSTMCellFused(prim):
         dwi = dg.T @ x if need[3] else None
         dwh = dg.T @ h if need[4] else None
         db = dg.sum(0) if b_ih is not None and (need[5] or need[6]) else None
-        return dx, dhp, dcp if need[2] else None, dwi, dwh, db, db
+        grads = (dx, dhp, dcp if need[2] else None, dwi, dwh, db, db)
+        return grads if STATE.enabled else _tensors(*grads)
 
 
 def _lstm_gates_backward_tensors(gates, c, dh, dc):
@@ -136,7 +151,7 @@ class GRUCellGates(prim):
     @staticmethod
     def backward(ctx, dh):
         gi, gh, h = ctx.saved_tensors
-        if isinstance(dh, Tensor):
+        if STATE.enabled:           # create_graph: recompute in tocha ops
             gir, giz, gin = gi.chunk(3, -1)
             ghr, ghz, ghn = gh.chunk(3, -1)
             r, z = (gir + ghr).sigmoid(), (giz + ghz).sigmoid()
@@ -145,11 +160,13 @@ class GRUCellGates(prim):
             dr = dn * ghn * r * (1 - r)
             dz = dh * (h - n) * z * (1 - z)
             return M.cat([dr, dz, dn], -1), M.cat([dr, dz, dn * r], -1), dh * z
+        dh, h = _arrays(dh, h)
         r, z, n, ghn = ctx.act
         dn = dh * (1 - z) * (1 - n * n)
         dr = dn * ghn * r * (1 - r)
         dz = dh * (h - n) * z * (1 - z)
-        return (np.concatenate([dr, dz, dn], -1), np.concatenate([dr, dz, dn * r], -1), dh * z)
+        return _tensors(np.concatenate([dr, dz, dn], -1), np.concatenate([dr, dz, dn * r], -1),
+                        dh * z)
 
 
 def gru_cell_gates(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
@@ -197,8 +214,9 @@ class LSTMLayer(prim):
         order = range(steps) if rev else range(steps - 1, -1, -1)   # backwards in time
         prev = (lambda t: t + 1) if rev else (lambda t: t - 1)
         first = steps - 1 if rev else 0
-        if isinstance(dout, Tensor):
+        if STATE.enabled:           # create_graph: the recursion in tocha ops
             return _lstm_layer_backward_tensors(xw, h0, c0, whh, dout, dhn, dcn, rev)
+        h0, c0, whh, dout, dhn, dcn = _arrays(h0, c0, whh, dout, dhn, dcn)
         acts, cs, tcs, out = ctx.acts, ctx.cs, ctx.tcs, ctx.out
         k = out.shape[-1]
         dxw = np.empty_like(acts)
@@ -219,7 +237,7 @@ class LSTMLayer(prim):
             dwhh += dg.T @ h_prev
             dh = dg @ whh
             dc = dct * f
-        return dxw, dh, dc, dwhh
+        return _tensors(dxw, dh, dc, dwhh)
 
 
 def _lstm_layer_backward_tensors(xw, h0, c0, whh, dout, dhn, dcn, rev):
