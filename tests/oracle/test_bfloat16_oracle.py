@@ -422,3 +422,22 @@ def test_linalg_refuses_bfloat16(fn):
         with pytest.raises((RuntimeError, NotImplementedError)) as e:
             getattr(T.linalg, fn)(*([m] * args[0]))
         assert "BFloat16" in str(e.value)
+
+
+_SCALAR_OPS = {
+    "mul": lambda x: x * 1.37, "rmul": lambda x: 1.37 * x, "mul_int": lambda x: x * 3,
+    "div": lambda x: x / 1.37, "rdiv": lambda x: 1.37 / x, "add": lambda x: x + 1.37,
+    "sub": lambda x: x - 0.713, "rsub": lambda x: 0.713 - x,
+    "mul_": lambda x: x.mul_(1.37), "div_": lambda x: x.div_(1.37), "add_": lambda x: x.add_(0.3),
+}
+
+
+@pytest.mark.parametrize("name", _SCALAR_OPS)
+def test_bfloat16_with_a_python_number(name):
+    # PyTorch's mul/div keep the number in float32 (opmath) and round once; add/sub round the
+    # number to bfloat16 first: every element equal
+    v = np.random.RandomState(0).randn(2000).astype(np.float32)
+    a = _SCALAR_OPS[name](tocha.tensor(v).bfloat16())
+    b = _SCALAR_OPS[name](torch.tensor(v).bfloat16())
+    assert str(a.dtype).split(".")[-1] == "bfloat16"
+    np.testing.assert_array_equal(a.float().numpy(), b.float().numpy())

@@ -90,6 +90,14 @@ class RSub(prim):
         return -g, None
 
 
+def _lowp_scalar(ufunc, a, s):
+    """ufunc(a, s) for a bfloat16 (or float8) array and a Python number as PyTorch's CPU mul
+    and div compute it: the number kept in float32 (their opmath type) and one rounding at the
+    end; NumPy would round the number to the array's type first. (PyTorch's add and sub do
+    round the number first, as NumPy does.)"""
+    return ufunc(a.astype(np.float32), np.float32(s)).astype(a.dtype)
+
+
 class Mul(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
@@ -98,7 +106,11 @@ class Mul(prim):
             ctx.save_for_backward(a if len(n) > 1 and n[1] else None, b if n[0] else None)
             if b.__class__ is not _ndarray:
                 ctx.scalar = b
-        return np.multiply(a, b, dtype=dt, casting="unsafe") if dt is not None else a * b
+        if dt is not None:
+            return np.multiply(a, b, dtype=dt, casting="unsafe")
+        if b.__class__ is not _ndarray and a.dtype.kind == "V":     # bfloat16 * a number
+            return _lowp_scalar(np.multiply, a, b)
+        return a * b
 
     @staticmethod
     def backward(ctx, g):
@@ -121,7 +133,11 @@ class Div(prim):
                 ctx.save_for_backward(None, None)
             else:
                 ctx.save_for_backward(a if n[1] else None, b)
-        return np.true_divide(a, b, dtype=dt, casting="unsafe") if dt is not None else a / b
+        if dt is not None:
+            return np.true_divide(a, b, dtype=dt, casting="unsafe")
+        if b.__class__ is not _ndarray and a.dtype.kind == "V":     # bfloat16 / a number
+            return _lowp_scalar(np.true_divide, a, b)
+        return a / b
 
     @staticmethod
     def backward(ctx, g):
@@ -148,7 +164,12 @@ class RDiv(prim):
 
     @staticmethod
     def forward(ctx, a, b, dt):        # b / a, b a scalar
-        out = np.true_divide(b, a, dtype=dt, casting="unsafe") if dt is not None else b / a
+        if dt is not None:
+            out = np.true_divide(b, a, dtype=dt, casting="unsafe")
+        elif a.dtype.kind == "V":       # bfloat16: PyTorch's reciprocal (rounded), then * b
+            out = _lowp_scalar(np.multiply, (1 / a.astype(np.float32)).astype(a.dtype), b)
+        else:
+            out = b / a
         ctx.save_for_backward(a)
         ctx.scalar = b
         return out

@@ -150,7 +150,8 @@ def _ufunc_(self: Tensor, ufunc, other, fn) -> Tensor:
     """`self op= other` straight into self's memory when autograd records nothing and no
     promotion is involved; otherwise the general (autograd-aware) in-place path."""
     if (_nothing_recorded(self, other) and self._dtype.is_floating_point
-            and not (other.__class__ is Tensor and other._dtype is not self._dtype)):
+            and not (other.__class__ is Tensor and other._dtype is not self._dtype)
+            and self._data.dtype.kind != "V"):  # (bfloat16: the primitives' rounding rules)
         self._check_writable(fn)
         try:
             ufunc(self._data, other._data if other.__class__ is Tensor else other,
