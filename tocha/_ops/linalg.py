@@ -231,12 +231,6 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Matrix product of two 2-D tensors."""
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("mm", mm, input, mat2, out=out)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("mm", mm, input, mat2, out=out)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("mm", mm, input, mat2, out=out)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("mm", mm, input, mat2, out=out)
     _check_dtypes("mm", input, mat2)
     if input._sparse_layout or mat2._sparse_layout:     # a sparse operand (tocha/sparse/)
         from ..sparse._ops import sparse_mm_dispatch
@@ -261,12 +255,6 @@ def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None)
 
     Differs from PyTorch: float32 products run in NumPy's BLAS, so the last place may differ.
     """
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("matmul", matmul, input, other, out=out)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("matmul", matmul, input, other, out=out)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("matmul", matmul, input, other, out=out)
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("matmul", matmul, input, other, out=out)
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
@@ -300,12 +288,6 @@ def matmul(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None)
 
 
 def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("bmm", bmm, input, mat2, out=out)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("bmm", bmm, input, mat2, out=out)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("bmm", bmm, input, mat2, out=out)
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("bmm", bmm, input, mat2, out=out)
     sa, sb = input._data.shape, mat2._data.shape
@@ -370,12 +352,6 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: complex = 1,
     """beta * input + alpha * (mat1 @ mat2), one fused primitive (the Linear layer)."""
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("addmm", addmm, input, mat1, mat2, beta=beta, alpha=alpha)
     _check_dtypes("addmm", mat1, mat2)
     sa, sb = mat1._data.shape, mat2._data.shape
     if len(sa) != 2 or len(sb) != 2 or sa[1] != sb[0]:
@@ -395,12 +371,6 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: complex = 1,
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: complex = 1,
             alpha: complex = 1) -> Tensor:
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("baddbmm", baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
     return input * beta + alpha * bmm(batch1, batch2)
@@ -488,12 +458,6 @@ def _check_einsum(eq, operands, equation):
 
 def einsum(equation: str, *operands: Tensor) -> Tensor:
     """Einstein summation (`'ij,jk->ik'`); explicit or implicit output."""
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("einsum", einsum, equation, *operands)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("einsum", einsum, equation, *operands)
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("einsum", einsum, equation, *operands)
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("einsum", einsum, equation, *operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
