@@ -545,6 +545,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         """How autograd must treat an in-place op on self: _NOT_RECORDED, _RECORDED, or
         _RECORDED_ON_VIEW (the base's history is rewritten too); raises PyTorch's errors for
         in-place ops it refuses."""
+        if self._base is not None:      # a view whose base joined a graph in place joins it
+            self._rebase_view()
         if not STATE.enabled or not (self._requires_grad or other_rg):
             return _NOT_RECORDED
         if self._requires_grad and self.__dict__.get("_multi_view"):
