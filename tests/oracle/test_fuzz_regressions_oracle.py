@@ -149,6 +149,8 @@ CASES = {
     # write into one output of unbind
     "view_of_base_joined_graph": lambda m: _view_joined(m),
     "nograd_write_unbind_output": lambda m: _nograd_unbind(m),
+    "rdiv_double_backward_at_zero": lambda m: _double(
+        m, lambda x: (x * x).sum() + ((1.0 / x) * (1.0 / x)).sum(), [-1.322, 0.0, 0.5]),
 }
 
 

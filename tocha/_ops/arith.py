@@ -177,9 +177,12 @@ class RDiv(prim):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
+        s, r = ctx.scalar, a.reciprocal()
         if g._dtype.is_complex:
-            return -g * cj(ctx.scalar) / cj(a * a), None
-        return -g * ctx.scalar / (a * a), None
+            s, r = cj(s), cj(r)
+        # PyTorch's chain, reciprocal's gradient -g * r * r: at a = 0 its double backward
+        # then gives -inf as PyTorch's does (-g * s / (a * a) gave NaN there)
+        return -(g * s) * (r * r), None
 
 
 def _div_dt(a, b):
