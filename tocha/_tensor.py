@@ -545,9 +545,11 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         """How autograd must treat an in-place op on self: _NOT_RECORDED, _RECORDED, or
         _RECORDED_ON_VIEW (the base's history is rewritten too); raises PyTorch's errors for
         in-place ops it refuses."""
+        if not STATE.enabled:
+            return _NOT_RECORDED
         if self._base is not None:      # a view whose base joined a graph in place joins it
             self._rebase_view()
-        if not STATE.enabled or not (self._requires_grad or other_rg):
+        if not (self._requires_grad or other_rg):
             return _NOT_RECORDED
         if self._requires_grad and self.__dict__.get("_multi_view"):
             raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
@@ -625,7 +627,6 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         history, and its version counter bumped past self's version, since out's node may
         have saved out for backward -- a later in-place op on self must then fail that
         node's version check, as PyTorch's does, not change its saved value silently."""
-        from .autograd.function import _SavedOutput  # (function.py imports this module)
         self._data = out._data
         self._grad_fn, self._output_nr = out._grad_fn, out._output_nr
         self._requires_grad = out._requires_grad
@@ -635,8 +636,9 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             return
         node = out._grad_fn
         if node is not None and node._saved:     # the node's records of out move with it
+            # (a saved output keeps the counter as .vc, an array sharing its memory as ._vc)
             node._versions = tuple(
-                new if s.__class__ is _SavedOutput and s.vc is vc else v
+                new if getattr(s, "vc", None) is vc or getattr(s, "_vc", None) is vc else v
                 for s, v in zip(node._saved, node._versions))
         vc[0] = new
         self._vc = vc

@@ -12,6 +12,7 @@ __all__ = [
     "Tensor",
     "_wrap",
     "_wrap_dt",
+    "arrays_of",
     "as_float",
     "broadcast_error",
     "norm_dim",
@@ -19,6 +20,7 @@ __all__ = [
     "prim",
     "scalar_like",
     "to_tensor",
+    "wrapped",
 ]
 
 
@@ -88,6 +90,17 @@ def norm_dims(dims, ndim: int) -> tuple:
 
 # ---------------------------------------------------------------- backward helpers
 # Small gradient idioms that several backward formulas share.
+
+def arrays_of(*ts) -> list:
+    """The arrays of the Tensors `ts` (None stays None): a backward's route on arrays, taken
+    when no graph is being built (no create_graph), so that nothing needs recording."""
+    return [None if t is None else t._data for t in ts]
+
+
+def wrapped(arrays) -> tuple:
+    """The arrays a backward computed on that route, as Tensors (None stays None)."""
+    return tuple(None if a is None else _wrap(a) for a in arrays)
+
 
 def sum_to(g: Tensor, shape) -> Tensor:
     """Sum `g` down to `shape` (undo broadcasting)."""

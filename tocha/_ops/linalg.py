@@ -5,10 +5,10 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor
 from .._threads import blas_threads
 from ..autograd.grad_mode import STATE
-from ._util import prim, swap_last
+from ._util import arrays_of, prim, swap_last, wrapped
 from .complex import cj
 
 
@@ -65,14 +65,6 @@ def _on_arrays(g) -> bool:
     return g.__class__ is Tensor and not STATE.enabled
 
 
-def _data(t):
-    return None if t is None else t._data
-
-
-def _wrapped(grads: tuple) -> tuple:
-    return tuple(None if x is None else _wrap(x) for x in grads)
-
-
 def _fortran(x) -> bool:
     return x.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
 
@@ -102,7 +94,7 @@ class Mm(prim):
         if g._dtype.is_complex:
             a, b = cj(a), cj(b)
         elif _on_arrays(g):
-            return _wrapped(Mm._grads(ctx, g._data, _data(a), _data(b)))
+            return wrapped(Mm._grads(ctx, *arrays_of(g, a, b)))
         return Mm._grads(ctx, g, a, b)
 
     @staticmethod
@@ -202,13 +194,13 @@ class Addmm(prim):
         if g._dtype.is_complex:
             a, b, alpha, beta = cj(a), cj(b), cj(alpha), cj(beta)
         elif _on_arrays(g):
-            gc, ga, gb = Addmm._grads(ctx, g._data, _data(a), _data(b), alpha, beta)
+            gc, ga, gb = Addmm._grads(ctx, *arrays_of(g, a, b), alpha, beta)
             if gc is not None and gc.shape != ctx.c_shape:
                 # a broadcast bias: summed down here, as the engine would (same reduction),
                 # without another primitive call
                 from .reduce import sum_to_array
                 gc = sum_to_array(gc, ctx.c_shape)
-            return _wrapped((gc, ga, gb))
+            return wrapped((gc, ga, gb))
         return Addmm._grads(ctx, g, a, b, alpha, beta)
 
     @staticmethod

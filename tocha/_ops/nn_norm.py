@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import STATE
-from ._util import prim
+from ._util import arrays_of, prim, wrapped
 
 __all__ = ["batch_norm", "group_norm", "layer_norm"]
 
@@ -129,13 +129,9 @@ class NativeBatchNorm(prim):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        if not isinstance(g, Tensor):
-            return _batch_norm_backward_arrays(ctx, x, w, g, need)
         if not STATE.enabled and x._data.dtype.kind != "V":  # (not bfloat16, which goes up)
             # no create_graph: the same array computation, wrapped
-            grads = _batch_norm_backward_arrays(ctx, x._data, None if w is None else w._data,
-                                                g._data, need)
-            return tuple(None if a is None else _wrap(a) for a in grads)
+            return wrapped(_batch_norm_backward_arrays(ctx, *arrays_of(x, w, g), need))
         g, x, w, lo = _up(g, x, w)
         g_hat = g * w.reshape(ctx.shape) if w is not None else g
         gx, xhat = _norm_backward(ctx, x, g_hat, ctx.red, ctx.eps)
@@ -167,14 +163,13 @@ class BatchNormEval(prim):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        arrays = not isinstance(g, Tensor)
-        invstd = ctx.invstd if arrays else _wrap(ctx.invstd)
+        invstd = _wrap(ctx.invstd)
         red = (0,) + tuple(range(2, g.ndim))
         gx = gw = gb = None
         if need[0]:
             gx = g * (invstd * w.reshape(ctx.shape) if w is not None else invstd)
         if w is not None and need[1]:
-            gw = (g * ((x - (ctx.mean if arrays else _wrap(ctx.mean))) * invstd)).sum(red)
+            gw = (g * ((x - _wrap(ctx.mean)) * invstd)).sum(red)
         if len(need) > 2 and need[2]:
             gb = g.sum(red)
         return gx, gw, gb

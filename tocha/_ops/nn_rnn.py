@@ -11,21 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor
 from ..autograd.grad_mode import STATE
 from . import movement as M
-from ._util import prim
+from ._util import arrays_of, prim, wrapped
 
 __all__ = ["gru_cell_gates", "lstm_cell", "lstm_cell_gates", "lstm_layer"]
-
-
-def _arrays(*ts):
-    """The arrays of the Tensors `ts` (None stays None): a backward's array route."""
-    return [None if t is None else t._data for t in ts]
-
-
-def _tensors(*arrays) -> tuple:
-    return tuple(None if a is None else _wrap(a) for a in arrays)
 
 
 def _sig(x):
@@ -55,12 +46,12 @@ class LSTMCellGates(prim):
         gates, c = ctx.saved_tensors
         if STATE.enabled:       # create_graph: differentiable recomputation
             return _lstm_gates_backward_tensors(gates, c, dh, dc)
-        dh, dc, c = _arrays(dh, dc, c)
+        dh, dc, c = arrays_of(dh, dc, c)
         i, f, g, o, tc = ctx.act
         dct = dc + dh * o * (1 - tc * tc)
         dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
                              dh * tc * o * (1 - o)], -1)
-        return _tensors(dg, dct * f)
+        return wrapped((dg, dct * f))
 
 
 def lstm_cell_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
@@ -101,7 +92,7 @@ class LSTMCellFused(prim):
                 gates = gates + b_ih + b_hh
             dg, dcp = _lstm_gates_backward_tensors(gates, c, dh, dc)
         else:                       # the same formulas on the arrays (the lines below too)
-            x, h, c, w_ih, w_hh, dh, dc = _arrays(x, h, c, w_ih, w_hh, dh, dc)
+            x, h, c, w_ih, w_hh, dh, dc = arrays_of(x, h, c, w_ih, w_hh, dh, dc)
             i, f, g, o, tc = ctx.act
             dct = dc + dh * o * (1 - tc * tc)
             dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f),
@@ -113,7 +104,7 @@ class LSTMCellFused(prim):
         dwh = dg.T @ h if need[4] else None
         db = dg.sum(0) if b_ih is not None and (need[5] or need[6]) else None
         grads = (dx, dhp, dcp if need[2] else None, dwi, dwh, db, db)
-        return grads if STATE.enabled else _tensors(*grads)
+        return grads if STATE.enabled else wrapped(grads)
 
 
 def _lstm_gates_backward_tensors(gates, c, dh, dc):
@@ -160,13 +151,13 @@ class GRUCellGates(prim):
             dr = dn * ghn * r * (1 - r)
             dz = dh * (h - n) * z * (1 - z)
             return M.cat([dr, dz, dn], -1), M.cat([dr, dz, dn * r], -1), dh * z
-        dh, h = _arrays(dh, h)
+        dh, h = arrays_of(dh, h)
         r, z, n, ghn = ctx.act
         dn = dh * (1 - z) * (1 - n * n)
         dr = dn * ghn * r * (1 - r)
         dz = dh * (h - n) * z * (1 - z)
-        return _tensors(np.concatenate([dr, dz, dn], -1), np.concatenate([dr, dz, dn * r], -1),
-                        dh * z)
+        return wrapped((np.concatenate([dr, dz, dn], -1),
+                        np.concatenate([dr, dz, dn * r], -1), dh * z))
 
 
 def gru_cell_gates(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
@@ -216,7 +207,7 @@ class LSTMLayer(prim):
         first = steps - 1 if rev else 0
         if STATE.enabled:           # create_graph: the recursion in tocha ops
             return _lstm_layer_backward_tensors(xw, h0, c0, whh, dout, dhn, dcn, rev)
-        h0, c0, whh, dout, dhn, dcn = _arrays(h0, c0, whh, dout, dhn, dcn)
+        h0, c0, whh, dout, dhn, dcn = arrays_of(h0, c0, whh, dout, dhn, dcn)
         acts, cs, tcs, out = ctx.acts, ctx.cs, ctx.tcs, ctx.out
         k = out.shape[-1]
         dxw = np.empty_like(acts)
@@ -237,7 +228,7 @@ class LSTMLayer(prim):
             dwhh += dg.T @ h_prev
             dh = dg @ whh
             dc = dct * f
-        return _tensors(dxw, dh, dc, dwhh)
+        return wrapped((dxw, dh, dc, dwhh))
 
 
 def _lstm_layer_backward_tensors(xw, h0, c0, whh, dout, dhn, dcn, rev):
