@@ -63,6 +63,7 @@ def main():
     run("cnn", cnn, (1, 5, 5), rank, world)
     torch.manual_seed(0)
     run("lstm", LSTMHead(), (4, 3), rank, world)
+    dist.barrier()   # no rank tears down its connections while the other still uses them
     dist.destroy_process_group()
 
 
@@ -71,7 +72,8 @@ if __name__ == "__main__":
 '''
 
 
-def _run(cmd):
+def _run(cmd, tries=1):
+    """The losses `cmd` prints; its exit status must be 0 (`tries` runs at most)."""
     env = dict(os.environ, OMP_NUM_THREADS="1")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env, start_new_session=True)
@@ -82,6 +84,8 @@ def _run(cmd):
             os.killpg(proc.pid, signal.SIGKILL)   # no rank outlives the test
         except (ProcessLookupError, PermissionError):
             pass
+    if proc.returncode != 0 and tries > 1 and "terminate called" in err:
+        return _run(cmd, tries - 1)
     assert proc.returncode == 0, f"{cmd}\n{out}\n{err}"
     return [(m[0], int(m[1]), float(m[2]))
             for m in re.findall(r"(\w+) step (\d+) loss ([-\d.]+)", out)]
@@ -90,8 +94,11 @@ def _run(cmd):
 def test_ddp_losses_match_pytorch_gloo(tmp_path):
     path = tmp_path / "ddp_losses.py"
     path.write_text(SCRIPT)
+    # PyTorch 2.13's gloo aborts a rank at interpreter exit in ~3 % of runs here ("terminate
+    # called without an active exception", after destroy_process_group returned, every loss
+    # printed): the oracle's run is retried for that abort only; tocha's runs once
     torch_losses = _run([sys.executable, "-m", "torch.distributed.run", "--standalone",
-                         "--nproc-per-node", "2", str(path)])
+                         "--nproc-per-node", "2", str(path)], tries=3)
     tocha_losses = _run([sys.executable, "-m", "tocha", "run", "-m", "torch.distributed.run",
                          "--standalone", "--nproc-per-node", "2", str(path)])
     assert len(torch_losses) == 12, torch_losses
