@@ -86,8 +86,8 @@ def test_needs_input_grad_under_no_grad():
 
 def test_graph_task_holds_one_run():
     task = engine.GraphTask(retain_graph=False, create_graph=False, accumulate=True)
-    assert set(engine.GraphTask.__slots__) >= {"deps", "buffers", "ready"}
-    assert task.deps == {} and task.ready == []
+    assert set(engine.GraphTask.__slots__) >= {"pending", "ready"}
+    assert task.pending == {} and task.ready == []
 
 
 def test_view_rebased_onto_inplace_on_base():

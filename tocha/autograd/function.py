@@ -336,6 +336,7 @@ class Function(metaclass=_FunctionMeta):
 
     _arrays = False     # True for tocha's primitives: forward takes and returns NumPy arrays
     _view = False       # the output is a view of the first input (shares memory and version)
+    _multi_view = False     # its outputs are views PyTorch refuses in-place changes of
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -356,28 +357,23 @@ class Function(metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run forward on `args`; record a node when grad mode is on and an input needs grad."""
-        # the arrays a primitive's forward gets; whether an input requires grad; the device
-        # all tensor inputs must share (these lines run for every op: kept lean)
-        arrays = []
+        if not cls._arrays:
+            return _apply_on_tensors(cls, args, kwargs)
+        # The arrays forward gets, and whether to record. These lines run for every op, so
+        # they are kept lean: devices are compared only when one is not the CPU.
+        enabled = STATE.enabled
         record = False
-        dev = None
+        dev = cpu
+        arrays = []
         for a in args:
-            if a.__class__ is Tensor or isinstance(a, Tensor):
+            if isinstance(a, Tensor):
                 arrays.append(a._data)
-                if a._requires_grad:
-                    record = True
-                elif a._base is not None:   # a view whose base joined a graph in place since
-                    a._rebase_view()
-                    record = record or a._requires_grad
+                if enabled and not record:
+                    record = a._requires_grad or (a._base is not None and _joined_graph(a))
                 if a._device is not dev:
-                    if dev is not None:
-                        _device_error(cls, dev, a._device)
-                    dev = a._device
+                    dev = _common_device(cls, args)
             else:
                 arrays.append(a)
-        record = record and STATE.enabled
-        if not cls._arrays:
-            return _apply_on_tensors(cls, args, kwargs, record)
         if not record:      # the fast path: no graph, nothing saved
             out = cls.forward(_NoRecordCtx(), *arrays)
             if out.__class__ is _ndarray and not cls._view and dev is cpu:
@@ -404,6 +400,24 @@ class Function(metaclass=_FunctionMeta):
         return outs
 
 
+def _joined_graph(a: Tensor) -> bool:
+    """Whether the view `a` requires grad after its base joined a graph in place (it is then
+    rebased onto the base's new history: see Tensor._rebase_view)."""
+    a._rebase_view()
+    return a._requires_grad
+
+
+def _common_device(cls, args):
+    """The one device of the tensors in `args` (an error names the op if there are two)."""
+    dev = None
+    for a in args:
+        if isinstance(a, Tensor) and a._device is not dev:
+            if dev is not None:
+                _device_error(cls, dev, a._device)
+            dev = a._device
+    return dev
+
+
 def _new_node(cls, args) -> Node:
     """A node for `cls` with one edge (or None) per argument."""
     node = cls._node_cls()
@@ -412,6 +426,11 @@ def _new_node(cls, args) -> Node:
     needs = []
     for a in args:
         if isinstance(a, Tensor):
+            gf = a._grad_fn
+            if gf is not None and a._base is None:      # edge_of(a), inline: the common case
+                edges.append(_edge(Edge, (gf, a._output_nr)))
+                needs.append(True)
+                continue
             e = edge_of(a)
             edges.append(e)
             needs.append(e is not NO_GRAD)
@@ -431,16 +450,17 @@ def _new_node(cls, args) -> Node:
 def _wrap_outputs(cls, out, args, dev, node=None):
     """A primitive's output array(s) as Tensors; with `node`, float outputs get it as grad_fn.
     (Integer and bool outputs, and those marked non-differentiable, stay out of the graph.)"""
-    if out.__class__ is not tuple and not cls._view:    # the common case, one plain output
+    if out.__class__ is not tuple:      # the common case, one output
         t = _wrap(out, dev)
         if node is not None:
             if t._dtype._diff and not node._non_diff:
                 t._grad_fn, t._requires_grad = node, True
             node._out_meta = ((t._data.shape, t._dtype),)
+        if cls._view:
+            _make_view(args[0], t, cls, args[1:], None)
         return t
-    multi = out.__class__ is tuple
     results = []
-    for i, o in enumerate(out if multi else (out,)):
+    for i, o in enumerate(out):
         t = _wrap(o, dev)
         if (node is not None and t._dtype._diff
                 and not any(o is n for n in node._non_diff)):
@@ -450,8 +470,8 @@ def _wrap_outputs(cls, out, args, dev, node=None):
         node._out_meta = tuple([(t._data.shape, t._dtype) for t in results])
     if cls._view:
         for i, t in enumerate(results):
-            _make_view(args[0], t, cls, args[1:], i if multi else None)
-    return tuple(results) if multi else results[0]
+            _make_view(args[0], t, cls, args[1:], i)
+    return tuple(results)
 
 
 class _ViewFn:
@@ -473,14 +493,19 @@ class _ViewFn:
 
 def _make_view(base, v, cls, consts, index):
     """Make `v` a view of `base`'s root: shared version counter, and a replay function."""
-    root = base._base if base._base is not None else base
-    if root._vc is None:
-        root._vc = [0]
-    v._vc = root._vc
+    root = base._base
+    parent = None
+    if root is None:
+        root = base
+    else:
+        parent = base._view_fn
+    vc = root._vc
+    if vc is None:
+        vc = root._vc = [0]
+    v._vc = vc
     v._base = root
-    v._view_version = root._vc[0]
-    v._view_fn = _ViewFn(cls, consts, base._view_fn if base._base is not None else None,
-                         index)
+    v._view_version = vc[0]
+    v._view_fn = _ViewFn(cls, consts, parent, index)
     # A view taken under no_grad of a tensor that requires grad requires grad too (as in
     # PyTorch), outside any graph: a leaf that no gradient reaches, which refuses in-place
     # ops in grad mode
@@ -488,8 +513,7 @@ def _make_view(base, v, cls, consts, index):
         v._requires_grad = True
         v._nograd_view = True
     # PyTorch refuses in-place ops on outputs of split/chunk/unbind, and on views of them
-    if (index is not None or getattr(cls, "_multi_view", False)
-            or base.__dict__.get("_multi_view")):
+    if index is not None or cls._multi_view or base.__dict__.get("_multi_view"):
         v._multi_view = True
 
 
@@ -554,8 +578,15 @@ def _device_error(cls, a, b):
                        f"devices, {a} and {b}! (in {name})")
 
 
-def _apply_on_tensors(cls, args, kwargs, record):
+def _apply_on_tensors(cls, args, kwargs):
     """A user's Function: forward on Tensors without recording, then record one node."""
+    _common_device(cls, args)
+    record = False
+    if STATE.enabled:
+        for a in args:
+            if isinstance(a, Tensor) and (
+                    a._requires_grad or (a._base is not None and _joined_graph(a))):
+                record = True
     node = _new_node(cls, args) if record else cls._node_cls()
     if not record:
         node._saved = node._versions = ()
