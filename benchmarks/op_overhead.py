@@ -7,7 +7,9 @@
 2. no-grad `x + y` on 10-element float32 tensors (target: at most 0.8x);
 3. the seed-000 hand-written linear regression epoch (`a*x + b`, MSE, backward, an update
    under no_grad, `grad.zero_()`) on 100 samples (target: at most 0.4x);
-4. `import tocha` vs `import torch` in fresh interpreters (target: at most 0.1x).
+4. `import tocha` vs `import torch` in fresh interpreters (target: at most 0.1x);
+5. for reference, step 1 on the least autograd Python can run (`_bare_autograd.py`: no
+   PyTorch semantics at all), against PyTorch's: a lower bound for any Python design.
 Median of interleaved repeats; times per call in microseconds (import: milliseconds).
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ import statistics
 import subprocess
 import sys
 
+import _bare_autograd
 import numpy as np
 from _common import ROOT, Row, compare, compile_tocha, guarded, print_table
 
@@ -30,6 +33,11 @@ def autograd_step(lib):
             y = (a * b + a).tanh().sum()
             y.backward()
     return batch
+
+
+def bare_step(lib):
+    """Step 1 on `_bare_autograd`'s Values in tocha's place; PyTorch's own step beside it."""
+    return _bare_autograd.step_batch() if lib.__name__ == "tocha" else autograd_step(lib)
 
 
 def nograd_add(lib):
@@ -97,6 +105,8 @@ def bench(quick: bool = False) -> list[Row]:
                 target=0.4),
         guarded("import tocha vs import torch (fresh interpreter)",
                 lambda: import_times(3 if quick else 7), unit="ms", target=0.1),
+        guarded("(floor) step 1 on a semantics-free Python autograd, in tocha's column",
+                lambda: compare(bare_step, repeat=repeat, scale=1e6), unit="us"),
     ]
 
 
