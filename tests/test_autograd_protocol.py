@@ -112,3 +112,13 @@ def test_hook_changing_shape_is_refused():
     b.register_hook(lambda g: tocha.ones(2))
     with pytest.raises(RuntimeError, match="changed the size"):
         b.sum().backward()
+
+
+def test_inplace_op_that_saves_its_output():
+    # tanh_ saves its result; the in-place write moves that record to the new version, so
+    # backward reads it without a version error: d tanh(x)/dx = 1 - tanh(x)^2
+    a = tocha.tensor([0.5, -1.0, 2.0], dtype=tocha.float64, requires_grad=True)
+    x = a * 1
+    x.tanh_()
+    x.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), 1 - np.tanh([0.5, -1.0, 2.0]) ** 2)

@@ -85,14 +85,17 @@ def edge_of(t: Tensor) -> Edge:
 NO_GRAD = Edge(None, 0)
 
 
-class _SavedOutput:
-    """An output saved for backward, kept as its array: a node holding its own output tensor
-    would be a reference cycle (output -> grad_fn -> output)."""
+class _SavedOutput(tuple):
+    """An output saved for backward, kept as its array: `(array, output_nr, version counter)`.
+    (A node holding its own output tensor would be a reference cycle: output -> grad_fn ->
+    output. Made by `tuple.__new__`, like Edge, without a Python __init__.)"""
 
-    __slots__ = ("data", "nr", "vc", "version")
+    __slots__ = ()
 
-    def __init__(self, data, nr, vc, version):
-        self.data, self.nr, self.vc, self.version = data, nr, vc, version
+    @property
+    def vc(self) -> list:
+        """The output's version counter (Tensor._adopt moves a saved output's records)."""
+        return self[2]
 
 
 _FREED_MSG = (
@@ -168,10 +171,11 @@ class Node:
         if s is None:
             return None
         if type(s) is _SavedOutput:
-            if version is not None and s.vc[0] != version:
-                _version_error(self, s.data, s.nr, s.vc[0], version, output=True)
-            t = _wrap(s.data)
-            t._grad_fn, t._requires_grad, t._output_nr, t._vc = self, True, s.nr, s.vc
+            data, nr, vc = s
+            if version is not None and vc[0] != version:
+                _version_error(self, data, nr, vc[0], version, output=True)
+            t = _wrap(data)
+            t._grad_fn, t._requires_grad, t._output_nr, t._vc = self, True, nr, vc
             return t
         if version is not None and s._version != version:
             _version_error(self, s._data, s._output_nr, s._version, version, tensor=s)
@@ -474,21 +478,22 @@ def _wrap_outputs(cls, out, args, dev, node=None):
     return tuple(results)
 
 
-class _ViewFn:
+class _ViewFn(tuple):
     """Recreates a view from its root tensor (replays the view ops on another tensor): the
     engine-side record of how a view relates to its base, for in-place ops on either.
-    `index`: which output, for ops returning several views (split, chunk, unbind)."""
+    A tuple `(cls, consts, parent, index)`: the view op and its constant arguments, the
+    parent view's _ViewFn (None for a view of the root), and which output, for ops returning
+    several views (split, chunk, unbind). (Made by `tuple.__new__`, like Edge: one is made
+    per view op, and a Python __init__ would be most of its cost.)"""
 
-    __slots__ = ("cls", "consts", "index", "parent")
-
-    def __init__(self, cls, consts, parent, index):
-        self.cls, self.consts, self.parent, self.index = cls, consts, parent, index
+    __slots__ = ()
 
     def __call__(self, t):
-        if self.parent is not None:
-            t = self.parent(t)
-        out = self.cls.apply(t, *self.consts)
-        return out if self.index is None else out[self.index]
+        cls, consts, parent, index = self
+        if parent is not None:
+            t = parent(t)
+        out = cls.apply(t, *consts)
+        return out if index is None else out[index]
 
 
 def _make_view(base, v, cls, consts, index):
@@ -505,7 +510,7 @@ def _make_view(base, v, cls, consts, index):
     v._vc = vc
     v._base = root
     v._view_version = vc[0]
-    v._view_fn = _ViewFn(cls, consts, parent, index)
+    v._view_fn = tuple.__new__(_ViewFn, (cls, consts, parent, index))
     # A view taken under no_grad of a tensor that requires grad requires grad too (as in
     # PyTorch), outside any graph: a leaf that no gradient reaches, which refuses in-place
     # ops in grad mode
@@ -548,7 +553,7 @@ def _resolve_other(s, raw, outs, res: list, versions: list) -> None:
             t = results[i]
             if t._vc is None:
                 t._vc = [0]
-            res.append(_SavedOutput(s, i, t._vc, t._vc[0]))
+            res.append(tuple.__new__(_SavedOutput, (s, i, t._vc)))
             versions.append(t._vc[0])
             return
     if isinstance(s, Tensor):
