@@ -2,12 +2,15 @@
 
 `lstm_cell_gates(gates, c)`: gates = x W_ih^T + b_ih + h W_hh^T + b_hh (N, 4H) in PyTorch's
 (i, f, g, o) order -> (h', c'). `gru_cell_gates(gi, gh, h)`: gi = x W_ih^T + b_ih,
-gh = h W_hh^T + b_hh (N, 3H) in (r, z, n) order -> h'. Backward runs on arrays in the common
-case (no create_graph: nothing is recorded, so the Tensors' arrays are used and the results
-wrapped once); under create_graph it recomputes the gates with tocha ops so double backward
-is exact.
+gh = h W_hh^T + b_hh (N, 3H) in (r, z, n) order -> h'. Each cell's gradient formula is
+written once (`_lstm_gate_grads`, `_gru_grads`) and runs on arrays in the common case (no
+create_graph: nothing is recorded, so the Tensors' arrays are used and the results wrapped
+once) or, under create_graph, on activations recomputed with tocha ops, so that double
+backward is exact.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -17,6 +20,25 @@ from . import movement as M
 from ._util import arrays_of, prim, wrapped
 
 __all__ = ["gru_cell_gates", "lstm_cell", "lstm_cell_gates", "lstm_layer"]
+
+
+def _lstm_gate_grads(i, f, g, o, tc, c_prev, dh, dc, cat):
+    """An LSTM step's backward from its activations (gates i, f, g, o, tanh(c) `tc`) on
+    arrays or Tensors alike: (d pre-activations joined by `cat` in (i, f, g, o) order,
+    d c_prev)."""
+    dct = dc + dh * o * (1 - tc * tc)
+    dg = cat([dct * g * i * (1 - i), dct * c_prev * f * (1 - f), dct * i * (1 - g * g),
+              dh * tc * o * (1 - o)], -1)
+    return dg, dct * f
+
+
+def _gru_grads(r, z, n, ghn, h, dh, cat):
+    """A GRU step's backward from its activations, on arrays or Tensors alike:
+    (d input part, d hidden part, d h) (the parts joined by `cat` in (r, z, n) order)."""
+    dn = dh * (1 - z) * (1 - n * n)
+    dr = dn * ghn * r * (1 - r)
+    dz = dh * (h - n) * z * (1 - z)
+    return cat([dr, dz, dn], -1), cat([dr, dz, dn * r], -1), dh * z
 
 
 def _sig(x):
@@ -47,11 +69,7 @@ class LSTMCellGates(prim):
         if STATE.enabled:       # create_graph: differentiable recomputation
             return _lstm_gates_backward_tensors(gates, c, dh, dc)
         dh, dc, c = arrays_of(dh, dc, c)
-        i, f, g, o, tc = ctx.act
-        dct = dc + dh * o * (1 - tc * tc)
-        dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
-                             dh * tc * o * (1 - o)], -1)
-        return wrapped((dg, dct * f))
+        return wrapped(_lstm_gate_grads(*ctx.act, c, dh, dc, np.concatenate))
 
 
 def lstm_cell_gates(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
@@ -93,11 +111,7 @@ class LSTMCellFused(prim):
             dg, dcp = _lstm_gates_backward_tensors(gates, c, dh, dc)
         else:                       # the same formulas on the arrays (the lines below too)
             x, h, c, w_ih, w_hh, dh, dc = arrays_of(x, h, c, w_ih, w_hh, dh, dc)
-            i, f, g, o, tc = ctx.act
-            dct = dc + dh * o * (1 - tc * tc)
-            dg = np.concatenate([dct * g * i * (1 - i), dct * c * f * (1 - f),
-                                 dct * i * (1 - g * g), dh * tc * o * (1 - o)], -1)
-            dcp = dct * f
+            dg, dcp = _lstm_gate_grads(*ctx.act, c, dh, dc, np.concatenate)
         dx = dg @ w_ih if need[0] else None
         dhp = dg @ w_hh if need[1] else None
         dwi = dg.T @ x if need[3] else None
@@ -112,10 +126,7 @@ def _lstm_gates_backward_tensors(gates, c, dh, dc):
     i, f, g, o = gates.chunk(4, -1)
     i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
     tc = (f * c + i * g).tanh()
-    dct = dc + dh * o * (1 - tc * tc)
-    dg = M.cat([dct * g * i * (1 - i), dct * c * f * (1 - f), dct * i * (1 - g * g),
-                dh * tc * o * (1 - o)], -1)
-    return dg, dct * f
+    return _lstm_gate_grads(i, f, g, o, tc, c, dh, dc, M.cat)
 
 
 def lstm_cell(x: Tensor, h: Tensor, c: Tensor, w_ih: Tensor, w_hh: Tensor,
@@ -147,17 +158,9 @@ class GRUCellGates(prim):
             ghr, ghz, ghn = gh.chunk(3, -1)
             r, z = (gir + ghr).sigmoid(), (giz + ghz).sigmoid()
             n = (gin + r * ghn).tanh()
-            dn = dh * (1 - z) * (1 - n * n)
-            dr = dn * ghn * r * (1 - r)
-            dz = dh * (h - n) * z * (1 - z)
-            return M.cat([dr, dz, dn], -1), M.cat([dr, dz, dn * r], -1), dh * z
+            return _gru_grads(r, z, n, ghn, h, dh, M.cat)
         dh, h = arrays_of(dh, h)
-        r, z, n, ghn = ctx.act
-        dn = dh * (1 - z) * (1 - n * n)
-        dr = dn * ghn * r * (1 - r)
-        dz = dh * (h - n) * z * (1 - z)
-        return wrapped((np.concatenate([dr, dz, dn], -1),
-                        np.concatenate([dr, dz, dn * r], -1), dh * z))
+        return wrapped(_gru_grads(*ctx.act, h, dh, np.concatenate))
 
 
 def gru_cell_gates(gi: Tensor, gh: Tensor, h: Tensor) -> Tensor:
@@ -217,17 +220,11 @@ class LSTMLayer(prim):
             a = acts[t]
             i, f, g, o = a[:, :k], a[:, k:2 * k], a[:, 2 * k:3 * k], a[:, 3 * k:]
             h_prev, c_prev = (h0, c0) if t == first else (out[prev(t)], cs[prev(t)])
-            dh_t = dh + dout[t]
-            tc = tcs[t]
-            dct = dc + dh_t * o * (1 - tc * tc)
-            dg = dxw[t]
-            dg[:, :k] = dct * g * i * (1 - i)
-            dg[:, k:2 * k] = dct * c_prev * f * (1 - f)
-            dg[:, 2 * k:3 * k] = dct * i * (1 - g * g)
-            dg[:, 3 * k:] = dh_t * tc * o * (1 - o)
+            # (the step's d pre-activations written straight into their slot of dxw)
+            dg, dc = _lstm_gate_grads(i, f, g, o, tcs[t], c_prev, dh + dout[t], dc,
+                                      functools.partial(np.concatenate, out=dxw[t]))
             dwhh += dg.T @ h_prev
             dh = dg @ whh
-            dc = dct * f
         return wrapped((dxw, dh, dc, dwhh))
 
 
@@ -250,15 +247,11 @@ def _lstm_layer_backward_tensors(xw, h0, c0, whh, dout, dhn, dcn, rev):
     dwhh = None
     for t in reversed(list(fwd)):
         i, f, g, o, tc, h_prev, c_prev = saved[t]
-        dh_t = dh + dout[t]
-        dct = dc + dh_t * o * (1 - tc * tc)
-        dg = M.cat([dct * g * i * (1 - i), dct * c_prev * f * (1 - f), dct * i * (1 - g * g),
-                    dh_t * tc * o * (1 - o)], -1)
+        dg, dc = _lstm_gate_grads(i, f, g, o, tc, c_prev, dh + dout[t], dc, M.cat)
         dxw[t] = dg
         term = dg.t().matmul(h_prev)
         dwhh = term if dwhh is None else dwhh + term
         dh = dg.matmul(whh)
-        dc = dct * f
     return M.stack(dxw, 0), dh, dc, dwhh
 
 
