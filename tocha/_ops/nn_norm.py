@@ -36,14 +36,7 @@ def _down(grads, lo):
 
 
 def _norm_backward(ctx, xr, g_hat, red, eps):
-    """Gradient of xhat = (xr - mean(xr)) / std(xr) over `red`, given dL/dxhat (arrays in the
-    engine's array mode, Tensors otherwise)."""
-    if not isinstance(g_hat, Tensor):
-        invstd = ctx.invstd
-        xhat = (xr - ctx.mean) * invstd
-        gx = invstd * (g_hat - g_hat.mean(red, keepdims=True)
-                       - xhat * (g_hat * xhat).mean(red, keepdims=True))
-        return gx, xhat
+    """Gradient of xhat = (xr - mean(xr)) / std(xr) over `red`, given dL/dxhat (Tensors)."""
     if STATE.enabled:        # create_graph: keep mean/std as functions of x for double backward
         mean = xr.mean(red, keepdim=True)
         d = xr - mean
