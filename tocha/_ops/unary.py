@@ -172,9 +172,7 @@ class Relu(prim):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        if isinstance(g, Tensor):
-            return ReluGrad.apply(g, y)
-        return _relu_grad(y, g)
+        return ReluGrad.apply(g, y)
 
 
 class ReluGrad(prim):
