@@ -36,14 +36,16 @@ class LogSoftmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
         x, lo = up(x)                   # bfloat16: computed in float32, rounded once
-        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
+        # the array methods, and s reused for the result: at a classifier's (batch, classes)
+        # sizes the np.max/np.sum wrappers and a third array cost more than the arithmetic
+        m = x.max(axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         s = x - m
-        total = np.sum(np.exp(s), axis=dim, keepdims=True)
+        total = np.exp(s).sum(axis=dim, keepdims=True)
         if lo is not None:      # PyTorch's kernel keeps the sum and its log in bfloat16
             total = total.astype(lo).astype(np.float32)
             y = down(s - np.log(total).astype(lo).astype(np.float32), lo)
         else:
-            y = s - np.log(total)
+            y = np.subtract(s, np.log(total), out=s)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
