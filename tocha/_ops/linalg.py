@@ -10,6 +10,7 @@ from .._threads import blas_threads
 from ..autograd.grad_mode import STATE
 from ._util import arrays_of, prim, swap_last, wrapped
 from .complex import cj
+from .reduce import _wide, sum_to_array
 
 
 def _check_dtypes(op, a, b):
@@ -198,8 +199,7 @@ class Addmm(prim):
             if gc is not None and gc.shape != ctx.c_shape:
                 # a broadcast bias: summed down here, as the engine would (same reduction),
                 # without another primitive call
-                from .reduce import sum_to_array
-                gc = sum_to_array(gc, ctx.c_shape)
+                gc = _sum_bias(gc, ctx.c_shape)
             return wrapped((gc, ga, gb))
         return Addmm._grads(ctx, g, a, b, alpha, beta)
 
@@ -217,6 +217,18 @@ class Addmm(prim):
             if alpha != 1:
                 gb = gb * alpha
         return gc, ga, gb
+
+
+_F32_64 = (np.dtype(np.float32), np.dtype(np.float64))   # (float16 sums accumulate wider)
+
+
+def _sum_bias(g, shape):
+    """addmm's input gradient summed down to the input's `shape`: a Linear bias (n,) is the
+    column sums of g (m, n) -- sum_to_array's reduction, dtype and bits, without its general
+    axis bookkeeping (which costs as much as the sum at a layer's sizes)."""
+    if len(shape) == 1 and g.ndim == 2 and g.shape[1] == shape[0] and g.dtype in _F32_64:
+        return np.add.reduce(g, axis=0, dtype=_wide(g, (0,))).astype(g.dtype, copy=False)
+    return sum_to_array(g, shape)
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:

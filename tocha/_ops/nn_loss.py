@@ -27,7 +27,7 @@ class NllLoss(prim):
         ignore = t == ignore_index
         has_ignore = bool(ignore.any())
         ts = np.where(ignore, 0, t) if has_ignore else t
-        picked = np.take_along_axis(lp, np.expand_dims(ts, 1), axis=1)[:, 0]
+        picked = _pick(lp, ts)
         if weight is not None:
             w = weight[ts]
             if has_ignore:
@@ -46,7 +46,7 @@ class NllLoss(prim):
                 out = out / denom
             out = np.asarray(out, dtype=lp.dtype)
         else:
-            out = np.sum(loss, dtype=lp.dtype)
+            out = loss.sum(dtype=lp.dtype)    # (np.sum's reduction, without its wrapper)
             denom = None
             if red == 1:
                 denom = np.sum(w, dtype=lp.dtype) if w is not None else lp.dtype.type(
@@ -63,10 +63,11 @@ class NllLoss(prim):
         shape, ts, w, red = ctx.shape, ctx.ts, ctx.w, ctx.red
         dt = g._data.dtype
         coef = np.zeros(shape, dt)
-        val = -np.ones(ts.shape, dt) if w is None else -w.astype(dt, copy=False)
+        # unweighted: one scalar for every picked entry (the same float division per entry)
+        val = dt.type(-1) if w is None else -w.astype(dt, copy=False)
         if red == 1:
             val = val / ctx.denom
-        np.put_along_axis(coef, np.expand_dims(ts, 1), np.expand_dims(val, 1), axis=1)
+        _scatter(coef, ts, val)
         if ctx.one_d:
             coef = coef[0]
         if not STATE.enabled:  # nothing to record: scale the coefficients in place
@@ -77,6 +78,23 @@ class NllLoss(prim):
         if red == 0 and not ctx.one_d:
             g = g.unsqueeze(1)
         return g * c, None, None
+
+
+def _pick(lp, ts):
+    """lp[i, ts[i], ...]: plain integer indexing for (N, C) (np.take_along_axis's wrapper
+    costs more than the gather at a classifier's sizes), the along-axis form for (N, C, d...)."""
+    if lp.ndim == 2:
+        return lp[np.arange(ts.shape[0]), ts]
+    return np.take_along_axis(lp, np.expand_dims(ts, 1), axis=1)[:, 0]
+
+
+def _scatter(coef, ts, val) -> None:
+    """coef[i, ts[i], ...] = val (val: a scalar or shaped as ts), _pick's inverse."""
+    if coef.ndim == 2:
+        coef[np.arange(ts.shape[0]), ts] = val
+    else:
+        val = np.broadcast_to(val, ts.shape)
+        np.put_along_axis(coef, np.expand_dims(ts, 1), np.expand_dims(val, 1), axis=1)
 
 
 def nll_loss_(input: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
@@ -111,7 +129,7 @@ def nll_loss_(input: Tensor, target: Tensor, weight: Tensor | None, reduction: s
                                f"input of shape {tuple(si)}, got {tuple(st)}")
         ncls = si[1]
     t = target._data
-    if t.size:
+    if t.size and (t.min() < 0 or t.max() >= ncls):     # (two reductions: the common case)
         bad = (t < 0) | (t >= ncls)
         if ignore_index is not None:
             bad &= t != ignore_index

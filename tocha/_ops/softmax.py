@@ -14,12 +14,22 @@ from ._util import exp, norm_dim, prim, sum_keep
 from .complex import refuse
 
 
+def _max_keep(x, dim):
+    """x's maxima along `dim`, kept as size 1 (-inf for an empty dim).
+
+    A classifier's logits, (N, C) with few classes, are reduced across the rows of a
+    transposed copy: NumPy otherwise reduces them row by row, ~3x slower at 128x10 (the
+    maximum is the same value either way)."""
+    if x.ndim == 2 and dim == 1 and x.shape[1] <= 32 and x.shape[0] >= 64:
+        return np.ascontiguousarray(x.T).max(axis=0, initial=-np.inf)[:, None]
+    return x.max(axis=dim, keepdims=True, initial=-np.inf)
+
+
 class Softmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
         x, lo = up(x)                   # bfloat16: computed in float32, rounded once
-        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
-        e = np.exp(x - m)
+        e = np.exp(x - _max_keep(x, dim))
         y = down(e / np.sum(e, axis=dim, keepdims=True), lo)
         ctx.save_for_backward(y)
         ctx.dim = dim
@@ -36,14 +46,15 @@ class LogSoftmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
         x, lo = up(x)                   # bfloat16: computed in float32, rounded once
-        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
-        s = x - m
-        total = np.sum(np.exp(s), axis=dim, keepdims=True)
+        # the array methods, and s reused for the result: at a classifier's (batch, classes)
+        # sizes the np.max/np.sum wrappers and a third array cost more than the arithmetic
+        s = x - _max_keep(x, dim)
+        total = np.exp(s).sum(axis=dim, keepdims=True)
         if lo is not None:      # PyTorch's kernel keeps the sum and its log in bfloat16
             total = total.astype(lo).astype(np.float32)
             y = down(s - np.log(total).astype(lo).astype(np.float32), lo)
         else:
-            y = s - np.log(total)
+            y = np.subtract(s, np.log(total), out=s)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
