@@ -256,6 +256,11 @@ CASES = [
     Case("softmax_0", lambda m, x: x.softmax(0), R(3, 4)),
     Case("log_softmax", lambda m, x: m.log_softmax(x, -1), R(3, 4)),
     Case("log_softmax_3d", lambda m, x: x.log_softmax(1), R(2, 3, 4)),
+    Case("log_softmax_0d", lambda m, x: x.log_softmax(0), R()),
+    Case("softmax_0d", lambda m, x: x.softmax(-1), R()),
+    # a classifier's (N, C) logits, few classes: the maxima are taken across rows
+    Case("log_softmax_classes", lambda m, x: x.log_softmax(1), R(64, 10)),
+    Case("softmax_classes", lambda m, x: x.softmax(1), R(64, 10)),
     # ---------------------------------------------------------------- linear algebra
     Case("matmul_2d", lambda m, a, b: a @ b, R(3, 4), R(4, 2)),
     Case("matmul_1d_2d", lambda m, a, b: m.matmul(a, b), R(4), R(4, 2)),

@@ -122,3 +122,66 @@ def test_inplace_op_that_saves_its_output():
     x.tanh_()
     x.sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), 1 - np.tanh([0.5, -1.0, 2.0]) ** 2)
+
+
+def test_first_grad_takes_an_unshared_gradient():
+    # a gradient only the engine holds becomes .grad as is; one held elsewhere is copied
+    g = tocha.randn(64, 64)
+    assert engine._own_copy(g) is g
+    other = g                           # a second holder
+    assert engine._own_copy(g) is not g
+    del other
+    small = tocha.randn(3)              # small: a copy is cheaper than the checks
+    assert engine._own_copy(small) is not small
+    base = tocha.randn(64, 64)
+    v = base[:32]                       # a view whose base array `base` also holds
+    assert engine._own_copy(v) is not v
+    v = tocha.randn(64, 64)[:32]        # a view whose base nothing else holds
+    assert engine._own_copy(v) is v
+    t = tocha.randn(64, 64).t()         # not contiguous
+    assert engine._own_copy(t) is not t
+    e = tocha.randn(1, 64).expand(64, 64)   # read-only broadcast
+    assert engine._own_copy(e) is not e
+    r = tocha.randn(64, 64)
+    keep = r._data                      # the view's root array, held outside too
+    v = r[:32]
+    del r
+    assert engine._own_copy(v) is not v
+    del keep
+    arr = np.ones((64, 64), np.float32)
+    f = tocha.from_numpy(arr[:32])      # memory the caller's array owns
+    assert engine._own_copy(f) is not f
+
+
+def test_taken_first_grad_accumulates_in_place():
+    lin = tocha.nn.Linear(128, 32)      # W.grad arrives through W.t()'s view backward
+    x = tocha.randn(16, 128)
+    lin(x).sum().backward()
+    first = lin.weight.grad.clone()
+    lin(x).sum().backward()
+    np.testing.assert_allclose(lin.weight.grad.numpy(), 2 * first.numpy(), rtol=1e-6)
+
+
+def test_first_grad_never_aliases_what_others_hold():
+    a = tocha.randn(64, 64, requires_grad=True)
+    b = tocha.randn(64, 64, requires_grad=True)
+    G = tocha.randn(64, 64)
+    (a + b).backward(G)                 # Add hands the caller's G to both leaves
+    for t in (a, b):
+        assert not np.shares_memory(t.grad._data, G._data)
+    assert not np.shares_memory(a.grad._data, b.grad._data)
+    seen = []
+    w = tocha.randn(64, 64, requires_grad=True)
+    w.register_hook(lambda g: seen.append(g))
+    (w * 2).sum().backward()
+    assert not np.shares_memory(w.grad._data, seen[0]._data)
+    x = tocha.randn(64, 64, requires_grad=True)
+    x.backward(G)                       # a leaf as the root: its gradient is the caller's
+    assert not np.shares_memory(x.grad._data, G._data)
+    y = tocha.randn(64, 64, requires_grad=True)
+    G0 = G.clone()
+    (y * 3).backward(G)
+    (y * 3).backward(G)                 # accumulated in place into the first .grad
+    np.testing.assert_array_equal(y.grad.numpy(), (G0 * 3 + G0 * 3).numpy())
+    np.testing.assert_array_equal(G.numpy(), G0.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), G0.numpy())

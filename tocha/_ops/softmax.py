@@ -53,8 +53,10 @@ class LogSoftmax(prim):
         if lo is not None:      # PyTorch's kernel keeps the sum and its log in bfloat16
             total = total.astype(lo).astype(np.float32)
             y = down(s - np.log(total).astype(lo).astype(np.float32), lo)
-        else:
+        elif s.__class__ is np.ndarray:
             y = np.subtract(s, np.log(total), out=s)
+        else:                   # (a 0-d input: NumPy's arithmetic gives a scalar)
+            y = np.asarray(s - np.log(total))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y

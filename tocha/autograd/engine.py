@@ -9,6 +9,7 @@ formulas record nothing; with it they record a graph of their own (double backwa
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -99,7 +100,9 @@ class GraphTask:
                 if node.__class__ is AccumulateGrad:
                     t = node._variable()
                     if grads[0] is not None and t is not None:
-                        self.accumulate_leaf(t, grads[0])
+                        # (popped: the engine keeps no reference of its own to the gradient
+                        # it hands over; see _own_copy)
+                        self.accumulate_leaf(t, grads.pop())
                     continue
                 for g in grads:
                     if g is not None:
@@ -107,6 +110,7 @@ class GraphTask:
                 else:       # no gradient reached it: its inputs get none either
                     self.deliver(node, ())
                     continue
+                del g       # (no stray reference to a gradient: see _own_copy)
                 if _ANOMALY.enabled:
                     self.deliver(node, anomaly_mode.run_node_checked(self, node, grads))
                 else:
@@ -210,8 +214,7 @@ class GraphTask:
             return
         old = t._grad
         if old is None:
-            # a copy: the same gradient may also reach other leaves or a hook's closure
-            t._grad = g if self.create_graph else _fresh(g)
+            t._grad = g if self.create_graph else _own_copy(g)
         elif self.create_graph or old._requires_grad:
             t._grad = old + g
         else:
@@ -227,6 +230,48 @@ class GraphTask:
 
 def _fresh(g: Tensor) -> Tensor:
     return _wrap_dt(g._data.copy(), g._dtype, g._device)
+
+
+# What CPython reports for a gradient nothing else holds, inside _own_copy: the caller's `g`
+# (accumulate_leaf), _own_copy's argument and getrefcount's own. (None where the count cannot
+# be trusted: interpreters without reference counts, and CPython 3.14+, whose counts may omit
+# references borrowed on the stack.) tests/test_autograd_protocol.py checks both ways.
+_SOLE_REFS = 3 if sys.implementation.name == "cpython" and sys.version_info < (3, 14) else None
+_SMALL = 4096      # bytes: below this a copy costs less than the checks
+
+
+def _own_copy(g: Tensor) -> Tensor:
+    """The tensor a leaf's first `.grad` becomes: `g` itself when nothing but the engine holds
+    it or its memory (it is then nobody else's: PyTorch's AccumulateGrad keeps such a gradient
+    too, where its use count is 1), else a copy (the same gradient may also reach another leaf,
+    a hook's closure, or be the caller's own `gradient=`). Taking it saves a full pass over
+    each weight's gradient."""
+    a = g._data
+    if (_SOLE_REFS is None or a.__class__ is not np.ndarray or a.nbytes < _SMALL
+            or sys.getrefcount(g) > _SOLE_REFS
+            or not (a.flags.c_contiguous and a.flags.writeable)):
+        return _fresh(g)
+    return g if _unshared(a, g._base) else _fresh(g)
+
+
+def _unshared(a: np.ndarray, root: Tensor | None) -> bool:
+    """Whether nothing outside the engine holds a gradient's array `a`, the memory's owner
+    (NumPy points every view at it) or, for a view tensor, its `root` tensor and that tensor's
+    array. Each count below is an object's known holders plus this function's local and
+    getrefcount's argument."""
+    if sys.getrefcount(a) > 4:          # + the gradient tensor, + _own_copy's `a`
+        return False
+    owner = a.base
+    if root is None:
+        return owner is None or (owner.__class__ is np.ndarray and owner.base is None
+                                 and sys.getrefcount(owner) <= 3)    # + a
+    r = root._data
+    if sys.getrefcount(root) > 3 or sys.getrefcount(r) > 3 + (owner is r):  # + g; + root
+        return False
+    if owner is None or owner is r:
+        return r.base is None if owner is r else True
+    return (owner.__class__ is np.ndarray and owner.base is None and owner is r.base
+            and sys.getrefcount(owner) <= 4)                          # + a, + r
 
 
 def _fit(g: Tensor, meta: tuple) -> Tensor:
