@@ -21,6 +21,10 @@ CASES = {
     "median_dim_0d": lambda m: m.tensor(0.5).median(0),
     "cumsum_0d_int32": lambda m: m.tensor(-2, dtype=m.int32).cumsum(-1),
     "cumprod_0d": lambda m: m.tensor(3, dtype=m.uint8).cumprod(-1),
+    # cumprod along a dim of size 1 is the identity: its gradient is g, with no path back to
+    # x, so the double backward raises in both (the fuzz suite's program #520, float16)
+    "cumprod_size1_dim_double_backward": lambda m: _double(
+        m, lambda x: x.reshape(1, 3).cumprod(0).sum(), [-1.075, 1.222, 0.5]),
     "norm_0d": lambda m: m.tensor(-0.6).norm(dim=0),
     "sum_0d": lambda m: m.tensor(-0.6).sum(0, keepdim=True),
     "amax_0d": lambda m: m.tensor(-0.6).amax(0),

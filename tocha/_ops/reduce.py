@@ -269,9 +269,11 @@ class Cumprod(prim):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
+        d = ctx.dim
+        if x.shape[d] == 1:     # out is x: g as is, with no path back to x (PyTorch's too)
+            return g
         if g._dtype.is_complex:
             x, out = cj(x), cj(out)
-        d = ctx.dim
         if bool((x == 0).any()):
             # slow but exact: d out_j / d x_i = prod_{k<=j, k!=i} x_k
             n = x.shape[d]
