@@ -42,6 +42,37 @@ def test_spread_zero_gradient_is_zero(op):
     assert np.isfinite(g).all() and (g[0] == 0).all()
 
 
+def test_var_without_degrees_of_freedom():
+    # numel <= correction: the value is NaN (inf where the values spread); the gradient is
+    # nan where x equals the mean, else inf, times the incoming gradient, and has no path
+    # back to x (as PyTorch's), so a double backward has nothing of x to differentiate
+    x = tocha.tensor([0.3, float("nan"), 0.5, 0.7], dtype=tocha.float64, requires_grad=True)
+    w = tocha.tensor(-2.0, dtype=tocha.float64, requires_grad=True)
+    v1, v2 = x[:1].var(), x[2:].var(correction=2)
+    assert np.isnan(v1.item()) and v2.item() == np.inf
+    g, = tocha.autograd.grad(v1 * w + x[1:2].var() * 3 + v2, [x], create_graph=True)
+    np.testing.assert_array_equal(g.detach().numpy(), [np.nan, np.inf, np.inf, np.inf])
+    assert g.requires_grad and g.grad_fn is not None
+    gx, gw = tocha.autograd.grad(g[0], [x, w], allow_unused=True)
+    assert gx is None and np.isnan(gw.item())
+    g, = tocha.autograd.grad(x[:1].var(), [x], create_graph=True)
+    assert not g.requires_grad
+    # with the dim named, PyTorch keeps the general formula (and its path)
+    g, = tocha.autograd.grad(x[:1].var(0), [x], create_graph=True)
+    assert g.requires_grad
+
+
+def test_div_divisor_gradient_rounds_as_pytorch():
+    # -g * ((a / b) / b), each step rounded to float16 (PyTorch's chain), not -g * a / (b * b)
+    rng = np.random.default_rng(0)
+    a, b, g = (rng.standard_normal(1000).astype(np.float16) for _ in range(3))
+    b[:100] = a[:100]
+    x, y = tocha.tensor(a, requires_grad=True), tocha.tensor(b, requires_grad=True)
+    gy, = tocha.autograd.grad(x / y, [y], tocha.tensor(g))
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(gy.numpy(), -g * ((a / b) / b))
+
+
 def test_std_gradcheck():
     x = tocha.tensor([[0.3, -1.0, 2.0], [1.0, 1.5, -0.5]], dtype=tocha.float64,
                      requires_grad=True)

@@ -147,7 +147,8 @@ class Div(prim):
         if b is None:
             return g / ctx.scalar, None
         ga = g / b if ctx.needs_input_grad[0] else None
-        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        # PyTorch's chain and its roundings: -g * ((a / b) / b), not -g * a / (b * b)
+        gb = -g * ((a / b) / b) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 

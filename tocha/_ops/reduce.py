@@ -510,6 +510,8 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
     n = 1
     for d in dims:
         n *= input._data.shape[d]
+    if (dim is None or nd == 0) and n - c <= 0 and input._data.dtype.kind == "f":
+        return VarNoDof.apply(input, keepdim)
     mu = mean(input, dims, keepdim=True)
     dev = input - mu
     if dev._dtype.is_complex:       # |dev|^2: a real variance, as PyTorch's
@@ -520,6 +522,27 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
         return s / builtins.max(n - c, 0)
     s = sum(dev * dev, dims, keepdim=keepdim)
     return s / builtins.max(n - c, 0)
+
+
+class VarNoDof(prim):
+    """var over all elements with no degree of freedom left (numel <= correction): NaN, or inf
+    where the values spread. PyTorch's gradient there is where(x == mean, nan, inf) * grad,
+    with no path back to x, so a double backward finds nothing of x to differentiate (the
+    composite's 2 * (x - mean) / 0 would give one)."""
+
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, x, keepdim):
+        with np.errstate(all="ignore"):
+            dev = x - x.mean()
+            r = np.asarray(np.sum(dev * dev, keepdims=keepdim) / x.dtype.type(0), x.dtype)
+            ctx.w = np.where(x == x.mean(), np.nan, np.inf).astype(x.dtype)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        return _wrap(ctx.w) * g, None
 
 
 class StdSqrt(prim):
