@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
+from .._vml import exact
 from ..autograd.grad_mode import STATE
 from ._lowp import cast_to
 from ._util import broadcast_error, prim
@@ -325,6 +326,14 @@ def neg(input: Tensor) -> Tensor:
 negative = neg
 
 
+# PyTorch's CPU float32/float64 pow by these numbers: its sqrt kernel, 1 / sqrt, and products
+# rounded at each step (NumPy's powf rounds once, so x ** 3 or x ** -0.5 differed in the last
+# place, and a double backward's cancellation made that visible)
+_POW_FAST = {0.5: exact("Sqrt", np.sqrt), -0.5: lambda a: 1 / np.sqrt(a),
+             3: lambda a: a * a * a, -2: lambda a: 1 / (a * a)}
+_POW_FAST_DT = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 class Pow(prim):
     @staticmethod
     def forward(ctx, a, e, dt):
@@ -332,6 +341,8 @@ class Pow(prim):
         ctx.e = e
         if getattr(e, "ndim", 0) == 0 and e < 0 and np.dtype(dt or a.dtype).kind in "iu":
             return _int_pow(a, e, dt)
+        if dt is None and e.__class__ in _PYNUM and e in _POW_FAST and a.dtype in _POW_FAST_DT:
+            return _POW_FAST[e](a)
         return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 
     @staticmethod
@@ -343,7 +354,8 @@ class Pow(prim):
             return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), None
         if g._dtype.is_complex:
             a, e = cj(a), cj(e)
-        return g * e * a ** (e - 1), None
+        # PyTorch's chain g * (e * a ** (e - 1)): its roundings, in a double backward too
+        return g * (e * a ** (e - 1)), None
 
 
 def _int_pow(a, b, dt):

@@ -542,7 +542,7 @@ class VarNoDof(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return _wrap(ctx.w) * g, None
+        return _wrap(ctx.w, g._device) * g, None
 
 
 class StdSqrt(prim):
