@@ -73,6 +73,16 @@ def test_div_divisor_gradient_rounds_as_pytorch():
         np.testing.assert_array_equal(gy.numpy(), -g * ((a / b) / b))
 
 
+def test_narrow_float_conversion_goes_through_float32():
+    # PyTorch's double -> float16 (bfloat16, float8) conversion: to float first, then round
+    x = np.array([10.33203132, -1.0551758, 0.04615784, 1.54541016, 4.05273435, 0.1])
+    want = x.astype(np.float32).astype(np.float16)
+    assert not np.array_equal(x.astype(np.float16), want)       # one rounding differs
+    for got in (tocha.tensor(x, dtype=tocha.float16), tocha.tensor(x.tolist()).double().half(),
+                tocha.tensor(x.tolist(), dtype=tocha.float16), tocha.tensor(x).half()):
+        np.testing.assert_array_equal(got.numpy(), want)
+
+
 def test_std_gradcheck():
     x = tocha.tensor([[0.3, -1.0, 2.0], [1.0, 1.5, -0.5]], dtype=tocha.float64,
                      requires_grad=True)

@@ -467,7 +467,8 @@ class Cast(prim):
     @staticmethod
     def forward(ctx, x, dt):
         ctx.src = x.dtype
-        return x.astype(dt) if dt.kind != "V" else cast_to(x, dt)     # V: ml_dtypes (float8)
+        # float16 and ml_dtypes (bfloat16, float8) targets: PyTorch's conversion, cast_to's
+        return x.astype(dt) if dt.itemsize >= 4 or dt.kind not in "fV" else cast_to(x, dt)
 
     @staticmethod
     def backward(ctx, g):

@@ -37,6 +37,11 @@ TORCH_BUGS = {
         "the same crash after an in-place op under no_grad: x = leaf.requires_grad_(); "
         "v = x.squeeze(); with torch.no_grad(): v[mask] = 2.5; then v.register_hook(f) "
         "segfaults; so no alias of such memory is used again"),
+    "hook_on_view_of_changed_base": (
+        "a view's grad_fn is read before a hook is registered on it: after an in-place op "
+        "on its base (v = (x * 1)[0]; base.mul_(2)), v.register_hook(f) as the first use of "
+        "v's autograd record segfaults PyTorch 2.13 (reading v.grad_fn first rebuilds it; the "
+        "long mode died on this, seed 47 #42971)"),
     "setitem_grad_into_int": (
         "x[mask] = v for an integer x and a v that requires grad makes x require grad in "
         "PyTorch (an integer tensor cannot have a gradient)"),

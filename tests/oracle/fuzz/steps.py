@@ -274,7 +274,10 @@ def hook(lw: Lowering):
         return
     if lw.rng.random() < 0.5:
         f = float(lw.rng.choice([2.0, -1.0, 0.5]))
-        if lw.emit(f"_ = {x}.register_hook(lambda g: g * {f})", "hook"):
+        src = f"_ = {x}.register_hook(lambda g: g * {f})"
+        if lw.val(x)._base is not None:         # TORCH_BUGS: hook_on_view_of_changed_base
+            src = f"_ = {x}.grad_fn; {src}"
+        if lw.emit(src, "hook"):
             lw.regs[x].hooked = True
     else:
         lw.emit(f"{x}.retain_grad()", "retain_grad")
