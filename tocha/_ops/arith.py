@@ -505,7 +505,8 @@ class Fill(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, g.sum()
+        # zeros, not g * 0: an infinite g (sqrt at the filled 0) gives 0, not NaN, as PyTorch
+        return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), g.sum()
 
 
 def fill(input: Tensor, value: complex) -> Tensor:
@@ -541,8 +542,8 @@ def _nograd_binary(ufunc, a, b, op, out_dtype=None):
     bb = b._data if isinstance(b, Tensor) else b
     if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind == "b":
         raise NotImplementedError(f"\"{op}_cpu\" not implemented for 'Bool'")
-    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind in "biu" and np.any(
-            np.asarray(bb) == 0):
+    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind in "biu" and a._data.size and \
+            np.any(np.asarray(bb) == 0):       # (an empty dividend divides nothing)
         raise RuntimeError(f"{op}: integer division by zero (ZeroDivisionError); operands "
                            f"{a._dtype} and {getattr(b, '_dtype', type(b).__name__)}")
     try:
@@ -605,7 +606,18 @@ def remainder(input: Tensor, other: Tensor | complex) -> Tensor:
     """Python-style modulus (sign of the divisor); gradient 1 for input."""
     if not isinstance(input, Tensor):
         input = _scalar_as(input, other)
-    return _mod(np.mod, "floor", input, other, "remainder")
+    return _mod(_np_remainder, "floor", input, other, "remainder")
+
+
+def _np_remainder(a, b, **kw):
+    """np.mod with PyTorch's sign for a zero result: fmod's, the dividend's (NumPy gives it the
+    divisor's sign, and 1 / remainder(0., -0.7) was -inf)."""
+    r = np.mod(a, b, **kw)
+    if r.dtype.kind == "f":
+        zero = r == 0
+        if zero.any():
+            r = np.where(zero, np.copysign(r, a), r).astype(r.dtype, copy=False)
+    return r
 
 
 def fmod(input: Tensor, other: Tensor | complex) -> Tensor:

@@ -624,9 +624,9 @@ class L2(prim):
         x, r = ctx.saved_tensors
         r = r.reshape(ctx.kshape)
         g = g.reshape(ctx.kshape)
-        # the subgradient at 0 is 0, as in PyTorch
+        # the subgradient at 0 is 0, as in PyTorch; its chain g * (x / r) and roundings
         safe = r.masked_fill(r == 0, 1.0)
-        return g * x / safe * (r != 0)
+        return g * (x / safe).masked_fill(r == 0, 0.0)
 
 
 def _l2(x, dim, keepdim):
@@ -710,10 +710,13 @@ def median(input: Tensor, dim: int | Sequence[int] | None = None,
         raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
-        if not flat._data.size:     # PyTorch: NaN, or the dtype's lowest integer
+        if not flat._data.size:
             from .elementwise import no_derivative
+            # PyTorch's NaN cast as x86 casts it: int32/int64 the lowest value, narrower
+            # integers 0, bool True
             k = flat._dtype.np
-            v = np.nan if k.kind in "fV" else np.iinfo(k).min if k.kind in "iu" else False
+            v = (np.nan if k.kind in "fV" else np.iinfo(k).min if k.kind == "i" and
+                 k.itemsize >= 4 else 0 if k.kind in "iu" else True)
             return no_derivative(_wrap_dt(np.asarray(v, k), flat._dtype, flat._device),
                                  "median", input)
         order = np.argsort(flat._data, kind="stable")
