@@ -181,7 +181,23 @@ CASES = {
     "median_empty_int32": lambda m: m.tensor([], dtype=m.int32).median(),
     "norm_half_double_backward": lambda m: _double_dt(
         m, lambda x: x.norm() * -2.0, [[[-0.066, -0.077], [-0.263, -0.211]]], m.float16),
+    "topk_indices_copy_grad": lambda m: _topk_copy(m, lambda x: x.topk(2, dim=0, largest=False)),
+    "kthvalue_indices_copy_grad": lambda m: _topk_copy(m, lambda x: x.kthvalue(1, 0)),
+    "topk_kthvalue_not_views": lambda m: [
+        t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
+                                  m.ones(3, 4).kthvalue(2, 1)) for t in r],
 }
+
+
+def _topk_copy(m, f):
+    # (seed 47) topk's indices were a view of the sort's, so copy_ of a tensor that requires
+    # grad went through the view machinery and made the int64 indices require grad
+    x = m.tensor([[0.75, 2.62, 4.11, 3.41], [0.43, 3.0, 1.56, 3.75], [0.05, 1.88, 1.13, 2.27]],
+                 requires_grad=True)
+    with m.no_grad():
+        i = f(x)[1]
+    i.copy_(m.tensor(2.274, requires_grad=True))
+    return i
 
 
 def _double_dt(m, f, vals, dtype):

@@ -530,8 +530,14 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     if input._data.ndim == 0:
         return _topk_t(input.clone(), _wrap(np.array(0)))
     v, i = sort(input, d, descending=largest)
-    # new contiguous tensors, as PyTorch's (a narrow of the sort would be a strided view)
-    return _topk_t(v.narrow(d, 0, k).contiguous(), i.narrow(d, 0, k).contiguous())
+    # new contiguous tensors, as PyTorch's (a narrow of the sort would be a view)
+    return _topk_t(_fresh(v.narrow(d, 0, k)), _fresh(i.narrow(d, 0, k)))
+
+
+def _fresh(t: Tensor) -> Tensor:
+    """A new contiguous tensor with t's values (contiguous() would return a contiguous view
+    itself, and an in-place op on it would then go through the view machinery)."""
+    return t.clone() if t.is_contiguous() else t.contiguous()
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, ...]:
@@ -549,7 +555,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     v, i = v.narrow(d, k - 1, 1), i.narrow(d, k - 1, 1)
     if not keepdim:
         v, i = v.squeeze(d), i.squeeze(d)
-    return _kth_t(v, i)
+    return _kth_t(_fresh(v), _fresh(i))
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
