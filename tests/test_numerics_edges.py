@@ -83,6 +83,19 @@ def test_narrow_float_conversion_goes_through_float32():
         np.testing.assert_array_equal(got.numpy(), want)
 
 
+def test_logaddexp_half_is_rounded_once():
+    # computed in float32 and rounded once: within one float16 ulp of the exact value, also
+    # where the two terms cancel (a ~ b ~ -ln 2)
+    a = np.array([-0.708984375, -0.7490234375, -0.67578125, 4.609375, 0.0], np.float16)
+    b = np.array([-0.677734375, -0.64111328125, -0.71044921875, 4.5390625, -30.0], np.float16)
+    exact = np.logaddexp(a.astype(np.float64), b.astype(np.float64))
+    got = tocha.logaddexp(tocha.tensor(a), tocha.tensor(b)).numpy().astype(np.float64)
+    assert np.all(np.abs(got - exact) <= np.spacing(np.abs(exact).astype(np.float16)))
+    x = tocha.tensor([0.3, -1.2], dtype=tocha.float64, requires_grad=True)
+    y = tocha.tensor([0.5, 2.0], dtype=tocha.float64, requires_grad=True)
+    assert gradcheck(tocha.logaddexp, (x, y)) and gradgradcheck(tocha.logaddexp2, (x, y))
+
+
 def test_std_gradcheck():
     x = tocha.tensor([[0.3, -1.0, 2.0], [1.0, 1.5, -0.5]], dtype=tocha.float64,
                      requires_grad=True)
