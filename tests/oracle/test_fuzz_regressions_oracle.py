@@ -204,10 +204,49 @@ CASES = {
         m.tensor([0.5 + 0j, 1j, complex(-math.inf, 2), 1 + 0j, complex(math.inf, 1)]))),
     "logaddexp_complex_grad": lambda m: _grad_c(m),
     "logaddexp2_complex_raises": lambda m: m.logaddexp2(m.tensor([1j]), m.tensor([1.0])),
+    # a reduction's result is C-contiguous as PyTorch's (NumPy kept the input's order)
+    "amax_of_transposed_views": lambda m: m.tensor(
+        [[[-4], [1], [0], [-1]], [[-2], [2], [3], [4]], [[-3], [0], [-3], [-3]]],
+        dtype=m.float32).movedim(1, 0).asin().amax(-1).view(-1),
+    "sum_of_transposed_layout": lambda m: _nograd_flatten(m),
+    "reduction_strides": lambda m: [t.stride() for t in _reductions(
+        m, m.ones(2, 3, 4).transpose(0, 2))],
+    "cumsum_all_any_strides": lambda m: [t.stride() for t in _cumsum_all_any(
+        m.ones(2, 3, 4).transpose(0, 2))],
+    # an empty reduced dim: PyTorch's IndexError, not NumPy's ValueError
+    "median_empty_dim": lambda m: m.zeros(0, 0, 1)[:, :, 0].median(-1),
+    "nanmedian_empty_dim": lambda m: m.zeros(0, 3).nanmedian(0),
+    "max_empty_dim": lambda m: m.zeros(0, 3).max(0),
+    "amax_empty_dim": lambda m: m.zeros(0, 3).amax((0, 1)),
+    "amax_empty_all": lambda m: m.zeros(0, 3).amax(),
+    "argmin_empty_dim": lambda m: m.zeros(0, 3).argmin(0),
+    "argmax_empty_all": lambda m: m.zeros(0, 3).argmax(),
+    "kthvalue_empty_dim": lambda m: m.zeros(0, 3).kthvalue(1, 0),
+    "aminmax_empty_dim": lambda m: m.zeros(0, 3).aminmax(dim=0),
+    "amax_empty_other_dim": lambda m: m.zeros(0, 3).amax(1),
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],
 }
+
+
+def _reductions(m, x):
+    return [x.sum(0, keepdim=True), x.sum(1), x.mean(1), x.amax(1), x.amin((0, 2)),
+            x.max(1)[0], x.std(1), x.prod(1), x.logsumexp(1), x.norm(dim=1)]
+
+
+def _cumsum_all_any(x):
+    return x.cumsum(1), x.all(1), x.any(1), x.count_nonzero(1), x.long().cumsum(1)
+
+
+def _nograd_flatten(m):
+    # (seed 47) flatten under no_grad is a view where the layout allows: with NumPy's order
+    # kept, tocha's was a view (requires_grad True) where PyTorch's was a copy
+    r2 = m.arange(24.0).reshape(2, 3, 4).requires_grad_()
+    r5 = m.transpose(r2, 0, 2).sum(0, keepdim=True).movedim(-1, 0)
+    with m.no_grad():
+        r6 = r5.flatten()
+    return r6, r6.requires_grad, r6._base is None
 
 
 def _grad_c(m):
@@ -469,3 +508,19 @@ def test_logaddexp_to_the_last_place(name, dtype):
         big = np.maximum(np.maximum(np.abs(want), np.abs(np.maximum(a, b))), 0.5)
         ulp = 4 * np.spacing(big.astype(np.float32))    # cancels: the terms' last places
     assert np.all(np.abs(got - want) <= ulp)
+
+
+EMPTY_REDUCTIONS = [k for k in CASES if "_empty_" in k and k.split("_")[0] in (
+    "median", "nanmedian", "max", "amax", "argmin", "argmax", "kthvalue", "aminmax")]
+
+
+@pytest.mark.parametrize("name", EMPTY_REDUCTIONS)
+def test_empty_reduction_error_is_pytorch_s(name):
+    # NumPy's ValueError (no identity) or IndexError (out of bounds) surfaced before
+    def err(m):
+        try:
+            CASES[name](m)
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            return type(e).__name__, str(e)
+        return None
+    assert err(tocha) == err(torch)

@@ -546,6 +546,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     refuse("kthvalue", input)
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} of a "
                            f"tensor of shape {tuple(input._data.shape)} (k={k})")
