@@ -265,7 +265,10 @@ def case(lw: Lowering):
             return
         args.append(reuse)
     multi = c.name.startswith(("split", "chunk", "unbind", "tensor_split"))
-    lw.assign(f"CASE[{c.name!r}](m, {', '.join(args)})", f"case:{c.name}", multi=multi)
+    name = lw.assign(f"CASE[{c.name!r}](m, {', '.join(args)})", f"case:{c.name}", multi=multi)
+    v = lw.ns.get(name) if name else None
+    if isinstance(v, lw.m.Tensor) and lw.m._debug_has_internal_overlap(v):
+        lw.regs[name].overlap = True    # TORCH_UNSPECIFIED: inplace_on_self_overlapping_view
 
 
 def hook(lw: Lowering):
