@@ -524,3 +524,18 @@ def test_empty_reduction_error_is_pytorch_s(name):
             return type(e).__name__, str(e)
         return None
     assert err(tocha) == err(torch)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_times_number_bit_equal(dtype):
+    # found with the float16 division: PyTorch multiplies and divides a float16 tensor by a
+    # Python number in float32, the number unrounded; NumPy rounded it to float16 first, and a
+    # quarter of x * 0.1 differed in the last place
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(5000)
+    for v in (rng.standard_normal(8) * 3).tolist():
+        for f in (lambda t, v=v: t * v, lambda t, v=v: t / v, lambda t, v=v: v / t,
+                  lambda t, v=v: v * t, lambda t: t.add(t, alpha=1.0)):
+            got, want = (f(m.tensor(x, dtype=getattr(m, dtype))).float().numpy()
+                         for m in (tocha, torch))
+            np.testing.assert_array_equal(got, want)

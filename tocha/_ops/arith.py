@@ -99,6 +99,12 @@ def _lowp_scalar(ufunc, a, s):
     return ufunc(a.astype(np.float32), np.float32(s)).astype(a.dtype)
 
 
+def _lowp(dt) -> bool:
+    """float16 or an ml_dtypes type (bfloat16, float8): PyTorch multiplies and divides these
+    by a number in float32, the number unrounded (NumPy rounds it to the array's type)."""
+    return dt.kind == "V" or dt == np.float16
+
+
 class Mul(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
@@ -109,7 +115,7 @@ class Mul(prim):
                 ctx.scalar = b
         if dt is not None:
             return np.multiply(a, b, dtype=dt, casting="unsafe")
-        if b.__class__ is not _ndarray and a.dtype.kind == "V":     # bfloat16 * a number
+        if b.__class__ is not _ndarray and _lowp(a.dtype):       # float16/bfloat16 * number
             return _lowp_scalar(np.multiply, a, b)
         return a * b
 
@@ -136,7 +142,7 @@ class Div(prim):
                 ctx.save_for_backward(a if n[1] else None, b)
         if dt is not None:
             return np.true_divide(a, b, dtype=dt, casting="unsafe")
-        if b.__class__ is not _ndarray and a.dtype.kind == "V":     # bfloat16 / a number
+        if b.__class__ is not _ndarray and _lowp(a.dtype):       # float16/bfloat16 / number
             return _lowp_scalar(np.true_divide, a, b)
         return a / b
 
@@ -168,7 +174,7 @@ class RDiv(prim):
     def forward(ctx, a, b, dt):        # b / a, b a scalar
         if dt is not None:
             out = np.true_divide(b, a, dtype=dt, casting="unsafe")
-        elif a.dtype.kind == "V":       # bfloat16: PyTorch's reciprocal (rounded), then * b
+        elif _lowp(a.dtype):            # 16-bit: PyTorch's reciprocal (rounded), then * b
             out = _lowp_scalar(np.multiply, (1 / a.astype(np.float32)).astype(a.dtype), b)
         else:
             out = b / a
