@@ -66,7 +66,8 @@ class Clamp(prim):
         if ctx.hi is not None:
             m2 = x <= ctx.hi
             m = m2 if m is None else m & m2
-        return g * m if m is not None else g
+        # masked, not g * m: an infinite or NaN g (x NaN) gives 0 outside, as PyTorch's where
+        return g.masked_fill(~m, 0.0) if m is not None else g
 
 
 def clamp(input: Tensor, min: Tensor | complex | None = None, max: Tensor | complex | None = None,

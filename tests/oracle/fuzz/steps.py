@@ -93,7 +93,7 @@ def binary(lw: Lowering):
     lw.assign(_fmt(lw, t, x, y), "binary")
 
 
-_TIES = (".median(", ".kthvalue(", ".topk(", ".mode(")
+_TIES = (".median(", ".kthvalue(", ".topk(", ".mode(", ".sort(", ".argsort(")
 
 
 def _distinct(v):
