@@ -34,7 +34,9 @@ def _snap(v):
         try:
             arr = a.numpy().copy()
         except RuntimeError:                # torch's ZeroTensor (an unused double-grad)
-            arr = a.numpy(force=True).copy()
+            # (its numpy(force=True) can segfault PyTorch 2.13: seed 53, program #77316)
+            zt = getattr(a, "_is_zerotensor", None)
+            arr = (a.new_zeros(a.shape) if zt and zt() else a).numpy(force=True).copy()
         return ("T", str(v.dtype).split(".")[-1], tuple(v.shape), arr, bool(v.requires_grad),
                 v._base is not None, tuple(v.stride()))
     if isinstance(v, (tuple, list)):
