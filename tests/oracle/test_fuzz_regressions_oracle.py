@@ -229,6 +229,15 @@ CASES = {
                                       [-3.922, 2.0, 0.5], [-0.216, 0.5, 3.0]),
     "clamp_min_inf_grad": lambda m: _grad(m, lambda m, x: x.clamp(min=0.0).sqrt(),
                                           [-1.0, 0.0, 4.0]),
+    # (seed 53) logit's gradient at -0.0 is +inf as at 0.0; softmax's result C-contiguous;
+    # softmax of an empty integer tensor still checks its dim
+    "logit_negative_zero_grad": lambda m: _grad(m, lambda m, x: x.logit(), [0.245, -0.0, 0.0],
+                                                dtype="float64"),
+    "softmax_strides": lambda m: [f(m.ones(2, 3, 4).transpose(0, 2).swapaxes(0, 1), d).stride()
+                                  for f in (m.softmax, m.log_softmax) for d in (0, 1, 2)],
+    "log_softmax_then_view": lambda m: m.arange(24.0).reshape(2, 3, 4).transpose(0, 2)
+    .swapaxes(0, 1).log_softmax(0).view(-1),
+    "softmax_empty_int_bad_dim": lambda m: m.tensor([], dtype=m.int8).softmax(-2),
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],

@@ -306,7 +306,8 @@ class Logit(prim):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         bad = (x < 0) | (x > 1)
-        return where(bad, _full_like(g, float("nan")), g / (x * (1 - x)))
+        # + 0.0 takes -0 to +0: at p = -0 PyTorch's kernel gives g * inf, not g / -0
+        return where(bad, _full_like(g, float("nan")), g / (x * (1 - x) + 0.0))
 
 
 def xlogy(input: Tensor, other: Tensor | complex) -> Tensor:

@@ -14,13 +14,18 @@ from ._util import exp, norm_dim, prim, sum_keep
 from .complex import refuse
 
 
+def _c(y):
+    """C-contiguous, as PyTorch allocates softmax's result (NumPy keeps the input's order)."""
+    return y if y.flags.c_contiguous else np.ascontiguousarray(y)
+
+
 class Softmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
         x, lo = up(x)                   # bfloat16: computed in float32, rounded once
         m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)    # initial: empty inputs
         e = np.exp(x - m)
-        y = down(e / np.sum(e, axis=dim, keepdims=True), lo)
+        y = _c(down(e / np.sum(e, axis=dim, keepdims=True), lo))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -44,6 +49,7 @@ class LogSoftmax(prim):
             y = down(s - np.log(total).astype(lo).astype(np.float32), lo)
         else:
             y = s - np.log(total)
+        y = _c(y)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -63,6 +69,8 @@ class LogSoftmax(prim):
 
 def _softmax_dim(input, dim, name):
     if input._dtype._kind < 2 and not input._data.size:     # PyTorch lets empty ones through
+        if dim is not None:
+            norm_dim(dim, input._data.ndim)     # (a dim out of range still raises)
         return None
     if input._dtype._kind < 2:
         raise NotImplementedError(
