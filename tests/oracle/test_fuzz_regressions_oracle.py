@@ -238,6 +238,14 @@ CASES = {
     "log_softmax_then_view": lambda m: m.arange(24.0).reshape(2, 3, 4).transpose(0, 2)
     .swapaxes(0, 1).log_softmax(0).view(-1),
     "softmax_empty_int_bad_dim": lambda m: m.tensor([], dtype=m.int8).softmax(-2),
+    # hypot without overflow or underflow (the composite's squares gave inf and 0), with
+    # PyTorch's gradients g * a / result (seed 53: its double backward's noise)
+    "hypot_no_overflow_grad": lambda m: _grad(m, lambda m, x, y: m.hypot(x, y),
+                                              [1e20, 3.0, 1e-30, -2.0], [1e20, 4.0, 1e-30, 0.5]),
+    "hypot_half_no_overflow": lambda m: m.hypot(m.tensor([300.0, 6e4, 3.0], dtype=m.float16),
+                                                m.tensor([300.0, 1.0, 4.0], dtype=m.float16)),
+    "hypot_double_backward": lambda m: _double(m, lambda x: m.hypot(x, x).sum() * -2.0,
+                                               [-0.4367, 0.785, 1.0524, -0.1395]),
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],
