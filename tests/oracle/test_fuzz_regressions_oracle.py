@@ -246,6 +246,16 @@ CASES = {
                                                 m.tensor([300.0, 1.0, 4.0], dtype=m.float16)),
     "hypot_double_backward": lambda m: _double(m, lambda x: m.hypot(x, x).sum() * -2.0,
                                                [-0.4367, 0.785, 1.0524, -0.1395]),
+    # (seed 61) a number, or a one-element integer tensor, into a narrower integer tensor:
+    # c10's overflow rule (signed: the type's range; unsigned: negatives down to -max wrap)
+    "setitem_int8_tensor_overflow": lambda m: _set_int(m, m.tensor(5832), m.int8),
+    "setitem_int8_255": lambda m: _set_int(m, 255, m.int8),
+    "setitem_uint8_minus_255": lambda m: _set_int(m, -255, m.uint8),
+    "setitem_uint8_minus_256": lambda m: _set_int(m, -256, m.uint8),
+    "clamp_int8_128": lambda m: m.zeros(3, dtype=m.int8).clamp(min=128),
+    "clamp_uint8_minus_129": lambda m: m.zeros(3, dtype=m.uint8).clamp(min=-129),
+    "masked_fill_int16_65535": lambda m: m.zeros(3, dtype=m.int16).masked_fill(
+        m.tensor([False, True, False]), 65535),
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],

@@ -93,16 +93,17 @@ def clamp(input: Tensor, min: Tensor | complex | None = None, max: Tensor | comp
 
 
 def _int_bound(v, dt):
-    """A Python number for an integer tensor, converted as PyTorch converts it: ints in the
-    range of the type or of its unsigned/signed twin wrap (-1 in uint8 is 255), floats must
-    fit the type itself; anything else is refused."""
+    """A Python number for an integer tensor, converted as PyTorch converts it (c10's
+    overflow check): ints must fit a signed type; an unsigned type also takes negatives down
+    to -max, which wrap (-1 in uint8 is 255, -255 is 1); floats must fit the type itself;
+    anything else is refused."""
     if v is None or isinstance(v, bool):
         return v
     info = np.iinfo(dt.np)
     if isinstance(v, float):
         if info.min <= v <= info.max:       # (NaN fails too)
             return v
-    elif -(2 ** (info.bits - 1)) <= v <= 2 ** info.bits - 1:
+    elif (info.min if info.min < 0 else -info.max) <= v <= info.max:
         return int(np.asarray(v, np.int64).astype(dt.np))
     raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow "
                        f"({v} for a {dt} tensor)")

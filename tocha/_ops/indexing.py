@@ -252,9 +252,10 @@ def setitem(self: Tensor, index: Any, value: Tensor | complex) -> None:
         from .elementwise import _int_bound
         value = _int_bound(value, self._dtype)     # uint8 wraps -1; -1.0 or 300 refused
     elif (not basic and self._dtype._kind == 1 and isinstance(value, Tensor)
-          and value._dtype._kind == 2 and value._data.size == 1):
+          and value._dtype._kind in (1, 2) and value._data.size == 1):
         from .elementwise import _int_bound
-        _int_bound(float(value._data.reshape(())), self._dtype)     # NaN, inf: refused
+        # NaN, inf, and integers out of range (5832 into int8) refused, as for a number
+        _int_bound(value._data.reshape(()).item(), self._dtype)
     v_rg = isinstance(value, Tensor) and value._requires_grad
     if self._check_inplace(v_rg):
         if not isinstance(value, Tensor):
