@@ -256,6 +256,10 @@ CASES = {
     "clamp_uint8_minus_129": lambda m: m.zeros(3, dtype=m.uint8).clamp(min=-129),
     "masked_fill_int16_65535": lambda m: m.zeros(3, dtype=m.int16).masked_fill(
         m.tensor([False, True, False]), 65535),
+    # (seed 61) NumPy's ValueError from a strided view of an empty expanded tensor
+    "diagonal_of_empty_expanded": lambda m: [
+        m.zeros(0, requires_grad=True).expand(2, 0).diagonal(o).shape for o in (-1, 0, 1, 3)],
+    "diagonal_of_empty_grad": lambda m: _grad(m, lambda m, x: x.expand(2, 0).diagonal(-1), []),
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],
