@@ -260,6 +260,16 @@ CASES = {
     "diagonal_of_empty_expanded": lambda m: [
         m.zeros(0, requires_grad=True).expand(2, 0).diagonal(o).shape for o in (-1, 0, 1, 3)],
     "diagonal_of_empty_grad": lambda m: _grad(m, lambda m, x: x.expand(2, 0).diagonal(-1), []),
+    # (seed 61) var/std's gradient is PyTorch's 2 / (n - c) * g * (x - mean): the composite's
+    # path through the mean summed -inf and inf into NaN for an infinite g
+    "std_inf_grad": lambda m: _grad(m, lambda m, x: x.std(0) / m.tensor([2, 0, 0, 2],
+                                                                        dtype=m.uint8),
+                                    [-0.502, -0.426], dtype="float64"),
+    "var_dim_inf_grad": lambda m: _grad(m, lambda m, x: x.var(1) * math.inf,
+                                        [[0.5, -1.0, 2.0], [1.0, 1.0, 3.0]]),
+    "var_correction_grads": lambda m: [_grad(m, lambda m, x, c=c: x.var(1, correction=c),
+                                             [[0.5, -1.0, 2.0], [1.0, 1.5, 3.0]])
+                                       for c in (0, 1, 2.5, 3)],
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -547,6 +548,8 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
         n *= input._data.shape[d]
     if (dim is None or nd == 0) and n - c <= 0 and input._data.dtype.kind == "f":
         return VarNoDof.apply(input, keepdim)
+    if input._data.dtype.kind == "f":
+        return Var.apply(input, dims if dims else tuple(range(nd)), keepdim, n, c)
     mu = mean(input, dims, keepdim=True)
     dev = input - mu
     if dev._dtype.is_complex:       # |dev|^2: a real variance, as PyTorch's
@@ -557,6 +560,41 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
         return s / builtins.max(n - c, 0)
     s = sum(dev * dev, dims, keepdim=keepdim)
     return s / builtins.max(n - c, 0)
+
+
+class _Bare:
+    """A ctx for calling a primitive's forward on arrays inside another's forward."""
+
+    needs_input_grad = ()
+
+    def save_for_backward(self, *a) -> None:
+        pass
+
+
+class Var(prim):
+    """var of a real tensor: the mean, sum and division of the composite it replaced (the same
+    bits), with PyTorch's gradient 2 / (n - c) * g * (x - mean): the composite's path through
+    the mean summed +-inf terms into NaN where g is infinite (std of a value divided by 0)."""
+
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, n, c):
+        ctx.save_for_backward(x)
+        ctx.meta = (dims, keepdim, n, c)
+        dev = x - Mean.forward(_Bare(), x, dims, True)
+        s = Sum.forward(_Bare(), dev * dev, dims, keepdim, None)
+        with np.errstate(all="ignore"):
+            return np.asarray(s / builtins.max(n - c, 0), x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        dims, keepdim, n, c = ctx.meta
+        if not keepdim and dims and len(dims) < x.ndim:
+            g = g.reshape(_keep_shape(x.shape, dims))
+        k = 2.0 / (n - c) if n != c else math.inf
+        return k * g * (x - mean(x, dims, keepdim=True)), None, None, None, None
 
 
 class VarNoDof(prim):
