@@ -576,12 +576,30 @@ def test_empty_reduction_error_is_pytorch_s(name):
 def test_half_times_number_bit_equal(dtype):
     # found with the float16 division: PyTorch multiplies and divides a float16 tensor by a
     # Python number in float32, the number unrounded; NumPy rounded it to float16 first, and a
-    # quarter of x * 0.1 differed in the last place
+    # quarter of x * 0.1 differed in the last place. add/sub with alpha: alpha rounded to the
+    # type, a + alpha * b in float32, one rounding (same-shape contiguous operands)
     rng = np.random.default_rng(4)
-    x = rng.standard_normal(5000)
+    x = rng.standard_normal(4096)   # (whole vectors: PyTorch's loop tail rounds alpha * b)
     for v in (rng.standard_normal(8) * 3).tolist():
         for f in (lambda t, v=v: t * v, lambda t, v=v: t / v, lambda t, v=v: v / t,
-                  lambda t, v=v: v * t, lambda t: t.add(t, alpha=1.0)):
+                  lambda t, v=v: v * t, lambda t: t.add(t, alpha=1.0),
+                  lambda t, v=v: t.add(t.flip(0), alpha=v), lambda t, v=v: t.sub(t * 2, alpha=v)):
             got, want = (f(m.tensor(x, dtype=getattr(m, dtype))).float().numpy()
                          for m in (tocha, torch))
             np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_add_alpha_gradients_bit_equal(dtype):
+    # the gradient of b in a + alpha * b is g * alpha with alpha unrounded (PyTorch's mul)
+    rng = np.random.default_rng(6)
+    x, y, g = (rng.standard_normal(4096) for _ in range(3))
+    for v in (rng.standard_normal(4) * 2).tolist():
+        def run(m, v=v):
+            dt = getattr(m, dtype)
+            a, b = (m.tensor(u, dtype=dt, requires_grad=True) for u in (x, y))
+            r = m.sub(a, b, alpha=v)
+            return [t.detach().float().numpy()
+                    for t in (r, *m.autograd.grad(r, [a, b], m.tensor(g, dtype=dt)))]
+        for p, q in zip(run(tocha), run(torch)):
+            np.testing.assert_array_equal(p, q)

@@ -217,9 +217,43 @@ def _scaled(input, other, alpha, op):
     return other * alpha
 
 
+class AddAlphaLowp(prim):
+    """a + alpha * b for float16/bfloat16 tensors as PyTorch's vectorized kernel: alpha
+    rounded to the type, the rest in float32, one rounding (the composite rounded alpha * b
+    first); the gradient of b is g * alpha, alpha unrounded (PyTorch's mul by a number).
+    Differs from PyTorch: its loop tail (the last numel % 64 elements of each thread's chunk,
+    on AVX-512) rounds alpha * b to the type first; tocha does not."""
+
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.alpha = alpha
+        k = np.float32(np.asarray(alpha, a.dtype))
+        return (a.astype(np.float32) + b.astype(np.float32) * k).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g * ctx.alpha if ctx.needs_input_grad[1] else None, None
+
+
+class SubAlphaLowp(AddAlphaLowp):
+    node_name = "SubBackward0"
+
+
+def _alpha_lowp(input, other, alpha) -> bool:
+    # (same shapes only: that is where PyTorch's bits were checked; broadcast operands go
+    # through its other loops)
+    return (isinstance(input, Tensor) and isinstance(other, Tensor) and isinstance(alpha, float)
+            and input._dtype is other._dtype and _lowp(input._data.dtype)
+            and input._data.shape == other._data.shape)
+
+
 def add(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
         out: Tensor | None = None) -> Tensor:
     """input + alpha * other."""
+    if alpha != 1 and _alpha_lowp(input, other, alpha):
+        return _out(AddAlphaLowp.apply(input, other, alpha), out)
     if alpha != 1:
         other = _scaled(input, other, alpha, "add")
     if not isinstance(input, Tensor):
@@ -232,6 +266,8 @@ def sub(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
     """input - alpha * other."""
     if isinstance(input, Tensor):
         _check_bool_sub(input, other)       # before alpha turns a bool operand into a number
+    if alpha != 1 and _alpha_lowp(input, other, alpha):
+        return _out(SubAlphaLowp.apply(input, other, -alpha), out)
     if alpha != 1:
         other = _scaled(input, other, alpha, "sub")
     if not isinstance(input, Tensor):
