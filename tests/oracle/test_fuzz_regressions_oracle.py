@@ -270,6 +270,9 @@ CASES = {
     "var_correction_grads": lambda m: [_grad(m, lambda m, x, c=c: x.var(1, correction=c),
                                              [[0.5, -1.0, 2.0], [1.0, 1.5, 3.0]])
                                        for c in (0, 1, 2.5, 3)],
+    # (seed 71) a comparison with an expanded operand of another dtype: PyTorch's layout
+    "eq_expanded_mixed_then_view": lambda m: (m.tensor([[-2.158, 3.045]], dtype=m.float64)
+                                              == m.tensor([False, True]).expand(2, 2)).view(-1),
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],

@@ -323,6 +323,12 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
     return where(isfinite(input), input, fill)
 
 
+def _astype(x, dt):
+    """x as dt; an expanded x (a zero stride) in C order: NumPy's 'K' order gave it a
+    transposed layout, and the comparison's result then one PyTorch's has not."""
+    return x.astype(dt, copy=False, order="C" if 0 in x.strides else "K")
+
+
 def _cmp(ufunc, name):
     ordered = name not in ("eq", "ne")      # (<, >, ...: refused on complex tensors)
     def op(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
@@ -333,7 +339,7 @@ def _cmp(ufunc, name):
             refuse(name, input, other)
         if isinstance(other, Tensor) and other._dtype is not input._dtype:
             dt = D.result_type(input, other).np
-            a, b = input._data.astype(dt, copy=False), other._data.astype(dt, copy=False)
+            a, b = _astype(input._data, dt), _astype(other._data, dt)
         else:
             a = input._data
             b = other._data if isinstance(other, Tensor) else other
