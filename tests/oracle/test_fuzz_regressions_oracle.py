@@ -606,3 +606,19 @@ def test_half_add_alpha_gradients_bit_equal(dtype):
                     for t in (r, *m.autograd.grad(r, [a, b], m.tensor(g, dtype=dt)))]
         for p, q in zip(run(tocha), run(torch)):
             np.testing.assert_array_equal(p, q)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_atan2_gradient_bit_equal(dtype):
+    # long-mode finding (seed 71, atan2(x, x) under double backward): PyTorch's chain
+    # g * b * recip, g * -a * recip with recip = 1 / (a a + b b), 0 at the origin
+    rng = np.random.default_rng(8)
+    a, b, g = (rng.standard_normal(5000).astype(dtype) for _ in range(3))
+    a[:3], b[:3] = [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]
+
+    def run(m):
+        x, y = m.tensor(a, requires_grad=True), m.tensor(b, requires_grad=True)
+        return [t.numpy() for t in m.autograd.grad(m.atan2(x, y), [x, y], m.tensor(g))]
+    for p, q in zip(run(tocha), run(torch)):
+        np.testing.assert_array_equal(p, q)
+        assert np.array_equal(np.signbit(p), np.signbit(q))

@@ -289,9 +289,10 @@ class Atan2(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        # at (0, 0) PyTorch's gradient is 0, not 0 / 0
-        d = (a * a + b * b).masked_fill(~((a != 0) | (b != 0)), float("inf"))
-        return g * b / d, -g * a / d
+        # PyTorch's chain g * b * recip, g * -a * recip, recip = 1 / (a a + b b) (its roundings);
+        # at (0, 0) recip is 0 (PyTorch's gradient there is 0, not 0 * inf)
+        recip = (a * a + b * b).reciprocal().masked_fill(~((a != 0) | (b != 0)), 0.0)
+        return g * b * recip, g * -a * recip
 
 
 def atan2(input: Tensor, other: Tensor | complex) -> Tensor:
