@@ -273,6 +273,8 @@ CASES = {
     # (seed 71) a comparison with an expanded operand of another dtype: PyTorch's layout
     "eq_expanded_mixed_then_view": lambda m: (m.tensor([[-2.158, 3.045]], dtype=m.float64)
                                               == m.tensor([False, True]).expand(2, 2)).view(-1),
+    "unary_of_expanded_strides": lambda m: [
+        f(m.ones(4, 1).expand(2, 4, 1)).stride() for f in (m.sin, m.exp, m.tanh, m.log)],
     "topk_kthvalue_not_views": lambda m: [
         t._base is None for r in (m.ones(3, 4).topk(2, 0), m.ones(3, 4).kthvalue(1, 0),
                                   m.ones(3, 4).kthvalue(2, 1)) for t in r],
