@@ -55,7 +55,9 @@ TORCH_BUGS = {
     "atan2_unsigned": (
         "atan2 with a uint8 operand and a float operand that requires grad: PyTorch's backward "
         "negates the uint8 tensor, which wraps (-3 becomes 253): atan2(tensor([3], "
-        "dtype=uint8), x) for x = -0.476 gives x.grad 1987.3 instead of -9.40"),
+        "dtype=uint8), x) for x = -0.476 gives x.grad 1987.3 instead of -9.40; and it squares "
+        "an int8/int16 operand in its own type (atan2(tensor([-4], dtype=int8) ** 2, x) for "
+        "x = 0.255: 16 * 16 wraps to 0, x.grad -246.06 instead of -0.0625; seed 83 #34489)"),
     "inplace_saved_version": (
         "(a tolerance in run.TOLERATED, not a generator rule) an in-place change of a tensor "
         "that a recorded op keeps for backward (an index, a mask, amin's keepdim result): "

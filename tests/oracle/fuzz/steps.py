@@ -85,9 +85,9 @@ def binary(lw: Lowering):
     if y is None:
         return
     t = str(lw.rng.choice(BINARY))
-    if "atan2" in t and any(str(getattr(lw.ns.get(r), "dtype", "")).endswith("uint8")
+    if "atan2" in t and any(str(getattr(lw.ns.get(r), "dtype", "")).endswith(("int8", "int16"))
                             for r in (x, y)):
-        return                                  # TORCH_BUGS: atan2_unsigned
+        return                                  # TORCH_BUGS: atan2_unsigned (and narrow ints)
     if lw.rng.random() < 0.3 and (y in lw.regs or t.startswith("{x} ")):
         x, y = y, x
     lw.assign(_fmt(lw, t, x, y), "binary")
