@@ -11,6 +11,7 @@ from . import _dtype as D
 from ._backend import as_device, cpu
 from ._layout import sparse_factory as _sparse_factory
 from ._layout import strided as _strided
+from ._ops._lowp import cast_to, narrow_float
 from ._tensor import Size, Tensor, _wrap_dt
 
 
@@ -93,15 +94,25 @@ def _scan(data, kinds: list) -> object:
     return data
 
 
+def _array(data, npdt):
+    """A new array of `data` as `npdt`; a float type narrower than float32 takes a double or an
+    integer through float32, as PyTorch converts (cast_to), not in one rounding as NumPy."""
+    if npdt is not None and narrow_float(npdt):
+        a = np.asarray(data)
+        if a.dtype.kind in "iufb":
+            return cast_to(a, npdt)
+    return np.array(data, dtype=npdt, copy=True)
+
+
 def _infer_array(data, dtype):
     if isinstance(data, np.ndarray):
         dt = dtype or D.from_numpy_dtype(data.dtype)
-        return np.array(data, dtype=dt.np, copy=True), dt
+        return _array(data, dt.np), dt
     if isinstance(data, (bool, int, float, complex)):
         # np.float64 is a float subclass: NumPy scalars keep their own dtype, as in PyTorch
         dt = dtype or (D.from_numpy_dtype(data.dtype) if isinstance(data, np.generic)
                        else D.scalar_dtype(data))
-        return np.array(data, dtype=dt.np), dt
+        return _array(data, dt.np), dt
     kinds: list = []
     clean = _scan(data, kinds)
     if dtype is None:
@@ -114,7 +125,7 @@ def _infer_array(data, dtype):
     else:
         dt = dtype
     try:
-        arr = np.array(clean, dtype=dt.np)
+        arr = _array(clean, dt.np)
     except ValueError as e:
         raise ValueError(f"tensor(): expected a sequence of equal-length sequences ({e})") \
             from None
@@ -156,7 +167,7 @@ def tensor(data: object, *, dtype: D.dtype | None = None, device: object = None,
             and not requires_grad and dtype.np is not None):
         # the hot call of a Dataset's __getitem__, tensor(row, dtype=...): the general path
         # below, without its dispatch
-        return _wrap_dt(np.array(data, dtype=dtype.np, copy=True), dtype, cpu)
+        return _wrap_dt(_array(data, dtype.np), dtype, cpu)
     dt = _dt(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use "

@@ -593,9 +593,8 @@ def copysign(input: Tensor, other) -> Tensor:
 @_public
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """log2(2^input + 2^other), computed stably."""
-    m = tocha.maximum(input, other).detach()
-    m = tocha.where(tocha.isfinite(m), m, tocha.zeros_like(m))
-    return m + tocha.log2(tocha.exp2(input - m) + tocha.exp2(other - m))
+    from ._ops.elementwise import logaddexp2 as _logaddexp2
+    return _logaddexp2(input, other)
 
 
 @_public

@@ -73,11 +73,12 @@ def apply(name: str, x: np.ndarray):
     fn = _FUNCS.get((name, x.dtype.char))
     if fn is None:
         return None
-    x = np.ascontiguousarray(x)
+    shape = x.shape
+    x = np.ascontiguousarray(x)     # 1-d for a 0-d x: the shape is put back at the end
     y = np.empty_like(x)
     if x.size:
         fn(x.size, x.__array_interface__["data"][0], y.__array_interface__["data"][0], _HA)
-    return y
+    return y.reshape(shape)
 
 
 _MKL_NAMES = {"Exp", "Ln", "Sin", "Cos", "Tanh", "Sqrt"}

@@ -34,3 +34,11 @@ def test_tocha_tanh_uses_vml_when_enabled(monkeypatch):
     want = torch.tanh(torch.from_numpy(x)).numpy()
     assert not np.array_equal(E._via64(np.tanh)(x), want)   # NumPy alone differs somewhere
     assert np.array_equal(_vml.exact("Tanh", E._via64(np.tanh))(x), want)
+
+
+@pytest.mark.parametrize("name,fn,positive", CASES)
+def test_vml_keeps_0d_shape(name, fn, positive):
+    x = np.array(0.75, np.float32)      # np.ascontiguousarray makes a 0-d array 1-d
+    want = fn(torch.from_numpy(x)).numpy()
+    got = _vml.apply(name, x)
+    assert got.shape == want.shape == () and np.array_equal(got, want)

@@ -47,10 +47,19 @@ def nll_sums(picked, wts, keep):
     return tl, (tw if wts is not None else dt(int(sum(bool(k) for k in keep))))
 
 
+def narrow_float(dt) -> bool:
+    """Whether NumPy dtype `dt` is a float type narrower than float32 (float16, bfloat16,
+    float8): PyTorch converts a double (or an integer) to one through float32."""
+    return dt.itemsize < 4 and dt.kind in "fV"
+
+
 def cast_to(x, dt):
-    """`x.astype(dt)` for an ml_dtypes target, with PyTorch's conversion where it differs:
-    float8_e4m3fn saturates at +-448 (inf included), float8_e8m0fnu ignores the sign and takes
-    0 to its all-zero bits (2**-127); NaN stays NaN."""
+    """`x.astype(dt)` for an ml_dtypes or float16 target, with PyTorch's conversion where it
+    differs: a float64 or integer source goes through float32 first (two roundings, where
+    NumPy rounds once); float8_e4m3fn saturates at +-448 (inf included), float8_e8m0fnu
+    ignores the sign and takes 0 to its all-zero bits (2**-127); NaN stays NaN."""
+    if x.dtype.kind in "iuf" and x.dtype.itemsize >= 4 and x.dtype != _F32 and narrow_float(dt):
+        x = x.astype(_F32)
     name = dt.name
     if name == "float8_e4m3fn":
         return np.clip(x, -448.0, 448.0).astype(dt)

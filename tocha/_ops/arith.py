@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
+from .._vml import exact
 from ..autograd.grad_mode import STATE
 from ._lowp import cast_to
 from ._util import broadcast_error, prim
@@ -98,6 +99,12 @@ def _lowp_scalar(ufunc, a, s):
     return ufunc(a.astype(np.float32), np.float32(s)).astype(a.dtype)
 
 
+def _lowp(dt) -> bool:
+    """float16 or an ml_dtypes type (bfloat16, float8): PyTorch multiplies and divides these
+    by a number in float32, the number unrounded (NumPy rounds it to the array's type)."""
+    return dt.kind == "V" or dt == np.float16
+
+
 class Mul(prim):
     @staticmethod
     def forward(ctx, a, b, dt):
@@ -108,7 +115,7 @@ class Mul(prim):
                 ctx.scalar = b
         if dt is not None:
             return np.multiply(a, b, dtype=dt, casting="unsafe")
-        if b.__class__ is not _ndarray and a.dtype.kind == "V":     # bfloat16 * a number
+        if b.__class__ is not _ndarray and _lowp(a.dtype):       # float16/bfloat16 * number
             return _lowp_scalar(np.multiply, a, b)
         return a * b
 
@@ -135,7 +142,7 @@ class Div(prim):
                 ctx.save_for_backward(a if n[1] else None, b)
         if dt is not None:
             return np.true_divide(a, b, dtype=dt, casting="unsafe")
-        if b.__class__ is not _ndarray and a.dtype.kind == "V":     # bfloat16 / a number
+        if b.__class__ is not _ndarray and _lowp(a.dtype):       # float16/bfloat16 / number
             return _lowp_scalar(np.true_divide, a, b)
         return a / b
 
@@ -147,7 +154,8 @@ class Div(prim):
         if b is None:
             return g / ctx.scalar, None
         ga = g / b if ctx.needs_input_grad[0] else None
-        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        # PyTorch's chain and its roundings: -g * ((a / b) / b), not -g * a / (b * b)
+        gb = -g * ((a / b) / b) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -166,7 +174,7 @@ class RDiv(prim):
     def forward(ctx, a, b, dt):        # b / a, b a scalar
         if dt is not None:
             out = np.true_divide(b, a, dtype=dt, casting="unsafe")
-        elif a.dtype.kind == "V":       # bfloat16: PyTorch's reciprocal (rounded), then * b
+        elif _lowp(a.dtype):            # 16-bit: PyTorch's reciprocal (rounded), then * b
             out = _lowp_scalar(np.multiply, (1 / a.astype(np.float32)).astype(a.dtype), b)
         else:
             out = b / a
@@ -209,9 +217,43 @@ def _scaled(input, other, alpha, op):
     return other * alpha
 
 
+class AddAlphaLowp(prim):
+    """a + alpha * b for float16/bfloat16 tensors as PyTorch's vectorized kernel: alpha
+    rounded to the type, the rest in float32, one rounding (the composite rounded alpha * b
+    first); the gradient of b is g * alpha, alpha unrounded (PyTorch's mul by a number).
+    Differs from PyTorch: its loop tail (the last numel % 64 elements of each thread's chunk,
+    on AVX-512) rounds alpha * b to the type first; tocha does not."""
+
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha):
+        ctx.alpha = alpha
+        k = np.float32(np.asarray(alpha, a.dtype))
+        return (a.astype(np.float32) + b.astype(np.float32) * k).astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g * ctx.alpha if ctx.needs_input_grad[1] else None, None
+
+
+class SubAlphaLowp(AddAlphaLowp):
+    node_name = "SubBackward0"
+
+
+def _alpha_lowp(input, other, alpha) -> bool:
+    # (same shapes only: that is where PyTorch's bits were checked; broadcast operands go
+    # through its other loops)
+    return (isinstance(input, Tensor) and isinstance(other, Tensor) and isinstance(alpha, float)
+            and input._dtype is other._dtype and _lowp(input._data.dtype)
+            and input._data.shape == other._data.shape)
+
+
 def add(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
         out: Tensor | None = None) -> Tensor:
     """input + alpha * other."""
+    if alpha != 1 and _alpha_lowp(input, other, alpha):
+        return _out(AddAlphaLowp.apply(input, other, alpha), out)
     if alpha != 1:
         other = _scaled(input, other, alpha, "add")
     if not isinstance(input, Tensor):
@@ -224,6 +266,8 @@ def sub(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
     """input - alpha * other."""
     if isinstance(input, Tensor):
         _check_bool_sub(input, other)       # before alpha turns a bool operand into a number
+    if alpha != 1 and _alpha_lowp(input, other, alpha):
+        return _out(SubAlphaLowp.apply(input, other, -alpha), out)
     if alpha != 1:
         other = _scaled(input, other, alpha, "sub")
     if not isinstance(input, Tensor):
@@ -324,6 +368,14 @@ def neg(input: Tensor) -> Tensor:
 negative = neg
 
 
+# PyTorch's CPU float32/float64 pow by these numbers: its sqrt kernel, 1 / sqrt, and products
+# rounded at each step (NumPy's powf rounds once, so x ** 3 or x ** -0.5 differed in the last
+# place, and a double backward's cancellation made that visible)
+_POW_FAST = {0.5: exact("Sqrt", np.sqrt), -0.5: lambda a: 1 / np.sqrt(a),
+             3: lambda a: a * a * a, -2: lambda a: 1 / (a * a)}
+_POW_FAST_DT = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 class Pow(prim):
     @staticmethod
     def forward(ctx, a, e, dt):
@@ -331,6 +383,8 @@ class Pow(prim):
         ctx.e = e
         if getattr(e, "ndim", 0) == 0 and e < 0 and np.dtype(dt or a.dtype).kind in "iu":
             return _int_pow(a, e, dt)
+        if dt is None and e.__class__ in _PYNUM and e in _POW_FAST and a.dtype in _POW_FAST_DT:
+            return _POW_FAST[e](a)
         return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 
     @staticmethod
@@ -342,7 +396,8 @@ class Pow(prim):
             return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), None
         if g._dtype.is_complex:
             a, e = cj(a), cj(e)
-        return g * e * a ** (e - 1), None
+        # PyTorch's chain g * (e * a ** (e - 1)): its roundings, in a double backward too
+        return g * (e * a ** (e - 1)), None
 
 
 def _int_pow(a, b, dt):
@@ -454,7 +509,8 @@ class Cast(prim):
     @staticmethod
     def forward(ctx, x, dt):
         ctx.src = x.dtype
-        return x.astype(dt) if dt.kind != "V" else cast_to(x, dt)     # V: ml_dtypes (float8)
+        # float16 and ml_dtypes (bfloat16, float8) targets: PyTorch's conversion, cast_to's
+        return x.astype(dt) if dt.itemsize >= 4 or dt.kind not in "fV" else cast_to(x, dt)
 
     @staticmethod
     def backward(ctx, g):
@@ -491,7 +547,8 @@ class Fill(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, g.sum()
+        # zeros, not g * 0: an infinite g (sqrt at the filled 0) gives 0, not NaN, as PyTorch
+        return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), g.sum()
 
 
 def fill(input: Tensor, value: complex) -> Tensor:
@@ -527,8 +584,8 @@ def _nograd_binary(ufunc, a, b, op, out_dtype=None):
     bb = b._data if isinstance(b, Tensor) else b
     if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind == "b":
         raise NotImplementedError(f"\"{op}_cpu\" not implemented for 'Bool'")
-    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind in "biu" and np.any(
-            np.asarray(bb) == 0):
+    if op in _INT_DIVS and np.dtype(dt or a._data.dtype).kind in "biu" and a._data.size and \
+            np.any(np.asarray(bb) == 0):       # (an empty dividend divides nothing)
         raise RuntimeError(f"{op}: integer division by zero (ZeroDivisionError); operands "
                            f"{a._dtype} and {getattr(b, '_dtype', type(b).__name__)}")
     try:
@@ -591,7 +648,18 @@ def remainder(input: Tensor, other: Tensor | complex) -> Tensor:
     """Python-style modulus (sign of the divisor); gradient 1 for input."""
     if not isinstance(input, Tensor):
         input = _scalar_as(input, other)
-    return _mod(np.mod, "floor", input, other, "remainder")
+    return _mod(_np_remainder, "floor", input, other, "remainder")
+
+
+def _np_remainder(a, b, **kw):
+    """np.mod with PyTorch's sign for a zero result: fmod's, the dividend's (NumPy gives it the
+    divisor's sign, and 1 / remainder(0., -0.7) was -inf)."""
+    r = np.mod(a, b, **kw)
+    if r.dtype.kind == "f":
+        zero = r == 0
+        if zero.any():
+            r = np.where(zero, np.copysign(r, a), r).astype(r.dtype, copy=False)
+    return r
 
 
 def fmod(input: Tensor, other: Tensor | complex) -> Tensor:

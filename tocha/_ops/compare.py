@@ -66,7 +66,8 @@ class Clamp(prim):
         if ctx.hi is not None:
             m2 = x <= ctx.hi
             m = m2 if m is None else m & m2
-        return g * m if m is not None else g
+        # masked, not g * m: an infinite or NaN g (x NaN) gives 0 outside, as PyTorch's where
+        return g.masked_fill(~m, 0.0) if m is not None else g
 
 
 def clamp(input: Tensor, min: Tensor | complex | None = None, max: Tensor | complex | None = None,
@@ -92,16 +93,17 @@ def clamp(input: Tensor, min: Tensor | complex | None = None, max: Tensor | comp
 
 
 def _int_bound(v, dt):
-    """A Python number for an integer tensor, converted as PyTorch converts it: ints in the
-    range of the type or of its unsigned/signed twin wrap (-1 in uint8 is 255), floats must
-    fit the type itself; anything else is refused."""
+    """A Python number for an integer tensor, converted as PyTorch converts it (c10's
+    overflow check): ints must fit a signed type; an unsigned type also takes negatives down
+    to -max, which wrap (-1 in uint8 is 255, -255 is 1); floats must fit the type itself;
+    anything else is refused."""
     if v is None or isinstance(v, bool):
         return v
     info = np.iinfo(dt.np)
     if isinstance(v, float):
         if info.min <= v <= info.max:       # (NaN fails too)
             return v
-    elif -(2 ** (info.bits - 1)) <= v <= 2 ** info.bits - 1:
+    elif (info.min if info.min < 0 else -info.max) <= v <= info.max:
         return int(np.asarray(v, np.int64).astype(dt.np))
     raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow "
                        f"({v} for a {dt} tensor)")
@@ -287,9 +289,10 @@ class Atan2(prim):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        # at (0, 0) PyTorch's gradient is 0, not 0 / 0
-        d = (a * a + b * b).masked_fill(~((a != 0) | (b != 0)), float("inf"))
-        return g * b / d, -g * a / d
+        # PyTorch's chain g * b * recip, g * -a * recip, recip = 1 / (a a + b b) (its roundings);
+        # at (0, 0) recip is 0 (PyTorch's gradient there is 0, not 0 * inf)
+        recip = (a * a + b * b).reciprocal().masked_fill(~((a != 0) | (b != 0)), 0.0)
+        return g * b * recip, g * -a * recip
 
 
 def atan2(input: Tensor, other: Tensor | complex) -> Tensor:
@@ -321,6 +324,12 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
     return where(isfinite(input), input, fill)
 
 
+def _astype(x, dt):
+    """x as dt; an expanded x (a zero stride) in C order: NumPy's 'K' order gave it a
+    transposed layout, and the comparison's result then one PyTorch's has not."""
+    return x.astype(dt, copy=False, order="C" if 0 in x.strides else "K")
+
+
 def _cmp(ufunc, name):
     ordered = name not in ("eq", "ne")      # (<, >, ...: refused on complex tensors)
     def op(input: Tensor, other: Tensor | complex, *, out: Tensor | None = None) -> Tensor:
@@ -331,7 +340,7 @@ def _cmp(ufunc, name):
             refuse(name, input, other)
         if isinstance(other, Tensor) and other._dtype is not input._dtype:
             dt = D.result_type(input, other).np
-            a, b = input._data.astype(dt, copy=False), other._data.astype(dt, copy=False)
+            a, b = _astype(input._data, dt), _astype(other._data, dt)
         else:
             a = input._data
             b = other._data if isinstance(other, Tensor) else other

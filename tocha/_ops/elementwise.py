@@ -197,24 +197,102 @@ def positive(input: Tensor) -> Tensor:
     return input
 
 
-def logaddexp(input: Tensor, other: Tensor | complex) -> Tensor:
+class LogAddExp(prim):
+    """log(exp(a) + exp(b)) (base 2 when `two`) as PyTorch's CPU kernel computes it,
+    max + log1p(exp(-|a - b|)), in float32 for 16-bit floats and rounded once: the composite
+    log(exp(a - m) + exp(b - m)) rounded each float16 step and lost every digit where a ~ b."""
+
+    node_name = "LogaddexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, two):
+        ctx.save_for_backward(a, b)
+        ctx.two = two
+        dt = a.dtype
+        if dt.kind == "c":
+            return _logaddexp_complex(a, b)
+        w = np.dtype(np.float32) if dt.itemsize < 4 else dt
+        x, y = a.astype(w, copy=False), b.astype(w, copy=False)
+        d = -np.abs(x - y)
+        r = np.maximum(x, y) + (np.log1p(np.exp2(d)) * np.asarray(1 / math.log(2), w) if two
+                                else np.log1p(np.exp(d)))
+        # both infinite and equal: a itself (the formula's inf - inf is NaN)
+        return np.where(np.isinf(x) & (x == y), x, r).astype(dt, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .complex import cj
+        a, b = ctx.saved_tensors
+        if g._dtype.is_complex:
+            a, b = cj(a), cj(b)
+        n = ctx.needs_input_grad
+        up = (lambda t: 2.0 ** t) if ctx.two else exp
+        return (g / (1 + up(b - a)) if n[0] else None,
+                g / (1 + up(a - b)) if n[1] else None, None)
+
+
+def _logaddexp_complex(a, b):
+    """PyTorch's complex logaddexp: log1p(exp(lo - hi)) + hi, hi the operand of larger real
+    part; NaN if the smaller is NaN, the smaller where both real parts are -inf."""
+    a, b = np.broadcast_arrays(a, b)
+    swap = a.real < b.real
+    hi, lo = np.where(swap, b, a), np.where(swap, a, b)
+    r = np.log1p(np.exp(lo - hi)) + hi
+    r = np.where(np.isneginf(lo.real) & (lo.real == hi.real), lo, r)
+    r = np.where(np.isposinf(lo.real) & (lo.real == hi.real), np.log(np.exp(lo) + np.exp(hi)), r)
+    return np.where(np.isnan(lo.real) | np.isnan(lo.imag), np.nan + 0j, r).astype(a.dtype)
+
+
+class LogAddExp2(LogAddExp):
+    node_name = "Logaddexp2Backward0"
+
+
+def logaddexp(input: Tensor, other: Tensor | complex, _two: bool = False) -> Tensor:
     """log(exp(input) + exp(other)) without overflow."""
     dt = D.result_type(input, other)
-    dt = dt if dt._kind == 2 else D.get_default_dtype()
+    dt = dt if dt._kind >= 2 else D.get_default_dtype()
+    if dt.is_complex and _two:
+        from .complex import _TORCH_NAMES
+        raise NotImplementedError(f"\"logaddexp2_cpu\" not implemented for "
+                                  f"{_TORCH_NAMES.get(dt.name, dt.name)}")
     input = input.to(dt)                # bool/int operands: no `-` on bools
-    other = other.to(dt) if isinstance(other, Tensor) else other
-    m = maximum(input, other).detach()
-    m = where(isfinite(m), m, zeros_like_(m))
-    return m + log(exp(input - m) + exp(other - m))
+    other = other.to(dt) if isinstance(other, Tensor) else _wrap_dt(
+        np.asarray(other, dt.np), dt, input._device)
+    return (LogAddExp2 if _two else LogAddExp).apply(input, other, _two)
+
+
+def logaddexp2(input: Tensor, other: Tensor | complex) -> Tensor:
+    """log2(2**input + 2**other) without overflow."""
+    return logaddexp(input, other, True)
+
+
+class Hypot(prim):
+    """sqrt(a**2 + b**2) without overflow or underflow (the C library's hypot, as PyTorch's
+    kernel; 16-bit floats in float32): the composite sqrt(a*a + b*b) gave inf for 1e20 in
+    float32 and for 300 in float16. PyTorch's gradients: g * a / result, g * b / result."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        w = np.float32 if a.dtype.itemsize < 4 else None
+        r = np.hypot(a, b, dtype=w).astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, b, r)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, r = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        return g * a / r if n[0] else None, g * b / r if n[1] else None
 
 
 def hypot(input: Tensor, other: Tensor | complex) -> Tensor:
-    """sqrt(input**2 + other**2)."""
+    """sqrt(input**2 + other**2), without overflow."""
     dt = D.result_type(input, other)
     dt = dt if dt._kind == 2 else D.get_default_dtype()
     input = input.to(dt)        # integers squared in their own dtype would overflow (int8)
-    other = other.to(dt) if isinstance(other, Tensor) else other
-    return sqrt(input * input + other * other)
+    other = other.to(dt) if isinstance(other, Tensor) else _wrap_dt(
+        np.asarray(other, dt.np), dt, input._device)
+    return Hypot.apply(input, other)
 
 
 def deg2rad(input: Tensor) -> Tensor:
@@ -248,7 +326,8 @@ class Logit(prim):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         bad = (x < 0) | (x > 1)
-        return where(bad, _full_like(g, float("nan")), g / (x * (1 - x)))
+        # + 0.0 takes -0 to +0: at p = -0 PyTorch's kernel gives g * inf, not g / -0
+        return where(bad, _full_like(g, float("nan")), g / (x * (1 - x) + 0.0))
 
 
 def xlogy(input: Tensor, other: Tensor | complex) -> Tensor:

@@ -252,9 +252,10 @@ def setitem(self: Tensor, index: Any, value: Tensor | complex) -> None:
         from .elementwise import _int_bound
         value = _int_bound(value, self._dtype)     # uint8 wraps -1; -1.0 or 300 refused
     elif (not basic and self._dtype._kind == 1 and isinstance(value, Tensor)
-          and value._dtype._kind == 2 and value._data.size == 1):
+          and value._dtype._kind in (1, 2) and value._data.size == 1):
         from .elementwise import _int_bound
-        _int_bound(float(value._data.reshape(())), self._dtype)     # NaN, inf: refused
+        # NaN, inf, and integers out of range (5832 into int8) refused, as for a number
+        _int_bound(value._data.reshape(()).item(), self._dtype)
     v_rg = isinstance(value, Tensor) and value._requires_grad
     if self._check_inplace(v_rg):
         if not isinstance(value, Tensor):
@@ -530,8 +531,14 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     if input._data.ndim == 0:
         return _topk_t(input.clone(), _wrap(np.array(0)))
     v, i = sort(input, d, descending=largest)
-    # new contiguous tensors, as PyTorch's (a narrow of the sort would be a strided view)
-    return _topk_t(v.narrow(d, 0, k).contiguous(), i.narrow(d, 0, k).contiguous())
+    # new contiguous tensors, as PyTorch's (a narrow of the sort would be a view)
+    return _topk_t(_fresh(v.narrow(d, 0, k)), _fresh(i.narrow(d, 0, k)))
+
+
+def _fresh(t: Tensor) -> Tensor:
+    """A new contiguous tensor with t's values (contiguous() would return a contiguous view
+    itself, and an in-place op on it would then go through the view machinery)."""
+    return t.clone() if t.is_contiguous() else t.contiguous()
 
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, ...]:
@@ -540,6 +547,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     refuse("kthvalue", input)
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d] if input._data.ndim else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d} of a "
                            f"tensor of shape {tuple(input._data.shape)} (k={k})")
@@ -549,7 +558,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     v, i = v.narrow(d, k - 1, 1), i.narrow(d, k - 1, 1)
     if not keepdim:
         v, i = v.squeeze(d), i.squeeze(d)
-    return _kth_t(v, i)
+    return _kth_t(_fresh(v), _fresh(i))
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,

@@ -217,6 +217,8 @@ def nanmedian(input: Tensor, dim: int | None = None,
     if nd == 0:
         return _nanmedian_t(input.clone(), _wrap(np.array(0)))
     d = norm_dim(dim, nd)
+    if not input._data.shape[d]:
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     x = input._data
     order = np.argsort(x, axis=d, kind="stable")            # NaNs sort last
     k = np.sum(~np.isnan(x), axis=d, keepdims=True)

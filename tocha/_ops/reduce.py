@@ -99,20 +99,26 @@ def sum_to(x: Tensor, shape) -> Tensor:
     return SumTo.apply(x, shape)
 
 
+def _c(r):
+    """A reduction's result C-contiguous, as PyTorch allocates it (NumPy keeps the input's
+    memory order, so .view() of a reduced transposed tensor failed where PyTorch's works)."""
+    return r if r.flags.c_contiguous else np.ascontiguousarray(r)
+
+
 class Sum(prim):
     @staticmethod
     def forward(ctx, x, dims, keepdim, dt):     # dims None: every dim
         ctx.meta = (x.shape, dims, keepdim)
         if dt is not None:
-            return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt)
+            return _c(np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt))
         k = x.dtype
         if k.kind == "f" and k is not _F16:
             w = _wide(x, dims) if x.size > 256 else None
             if w is not None:
-                return np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w).astype(k)
-            return np.add.reduce(x, axis=dims, keepdims=keepdim)
+                return _c(np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w).astype(k))
+            return _c(np.add.reduce(x, axis=dims, keepdims=keepdim))
         r = np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=_wide(x, dims) or _acc_dtype(x))
-        return r.astype(k) if k is _F16 or k.kind == "V" else r
+        return _c(r.astype(k) if k is _F16 or k.kind == "V" else r)
 
     @staticmethod
     def backward(ctx, g):
@@ -145,13 +151,15 @@ class Mean(prim):
             n *= x.shape[d]
         ctx.n = n
         if x.dtype is _F16 or x.dtype.kind == "V":     # float32 accumulation (bfloat16 too)
-            return np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
+            return _c(np.mean(x, axis=dims, keepdims=keepdim, dtype=np.float32)
+                      .astype(x.dtype))
         w = _wide(x, dims) if x.size > 256 else None
         if w is not None:
-            return (np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w) / n).astype(x.dtype)
+            return _c((np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=w) / n)
+                      .astype(x.dtype))
         # sum / n without np.mean's Python-level wrapper (costly on small tensors)
-        return np.true_divide(np.add.reduce(x, axis=dims, keepdims=keepdim), n,
-                              dtype=x.dtype)
+        return _c(np.true_divide(np.add.reduce(x, axis=dims, keepdims=keepdim), n,
+                                 dtype=x.dtype))
 
     @staticmethod
     def backward(ctx, g):
@@ -187,7 +195,7 @@ class Prod(prim):
         ctx.save_for_backward(x)
         ctx.dim, ctx.keepdim, ctx.in_shape = dim, keepdim, x.shape
         dt = np.int64 if x.dtype.kind in "biu" else None
-        return np.prod(x, axis=dim, keepdims=keepdim, dtype=dt)
+        return _c(np.prod(x, axis=dim, keepdims=keepdim, dtype=dt))
 
     @staticmethod
     def backward(ctx, g):
@@ -237,12 +245,12 @@ class Cumsum(prim):
     def forward(ctx, x, dim):
         ctx.dim = dim
         if x.dtype.kind in "biu":
-            return np.cumsum(x, axis=dim, dtype=np.int64)
+            return _c(np.cumsum(x, axis=dim, dtype=np.int64))
         if x.dtype.itemsize < 8:
             # PyTorch's CPU kernel accumulates float32/float16 in float64: a float32 running
             # sum drifts (10**6 x 0.1 would give 100958, not 100000)
-            return np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype)
-        return np.cumsum(x, axis=dim)
+            return _c(np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype))
+        return _c(np.cumsum(x, axis=dim))
 
     @staticmethod
     def backward(ctx, g):
@@ -339,7 +347,7 @@ class Amax(prim):
                                                                        keepdims=True)
         ctx.save_for_backward(x, r)
         ctx.dims, ctx.keepdim, ctx.in_shape = dims, keepdim, x.shape
-        return r if keepdim else np.squeeze(r, axis=dims)
+        return _c(r if keepdim else np.squeeze(r, axis=dims))
 
     @staticmethod
     def backward(ctx, g):
@@ -410,6 +418,15 @@ _sort_t, _topk_t = _named("sort"), _named("topk")
 _kth_t, _median_t, _mode_t = _named("kthvalue"), _named("median"), _named("mode")
 
 
+def _nonempty(name: str, input: Tensor, dims) -> None:
+    """PyTorch's IndexError for a reduction over a dim of size 0 (NumPy's is a ValueError
+    about identities, or an index out of bounds)."""
+    shape = input._data.shape
+    for d in dims:
+        if shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def _minmax(input, dim, keepdim, other, is_max):
     from .elementwise import maximum, minimum
     if input._dtype.is_complex and dim is None and other is None:
@@ -430,6 +447,7 @@ def _minmax(input, dim, keepdim, other, is_max):
     d = norm_dim(dim, nd)
     if nd == 0:
         return (_max_t if is_max else _min_t)(input.clone(), _wrap(np.array(0)))
+    _nonempty("max" if is_max else "min", input, (d,))
     v, i = (MaxDim if is_max else MinDim).apply(input, d, keepdim, is_max)
     return (_max_t if is_max else _min_t)(v, i)
 
@@ -447,14 +465,22 @@ def min(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = F
 
 def amax(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
     refuse("amax", input)
-    return Amax.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
-                      True)
+    return Amax.apply(input, _amdims("amax", input, dim), keepdim, True)
 
 
 def amin(input: Tensor, dim: int | Sequence[int] | None = (), keepdim: bool = False) -> Tensor:
     refuse("amin", input)
-    return Amin.apply(input, _rdims(dim if dim != () else None, input._data.ndim), keepdim,
-                      False)
+    return Amin.apply(input, _amdims("amin", input, dim), keepdim, False)
+
+
+def _amdims(name, input, dim):
+    dims = _rdims(dim if dim != () else None, input._data.ndim)
+    if input._data.size == 0 and dim in ((), None):
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           f"input.numel() == 0. Specify the reduction dim with the 'dim' "
+                           f"argument.")
+    _nonempty(name, input, dims)
+    return dims
 
 
 def _arg(input, dim, keepdim, is_max):
@@ -464,11 +490,16 @@ def _arg(input, dim, keepdim, is_max):
                            f"'Bool'")
     x = input._data
     f = np.argmax if is_max else np.argmin
+    if dim is None and not x.size:
+        raise IndexError(f"{'argmax' if is_max else 'argmin'}(): Expected reduction dim to be "
+                         f"specified for input.numel() == 0.")
+    if dim is not None and x.ndim:
+        _nonempty("argmax" if is_max else "argmin", input, (norm_dim(dim, x.ndim),))
     if dim is None:
         r = f(x.reshape(-1))
         if keepdim:
             r = np.asarray(r).reshape((1,) * x.ndim)
-        return _wrap(np.asarray(r, np.int64), input._device)
+        return _wrap(np.asarray(r, np.int64, order="C"), input._device)
     d = norm_dim(dim, x.ndim)
     if x.ndim == 0:
         return _wrap(np.array(0, np.int64))
@@ -485,6 +516,10 @@ def argmin(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool 
 
 def aminmax(input: Tensor, *, dim: int | Sequence[int] | None = None,
             keepdim: bool = False) -> tuple[Tensor, ...]:
+    if dim is not None and input._data.ndim and not input._data.shape[norm_dim(dim,
+                                                                              input._data.ndim)]:
+        raise IndexError(f"aminmax: Expected reduction dim {norm_dim(dim, input._data.ndim)} "
+                         f"to have non-zero size.")
     return amin(input, dim if dim is not None else (), keepdim), amax(
         input, dim if dim is not None else (), keepdim)
 
@@ -512,6 +547,10 @@ def var(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
     n = 1
     for d in dims:
         n *= input._data.shape[d]
+    if (dim is None or nd == 0) and n - c <= 0 and input._data.dtype.kind == "f":
+        return VarNoDof.apply(input, keepdim)
+    if input._data.dtype.kind == "f":
+        return Var.apply(input, dims if dims else tuple(range(nd)), keepdim, n, c)
     mu = mean(input, dims, keepdim=True)
     dev = input - mu
     if dev._dtype.is_complex:       # |dev|^2: a real variance, as PyTorch's
@@ -593,7 +632,7 @@ class L2(prim):
         w = x.astype(np.float32) if x.dtype == _F16 or x.dtype.kind == "V" else x
         r = np.sqrt(np.sum(w * w, axis=dims, keepdims=True)).astype(x.dtype, copy=False)
         ctx.kshape = r.shape
-        out = r if keepdim else np.squeeze(r, axis=dims)
+        out = _c(r if keepdim else np.squeeze(r, axis=dims))
         # save the returned array itself: it comes back as a graph tensor (double backward)
         ctx.save_for_backward(x, out)
         return out
@@ -603,9 +642,9 @@ class L2(prim):
         x, r = ctx.saved_tensors
         r = r.reshape(ctx.kshape)
         g = g.reshape(ctx.kshape)
-        # the subgradient at 0 is 0, as in PyTorch
+        # the subgradient at 0 is 0, as in PyTorch; its chain g * (x / r) and roundings
         safe = r.masked_fill(r == 0, 1.0)
-        return g * x / safe * (r != 0)
+        return g * (x / safe).masked_fill(r == 0, 0.0)
 
 
 def _l2(x, dim, keepdim):
@@ -626,7 +665,7 @@ class LogSumExp(prim):
         else:
             r = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.kshape = r.shape
-        out = r if keepdim else np.squeeze(r, axis=dims)
+        out = _c(r if keepdim else np.squeeze(r, axis=dims))
         ctx.save_for_backward(x, out)     # the returned array: a graph tensor in backward
         return out
 
@@ -651,19 +690,21 @@ def all(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = F
     r = np.all(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
     # uint8 in, uint8 out (PyTorch's legacy rule); bool otherwise
-    return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
+    return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool, order="C"),
+                 input._device)
 
 
 def any(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
     r = np.any(input._data, axis=None if dim is None else _rdims(dim, input._data.ndim),
                keepdims=keepdim)
-    return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool), input._device)
+    return _wrap(np.asarray(r, np.uint8 if input._dtype is D.uint8 else bool, order="C"),
+                 input._device)
 
 
 def count_nonzero(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     r = np.count_nonzero(input._data, axis=None if dim is None else _rdims(
         dim, input._data.ndim))
-    return _wrap(np.asarray(r, np.int64), input._device)
+    return _wrap(np.asarray(r, np.int64, order="C"), input._device)
 
 
 # ---------------------------------------------------------------- order statistics
@@ -689,10 +730,13 @@ def median(input: Tensor, dim: int | Sequence[int] | None = None,
         raise NotImplementedError("\"median_out\" not implemented for 'Bool'")
     if dim is None:
         flat = input.reshape(-1)
-        if not flat._data.size:     # PyTorch: NaN, or the dtype's lowest integer
+        if not flat._data.size:
             from .elementwise import no_derivative
+            # PyTorch's NaN cast as x86 casts it: int32/int64 the lowest value, narrower
+            # integers 0, bool True
             k = flat._dtype.np
-            v = np.nan if k.kind in "fV" else np.iinfo(k).min if k.kind in "iu" else False
+            v = (np.nan if k.kind in "fV" else np.iinfo(k).min if k.kind == "i" and
+                 k.itemsize >= 4 else 0 if k.kind in "iu" else True)
             return no_derivative(_wrap_dt(np.asarray(v, k), flat._dtype, flat._device),
                                  "median", input)
         order = np.argsort(flat._data, kind="stable")
@@ -701,6 +745,7 @@ def median(input: Tensor, dim: int | Sequence[int] | None = None,
     d = norm_dim(dim, input._data.ndim)
     if input._data.ndim == 0:
         return _median_t(input.clone(), _wrap(np.array(0)))
+    _nonempty("median", input, (d,))
     order = np.argsort(input._data, axis=d, kind="stable")
     idx = np.take_along_axis(order, _median_pos(input._data, d), d).astype(np.int64)
     vals = gather(input, d, _wrap(idx))
@@ -730,3 +775,6 @@ def _float_default():
 
 # softmax and log_softmax live in tocha/_ops/softmax.py (this file's size); still reachable here
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax  # noqa: F401
+
+# var's primitives live in tocha/_ops/variance.py (this file's size)
+from .variance import Var, VarNoDof

@@ -25,12 +25,17 @@ def _max_keep(x, dim):
     return x.max(axis=dim, keepdims=True, initial=-np.inf)
 
 
+def _c(y):
+    """C-contiguous, as PyTorch allocates softmax's result (NumPy keeps the input's order)."""
+    return y if y.flags.c_contiguous else np.ascontiguousarray(y)
+
+
 class Softmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
         x, lo = up(x)                   # bfloat16: computed in float32, rounded once
         e = np.exp(x - _max_keep(x, dim))
-        y = down(e / np.sum(e, axis=dim, keepdims=True), lo)
+        y = _c(down(e / np.sum(e, axis=dim, keepdims=True), lo))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -57,6 +62,7 @@ class LogSoftmax(prim):
             y = np.subtract(s, np.log(total), out=s)
         else:                   # (a 0-d input: NumPy's arithmetic gives a scalar)
             y = np.asarray(s - np.log(total))
+        y = _c(y)
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -76,6 +82,8 @@ class LogSoftmax(prim):
 
 def _softmax_dim(input, dim, name):
     if input._dtype._kind < 2 and not input._data.size:     # PyTorch lets empty ones through
+        if dim is not None:
+            norm_dim(dim, input._data.ndim)     # (a dim out of range still raises)
         return None
     if input._dtype._kind < 2:
         raise NotImplementedError(

@@ -13,7 +13,9 @@ def _as_strided(x, shape, strides):
     own = x
     while isinstance(own.base, np.ndarray):
         own = own.base
-    if not own.flags.c_contiguous:
+    # (an empty result of an empty x can start past the owner's empty buffer: NumPy's
+    # ndarray() would refuse it, as_strided does not)
+    if not own.flags.c_contiguous or 0 in shape:
         return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=x.flags.writeable)
     off = x.__array_interface__["data"][0] - own.__array_interface__["data"][0]
     r = np.ndarray(shape, x.dtype, own, off, strides)

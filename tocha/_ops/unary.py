@@ -60,7 +60,10 @@ def _via64(f):
     small tensors bit for bit (NumPy's own float32 kernels differ in the last place)."""
     def g(x):
         if x.dtype.kind == "f" and x.itemsize < 8:
-            return f(x.astype(np.float64)).astype(x.dtype)
+            # (C order for an expanded x: NumPy's 'K' gave a zero-stride array a layout
+            # PyTorch's result has not, and flatten() then copied where PyTorch's views)
+            return f(x.astype(np.float64, order="C" if 0 in x.strides else "K")).astype(
+                x.dtype)
         return f(x)
     return g
 

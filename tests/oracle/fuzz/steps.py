@@ -85,15 +85,15 @@ def binary(lw: Lowering):
     if y is None:
         return
     t = str(lw.rng.choice(BINARY))
-    if "atan2" in t and any(str(getattr(lw.ns.get(r), "dtype", "")).endswith("uint8")
+    if "atan2" in t and any(str(getattr(lw.ns.get(r), "dtype", "")).endswith(("int8", "int16"))
                             for r in (x, y)):
-        return                                  # TORCH_BUGS: atan2_unsigned
+        return                                  # TORCH_BUGS: atan2_unsigned (and narrow ints)
     if lw.rng.random() < 0.3 and (y in lw.regs or t.startswith("{x} ")):
         x, y = y, x
     lw.assign(_fmt(lw, t, x, y), "binary")
 
 
-_TIES = (".median(", ".kthvalue(", ".topk(", ".mode(")
+_TIES = (".median(", ".kthvalue(", ".topk(", ".mode(", ".sort(", ".argsort(")
 
 
 def _distinct(v):
@@ -181,6 +181,9 @@ def view(lw: Lowering):
     if ok:
         lw.regs[name].overlap = ".unfold(" in e or ".expand(" in e or lw.regs[x].__dict__.get(
             "overlap", False)
+        # a view made under no_grad, or a view of one (PyTorch keeps that on its views)
+        lw.regs[name].nograd_view = is_view and (lw.ng or lw.regs[x].__dict__.get(
+            "nograd_view", False))
         lw.split_tuple(name)
 
 
@@ -196,6 +199,12 @@ def _grad_live(lw, x, y=None):
     return not lw.ng and any(getattr(v, "requires_grad", False) for v in vals)
 
 
+def _grad_into_nograd_view(lw, x, y) -> bool:
+    """EXCLUDED: grad_operand_into_nograd_view (PyTorch refuses, tocha computes)."""
+    return (not lw.ng and lw.regs[x].__dict__.get("nograd_view", False) and y in lw.ns
+            and getattr(lw.val(y), "requires_grad", False))
+
+
 def inplace(lw: Lowering):
     x = lw.pick()
     if not x:
@@ -209,6 +218,8 @@ def inplace(lw: Lowering):
     grad = _grad_live(lw, x, y)
     if getattr(lw.regs[x], "overlap", False):
         return                      # TORCH_UNSPECIFIED: inplace_on_self_overlapping_view
+    if _grad_into_nograd_view(lw, x, y):
+        return
     ok = lw.emit(t.format(x=x, y=y), "inplace", snap=[x])
     _stale_aliases(lw, x, grad, failed=not ok)
 
@@ -241,6 +252,8 @@ def setitem(lw: Lowering):
     y = val if val.startswith("r") else None
     if y and lw.val(y).requires_grad and not v.is_floating_point():
         return                                  # TORCH_BUGS: setitem_grad_into_int
+    if _grad_into_nograd_view(lw, x, y):
+        return
     grad = _grad_live(lw, x, y)
     ok = lw.emit(f"{x}[{idx}] = {val}", "setitem", snap=[x])
     _stale_aliases(lw, x, grad, failed=not ok)
@@ -265,7 +278,10 @@ def case(lw: Lowering):
             return
         args.append(reuse)
     multi = c.name.startswith(("split", "chunk", "unbind", "tensor_split"))
-    lw.assign(f"CASE[{c.name!r}](m, {', '.join(args)})", f"case:{c.name}", multi=multi)
+    name = lw.assign(f"CASE[{c.name!r}](m, {', '.join(args)})", f"case:{c.name}", multi=multi)
+    v = lw.ns.get(name) if name else None
+    if isinstance(v, lw.m.Tensor) and lw.m._debug_has_internal_overlap(v):
+        lw.regs[name].overlap = True    # TORCH_UNSPECIFIED: inplace_on_self_overlapping_view
 
 
 def hook(lw: Lowering):
@@ -274,7 +290,10 @@ def hook(lw: Lowering):
         return
     if lw.rng.random() < 0.5:
         f = float(lw.rng.choice([2.0, -1.0, 0.5]))
-        if lw.emit(f"_ = {x}.register_hook(lambda g: g * {f})", "hook"):
+        src = f"_ = {x}.register_hook(lambda g: g * {f})"
+        if lw.val(x)._base is not None:         # TORCH_BUGS: hook_on_view_of_changed_base
+            src = f"_ = {x}.grad_fn; {src}"
+        if lw.emit(src, "hook"):
             lw.regs[x].hooked = True
     else:
         lw.emit(f"{x}.retain_grad()", "retain_grad")
