@@ -147,7 +147,12 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         True
         """
         if self._base is not None:      # a view whose base joined a graph in place joins it
-            self._rebase_view()
+            try:
+                self._rebase_view()
+            except RuntimeError:
+                # a view PyTorch will not rebase (of a no_grad view or a multi-output one):
+                # its grad_fn and is_leaf raise, but it requires grad, as its base now does
+                return True
         return self._requires_grad
 
     @requires_grad.setter
@@ -204,7 +209,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
 
     @property
     def is_leaf(self) -> bool:
-        return self._grad_fn is None
+        return self.grad_fn is None     # (a view rebased first, as grad_fn is)
 
     @property
     def grad(self):
@@ -553,7 +558,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             return _NOT_RECORDED
         if self._requires_grad and self.__dict__.get("_multi_view"):
             raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
-        if self._requires_grad and self.__dict__.get("_nograd_view"):
+        if (self._requires_grad and self.__dict__.get("_nograd_view")) or (
+                other_rg and self.__dict__.get("_nograd_made")):
             raise RuntimeError(_NOGRAD_VIEW_MSG)
         if self._grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
@@ -627,9 +633,15 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         history, and its version counter bumped past self's version, since out's node may
         have saved out for backward -- a later in-place op on self must then fail that
         node's version check, as PyTorch's does, not change its saved value silently."""
+        old = self._grad_fn
         self._data = out._data
         self._grad_fn, self._output_nr = out._grad_fn, out._output_nr
         self._requires_grad = out._requires_grad
+        if old is not None and self.__dict__.get("_retains") and old._retain:
+            # retain_grad follows the tensor to its new history (PyTorch moves the hook): the
+            # gradient kept is that of the new version
+            old._retain = {k: r for k, r in old._retain.items() if r() is not self}
+            self.retain_grad()
         vc, new = out._vc, self._version + 1
         if vc is None:
             self._vc = [new]
@@ -689,6 +701,9 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         if value.__class__ is complex:
             from ._ops.complex import real_value
             value = real_value(value, self._dtype)
+        elif self._dtype._kind == 1:    # an integer tensor: PyTorch's overflow rule
+            from ._ops.compare import _int_bound
+            value = _int_bound(value, self._dtype)
         if self._check_inplace(False):
             from ._ops.elementwise import fill
             return self._inplace(fill, value)
@@ -703,7 +718,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         if not isinstance(src, Tensor):
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
         self._check_writable(self.copy_)
-        if STATE.enabled and (src._requires_grad or self._requires_grad):
+        # (into an integer or bool tensor nothing is recorded: the result takes no gradient)
+        if STATE.enabled and self._dtype._diff and (src._requires_grad or self._requires_grad):
             from ._ops.elementwise import copy_from
             return self._inplace(copy_from, src)
         try:

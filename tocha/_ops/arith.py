@@ -392,8 +392,8 @@ class Pow(prim):
         a, = ctx.saved_tensors
         e = ctx.e
         if e == 0:
-            # not g * 0: an inf gradient gives 0, not NaN (g is an array when no graph is built)
-            return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), None
+            # not g * 0: an inf gradient gives 0, not NaN
+            return zeros_like_(g), None
         if g._dtype.is_complex:
             a, e = cj(a), cj(e)
         # PyTorch's chain g * (e * a ** (e - 1)): its roundings, in a double backward too
@@ -548,7 +548,7 @@ class Fill(prim):
     @staticmethod
     def backward(ctx, g):
         # zeros, not g * 0: an infinite g (sqrt at the filled 0) gives 0, not NaN, as PyTorch
-        return (zeros_like_(g) if isinstance(g, Tensor) else np.zeros_like(g)), g.sum()
+        return zeros_like_(g), g.sum()
 
 
 def fill(input: Tensor, value: complex) -> Tensor:
