@@ -36,6 +36,8 @@ CASES = {
     "copy_grad_into_int_view": lambda m: _copy_into_int_view(m),
     "fill_int8_overflow": lambda m: m.zeros(3, dtype=m.int8).fill_(300),
     "fill_uint8_negative_wraps": lambda m: m.zeros(3, dtype=m.uint8).fill_(-1),
+    "grad_of_hooked_non_leaf_alone": lambda m: _grad_hooked_alone(m, with_leaf=False),
+    "grad_of_hooked_non_leaf_and_leaf": lambda m: _grad_hooked_alone(m, with_leaf=True),
     "grad_operand_into_nograd_view": lambda m: _grad_into_nograd_view(m, lambda v: v),
     "grad_operand_into_view_of_nograd_view": lambda m: _grad_into_nograd_view(m,
                                                                              lambda v: v[0]),
@@ -453,6 +455,19 @@ def _stale_view(m, kind):
             v = y[:1]
     y.pow_(2)
     return v
+
+
+def _grad_hooked_alone(m, with_leaf):
+    # grad() of a hooked non-leaf r: when r's node need not run (r alone), PyTorch runs r's
+    # hook before capturing and never runs the node (its post-hook stays silent); when it
+    # must run (x asked too), the gradient is captured before the hook
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    r = x * 2
+    r.register_hook(lambda g: g * 10)
+    fired = []
+    r.grad_fn.register_hook(lambda gi, go: fired.append(1))
+    grads = m.autograd.grad((r * r).sum(), [r, x] if with_leaf else [r])
+    return grads, m.tensor(float(len(fired)))
 
 
 def _grad_into_nograd_view(m, view):

@@ -33,8 +33,8 @@ class GraphTask:
     capture: for `grad(outputs, inputs)`: node or leaf tensor key -> index into `captured`
     """
 
-    __slots__ = ("accumulate", "capture", "captured", "create_graph", "pending", "ready",
-                 "retain_graph")
+    __slots__ = ("accumulate", "capture", "captured", "create_graph", "needed", "pending",
+                 "ready", "retain_graph")
 
     def __init__(self, retain_graph: bool, create_graph: bool, accumulate: bool) -> None:
         self.retain_graph, self.create_graph = retain_graph, create_graph
@@ -43,6 +43,7 @@ class GraphTask:
         self.ready: list = []
         self.capture: dict | None = None
         self.captured: list | None = None
+        self.needed: set | None = None      # with a capture: the nodes that must run
 
     def capture_inputs(self, inputs) -> None:
         """Record the gradients of `inputs` (grad()); a non-leaf is keyed by its slot."""
@@ -111,6 +112,11 @@ class GraphTask:
                     self.deliver(node, ())
                     continue
                 del g       # (no stray reference to a gradient: see _own_copy)
+                if self.needed is not None and node not in self.needed:
+                    # reached, not run: hooks and retain_grad, then the capture
+                    self.capture_at(node, _tensor_pre_hooks(node, grads))
+                    self.deliver(node, ())
+                    continue
                 if _ANOMALY.enabled:
                     self.deliver(node, anomaly_mode.run_node_checked(self, node, grads))
                 else:
@@ -179,26 +185,49 @@ class GraphTask:
             self.ready.extend(leaves)
 
     def pre_hooks(self, node: Node, grads: list) -> list:
-        """Tensor hooks, node pre-hooks, retain_grad and grad()'s capture, before a node runs."""
-        if self.capture:    # (PyTorch captures a non-leaf's gradient before its hooks run)
-            for nr, g in enumerate(grads):
-                for k in self.capture.get((node, nr), ()):
-                    self.captured[k] = g
-        if node._pre_hooks:
-            for nr, hooks in node._pre_hooks.items():
-                if grads[nr] is not None:
-                    grads[nr] = _run_tensor_hooks(hooks, grads[nr])
+        """grad()'s capture, then tensor hooks and retain_grad, then node pre-hooks, before a
+        node runs (PyTorch's order: a gradient captured at a node that runs is the one before
+        its hooks)."""
+        if self.capture:
+            self.capture_at(node, grads)
+        grads = _tensor_pre_hooks(node, grads)
         if node._node_pre_hooks:
             for h in tuple(node._node_pre_hooks):
                 r = h(tuple(grads))
                 if r is not None:
                     grads = list(r)
-        if node._retain:
-            for nr, ref in node._retain.items():
-                t = ref()
-                if t is not None and grads[nr] is not None:
-                    t._grad = _fresh(grads[nr]) if t._grad is None else t._grad + grads[nr]
         return grads
+
+    def capture_at(self, node: Node, grads: list) -> None:
+        for nr, g in enumerate(grads):
+            for k in self.capture.get((node, nr), ()):
+                self.captured[k] = g
+
+    def mark_needed(self) -> None:
+        """grad() and backward(inputs=): the nodes that must run (PyTorch's exec_info): those
+        with an edge to a node where a gradient is captured, or to a needed node. The others
+        are reached but not run (`run`): their tensor hooks and retain_grad see the gradient,
+        which is then captured, as PyTorch does for such a node."""
+        targets = {k[0] if k.__class__ is tuple else accumulator_of(k) for k in self.capture}
+        needed: set = set()
+        seen: set = set()
+        for start in self.pending:      # (every node the run can reach)
+            stack = [(start, False)]
+            while stack:
+                n, children_done = stack.pop()
+                if children_done:
+                    for e in n._edges:
+                        if e is not None and (e.node in targets or e.node in needed):
+                            needed.add(n)
+                            break
+                    continue
+                if n in seen:
+                    continue
+                seen.add(n)
+                stack.append((n, True))
+                stack.extend((e.node, False) for e in n._edges
+                             if e is not None and e.node is not None and e.node not in seen)
+        self.needed = needed
 
     def accumulate_leaf(self, t: Tensor, g: Tensor) -> None:
         """Add `g` into leaf `t`'s .grad (or capture it for grad()), running t's hooks."""
@@ -226,6 +255,20 @@ class GraphTask:
         if t._post_acc_hooks:
             for h in tuple(t._post_acc_hooks):
                 h(t)
+
+
+def _tensor_pre_hooks(node: Node, grads: list) -> list:
+    """A node's tensor hooks (register_hook on its outputs), then retain_grad's copies."""
+    if node._pre_hooks:
+        for nr, hooks in node._pre_hooks.items():
+            if grads[nr] is not None:
+                grads[nr] = _run_tensor_hooks(hooks, grads[nr])
+    if node._retain:
+        for nr, ref in node._retain.items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                t._grad = _fresh(grads[nr]) if t._grad is None else t._grad + grads[nr]
+    return grads
 
 
 def _fresh(g: Tensor) -> Tensor:
@@ -357,6 +400,8 @@ def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, input
         task.capture_inputs(inputs)
     task.seed(roots, grad_roots)
     task.count_dependencies()
+    if inputs is not None:
+        task.mark_needed()
     task.run()
     if inputs is None or accumulate:
         return None
