@@ -690,3 +690,24 @@ def test_atan2_gradient_bit_equal(dtype):
     for p, q in zip(run(tocha), run(torch)):
         np.testing.assert_array_equal(p, q)
         assert np.array_equal(np.signbit(p), np.signbit(q))
+
+
+NUMPY_SCALAR_OPS = {
+    "mul": lambda t, s: t * s, "rmul": lambda t, s: s * t, "div": lambda t, s: t / s,
+    "rdiv": lambda t, s: s / t, "add": lambda t, s: t + s, "sub": lambda t, s: t - s,
+    "div_fn": lambda t, s: (torch if isinstance(t, torch.Tensor) else tocha).div(t, s),
+}
+
+
+@pytest.mark.parametrize("scalar", [np.float64(0.1), np.float32(1 / 3)], ids=["f64", "f32"])
+@pytest.mark.parametrize("op", NUMPY_SCALAR_OPS)
+def test_numpy_scalar_is_a_python_number(op, scalar):
+    # PyTorch takes a NumPy scalar as the Python number it holds: a float16 tensor times
+    # np.float64(0.1) is computed in float32 and rounded once (tocha rounded the number to
+    # float16 first: ~1/3 of the elements differed). Bit-equal, which `diff` does not check
+    x = np.random.RandomState(0).randn(2000).astype(np.float16)
+    f = NUMPY_SCALAR_OPS[op]
+    want = f(torch.from_numpy(x.copy()), scalar)
+    got = f(tocha.from_numpy(x.copy()), scalar)
+    assert str(got.dtype).split(".")[1] == str(want.dtype).split(".")[1]
+    np.testing.assert_array_equal(got.numpy(), want.numpy())

@@ -41,7 +41,14 @@ def _result_np(a, b):
     raise TypeError(f"unsupported operand type {type(s).__name__} for a tensor op")
 
 
+def _num(x):
+    """A NumPy scalar as the Python number it is to PyTorch (a float64 scalar times a float16
+    tensor computes like `* 0.1`, not with the number rounded to float16 first)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
 def _binary(cls, a, b, op):
+    b = _num(b)
     dt = _result_np(a, b)
     try:
         return cls.apply(a, b, dt)
@@ -323,7 +330,9 @@ def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = N
                            f"but found '{rounding_mode}'")
     if not isinstance(input, Tensor):
         # scalar / tensor: integer tensors divide in the default float dtype
+        input = _num(input)
         return _out(RDiv.apply(other, input, _div_dt(other, input)), out)
+    other = _num(other)
     dt = _div_dt(input, other)
     try:
         return _out(Div.apply(input, other, dt), out)
