@@ -43,8 +43,9 @@ def _result_np(a, b):
 
 def _num(x):
     """A NumPy scalar as the Python number it is to PyTorch (a float64 scalar times a float16
-    tensor computes like `* 0.1`, not with the number rounded to float16 first)."""
-    return x.item() if isinstance(x, np.generic) else x
+    tensor computes like `* 0.1`, not with the number rounded to float16 first). Not
+    np.bool_: PyTorch promotes with it as a float (int64 tensor + np.bool_ is float32)."""
+    return x.item() if isinstance(x, np.generic) and x.__class__ is not np.bool_ else x
 
 
 def _binary(cls, a, b, op):
