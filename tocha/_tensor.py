@@ -558,8 +558,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             return _NOT_RECORDED
         if self._requires_grad and self.__dict__.get("_multi_view"):
             raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
-        if (self._requires_grad and self.__dict__.get("_nograd_view")) or (
-                other_rg and self.__dict__.get("_nograd_made")):
+        if self._requires_grad and self.__dict__.get("_nograd_view"):
             raise RuntimeError(_NOGRAD_VIEW_MSG)
         if self._grad_fn is None and self._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "

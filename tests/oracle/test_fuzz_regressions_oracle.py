@@ -38,9 +38,6 @@ CASES = {
     "fill_uint8_negative_wraps": lambda m: m.zeros(3, dtype=m.uint8).fill_(-1),
     "grad_of_hooked_non_leaf_alone": lambda m: _grad_hooked_alone(m, with_leaf=False),
     "grad_of_hooked_non_leaf_and_leaf": lambda m: _grad_hooked_alone(m, with_leaf=True),
-    "grad_operand_into_nograd_view": lambda m: _grad_into_nograd_view(m, lambda v: v),
-    "grad_operand_into_view_of_nograd_view": lambda m: _grad_into_nograd_view(m,
-                                                                             lambda v: v[0]),
     "norm_0d": lambda m: m.tensor(-0.6).norm(dim=0),
     "sum_0d": lambda m: m.tensor(-0.6).sum(0, keepdim=True),
     "amax_0d": lambda m: m.tensor(-0.6).amax(0),
@@ -468,15 +465,6 @@ def _grad_hooked_alone(m, with_leaf):
     r.grad_fn.register_hook(lambda gi, go: fired.append(1))
     grads = m.autograd.grad((r * r).sum(), [r, x] if with_leaf else [r])
     return grads, m.tensor(float(len(fired)))
-
-
-def _grad_into_nograd_view(m, view):
-    x = m.ones(2, 2)
-    with m.no_grad():
-        v = x.mT                    # x does not require grad
-    t = view(v)
-    t.sub_(m.ones(t.shape, requires_grad=True))   # refused in grad mode, as PyTorch
-    return t
 
 
 def _copy_into_int_view(m):

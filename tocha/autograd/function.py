@@ -517,10 +517,6 @@ def _make_view(base, v, cls, consts, index):
     if base._requires_grad and v._grad_fn is None:
         v._requires_grad = True
         v._nograd_view = True
-    # Any view made in no_grad mode (or a view of one) refuses an in-place op in grad mode
-    # with an operand that requires grad, as PyTorch's (its CreationMeta::NO_GRAD_MODE)
-    if not STATE.enabled or base.__dict__.get("_nograd_made"):
-        v._nograd_made = True
     # PyTorch refuses in-place ops on outputs of split/chunk/unbind, and on views of them
     if index is not None or cls._multi_view or base.__dict__.get("_multi_view"):
         v._multi_view = True
