@@ -23,6 +23,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np
 from _common import Row, libs, print_table
+from train_loops import mlp_setup
 
 
 def _best_us(fn) -> float:
@@ -35,12 +36,7 @@ def _best_us(fn) -> float:
 
 
 def _model(lib):
-    nn = lib.nn
-    lib.manual_seed(0)
-    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
-                          nn.Linear(128, 10))
-    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    return model, opt, nn.CrossEntropyLoss(), lib.randn(128, 784), lib.randint(0, 10, (128,))
+    return mlp_setup(lib)
 
 
 def _forward_pieces(model, loss_fn, x, t) -> list[float]:

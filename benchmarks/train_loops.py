@@ -55,16 +55,19 @@ def seed001_epoch(lib):
     return batch_of(epoch)
 
 
-def mlp_step(lib):
-    """One step of a 784-256-128-10 MLP, batch 128, SGD with momentum."""
+def mlp_setup(lib):
+    """The MLP workload: (model, SGD momentum, cross-entropy, x (128, 784), targets)."""
     nn = lib.nn
     lib.manual_seed(0)
     model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
                           nn.Linear(128, 10))
     opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    loss_fn = nn.CrossEntropyLoss()
-    x = lib.randn(128, 784)
-    t = lib.randint(0, 10, (128,))
+    return model, opt, nn.CrossEntropyLoss(), lib.randn(128, 784), lib.randint(0, 10, (128,))
+
+
+def mlp_step(lib):
+    """One step of a 784-256-128-10 MLP, batch 128, SGD with momentum."""
+    model, opt, loss_fn, x, t = mlp_setup(lib)
 
     def step():
         opt.zero_grad()
