@@ -34,6 +34,10 @@ CASES = {
     "requires_grad_of_stale_nograd_view": lambda m: _stale_view(m, "nograd").requires_grad,
     "is_leaf_of_stale_nograd_view": lambda m: _stale_view(m, "nograd").is_leaf,
     "copy_grad_into_int_view": lambda m: _copy_into_int_view(m),
+    # seed 97: a view of a view whose root joined a graph in place requires grad, made under
+    # no_grad or fed to a composite (remainder) that checks requires_grad before recording
+    "nograd_view_of_rebased_view": lambda m: _rebased_view_uses(m, "nograd"),
+    "remainder_of_rebased_view": lambda m: _rebased_view_uses(m, "remainder"),
     "fill_int8_overflow": lambda m: m.zeros(3, dtype=m.int8).fill_(300),
     "fill_uint8_negative_wraps": lambda m: m.zeros(3, dtype=m.uint8).fill_(-1),
     "grad_of_hooked_non_leaf_alone": lambda m: _grad_hooked_alone(m, with_leaf=False),
@@ -465,6 +469,20 @@ def _grad_hooked_alone(m, with_leaf):
     r.grad_fn.register_hook(lambda gi, go: fired.append(1))
     grads = m.autograd.grad((r * r).sum(), [r, x] if with_leaf else [r])
     return grads, m.tensor(float(len(fired)))
+
+
+def _rebased_view_uses(m, kind):
+    x = m.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=m.float64)
+    if kind == "nograd":
+        with m.no_grad():
+            v = x.flatten()
+    else:
+        v = x.diagonal()
+    x.add_(m.ones(2, 2, dtype=m.float64, requires_grad=True))
+    if kind == "nograd":
+        with m.no_grad():
+            return v, v[:1].requires_grad
+    return v, (v % 3).requires_grad
 
 
 def _copy_into_int_view(m):

@@ -682,8 +682,10 @@ def fmod(input: Tensor, other: Tensor | complex) -> Tensor:
 def _mod(ufunc, rounding, input, other, name):
     refuse(name, input, other)
     exact = _nograd_binary(ufunc, input, other, name)
-    if not (STATE.enabled and (input._requires_grad or (
-            isinstance(other, Tensor) and other._requires_grad))):
+    # (requires_grad, not _requires_grad: a view whose base joined a graph in place is
+    # rebased onto it first)
+    if not (STATE.enabled and (input.requires_grad or (
+            isinstance(other, Tensor) and other.requires_grad))):
         return exact
     if input._dtype is not exact._dtype:        # a bool/int dividend: no `-` on bools
         input = input.to(exact._dtype)

@@ -514,8 +514,9 @@ def _make_view(base, v, cls, consts, index):
     # A view taken under no_grad of a tensor that requires grad requires grad too (as in
     # PyTorch), outside any graph: a leaf that no gradient reaches, which refuses in-place
     # ops in grad mode
-    if base._requires_grad and v._grad_fn is None:
-        v._requires_grad = True
+    if v._grad_fn is None and (base._requires_grad or (
+            base._base is not None and base.requires_grad)):   # (a view: its base may have
+        v._requires_grad = True                                 # joined a graph in place)
         v._nograd_view = True
     # PyTorch refuses in-place ops on outputs of split/chunk/unbind, and on views of them
     if index is not None or cls._multi_view or base.__dict__.get("_multi_view"):
