@@ -102,20 +102,19 @@ def _softmax_dim(input, dim, name):
 def softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = None,
             **kw: Any) -> Tensor:
     """exp(x) / sum(exp(x)) along `dim`."""
-    if dtype is not None:
-        input = input.to(dtype)
-    d = _softmax_dim(input, dim, "softmax")
-    if input._dtype.is_complex:
-        refuse("softmax" if d != input._data.ndim - 1 else "softmax_last", input)
-    return input.clone() if d is None else Softmax.apply(input, d)
+    return _softmax_call(Softmax, "softmax", input, dim, dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype: D.dtype | None = None,
                 **kw: Any) -> Tensor:
     """x - logsumexp(x) along `dim` (one fused, stable primitive)."""
+    return _softmax_call(LogSoftmax, "log_softmax", input, dim, dtype)
+
+
+def _softmax_call(cls, name: str, input: Tensor, dim, dtype) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
-    d = _softmax_dim(input, dim, "log_softmax")
+    d = _softmax_dim(input, dim, name)
     if input._dtype.is_complex:
-        refuse("log_softmax" if d != input._data.ndim - 1 else "log_softmax_last", input)
-    return input.clone() if d is None else LogSoftmax.apply(input, d)
+        refuse(name if d != input._data.ndim - 1 else name + "_last", input)
+    return input.clone() if d is None else cls.apply(input, d)

@@ -10,6 +10,17 @@ from ..datapipe import MapDataPipe
 __all__ = ["ConcaterMapDataPipe", "ZipperMapDataPipe"]
 
 
+def _sized_map_pipes(datapipes: tuple) -> tuple:
+    """`datapipes`, checked as PyTorch checks concat's and zip's inputs."""
+    if len(datapipes) == 0:
+        raise ValueError("Expected at least one DataPipe, but got nothing")
+    if not all(isinstance(dp, MapDataPipe) for dp in datapipes):
+        raise TypeError("Expected all inputs to be `MapDataPipe`")
+    if not all(isinstance(dp, Sized) for dp in datapipes):
+        raise TypeError("Expected all inputs to be `Sized`")
+    return datapipes
+
+
 @functional_datapipe("concat")
 class ConcaterMapDataPipe(MapDataPipe):
     """The pipes one after the other: index `i` runs through the first, then the next...
@@ -22,13 +33,7 @@ class ConcaterMapDataPipe(MapDataPipe):
     """
 
     def __init__(self, *datapipes: MapDataPipe) -> None:
-        if len(datapipes) == 0:
-            raise ValueError("Expected at least one DataPipe, but got nothing")
-        if not all(isinstance(dp, MapDataPipe) for dp in datapipes):
-            raise TypeError("Expected all inputs to be `MapDataPipe`")
-        if not all(isinstance(dp, Sized) for dp in datapipes):
-            raise TypeError("Expected all inputs to be `Sized`")
-        self.datapipes = datapipes
+        self.datapipes = _sized_map_pipes(datapipes)
 
     def __getitem__(self, index: int) -> Any:
         offset = 0
@@ -53,13 +58,7 @@ class ZipperMapDataPipe(MapDataPipe):
     """
 
     def __init__(self, *datapipes: MapDataPipe) -> None:
-        if len(datapipes) == 0:
-            raise ValueError("Expected at least one DataPipe, but got nothing")
-        if not all(isinstance(dp, MapDataPipe) for dp in datapipes):
-            raise TypeError("Expected all inputs to be `MapDataPipe`")
-        if not all(isinstance(dp, Sized) for dp in datapipes):
-            raise TypeError("Expected all inputs to be `Sized`")
-        self.datapipes = datapipes
+        self.datapipes = _sized_map_pipes(datapipes)
 
     def __getitem__(self, index: Any) -> tuple:
         res = []
