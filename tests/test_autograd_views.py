@@ -52,3 +52,18 @@ def test_inplace_on_a_view_whose_base_joined_a_graph_in_place_is_recorded():
     r2.abs_()
     (r0 * r0).sum().backward()
     assert w.grad.tolist() == [7.0]
+
+
+def test_operator_inplace_on_a_view_whose_base_joined_a_graph_is_recorded():
+    # The operators' in-place route (`*=`, `add_` with alpha) decides whether to record from
+    # the view's own flag, which is set only when the view is rebased: it must rebase first.
+    # By hand: x[1:3] = 5 * (w + 2) (mul_ by 3 for the first), so d sum(x)/dw = [1, k, k, 1].
+    for op, k in ((lambda v: v.mul_(3), 3.0),
+                  (lambda v: v.add_(tocha.ones(2), alpha=2.0).__imul__(5), 5.0)):
+        x = tocha.zeros(4)
+        v = x[1:3]
+        w = tocha.ones(4, requires_grad=True)
+        x.add_(w * 1)
+        op(v)
+        x.sum().backward()
+        assert w.grad.tolist() == [1.0, k, k, 1.0]

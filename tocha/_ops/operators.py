@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..autograd.function import _joined_graph
 from ..autograd.grad_mode import STATE
 from . import elementwise as E
 from . import linalg as L
@@ -142,8 +143,12 @@ def pos(self):
 # ---------------------------------------------------------------- in-place arithmetic
 
 def _nothing_recorded(self: Tensor, other) -> bool:
-    return not (STATE.enabled and (self._requires_grad or (
-        other.__class__ is Tensor and other._requires_grad)))
+    """Whether `self op= other` records nothing. (A view requires grad once its base joined
+    a graph in place, though its own flag is not set until it is rebased: `_joined_graph`.)"""
+    return not (STATE.enabled and (
+        self._requires_grad or (self._base is not None and _joined_graph(self)) or (
+            other.__class__ is Tensor and (other._requires_grad or (
+                other._base is not None and _joined_graph(other))))))
 
 
 def _ufunc_(self: Tensor, ufunc, other, fn) -> Tensor:
