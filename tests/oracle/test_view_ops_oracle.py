@@ -67,3 +67,40 @@ def test_view_meta_matches_torch(name):
         return (tuple(v.shape), tuple(v.stride()), v.storage_offset(), v._base is x,
                 v.numpy().tolist())
     assert meta(tocha) == meta(torch)
+
+
+# x.view(dtype): the same memory read as another dtype, outside autograd but sharing the
+# version counter; the element-size conditions raise PyTorch's RuntimeError
+VIEW_DTYPE = {
+    "same_size": lambda m: m.arange(6.0).reshape(2, 3).view(m.int32),
+    "smaller": lambda m: m.arange(6.0).view(m.float16),
+    "larger": lambda m: m.arange(8.0)[2:6].view(m.float64),
+    "larger_rows": lambda m: m.ones(2, 6, dtype=m.int8)[:, :4].view(m.int16),
+    "complex_as_float": lambda m: m.ones(3, dtype=m.complex64).view(m.float32),
+    "bool_as_byte": lambda m: m.ones(3, dtype=m.bool).view(m.uint8),
+    "0d": lambda m: m.tensor(1.0).view(m.int16),
+    "odd_last_dim": lambda m: m.ones(3).view(m.float64),
+    "strided_last_dim": lambda m: m.ones(2, 4)[:, ::2].view(m.float64),
+    "odd_offset": lambda m: m.ones(6, dtype=m.int8)[1:5].view(m.int16),
+    "odd_row_stride": lambda m: m.ones(3, 3, dtype=m.int8)[:, :2].view(m.int16),
+}
+
+
+@pytest.mark.parametrize("name", VIEW_DTYPE)
+def test_view_dtype_matches_torch(name):
+    def run(m):
+        try:
+            v = VIEW_DTYPE[name](m)
+        except RuntimeError as e:
+            return str(e)
+        return (v.numpy().tolist(), str(v.dtype).split(".")[1], tuple(v.stride()),
+                v.requires_grad, v._base is None)
+    assert run(tocha) == run(torch)
+
+
+def test_view_dtype_shares_the_version_counter():
+    for m in (tocha, torch):
+        x = m.ones(2, 2)
+        v = x.view(m.int32)
+        x.add_(1)
+        assert v._version == x._version == 1, m

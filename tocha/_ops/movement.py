@@ -11,7 +11,7 @@ from .. import _dtype as D
 from .._tensor import Size, Tensor, _wrap
 from ._util import norm_dim, prim, sum_to
 from .splitting import SplitView, SplitWithSizesView, UnbindView, chunk, split, unbind  # noqa: F401
-from .strided import AsStrided, Diagonal, Unfold, _as_strided_geometry, _unfold_geometry
+from .strided import AsStrided, Diagonal, Unfold, _as_strided_geometry, _unfold_geometry, view_dtype
 
 
 def _shape_arg(shape) -> tuple:
@@ -80,9 +80,8 @@ def view(input: Tensor, *shape: int | Sequence[int], dtype: D.dtype | None = Non
     if dtype is not None and not shape:  # view(dtype=...), as PyTorch's keyword form
         shape = (dtype,)
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int, Tensor)):
-        from .. import _dtype as D
         if isinstance(shape[0], D.dtype):
-            return _wrap(input._data.view(shape[0].np), input._device)
+            return view_dtype(input, shape[0])
     shape = _infer(_shape_arg(shape), input._data.size, "view")
     if shape == input._data.shape:
         return View.apply(input, shape)

@@ -125,3 +125,38 @@ def _as_strided_geometry(shape, strides, size, stride):
 
 # the view primitive of each geometry (StridedGrad's own gradient is that view again)
 _VIEW_OF = {_unfold_geometry: Unfold, _as_strided_geometry: AsStrided}
+
+
+def view_dtype(input, dtype):
+    """`x.view(dtype)`: the same memory read as another dtype (PyTorch's `view.dtype`).
+
+    Outside autograd (the result never requires grad), but it shares the version counter, as
+    PyTorch's does. A larger element joins the last dim's elements, so that dim must be
+    contiguous and divide evenly; the errors are PyTorch's."""
+    from .._dtype_ext import scalar_name
+    from .._tensor import _wrap
+    old, new = input._dtype.itemsize, dtype.itemsize
+    if old != new:
+        why = f"to view {scalar_name(input._dtype)} as {scalar_name(dtype)} " \
+              f"(different element sizes)"
+        if input.dim() == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {why}")
+        if input.stride(-1) != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {why}, but got {input.stride(-1)}")
+        if new > old:
+            _check_divisible(input, new // old, why)
+    t = _wrap(input._data.view(dtype.np), input._device)
+    if input._vc is None:
+        input._vc = [0]
+    t._vc = input._vc
+    return t
+
+
+def _check_divisible(input, ratio: int, why: str) -> None:
+    """PyTorch's conditions for joining `ratio` elements into one."""
+    checks = [("self.size(-1)", input.shape[-1]), ("self.storage_offset()",
+                                                    input.storage_offset())]
+    checks += [(f"self.stride({i})", s) for i, s in enumerate(input.stride()[:-1])]
+    for what, n in checks:
+        if n % ratio:
+            raise RuntimeError(f"{what} must be divisible by {ratio} {why}, but got {n}")
