@@ -41,14 +41,19 @@ def test_inplace_view_gradcheck():
 
 
 def test_inplace_on_a_view_whose_base_joined_a_graph_in_place_is_recorded():
-    # r2 is a view of r0 taken before r0 needed grad; r0.add_(w) puts r0 in a graph, so the
-    # abs_ through r2 must be part of r0's history (it was written without being recorded,
-    # and the gradient ignored abs's sign). By hand: r0 = |x + w|, d sum(r0^2)/dw =
-    # 2 * (1.5 * 1 + 1.5 * -1 + 3.5 * 1) = 7. (PyTorch refuses this in-place op instead.)
+    # r2 is a view of r0 taken before r0 needed grad; after r0.add_(w) put r0 in a graph, r2
+    # has no history of its own until a use rebases it onto r0's (PyTorch reads its record as
+    # it stands): an in-place op on it is refused as on a leaf. Once rebased (reading its
+    # grad_fn), the abs_ through r2 is part of r0's history. By hand: r0 = |x + w|,
+    # d sum(r0^2)/dw = 2 * (1.5 * 1 + 1.5 * -1 + 3.5 * 1) = 7.
     r0 = tocha.tensor([1.0, -2.0, 3.0], dtype=tocha.float64)
     r2 = r0.view_as(r0)
     w = tocha.tensor([0.5], dtype=tocha.float64, requires_grad=True)
     r0.add_(w)
+    assert r2.requires_grad
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        r2.abs_()
+    assert r2.grad_fn is not None
     r2.abs_()
     (r0 * r0).sum().backward()
     assert w.grad.tolist() == [7.0]

@@ -146,13 +146,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         >>> (w * 2).requires_grad
         True
         """
-        if self._base is not None:      # a view whose base joined a graph in place joins it
-            try:
-                self._rebase_view()
-            except RuntimeError:
-                # a view PyTorch will not rebase (of a no_grad view or a multi-output one):
-                # its grad_fn and is_leaf raise, but it requires grad, as its base now does
-                return True
+        if self._base is not None:
+            return _requires_grad_of(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -184,19 +179,23 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
     def _rebase_view(self) -> None:
         """After an in-place op on its base, a view's grad_fn is the view op replayed on the
         base's new history (PyTorch rebases views the same way), so gradients flow through the
-        in-place change into the view's uses."""
+        in-place change into the view's uses. PyTorch does this when the view's grad_fn is
+        read (`.grad_fn`, `.is_leaf`, a recorded op using it), and so does tocha."""
         root = self._base
-        if self._view_fn is None or self._vc[0] == self.__dict__.get("_view_version"):
+        d = self.__dict__
+        if self._view_fn is None or self._vc[0] == d.get("_view_version"):
             return
-        if root.__dict__.get("_graph_write", -1) <= self.__dict__.get("_view_version", -1):
+        if d.get("_nograd_view") or d.get("_multi_view"):
+            # any change of its memory since it was made (even one autograd did not record)
+            # leaves such a view no usable history, once it or its base is in a graph
+            if self._grad_fn is None and not root._requires_grad:
+                return
+            what = "its base or another view of its base has been modified inplace"
+            if d.get("_multi_view"):
+                raise RuntimeError(_multi_view_message(self, what))
+            raise RuntimeError(_NOGRAD_VIEW_BASE_MSG)
+        if root.__dict__.get("_graph_write", -1) <= d.get("_view_version", -1):
             return      # only writes autograd did not record since: the history stands
-        if self._requires_grad and self.__dict__.get("_multi_view"):
-            raise RuntimeError(_multi_view_message(
-                self, "its base or another view of its base has been modified inplace"))
-        if self.__dict__.get("_nograd_view"):     # stays outside the graph, or is refused
-            if root.__dict__.get("_graph_write", -1) > self.__dict__["_view_version"]:
-                raise RuntimeError(_NOGRAD_VIEW_BASE_MSG)
-            return
         if not root._requires_grad or root._grad_fn is None:
             return
         prev, STATE.enabled = STATE.enabled, True
@@ -247,12 +246,14 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return bool(self.__dict__.get("_retains"))
 
     def retain_grad(self) -> None:
-        if self._base is not None:
-            self._rebase_view()
+        # (PyTorch first reads a view's record as it stands: a view whose base joined a graph
+        # since it was made, with no history of its own yet, is a leaf to it: nothing kept)
         if self._grad_fn is None:
-            if not self._requires_grad:
+            if not self.requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
+        if self._base is not None:
+            self._rebase_view()
         node = self._grad_fn
         node._hooked = True
         if node._retain is None:
@@ -552,31 +553,43 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         in-place ops it refuses."""
         if not STATE.enabled:
             return _NOT_RECORDED
-        if self._base is not None:      # a view whose base joined a graph in place joins it
-            self._rebase_view()
+        if self._base is not None:
+            return self._check_inplace_view(other_rg)
         if not (self._requires_grad or other_rg):
             return _NOT_RECORDED
-        if self._requires_grad and self.__dict__.get("_multi_view"):
-            raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
-        if self._requires_grad and self.__dict__.get("_nograd_view"):
-            raise RuntimeError(_NOGRAD_VIEW_MSG)
         if self._grad_fn is None and self._requires_grad:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
+            raise RuntimeError(_LEAF_MSG)
+        self._graph_write = self._version + 1     # (see _rebase_view)
+        return _RECORDED
+
+    def _check_inplace_view(self, other_rg: bool) -> int:
+        """_check_inplace for a view, in PyTorch's order: how the view was made, then whether
+        its base is a leaf, then its own record as it stands (not rebased: a view whose base
+        joined a graph since it was made, with no history of its own yet, is a leaf)."""
         base = self._base
-        if base is not None and (base._requires_grad or other_rg):
-            if base._grad_fn is None and base._requires_grad:
+        if not (other_rg or self._requires_grad or base._requires_grad):
+            return _NOT_RECORDED
+        d = self.__dict__
+        if d.get("_nograd_view"):
+            raise RuntimeError(_NOGRAD_VIEW_MSG)
+        if d.get("_multi_view"):
+            raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
+        if base._requires_grad:
+            if base._grad_fn is None:
                 raise RuntimeError("a view of a leaf Variable that requires grad is being used "
                                    "in an in-place operation.")
-            if self._view_fn is None:
-                raise RuntimeError(
-                    "in-place operation on a detached alias of a tensor that requires grad, "
-                    "with an operand that requires grad: tocha cannot record it. Use the "
-                    "out-of-place op.")
-            base._graph_write = self._version + 1     # (see _rebase_view: no_grad views)
-            return _RECORDED_ON_VIEW
-        (base if base is not None else self)._graph_write = self._version + 1
-        return _RECORDED
+            if self._grad_fn is None:
+                raise RuntimeError(_LEAF_MSG)
+        elif not other_rg:      # self alone in a graph, its base no longer (base.detach_())
+            base._graph_write = self._version + 1
+            return _RECORDED
+        if self._view_fn is None:
+            raise RuntimeError(
+                "in-place operation on a detached alias of a tensor that requires grad, "
+                "with an operand that requires grad: tocha cannot record it. Use the "
+                "out-of-place op.")
+        base._graph_write = self._version + 1     # (see _rebase_view)
+        return _RECORDED_ON_VIEW
 
     def _check_writable(self, op=None) -> None:
         """In-place writes need one memory location per element: not an expanded tensor."""
@@ -588,7 +601,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
 
     def _inplace(self, fn, *args, **kwargs) -> Tensor:
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
-        other_rg = any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        other_rg = any(isinstance(a, Tensor) and (a._requires_grad or (
+            a._base is not None and a._base._requires_grad)) for a in args)
         self._check_writable(fn)
         mode = self._check_inplace(other_rg)
         if mode == _RECORDED_ON_VIEW:
@@ -740,6 +754,31 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             self._dtype = source._dtype
         return self
 
+
+def _requires_grad_of(t: Tensor) -> bool:
+    """Whether `t` requires grad, as PyTorch's `requires_grad` says, without rebasing a view:
+    a view does when its base does (it joins the base's graph on its next use)."""
+    return t._requires_grad or (t._base is not None and t._base._requires_grad)
+
+
+def _unview(t: Tensor, own_version: bool = False) -> Tensor:
+    """`t`, a view an op made of a tensor of its own (one it hands out to no one), as the new
+    tensor PyTorch's op returns: no view links, so no view rules (a view made under no_grad is
+    refused in-place ops in grad mode; PyTorch's result is no view). Its version counter stays
+    shared with that hidden base, which a node may have saved for backward; `own_version`:
+    a counter of its own (unsafe_split's outputs: PyTorch's share memory, not versions)."""
+    d = t.__dict__
+    if t._base is not None:
+        for k in ("_base", "_view_fn", "_view_version", "_nograd_view", "_multi_view"):
+            d.pop(k, None)
+        if t._grad_fn is None:      # (a view of a tensor requiring grad, made under no_grad)
+            t._requires_grad = False
+    if own_version:
+        d.pop("_vc", None)
+    return t
+
+
+_LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
 
 _legacy_type_names = {
     "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _wrap_dt
+from .._tensor import Tensor, _unview, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
 from ._util import norm_dim, prim
 
@@ -462,7 +462,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:
-    return getitem(input.reshape(-1), index.reshape(-1)).reshape(index._data.shape)
+    return _unview(getitem(input.reshape(-1), index.reshape(-1)).reshape(index._data.shape))
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
