@@ -57,3 +57,70 @@ def test_inplace_on_a_view_whose_base_joined_a_graph_in_place_is_recorded():
     r2.abs_()
     (r0 * r0).sum().backward()
     assert w.grad.tolist() == [7.0]
+
+
+# How a view was made decides the in-place ops autograd refuses on it (PyTorch's rules; the
+# oracle suite compares each case with PyTorch: tests/oracle/test_fuzz_regressions_oracle.py)
+
+def test_view_made_under_no_grad_refuses_an_operand_that_requires_grad():
+    x = tocha.ones(2, 3)
+    w = tocha.ones(3, 2, requires_grad=True)
+    with tocha.no_grad():
+        v = x.mT
+    v.sub_(w.detach())                      # nothing requires grad: allowed
+    with pytest.raises(RuntimeError, match="created in no_grad mode and is being modified"):
+        v.sub_(w)
+    with pytest.raises(RuntimeError, match="created in no_grad mode"):
+        v[0].sub_(w[0])                     # a view of it, made in grad mode, keeps its kind
+    with tocha.no_grad():
+        v.sub_(w)                           # both under no_grad: allowed, not recorded
+    assert x.tolist() == [[-1.0] * 3] * 2 and not v.requires_grad
+
+
+def test_view_made_under_no_grad_is_unusable_after_its_base_joined_a_graph():
+    x = tocha.ones(3)
+    with tocha.no_grad():
+        v = x.unsqueeze(0)
+    x.mul_(tocha.full((3,), 2.0, requires_grad=True))
+    assert v.requires_grad
+    with pytest.raises(RuntimeError, match="its base or another view of its base"):
+        v * 1
+    with tocha.no_grad():
+        assert (v * 1).tolist() == [[2.0, 2.0, 2.0]]
+
+
+def test_composites_return_new_tensors_not_views_of_their_intermediates():
+    x = tocha.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, 1.5]])
+    w = tocha.tensor(0.5, requires_grad=True)
+    with tocha.no_grad():
+        results = [x[0, 0].cumprod(0), x.median(1).values, x.rot90(), tocha.take(x, x.long()),
+                   tocha.quantile(x, 0.5, 1), tocha.kron(x, x), tocha.unsafe_chunk(x, 2)[0]]
+    for r in results:
+        assert r._base is None
+        r.add_(w)                           # allowed: r is no view made under no_grad
+        assert r.requires_grad
+
+
+def test_view_whose_base_joined_a_graph_is_a_leaf_until_used():
+    r0 = tocha.tensor([1.0, -2.0, 3.0])
+    w = tocha.tensor([0.5, 1.5, -1.0], requires_grad=True)
+    r2 = r0[1:]
+    r0.mul_(w)
+    assert r2.requires_grad                 # as its base (no history of its own yet)
+    r2.retain_grad()                        # a leaf to it: nothing kept
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        r2.abs_()
+    r2 * 1                                  # a use rebases it onto r0's history
+    r2.abs_()                               # r0 = [x0 w0, |x1 w1|, |x2 w2|]
+    (r0 * 1).sum().backward()
+    assert w.grad.tolist() == [1.0, 2.0, -3.0] and not r2.retains_grad
+
+
+def test_split_outputs_are_unusable_in_a_graph_after_any_change_of_their_memory():
+    x = tocha.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    u = (x * 2).unbind(0)
+    u[0].detach().add_(1)                   # not recorded, but the memory changed
+    with pytest.raises(RuntimeError, match="Output 1 of Unbind is a view and its base"):
+        u[1] * 2
+    with tocha.no_grad():
+        assert (u[1] * 2).tolist() == [12.0, 16.0]

@@ -49,3 +49,6 @@ def _inplace_shape_error(fn, self, out):
     raise RuntimeError(
         f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
         f"{list(out._data.shape)} (in-place {getattr(fn, '__name__', 'op')}_)")
+
+
+_LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."

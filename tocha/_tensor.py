@@ -11,8 +11,8 @@ import numpy as np
 from . import _dtype as D
 from ._backend import cpu
 from ._inplace_msgs import (  # noqa: F401 (_TYPE_WORD: other modules import it here)
+    _LEAF_MSG,
     _NOGRAD_VIEW_BASE_MSG,
-    _NOGRAD_VIEW_MSG,
     _TYPE_WORD,
     _check_cast,
     _inplace_shape_error,
@@ -29,6 +29,14 @@ from ._tensor_methods import (
     RandomMethods,
     ReduceMethods,
     SpecialMethods,
+)
+from ._view_rules import (  # noqa: F401 (_unview: other modules import it here)
+    NOT_RECORDED,
+    RECORDED,
+    RECORDED_ON_VIEW,
+    _requires_grad_of,
+    _unview,
+    check_inplace_view,
 )
 from .autograd.grad_mode import STATE
 from .autograd.hooks import RemovableHandle
@@ -92,8 +100,7 @@ def _wrap_dt(arr, dtype, device) -> Tensor:
     return t
 
 
-# what an in-place op on a tensor means for autograd (Tensor._check_inplace)
-_NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = 0, 1, 2
+_NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = NOT_RECORDED, RECORDED, RECORDED_ON_VIEW
 
 
 class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, ReduceMethods,
@@ -375,7 +382,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         >>> tocha.tensor([1.0, 2.0]).numpy()
         array([1., 2.], dtype=float32)
         """
-        if self._requires_grad and not force:
+        if _requires_grad_of(self) and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
         if self._device is not cpu and not force:
@@ -384,7 +391,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        if self._requires_grad:
+        if _requires_grad_of(self):
             # matplotlib and friends call np.asarray(t); PyTorch raises here too, but only for
             # tensors that require grad
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
@@ -554,42 +561,13 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         if not STATE.enabled:
             return _NOT_RECORDED
         if self._base is not None:
-            return self._check_inplace_view(other_rg)
+            return check_inplace_view(self, other_rg)
         if not (self._requires_grad or other_rg):
             return _NOT_RECORDED
         if self._grad_fn is None and self._requires_grad:
             raise RuntimeError(_LEAF_MSG)
         self._graph_write = self._version + 1     # (see _rebase_view)
         return _RECORDED
-
-    def _check_inplace_view(self, other_rg: bool) -> int:
-        """_check_inplace for a view, in PyTorch's order: how the view was made, then whether
-        its base is a leaf, then its own record as it stands (not rebased: a view whose base
-        joined a graph since it was made, with no history of its own yet, is a leaf)."""
-        base = self._base
-        if not (other_rg or self._requires_grad or base._requires_grad):
-            return _NOT_RECORDED
-        d = self.__dict__
-        if d.get("_nograd_view"):
-            raise RuntimeError(_NOGRAD_VIEW_MSG)
-        if d.get("_multi_view"):
-            raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
-        if base._requires_grad:
-            if base._grad_fn is None:
-                raise RuntimeError("a view of a leaf Variable that requires grad is being used "
-                                   "in an in-place operation.")
-            if self._grad_fn is None:
-                raise RuntimeError(_LEAF_MSG)
-        elif not other_rg:      # self alone in a graph, its base no longer (base.detach_())
-            base._graph_write = self._version + 1
-            return _RECORDED
-        if self._view_fn is None:
-            raise RuntimeError(
-                "in-place operation on a detached alias of a tensor that requires grad, "
-                "with an operand that requires grad: tocha cannot record it. Use the "
-                "out-of-place op.")
-        base._graph_write = self._version + 1     # (see _rebase_view)
-        return _RECORDED_ON_VIEW
 
     def _check_writable(self, op=None) -> None:
         """In-place writes need one memory location per element: not an expanded tensor."""
@@ -601,8 +579,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
 
     def _inplace(self, fn, *args, **kwargs) -> Tensor:
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
-        other_rg = any(isinstance(a, Tensor) and (a._requires_grad or (
-            a._base is not None and a._base._requires_grad)) for a in args)
+        other_rg = any(isinstance(a, Tensor) and _requires_grad_of(a) for a in args)
         self._check_writable(fn)
         mode = self._check_inplace(other_rg)
         if mode == _RECORDED_ON_VIEW:
@@ -707,7 +684,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             if value._data.ndim:
                 raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                                    f"with {value._data.ndim} dimensions.")
-            if value._requires_grad or self._requires_grad:
+            if _requires_grad_of(value) or _requires_grad_of(self):
                 from ._ops.elementwise import fill
                 return self._inplace(fill, value)
             value = value.item()
@@ -732,7 +709,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
         self._check_writable(self.copy_)
         # (into an integer or bool tensor nothing is recorded: the result takes no gradient)
-        if STATE.enabled and self._dtype._diff and (src._requires_grad or self._requires_grad):
+        if STATE.enabled and self._dtype._diff and (_requires_grad_of(src)
+                                                    or _requires_grad_of(self)):
             from ._ops.elementwise import copy_from
             return self._inplace(copy_from, src)
         try:
@@ -754,31 +732,6 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             self._dtype = source._dtype
         return self
 
-
-def _requires_grad_of(t: Tensor) -> bool:
-    """Whether `t` requires grad, as PyTorch's `requires_grad` says, without rebasing a view:
-    a view does when its base does (it joins the base's graph on its next use)."""
-    return t._requires_grad or (t._base is not None and t._base._requires_grad)
-
-
-def _unview(t: Tensor, own_version: bool = False) -> Tensor:
-    """`t`, a view an op made of a tensor of its own (one it hands out to no one), as the new
-    tensor PyTorch's op returns: no view links, so no view rules (a view made under no_grad is
-    refused in-place ops in grad mode; PyTorch's result is no view). Its version counter stays
-    shared with that hidden base, which a node may have saved for backward; `own_version`:
-    a counter of its own (unsafe_split's outputs: PyTorch's share memory, not versions)."""
-    d = t.__dict__
-    if t._base is not None:
-        for k in ("_base", "_view_fn", "_view_version", "_nograd_view", "_multi_view"):
-            d.pop(k, None)
-        if t._grad_fn is None:      # (a view of a tensor requiring grad, made under no_grad)
-            t._requires_grad = False
-    if own_version:
-        d.pop("_vc", None)
-    return t
-
-
-_LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
 
 _legacy_type_names = {
     "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
