@@ -30,10 +30,11 @@ from ._tensor_methods import (
     ReduceMethods,
     SpecialMethods,
 )
-from ._view_rules import (  # noqa: F401 (_unview: other modules import it here)
+from ._view_rules import (  # noqa: F401 (_unview, _as_view: other modules import them here)
     NOT_RECORDED,
     RECORDED,
     RECORDED_ON_VIEW,
+    _as_view,
     _requires_grad_of,
     _unview,
     check_inplace_view,

@@ -12,7 +12,7 @@ import math
 
 import tocha
 from tocha import Tensor
-from tocha._tensor import _unview
+from tocha._tensor import _as_view, _unview
 
 from . import _autocast
 
@@ -356,7 +356,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> 
             norm = wsum - correction * (w * aweights).sum() / wsum
         xm = x - avg
         c = (xm * w) @ xm.T / norm
-    return c.reshape(()) if input.ndim < 2 else c
+    # (PyTorch's result is a view of its product, as reshape's here)
+    return c.reshape(()) if input.ndim < 2 else _as_view(c)
 
 
 @_public

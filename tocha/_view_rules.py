@@ -69,3 +69,10 @@ def _unview(t: Tensor, own_version: bool = False) -> Tensor:
     if own_version:
         d.pop("_vc", None)
     return t
+
+
+def _as_view(t: Tensor) -> Tensor:
+    """`t`, an op's new result, as a view of itself, where PyTorch's op returns a view of its
+    intermediate result (einsum's contraction, cov, ...): made under no_grad, it then has the
+    rules of a view made under no_grad, as PyTorch's has."""
+    return t[...]

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, _as_view
 from .._threads import blas_threads
 from ..autograd.grad_mode import STATE
 from ._util import arrays_of, prim, swap_last, wrapped
@@ -479,7 +479,11 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
     dt = D.result_type(*operands)
     operands = [o if o._dtype is dt else o.to(dt) for o in operands]
     try:
-        return Einsum.apply(eq, *operands)
+        out = Einsum.apply(eq, *operands)
     except ValueError as e:
         shapes = ", ".join(str(tuple(o._data.shape)) for o in operands)
         raise RuntimeError(f"einsum(): {e} (equation '{equation}', shapes {shapes})") from None
+    ins, res = eq.split("->")
+    if len(operands) > 1 and set(ins) - set(res) - {","}:
+        return _as_view(out)    # (PyTorch's: a view of its batched product)
+    return out
