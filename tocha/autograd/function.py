@@ -26,7 +26,7 @@ import numpy as np
 
 from .._backend import cpu
 from .._dtype import _NP2DT, from_numpy_dtype
-from .._tensor import Tensor, _legacy_type_names, _wrap
+from .._tensor import Tensor, _legacy_type_names, _requires_grad_of, _wrap
 from .anomaly_mode import STATE as _ANOMALY
 from .anomaly_mode import record_forward
 from .grad_mode import STATE, no_grad
@@ -605,7 +605,7 @@ def _apply_on_tensors(cls, args, kwargs):
     if not record:
         node._saved = node._versions = ()
         # (as PyTorch: what the inputs require, even when nothing is recorded)
-        node.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad
+        node.needs_input_grad = tuple([isinstance(a, Tensor) and _requires_grad_of(a)
                                        for a in args])
     with no_grad():
         out = cls.forward(node, *args, **kwargs)
