@@ -581,8 +581,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
     def _inplace(self, fn, *args, **kwargs) -> Tensor:
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
         other_rg = any(isinstance(a, Tensor) and _requires_grad_of(a) for a in args)
+        mode = self._check_inplace(other_rg)      # (PyTorch's autograd checks come first)
         self._check_writable(fn)
-        mode = self._check_inplace(other_rg)
         if mode == _RECORDED_ON_VIEW:
             self._inplace_view(fn, args, kwargs)
         elif mode == _RECORDED:

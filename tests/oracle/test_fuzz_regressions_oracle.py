@@ -843,6 +843,11 @@ VIEW_CASES = {
     "unbind_of_plain_grad_operand": lambda m: _nograd_mT(
         m, lambda m, x, v, w: x.unbind(1)[0].add_(w[0])),
     "grad_result_view_inplace": _grad_result_inplace,
+    # the autograd checks come before the one-memory-location check (both RuntimeError)
+    "nograd_expanded_view_grad_operand": lambda m: _nograd_mT(m, lambda m, x, v, w: _no_grad(
+        m, lambda: x.expand(2, 2, 3)).add_(w[0, 0])),
+    "expanded_view_of_leaf_requiring_grad": lambda m: m.ones(3, requires_grad=True).expand(
+        2, 3).mul_(2),
     # composites made under no_grad return new tensors, not views of their intermediates
     "nograd_cumprod_0d_inplace": lambda m: _nograd_result_inplace(
         m, lambda m, x: x[0, 0].cumprod(0)),
