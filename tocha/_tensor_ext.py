@@ -125,7 +125,7 @@ def sum_to_size(self: Tensor, *size: int | Sequence[int]) -> Tensor:
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(have)}}}.")
     out = sum_to(self, shape)
     # (PyTorch's drops the leading dims by a view of its sum)
-    return _as_view(out) if len(shape) < len(have) else out
+    return _as_view(out) if 0 < len(shape) < len(have) else out
 
 
 def is_inference(self: Tensor) -> bool:
