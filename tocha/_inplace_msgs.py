@@ -9,12 +9,14 @@ from . import _dtype as D
 
 
 def _multi_view_message(t: Any, what: str) -> str:
-    name = re.sub(r"Backward\d*$", "", t._grad_fn.name()) if t._grad_fn is not None else "view"
+    tail = ("This view is the output of a function that returns multiple views. Such functions "
+            "do not allow the output views to be modified inplace. You should replace the "
+            "inplace operation by an out-of-place one.")
+    if t._grad_fn is None:      # (made outside any graph: PyTorch words it as no_grad's)
+        return f"A view was created in no_grad mode and {what} with grad mode enabled. {tail}"
+    name = re.sub(r"Backward\d*$", "", t._grad_fn.name())
     nr = t.__dict__.get("_multi_view_nr", t._output_nr)
-    return (f"Output {nr} of {name} is a view and {what}. This view is the output "
-            f"of a function that returns multiple views. Such functions do not allow the output "
-            f"views to be modified inplace. You should replace the inplace operation by an "
-            f"out-of-place one.")
+    return f"Output {nr} of {name} is a view and {what}. {tail}"
 
 
 def _check_cast(src, dst, fn):
@@ -47,3 +49,6 @@ def _inplace_shape_error(fn, self, out):
     raise RuntimeError(
         f"output with shape {list(self._data.shape)} doesn't match the broadcast shape "
         f"{list(out._data.shape)} (in-place {getattr(fn, '__name__', 'op')}_)")
+
+
+_LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."

@@ -23,7 +23,7 @@ from ._backend import as_device as _as_device
 from ._backend import cpu as _cpu
 from ._creation import _dt, _finish, _size
 from ._ops._util import prim as _prim
-from ._tensor import Tensor, _wrap_dt
+from ._tensor import Tensor, _requires_grad_of, _wrap_dt
 from .autograd.grad_mode import STATE as _STATE
 
 __all__ = [
@@ -512,7 +512,7 @@ def normal(mean: Tensor | float = 0.0, std: Tensor | float = 1.0, size: object =
     if out is not None:
         return _result(vals, dt, None, False, out)
     inputs = tuple(t for t in (mean, std) if isinstance(t, Tensor))
-    if _grad_enabled() and any(t._requires_grad for t in inputs):
+    if _grad_enabled() and any(_requires_grad_of(t) for t in inputs):
         # PyTorch defines zero gradients for mean and std (no reparameterisation).
         return _NORMAL_NODES[(mt, st)].apply(*inputs, vals)
     return _wrap_dt(vals, dt, _cpu)

@@ -11,8 +11,8 @@ import numpy as np
 from . import _dtype as D
 from ._backend import cpu
 from ._inplace_msgs import (  # noqa: F401 (_TYPE_WORD: other modules import it here)
+    _LEAF_MSG,
     _NOGRAD_VIEW_BASE_MSG,
-    _NOGRAD_VIEW_MSG,
     _TYPE_WORD,
     _check_cast,
     _inplace_shape_error,
@@ -29,6 +29,15 @@ from ._tensor_methods import (
     RandomMethods,
     ReduceMethods,
     SpecialMethods,
+)
+from ._view_rules import (  # noqa: F401 (_unview, _as_view: other modules import them here)
+    NOT_RECORDED,
+    RECORDED,
+    RECORDED_ON_VIEW,
+    _as_view,
+    _requires_grad_of,
+    _unview,
+    check_inplace_view,
 )
 from .autograd.grad_mode import STATE
 from .autograd.hooks import RemovableHandle
@@ -92,8 +101,7 @@ def _wrap_dt(arr, dtype, device) -> Tensor:
     return t
 
 
-# what an in-place op on a tensor means for autograd (Tensor._check_inplace)
-_NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = 0, 1, 2
+_NOT_RECORDED, _RECORDED, _RECORDED_ON_VIEW = NOT_RECORDED, RECORDED, RECORDED_ON_VIEW
 
 
 class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, ReduceMethods,
@@ -146,13 +154,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         >>> (w * 2).requires_grad
         True
         """
-        if self._base is not None:      # a view whose base joined a graph in place joins it
-            try:
-                self._rebase_view()
-            except RuntimeError:
-                # a view PyTorch will not rebase (of a no_grad view or a multi-output one):
-                # its grad_fn and is_leaf raise, but it requires grad, as its base now does
-                return True
+        if self._base is not None:
+            return _requires_grad_of(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -184,19 +187,23 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
     def _rebase_view(self) -> None:
         """After an in-place op on its base, a view's grad_fn is the view op replayed on the
         base's new history (PyTorch rebases views the same way), so gradients flow through the
-        in-place change into the view's uses."""
+        in-place change into the view's uses. PyTorch does this when the view's grad_fn is
+        read (`.grad_fn`, `.is_leaf`, a recorded op using it), and so does tocha."""
         root = self._base
-        if self._view_fn is None or self._vc[0] == self.__dict__.get("_view_version"):
+        d = self.__dict__
+        if self._view_fn is None or self._vc[0] == d.get("_view_version"):
             return
-        if root.__dict__.get("_graph_write", -1) <= self.__dict__.get("_view_version", -1):
+        if d.get("_nograd_view") or d.get("_multi_view"):
+            # any change of its memory since it was made (even one autograd did not record)
+            # leaves such a view no usable history, once it or its base is in a graph
+            if self._grad_fn is None and not root._requires_grad:
+                return
+            what = "its base or another view of its base has been modified inplace"
+            if d.get("_multi_view"):
+                raise RuntimeError(_multi_view_message(self, what))
+            raise RuntimeError(_NOGRAD_VIEW_BASE_MSG)
+        if root.__dict__.get("_graph_write", -1) <= d.get("_view_version", -1):
             return      # only writes autograd did not record since: the history stands
-        if self._requires_grad and self.__dict__.get("_multi_view"):
-            raise RuntimeError(_multi_view_message(
-                self, "its base or another view of its base has been modified inplace"))
-        if self.__dict__.get("_nograd_view"):     # stays outside the graph, or is refused
-            if root.__dict__.get("_graph_write", -1) > self.__dict__["_view_version"]:
-                raise RuntimeError(_NOGRAD_VIEW_BASE_MSG)
-            return
         if not root._requires_grad or root._grad_fn is None:
             return
         prev, STATE.enabled = STATE.enabled, True
@@ -247,12 +254,14 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return bool(self.__dict__.get("_retains"))
 
     def retain_grad(self) -> None:
-        if self._base is not None:
-            self._rebase_view()
+        # (PyTorch first reads a view's record as it stands: a view whose base joined a graph
+        # since it was made, with no history of its own yet, is a leaf to it: nothing kept)
         if self._grad_fn is None:
-            if not self._requires_grad:
+            if not self.requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
+        if self._base is not None:
+            self._rebase_view()
         node = self._grad_fn
         node._hooked = True
         if node._retain is None:
@@ -374,7 +383,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         >>> tocha.tensor([1.0, 2.0]).numpy()
         array([1., 2.], dtype=float32)
         """
-        if self._requires_grad and not force:
+        if _requires_grad_of(self) and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
         if self._device is not cpu and not force:
@@ -383,7 +392,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        if self._requires_grad:
+        if _requires_grad_of(self):
             # matplotlib and friends call np.asarray(t); PyTorch raises here too, but only for
             # tensors that require grad
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
@@ -552,30 +561,13 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         in-place ops it refuses."""
         if not STATE.enabled:
             return _NOT_RECORDED
-        if self._base is not None:      # a view whose base joined a graph in place joins it
-            self._rebase_view()
+        if self._base is not None:
+            return check_inplace_view(self, other_rg)
         if not (self._requires_grad or other_rg):
             return _NOT_RECORDED
-        if self._requires_grad and self.__dict__.get("_multi_view"):
-            raise RuntimeError(_multi_view_message(self, "is being modified inplace"))
-        if self._requires_grad and self.__dict__.get("_nograd_view"):
-            raise RuntimeError(_NOGRAD_VIEW_MSG)
         if self._grad_fn is None and self._requires_grad:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
-        base = self._base
-        if base is not None and (base._requires_grad or other_rg):
-            if base._grad_fn is None and base._requires_grad:
-                raise RuntimeError("a view of a leaf Variable that requires grad is being used "
-                                   "in an in-place operation.")
-            if self._view_fn is None:
-                raise RuntimeError(
-                    "in-place operation on a detached alias of a tensor that requires grad, "
-                    "with an operand that requires grad: tocha cannot record it. Use the "
-                    "out-of-place op.")
-            base._graph_write = self._version + 1     # (see _rebase_view: no_grad views)
-            return _RECORDED_ON_VIEW
-        (base if base is not None else self)._graph_write = self._version + 1
+            raise RuntimeError(_LEAF_MSG)
+        self._graph_write = self._version + 1     # (see _rebase_view)
         return _RECORDED
 
     def _check_writable(self, op=None) -> None:
@@ -588,9 +580,9 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
 
     def _inplace(self, fn, *args, **kwargs) -> Tensor:
         """Run `fn(self, *args)` and store the result in self's memory (autograd-aware)."""
-        other_rg = any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        other_rg = any(isinstance(a, Tensor) and _requires_grad_of(a) for a in args)
+        mode = self._check_inplace(other_rg)      # (PyTorch's autograd checks come first)
         self._check_writable(fn)
-        mode = self._check_inplace(other_rg)
         if mode == _RECORDED_ON_VIEW:
             self._inplace_view(fn, args, kwargs)
         elif mode == _RECORDED:
@@ -693,7 +685,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             if value._data.ndim:
                 raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                                    f"with {value._data.ndim} dimensions.")
-            if value._requires_grad or self._requires_grad:
+            if _requires_grad_of(value) or _requires_grad_of(self):
                 from ._ops.elementwise import fill
                 return self._inplace(fill, value)
             value = value.item()
@@ -718,7 +710,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
         self._check_writable(self.copy_)
         # (into an integer or bool tensor nothing is recorded: the result takes no gradient)
-        if STATE.enabled and self._dtype._diff and (src._requires_grad or self._requires_grad):
+        if STATE.enabled and self._dtype._diff and (_requires_grad_of(src)
+                                                    or _requires_grad_of(self)):
             from ._ops.elementwise import copy_from
             return self._inplace(copy_from, src)
         try:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _dtype as D
-from ._tensor import Tensor, _wrap_dt
+from ._tensor import Tensor, _as_view, _wrap_dt
 
 # ---------------------------------------------------------------- properties
 
@@ -123,7 +123,9 @@ def sum_to_size(self: Tensor, *size: int | Sequence[int]) -> Tensor:
         s == h or s == 1 for s, h in zip(shape[::-1], have[::-1]))
     if not ok:
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(have)}}}.")
-    return sum_to(self, shape)
+    out = sum_to(self, shape)
+    # (PyTorch's drops the leading dims by a view of its sum)
+    return _as_view(out) if 0 < len(shape) < len(have) else out
 
 
 def is_inference(self: Tensor) -> bool:

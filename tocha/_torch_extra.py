@@ -12,6 +12,7 @@ import math
 
 import tocha
 from tocha import Tensor
+from tocha._tensor import _as_view, _unview
 
 from . import _autocast
 
@@ -134,17 +135,18 @@ def split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
 
 @_public
 def unsafe_split(input: Tensor, split_size, dim: int = 0):
-    return tocha.split(input, split_size, dim)
+    # (PyTorch's outputs share memory, not views' rules nor version counters)
+    return tuple(_unview(t, True) for t in tocha.split(input, split_size, dim))
 
 
 @_public
 def unsafe_split_with_sizes(input: Tensor, split_sizes, dim: int = 0):
-    return tocha.split(input, list(split_sizes), dim)
+    return tuple(_unview(t, True) for t in tocha.split(input, list(split_sizes), dim))
 
 
 @_public
 def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0):
-    return tocha.chunk(input, chunks, dim)
+    return tuple(_unview(t, True) for t in tocha.chunk(input, chunks, dim))
 
 
 @_public
@@ -259,7 +261,7 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
     a_sh = [s for d in range(nd) for s in (a.shape[d], 1)]
     b_sh = [s for d in range(nd) for s in (1, b.shape[d])]
     out = a.reshape(a_sh) * b.reshape(b_sh)
-    return out.reshape([a.shape[d] * b.shape[d] for d in range(nd)])
+    return _unview(out.reshape([a.shape[d] * b.shape[d] for d in range(nd)]))
 
 
 @_public
@@ -354,7 +356,8 @@ def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> 
             norm = wsum - correction * (w * aweights).sum() / wsum
         xm = x - avg
         c = (xm * w) @ xm.T / norm
-    return c.reshape(()) if input.ndim < 2 else c
+    # (PyTorch's result is a view of its product, as reshape's here)
+    return c.reshape(()) if input.ndim < 2 else _as_view(c)
 
 
 @_public
@@ -492,7 +495,7 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
         sel[i, r, c] = 1
     mask = sel.sum(0)
     out = x * (1 - mask) + (src.unsqueeze(-1).unsqueeze(-1) * sel).sum(-3)
-    return out.movedim((nd - 2, nd - 1), (d1, d2))
+    return _unview(out.movedim((nd - 2, nd - 1), (d1, d2)))
 
 
 @_public
@@ -716,4 +719,4 @@ def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
             res = res.reshape(res.shape[0], *([1] * input.ndim))
         else:
             res = res.unsqueeze(dim % input.ndim + 1)
-    return res.reshape(res.shape[1:]) if qt.ndim == 0 else res
+    return _unview(res.reshape(res.shape[1:]) if qt.ndim == 0 else res)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _wrap_dt
+from .._tensor import Tensor, _requires_grad_of, _wrap, _wrap_dt
 from .._vml import exact
 from ..autograd.grad_mode import STATE
 from ._lowp import cast_to
@@ -630,7 +630,7 @@ class NotDifferentiable(prim):
 def no_derivative(out: Tensor, name: str, *inputs: object) -> Tensor:
     """`out` marked as PyTorch marks a non-differentiable op's float result."""
     if (out._dtype._kind == 2 and STATE.enabled
-            and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):
+            and any(isinstance(t, Tensor) and _requires_grad_of(t) for t in inputs)):
         return NotDifferentiable.apply(out._data, name, *inputs)
     return out
 
@@ -682,8 +682,8 @@ def fmod(input: Tensor, other: Tensor | complex) -> Tensor:
 def _mod(ufunc, rounding, input, other, name):
     refuse(name, input, other)
     exact = _nograd_binary(ufunc, input, other, name)
-    # (requires_grad, not _requires_grad: a view whose base joined a graph in place is
-    # rebased onto it first)
+    # (requires_grad, not _requires_grad: a view whose base joined a graph in place
+    # requires grad)
     if not (STATE.enabled and (input.requires_grad or (
             isinstance(other, Tensor) and other.requires_grad))):
         return exact

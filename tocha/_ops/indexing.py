@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _wrap_dt
+from .._tensor import Tensor, _requires_grad_of, _unview, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
 from ._util import norm_dim, prim
 
@@ -256,7 +256,7 @@ def setitem(self: Tensor, index: Any, value: Tensor | complex) -> None:
         from .elementwise import _int_bound
         # NaN, inf, and integers out of range (5832 into int8) refused, as for a number
         _int_bound(value._data.reshape(()).item(), self._dtype)
-    v_rg = isinstance(value, Tensor) and value._requires_grad
+    v_rg = isinstance(value, Tensor) and _requires_grad_of(value)
     if self._check_inplace(v_rg):
         if not isinstance(value, Tensor):
             value = _wrap_dt(np.asarray(value, self._dtype.np), self._dtype, self._device)
@@ -462,7 +462,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:
-    return getitem(input.reshape(-1), index.reshape(-1)).reshape(index._data.shape)
+    return _unview(getitem(input.reshape(-1), index.reshape(-1)).reshape(index._data.shape))
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:

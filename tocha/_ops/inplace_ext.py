@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _requires_grad_of, _wrap
 from ..autograd.grad_mode import STATE
 from . import movement as M
 from ._util import norm_dim, prim
@@ -156,7 +156,7 @@ def resize_(self: Tensor, *sizes: int | Sequence[int], memory_format: object = N
     tensor([[0., 1.],
             [2., 3.]])
     """
-    if self._requires_grad:
+    if _requires_grad_of(self):
         raise RuntimeError("cannot resize variables that require grad")
     shape = M._shape_arg(sizes)
     if any(s < 0 for s in shape):
@@ -255,8 +255,8 @@ def fill_diagonal_(self: Tensor, fill_value: float, wrap: bool = False) -> Tenso
 # ---------------------------------------------------------------- Python callables
 
 def _each_(self: Tensor, op: str, fn: Callable, *others: Tensor) -> Tensor:
-    if self._requires_grad:
-        raise RuntimeError(f"{op}: can't call {op} on Variable that requires grad. Use "
+    if _requires_grad_of(self):
+        raise RuntimeError(f"Can't call {op}() on Variable that requires grad. Use "
                            f"var.detach().{op}() instead.")
     a = self._data
     srcs = [np.broadcast_to(o._data, a.shape) for o in others]

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Tensor
+from .._tensor import Tensor, _as_view
 from .._threads import blas_threads
 from ..autograd.grad_mode import STATE
 from ._util import arrays_of, prim, swap_last, wrapped
@@ -476,10 +476,16 @@ def einsum(equation: str, *operands: Tensor) -> Tensor:
         out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
         eq = eq + "->" + out
     _check_einsum(eq, operands, equation)
+    ins, res = eq.split("->")
+    if len(operands) == 1 and len(set(ins)) == len(ins) and sorted(res) == sorted(ins):
+        return operands[0].permute([ins.index(c) for c in res])     # (PyTorch's: a view)
     dt = D.result_type(*operands)
     operands = [o if o._dtype is dt else o.to(dt) for o in operands]
     try:
-        return Einsum.apply(eq, *operands)
+        out = Einsum.apply(eq, *operands)
     except ValueError as e:
         shapes = ", ".join(str(tuple(o._data.shape)) for o in operands)
         raise RuntimeError(f"einsum(): {e} (equation '{equation}', shapes {shapes})") from None
+    if len(operands) > 1 and set(ins) - set(res) - {","}:
+        return _as_view(out)    # (PyTorch's: a view of its batched product)
+    return out

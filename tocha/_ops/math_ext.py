@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _unview, _wrap
 from ._util import norm_dim, prim
 from .arith import _nograd_binary, no_derivative
 from .reduce import _mode_t, _named
@@ -194,7 +194,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple[Tensor, T
     idx = np.expand_dims(idx, d)
     vals = gather(input, d, _wrap(idx))
     if not keepdim:
-        vals, idx = vals.squeeze(d), idx.squeeze(d)
+        vals, idx = _unview(vals.squeeze(d)), idx.squeeze(d)
     return _mode_t(vals, _wrap(idx))
 
 
@@ -226,7 +226,7 @@ def nanmedian(input: Tensor, dim: int | None = None,
     idx = np.take_along_axis(order, pos, d).astype(np.int64)
     vals = gather(input, d, _wrap(idx))
     if not keepdim:
-        vals, idx = vals.squeeze(d), idx.squeeze(d)
+        vals, idx = _unview(vals.squeeze(d)), idx.squeeze(d)
     return _nanmedian_t(vals, _wrap(idx))
 
 
@@ -281,7 +281,7 @@ def nanquantile(input: Tensor, q: float | Tensor, dim: int | None = None,
     out = out.movedim(-1, 0)                                       # (nq, ...)
     if keepdim:
         out = _keep(out, input, dim)
-    return out[0] if scalar_q else out
+    return _unview(out[0] if scalar_q else out)
 
 
 def _keep(out: Tensor, input: Tensor, dim: int | None) -> Tensor:

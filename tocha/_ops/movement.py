@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Size, Tensor, _wrap
+from .._tensor import Size, Tensor, _unview, _wrap
 from ._util import norm_dim, prim, sum_to
 from .splitting import SplitView, SplitWithSizesView, UnbindView, chunk, split, unbind  # noqa: F401
 from .strided import AsStrided, Diagonal, Unfold, _as_strided_geometry, _unfold_geometry, view_dtype
@@ -590,6 +590,11 @@ def _T(self):
 
 @property
 def _mT(self):
+    if not self._data.ndim:     # PyTorch: the tensor itself (no view), with a warning
+        import warnings
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
+                      "in these cases.", UserWarning, stacklevel=2)
+        return self
     return transpose(self, -2, -1)
 
 
@@ -672,12 +677,12 @@ def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     """Rotate by 90 degrees `k` times in the plane of `dims` (from the first towards the second)."""
     d0, d1 = (norm_dim(d, input._data.ndim) for d in dims)
     k %= 4
-    if k == 1:
-        return transpose(flip(input, d1), d0, d1)
+    if k == 1:     # (a view of the flipped copy, as a new tensor: PyTorch's is no view)
+        return _unview(transpose(flip(input, d1), d0, d1))
     if k == 2:
         return flip(input, d0, d1)
     if k == 3:
-        return transpose(flip(input, d0), d0, d1)
+        return _unview(transpose(flip(input, d0), d0, d1))
     return input.clone()
 
 

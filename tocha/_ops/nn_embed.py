@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _requires_grad_of, _wrap
 from ..autograd.grad_mode import no_grad
 from ._util import prim
 
@@ -105,7 +105,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
                          f"num_embeddings={num})")
     if max_norm is not None:
         _renorm(weight, idx, max_norm, norm_type)
-    if sparse and weight._requires_grad:    # a sparse gradient (tocha/sparse/_nn.py)
+    if sparse and _requires_grad_of(weight):    # a sparse gradient (tocha/sparse/_nn.py)
         from ..sparse._nn import embedding_sparse_grad
         return embedding_sparse_grad(weight, idx, padding_idx, bool(scale_grad_by_freq))
     return Embedding.apply(weight, idx.astype(np.intp, copy=False), padding_idx,

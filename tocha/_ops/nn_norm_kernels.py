@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tocha
 from tocha import Tensor
+from tocha._tensor import _as_view
 
 from ..autograd.grad_mode import no_grad
 from ..linalg._common import supports_out
@@ -245,7 +246,8 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:
         raise IndexError(f"Dimension out of range (expected to be in range of "
                          f"[{-v.ndim}, {v.ndim - 1}], but got {dim})")
     others = [i for i in range(v.ndim) if i != d]
-    return tocha.linalg.vector_norm(v, pow, others, keepdim=True)
+    # (PyTorch's is a view of its norm)
+    return _as_view(tocha.linalg.vector_norm(v, pow, others, keepdim=True))
 
 
 _NUC_WARNED = False

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.function import _joined_graph
 from ..autograd.grad_mode import STATE
 from . import elementwise as E
 from . import linalg as L
@@ -143,12 +142,12 @@ def pos(self):
 # ---------------------------------------------------------------- in-place arithmetic
 
 def _nothing_recorded(self: Tensor, other) -> bool:
-    """Whether `self op= other` records nothing. (A view requires grad once its base joined
-    a graph in place, though its own flag is not set until it is rebased: `_joined_graph`.)"""
+    """Whether `self op= other` records nothing. (A view's own flag is not the whole story:
+    it requires grad as its base does, see Tensor.requires_grad.)"""
     return not (STATE.enabled and (
-        self._requires_grad or (self._base is not None and _joined_graph(self)) or (
+        self._requires_grad or (self._base is not None and self.requires_grad) or (
             other.__class__ is Tensor and (other._requires_grad or (
-                other._base is not None and _joined_graph(other))))))
+                other._base is not None and other.requires_grad)))))
 
 
 def _ufunc_(self: Tensor, ufunc, other, fn) -> Tensor:

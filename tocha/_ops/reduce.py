@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap, _wrap_dt
+from .._tensor import Tensor, _unview, _wrap, _wrap_dt
 from ._util import as_float, expand, norm_dim, norm_dims, prim
 from .complex import cj, refuse, view_as_real
 
@@ -262,7 +262,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: D.dtype | None = None) -> Tensor:
         input = input.to(dtype)
     if input._data.ndim == 0:       # (dim checked; integers still widen to int64)
         norm_dim(dim, 0)
-        return Cumsum.apply(input.reshape(1), 0).reshape(())
+        return _unview(Cumsum.apply(input.reshape(1), 0).reshape(()))
     return Cumsum.apply(input, norm_dim(dim, input._data.ndim))
 
 
@@ -312,7 +312,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: D.dtype | None = None) -> Tensor:
         input = input.to(dtype)
     if input._data.ndim == 0:
         norm_dim(dim, 0)
-        return Cumprod.apply(input.reshape(1), 0).reshape(())
+        return _unview(Cumprod.apply(input.reshape(1), 0).reshape(()))
     return Cumprod.apply(input, norm_dim(dim, input._data.ndim))
 
 
@@ -750,7 +750,7 @@ def median(input: Tensor, dim: int | Sequence[int] | None = None,
     idx = np.take_along_axis(order, _median_pos(input._data, d), d).astype(np.int64)
     vals = gather(input, d, _wrap(idx))
     if not keepdim:
-        vals = vals.squeeze(d)
+        vals = _unview(vals.squeeze(d))
         idx = idx.squeeze(d)
     return _median_t(vals, _wrap(idx))
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _unview, _wrap
 from ._util import norm_dim, prim
 
 __all__ = ["as_strided_scatter", "index_reduce", "masked_scatter", "put", "scatter_reduce"]
@@ -294,7 +294,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     flat = input.reshape(-1)
     src = source.reshape(-1)
     out = flat.index_add(0, idx, src) if accumulate else flat.index_copy(0, idx, src)
-    return out.reshape(input.shape)
+    return _unview(out.reshape(input.shape))
 
 
 def as_strided_scatter(input: Tensor, src: Tensor, size: Sequence[int],

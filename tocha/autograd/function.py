@@ -26,7 +26,7 @@ import numpy as np
 
 from .._backend import cpu
 from .._dtype import _NP2DT, from_numpy_dtype
-from .._tensor import Tensor, _legacy_type_names, _wrap
+from .._tensor import Tensor, _legacy_type_names, _requires_grad_of, _wrap
 from .anomaly_mode import STATE as _ANOMALY
 from .anomaly_mode import record_forward
 from .grad_mode import STATE, no_grad
@@ -405,10 +405,10 @@ class Function(metaclass=_FunctionMeta):
 
 
 def _joined_graph(a: Tensor) -> bool:
-    """Whether the view `a` requires grad after its base joined a graph in place (it is then
-    rebased onto the base's new history: see Tensor._rebase_view)."""
+    """Whether the view `a` requires grad, its base being in a graph (a view whose base joined
+    one in place is rebased onto the base's new history: see Tensor._rebase_view)."""
     a._rebase_view()
-    return a._requires_grad
+    return a._requires_grad or a._base._requires_grad
 
 
 def _common_device(cls, args):
@@ -511,16 +511,24 @@ def _make_view(base, v, cls, consts, index):
     v._base = root
     v._view_version = vc[0]
     v._view_fn = tuple.__new__(_ViewFn, (cls, consts, parent, index))
-    # A view taken under no_grad of a tensor that requires grad requires grad too (as in
-    # PyTorch), outside any graph: a leaf that no gradient reaches, which refuses in-place
-    # ops in grad mode
-    if v._grad_fn is None and (base._requires_grad or (
-            base._base is not None and base.requires_grad)):   # (a view: its base may have
-        v._requires_grad = True                                 # joined a graph in place)
+    # How the view was made, which decides the in-place ops autograd refuses on it (PyTorch's
+    # CreationMeta): under no_grad (refused in grad mode when it or an operand requires grad)
+    # or by split/chunk/unbind (refused when it requires grad). A view of such a view keeps
+    # its base's kind unless it is made in one of these ways itself: the latest one counts.
+    if not STATE.enabled:
         v._nograd_view = True
-    # PyTorch refuses in-place ops on outputs of split/chunk/unbind, and on views of them
-    if index is not None or cls._multi_view or base.__dict__.get("_multi_view"):
+        # of a tensor that requires grad: it requires grad too (as in PyTorch), outside any
+        # graph, a leaf that no gradient reaches (a view's base may have joined a graph)
+        if base._requires_grad or (base._base is not None and base.requires_grad):
+            v._requires_grad = True
+    elif index is not None or cls._multi_view:
         v._multi_view = True
+    elif base._base is not None:
+        d = base.__dict__
+        if d.get("_nograd_view"):
+            v._nograd_view = True
+        elif d.get("_multi_view"):
+            v._multi_view = True
 
 
 def _resolve_saved(node, args, arrays, raw, outs) -> None:
@@ -597,7 +605,7 @@ def _apply_on_tensors(cls, args, kwargs):
     if not record:
         node._saved = node._versions = ()
         # (as PyTorch: what the inputs require, even when nothing is recorded)
-        node.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad
+        node.needs_input_grad = tuple([isinstance(a, Tensor) and _requires_grad_of(a)
                                        for a in args])
     with no_grad():
         out = cls.forward(node, *args, **kwargs)

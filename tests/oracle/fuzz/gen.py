@@ -22,20 +22,10 @@ CASE = {name: c.fn for name, c in BY_NAME.items()}
 
 # Classes of programs the generator does not produce because tocha is known to differ from
 # PyTorch there (a defect of tocha's, to fix and then remove from here). The engine classes
-# once listed (views rebased on in-place ops, multi-output views, no_grad views, copy_ of a
-# number, in-place broadcast shapes, hooked and repeated autograd.grad inputs, in-place into
-# integers) are generated, and agree.
-EXCLUDED: dict[str, str] = {
-    "grad_operand_into_nograd_view": (
-        "an in-place op in grad mode, with an operand that requires grad, on a view made "
-        "under no_grad of a tensor that does not (with no_grad: v = x.mT; v.sub_(w)): "
-        "PyTorch refuses ('A view was created in no_grad mode and is being modified inplace "
-        "with grad mode enabled'), tocha computes; tocha's check sits in Tensor._check_inplace "
-        "(long-mode seeds 47 and 53, and the CI seed once the stream moved). Flagging every "
-        "view made under no_grad was tried and reverted: tocha's composites return internal "
-        "views of fresh results (0-d cumprod), which PyTorch's are not, so it refused what "
-        "PyTorch accepts (seed 97)"),
-}
+# once listed (views rebased on in-place ops, multi-output views, no_grad views, also with
+# an operand that requires grad, copy_ of a number, in-place broadcast shapes, hooked and
+# repeated autograd.grad inputs, in-place into integers) are generated, and agree.
+EXCLUDED: dict[str, str] = {}
 
 # Programs not generated because PyTorch is the one that is wrong (or odd) there.
 TORCH_BUGS = {

@@ -181,9 +181,6 @@ def view(lw: Lowering):
     if ok:
         lw.regs[name].overlap = ".unfold(" in e or ".expand(" in e or lw.regs[x].__dict__.get(
             "overlap", False)
-        # a view made under no_grad, or a view of one (PyTorch keeps that on its views)
-        lw.regs[name].nograd_view = is_view and (lw.ng or lw.regs[x].__dict__.get(
-            "nograd_view", False))
         lw.split_tuple(name)
 
 
@@ -199,12 +196,6 @@ def _grad_live(lw, x, y=None):
     return not lw.ng and any(getattr(v, "requires_grad", False) for v in vals)
 
 
-def _grad_into_nograd_view(lw, x, y) -> bool:
-    """EXCLUDED: grad_operand_into_nograd_view (PyTorch refuses, tocha computes)."""
-    return (not lw.ng and lw.regs[x].__dict__.get("nograd_view", False) and y in lw.ns
-            and getattr(lw.val(y), "requires_grad", False))
-
-
 def inplace(lw: Lowering):
     x = lw.pick()
     if not x:
@@ -218,8 +209,6 @@ def inplace(lw: Lowering):
     grad = _grad_live(lw, x, y)
     if getattr(lw.regs[x], "overlap", False):
         return                      # TORCH_UNSPECIFIED: inplace_on_self_overlapping_view
-    if _grad_into_nograd_view(lw, x, y):
-        return
     ok = lw.emit(t.format(x=x, y=y), "inplace", snap=[x])
     _stale_aliases(lw, x, grad, failed=not ok)
 
@@ -252,8 +241,6 @@ def setitem(lw: Lowering):
     y = val if val.startswith("r") else None
     if y and lw.val(y).requires_grad and not v.is_floating_point():
         return                                  # TORCH_BUGS: setitem_grad_into_int
-    if _grad_into_nograd_view(lw, x, y):
-        return
     grad = _grad_live(lw, x, y)
     ok = lw.emit(f"{x}[{idx}] = {val}", "setitem", snap=[x])
     _stale_aliases(lw, x, grad, failed=not ok)
