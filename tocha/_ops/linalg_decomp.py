@@ -205,9 +205,13 @@ class VectorNorm(prim):
         if ord == 2:
             safe = where(r == 0, r + 1, r)
             return where(r == 0, x * 0, g * x / safe), None, None, None
-        safe = where(r == 0, r + 1, r)
-        gx = g * sgn * x.abs() ** (ord - 1) / safe ** (ord - 1)
-        return where(r == 0, x * 0, gx), None, None, None
+        # PyTorch's norm_backward: the scale is 0 where the norm is 0 and, for ord < 1, the
+        # infinite slope of |x|^ord at x == 0 counts as 0 (not 0 * inf = NaN)
+        if ord < 1:
+            s = sgn * (x.abs() ** (ord - 1)).masked_fill(x == 0, 0.0)
+            return s * g * r ** (1 - ord), None, None, None
+        s = sgn * x.abs() ** (ord - 1) if ord < 2 else x * x.abs() ** (ord - 2)
+        return s * (g / r ** (ord - 1)).masked_fill(r == 0, 0.0), None, None, None
 
 
 def _kshape(shape, dims):

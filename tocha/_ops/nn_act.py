@@ -181,7 +181,8 @@ def _hardswish(x):
 
 
 def _hardswish_d1(x):
-    return np.where(x < -3.0, 0.0, np.where(x <= 3.0, x / 3.0 + 0.5, 1.0))
+    # PyTorch's open interval (-3, 3): the slope is 0 at -3 (and NaN), 1 at 3
+    return np.where(x >= 3.0, 1.0, np.where(x > -3.0, x / 3.0 + 0.5, 0.0))
 
 
 def _hardswish_d2(x):
@@ -192,11 +193,12 @@ Hardswish = _act("Hardswish", _hardswish, _hardswish_d1, _hardswish_d2)
 
 
 def _threshold(x, th, value):
-    return np.where(x > th, x, value)
+    # PyTorch replaces x <= th: a NaN is kept (and passes its gradient)
+    return np.where(x <= th, value, x)
 
 
 def _threshold_d1(x, th, value):
-    return x > th
+    return ~(x <= th)
 
 
 Threshold = _act("Threshold", _threshold, _threshold_d1)

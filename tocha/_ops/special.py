@@ -153,8 +153,8 @@ def _entr_np(x):
     return np.where(x > 0, r, np.where(x == 0, 0.0, np.where(np.isnan(x), x, -np.inf)))
 
 
-entr = _unary("Entr", _f64(_entr_np), lambda g, x, y: g * -(
-    _where0(x > 0, x, x * 0 + 1).log() + 1) * (x > 0).to(x.dtype))
+# PyTorch's gradient -(1 + log x) everywhere: inf at 0, NaN below 0 (where entr is -inf)
+entr = _unary("Entr", _f64(_entr_np), lambda g, x, y: g * -(x.log() + 1))
 
 bessel_j0 = _unary("BesselJ0", _lazy("j0"))
 bessel_j1 = _unary("BesselJ1", _lazy("j1"))
@@ -239,7 +239,8 @@ def _xlog1py_np(x, y):
 
 
 def _xlog1py_grads(g, x, y, out, need):
-    ga = g * xlog1py((x != 0).to(x.dtype), y) if need[0] else None
+    # PyTorch's xlog1py(g, y), 0 only where x is 0 and log1p(y) is not finite
+    ga = xlog1py(g, y).masked_fill((x == 0) & (y <= -1), 0.0) if need[0] else None
     gb = g * x / (y + 1) if need[1] else None
     return ga, gb
 
