@@ -321,12 +321,16 @@ def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = N
     """input / other (true division; `rounding_mode` 'trunc' or 'floor')."""
     if rounding_mode is not None:
         if rounding_mode == "floor":
-            return floor_divide(input, other)
+            if not isinstance(input, Tensor):
+                input = _scalar_as(input, other)
+            refuse("floor_divide", input, other)
+            r = _nograd_binary(np.floor_divide, input, other, "div")
+            return _out(_rounded_div(r, input, other), out)
         if rounding_mode == "trunc":
             q = _nograd_binary(np.true_divide, input, other, "div")
             r = _wrap(np.trunc(q._data))
             dt = D.result_type(input, other)
-            return _wrap(r._data.astype(dt.np))
+            return _out(_rounded_div(_wrap(r._data.astype(dt.np)), input, other), out)
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     if not isinstance(input, Tensor):
@@ -469,7 +473,9 @@ class RPow(prim):
             return g * cj(out) * cj(np.log(complex(ctx.base))), None
         if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
             return g * (out * float("-inf")).masked_fill(a >= 0, 0.0), None
-        return g * out * math.log(ctx.base), None
+        # log of a negative base is NaN (PyTorch's gradient), not Python's math domain error
+        lb = math.log(ctx.base) if ctx.base > 0 else math.nan
+        return g * out * lb, None
 
 
 def zeros_like_(x):
@@ -625,6 +631,28 @@ class NotDifferentiable(prim):
     @staticmethod
     def backward(ctx, g):
         raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
+
+
+class RoundedDiv(prim):
+    """div with a rounding mode: PyTorch's DivBackward2 gives both operands g * 0."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, value, a, b):
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        z = g * 0
+        return None, z, z
+
+
+def _rounded_div(r: Tensor, a, b) -> Tensor:
+    if (r._dtype._kind == 2 and STATE.enabled
+            and any(isinstance(t, Tensor) and t._requires_grad for t in (a, b))):
+        return RoundedDiv.apply(r._data, a, b)
+    return r
 
 
 def no_derivative(out: Tensor, name: str, *inputs: object) -> Tensor:

@@ -269,7 +269,14 @@ def lerp(input: Tensor, end: Tensor | complex, weight: Tensor | complex) -> Tens
     if half in (D.float16, D.bfloat16) and isinstance(end, Tensor) and end._dtype is half:
         w = weight.float() if isinstance(weight, Tensor) else weight
         return lerp(input.float(), end.float(), w).to(half)
-    return input + weight * (end - input)
+    # PyTorch's two formulas: from `input` for |weight| < 0.5, from `end` otherwise (exact at
+    # weight 1; lerp(0, inf, 0.5) is inf - inf = NaN, as PyTorch's)
+    if isinstance(weight, Tensor):
+        return where(weight.abs() < 0.5, input + weight * (end - input),
+                     end - (end - input) * (1 - weight))
+    if abs(weight) < 0.5:
+        return input + weight * (end - input)
+    return end - (end - input) * (1 - weight)
 
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: complex = 1) -> Tensor:

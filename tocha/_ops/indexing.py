@@ -568,7 +568,9 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
         refuse("unique", input)
     x = input._data
     if dim is None:
-        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        # each NaN is its own value (PyTorch's sort-based unique: NaN != NaN)
+        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True,
+                                equal_nan=False)
         inv = inv.reshape(x.shape)
     else:
         u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
