@@ -300,28 +300,9 @@ class Cumprod(prim):
         if g._dtype.is_complex:
             x, out = cj(x), cj(out)
         if bool((x == 0).any()):
-            # slow but exact: d out_j / d x_i = prod_{k<=j, k!=i} x_k
-            n = x.shape[d]
-            grads = []
-            for i in range(n):
-                xi = x.narrow(d, i, 1)
-                mask = _wrap(np.arange(n) >= i).reshape(
-                    [n if k == d else 1 for k in range(x.ndim)])
-                rep = where_(x.narrow(d, i, 1).expand_as(x) * 0 + 1, x, i, d)
-                part = rep.cumprod(d) * mask
-                grads.append((g * part).sum(d, keepdim=True))
-                del xi
-            from .movement import cat
-            return cat(grads, d)
+            from .reduce_prims import cumprod_grad_zeros
+            return cumprod_grad_zeros(g, x, out, d)
         return (g * out).flip(d).cumsum(d).flip(d) / x
-
-
-def where_(ones, x, i, d):
-    # x with position i along d replaced by 1
-    n = x.shape[d]
-    sel = _wrap(np.arange(n) == i).reshape([n if k == d else 1 for k in range(x.ndim)])
-    from .elementwise import where
-    return where(sel, ones, x)
 
 
 def cumprod(input: Tensor, dim: int, *, dtype: D.dtype | None = None) -> Tensor:
