@@ -96,6 +96,15 @@ TORCH_UNSPECIFIED = {
         "no x.contiguous() of a computed tensor under no_grad: whether it is a copy depends "
         "on the memory layout of non-view results (PyTorch's clone keeps a transposed "
         "layout, tocha's is C-contiguous), which PyTorch does not promise"),
+    "rounding_of_inexact_floats": (
+        "no frac/floor/round/trunc, //, % or fmod of a float x (by y) where x / y lies within "
+        "1e-3 of an integer or beyond 256: there a last-place difference of x or y (a libm's "
+        "sinh, a float32 sum's order: seed 101 #24746 x % x.mean(), seed 113 #35114 "
+        "sinh(8.15).frac()) moves the result by a whole step, or by more than the tolerance"),
+    "sums_of_huge_values": (
+        "x.nan_to_num() only of a tensor without infinities (else posinf/neginf are given): "
+        "a sum holding both +-max(float) depends on the order it adds them in (seed 113 #9976: "
+        "PyTorch 1.54, NumPy's pairwise order 0.0)"),
     "inplace_with_overlapping_operand": (
         "no x.op_(y) where y shares x's memory (x.mul_(x.diagonal())): the result depends on "
         "the order the kernel visits elements"),
