@@ -269,14 +269,53 @@ def lerp(input: Tensor, end: Tensor | complex, weight: Tensor | complex) -> Tens
     if half in (D.float16, D.bfloat16) and isinstance(end, Tensor) and end._dtype is half:
         w = weight.float() if isinstance(weight, Tensor) else weight
         return lerp(input.float(), end.float(), w).to(half)
-    # PyTorch's two formulas: from `input` for |weight| < 0.5, from `end` otherwise (exact at
-    # weight 1; lerp(0, inf, 0.5) is inf - inf = NaN, as PyTorch's)
-    if isinstance(weight, Tensor):
-        return where(weight.abs() < 0.5, input + weight * (end - input),
-                     end - (end - input) * (1 - weight))
-    if abs(weight) < 0.5:
-        return input + weight * (end - input)
-    return end - (end - input) * (1 - weight)
+    dt = D.result_type(input, end)
+    input, end = (t.to(dt) if isinstance(t, Tensor) and t._dtype is not dt else
+                  t if isinstance(t, Tensor) else _wrap_dt(np.asarray(t, dt.np), dt, input._device)
+                  for t in (input, end))
+    if isinstance(weight, Tensor) and weight._dtype is not dt and dt._kind >= 2:
+        weight = weight.to(dt)
+    return (Lerp if isinstance(weight, Tensor) else LerpScalar).apply(input, end, weight)
+
+
+class Lerp(prim):
+    """PyTorch's two formulas: from `input` for |weight| < 0.5, from `end` otherwise (exact
+    at weight 1; lerp(0, inf, 0.5) is inf - inf = NaN), each one fused multiply-add, which
+    float32 gets exactly from float64 arithmetic rounded once."""
+
+    node_name = "LerpBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        ctx.save_for_backward(a, b, w if isinstance(w, np.ndarray) else None)
+        ctx.w = w
+        dt = a.dtype
+        d = b - a
+        one_minus = np.subtract(1, w, dtype=dt) if dt.kind in "fc" else 1 - w
+        if dt == np.float32:
+            a, b, d = (v.astype(np.float64) for v in (a, b, d))
+            # (a Python number weight is a float32 to PyTorch's float32 kernel)
+            w = np.float64(np.float32(w)) if np.isscalar(w) else w.astype(np.float64)
+            one_minus = np.asarray(one_minus, np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            r = np.where(np.abs(w) < 0.5, a + w * d, b - d * one_minus)
+        return r.astype(dt, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, w = ctx.saved_tensors
+        w = ctx.w if w is None else w
+        n = ctx.needs_input_grad
+        if g._dtype.is_complex:
+            from .complex import cj
+            w, a, b = (cj(v) if isinstance(v, Tensor) else complex(v).conjugate()
+                       for v in (w, a, b))
+        return (g * (1 - w) if n[0] else None, g * w if n[1] else None,
+                g * (b - a) if len(n) > 2 and n[2] else None)
+
+
+class LerpScalar(Lerp):
+    node_name = "LerpBackward0"
 
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: complex = 1) -> Tensor:

@@ -181,8 +181,8 @@ def _hardswish(x):
 
 
 def _hardswish_d1(x):
-    # PyTorch's open interval (-3, 3): the slope is 0 at -3 (and NaN), 1 at 3
-    return np.where(x >= 3.0, 1.0, np.where(x > -3.0, x / 3.0 + 0.5, 0.0))
+    # PyTorch's open interval (-3, 3): the slope is 0 at -3, 1 at 3 (and at NaN)
+    return np.where(x <= -3.0, 0.0, np.where(x < 3.0, x / 3.0 + 0.5, 1.0))
 
 
 def _hardswish_d2(x):

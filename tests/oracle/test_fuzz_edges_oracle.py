@@ -1,0 +1,160 @@
+"""Edges where a wrong number hides (issue 7 item 4) and what the long-mode fuzzer found with
+seeds 101-131, each compared with PyTorch: values (NaN and infinities where they fall, signed
+zeros), dtypes, shapes, gradients, and whether both raise and with which exception type."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from fuzz.run import diff, snap
+
+import tocha
+
+NAN, INF = math.nan, math.inf
+
+
+def _grads(f, *vals, dtype="float64", create_graph=False):
+    """program(m): f's value and the gradients of its sum for leaves made of `vals`."""
+    def program(m):
+        xs = [m.tensor(v, dtype=getattr(m, dtype), requires_grad=True) for v in vals]
+        out = f(m, *xs)
+        out = out[0] if isinstance(out, tuple) else out
+        gs = m.autograd.grad(out.sum(), xs, allow_unused=True, create_graph=create_graph)
+        return [out, *gs]
+    return program
+
+
+def _double(f, *vals, dtype="float64"):
+    """program(m): the gradients of sum(first gradients ** 2) (a double backward)."""
+    def program(m):
+        xs = [m.tensor(v, dtype=getattr(m, dtype), requires_grad=True) for v in vals]
+        gs = m.autograd.grad(f(m, *xs).sum(), xs, create_graph=True)
+        return list(m.autograd.grad(sum((g * g).sum() for g in gs), xs, allow_unused=True))
+    return program
+
+
+def F(m):
+    return m.nn.functional
+
+
+PAIR = ([[0.0, 0.0], [1.0, 1.0]], [[0.0, 0.0]])
+CASES = {
+    # p-norms at 0: PyTorch masks the infinite slope (p=3 was NaN, p=0.5 NaN at a zero element)
+    "norm_p3_zero": _grads(lambda m, x: x.norm(p=3), [0.0, 0.0]),
+    "norm_p05_zero_element": _grads(lambda m, x: x.norm(p=0.5), [0.0, 1.0]),
+    "norm_p0_requires_grad": lambda m: m.tensor([0.0, 1.5], requires_grad=True).norm(p=0),
+    "norm_p3_dim_float16": _grads(lambda m, x: x.norm(3, 0), [[0.0, 1.5], [0.0, -2.0]],
+                                  dtype="float16"),
+    "vector_norm_p05": _grads(lambda m, x: m.linalg.vector_norm(x, 0.5), [0.0, 2.0, -1.0]),
+    # the 2-norm's double backward at 0 is NaN in PyTorch (0 * d(x / norm)); seed 101/113
+    "norm_double_backward_at_zero": _double(lambda m, x: x.norm(dim=1), [[0.0], [0.7]]),
+    "norm_double_backward_half": _double(lambda m, x: x.norm(), [-0.0], dtype="float16"),
+    # cdist: p=inf gives every tie all of g; p=3 and p=0 at distance 0
+    "cdist_inf_ties": _grads(lambda m, a, b: m.cdist(a, b, p=INF), *PAIR),
+    "cdist_p3_zero": _grads(lambda m, a, b: m.cdist(a, b, p=3), *PAIR),
+    "cdist_p0": _grads(lambda m, a, b: m.cdist(a, b, p=0), *PAIR),
+    # nuclear norm of a zero matrix: U V^T, not NaN
+    "nuclear_norm_zero": _grads(lambda m, a: m.linalg.matrix_norm(a, "nuc"),
+                                [[0.0, 0.0], [0.0, 0.0]]),
+    "svdvals_repeated": _grads(lambda m, a: m.linalg.svdvals(a), [[1.0, 0.0], [0.0, 1.0]]),
+    # prod: g * result / x without zeros (an overflowed float16 product: inf everywhere)
+    "prod_float16_overflow": _grads(lambda m, x: x.prod(), [300.0, 400.0, 0.5, -2.0],
+                                    dtype="float16"),
+    "prod_dim_with_zero": _grads(lambda m, x: x.prod(1), [[0.0, 2.0, 3.0], [1.5, 2.0, 0.5]]),
+    # cumprod with zeros and an infinite incoming gradient (seed 113: remainder by a cumprod)
+    "cumprod_zero_inf_grad": _grads(
+        lambda m, x: x % (x * m.tensor([1.0, 0.0, 1.0, 1.0], dtype=x.dtype)).cumprod(-1),
+        [[0.0124, 0.871, -0.0174, 0.0863]], dtype="float32"),
+    "cumprod_zero_inf_grad_create_graph": _grads(
+        lambda m, x: x % (x * m.tensor([1.0, 0.0, 1.0, 1.0], dtype=x.dtype)).cumprod(-1),
+        [[0.0124, 0.871, -0.0174, 0.0863]], create_graph=True),
+    # nanmean over NaNs only: g / 0 times the NaN mask is NaN in PyTorch
+    "nanmean_all_nan_grad": _grads(lambda m, x: x.nanmean(), [NAN, NAN]),
+    "nansum_grad": _grads(lambda m, x: x.nansum(), [NAN, 1.0, INF]),
+    # special functions at their edges
+    "entr_grad_edges": _grads(lambda m, x: m.special.entr(x), [0.0, 1.0, -1.0, 2.5]),
+    "xlog1py_grad_x_zero": _grads(lambda m, x, y: m.special.xlog1py(x, y),
+                                  [0.0, 0.0, 0.0, 1.0], [1.0, -1.0, -2.0, 3.0]),
+    "rpow_negative_base": _grads(lambda m, x: (-2.0) ** x, [2.0, 0.5]),
+    "div_floor_zero_grad": _grads(lambda m, x, y: m.div(x, y, rounding_mode="floor"),
+                                  [1.5, -2.5], [0.7, 0.0]),
+    "div_trunc_zero_grad": _grads(lambda m, x, y: m.div(x, y, rounding_mode="trunc"),
+                                  [1.5, -2.5], [0.7, 2.0]),
+    "lerp_inf": _grads(lambda m, x, y: m.lerp(x, y, 0.5), [0.0, 1.0], [INF, 2.0]),
+    "lerp_tensor_weight": _grads(lambda m, x, y, w: m.lerp(x, y, w), [0.0, -INF], [1.0, 3.0],
+                                 [0.5, 0.9]),
+    # losses at their clamps and kinks
+    "bce_target_grad_at_0_and_1": _grads(lambda m, p, t: F(m).binary_cross_entropy(p, t),
+                                         [0.0, 1.0, 0.5], [1.0, 0.0, 0.5]),
+    "kl_div_target_zero_and_negative": _grads(
+        lambda m, x, t: F(m).kl_div(x, t, reduction="sum"), [-1.0, -1.0, -0.5], [0.0, 0.5, -0.2]),
+    "gaussian_nll_var_below_eps": _grads(lambda m, x, y, v: F(m).gaussian_nll_loss(x, y, v),
+                                         [0.0, 1.0], [0.0, 2.0], [0.0, 1.0]),
+    "multi_margin_at_kink": _grads(lambda m, x: F(m).multi_margin_loss(x, m.tensor([0])),
+                                   [[1.0, 0.0]]),
+    "hardswish_at_three": _grads(lambda m, x: F(m).hardswish(x), [-3.0, 3.0, NAN, 1.0]),
+    "threshold_nan": _grads(lambda m, x: F(m).threshold(x, 0.5, -1.0), [NAN, 0.5, 2.0]),
+    # NaN handling of order statistics and histograms
+    "quantile_nan": lambda m: m.quantile(m.tensor([[1.0, NAN, 2.0], [3.0, 1.0, 2.0]]), 0.5,
+                                         dim=1),
+    "quantile_nan_all": lambda m: m.quantile(m.tensor([NAN, 1.0]), m.tensor([0.2, 0.9])),
+    "nanquantile_inf": lambda m: m.nanquantile(m.tensor([1.0, INF, -INF, 0.5]), 0.3),
+    "quantile_midpoint_inf": lambda m: m.quantile(m.tensor([-INF, 1.0]), 0.5,
+                                                  interpolation="midpoint"),
+    "unique_nan": lambda m: m.unique(m.tensor([3.0, NAN, 1.0, NAN]), return_inverse=True,
+                                     return_counts=True),
+    "histc_nan_range": lambda m: m.histc(m.tensor([1.0, NAN, 2.0]), 4),
+    "histc_inf_range": lambda m: m.histc(m.tensor([INF, 1.0]), 4, 1.0, 1.0),
+    "histc_given_range_skips_nan": lambda m: m.histc(m.tensor([1.0, NAN, 2.0, 5.0]), 4, 0, 3),
+    "histc_max_below_min": lambda m: m.histc(m.tensor([1.0]), 4, 3, 0),
+    "histc_int": lambda m: m.histc(m.tensor([1, 2]), 3),
+    "heaviside_mixed_dtypes": lambda m: m.heaviside(m.tensor([0.0, 2.0], dtype=m.float64),
+                                                    m.tensor(0.5)),
+    # signed zero of an outer product (seed 113: 3 / einsum('i,j->ij') gave +inf for -inf)
+    "einsum_outer_signed_zero": lambda m: 3 / m.einsum("i,j->ij", m.tensor([0.5, 0.0]),
+                                                       m.tensor([1.0, -0.5])),
+    "einsum_broadcast_product": lambda m: m.einsum("ij,k->kji", m.tensor([[0.0, 1.0]]),
+                                                   m.tensor([-1.0, 2.0])),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_edge_agrees_with_torch(name):
+    def run(m):
+        try:
+            return None, snap(CASES[name](m))
+        except Exception as e:  # noqa: BLE001 - whether both raise, and how, is compared
+            return type(e).__name__, None
+    (ea, a), (eb, b) = run(tocha), run(torch)
+    assert ea == eb, f"tocha {ea or 'ok'}, torch {eb or 'ok'}"
+    if a is not None:
+        assert diff(a, b, view=False) is None, diff(a, b, view=False)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+def test_cumprod_accumulates_as_pytorch(dtype):
+    # PyTorch's CPU cumprod runs float32 in float64 (float16 in float32), rounding each output:
+    # a float32 running product underflowed to the smallest subnormal and stuck there
+    x = np.random.default_rng(0).uniform(0.5, 1.0, 3000).astype(dtype)
+    got, want = (m.tensor(x).cumprod(0).float().numpy() for m in (tocha, torch))
+    np.testing.assert_array_equal(got, want)
+
+
+def test_histc_bins_bit_equal():
+    # each element's bin is (x - min) * bins / (max - min) in the input's dtype, as PyTorch's
+    x = (np.random.default_rng(1).standard_normal(100000) * 3).astype(np.float32)
+    for args in ((100,), (7, -1.3, 2.1), (50, 0.0, 0.7)):
+        got, want = (m.histc(m.tensor(x), *args).numpy() for m in (tocha, torch))
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("w", [0.3, 0.7, 1.0, -0.2])
+def test_lerp_formula_float32(w):
+    # PyTorch's two formulas (from the start below 0.5, from the end above): the values
+    # agree to within float32's fused multiply-add (last place), and exactly at weight 1
+    rng = np.random.default_rng(2)
+    a, b = (rng.standard_normal(5000).astype(np.float32) for _ in range(2))
+    got, want = (m.lerp(m.tensor(a), m.tensor(b), w).numpy() for m in (tocha, torch))
+    np.testing.assert_allclose(got, want, rtol=2e-7, atol=1e-7)
+    if w == 1.0:
+        np.testing.assert_array_equal(got, b)
