@@ -237,6 +237,8 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     else:
         da, db = dims
         da, db = ([da], [db]) if isinstance(da, int) else (list(da), list(db))
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
     da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
     for x, y in zip(da, db, strict=True):
         if a.shape[x] != b.shape[y]:
@@ -320,6 +322,8 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise p-norm distances between the rows of x1 (.., P, M) and x2 (.., R, M)."""
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("cdist", cdist, x1, x2, p, compute_mode)
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
                            f"{x1.shape[-1]} X2: {x2.shape[-1]}")

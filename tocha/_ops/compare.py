@@ -81,7 +81,11 @@ def clamp(input: Tensor, min: Tensor | complex | None = None, max: Tensor | comp
         dt = D.result_type(input, *[v for v in (min, max) if v is not None])
         lo, hi = (None if v is None else v.to(dt) if isinstance(v, Tensor) else
                   _full_like(input.to(dt), v) for v in (min, max))
-        return _out(ClampT.apply(input.to(dt), lo, hi), out)
+        try:
+            return _out(ClampT.apply(input.to(dt), lo, hi), out)
+        except ValueError:      # NumPy's broadcast error: PyTorch's RuntimeError naming shapes
+            shapes = [tuple(t._data.shape) for t in (input, lo, hi) if t is not None]
+            raise broadcast_error("clamp", *shapes[:2]) from None
     if input._dtype._kind < 2:
         # integer/bool inputs promote with the bounds (float bounds give the default float)
         dt = D.result_type(input, *[v for v in (min, max) if v is not None])

@@ -503,6 +503,10 @@ def roll(input: Tensor, shifts: int | Sequence[int],
         shifts = tuple(shifts)
     if isinstance(dims, list):
         dims = tuple(dims)
+    ns = len(shifts) if isinstance(shifts, tuple) else 1
+    nd = 0 if dims is None else len(dims) if isinstance(dims, tuple) else 1
+    if (dims is None and ns != 1) or (dims is not None and ns != nd):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {ns}, dims:{nd}")
     return Roll.apply(input, shifts, dims)
 
 
@@ -535,6 +539,9 @@ def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
 
 def tile(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     dims = _shape_arg(dims)
+    if any(d < 0 for d in dims):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(dims)}: "
+                           f"{list(dims)}")
     if len(dims) < input._data.ndim:
         dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
@@ -547,6 +554,10 @@ def repeat_interleave(input: Tensor, repeats: Tensor | int, dim: int | None = No
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     reps = repeats._data if isinstance(repeats, Tensor) else np.full(n, repeats)
+    if np.any(np.asarray(reps) < 0):
+        raise RuntimeError("repeats can not be negative")
+    if np.ndim(reps) == 1 and len(reps) != n:
+        raise RuntimeError("repeats must have the same size as input along dim")
     idx = np.repeat(np.arange(n), reps)
     from .._creation import tensor
     from .indexing import index_select
@@ -569,10 +580,14 @@ class Triu(Tril):
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return Tril.apply(input, diagonal, False)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     return Triu.apply(input, diagonal, True)
 
 
