@@ -48,11 +48,13 @@ class Clamp(prim):
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
         ctx.lo, ctx.hi = lo, hi
+        # x second: NumPy returns the second of equal operands, and PyTorch keeps x there
+        # (clamp(-0.0, min=0) is -0.0)
         y = x
         if lo is not None:
-            y = np.maximum(y, lo)
+            y = np.maximum(lo, y)
         if hi is not None:
-            y = np.minimum(y, hi)
+            y = np.minimum(hi, y)
         if y is x:
             y = x.copy()
         return y.astype(x.dtype, copy=False)
