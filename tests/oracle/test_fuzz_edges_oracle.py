@@ -115,6 +115,19 @@ CASES = {
                                                        m.tensor([1.0, -0.5])),
     "einsum_broadcast_product": lambda m: m.einsum("ij,k->kji", m.tensor([[0.0, 1.0]]),
                                                    m.tensor([-1.0, 2.0])),
+    # seed 127: sigmoid where exp(-x) overflows is 0, relu/clamp keep -0.0, logit with eps
+    # has PyTorch's where() gradient (its double backward is NaN where the first is NaN)
+    "sigmoid_underflow": lambda m: 1 / m.tensor([-91.0, -88.0, -104.0, 30.0]).sigmoid(),
+    "sigmoid_underflow_float64": lambda m: m.tensor([-740.0, -700.0]).double().sigmoid(),
+    "relu_negative_zero": lambda m: 1 / m.relu(m.tensor([-0.0, 0.0, -3.0])),
+    "clamp_negative_zero": lambda m: 1 / m.tensor([-0.0, 0.0, -1.0]).clamp(0, 1),
+    "logit_eps_double_backward": _double(lambda m, x: (lambda r: r ** r)(x.logit(eps=0.1)),
+                                         [0.61, 0.023, -0.32, 0.54, 0.65]),
+    "logit_eps_grad": _grads(lambda m, x: x.logit(eps=0.1), [0.05, 0.1, 0.5, 0.95, NAN]),
+    # seed 127 #8303: an infinite end (1 / 0 of an int8) in lerp: no NaN from the formula
+    # not taken
+    "lerp_inf_end_grad": _grads(lambda m, x, y: x.lerp(1.0 / y, 0.3), [-2.5, 4.8], [0.0, 2.0],
+                                dtype="float32"),
 }
 
 
