@@ -636,7 +636,7 @@ class LogSumExp(prim):
     def forward(ctx, x, dims, keepdim):
         m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)  # initial: empty slices
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
-        if x.dtype.kind == "V":     # bfloat16: PyTorch composes bfloat16 ops (each rounds),
+        if x.dtype.kind == "V" or x.dtype == _F16:  # PyTorch composes 16-bit ops (each rounds),
             s = np.sum(np.exp(x - m), axis=dims, keepdims=True, dtype=np.float32)   # f32 sum
             r = np.log(s.astype(x.dtype)) + m
         else:
