@@ -128,7 +128,23 @@ CASES = {
     # not taken
     "lerp_inf_end_grad": _grads(lambda m, x, y: x.lerp(1.0 / y, 0.3), [-2.5, 4.8], [0.0, 2.0],
                                 dtype="float32"),
+    # seed 131: reciprocal's gradient -g * (y * y) (an overflowing float16 square times 0 is
+    # NaN, as PyTorch's: atan2's double backward), and floor division of a view whose base
+    # joined a graph in place requires grad
+    "atan2_double_backward_half": _double(
+        lambda m, x: m.remainder(x, m.atan2(x, x)), [0.284, 0.044, -0.026, 0.4],
+        dtype="float16"),
+    "reciprocal_double_backward_half": _double(lambda m, x: x.reciprocal(), [0.004, 2.0],
+                                               dtype="float16"),
+    "floor_divide_of_rebased_view": lambda m: _floordiv_rebased(m).requires_grad,
 }
+
+
+def _floordiv_rebased(m):
+    r1 = m.tensor([[[-7.902, -3.044]], [[-0.052, -1.541]]])
+    r4 = r1.diagonal()
+    r1[1:2] = m.tensor(-0.687, dtype=m.float16, requires_grad=True)
+    return r4 // 2
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -650,15 +650,16 @@ class RoundedDiv(prim):
 
 def _rounded_div(r: Tensor, a, b) -> Tensor:
     if (r._dtype._kind == 2 and STATE.enabled
-            and any(isinstance(t, Tensor) and t._requires_grad for t in (a, b))):
+            and any(isinstance(t, Tensor) and t.requires_grad for t in (a, b))):
         return RoundedDiv.apply(r._data, a, b)
     return r
 
 
 def no_derivative(out: Tensor, name: str, *inputs: object) -> Tensor:
-    """`out` marked as PyTorch marks a non-differentiable op's float result."""
+    """`out` marked as PyTorch marks a non-differentiable op's float result (requires_grad,
+    not _requires_grad: a view whose base joined a graph in place is rebased first)."""
     if (out._dtype._kind == 2 and STATE.enabled
-            and any(isinstance(t, Tensor) and t._requires_grad for t in inputs)):
+            and any(isinstance(t, Tensor) and t.requires_grad for t in inputs)):
         return NotDifferentiable.apply(out._data, name, *inputs)
     return out
 

@@ -115,7 +115,8 @@ asinh = _unary("Asinh", np.arcsinh, lambda g, x: g * (x * x + 1) ** -0.5)
 acosh = _unary("Acosh", np.arccosh, lambda g, x: g * (
     (x * x - 1) ** -0.5 if not x._dtype.is_complex else (x - 1) ** -0.5 * (x + 1) ** -0.5))
 atanh = _unary("Atanh", np.arctanh, lambda g, x: g / (1 - x * x))
-reciprocal = _unary("Reciprocal", lambda x: 1 / x, lambda g, y: -g * y * y, save="y")
+# PyTorch's -g * (y * y): y * y first (an overflowing square times a zero g is NaN there)
+reciprocal = _unary("Reciprocal", lambda x: 1 / x, lambda g, y: -g * (y * y), save="y")
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
