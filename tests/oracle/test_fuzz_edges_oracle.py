@@ -121,7 +121,7 @@ CASES = {
     "sigmoid_underflow_float64": lambda m: m.tensor([-740.0, -700.0]).double().sigmoid(),
     "relu_negative_zero": lambda m: 1 / m.relu(m.tensor([-0.0, 0.0, -3.0])),
     "clamp_negative_zero": lambda m: 1 / m.tensor([-0.0, 0.0, -1.0]).clamp(0, 1),
-    "logit_eps_double_backward": _double(lambda m, x: (lambda r: r ** r)(x.logit(eps=0.1)),
+    "logit_eps_double_backward": _double(lambda m, x: _self_pow(x.logit(eps=0.1)),
                                          [0.61, 0.023, -0.32, 0.54, 0.65]),
     "logit_eps_grad": _grads(lambda m, x: x.logit(eps=0.1), [0.05, 0.1, 0.5, 0.95, NAN]),
     # seed 127 #8303: an infinite end (1 / 0 of an int8) in lerp: no NaN from the formula
@@ -137,7 +137,22 @@ CASES = {
     "reciprocal_double_backward_half": _double(lambda m, x: x.reciprocal(), [0.004, 2.0],
                                                dtype="float16"),
     "floor_divide_of_rebased_view": lambda m: _floordiv_rebased(m).requires_grad,
+    # det of a singular matrix: zeros without create_graph, the cofactor matrix with it
+    # (PyTorch's two formulas); elu's and sinc's second derivatives at 0
+    "det_singular_grad": _grads(lambda m, a: m.linalg.det(a), [[1.0, 2.0], [2.0, 4.0]]),
+    "det_singular_grad_create_graph": _grads(
+        lambda m, a: m.linalg.det(a), [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]],
+                                       [[1.0, 2.0, 0.0], [0.0, 1.0, 0.0], [2.0, 0.0, 1.0]]],
+        create_graph=True),
+    "elu_double_backward_at_zero": _double(lambda m, x: F(m).elu(x), [0.0, -1.0, 2.0]),
+    "celu_double_backward_at_zero": _double(lambda m, x: F(m).celu(x, 0.5), [0.0, -1.0]),
+    "sinc_grads_at_zero": _double(lambda m, x: x.sinc(), [0.0, 0.5, 1e-30]),
+    "sinc_grad": _grads(lambda m, x: x.sinc(), [0.0, 0.5, -2.5]),
 }
+
+
+def _self_pow(r):
+    return r ** r
 
 
 def _floordiv_rebased(m):

@@ -217,7 +217,7 @@ def _elu_d1(x, alpha, scale, input_scale):
 
 def _elu_d2(x, alpha, scale, input_scale):
     neg = exp(x.clamp(max=0) * input_scale) * (alpha * scale * input_scale * input_scale)
-    return where(x > 0, neg * 0, neg)
+    return where(x < 0, neg, neg * 0)      # (PyTorch's: 0 at x == 0)
 
 
 Elu = _act("Elu", _elu, _elu_d1, _elu_d2)

@@ -139,9 +139,12 @@ i1e = _unary("I1e", _lazy("i1e"), lambda g, x, y: g * _where0(
 
 
 def _sinc_grad(g, x, y):
-    # d/dx sin(pi x)/(pi x) = (cos(pi x) - sinc(x)) / x, and 0 at 0
-    safe = _where0(x == 0, x * 0 + 1, x)
-    return g * _where0(x == 0, x * 0, ((x * math.pi).cos() - y) / safe)
+    # PyTorch's g (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 where pi x^2 is 0: the branch
+    # not taken still enters a double backward (NaN at 0, as PyTorch's)
+    xp = x * math.pi
+    sq = x * x * math.pi
+    out = g * (xp * xp.cos() - xp.sin()) / sq
+    return _where0(sq == 0, sq * 0, out)
 
 
 sinc = _unary("Sinc", _f64(np.sinc), _sinc_grad)
