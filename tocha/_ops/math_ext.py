@@ -265,6 +265,8 @@ def quantile_(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool,
     if isinstance(q, Tensor) and q._dtype is not input._dtype:
         raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
     x = input.reshape(-1) if dim is None else input.movedim(norm_dim(dim, input.ndim), -1)
+    if x.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
     s, _ = x.sort(-1)                                              # NaNs last
     k = (~np.isnan(s._data)).sum(-1, keepdims=True)                # (..., 1)
     n = s._data.shape[-1]
