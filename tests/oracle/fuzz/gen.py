@@ -110,14 +110,17 @@ TORCH_UNSPECIFIED = {
         "no in-place op on a view whose elements share memory (unfold windows, expand): "
         "PyTorch applies the op once per view element, NumPy once per memory location"),
     "layout_of_non_views": (
-        "no x.contiguous() of a computed tensor under no_grad: whether it is a copy depends "
-        "on the memory layout of non-view results (PyTorch's clone keeps a transposed "
-        "layout, tocha's is C-contiguous), which PyTorch does not promise"),
+        "no x.contiguous() of a computed tensor under no_grad, and no x.view(...) of a "
+        "computed tensor PyTorch laid out non-contiguously: whether it is a copy, or a view is "
+        "possible, depends on the memory layout of non-view results (PyTorch's clone and "
+        "elementwise results keep a transposed input's layout, tocha's are C-contiguous; seed "
+        "137 #16444 logical_and(x.permute(...), y).view(-1)), which PyTorch does not promise"),
     "rounding_of_inexact_floats": (
         "no frac/floor/round/trunc, //, % or fmod of a float x (by y) where x / y lies within "
-        "1e-3 of an integer or beyond 256: there a last-place difference of x or y (a libm's "
-        "sinh, a float32 sum's order: seed 101 #24746 x % x.mean(), seed 113 #35114 "
-        "sinh(8.15).frac()) moves the result by a whole step, or by more than the tolerance"),
+        "1e-3 of an integer or beyond 256, and no sin/cos/tan of a float beyond 256: there a "
+        "last-place difference of x or y (a libm's sinh, a float32 sum's order: seed 101 "
+        "#24746 x % x.mean(), seed 113 #35114 sinh(8.15).frac(), seed 137 #30912 "
+        "cosh(27).cos()) moves the result by a whole step, or by more than the tolerance"),
     "sums_of_huge_values": (
         "x.nan_to_num() only of a tensor without infinities (else posinf/neginf are given): "
         "a sum holding both +-max(float) depends on the order it adds them in (seed 113 #9976: "

@@ -48,10 +48,14 @@ def _fmt(lw, tmpl, x, y=None):
 # ops that turn a last-place difference of a float operand into a large one: a value next to
 # an integer step of x / y, or far from 0 (its fraction keeps only a few bits)
 _STEPS = (".frac()", ".floor()", ".round()", ".trunc()", "//", "%", "fmod", "remainder")
+_PERIODIC = (".sin()", ".cos()", ".tan()")
 
 
 def _near_step(lw: Lowering, t: str, x: str, y: str | None = None) -> bool:
     """TORCH_UNSPECIFIED: rounding_of_inexact_floats."""
+    if any(k in t for k in _PERIODIC):     # sin/cos/tan: a period is 2 pi, so only magnitude
+        v = eval(f"m.as_tensor({x})", lw.ns)
+        return bool(v.is_floating_point() and (v[v.isfinite()].abs() > 256).any())
     if not any(k in t for k in _STEPS):
         return False
     div = y if y is not None else ("2" if "// 2" in t else "3" if "% 3" in t else None)
@@ -202,6 +206,9 @@ def view(lw: Lowering):
     if not x:
         return
     e = _view_expr(lw, x)
+    v = lw.val(x)
+    if ".view(" in e and v._base is None and not v.is_contiguous():
+        return      # TORCH_UNSPECIFIED: layout_of_non_views (a computed result's strides)
     is_view = ".flip(" not in e and ".reshape(" not in e and ".flatten(" not in e
     name = lw.new_name()
     ok = lw.emit(f"{name} = {e}", "view", out=name, view=is_view,
