@@ -257,7 +257,10 @@ class Cumsum(prim):
         if x.dtype.itemsize < 8:
             # PyTorch's CPU kernel accumulates float32/float16 in float64: a float32 running
             # sum drifts (10**6 x 0.1 would give 100958, not 100000)
-            return _c(np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype))
+            # (in place on a float64 copy: NumPy's cumsum with dtype= is ~2.5x slower)
+            w = x.astype(np.float64)
+            np.cumsum(w, axis=dim, out=w)
+            return _c(w.astype(x.dtype))
         return _c(np.cumsum(x, axis=dim))
 
     @staticmethod
@@ -284,8 +287,10 @@ class Cumprod(prim):
             # PyTorch's CPU kernel accumulates float32 in float64 (float16 in float32) and
             # rounds each output: a float32 running product sticks at the smallest subnormal
             # where the true product underflows to 0
-            acc = np.float64 if x.dtype.itemsize == 4 else np.float32
-            out = np.cumprod(x, axis=dim, dtype=acc).astype(x.dtype)
+            # (in place on a float64 copy: NumPy's cumprod with dtype= is 3x slower)
+            out = x.astype(np.float64 if x.dtype.itemsize == 4 else np.float32)
+            np.cumprod(out, axis=dim, out=out)
+            out = out.astype(x.dtype)
         else:
             out = np.cumprod(x, axis=dim)
         ctx.save_for_backward(x, out)
