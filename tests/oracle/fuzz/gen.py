@@ -90,6 +90,11 @@ TORCH_BUGS = {
         "torch.dist(a, b, 0) requires grad, but its backward raises 'Expected a proper "
         "Tensor but got None'; tocha's gradient is 0 (the count of non-zeros is piecewise "
         "constant), as torch.linalg.vector_norm(a - b, 0)'s"),
+    "mode_with_nan": (
+        "mode() of a slice holding NaN: PyTorch's CPU kernel std::sort-s with `<`, not a "
+        "strict weak order once NaN is in (undefined order), and each NaN is a run of its own: "
+        "mode([nan, 1, 0.5]) is (nan, 0) but mode([3, nan, 1, nan]) is (1, 2); tocha puts NaN "
+        "last and returns the smallest of the most frequent (PyTorch's answer without NaN)"),
     "order_statistic_ties": (
         "median/kthvalue/topk/mode/sort/argsort only on inputs without repeated values: "
         "PyTorch does not say which of equal elements' index they return (nor so where the "
