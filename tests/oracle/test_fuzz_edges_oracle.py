@@ -148,6 +148,15 @@ CASES = {
     "celu_double_backward_at_zero": _double(lambda m, x: F(m).celu(x, 0.5), [0.0, -1.0]),
     "sinc_grads_at_zero": _double(lambda m, x: x.sinc(), [0.0, 0.5, 1e-30]),
     "sinc_grad": _grads(lambda m, x: x.sinc(), [0.0, 0.5, -2.5]),
+    # a 0-d tensor of another dtype on the right of a float16 product/quotient is the number
+    # it holds (kept in float32); on the left, and any n-d one, is rounded to float16 first
+    "half_over_0d_int": lambda m: m.tensor([1.0, 3.0, 0.1]).half() / m.tensor(70000),
+    "half_times_0d_int": lambda m: m.tensor([1.0, 3.0, 0.1]).half() * m.tensor(4097),
+    "half_times_0d_float": lambda m: m.tensor([3.0, 0.1]).half() * m.tensor(0.1),
+    "0d_int_times_half": lambda m: m.tensor(70000) * m.tensor([1.0, 3.0]).half(),
+    "half_times_1d_int": lambda m: m.tensor([1.0, 3.0]).half() * m.tensor([4097, 70000]),
+    "bfloat16_over_0d_int": lambda m: m.tensor([1.0, 3.0, 0.1]).bfloat16() / m.tensor(257),
+    "half_nanmean_overflow": lambda m: m.ones(100000, dtype=m.float16).nanmean(),
 }
 
 

@@ -51,6 +51,8 @@ def _num(x):
 def _binary(cls, a, b, op):
     b = _num(b)
     dt = _result_np(a, b)
+    if dt is not None and cls is Mul and _scalar_operand(b, a):
+        return cls.apply(a, b.item(), None)
     try:
         return cls.apply(a, b, dt)
     except ValueError as e:
@@ -59,6 +61,16 @@ def _binary(cls, a, b, op):
         if "broadcast" in str(e):
             raise broadcast_error(op, sa, sb) from None
         raise
+
+
+def _scalar_operand(s, t) -> bool:
+    """`s` a 0-d tensor of another dtype that does not require grad, the right operand of
+    a float16/bfloat16 tensor `t` of the result's dtype times (or over) it: PyTorch takes it
+    as the number it holds, kept in float32 (as the left operand it is rounded first) (x / tensor(70000) is 1.4e-05 in float16; rounding
+    70000 to float16 first gave x / inf = 0)."""
+    return (s.__class__ is Tensor and t.__class__ is Tensor and s._data.ndim == 0
+            and s._dtype is not t._dtype and not s._requires_grad and _lowp(t._data.dtype)
+            and D.result_type(t, s) is t._dtype)
 
 
 def _fix(r):
@@ -257,6 +269,7 @@ def _alpha_lowp(input, other, alpha) -> bool:
             and input._data.shape == other._data.shape)
 
 
+
 def add(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
         out: Tensor | None = None) -> Tensor:
     """input + alpha * other."""
@@ -339,6 +352,8 @@ def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = N
         return _out(RDiv.apply(other, input, _div_dt(other, input)), out)
     other = _num(other)
     dt = _div_dt(input, other)
+    if dt is not None and _scalar_operand(other, input):
+        return _out(Div.apply(input, other.item(), None), out)
     try:
         return _out(Div.apply(input, other, dt), out)
     except ValueError as e:
