@@ -157,6 +157,13 @@ CASES = {
     "half_times_1d_int": lambda m: m.tensor([1.0, 3.0]).half() * m.tensor([4097, 70000]),
     "bfloat16_over_0d_int": lambda m: m.tensor([1.0, 3.0, 0.1]).bfloat16() / m.tensor(257),
     "half_nanmean_overflow": lambda m: m.ones(100000, dtype=m.float16).nanmean(),
+    # signed zeros and NaN in activations (1 / x shows a zero's sign)
+    "elu_negative_zero": lambda m: 1 / F(m).elu(m.tensor([-0.0, 0.0])),
+    "selu_negative_zero": lambda m: 1 / F(m).selu(m.tensor([-0.0])),
+    "logsigmoid_large_is_plus_zero": lambda m: 1 / F(m).logsigmoid(m.tensor([INF, 1e30, 800.0])),
+    "hardshrink_nan_and_zero": lambda m: 1 / F(m).hardshrink(m.tensor([NAN, -0.0, -0.5, 0.2])),
+    "softshrink_nan": lambda m: F(m).softshrink(m.tensor([NAN, 0.7, -0.9])),
+    "erfinv_negative_zero": lambda m: 1 / m.tensor([-0.0, 0.0]).erfinv(),
 }
 
 

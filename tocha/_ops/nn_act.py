@@ -206,7 +206,8 @@ Threshold = _act("Threshold", _threshold, _threshold_d1)
 
 # ---------------------------------------------------------------- smooth family
 def _elu(x, alpha, scale, input_scale):
-    neg = np.expm1(np.minimum(x, 0.0) * input_scale) * (alpha * scale)
+    # (x second: NumPy returns the second of equal operands, so elu(-0.0) is -0.0 as PyTorch's)
+    neg = np.expm1(np.minimum(0.0, x) * input_scale) * (alpha * scale)
     return np.where(x > 0, x * scale, neg)
 
 
@@ -245,7 +246,7 @@ Softplus = _act("Softplus", _softplus, _softplus_d1, _softplus_d2)
 
 
 def _logsigmoid(x):
-    return -np.logaddexp(-x, 0.0)
+    return 0.0 - np.logaddexp(-x, 0.0)     # (0 - v: +0.0 for a large x, as PyTorch's)
 
 
 def _logsigmoid_d1(x):

@@ -124,7 +124,11 @@ def polygamma(n: int, input: Tensor) -> Tensor:
 
 
 erfc = _unary("Erfc", _lazy("erfc"), lambda g, x, y: g * (-(-x * x).exp() * (2 / _SQRT_PI)))
-erfinv = _unary("Erfinv", _lazy("erfinv"), lambda g, x, y: g * ((y * y).exp() * (_SQRT_PI / 2)))
+def _erfinv_np(x):
+    return np.where(x == 0, x, sp().erfinv(x))      # erfinv(-0.0) is -0.0 (PyTorch's)
+
+
+erfinv = _unary("Erfinv", _f64(_erfinv_np), lambda g, x, y: g * ((y * y).exp() * (_SQRT_PI / 2)))
 erfcx = _unary("Erfcx", _lazy("erfcx"), lambda g, x, y: g * (2 * x * y - 2 / _SQRT_PI))
 ndtr = _unary("Ndtr", _lazy("ndtr"), lambda g, x, y: g * ((-0.5 * x * x).exp() / _SQRT_2PI))
 ndtri = _unary("Ndtri", _lazy("ndtri"), lambda g, x, y: g * ((0.5 * y * y).exp() * _SQRT_2PI))

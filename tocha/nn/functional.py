@@ -349,12 +349,14 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    # (input * 0: NaN stays NaN; the sign of that zero differs between PyTorch's own kernels)
     return _E.where(input > lambd, input - lambd,
                     _E.where(input < -lambd, input + lambd, input * 0))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    return _E.where((input > lambd) | (input < -lambd), input, input * 0)
+    # PyTorch's test: +0.0 inside [-lambd, lambd], and a NaN kept
+    return _E.where((input >= -lambd) & (input <= lambd), input.new_zeros(()), input)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
