@@ -262,9 +262,21 @@ LogSigmoid = _act("LogSigmoid", _logsigmoid, _logsigmoid_d1, _logsigmoid_d2)
 
 
 # ---------------------------------------------------------------- public wrappers
+# PyTorch's CPU kernels of these activations take floats only (the error names the kernel)
+_FLOAT_KERNEL = {"gelu": "GeluKernelImpl", "silu": "silu_cpu", "mish": "mish_cpu",
+                 "leaky_relu": "leaky_relu_cpu", "hardsigmoid": "hardsigmoid_cpu",
+                 "hardswish": "hardswish_cpu", "elu": "elu_cpu", "celu": "elu_cpu",
+                 "softplus": "softplus_cpu", "logsigmoid": "log_sigmoid_cpu"}
+
+
 def _float(x: Tensor, op: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
+    if x._dtype._kind < 2 and op in _FLOAT_KERNEL:
+        from .._tensor import _TYPE_WORD
+        raise NotImplementedError(f"\"{_FLOAT_KERNEL[op]}\" not implemented for "
+                                  f"'{_TYPE_WORD.get(x._dtype.name, x._dtype.name)}' ({op} "
+                                  f"needs a float tensor: call .float() first)")
     return as_float(x) if x._dtype._kind < 2 else x
 
 

@@ -414,10 +414,19 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     return _reduce(loss, reduction)
 
 
+def _broadcasts(a, b) -> bool:
+    return all(p == q or 1 in (p, q) for p, q in zip(reversed(a), reversed(b)))
+
+
 def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False,
                       eps: float = 1e-6, reduction: str = "mean") -> Tensor:
-    if var.ndim != input.ndim and var.shape == input.shape[:-1]:
-        var = var.unsqueeze(-1)
+    if not isinstance(var, Tensor):         # a number: one variance for all
+        var = input.new_full(input.shape, float(var))
+    if var.shape != input.shape:
+        if var.shape == input.shape[:-1]:       # homoscedastic: one variance per row
+            var = var.unsqueeze(-1)
+        elif not _broadcasts(var.shape, input.shape):
+            raise ValueError("var is of incorrect size")
     with no_grad():
         if (var < 0).any():
             raise ValueError("var has negative entry/entries")
@@ -535,6 +544,9 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     reduction = _reduction(size_average, reduce, reduction)
     x = input if input.ndim > 1 else input.unsqueeze(0)
     t = target if target.ndim > 1 else target.unsqueeze(0)
+    if t.shape != x.shape:
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
     losses = []
     for r in range(x.shape[0]):
         row = t[r].tolist()

@@ -379,6 +379,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     PyTorch's exact sequence."""
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     from .._random_api import rand
     a = rand(*input.shape, dtype=input.dtype) * (upper - lower) + lower
     if inplace:
@@ -499,6 +501,8 @@ def _feature_dropout(input, p, training, inplace, batched_ndim, name):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     unbatched = input.ndim == batched_ndim - 1
     x = input.unsqueeze(0) if unbatched else input
     if inplace:
