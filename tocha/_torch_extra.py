@@ -239,6 +239,8 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     else:
         da, db = dims
         da, db = ([da], [db]) if isinstance(da, int) else (list(da), list(db))
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
     da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
     for x, y in zip(da, db, strict=True):
         if a.shape[x] != b.shape[y]:
@@ -322,10 +324,15 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     """Pairwise p-norm distances between the rows of x1 (.., P, M) and x2 (.., R, M)."""
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("cdist", cdist, x1, x2, p, compute_mode)
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
                            f"{x1.shape[-1]} X2: {x2.shape[-1]}")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    if p == math.inf:
+        from ._ops.linalg_decomp import ChebyshevDist
+        return ChebyshevDist.apply(diff)
     return diff.norm(p, -1)
 
 
@@ -433,16 +440,31 @@ def cumulative_trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor
 
 @_public
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
-    """Histogram of equal-width bins between min and max (the data's range when both 0)."""
+    """Histogram of equal-width bins between min and max (the data's range when equal).
+
+    As PyTorch's: float inputs only; a range that is not finite (NaN or inf in the data when
+    no range is given) is an error, not an empty histogram; each element's bin is
+    (x - min) * bins / (max - min) in the input's dtype."""
+    if not input.dtype.is_floating_point:
+        name = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                "uint8": "Byte", "bool": "Bool"}.get(str(input.dtype).split(".")[-1])
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{name}\'')
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for "
+                           f"dimension 0")
     lo, hi = float(min), float(max)
-    data = input.detach().reshape(-1).to(tocha.float64)
+    if hi < lo:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    data = input.detach().reshape(-1)
     if lo == hi and data.numel():
         lo, hi = float(data.min()), float(data.max())
     if lo == hi:
         lo, hi = lo - 1, hi + 1
-    inside = (data >= lo) & (data <= hi)
-    data = data[inside]
-    idx = ((data - lo) * (bins / (hi - lo))).floor().to(tocha.int64).clamp(0, bins - 1)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
+    lo_t, hi_t = (tocha.tensor(v, dtype=input.dtype) for v in (lo, hi))
+    data = data[(data >= lo_t) & (data <= hi_t)]
+    idx = ((data - lo_t) * bins / (hi_t - lo_t)).floor().to(tocha.int64).clamp(0, bins - 1)
     return tocha.bincount(idx, minlength=bins).to(input.dtype)
 
 
@@ -582,6 +604,8 @@ def _t(x, like: Tensor) -> Tensor:
 def heaviside(input: Tensor, values: Tensor) -> Tensor:
     """0 where input < 0, `values` where input == 0, 1 where input > 0."""
     v = _t(values, input)
+    if isinstance(values, Tensor) and values.dtype != input.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     return tocha.where(input == 0, v, (input > 0).to(tocha.promote_types(input.dtype, v.dtype)))
 
 
@@ -687,36 +711,5 @@ def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
     ('linear', 'lower', 'higher', 'nearest', 'midpoint')."""
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("quantile", quantile, **locals())
-    if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
-        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
-                           f"midpoint or nearest. Got {interpolation}")
-    qt = q if isinstance(q, Tensor) else tocha.tensor(q, dtype=input.dtype)
-    if bool(((qt < 0) | (qt > 1)).any()):
-        raise RuntimeError("quantile() q values must be in the range [0, 1]")
-    x = input.reshape(-1) if dim is None else input.movedim(dim, -1)
-    s = x.sort(-1)[0]
-    n = s.shape[-1]
-    pos = qt.reshape(-1) * (n - 1)
-    lo = pos.floor()
-    hi = pos.ceil()
-    if interpolation == "nearest":
-        lo = hi = pos.round()
-    elif interpolation == "lower":
-        hi = lo
-    elif interpolation == "higher":
-        lo = hi
-    a = s.index_select(-1, lo.to(tocha.int64))
-    b = s.index_select(-1, hi.to(tocha.int64))
-    w = (pos - lo) if interpolation == "linear" else \
-        (tocha.full_like(pos, 0.5) if interpolation == "midpoint" else tocha.zeros_like(pos))
-    if interpolation == "midpoint":
-        b = s.index_select(-1, pos.ceil().to(tocha.int64))
-        a = s.index_select(-1, pos.floor().to(tocha.int64))
-    res = a + (b - a) * w
-    res = res.movedim(-1, 0)  # (nq, ...)
-    if keepdim:
-        if dim is None:
-            res = res.reshape(res.shape[0], *([1] * input.ndim))
-        else:
-            res = res.unsqueeze(dim % input.ndim + 1)
-    return _unview(res.reshape(res.shape[1:]) if qt.ndim == 0 else res)
+    from ._ops.math_ext import quantile_
+    return quantile_(input, q, dim, keepdim, interpolation, False)

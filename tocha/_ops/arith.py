@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import Tensor, _requires_grad_of, _wrap, _wrap_dt
+from .._tensor import Tensor, _wrap, _wrap_dt
 from .._vml import exact
 from ..autograd.grad_mode import STATE
 from ._lowp import cast_to
@@ -51,6 +51,8 @@ def _num(x):
 def _binary(cls, a, b, op):
     b = _num(b)
     dt = _result_np(a, b)
+    if dt is not None and cls is Mul and _scalar_operand(b, a):
+        return cls.apply(a, b.item(), None)
     try:
         return cls.apply(a, b, dt)
     except ValueError as e:
@@ -59,6 +61,16 @@ def _binary(cls, a, b, op):
         if "broadcast" in str(e):
             raise broadcast_error(op, sa, sb) from None
         raise
+
+
+def _scalar_operand(s, t) -> bool:
+    """`s` a 0-d tensor of another dtype that does not require grad, the right operand of
+    a float16/bfloat16 tensor `t` of the result's dtype times (or over) it: PyTorch takes it
+    as the number it holds, kept in float32 (as the left operand it is rounded first) (x / tensor(70000) is 1.4e-05 in float16; rounding
+    70000 to float16 first gave x / inf = 0)."""
+    return (s.__class__ is Tensor and t.__class__ is Tensor and s._data.ndim == 0
+            and s._dtype is not t._dtype and not s._requires_grad and _lowp(t._data.dtype)
+            and D.result_type(t, s) is t._dtype)
 
 
 def _fix(r):
@@ -257,6 +269,7 @@ def _alpha_lowp(input, other, alpha) -> bool:
             and input._data.shape == other._data.shape)
 
 
+
 def add(input: Tensor, other: Tensor | complex, *, alpha: complex = 1,
         out: Tensor | None = None) -> Tensor:
     """input + alpha * other."""
@@ -321,12 +334,16 @@ def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = N
     """input / other (true division; `rounding_mode` 'trunc' or 'floor')."""
     if rounding_mode is not None:
         if rounding_mode == "floor":
-            return floor_divide(input, other)
+            if not isinstance(input, Tensor):
+                input = _scalar_as(input, other)
+            refuse("floor_divide", input, other)
+            r = _nograd_binary(np.floor_divide, input, other, "div")
+            return _out(_rounded_div(r, input, other), out)
         if rounding_mode == "trunc":
             q = _nograd_binary(np.true_divide, input, other, "div")
             r = _wrap(np.trunc(q._data))
             dt = D.result_type(input, other)
-            return _wrap(r._data.astype(dt.np))
+            return _out(_rounded_div(_wrap(r._data.astype(dt.np)), input, other), out)
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     if not isinstance(input, Tensor):
@@ -335,6 +352,8 @@ def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = N
         return _out(RDiv.apply(other, input, _div_dt(other, input)), out)
     other = _num(other)
     dt = _div_dt(input, other)
+    if dt is not None and _scalar_operand(other, input):
+        return _out(Div.apply(input, other.item(), None), out)
     try:
         return _out(Div.apply(input, other, dt), out)
     except ValueError as e:
@@ -469,7 +488,9 @@ class RPow(prim):
             return g * cj(out) * cj(np.log(complex(ctx.base))), None
         if ctx.base == 0:       # 0 ** a: 0 where a >= 0, -inf (inf * log 0) where a < 0
             return g * (out * float("-inf")).masked_fill(a >= 0, 0.0), None
-        return g * out * math.log(ctx.base), None
+        # log of a negative base is NaN (PyTorch's gradient), not Python's math domain error
+        lb = math.log(ctx.base) if ctx.base > 0 else math.nan
+        return g * out * lb, None
 
 
 def zeros_like_(x):
@@ -627,10 +648,33 @@ class NotDifferentiable(prim):
         raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
 
 
+class RoundedDiv(prim):
+    """div with a rounding mode: PyTorch's DivBackward2 gives both operands g * 0."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, value, a, b):
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        z = g * 0
+        return None, z, z
+
+
+def _rounded_div(r: Tensor, a, b) -> Tensor:
+    if (r._dtype._kind == 2 and STATE.enabled
+            and any(isinstance(t, Tensor) and t.requires_grad for t in (a, b))):
+        return RoundedDiv.apply(r._data, a, b)
+    return r
+
+
 def no_derivative(out: Tensor, name: str, *inputs: object) -> Tensor:
-    """`out` marked as PyTorch marks a non-differentiable op's float result."""
+    """`out` marked as PyTorch marks a non-differentiable op's float result (requires_grad,
+    not _requires_grad: a view whose base joined a graph in place is rebased first)."""
     if (out._dtype._kind == 2 and STATE.enabled
-            and any(isinstance(t, Tensor) and _requires_grad_of(t) for t in inputs)):
+            and any(isinstance(t, Tensor) and t.requires_grad for t in inputs)):
         return NotDifferentiable.apply(out._data, name, *inputs)
     return out
 

@@ -95,6 +95,9 @@ def polar(abs: Tensor, angle: Tensor, *, out: Tensor | None = None) -> Tensor:
     if abs._dtype is not angle._dtype:
         raise RuntimeError(f"Expected object of scalar type {abs._dtype} but got scalar type "
                            f"{angle._dtype} for second argument")
+    if abs._dtype._kind != 2 or abs._dtype.itemsize < 2:
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{abs._dtype} and {angle._dtype}")
     return _copy_out(complex(abs * angle.cos(), abs * angle.sin()), out)
 
 

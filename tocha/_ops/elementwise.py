@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
+from ..autograd.grad_mode import STATE
 from ._util import as_float, prim
 from .arith import (  # noqa: F401 (re-exported: E.<name> and Tensor methods)
     _INT_DIVS,
@@ -307,9 +308,36 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
     x = as_float(input)
     if eps is not None:
-        x = clamp(x, eps, 1 - eps)
-        return log(x / (1 - x))
+        return LogitEps.apply(x, float(eps))
     return Logit.apply(x)
+
+
+class LogitEps(prim):
+    """log(p / (1 - p)) of p clamped to [eps, 1 - eps], with PyTorch's gradient
+    where(eps <= p <= 1 - eps, g / (p (1 - p)), 0): the branch not taken still enters a
+    double backward (0 * a NaN gradient is NaN there, as PyTorch's)."""
+
+    node_name = "LogitBackward0"
+
+    @staticmethod
+    def forward(ctx, x, eps):
+        ctx.save_for_backward(x)
+        ctx.eps = eps
+        c = np.clip(x, np.asarray(eps, x.dtype), np.asarray(1 - eps, x.dtype))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = c / (1 - c)
+            # (float32's log through float64, rounded once: tocha's log)
+            return np.log(q.astype(np.float64)).astype(q.dtype) if q.dtype.itemsize < 8 \
+                else np.log(q)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        lo, hi = ctx.eps, 1 - ctx.eps
+        # PyTorch's two kernels: a NaN p passes g / (p (1 - p)) = NaN, except under
+        # create_graph, whose differentiable form keeps only lo <= p <= hi
+        inside = (x >= lo) & (x <= hi) if STATE.enabled else ~((x < lo) | (x > hi))
+        return where(inside, g / (x * (1 - x)), _full_like(g, 0.0)), None
 
 
 class Logit(prim):

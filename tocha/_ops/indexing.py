@@ -406,7 +406,17 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | None = None, *
                            f"{input._dtype} and {src._dtype})")
     if not isinstance(src, Tensor):
         src = _wrap_dt(np.asarray(src, input._dtype.np), input._dtype, input._device)
+    _scatter_bounds(input, d, index)
     return Scatter.apply(input, src, d, index._data, reduce == "add")
+
+
+def _scatter_bounds(input: Tensor, d: int, index: Tensor) -> None:
+    # PyTorch's RuntimeError naming the index, not NumPy's IndexError about an "axis"
+    n = input._data.shape[d] if input._data.ndim else 1
+    bad = index._data[(index._data >= n) | (index._data < -n)] if index._data.size else ()
+    if len(bad):
+        raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
+                           f"{d} with size {n}")
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor | None) -> Tensor:
@@ -414,7 +424,9 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor | None) -> T
     if src._dtype is not input._dtype:
         raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype (got "
                            f"{input._dtype} and {src._dtype})")
-    return Scatter.apply(input, src, norm_dim(dim, input._data.ndim), index._data, True)
+    d = norm_dim(dim, input._data.ndim)
+    _scatter_bounds(input, d, index)
+    return Scatter.apply(input, src, d, index._data, True)
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
@@ -455,7 +467,14 @@ def masked_fill(input: Tensor, mask: Tensor, value: complex) -> Tensor:
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    if not isinstance(mask, Tensor) or mask._dtype is not D.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    try:
+        shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    except ValueError:
+        raise RuntimeError(f"masked_select: the shape of the mask {tuple(mask._data.shape)} "
+                           f"must be broadcastable to the input's "
+                           f"{tuple(input._data.shape)}") from None
     x = input.expand(shape)
     m = np.broadcast_to(mask._data, shape)
     return getitem(x, _wrap(m))
@@ -568,10 +587,13 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
         refuse("unique", input)
     x = input._data
     if dim is None:
-        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        # each NaN is its own value (PyTorch's sort-based unique: NaN != NaN)
+        u, inv, cnt = np.unique(x.reshape(-1), return_inverse=True, return_counts=True,
+                                equal_nan=False)
         inv = inv.reshape(x.shape)
     else:
-        u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
+        u, inv, cnt = np.unique(x, return_inverse=True, return_counts=True,
+                                axis=norm_dim(dim, x.ndim))
     from .elementwise import no_derivative
     res = [no_derivative(_wrap(u, input._device), "_unique2", input)]
     if return_inverse:
@@ -596,8 +618,19 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False, return_count
     return res[0] if len(res) == 1 else tuple(res)
 
 
+_TORCH_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "bool": "Bool",
+               "bfloat16": "BFloat16", "complex64": "ComplexFloat"}
+
+
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     w = weights._data if weights is not None else None
+    if input._dtype._kind != 1 or input._dtype is D.bool_:
+        raise NotImplementedError(f'"bincount_cpu" not implemented for '
+                                  f"'{_TORCH_TYPE.get(input._dtype.name, input._dtype.name)}'")
+    if input._data.ndim != 1 or (input._data.size and input._data.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if w is not None and w.shape != input._data.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
     r = np.bincount(input._data, w, minlength)
     return _wrap(r if w is not None else r.astype(np.int64))
 

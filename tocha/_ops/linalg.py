@@ -345,6 +345,10 @@ def vdot(input: Tensor, other: Tensor) -> Tensor:
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
         return _autocast.run("outer", outer, input, vec2)
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got "
+                               f"{t._data.ndim}-D")
     return input.unsqueeze(-1) * vec2.unsqueeze(0)
 
 
@@ -388,7 +392,8 @@ class Einsum(prim):
         if xs and xs[0].dtype.kind == "V":    # bfloat16: float32 products, rounded once
             ys = [x.astype(np.float32) for x in xs]
             return np.einsum(eq, *ys, optimize=len(xs) > 2).astype(xs[0].dtype)
-        return np.einsum(eq, *xs, optimize=len(xs) > 2)
+        prod = _outer_product(eq, xs)
+        return prod if prod is not None else np.einsum(eq, *xs, optimize=len(xs) > 2)
 
     @staticmethod
     def backward(ctx, g):
@@ -413,6 +418,23 @@ class Einsum(prim):
             gi = _to_target(gi, _dedupe(keep), target, x.shape)
             grads.append(gi)
         return tuple(grads)
+
+
+def _outer_product(eq, xs):
+    """Two operands and no letter summed ('i,j->ij'): a plain product, as PyTorch's (NumPy's
+    einsum adds each product to a +0.0, so 0.0 * -1.0 came out +0.0, not -0.0)."""
+    ins, out = eq.split("->")
+    subs = ins.split(",")
+    if len(xs) != 2 or len(set(out)) != len(out) or any(
+            len(set(sub)) != len(sub) or not set(sub) <= set(out) for sub in subs):
+        return None
+    al = []
+    for x, sub in zip(xs, subs):
+        order = sorted(range(len(sub)), key=lambda i: out.index(sub[i]))
+        x = np.transpose(x, order)
+        kept = [sub[i] for i in order]
+        al.append(x.reshape([x.shape[kept.index(c)] if c in kept else 1 for c in out]))
+    return np.multiply(al[0], al[1])
 
 
 def _dedupe(s):

@@ -128,6 +128,11 @@ class SVD(prim):
         # full_matrices=True: the extra columns of U / rows of Vh do not enter A
         u, gu = u[..., :, :k], gu[..., :, :k]
         vh, gvh = vh[..., :k, :], gvh[..., :k, :]
+        if not (bool(gu.any()) or bool(gvh.any())):
+            # only the singular values used (svdvals, the nuclear and 2-norms): PyTorch's
+            # U diag(gS) V^H, with no 1 / (s_j^2 - s_i^2) to give 0 * inf = NaN where
+            # singular values repeat (the nuclear norm of a zero matrix)
+            return mm(u * gs.unsqueeze(-2).to(u.dtype), vh), None
         if u._dtype.is_complex:
             from .linalg_eig import svd_grad_complex
             return svd_grad_complex(u, s, vh, gu, gs, gvh), None
@@ -205,9 +210,33 @@ class VectorNorm(prim):
         if ord == 2:
             safe = where(r == 0, r + 1, r)
             return where(r == 0, x * 0, g * x / safe), None, None, None
-        safe = where(r == 0, r + 1, r)
-        gx = g * sgn * x.abs() ** (ord - 1) / safe ** (ord - 1)
-        return where(r == 0, x * 0, gx), None, None, None
+        # PyTorch's norm_backward: the scale is 0 where the norm is 0 and, for ord < 1, the
+        # infinite slope of |x|^ord at x == 0 counts as 0 (not 0 * inf = NaN)
+        if ord < 1:
+            s = sgn * (x.abs() ** (ord - 1)).masked_fill(x == 0, 0.0)
+            return s * g * r ** (1 - ord), None, None, None
+        s = sgn * x.abs() ** (ord - 1) if ord < 2 else x * x.abs() ** (ord - 2)
+        return s * (g / r ** (ord - 1)).masked_fill(r == 0, 0.0), None, None, None
+
+
+class ChebyshevDist(prim):
+    """max |d| over the last dim (cdist's p = inf), with PyTorch's cdist gradient
+    g * sign(d) * (|d| == max): every tied coordinate gets all of g, not a share."""
+
+    node_name = "CdistBackward0"
+
+    @staticmethod
+    def forward(ctx, d):
+        ad = np.abs(d)
+        r = np.max(ad, axis=-1) if d.shape[-1] else np.zeros(d.shape[:-1], d.dtype)
+        ctx.save_for_backward(d, r)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        d, r = ctx.saved_tensors
+        hit = (d.abs() == r.unsqueeze(-1)).to(d.dtype)
+        return g.unsqueeze(-1) * d.sign() * hit
 
 
 def _kshape(shape, dims):

@@ -123,12 +123,28 @@ class Det(prim):
         if g._dtype.is_complex:
             a, d = cj(a), cj(d)
         # d det / dA = det * A^{-T} (differentiable for double backward). For an exactly
-        # singular A PyTorch 2.13 returns zeros (not the cofactor matrix); so does tocha: those
-        # matrices are inverted as the identity and scaled by their zero determinant
+        # singular A PyTorch 2.13 returns zeros without create_graph (those matrices are
+        # inverted as the identity and scaled by their zero determinant), and with it the
+        # cofactor matrix from an SVD (its differentiable formula)
+        from ..autograd.grad_mode import STATE
         from .elementwise import where
         singular = (d == 0).unsqueeze(-1).unsqueeze(-1)
         safe = where(singular, eye_like(a), a)
-        return (g * d).unsqueeze(-1).unsqueeze(-1) * mT(Inv.apply(safe))
+        r = (g * d).unsqueeze(-1).unsqueeze(-1) * mT(Inv.apply(safe))
+        if STATE.enabled and bool(singular.any()):
+            r = where(singular, _det_cofactor_grad(a, g), r)
+        return r
+
+
+def _det_cofactor_grad(a, g):
+    """g times det's derivative by an SVD A = U S V^T: det(U) det(V^T) U diag(prod_{j != i}
+    s_j) V^T, right for singular A too (PyTorch's singular-case formula)."""
+    from .linalg_decomp import SVD
+    from .reduce import _prod_others
+    u, s, vh = SVD.apply(a, False)
+    alpha = Det.apply(u) * Det.apply(vh)
+    dg = _prod_others(s, s.ndim - 1) * (g * alpha).unsqueeze(-1)
+    return mm(u * dg.unsqueeze(-2), vh)
 
 
 class Slogdet(prim):

@@ -242,6 +242,14 @@ def nanquantile(input: Tensor, q: float | Tensor, dim: int | None = None,
     >>> tocha.nanquantile(tocha.tensor([1., float('nan'), 3.]), 0.5)
     tensor(2.)
     """
+    return quantile_(input, q, dim, keepdim, interpolation, True)
+
+
+def quantile_(input: Tensor, q: float | Tensor, dim: int | None, keepdim: bool,
+              interpolation: str, ignore_nan: bool) -> Tensor:
+    """quantile (`ignore_nan` False: NaN for a slice holding one, as PyTorch's, which
+    then picks the sorted slice's last element) and nanquantile."""
+    from .compare import lerp
     from .indexing import gather
     if interpolation not in _INTERP:
         raise RuntimeError(f"quantile() interpolation must be one of linear, lower, higher, "
@@ -257,9 +265,14 @@ def nanquantile(input: Tensor, q: float | Tensor, dim: int | None = None,
     if isinstance(q, Tensor) and q._dtype is not input._dtype:
         raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
     x = input.reshape(-1) if dim is None else input.movedim(norm_dim(dim, input.ndim), -1)
+    if x.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
     s, _ = x.sort(-1)                                              # NaNs last
     k = (~np.isnan(s._data)).sum(-1, keepdims=True)                # (..., 1)
-    pos = qa.reshape(-1) * np.maximum(k - 1, 0)                    # (..., nq)
+    n = s._data.shape[-1]
+    pos = qa.reshape(-1) * np.maximum((k if ignore_nan else n) - 1, 0)  # (..., nq)
+    if not ignore_nan:
+        pos = np.where(k < n, np.asarray(n - 1, pos.dtype), pos)
     lo, hi = np.floor(pos), np.ceil(pos)
     if interpolation == "nearest":
         lo = hi = np.round(pos)
@@ -269,15 +282,16 @@ def nanquantile(input: Tensor, q: float | Tensor, dim: int | None = None,
         lo = hi
     a = gather(s, -1, _wrap(lo.astype(np.int64)))
     b = gather(s, -1, _wrap(hi.astype(np.int64)))
+    # PyTorch's lerp (its two formulas: lerp(-inf, x, 0.9) is -inf, not -inf + inf)
     if interpolation == "linear":
-        w = _wrap((pos - lo).astype(s._data.dtype))
-        out = a + (b - a) * w
+        out = lerp(a, b, _wrap((pos - lo).astype(s._data.dtype)))
     elif interpolation == "midpoint":
-        out = a + (b - a) * 0.5
+        out = lerp(a, b, 0.5)
     else:
         out = a
-    allnan = _wrap(np.broadcast_to(k == 0, out._data.shape).copy())
-    out = out.masked_fill(allnan, float("nan"))
+    if ignore_nan:
+        allnan = _wrap(np.broadcast_to(k == 0, out._data.shape).copy())
+        out = out.masked_fill(allnan, float("nan"))
     out = out.movedim(-1, 0)                                       # (nq, ...)
     if keepdim:
         out = _keep(out, input, dim)

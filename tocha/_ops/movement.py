@@ -79,9 +79,8 @@ def view(input: Tensor, *shape: int | Sequence[int], dtype: D.dtype | None = Non
     """A view with a new shape (shares memory; fails if the strides don't allow it)."""
     if dtype is not None and not shape:  # view(dtype=...), as PyTorch's keyword form
         shape = (dtype,)
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int, Tensor)):
-        if isinstance(shape[0], D.dtype):
-            return view_dtype(input, shape[0])
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        return view_dtype(input, shape[0])
     shape = _infer(_shape_arg(shape), input._data.size, "view")
     if shape == input._data.shape:
         return View.apply(input, shape)
@@ -502,6 +501,10 @@ def roll(input: Tensor, shifts: int | Sequence[int],
         shifts = tuple(shifts)
     if isinstance(dims, list):
         dims = tuple(dims)
+    ns = len(shifts) if isinstance(shifts, tuple) else 1
+    nd = 0 if dims is None else len(dims) if isinstance(dims, tuple) else 1
+    if (dims is None and ns != 1) or (dims is not None and ns != nd):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {ns}, dims:{nd}")
     return Roll.apply(input, shifts, dims)
 
 
@@ -534,6 +537,9 @@ def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
 
 def tile(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     dims = _shape_arg(dims)
+    if any(d < 0 for d in dims):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(dims)}: "
+                           f"{list(dims)}")
     if len(dims) < input._data.ndim:
         dims = (1,) * (input._data.ndim - len(dims)) + dims
     return repeat(input, dims)
@@ -546,6 +552,10 @@ def repeat_interleave(input: Tensor, repeats: Tensor | int, dim: int | None = No
     d = norm_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     reps = repeats._data if isinstance(repeats, Tensor) else np.full(n, repeats)
+    if np.any(np.asarray(reps) < 0):
+        raise RuntimeError("repeats can not be negative")
+    if np.ndim(reps) == 1 and len(reps) != n:
+        raise RuntimeError("repeats must have the same size as input along dim")
     idx = np.repeat(np.arange(n), reps)
     from .._creation import tensor
     from .indexing import index_select
@@ -568,10 +578,14 @@ class Triu(Tril):
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return Tril.apply(input, diagonal, False)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     return Triu.apply(input, diagonal, True)
 
 

@@ -181,7 +181,8 @@ def _hardswish(x):
 
 
 def _hardswish_d1(x):
-    return np.where(x < -3.0, 0.0, np.where(x <= 3.0, x / 3.0 + 0.5, 1.0))
+    # PyTorch's open interval (-3, 3): the slope is 0 at -3, 1 at 3 (and at NaN)
+    return np.where(x <= -3.0, 0.0, np.where(x < 3.0, x / 3.0 + 0.5, 1.0))
 
 
 def _hardswish_d2(x):
@@ -192,11 +193,12 @@ Hardswish = _act("Hardswish", _hardswish, _hardswish_d1, _hardswish_d2)
 
 
 def _threshold(x, th, value):
-    return np.where(x > th, x, value)
+    # PyTorch replaces x <= th: a NaN is kept (and passes its gradient)
+    return np.where(x <= th, value, x)
 
 
 def _threshold_d1(x, th, value):
-    return x > th
+    return ~(x <= th)
 
 
 Threshold = _act("Threshold", _threshold, _threshold_d1)
@@ -204,7 +206,8 @@ Threshold = _act("Threshold", _threshold, _threshold_d1)
 
 # ---------------------------------------------------------------- smooth family
 def _elu(x, alpha, scale, input_scale):
-    neg = np.expm1(np.minimum(x, 0.0) * input_scale) * (alpha * scale)
+    # (x second: NumPy returns the second of equal operands, so elu(-0.0) is -0.0 as PyTorch's)
+    neg = np.expm1(np.minimum(0.0, x) * input_scale) * (alpha * scale)
     return np.where(x > 0, x * scale, neg)
 
 
@@ -215,7 +218,7 @@ def _elu_d1(x, alpha, scale, input_scale):
 
 def _elu_d2(x, alpha, scale, input_scale):
     neg = exp(x.clamp(max=0) * input_scale) * (alpha * scale * input_scale * input_scale)
-    return where(x > 0, neg * 0, neg)
+    return where(x < 0, neg, neg * 0)      # (PyTorch's: 0 at x == 0)
 
 
 Elu = _act("Elu", _elu, _elu_d1, _elu_d2)
@@ -243,7 +246,7 @@ Softplus = _act("Softplus", _softplus, _softplus_d1, _softplus_d2)
 
 
 def _logsigmoid(x):
-    return -np.logaddexp(-x, 0.0)
+    return 0.0 - np.logaddexp(-x, 0.0)     # (0 - v: +0.0 for a large x, as PyTorch's)
 
 
 def _logsigmoid_d1(x):
@@ -259,9 +262,21 @@ LogSigmoid = _act("LogSigmoid", _logsigmoid, _logsigmoid_d1, _logsigmoid_d2)
 
 
 # ---------------------------------------------------------------- public wrappers
+# PyTorch's CPU kernels of these activations take floats only (the error names the kernel)
+_FLOAT_KERNEL = {"gelu": "GeluKernelImpl", "silu": "silu_cpu", "mish": "mish_cpu",
+                 "leaky_relu": "leaky_relu_cpu", "hardsigmoid": "hardsigmoid_cpu",
+                 "hardswish": "hardswish_cpu", "elu": "elu_cpu", "celu": "elu_cpu",
+                 "softplus": "softplus_cpu", "logsigmoid": "log_sigmoid_cpu"}
+
+
 def _float(x: Tensor, op: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
+    if x._dtype._kind < 2 and op in _FLOAT_KERNEL:
+        from .._tensor import _TYPE_WORD
+        raise NotImplementedError(f"\"{_FLOAT_KERNEL[op]}\" not implemented for "
+                                  f"'{_TYPE_WORD.get(x._dtype.name, x._dtype.name)}' ({op} "
+                                  f"needs a float tensor: call .float() first)")
     return as_float(x) if x._dtype._kind < 2 else x
 
 

@@ -244,5 +244,19 @@ class BinaryCrossEntropy(prim):
         if n[0]:
             gx = g * (x - t) / (x * (1 - x)).clamp_min(1e-12)
         if n[1]:
-            gt = g * ((-x).log1p().clamp_min(-100.0) - x.log().clamp_min(-100.0))
+            # PyTorch's -logit(x) * g, unclamped: infinite where x is exactly 0 or 1
+            gt = -x.logit() * g
         return gx, gt
+
+
+class ClampMinKeepGrad(prim):
+    """max(v, lo) whose gradient is g everywhere: gaussian_nll_loss's variance, which PyTorch
+    clamps in place under no_grad, so the gradient still reaches a variance below eps."""
+
+    @staticmethod
+    def forward(ctx, v, lo):
+        return np.maximum(v, np.asarray(lo, v.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None

@@ -189,9 +189,11 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     Differs from PyTorch: 'bicubic', 'area' and antialias are not implemented (clear error).
     """
     nsp = input.ndim - 2
-    if nsp < 1:
-        raise ValueError(f"interpolate: expected an (N, C, ...) input with at least one spatial "
-                         f"dimension, got shape {tuple(input.shape)}")
+    if nsp < 1:     # (PyTorch's type: NotImplementedError)
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (interpolate expects (N, C, ...), got shape {tuple(input.shape)})")
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")

@@ -493,7 +493,11 @@ def _out_sizes(output_size, sp, nd, op):
     if len(output_size) != nd:
         raise ValueError(f"{op}: output_size must be an int or a tuple of {nd} ints, got "
                          f"{output_size}")
-    return tuple(s if o is None else int(o) for o, s in zip(output_size, sp))
+    out = tuple(s if o is None else int(o) for o, s in zip(output_size, sp))
+    if any(o < 0 for o in out):
+        raise RuntimeError(f"{op}: elements of output_size must be greater than or equal to 0 "
+                           f"but received {{{', '.join(map(str, out))}}}")
+    return out
 
 
 def _adaptive_check(op, nd, input):

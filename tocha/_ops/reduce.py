@@ -192,19 +192,27 @@ _TYPE_WORD = {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte", 
 class Prod(prim):
     @staticmethod
     def forward(ctx, x, dim, keepdim):
-        ctx.save_for_backward(x)
-        ctx.dim, ctx.keepdim, ctx.in_shape = dim, keepdim, x.shape
         dt = np.int64 if x.dtype.kind in "biu" else None
-        return _c(np.prod(x, axis=dim, keepdims=keepdim, dtype=dt))
+        out = _c(np.prod(x, axis=dim, keepdims=keepdim, dtype=dt))
+        ctx.save_for_backward(x, out)   # the returned array: a graph tensor in backward
+        ctx.dim, ctx.keepdim, ctx.in_shape = dim, keepdim, x.shape
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
-        if g._dtype.is_complex:
-            x = cj(x)
+        x, out = ctx.saved_tensors
+        if x.ndim == 0:
+            return g
         dim = ctx.dim
         dims = tuple(range(x.ndim)) if dim is None else (dim,)
         g = _grad_expand(g, ctx.in_shape, dims, ctx.keepdim)
+        if not bool((x == 0).any()):
+            # PyTorch's g * (result / x) where no element is 0 (its bits: an overflowed
+            # float16 product gives inf everywhere, not the finite products of the others)
+            q = _grad_expand(out, ctx.in_shape, dims, ctx.keepdim) / x
+            return g * (cj(q) if g._dtype.is_complex else q)
+        if g._dtype.is_complex:
+            x = cj(x)
         # product of all the other elements, exact also where x has zeros
         if dim is None:
             flat = x.reshape(-1)
@@ -249,7 +257,10 @@ class Cumsum(prim):
         if x.dtype.itemsize < 8:
             # PyTorch's CPU kernel accumulates float32/float16 in float64: a float32 running
             # sum drifts (10**6 x 0.1 would give 100958, not 100000)
-            return _c(np.cumsum(x, axis=dim, dtype=np.float64).astype(x.dtype))
+            # (in place on a float64 copy: NumPy's cumsum with dtype= is ~2.5x slower)
+            w = x.astype(np.float64)
+            np.cumsum(w, axis=dim, out=w)
+            return _c(w.astype(x.dtype))
         return _c(np.cumsum(x, axis=dim))
 
     @staticmethod
@@ -270,7 +281,18 @@ class Cumprod(prim):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        out = np.cumprod(x, axis=dim, dtype=np.int64 if x.dtype.kind in "biu" else None)
+        if x.dtype.kind in "biu":
+            out = np.cumprod(x, axis=dim, dtype=np.int64)
+        elif x.dtype.kind == "f" and x.dtype.itemsize < 8:
+            # PyTorch's CPU kernel accumulates float32 in float64 (float16 in float32) and
+            # rounds each output: a float32 running product sticks at the smallest subnormal
+            # where the true product underflows to 0
+            # (in place on a float64 copy: NumPy's cumprod with dtype= is 3x slower)
+            out = x.astype(np.float64 if x.dtype.itemsize == 4 else np.float32)
+            np.cumprod(out, axis=dim, out=out)
+            out = out.astype(x.dtype)
+        else:
+            out = np.cumprod(x, axis=dim)
         ctx.save_for_backward(x, out)
         return out
 
@@ -283,28 +305,9 @@ class Cumprod(prim):
         if g._dtype.is_complex:
             x, out = cj(x), cj(out)
         if bool((x == 0).any()):
-            # slow but exact: d out_j / d x_i = prod_{k<=j, k!=i} x_k
-            n = x.shape[d]
-            grads = []
-            for i in range(n):
-                xi = x.narrow(d, i, 1)
-                mask = _wrap(np.arange(n) >= i).reshape(
-                    [n if k == d else 1 for k in range(x.ndim)])
-                rep = where_(x.narrow(d, i, 1).expand_as(x) * 0 + 1, x, i, d)
-                part = rep.cumprod(d) * mask
-                grads.append((g * part).sum(d, keepdim=True))
-                del xi
-            from .movement import cat
-            return cat(grads, d)
+            from .reduce_prims import cumprod_grad_zeros
+            return cumprod_grad_zeros(g, x, out, d)
         return (g * out).flip(d).cumsum(d).flip(d) / x
-
-
-def where_(ones, x, i, d):
-    # x with position i along d replaced by 1
-    n = x.shape[d]
-    sel = _wrap(np.arange(n) == i).reshape([n if k == d else 1 for k in range(x.ndim)])
-    from .elementwise import where
-    return where(sel, ones, x)
 
 
 def cumprod(input: Tensor, dim: int, *, dtype: D.dtype | None = None) -> Tensor:
@@ -618,33 +621,12 @@ def norm(input: Tensor, p: float | str | None = "fro", dim: int | Sequence[int] 
         return x.abs().amin(dim if dim is not None else (), keepdim)
     if p == 1:
         return x.abs().sum(dim, keepdim)
-    if p == 0:
-        return (x != 0).to(x.dtype).sum(dim, keepdim)
-    return (x.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
-
-
-class L2(prim):
-    node_name = "NormBackward1"
-
-    @staticmethod
-    def forward(ctx, x, dims, keepdim):
-        # float16 squares overflow, bfloat16 sums stall: both accumulate in float32
-        w = x.astype(np.float32) if x.dtype == _F16 or x.dtype.kind == "V" else x
-        r = np.sqrt(np.sum(w * w, axis=dims, keepdims=True)).astype(x.dtype, copy=False)
-        ctx.kshape = r.shape
-        out = _c(r if keepdim else np.squeeze(r, axis=dims))
-        # save the returned array itself: it comes back as a graph tensor (double backward)
-        ctx.save_for_backward(x, out)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        x, r = ctx.saved_tensors
-        r = r.reshape(ctx.kshape)
-        g = g.reshape(ctx.kshape)
-        # the subgradient at 0 is 0, as in PyTorch; its chain g * (x / r) and roundings
-        safe = r.masked_fill(r == 0, 1.0)
-        return g * (x / safe).masked_fill(r == 0, 0.0)
+    # any other p: linalg's primitive, with PyTorch's gradient (0 where the norm is 0, and
+    # where x is 0 for p < 1; p == 0 counts non-zeros and has a zero gradient)
+    from .linalg_decomp import VectorNorm
+    half = x._dtype in (D.float16, D.bfloat16)      # accumulated in float32, as PyTorch's
+    r = VectorNorm.apply(x.float() if half else x, float(p), _rdims(dim, x._data.ndim), keepdim)
+    return r.to(x._dtype) if half else r
 
 
 def _l2(x, dim, keepdim):
@@ -659,7 +641,7 @@ class LogSumExp(prim):
     def forward(ctx, x, dims, keepdim):
         m = np.max(x, axis=dims, keepdims=True, initial=-np.inf)  # initial: empty slices
         m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
-        if x.dtype.kind == "V":     # bfloat16: PyTorch composes bfloat16 ops (each rounds),
+        if x.dtype.kind == "V" or x.dtype == _F16:  # PyTorch composes 16-bit ops (each rounds),
             s = np.sum(np.exp(x - m), axis=dims, keepdims=True, dtype=np.float32)   # f32 sum
             r = np.log(s.astype(x.dtype)) + m
         else:
@@ -761,17 +743,19 @@ def nanmean(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
                            f"but got {_TYPE_WORD.get(input._dtype.name, input._dtype.name)}")
     m = ~input.isnan()
-    z = input.masked_fill(~m, 0)
-    return z.sum(dim, keepdim) / m.sum(dim, keepdim)
+    return NanZero.apply(input).sum(dim, keepdim) / m.sum(dim, keepdim)
 
 
 def nansum(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
-    return input.masked_fill(input.isnan(), 0).sum(dim, keepdim)
+    return NanZero.apply(input).sum(dim, keepdim)
 
 
 def _float_default():
     return D.get_default_dtype()
 
+
+# the 2-norm's and nansum's primitives live in tocha/_ops/reduce_prims.py (this file's size)
+from .reduce_prims import L2, NanZero
 
 # softmax and log_softmax live in tocha/_ops/softmax.py (this file's size); still reachable here
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax  # noqa: F401

@@ -30,12 +30,25 @@ def _c(y):
     return y if y.flags.c_contiguous else np.ascontiguousarray(y)
 
 
+_F16 = np.dtype(np.float16)
+
+
+def _up(x):
+    """x in float32 for PyTorch's reduced-precision softmax kernels (bfloat16, float16:
+    float32 inside, rounded once; float16 computed in float16 summed 1000 terms 10x less
+    accurately), and the dtype to round back to."""
+    return (x.astype(np.float32), _F16) if x.dtype == _F16 else up(x)
+
+
 class Softmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
-        x, lo = up(x)                   # bfloat16: computed in float32, rounded once
+        x, lo = _up(x)                  # bfloat16, float16: in float32, rounded once
         e = np.exp(x - _max_keep(x, dim))
-        y = _c(down(e / np.sum(e, axis=dim, keepdims=True), lo))
+        s = np.sum(e, axis=dim, keepdims=True)
+        if lo is _F16 and dim != x.ndim - 1:    # PyTorch's kernel there rounds exp first
+            e = e.astype(_F16).astype(np.float32)
+        y = _c(down(e / s, lo))
         ctx.save_for_backward(y)
         ctx.dim = dim
         return y
@@ -50,12 +63,16 @@ class Softmax(prim):
 class LogSoftmax(prim):
     @staticmethod
     def forward(ctx, x, dim):
-        x, lo = up(x)                   # bfloat16: computed in float32, rounded once
+        x, lo = _up(x)                  # bfloat16, float16: in float32, rounded once
+        # (float16 along a dim other than the last: PyTorch's kernel keeps all in float32)
+        keep32 = lo is _F16 and dim != x.ndim - 1
         # the array methods, and s reused for the result: at a classifier's (batch, classes)
         # sizes the np.max/np.sum wrappers and a third array cost more than the arithmetic
         s = x - _max_keep(x, dim)
         total = np.exp(s).sum(axis=dim, keepdims=True)
-        if lo is not None:      # PyTorch's kernel keeps the sum and its log in bfloat16
+        if keep32:
+            y = down(s - np.log(total), lo)
+        elif lo is not None:    # PyTorch's kernel keeps the sum and its log in the 16-bit type
             total = total.astype(lo).astype(np.float32)
             y = down(s - np.log(total).astype(lo).astype(np.float32), lo)
         elif s.__class__ is np.ndarray:

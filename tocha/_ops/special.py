@@ -124,7 +124,11 @@ def polygamma(n: int, input: Tensor) -> Tensor:
 
 
 erfc = _unary("Erfc", _lazy("erfc"), lambda g, x, y: g * (-(-x * x).exp() * (2 / _SQRT_PI)))
-erfinv = _unary("Erfinv", _lazy("erfinv"), lambda g, x, y: g * ((y * y).exp() * (_SQRT_PI / 2)))
+def _erfinv_np(x):
+    return np.where(x == 0, x, sp().erfinv(x))      # erfinv(-0.0) is -0.0 (PyTorch's)
+
+
+erfinv = _unary("Erfinv", _f64(_erfinv_np), lambda g, x, y: g * ((y * y).exp() * (_SQRT_PI / 2)))
 erfcx = _unary("Erfcx", _lazy("erfcx"), lambda g, x, y: g * (2 * x * y - 2 / _SQRT_PI))
 ndtr = _unary("Ndtr", _lazy("ndtr"), lambda g, x, y: g * ((-0.5 * x * x).exp() / _SQRT_2PI))
 ndtri = _unary("Ndtri", _lazy("ndtri"), lambda g, x, y: g * ((0.5 * y * y).exp() * _SQRT_2PI))
@@ -139,9 +143,12 @@ i1e = _unary("I1e", _lazy("i1e"), lambda g, x, y: g * _where0(
 
 
 def _sinc_grad(g, x, y):
-    # d/dx sin(pi x)/(pi x) = (cos(pi x) - sinc(x)) / x, and 0 at 0
-    safe = _where0(x == 0, x * 0 + 1, x)
-    return g * _where0(x == 0, x * 0, ((x * math.pi).cos() - y) / safe)
+    # PyTorch's g (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 where pi x^2 is 0: the branch
+    # not taken still enters a double backward (NaN at 0, as PyTorch's)
+    xp = x * math.pi
+    sq = x * x * math.pi
+    out = g * (xp * xp.cos() - xp.sin()) / sq
+    return _where0(sq == 0, sq * 0, out)
 
 
 sinc = _unary("Sinc", _f64(np.sinc), _sinc_grad)
@@ -153,8 +160,8 @@ def _entr_np(x):
     return np.where(x > 0, r, np.where(x == 0, 0.0, np.where(np.isnan(x), x, -np.inf)))
 
 
-entr = _unary("Entr", _f64(_entr_np), lambda g, x, y: g * -(
-    _where0(x > 0, x, x * 0 + 1).log() + 1) * (x > 0).to(x.dtype))
+# PyTorch's gradient -(1 + log x) everywhere: inf at 0, NaN below 0 (where entr is -inf)
+entr = _unary("Entr", _f64(_entr_np), lambda g, x, y: g * -(x.log() + 1))
 
 bessel_j0 = _unary("BesselJ0", _lazy("j0"))
 bessel_j1 = _unary("BesselJ1", _lazy("j1"))
@@ -239,7 +246,8 @@ def _xlog1py_np(x, y):
 
 
 def _xlog1py_grads(g, x, y, out, need):
-    ga = g * xlog1py((x != 0).to(x.dtype), y) if need[0] else None
+    # PyTorch's xlog1py(g, y), 0 only where x is 0 and log1p(y) is not finite
+    ga = xlog1py(g, y).masked_fill((x == 0) & (y <= -1), 0.0) if need[0] else None
     gb = g * x / (y + 1) if need[1] else None
     return ga, gb
 

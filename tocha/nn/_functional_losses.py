@@ -11,6 +11,7 @@ from .._ops import elementwise as _E
 from .._ops import nn_act as _A
 from .._ops import reduce as _R
 from .._ops.nn_loss import BinaryCrossEntropy as _BCE
+from .._ops.nn_loss import ClampMinKeepGrad as _ClampKeep
 from .._ops.nn_loss import MseLoss as _MseLoss
 from .._ops.nn_loss import nll_loss_ as _nll
 from .._tensor import Tensor
@@ -388,9 +389,8 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
     if log_target:
         loss = target.exp() * (target - input)
     else:
-        pos = target > 0
-        safe = _E.where(pos, target, target * 0 + 1)
-        loss = _E.where(pos, target * safe.log(), target * 0) - target * input
+        # PyTorch's composite: NaN for a negative target, and the target's gradient NaN at 0
+        loss = _E.xlogy(target, target) - target * input
     if reduction == "batchmean":
         if input.ndim == 0:
             return loss.sum()
@@ -414,14 +414,23 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     return _reduce(loss, reduction)
 
 
+def _broadcasts(a, b) -> bool:
+    return all(p == q or 1 in (p, q) for p, q in zip(reversed(a), reversed(b)))
+
+
 def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor, full: bool = False,
                       eps: float = 1e-6, reduction: str = "mean") -> Tensor:
-    if var.ndim != input.ndim and var.shape == input.shape[:-1]:
-        var = var.unsqueeze(-1)
+    if not isinstance(var, Tensor):         # a number: one variance for all
+        var = input.new_full(input.shape, float(var))
+    if var.shape != input.shape:
+        if var.shape == input.shape[:-1]:       # homoscedastic: one variance per row
+            var = var.unsqueeze(-1)
+        elif not _broadcasts(var.shape, input.shape):
+            raise ValueError("var is of incorrect size")
     with no_grad():
         if (var < 0).any():
             raise ValueError("var has negative entry/entries")
-    var = var.clamp(min=eps)
+    var = _ClampKeep.apply(var, eps)
     loss = 0.5 * (var.log() + (input - target) ** 2 / var)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
@@ -513,7 +522,7 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
     x = input if input.ndim > 1 else input.unsqueeze(0)
     t = target.reshape(-1, 1)
     xy = x.gather(1, t)
-    m = (x - xy + margin).clamp_min(0)
+    m = (x - xy + margin).relu()     # PyTorch's kernel: no gradient where the margin is 0
     if p == 2:
         m = m * m
     if weight is not None:
@@ -535,6 +544,9 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     reduction = _reduction(size_average, reduce, reduction)
     x = input if input.ndim > 1 else input.unsqueeze(0)
     t = target if target.ndim > 1 else target.unsqueeze(0)
+    if t.shape != x.shape:
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
     losses = []
     for r in range(x.shape[0]):
         row = t[r].tolist()

@@ -349,12 +349,14 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    # (input * 0: NaN stays NaN; the sign of that zero differs between PyTorch's own kernels)
     return _E.where(input > lambd, input - lambd,
                     _E.where(input < -lambd, input + lambd, input * 0))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    return _E.where((input > lambd) | (input < -lambd), input, input * 0)
+    # PyTorch's test: +0.0 inside [-lambd, lambd], and a NaN kept
+    return _E.where((input >= -lambd) & (input <= lambd), input.new_zeros(()), input)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -377,6 +379,8 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     PyTorch's exact sequence."""
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     from .._random_api import rand
     a = rand(*input.shape, dtype=input.dtype) * (upper - lower) + lower
     if inplace:
@@ -497,6 +501,8 @@ def _feature_dropout(input, p, training, inplace, batched_ndim, name):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     unbatched = input.ndim == batched_ndim - 1
     x = input.unsqueeze(0) if unbatched else input
     if inplace:
@@ -568,6 +574,10 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 
 
 def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
     n = input.shape[0]
     from .._creation import triu_indices
     i, j = triu_indices(n, n, 1)

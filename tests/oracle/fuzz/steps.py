@@ -45,6 +45,32 @@ def _fmt(lw, tmpl, x, y=None):
     return tmpl.format(x=x, y=y, d=d, k=bool(lw.rng.random() < 0.5))
 
 
+# ops that turn a last-place difference of a float operand into a large one: a value next to
+# an integer step of x / y, or far from 0 (its fraction keeps only a few bits)
+_STEPS = (".frac()", ".floor()", ".round()", ".trunc()", "//", "%", "fmod", "remainder")
+_PERIODIC = (".sin()", ".cos()", ".tan()")
+
+
+def _near_step(lw: Lowering, t: str, x: str, y: str | None = None) -> bool:
+    """TORCH_UNSPECIFIED: rounding_of_inexact_floats."""
+    if any(k in t for k in _PERIODIC):     # sin/cos/tan: a period is 2 pi, so only magnitude
+        v = eval(f"m.as_tensor({x})", lw.ns)
+        return bool(v.is_floating_point() and (v[v.isfinite()].abs() > 256).any())
+    if not any(k in t for k in _STEPS):
+        return False
+    div = y if y is not None else ("2" if "// 2" in t else "3" if "% 3" in t else None)
+    try:
+        ops = [eval(f"m.as_tensor({e})", lw.ns) for e in (x, div) if e is not None]
+        if not any(v.is_floating_point() for v in ops):
+            return False            # integers: exact in both
+        q = ops[0].double() / ops[1].double() if len(ops) > 1 else ops[0].double()
+        q = q[q.isfinite()]
+        return bool(((q - q.round()).abs() < 1e-3 * q.abs().clamp(min=1)).any()
+                    or (q.abs() > 256).any())
+    except Exception:  # noqa: BLE001 - an operand the reference refuses: the op raises anyway
+        return False
+
+
 def unary(lw: Lowering):
     x = lw.pick()
     if not x:
@@ -52,6 +78,10 @@ def unary(lw: Lowering):
     t = str(lw.rng.choice(UNARY))
     if t.endswith(".contiguous()") and lw.ng and lw.val(x).requires_grad:
         lw.ng = False       # TORCH_UNSPECIFIED: layout_of_non_views
+    if _near_step(lw, t, x):
+        return              # TORCH_UNSPECIFIED: rounding_of_inexact_floats
+    if t.endswith(".nan_to_num()") and bool(lw.val(x).isinf().any()):
+        t = "{x}.nan_to_num(posinf=1e4, neginf=-1e4)"   # TORCH_UNSPECIFIED: sums_of_huge_values
     lw.assign(_fmt(lw, t, x), "unary")
 
 
@@ -90,6 +120,8 @@ def binary(lw: Lowering):
         return                                  # TORCH_BUGS: atan2_unsigned (and narrow ints)
     if lw.rng.random() < 0.3 and (y in lw.regs or t.startswith("{x} ")):
         x, y = y, x
+    if _near_step(lw, t, x, y):
+        return                                  # TORCH_UNSPECIFIED: rounding_of_inexact_floats
     lw.assign(_fmt(lw, t, x, y), "binary")
 
 
@@ -174,6 +206,9 @@ def view(lw: Lowering):
     if not x:
         return
     e = _view_expr(lw, x)
+    v = lw.val(x)
+    if ".view(" in e and v._base is None and not v.is_contiguous():
+        return      # TORCH_UNSPECIFIED: layout_of_non_views (a computed result's strides)
     is_view = ".flip(" not in e and ".reshape(" not in e and ".flatten(" not in e
     name = lw.new_name()
     ok = lw.emit(f"{name} = {e}", "view", out=name, view=is_view,
