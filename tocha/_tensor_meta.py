@@ -53,7 +53,15 @@ class MetadataMethods:
         return self._data.itemsize
 
     def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
-        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        a = self._data
+        if a.size:
+            st = tuple(s // a.itemsize for s in a.strides)
+        else:   # NumPy gives an empty array 0 strides; PyTorch, contiguous ones
+            st, n = [], 1
+            for size in reversed(a.shape):
+                st.insert(0, n)
+                n *= max(size, 1)
+            st = tuple(st)
         return st if dim is None else st[_dim(dim, self._data.ndim, "stride")]
 
     def is_contiguous(self, memory_format: object = None) -> bool:

@@ -83,6 +83,7 @@ VIEW_DTYPE = {
     "strided_last_dim": lambda m: m.ones(2, 4)[:, ::2].view(m.float64),
     "odd_offset": lambda m: m.ones(6, dtype=m.int8)[1:5].view(m.int16),
     "odd_row_stride": lambda m: m.ones(3, 3, dtype=m.int8)[:, :2].view(m.int16),
+    "empty": lambda m: m.tensor([], dtype=m.uint8).view(m.float32),
 }
 
 
@@ -104,3 +105,11 @@ def test_view_dtype_shares_the_version_counter():
         v = x.view(m.int32)
         x.add_(1)
         assert v._version == x._version == 1, m
+
+
+def test_strides_of_empty_tensors_match_torch():
+    # NumPy gives an empty array 0 strides; PyTorch, contiguous ones (safetensors' load of
+    # an empty tensor views its bytes as another dtype, which checks stride(-1))
+    for make in (lambda m: m.tensor([], dtype=m.uint8), lambda m: m.zeros(0, 3),
+                 lambda m: m.ones(2, 0, 3), lambda m: m.empty(0, 2).reshape(-1)):
+        assert make(tocha).stride() == make(torch).stride()
