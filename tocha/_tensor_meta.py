@@ -54,9 +54,9 @@ class MetadataMethods:
 
     def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
         a = self._data
-        if a.size:
+        if a.size or any(a.strides):
             st = tuple(s // a.itemsize for s in a.strides)
-        else:   # NumPy gives an empty array 0 strides; PyTorch, contiguous ones
+        else:   # NumPy gives a new empty array 0 strides; PyTorch, contiguous ones
             st, n = [], 1
             for size in reversed(a.shape):
                 st.insert(0, n)
