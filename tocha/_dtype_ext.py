@@ -113,11 +113,12 @@ _TORCH_NAMES = {"float4_e2m1fn_x2": "Float4_e2m1fn_x2", "bfloat16": "BFloat16",
                 "bits8": "Bits8", "bits16": "Bits16"}
 _C10 = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
         "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double",
-        "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+        "complex32": "ComplexHalf", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
-def scalar_name(d: D.dtype) -> str:
-    """PyTorch's C++ ScalarType name (Float, BFloat16, UInt16, Float8_e4m3fn, Int4, ...)."""
+def scalar_name(d) -> str:
+    """PyTorch's C++ ScalarType name (Float, BFloat16, UInt16, Float8_e4m3fn, Int4, ...) of a
+    tocha or NumPy dtype: the one table of these names, which PyTorch's messages use."""
     n = d.name
     if n in _C10:
         return _C10[n]

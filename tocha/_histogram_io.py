@@ -14,6 +14,7 @@ import numpy as np
 import tocha
 from tocha import Tensor
 
+from ._dtype_ext import scalar_name
 from .linalg._common import supports_out
 
 __all__ = ["from_file", "hash_tensor", "histogram", "histogramdd", "kaiser_window",
@@ -38,16 +39,13 @@ _hist_t = type("histogram", (_Named,), {"_name": "histogram"})
 _histdd_t = type("histogramdd", (_Named,), {"_name": "histogramdd"})
 
 
-_SCALAR_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                 "uint8": "Byte", "bool": "Bool", "float16": "Half", "bfloat16": "BFloat16"}
-
 
 def _check_float(input: Tensor, weight: Tensor | None) -> None:
     if not isinstance(input, Tensor):
         raise TypeError(f"histogram(): argument 'input' must be Tensor, not "
                         f"{type(input).__name__}")
     if not input.dtype.is_floating_point or input.dtype.itemsize < 4:
-        name = _SCALAR_NAMES.get(str(input.dtype)[6:], str(input.dtype)[6:])
+        name = scalar_name(input.dtype)
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{name}'")
     if weight is not None and weight.dtype != input.dtype:
         raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, it should have "

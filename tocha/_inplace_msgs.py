@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from . import _dtype as D
+from ._dtype_ext import scalar_name
 
 
 def _multi_view_message(t: Any, what: str) -> str:
@@ -22,14 +23,9 @@ def _multi_view_message(t: Any, what: str) -> str:
 def _check_cast(src, dst, fn):
     if not D.can_cast(src, dst):
         name = getattr(fn, "__name__", "op")
-        raise RuntimeError(f"result type {_TYPE_WORD[src.name]} can't be cast to the desired "
-                           f"output type {_TYPE_WORD[dst.name]} (in-place {name}_)")
+        raise RuntimeError(f"result type {scalar_name(src)} can't be cast to the desired "
+                           f"output type {scalar_name(dst)} (in-place {name}_)")
 
-
-_TYPE_WORD = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-              "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-              "bfloat16": "BFloat16"}
-_TYPE_WORD.update(complex64="ComplexFloat", complex128="ComplexDouble")     # (w-complex)
 
 
 _NOGRAD_VIEW_MSG = (

@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from . import _random_api as _A
+from ._dtype_ext import scalar_name
 from ._random_engine import Generator
 from ._tensor import Tensor
 
@@ -84,9 +85,8 @@ def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *,
                 generator: Generator | None = None) -> Tensor:
     """Fill with samples whose logarithm is normal(mean, std)."""
     if not self._dtype.is_floating_point:
-        from ._tensor import _TYPE_WORD
         raise NotImplementedError(f"\"log_normal_cpu\" not implemented for "
-                                  f"'{_TYPE_WORD.get(self._dtype.name, self._dtype.name)}'")
+                                  f"'{scalar_name(self._dtype)}'")
     mean, std = float(mean), float(std)
     if not std > 0.0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")

@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from ._dtype_ext import scalar_name
 from ._random_engine import (
     Generator,
     _fix_midpoints,
@@ -436,14 +437,8 @@ def _normal16_f64(n: int, tail: int, mean: float, std: float, g: Generator) -> n
     return out
 
 
-_TORCH_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                "uint8": "Byte", "bool": "Bool", "float16": "Half", "float32": "Float",
-                "float64": "Double", "uint16": "UInt16", "uint32": "UInt32",
-                "uint64": "UInt64", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-
-
 def _torch_name(dtype: np.dtype) -> str:
-    return "'" + _TORCH_NAMES.get(dtype.name, dtype.name) + "'"
+    return "'" + scalar_name(dtype) + "'"
 
 
 def normal_tensor(mean: np.ndarray | float, std: np.ndarray | float, np_dtype: object,

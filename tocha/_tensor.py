@@ -10,10 +10,9 @@ import numpy as np
 
 from . import _dtype as D
 from ._backend import cpu
-from ._inplace_msgs import (  # noqa: F401 (_TYPE_WORD: other modules import it here)
+from ._inplace_msgs import (
     _LEAF_MSG,
     _NOGRAD_VIEW_BASE_MSG,
-    _TYPE_WORD,
     _check_cast,
     _inplace_shape_error,
     _multi_view_message,

@@ -130,8 +130,8 @@ def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
 
 
 def _word(t: Tensor) -> str:
-    from ._tensor import _TYPE_WORD
-    return _TYPE_WORD.get(t.dtype.name, t.dtype.name)
+    from ._dtype_ext import scalar_name
+    return scalar_name(t.dtype)
 
 
 

@@ -16,6 +16,7 @@ import builtins
 import numpy as np
 
 from .. import _dtype as D
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor
 from ._util import prim
 
@@ -460,7 +461,6 @@ _REFUSED = {
     "gelu": (_NI, '"GeluKernelImpl" not implemented for {t}'),
     "layer_norm": (_NI, '"LayerNormKernelImpl" not implemented for {t}'),
 }
-_TORCH_NAMES = {"complex64": "'ComplexFloat'", "complex128": "'ComplexDouble'"}
 
 
 _C_TYPES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "int64_t",
@@ -485,4 +485,4 @@ def refuse(op: str, *xs) -> None:
     for x in xs:
         if isinstance(x, Tensor) and x._dtype.is_complex:
             exc, msg = _REFUSED[op]
-            raise exc(msg.format(t=_TORCH_NAMES.get(x._dtype.name, x._dtype.name)))
+            raise exc(msg.format(t=f"'{scalar_name(x._dtype)}'"))

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .. import _dtype as D
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor, _wrap, _wrap_dt
 from ..autograd.grad_mode import STATE
 from ._util import as_float, prim
@@ -253,9 +254,8 @@ def logaddexp(input: Tensor, other: Tensor | complex, _two: bool = False) -> Ten
     dt = D.result_type(input, other)
     dt = dt if dt._kind >= 2 else D.get_default_dtype()
     if dt.is_complex and _two:
-        from .complex import _TORCH_NAMES
         raise NotImplementedError(f"\"logaddexp2_cpu\" not implemented for "
-                                  f"{_TORCH_NAMES.get(dt.name, dt.name)}")
+                                  f"'{scalar_name(dt)}'")
     input = input.to(dt)                # bool/int operands: no `-` on bools
     other = other.to(dt) if isinstance(other, Tensor) else _wrap_dt(
         np.asarray(other, dt.np), dt, input._device)

@@ -14,13 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor
 from ._util import norm_dim, prim
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
-_TORCH_NAMES = {"complex64": "ComplexFloat", "complex128": "ComplexDouble",
-                "float16": "Half", "bfloat16": "BFloat16", "complex32": "ComplexHalf"}
-
 
 def _norm(norm: str | None, op: str) -> str:
     if norm is None:
@@ -134,10 +132,10 @@ def _prep(x, op: str, real_only: bool = False, complex_out: bool = False) -> Ten
                         f"{type(x).__name__}")
     dt = x._dtype
     if dt.name in ("float16", "bfloat16", "complex32"):
-        raise RuntimeError(f"Unsupported dtype {_TORCH_NAMES[dt.name]}")
+        raise RuntimeError(f"Unsupported dtype {scalar_name(dt)}")
     if real_only and dt.is_complex:
         raise RuntimeError(f"{op} expects a real input tensor, but got "
-                           f"{_TORCH_NAMES[dt.name]}")
+                           f"{scalar_name(dt)}")
     if dt._kind < 2:
         x = x.to(D.get_default_dtype())
     if complex_out and not x._dtype.is_complex:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor, _requires_grad_of, _wrap
 from ..autograd.grad_mode import STATE
 from . import movement as M
@@ -217,8 +218,7 @@ def float_power_(self: Tensor, exponent: Tensor | float) -> Tensor:
 
 
 def _word(t: Tensor) -> str:
-    from .._tensor import _TYPE_WORD
-    return _TYPE_WORD.get(t._dtype.name, t._dtype.name)
+    return scalar_name(t._dtype)
 
 
 def _diag_fill(x: Tensor, fill_value: float, wrap: bool) -> Tensor:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor
 from ._util import prim
 
-_TORCH_NAMES = {"float16": "Half", "int64": "Long", "int32": "Int", "int16": "Short",
-                "int8": "Char", "uint8": "Byte", "bool": "Bool", "bfloat16": "BFloat16"}
+_NO_KERNEL = frozenset({"float16", "bfloat16"})     # (and every integer dtype)
 
 
 class _Solve(prim):
@@ -75,9 +75,9 @@ def _check(name: str, A) -> None:
                         f"{type(A).__name__}")
     if A.dim() < 2:
         raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
-    if A.dtype._kind < 2 or A.dtype.name in _TORCH_NAMES:
+    if A.dtype._kind < 2 or A.dtype.name in _NO_KERNEL:
         raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as "
-                           f"input. Got {_TORCH_NAMES.get(A.dtype.name, A.dtype.name)}")
+                           f"input. Got {scalar_name(A.dtype)}")
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")

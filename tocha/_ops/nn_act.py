@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from .. import _random
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor
 from ._lowp import up
 from ._util import as_float, prim
@@ -273,9 +274,8 @@ def _float(x: Tensor, op: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     if x._dtype._kind < 2 and op in _FLOAT_KERNEL:
-        from .._tensor import _TYPE_WORD
         raise NotImplementedError(f"\"{_FLOAT_KERNEL[op]}\" not implemented for "
-                                  f"'{_TYPE_WORD.get(x._dtype.name, x._dtype.name)}' ({op} "
+                                  f"'{scalar_name(x._dtype)}' ({op} "
                                   f"needs a float tensor: call .float() first)")
     return as_float(x) if x._dtype._kind < 2 else x
 

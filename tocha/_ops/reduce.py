@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _autocast
 from .. import _dtype as D
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor, _unview, _wrap, _wrap_dt
 from ._util import as_float, expand, norm_dim, norm_dims, prim
 from .complex import cj, refuse, view_as_real
@@ -178,15 +179,12 @@ def mean(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = 
     if input._dtype._kind < 2:
         raise RuntimeError(
             f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {_TYPE_WORD.get(input._dtype.name, input._dtype.name)}")
+            f"or complex dtype. Got: {scalar_name(input._dtype)}")
     nd = input._data.ndim
     if dim is None:
         return Mean.apply(input, tuple(range(nd)), keepdim)
     return MeanDim.apply(input, _rdims(dim, nd), keepdim)
 
-
-_TYPE_WORD = {"int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte", "int16": "Short",
-              "int8": "Char"}
 
 
 class Prod(prim):
@@ -741,7 +739,7 @@ def nanmean(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool
     """Mean of the non-NaN elements."""
     if input._dtype._kind < 2:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype "
-                           f"but got {_TYPE_WORD.get(input._dtype.name, input._dtype.name)}")
+                           f"but got {scalar_name(input._dtype)}")
     m = ~input.isnan()
     return NanZero.apply(input).sum(dim, keepdim) / m.sum(dim, keepdim)
 

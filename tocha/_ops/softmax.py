@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from .. import _dtype as D
-from .._tensor import _TYPE_WORD, Tensor, _wrap_dt
+from .._dtype_ext import scalar_name
+from .._tensor import Tensor, _wrap_dt
 from ..autograd.grad_mode import STATE
 from ._lowp import down, up
 from ._util import exp, norm_dim, prim, sum_keep
@@ -105,7 +106,7 @@ def _softmax_dim(input, dim, name):
     if input._dtype._kind < 2:
         raise NotImplementedError(
             f"\"{name}_lastdim_kernel_impl\" not implemented for "
-            f"'{_TYPE_WORD.get(input._dtype.name, input._dtype.name)}' ({name} needs a float "
+            f"'{scalar_name(input._dtype)}' ({name} needs a float "
             f"tensor: call .float() first or pass dtype=)")
     if dim is None:
         import warnings

@@ -1,15 +1,8 @@
 """Argument checks and named results shared by torch.linalg's functions."""
 from __future__ import annotations
 
+from .._dtype_ext import scalar_name
 from .._tensor import Tensor
-
-_SCALAR = {"float64": "Double", "float32": "Float", "float16": "Half", "bfloat16": "BFloat16",
-           "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-           "bool": "Bool"}
-
-
-def scalar_name(dt) -> str:
-    return _SCALAR.get(str(dt).split(".")[-1], str(dt))
 
 
 def check_tensor(name: str, A, what: str = "A") -> None:
