@@ -143,3 +143,14 @@ def test_split_outputs_are_unusable_in_a_graph_after_any_change_of_their_memory(
         u[1] * 2
     with tocha.no_grad():
         assert (u[1] * 2).tolist() == [12.0, 16.0]
+
+
+def test_backward_from_a_view_whose_base_joined_a_graph():
+    # v.backward(g) straight from the view: it is rebased onto x's history first (it had
+    # raised "does not require grad"). By hand: v = x[1:3] = w[1:3] * 3, so w.grad = [0,3,3,0].
+    x = tocha.full((4,), 3.0)
+    v = x[1:3]
+    w = tocha.ones(4, requires_grad=True)
+    x.mul_(w)
+    v.backward(tocha.ones(2))
+    assert w.grad.tolist() == [0.0, 3.0, 3.0, 0.0]

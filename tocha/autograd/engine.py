@@ -519,6 +519,8 @@ def _make_grads(outputs, grads) -> list:
 
 
 def _make_grad(out: Tensor, g) -> Tensor:
+    if out._base is not None:       # a view whose base joined a graph in place: rebased first
+        out._rebase_view()
     if not out._requires_grad:
         raise RuntimeError("element 0 of tensors does not require grad and does not have a "
                            "grad_fn")
