@@ -437,7 +437,28 @@ def _integer_output_backward(m):
     i.backward()
 
 
-SEMANTICS2 = [_hook_once_for_shared, _node_hooks, _hook_removed_and_multiple,
+def _post_accumulate_hook_returning_a_value(m):
+    # the hook runs (x.grad doubled), then PyTorch refuses its result
+    x = leaf(m, W)
+    x.register_post_accumulate_grad_hook(lambda p: p.grad.mul_(2))
+    try:
+        (x * 2).sum().backward()
+    except RuntimeError as e:
+        return str(e), x.grad
+    return None, x.grad
+
+
+def _post_accumulate_hook(m):
+    x = leaf(m, W)
+    seen = []
+    x.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.clone()))
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()
+    return seen
+
+
+SEMANTICS2 = [_post_accumulate_hook_returning_a_value, _post_accumulate_hook,
+              _hook_once_for_shared, _node_hooks, _hook_removed_and_multiple,
               _retain_graph_twice_with_hooks, _grad_of_grad_accumulates,
               _requires_grad_nonleaf_true, _leaf_requires_grad_toggle,
               _backward_twice_different_roots, _detached_grad_of_output,

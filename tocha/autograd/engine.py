@@ -254,7 +254,8 @@ class GraphTask:
                 old._vc[0] += 1
         if t._post_acc_hooks:
             for h in tuple(t._post_acc_hooks):
-                h(t)
+                if h(t) is not None:    # (PyTorch's check: such a hook acts on t.grad itself)
+                    raise RuntimeError("Tensor post accumulate grad hooks should return None.")
 
 
 def _tensor_pre_hooks(node: Node, grads: list) -> list:
