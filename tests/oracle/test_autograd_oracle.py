@@ -17,8 +17,9 @@ def leaf(m, a, rg=True):
 
 def graph(t, depth=6):
     """The grad_fn tree below `t` as nested (name, [children]) up to `depth`. Edges to None
-    are left out: tocha lists one per non-tensor argument too (differs from PyTorch), and
-    consumers such as torchviz skip them."""
+    are left out, as torchviz leaves them out (test_next_functions_match_torch compares them
+    where tocha lists them as PyTorch does; where's condition and composites such as addcmul
+    still differ)."""
     def walk(fn, d):
         kids = [walk(f, d - 1) for f, _ in fn.next_functions if f is not None] if d else []
         return (fn.name(), kids)
@@ -37,6 +38,31 @@ GRAPHS = [
     ("stats", lambda m, x, w: x.max(1)[0].sum() + x.abs().amax()),
     ("div_sub", lambda m, x, w: (w / (x - 3.0)).tanh().sum(0)),
 ]
+
+
+# next_functions in full, (None, 0) entries included, where tocha lists them as PyTorch does:
+# a number operand of arithmetic has a slot; remainder/fmod name their overload
+NEXT_FUNCTIONS = {
+    "mul_number": lambda m, x, y: x * 2, "rmul_number": lambda m, x, y: 2 * x,
+    "add_number": lambda m, x, y: x + 2, "radd_number": lambda m, x, y: 2 + x,
+    "sub_number": lambda m, x, y: x - 2, "div_number": lambda m, x, y: x / 2,
+    "add_alpha": lambda m, x, y: m.add(x, 2, alpha=3), "mul_bool": lambda m, x, y: x * True,
+    "true_divide": lambda m, x, y: m.true_divide(x, 2), "mul_tensor": lambda m, x, y: x * y,
+    "mul_inplace": lambda m, x, y: (x * 1).mul_(2), "add_inplace": lambda m, x, y: (y + x).add_(2),
+    "pow_number": lambda m, x, y: x ** 2, "rsub_number": lambda m, x, y: 2 - x,
+    "remainder_number": lambda m, x, y: x % 2, "remainder_tensor": lambda m, x, y: x % y,
+    "fmod_number": lambda m, x, y: m.fmod(x, 2), "fmod_tensor": lambda m, x, y: m.fmod(x, y),
+    "remainder_const": lambda m, x, y: m.remainder(x, m.tensor(2.0)),
+}
+
+
+@pytest.mark.parametrize("name", NEXT_FUNCTIONS)
+def test_next_functions_match_torch(name):
+    def names(m):
+        x, y = leaf(m, W), leaf(m, W * 2 + 3)
+        fn = NEXT_FUNCTIONS[name](m, x, y).grad_fn
+        return fn.name(), [None if f is None else f.name() for f, _ in fn.next_functions]
+    assert names(tocha) == names(torch)
 
 
 @pytest.mark.parametrize("name,fn", GRAPHS, ids=[g[0] for g in GRAPHS])

@@ -80,6 +80,8 @@ def _fix(r):
 # ---------------------------------------------------------------- arithmetic
 
 class Add(prim):
+    _operands = 2       # (x * 2: a slot for the number, as in PyTorch)
+
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.add(a, b, dtype=dt, casting="unsafe") if dt is not None else a + b
@@ -90,6 +92,8 @@ class Add(prim):
 
 
 class Sub(prim):
+    _operands = 2
+
     @staticmethod
     def forward(ctx, a, b, dt):
         return np.subtract(a, b, dtype=dt, casting="unsafe") if dt is not None else a - b
@@ -126,6 +130,8 @@ def _lowp(dt) -> bool:
 
 
 class Mul(prim):
+    _operands = 2
+
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -151,6 +157,8 @@ class Mul(prim):
 
 
 class Div(prim):
+    _operands = 2
+
     @staticmethod
     def forward(ctx, a, b, dt):
         n = ctx.needs_input_grad
@@ -189,6 +197,7 @@ def _div_complex(ctx, g, a, b):
 
 class RDiv(prim):
     node_name = "MulBackward0"   # PyTorch computes scalar / t as t.reciprocal() * scalar
+    _operands = 2
 
     @staticmethod
     def forward(ctx, a, b, dt):        # b / a, b a scalar
@@ -733,7 +742,8 @@ def _mod(ufunc, rounding, input, other, name):
         return exact
     if input._dtype is not exact._dtype:        # a bool/int dividend: no `-` on bools
         input = input.to(exact._dtype)
-    return ModGrad.apply(exact._data, input, other, rounding)
+    node = _MOD_NODES[name, isinstance(other, Tensor)]
+    return node.apply(exact._data, input, other, rounding)
 
 
 class ModGrad(prim):
@@ -755,6 +765,13 @@ class ModGrad(prim):
         if n[2]:
             gb = -g * div(a.detach(), b.detach(), rounding_mode=ctx.rounding)
         return None, g if n[1] else None, gb, None
+
+
+# PyTorch's node names: Backward0 for a number divisor (one next_function), 1 for a tensor
+_MOD_NODES = {
+    (op, tensor): type(f"{op.capitalize()}Grad", (ModGrad,), {
+        "node_name": f"{op.capitalize()}Backward{int(tensor)}", "__module__": __name__})
+    for op in ("remainder", "fmod") for tensor in (False, True)}
 
 
 def trunc_divide(input: Tensor, other: Tensor | complex) -> Tensor:

@@ -197,6 +197,8 @@ class Node:
     @property
     def next_functions(self) -> tuple:
         """((node, output_nr), ...) per input, PyTorch's view of the edges."""
+        if self._fwd._operands is not None:     # a number operand shows as (None, 0)
+            return tuple((None, 0) if e is None else (e.node, e.output_nr) for e in self._edges)
         return tuple((e.node, e.output_nr) for e in self._edges if e is not None)
 
     def register_hook(self, fn: Callable[..., Any]) -> RemovableHandle:
@@ -341,6 +343,10 @@ class Function(metaclass=_FunctionMeta):
     _arrays = False     # True for tocha's primitives: forward takes and returns NumPy arrays
     _view = False       # the output is a view of the first input (shares memory and version)
     _multi_view = False     # its outputs are views PyTorch refuses in-place changes of
+    # how many leading arguments are operands, with an edge slot even when not a tensor (a
+    # number in `x * 2` is one: PyTorch lists it in next_functions as (None, 0)); None: every
+    # argument up to the last tensor (the constants after it -- dtype, dims -- get none)
+    _operands: int | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -444,7 +450,9 @@ def _new_node(cls, args) -> Node:
     node.needs_input_grad = tuple(needs)
     if _ANOMALY.enabled:        # anomaly mode: the node keeps its forward call's stack
         record_forward(node)
-    if cls._arrays:     # a primitive's trailing constants (dtype, dims) need no edge slot
+    if cls._operands is not None:
+        del edges[cls._operands:]
+    elif cls._arrays:   # a primitive's trailing constants (dtype, dims) need no edge slot
         while edges[-1] is None:
             edges.pop()
     node._edges = edges
