@@ -53,7 +53,59 @@ NEXT_FUNCTIONS = {
     "remainder_number": lambda m, x, y: x % 2, "remainder_tensor": lambda m, x, y: x % y,
     "fmod_number": lambda m, x, y: m.fmod(x, 2), "fmod_tensor": lambda m, x, y: m.fmod(x, y),
     "remainder_const": lambda m, x, y: m.remainder(x, m.tensor(2.0)),
+    "split": lambda m, x, y: (x * y).split(2)[1], "chunk": lambda m, x, y: y.chunk(3)[0],
+    "split_sizes": lambda m, x, y: x.split([1, 2])[1], "unbind": lambda m, x, y: y.unbind()[2],
 }
+
+
+# node hooks: what they may return (PyTorch checks it), and what they see
+NODE_HOOKS = {
+    "post_scale": ("hook", lambda gi, go: (gi[0] * 2, gi[1] * 3)),
+    "post_none": ("hook", lambda gi, go: (None, gi[1])),
+    "post_list": ("hook", lambda gi, go: list(gi)),
+    "post_number": ("hook", lambda gi, go: (gi[0], 3)),
+    "post_count": ("hook", lambda gi, go: (gi[0],)),
+    "post_shape": ("hook", lambda gi, go: (gi[0][:2], gi[1])),
+    "post_dtype": ("hook", lambda gi, go: (gi[0], gi[1].float())),
+    "pre_scale": ("prehook", lambda go: (go[0] * 2,)),
+    "pre_none": ("prehook", lambda go: (None,)),
+    "pre_list": ("prehook", lambda go: list(go)),
+    "pre_count": ("prehook", lambda go: (go[0], go[0])),
+    "pre_shape": ("prehook", lambda go: (go[0][1:],)),
+    "post_of_number_operand": ("hook", lambda gi, go: (gi[0], gi[0])),
+}
+
+
+@pytest.mark.parametrize("name", NODE_HOOKS)
+def test_node_hook_results_match_torch(name):
+    kind, hook = NODE_HOOKS[name]
+
+    def run(m):
+        x, y = leaf(m, W), leaf(m, W + 1)
+        z = x * 2 if name == "post_of_number_operand" else x * y
+        getattr(z.grad_fn, "register_" + kind)(hook)
+        try:
+            z.sum().backward()
+        except (RuntimeError, TypeError) as e:
+            return type(e).__name__, str(e)
+        return [None if t.grad is None else t.grad.tolist() for t in (x, y)]
+    assert run(tocha) == run(torch)
+
+
+def test_split_outputs_share_one_node():
+    # one SplitBackward0 / UnbindBackward0 for all pieces: its hook sees every piece's
+    # gradient at once (zeros for a piece no gradient reached), and runs once
+    def run(m):
+        x = leaf(m, W)
+        seen = []
+        out = []
+        for pieces in ((x * 1).split([1, 2]), (x * 1).unbind()):
+            node = pieces[0].grad_fn
+            node.register_hook(lambda gi, go: seen.append([g if g is None else g.tolist() for g in go]))
+            out.append([p.grad_fn is node for p in pieces])
+            (pieces[-1] * 3).sum().backward()
+        return out, seen, x.grad.tolist()
+    assert run(tocha) == run(torch)
 
 
 @pytest.mark.parametrize("name", NEXT_FUNCTIONS)

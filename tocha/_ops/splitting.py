@@ -1,4 +1,5 @@
-"""split, chunk and unbind: several views of one tensor, one node per output."""
+"""split, chunk and unbind: several views of one tensor, all outputs of one node (PyTorch's
+SplitBackward0 / UnbindBackward0), whose backward joins the pieces' gradients."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -8,8 +9,7 @@ from ._util import norm_dim, prim
 
 
 class SplitView(prim):
-    """One output of split/chunk: `x[idx]` (a basic-index view). PyTorch returns all outputs
-    from one SplitBackward0 node; here each output has its own node (same gradients).
+    """split/chunk along `d` into pieces of `sizes`: each piece a basic-index view of x.
     `_multi_view`: PyTorch refuses in-place changes of such outputs under autograd."""
 
     node_name = "SplitBackward0"
@@ -17,32 +17,47 @@ class SplitView(prim):
     _multi_view = True
 
     @staticmethod
-    def forward(ctx, x, idx):
+    def forward(ctx, x, sizes, d):
         from .indexing import basic_view
-        ctx.idx, ctx.shape = idx, x.shape
-        return basic_view(x, idx)
+        pre, out, start = (slice(None),) * d, [], 0
+        for s in sizes:
+            out.append(basic_view(x, pre + (slice(start, start + s),)))
+            start += s
+        ctx.d = d
+        return tuple(out)
 
     @staticmethod
-    def backward(ctx, g):
-        from .indexing import IndexGrad
-        return IndexGrad.apply(g, ctx.idx, ctx.shape, False)
+    def backward(ctx, *grads):      # (a piece no gradient reached comes as zeros)
+        from .movement import cat
+        return cat(grads, ctx.d), None, None
 
 
 class SplitWithSizesView(SplitView):
     node_name = "SplitWithSizesBackward0"
 
 
-class UnbindView(SplitView):
+class UnbindView(prim):
+    """unbind along `d`: every index of that dim, each a view of x."""
+
     node_name = "UnbindBackward0"
+    _view = True
+    _multi_view = True
+
+    @staticmethod
+    def forward(ctx, x, d):
+        from .indexing import basic_view
+        pre = (slice(None),) * d
+        ctx.d = d
+        return tuple(basic_view(x, pre + (i,)) for i in range(x.shape[d]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        from .movement import stack
+        return stack(grads, ctx.d), None
 
 
 def _split_views(tensor, sizes, d, cls):
-    out, start = [], 0
-    pre = (slice(None),) * d
-    for s in sizes:
-        out.append(cls.apply(tensor, pre + (slice(start, start + s),)))
-        start += s
-    return _numbered(out)
+    return _numbered(cls.apply(tensor, tuple(sizes), d))
 
 
 def _numbered(views) -> tuple:
@@ -87,5 +102,4 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     d = norm_dim(dim, input._data.ndim)
-    pre = (slice(None),) * d
-    return _numbered([UnbindView.apply(input, pre + (i,)) for i in range(input._data.shape[d])])
+    return _numbered(UnbindView.apply(input, d))

@@ -128,7 +128,10 @@ class GraphTask:
         """Call the node's backward on its output gradients; return its input gradients."""
         if node._hooked or self.capture:
             grads = self.pre_hooks(node, grads)
+            if all(g is None for g in grads):   # a hook took every gradient away
+                return ()
         fwd = node._fwd
+        given = grads           # (hooks see None where no gradient came, as in PyTorch)
         for g in grads:
             if g is None:       # (not `None in grads`: that would call Tensor.__eq__)
                 if fwd._arrays or node._materialize:
@@ -140,7 +143,7 @@ class GraphTask:
         if not fwd._arrays:
             out = _check_user_grads(node, out)
         if node._hooks:
-            out = _post_hooks(node, out, grads)
+            out = _post_hooks(node, out, given)
         if not self.retain_graph and node._saved:
             node._saved = None          # freed: saved_tensors now raises
         return out
@@ -195,7 +198,7 @@ class GraphTask:
             for h in tuple(node._node_pre_hooks):
                 r = h(tuple(grads))
                 if r is not None:
-                    grads = list(r)
+                    grads = list(_check_node_hook_result(h, grads, r))
         return grads
 
     def capture_at(self, node: Node, grads: list) -> None:
@@ -384,11 +387,32 @@ def _check_user_grads(node: Node, out: tuple) -> tuple:
 
 
 def _post_hooks(node: Node, out: tuple, grads: list) -> tuple:
+    """`hook(grad_inputs, grad_outputs)`: one grad_input per edge (a primitive's trailing
+    constants have none), which the hook may replace."""
+    n = len(node._edges)
+    given, rest = out[:n], out[n:]
     for h in tuple(node._hooks):
-        r = h(out, tuple(grads))
+        r = h(given, tuple(grads))
         if r is not None:
-            out = tuple(r)
-    return out
+            given = _check_node_hook_result(h, given, r)
+    return given + rest
+
+
+def _check_node_hook_result(hook, before, r) -> tuple:
+    """PyTorch's checks of what a node hook returned: a tuple of as many gradients, each None
+    or like the one it replaces."""
+    if not isinstance(r, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(r).__name__}'")
+    if len(r) != len(before):
+        name = getattr(hook, "__name__", type(hook).__name__)
+        raise RuntimeError(f"hook '{name}' has returned an incorrect number of values (got "
+                           f"{len(r)}, but expected {len(before)})")
+    for old, new in zip(before, r):
+        if new is not None:
+            if old is None:
+                raise RuntimeError("can't replace a None gradient with a non-None value")
+            _check_hook_result(hook, old, new)
+    return r
 
 
 def run_backward(roots, grad_roots, retain_graph=None, create_graph=False, inputs=None,
