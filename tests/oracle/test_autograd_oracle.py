@@ -53,6 +53,9 @@ NEXT_FUNCTIONS = {
     "remainder_number": lambda m, x, y: x % 2, "remainder_tensor": lambda m, x, y: x % y,
     "fmod_number": lambda m, x, y: m.fmod(x, 2), "fmod_tensor": lambda m, x, y: m.fmod(x, y),
     "remainder_const": lambda m, x, y: m.remainder(x, m.tensor(2.0)),
+    "where_number": lambda m, x, y: m.where(x > 0, x, 0.0),
+    "where_tensors": lambda m, x, y: m.where(x > 0, x, y),
+    "where_method": lambda m, x, y: y.where(x > 0, m.zeros(3, dtype=m.float64)),
     "split": lambda m, x, y: (x * y).split(2)[1], "chunk": lambda m, x, y: y.chunk(3)[0],
     "split_sizes": lambda m, x, y: x.split([1, 2])[1], "unbind": lambda m, x, y: y.unbind()[2],
 }

@@ -222,8 +222,13 @@ def _split_grad(g, to_a):
 
 
 class Where(prim):
+    """where(c, a, b), its arguments in the order (a, b, c): the condition gets no edge, as in
+    PyTorch (WhereBackward0's next_functions are a's and b's)."""
+
+    _operands = 2
+
     @staticmethod
-    def forward(ctx, c, a, b, dt):
+    def forward(ctx, a, b, c, dt):
         ctx.save_for_backward(c)
         r = np.where(c, a, b)
         return r.astype(dt, copy=False) if dt is not None else r
@@ -232,7 +237,8 @@ class Where(prim):
     def backward(ctx, g):
         c, = ctx.saved_tensors
         z = zeros_like_(g)
-        return None, where(c, g, z), where(c, z, g)
+        need = ctx.needs_input_grad
+        return (where(c, g, z) if need[0] else None), (where(c, z, g) if need[1] else None)
 
 
 def where(condition: Tensor, input: Tensor | None = None, other: Tensor | complex | None = None, *,
@@ -258,7 +264,7 @@ def where(condition: Tensor, input: Tensor | None = None, other: Tensor | comple
         other = _wrap_dt(np.asarray(other, dt.np), dt, input._device)
     dt = D.result_type(input, other)
     try:
-        return _out(Where.apply(condition, input, other, dt.np), out)
+        return _out(Where.apply(input, other, condition, dt.np), out)
     except ValueError:
         raise RuntimeError(f"where: shapes of condition {tuple(condition._data.shape)}, input "
                            f"{tuple(input._data.shape)} and other {tuple(other._data.shape)} are "
