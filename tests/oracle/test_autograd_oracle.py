@@ -53,6 +53,7 @@ NEXT_FUNCTIONS = {
     "remainder_number": lambda m, x, y: x % 2, "remainder_tensor": lambda m, x, y: x % y,
     "fmod_number": lambda m, x, y: m.fmod(x, 2), "fmod_tensor": lambda m, x, y: m.fmod(x, y),
     "remainder_const": lambda m, x, y: m.remainder(x, m.tensor(2.0)),
+    "rdiv_number": lambda m, x, y: 0.7 / x, "div_number_first": lambda m, x, y: m.div(0.7, x),
     "where_number": lambda m, x, y: m.where(x > 0, x, 0.0),
     "where_tensors": lambda m, x, y: m.where(x > 0, x, y),
     "where_method": lambda m, x, y: y.where(x > 0, m.zeros(3, dtype=m.float64)),
@@ -550,3 +551,24 @@ SEMANTICS2 = [_post_accumulate_hook_returning_a_value, _post_accumulate_hook,
 def test_semantics_more(fn):
     a, b = run_both(fn)
     same(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64", "int64"])
+def test_number_over_tensor_bits_and_gradients(dtype):
+    # `s / x` is reciprocal(x) * s in PyTorch (two roundings); div(s, x) rounds once
+    a = np.random.RandomState(0).uniform(0.1, 10, 2000)
+
+    def run(m):
+        x = m.tensor(a).to(getattr(m, dtype))
+        if x.is_floating_point():
+            x.requires_grad_()
+        out = []
+        for f in (lambda: 0.7 / x, lambda: m.div(0.7, x), lambda: 3 / x):
+            y = f()
+            if x.requires_grad:
+                g, = m.autograd.grad(y.sum(), x)
+                out.append(g.float().numpy())
+            out.append(y.detach().float().numpy())
+        return out
+    for u, v in zip(run(tocha), run(torch)):
+        np.testing.assert_array_equal(u, v)

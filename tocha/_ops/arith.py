@@ -195,33 +195,6 @@ def _div_complex(ctx, g, a, b):
             -g * a / (b * b) if ctx.needs_input_grad[1] else None)
 
 
-class RDiv(prim):
-    node_name = "MulBackward0"   # PyTorch computes scalar / t as t.reciprocal() * scalar
-    _operands = 2
-
-    @staticmethod
-    def forward(ctx, a, b, dt):        # b / a, b a scalar
-        if dt is not None:
-            out = np.true_divide(b, a, dtype=dt, casting="unsafe")
-        elif _lowp(a.dtype):            # 16-bit: PyTorch's reciprocal (rounded), then * b
-            out = _lowp_scalar(np.multiply, (1 / a.astype(np.float32)).astype(a.dtype), b)
-        else:
-            out = b / a
-        ctx.save_for_backward(a)
-        ctx.scalar = b
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        s, r = ctx.scalar, a.reciprocal()
-        if g._dtype.is_complex:
-            s, r = cj(s), cj(r)
-        # PyTorch's chain, reciprocal's gradient -g * r * r: at a = 0 its double backward
-        # then gives -inf as PyTorch's does (-g * s / (a * a) gave NaN there)
-        return -(g * s) * (r * r), None
-
-
 def _div_dt(a, b):
     # true division of integers gives the default float dtype
     dt = _result_np(a, b)
@@ -356,9 +329,11 @@ def div(input: Tensor, other: Tensor | complex, *, rounding_mode: str | None = N
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     if not isinstance(input, Tensor):
-        # scalar / tensor: integer tensors divide in the default float dtype
-        input = _num(input)
-        return _out(RDiv.apply(other, input, _div_dt(other, input)), out)
+        # div(number, tensor): the number as a 0-d tensor (PyTorch's wrapped number: one
+        # rounding, and DivBackward0 lists it in next_functions as (None, 0)). `number / x`
+        # is reciprocal(x) * number instead, as PyTorch's Tensor.__rtruediv__ (operators.py)
+        input = _scalar_as(_num(input), other)
+        return _out(Div.apply(input, other, _div_dt(input, other)), out)
     other = _num(other)
     dt = _div_dt(input, other)
     if dt is not None and _scalar_operand(other, input):

@@ -30,7 +30,6 @@ from .arith import (  # noqa: F401 (re-exported: E.<name> and Tensor methods)
     NotDifferentiable,
     Pow,
     PowT,
-    RDiv,
     RPow,
     RSub,
     Sub,

@@ -102,7 +102,15 @@ def _binary(fn, reflected: bool = False):
     return op
 
 
-rtruediv = _binary(E.div, reflected=True)
+
+
+def rtruediv(self, other):
+    """`other / self`: `self.reciprocal() * other`, as PyTorch computes it (two roundings,
+    a ReciprocalBackward0 under a MulBackward0); `tocha.div(other, self)` rounds once."""
+    other = _operand(other)
+    return other if other is NotImplemented else E.reciprocal(self) * other
+
+
 floordiv = _binary(E.floor_divide)
 rfloordiv = _binary(E.floor_divide, reflected=True)
 mod = _binary(E.remainder)

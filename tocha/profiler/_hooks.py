@@ -33,7 +33,7 @@ _DUNDER = {"truediv": "div", "floordiv": "floor_divide", "mod": "remainder",
 _PRIM = {"MatMul": "matmul", "LogSumExp": "logsumexp", "AdvIndex": "index", "_Index": "index",
          "SelectInt": "select", "SelectNone": "unsqueeze", "SelectAlias": "alias",
          "MaxAll": "max", "MinAll": "min", "L2": "linalg_vector_norm", "PowT": "pow",
-         "RPow": "pow", "RDiv": "div", "RSub": "rsub", "T": "t", "Cast": "_to_copy",
+         "RPow": "pow", "RSub": "rsub", "T": "t", "Cast": "_to_copy",
          "CopyFrom": "copy_", "CopySlices": "copy_", "Fill": "fill_"}
 
 
