@@ -164,6 +164,11 @@ CASES = {
     "hardshrink_nan_and_zero": lambda m: 1 / F(m).hardshrink(m.tensor([NAN, -0.0, -0.5, 0.2])),
     "softshrink_nan": lambda m: F(m).softshrink(m.tensor([NAN, 0.7, -0.9])),
     "erfinv_negative_zero": lambda m: 1 / m.tensor([-0.0, 0.0]).erfinv(),
+    # seed 149 #41463: float16 x ** 0.5 is C's pow in PyTorch ((-inf) ** 0.5 = inf), float32's
+    # a sqrt (NaN)
+    "half_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0, INF], dtype=m.float16) ** 0.5,
+    "half_pow_minus_half": lambda m: m.tensor([-INF, -0.0, 4.0], dtype=m.float16) ** -0.5,
+    "float_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0]) ** 0.5,
     # bad input: PyTorch's exception type
     "gelu_int": lambda m: F(m).gelu(m.tensor([1, 2])),
     "elu_bool": lambda m: F(m).elu(m.tensor([True])),

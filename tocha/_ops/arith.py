@@ -403,6 +403,7 @@ negative = neg
 _POW_FAST = {0.5: exact("Sqrt", np.sqrt), -0.5: lambda a: 1 / np.sqrt(a),
              3: lambda a: a * a * a, -2: lambda a: 1 / (a * a)}
 _POW_FAST_DT = (np.dtype(np.float32), np.dtype(np.float64))
+_F16_DT = np.dtype(np.float16)
 
 
 class Pow(prim):
@@ -414,6 +415,10 @@ class Pow(prim):
             return _int_pow(a, e, dt)
         if dt is None and e.__class__ in _PYNUM and e in _POW_FAST and a.dtype in _POW_FAST_DT:
             return _POW_FAST[e](a)
+        if dt is None and a.dtype == _F16_DT:
+            # np.power, not `a ** e` (whose scalar fast path is sqrt for 0.5): PyTorch's
+            # float16 pow is C's, (-inf) ** 0.5 = inf and (-0.0) ** 0.5 = 0.0
+            return np.power(a, e)
         return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 
     @staticmethod
