@@ -169,6 +169,7 @@ CASES = {
     "half_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0, INF], dtype=m.float16) ** 0.5,
     "half_pow_minus_half": lambda m: m.tensor([-INF, -0.0, 4.0], dtype=m.float16) ** -0.5,
     "float_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0]) ** 0.5,
+    "norm_nuc": _grads(lambda m, x: x.norm(p="nuc"), [[1.0, -2.0], [3.0, 4.0]]),
     # bad input: PyTorch's exception type
     "gelu_int": lambda m: F(m).gelu(m.tensor([1, 2])),
     "elu_bool": lambda m: F(m).elu(m.tensor([True])),
