@@ -169,6 +169,11 @@ CASES = {
     "half_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0, INF], dtype=m.float16) ** 0.5,
     "half_pow_minus_half": lambda m: m.tensor([-INF, -0.0, 4.0], dtype=m.float16) ** -0.5,
     "float_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0]) ** 0.5,
+    # seed 151 #8646: fmod's divisor gradient -g * trunc(a / b) stays in the graph (its own
+    # gradient zeros, not g * 0: a NaN gradient gives 0 there)
+    "fmod_double_backward_nan": _double(lambda m, x, y: m.fmod(x.logit(), y), [1.302, 0.4],
+                                        [0.348, 0.3], dtype="float32"),
+    "div_trunc_nan_grad": lambda m: _rounded_nan_grad(m),
     "norm_nuc": _grads(lambda m, x: x.norm(p="nuc"), [[1.0, -2.0], [3.0, 4.0]]),
     # bad input: PyTorch's exception type
     "gelu_int": lambda m: F(m).gelu(m.tensor([1, 2])),
@@ -202,6 +207,11 @@ CASES = {
     "quantile_empty": lambda m: m.quantile(m.ones(0), 0.5),
     "polar_int": lambda m: m.polar(m.tensor([2]), m.tensor([1])),
 }
+
+
+def _rounded_nan_grad(m):
+    x, y = m.tensor([1.5], requires_grad=True), m.tensor([0.7], requires_grad=True)
+    return m.autograd.grad(m.div(x, y, rounding_mode="trunc"), [x, y], m.tensor([NAN]))
 
 
 def _self_pow(r):

@@ -654,7 +654,8 @@ class NotDifferentiable(prim):
 
 
 class RoundedDiv(prim):
-    """div with a rounding mode: PyTorch's DivBackward2 gives both operands g * 0."""
+    """div with a rounding mode: PyTorch's DivBackward2 gives both operands zeros (not
+    g * 0: a NaN gradient gives 0)."""
 
     node_name = "DivBackward2"
 
@@ -664,7 +665,7 @@ class RoundedDiv(prim):
 
     @staticmethod
     def backward(ctx, g):
-        z = g * 0
+        z = zeros_like_(g)
         return None, z, z
 
 
@@ -758,7 +759,9 @@ class ModGrad(prim):
         n = ctx.needs_input_grad
         gb = None
         if n[2]:
-            gb = -g * div(a.detach(), b.detach(), rounding_mode=ctx.rounding)
+            # (not detached: the rounded quotient joins the graph, as PyTorch's, with its
+            # zero gradient)
+            gb = -g * div(a, b, rounding_mode=ctx.rounding)
         return None, g if n[1] else None, gb, None
 
 
