@@ -175,6 +175,11 @@ CASES = {
                                         [0.348, 0.3], dtype="float32"),
     "div_trunc_nan_grad": lambda m: _rounded_nan_grad(m),
     "norm_nuc": _grads(lambda m, x: x.norm(p="nuc"), [[1.0, -2.0], [3.0, 4.0]]),
+    # seed 157 #20411: a cast (or an integer's unary op) of an expanded tensor is contiguous,
+    # as PyTorch's: .view(-1) works
+    "tanh_of_expanded_bool_view": lambda m: m.tensor([[True], [False]]).expand(3, 2, 1).tanh()
+    .view(-1),
+    "float_of_expanded_view": lambda m: m.tensor([[1], [2]]).expand(2, 2, 3).float().view(-1),
     # bad input: PyTorch's exception type
     "gelu_int": lambda m: F(m).gelu(m.tensor([1, 2])),
     "elu_bool": lambda m: F(m).elu(m.tensor([True])),

@@ -545,6 +545,7 @@ class Cast(prim):
     @staticmethod
     def forward(ctx, x, dt):
         ctx.src = x.dtype
+        x = _dense(x)
         # float16 and ml_dtypes (bfloat16, float8) targets: PyTorch's conversion, cast_to's
         return x.astype(dt) if dt.itemsize >= 4 or dt.kind not in "fV" else cast_to(x, dt)
 
@@ -555,9 +556,18 @@ class Cast(prim):
         return g.to(D.from_numpy_dtype(ctx.src))
 
 
+def _dense(a):
+    """An expanded array (a zero stride) as a C-contiguous one: astype keeps the input's
+    memory order, which for a stride of 0 put the expanded dim innermost, where PyTorch's
+    conversion of an expanded tensor is contiguous (x.expand(2, 3).float().view(-1) failed)."""
+    if 0 in a.strides and a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+        return np.ascontiguousarray(a)
+    return a
+
+
 def _cast(x: Tensor, dtype) -> Tensor:
     if dtype._kind < 2 or x._dtype._kind < 2:
-        return _wrap_dt(cast_to(x._data, dtype.np), dtype, x._device)
+        return _wrap_dt(cast_to(_dense(x._data), dtype.np), dtype, x._device)
     return Cast.apply(x, dtype.np)
 
 
