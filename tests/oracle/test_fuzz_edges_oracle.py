@@ -180,6 +180,8 @@ CASES = {
     "tanh_of_expanded_bool_view": lambda m: m.tensor([[True], [False]]).expand(3, 2, 1).tanh()
     .view(-1),
     "float_of_expanded_view": lambda m: m.tensor([[1], [2]]).expand(2, 2, 3).float().view(-1),
+    # seed 163 #21582: copy_'s gradient to the overwritten history is zeros, not g * 0
+    "copy_blocks_nan_grad": _grads(lambda m, x: _copied(m, x).var() + x * x, 0.209),
     # bad input: PyTorch's exception type
     "gelu_int": lambda m: F(m).gelu(m.tensor([1, 2])),
     "elu_bool": lambda m: F(m).elu(m.tensor([True])),
@@ -217,6 +219,12 @@ CASES = {
 def _rounded_nan_grad(m):
     x, y = m.tensor([1.5], requires_grad=True), m.tensor([0.7], requires_grad=True)
     return m.autograd.grad(m.div(x, y, rounding_mode="trunc"), [x, y], m.tensor([NAN]))
+
+
+def _copied(m, x):
+    r = x * 1
+    r.copy_(m.tensor(-1.0, dtype=x.dtype))
+    return r
 
 
 def _self_pow(r):

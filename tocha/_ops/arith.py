@@ -610,7 +610,9 @@ class CopyFrom(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, g
+        # zeros, not g * 0: a NaN gradient of the copy does not reach the overwritten history
+        # (PyTorch's CopyBackwards)
+        return zeros_like_(g), g
 
 
 def copy_from(input, src):
