@@ -164,6 +164,24 @@ CASES = {
     "hardshrink_nan_and_zero": lambda m: 1 / F(m).hardshrink(m.tensor([NAN, -0.0, -0.5, 0.2])),
     "softshrink_nan": lambda m: F(m).softshrink(m.tensor([NAN, 0.7, -0.9])),
     "erfinv_negative_zero": lambda m: 1 / m.tensor([-0.0, 0.0]).erfinv(),
+    # seed 149 #41463: float16 x ** 0.5 is C's pow in PyTorch ((-inf) ** 0.5 = inf), float32's
+    # a sqrt (NaN)
+    "half_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0, INF], dtype=m.float16) ** 0.5,
+    "half_pow_minus_half": lambda m: m.tensor([-INF, -0.0, 4.0], dtype=m.float16) ** -0.5,
+    "float_pow_half": lambda m: 1 / m.tensor([-INF, -0.0, 4.0]) ** 0.5,
+    # seed 151 #8646: fmod's divisor gradient -g * trunc(a / b) stays in the graph (its own
+    # gradient zeros, not g * 0: a NaN gradient gives 0 there)
+    "fmod_double_backward_nan": _double(lambda m, x, y: m.fmod(x.logit(), y), [1.302, 0.4],
+                                        [0.348, 0.3], dtype="float32"),
+    "div_trunc_nan_grad": lambda m: _rounded_nan_grad(m),
+    "norm_nuc": _grads(lambda m, x: x.norm(p="nuc"), [[1.0, -2.0], [3.0, 4.0]]),
+    # seed 157 #20411: a cast (or an integer's unary op) of an expanded tensor is contiguous,
+    # as PyTorch's: .view(-1) works
+    "tanh_of_expanded_bool_view": lambda m: m.tensor([[True], [False]]).expand(3, 2, 1).tanh()
+    .view(-1),
+    "float_of_expanded_view": lambda m: m.tensor([[1], [2]]).expand(2, 2, 3).float().view(-1),
+    # seed 163 #21582: copy_'s gradient to the overwritten history is zeros, not g * 0
+    "copy_blocks_nan_grad": _grads(lambda m, x: _copied(m, x).var() + x * x, 0.209),
     # bad input: PyTorch's exception type
     "gelu_int": lambda m: F(m).gelu(m.tensor([1, 2])),
     "elu_bool": lambda m: F(m).elu(m.tensor([True])),
@@ -196,6 +214,17 @@ CASES = {
     "quantile_empty": lambda m: m.quantile(m.ones(0), 0.5),
     "polar_int": lambda m: m.polar(m.tensor([2]), m.tensor([1])),
 }
+
+
+def _rounded_nan_grad(m):
+    x, y = m.tensor([1.5], requires_grad=True), m.tensor([0.7], requires_grad=True)
+    return m.autograd.grad(m.div(x, y, rounding_mode="trunc"), [x, y], m.tensor([NAN]))
+
+
+def _copied(m, x):
+    r = x * 1
+    r.copy_(m.tensor(-1.0, dtype=x.dtype))
+    return r
 
 
 def _self_pow(r):

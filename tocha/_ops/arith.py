@@ -387,6 +387,7 @@ negative = neg
 _POW_FAST = {0.5: exact("Sqrt", np.sqrt), -0.5: lambda a: 1 / np.sqrt(a),
              3: lambda a: a * a * a, -2: lambda a: 1 / (a * a)}
 _POW_FAST_DT = (np.dtype(np.float32), np.dtype(np.float64))
+_F16_DT = np.dtype(np.float16)
 
 
 class Pow(prim):
@@ -398,6 +399,10 @@ class Pow(prim):
             return _int_pow(a, e, dt)
         if dt is None and e.__class__ in _PYNUM and e in _POW_FAST and a.dtype in _POW_FAST_DT:
             return _POW_FAST[e](a)
+        if dt is None and a.dtype == _F16_DT:
+            # np.power, not `a ** e` (whose scalar fast path is sqrt for 0.5): PyTorch's
+            # float16 pow is C's, (-inf) ** 0.5 = inf and (-0.0) ** 0.5 = 0.0
+            return np.power(a, e)
         return np.power(a, e, dtype=dt, casting="unsafe") if dt is not None else a ** e
 
     @staticmethod
@@ -524,6 +529,7 @@ class Cast(prim):
     @staticmethod
     def forward(ctx, x, dt):
         ctx.src = x.dtype
+        x = _dense(x)
         # float16 and ml_dtypes (bfloat16, float8) targets: PyTorch's conversion, cast_to's
         return x.astype(dt) if dt.itemsize >= 4 or dt.kind not in "fV" else cast_to(x, dt)
 
@@ -534,9 +540,18 @@ class Cast(prim):
         return g.to(D.from_numpy_dtype(ctx.src))
 
 
+def _dense(a):
+    """An expanded array (a zero stride) as a C-contiguous one: astype keeps the input's
+    memory order, which for a stride of 0 put the expanded dim innermost, where PyTorch's
+    conversion of an expanded tensor is contiguous (x.expand(2, 3).float().view(-1) failed)."""
+    if 0 in a.strides and a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+        return np.ascontiguousarray(a)
+    return a
+
+
 def _cast(x: Tensor, dtype) -> Tensor:
     if dtype._kind < 2 or x._dtype._kind < 2:
-        return _wrap_dt(cast_to(x._data, dtype.np), dtype, x._device)
+        return _wrap_dt(cast_to(_dense(x._data), dtype.np), dtype, x._device)
     return Cast.apply(x, dtype.np)
 
 
@@ -579,7 +594,9 @@ class CopyFrom(prim):
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, g
+        # zeros, not g * 0: a NaN gradient of the copy does not reach the overwritten history
+        # (PyTorch's CopyBackwards)
+        return zeros_like_(g), g
 
 
 def copy_from(input, src):
@@ -633,7 +650,8 @@ class NotDifferentiable(prim):
 
 
 class RoundedDiv(prim):
-    """div with a rounding mode: PyTorch's DivBackward2 gives both operands g * 0."""
+    """div with a rounding mode: PyTorch's DivBackward2 gives both operands zeros (not
+    g * 0: a NaN gradient gives 0)."""
 
     node_name = "DivBackward2"
 
@@ -643,7 +661,7 @@ class RoundedDiv(prim):
 
     @staticmethod
     def backward(ctx, g):
-        z = g * 0
+        z = zeros_like_(g)
         return None, z, z
 
 
@@ -738,7 +756,9 @@ class ModGrad(prim):
         n = ctx.needs_input_grad
         gb = None
         if n[2]:
-            gb = -g * div(a.detach(), b.detach(), rounding_mode=ctx.rounding)
+            # (not detached: the rounded quotient joins the graph, as PyTorch's, with its
+            # zero gradient)
+            gb = -g * div(a, b, rounding_mode=ctx.rounding)
         return None, g if n[1] else None, gb, None
 
 

@@ -178,8 +178,9 @@ class VectorNorm(prim):
             r = np.sum(ax, axis=dims, keepdims=True)
         elif ord == 2:
             r = np.sqrt(np.sum(ax * ax, axis=dims, keepdims=True))
-        else:
-            r = np.sum(ax ** ord, axis=dims, keepdims=True) ** (1.0 / ord)
+        else:   # (|x|^3 as two products: NumPy's power is ~3x slower, tocha's pow does this)
+            pw = ax * ax * ax if ord == 3 else ax ** ord
+            r = np.sum(pw, axis=dims, keepdims=True) ** (1.0 / ord)
         r = np.asarray(r, x.dtype)
         out = r if keepdim else np.squeeze(r, axis=dims)
         # the output itself is saved (not r, a keepdim twin): backward then reads it as part of

@@ -619,6 +619,10 @@ def norm(input: Tensor, p: float | str | None = "fro", dim: int | Sequence[int] 
         return x.abs().amin(dim if dim is not None else (), keepdim)
     if p == 1:
         return x.abs().sum(dim, keepdim)
+    if p == "nuc":      # the nuclear norm of the matrices over dim (the last two by default)
+        from ..linalg import matrix_norm
+        return matrix_norm(input if dtype is None else x, "nuc", (-2, -1) if dim is None
+                           else dim, keepdim)
     # any other p: linalg's primitive, with PyTorch's gradient (0 where the norm is 0, and
     # where x is 0 for p < 1; p == 0 counts non-zeros and has a zero gradient)
     from .linalg_decomp import VectorNorm

@@ -9,8 +9,8 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dt
 from .._vml import exact
-from ._util import as_float, prim
-from .arith import _out, zeros_like_
+from ._util import prim
+from .arith import _cast, _out, zeros_like_
 from .complex import cj, refuse
 
 # ---------------------------------------------------------------- unary float functions
@@ -47,7 +47,8 @@ def _unary(name, fwd, bwd, save="x", node=None):
                             f"not {type(input).__name__}") from None
         if out is None and k == 2:
             return cls.apply(input)
-        return _out(cls.apply(as_float(input)), out)
+        # (an integer input through _cast: an expanded one comes out C-contiguous, as PyTorch's)
+        return _out(cls.apply(_cast(input, D.get_default_dtype()) if k < 2 else input), out)
 
     op.__name__ = name.lower()
     op.__doc__ = f"Elementwise {name.lower()} (integer inputs give the default float dtype)."

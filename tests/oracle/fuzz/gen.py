@@ -112,10 +112,13 @@ TORCH_UNSPECIFIED = {
         "137 #16444 logical_and(x.permute(...), y).view(-1)), which PyTorch does not promise"),
     "rounding_of_inexact_floats": (
         "no frac/floor/round/trunc, //, % or fmod of a float x (by y) where x / y lies within "
-        "1e-3 of an integer or beyond 256, and no sin/cos/tan of a float beyond 256: there a "
+        "1e-3 of an integer or beyond 256, no sin/cos/tan of a float beyond 256 (nor tan next "
+        "to a pole: seed 163 #18377 tan(atan2(-1, 0)).long()): there a "
         "last-place difference of x or y (a libm's sinh, a float32 sum's order: seed 101 "
         "#24746 x % x.mean(), seed 113 #35114 sinh(8.15).frac(), seed 137 #30912 "
-        "cosh(27).cos()) moves the result by a whole step, or by more than the tolerance"),
+        "cosh(27).cos()) moves the result by a whole step, or by more than the tolerance; "
+        "nor x ** y with a negative x and a float y next to an integer (seed 163 #44792: "
+        "(-4) ** tanh(9.26), PyTorch's tanh 1.0, NumPy's 0.99999994, so -4 against NaN)"),
     "sums_of_huge_values": (
         "x.nan_to_num() only of a tensor without infinities (else posinf/neginf are given): "
         "a sum holding both +-max(float) depends on the order it adds them in (seed 113 #9976: "

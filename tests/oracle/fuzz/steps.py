@@ -53,9 +53,22 @@ _PERIODIC = (".sin()", ".cos()", ".tan()")
 
 def _near_step(lw: Lowering, t: str, x: str, y: str | None = None) -> bool:
     """TORCH_UNSPECIFIED: rounding_of_inexact_floats."""
+    if "**" in t and y is not None:        # a negative base: NaN unless y is an integer
+        try:
+            b, e = (eval(f"m.as_tensor({v})", lw.ns) for v in (x, y))
+            if e.is_floating_point() and bool((b < 0).any()):
+                e = e.double()[e.isfinite()]
+                return bool(((e - e.round()).abs() < 1e-3).any())
+        except Exception:  # noqa: BLE001 - an operand the reference refuses: the op raises
+            return False
+        return False
     if any(k in t for k in _PERIODIC):     # sin/cos/tan: a period is 2 pi, so only magnitude
         v = eval(f"m.as_tensor({x})", lw.ns)
-        return bool(v.is_floating_point() and (v[v.isfinite()].abs() > 256).any())
+        if not v.is_floating_point():
+            return False
+        v = v.double()[v.isfinite()]
+        near_pole = ".tan()" in t and bool((v.cos().abs() < 1e-3).any())    # tan(pi / 2)
+        return near_pole or bool((v.abs() > 256).any())
     if not any(k in t for k in _STEPS):
         return False
     div = y if y is not None else ("2" if "// 2" in t else "3" if "% 3" in t else None)
