@@ -426,13 +426,35 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t_ in enumerate(tensors):
+        if not isinstance(t_, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t_).__name__}")
     shp = tensors[0]._data.shape
     for i, t_ in enumerate(tensors):
         if t_._data.shape != shp:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(shp)} at entry 0 and {list(t_._data.shape)} at entry {i}")
     d = norm_dim(dim, len(shp) + 1)
-    return cat([unsqueeze(t_, d) for t_ in tensors], d, out=out)
+    dt = D.result_type(*tensors)
+    res = Stack.apply(d, *[t_ if t_._dtype is dt else t_.to(dt) for t_ in tensors])
+    if out is not None:
+        out.set_(res)
+        return out
+    return res
+
+
+class Stack(prim):
+    """One node for the joined tensors (PyTorch's StackBackward0): each gets its slice."""
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        return np.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None,) + g.unbind(ctx.dim)
 
 
 def hstack(tensors: Sequence[Tensor]) -> Tensor:
