@@ -47,7 +47,8 @@ def _fmt(lw, tmpl, x, y=None):
 
 # ops that turn a last-place difference of a float operand into a large one: a value next to
 # an integer step of x / y, or far from 0 (its fraction keeps only a few bits)
-_STEPS = (".frac()", ".floor()", ".round()", ".trunc()", "//", "%", "fmod", "remainder")
+_STEPS = (".frac()", ".floor()", ".round()", ".trunc()", "//", "%", "fmod", "remainder",
+          ".long()", ".int()")
 _PERIODIC = (".sin()", ".cos()", ".tan()")
 
 
