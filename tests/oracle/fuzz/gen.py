@@ -111,8 +111,9 @@ TORCH_UNSPECIFIED = {
         "elementwise results keep a transposed input's layout, tocha's are C-contiguous; seed "
         "137 #16444 logical_and(x.permute(...), y).view(-1)), which PyTorch does not promise"),
     "rounding_of_inexact_floats": (
-        "no frac/floor/round/trunc, //, % or fmod of a float x (by y) where x / y lies within "
-        "1e-3 of an integer or beyond 256, no sin/cos/tan of a float beyond 256 (nor tan next "
+        "no frac/floor/round/trunc/long/int, //, % or fmod of a float x (by y) where x / y lies within "
+        "1e-3 (float16/bfloat16: 3e-2, seed 167 #35160 remainder(x.prod(), y), the product's "
+        "order of roundings unspecified) of an integer or beyond 256, no sin/cos/tan of a float beyond 256 (nor tan next "
         "to a pole: seed 163 #18377 tan(atan2(-1, 0)).long()): there a "
         "last-place difference of x or y (a libm's sinh, a float32 sum's order: seed 101 "
         "#24746 x % x.mean(), seed 113 #35114 sinh(8.15).frac(), seed 137 #30912 "

@@ -47,7 +47,8 @@ def _fmt(lw, tmpl, x, y=None):
 
 # ops that turn a last-place difference of a float operand into a large one: a value next to
 # an integer step of x / y, or far from 0 (its fraction keeps only a few bits)
-_STEPS = (".frac()", ".floor()", ".round()", ".trunc()", "//", "%", "fmod", "remainder")
+_STEPS = (".frac()", ".floor()", ".round()", ".trunc()", "//", "%", "fmod", "remainder",
+          ".long()", ".int()")
 _PERIODIC = (".sin()", ".cos()", ".tan()")
 
 
@@ -78,7 +79,9 @@ def _near_step(lw: Lowering, t: str, x: str, y: str | None = None) -> bool:
             return False            # integers: exact in both
         q = ops[0].double() / ops[1].double() if len(ops) > 1 else ops[0].double()
         q = q[q.isfinite()]
-        return bool(((q - q.round()).abs() < 1e-3 * q.abs().clamp(min=1)).any()
+        # (16-bit floats: a computed value is only good to ~1e-3, a product of a few to 1e-2)
+        tol = 3e-2 if any(v.dtype in (lw.m.float16, lw.m.bfloat16) for v in ops) else 1e-3
+        return bool(((q - q.round()).abs() < tol * q.abs().clamp(min=1)).any()
                     or (q.abs() > 256).any())
     except Exception:  # noqa: BLE001 - an operand the reference refuses: the op raises anyway
         return False
