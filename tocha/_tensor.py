@@ -600,9 +600,11 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
                 return self
             self._data[...] = out._data
             if self._dtype._diff:
+                prev = self._grad_fn
                 self._grad_fn = out._grad_fn
                 self._output_nr = out._output_nr
                 self._requires_grad = out._requires_grad
+                self._move_retain(prev)
             # (an integer or bool target keeps no history: it cannot have a gradient)
         else:
             prev = STATE.enabled
@@ -618,6 +620,13 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         self._bump()
         return self
 
+    def _move_retain(self, old) -> None:
+        """After an in-place op gave self a new history (its node was `old`): retain_grad
+        follows the tensor (PyTorch moves the hook), so the gradient kept is the new one's."""
+        if old is not None and self.__dict__.get("_retains") and old._retain:
+            old._retain = {k: r for k, r in old._retain.items() if r() is not self}
+            self.retain_grad()
+
     def _adopt(self, out: Tensor) -> None:
         """Become `out` (a recorded in-place op's result, of self's dtype): its memory, its
         history, and its version counter bumped past self's version, since out's node may
@@ -627,11 +636,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         self._data = out._data
         self._grad_fn, self._output_nr = out._grad_fn, out._output_nr
         self._requires_grad = out._requires_grad
-        if old is not None and self.__dict__.get("_retains") and old._retain:
-            # retain_grad follows the tensor to its new history (PyTorch moves the hook): the
-            # gradient kept is that of the new version
-            old._retain = {k: r for k, r in old._retain.items() if r() is not self}
-            self.retain_grad()
+        self._move_retain(old)
         vc, new = out._vc, self._version + 1
         if vc is None:
             self._vc = [new]
@@ -662,6 +667,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         out = CopySlices.apply(snap, new, self._view_fn)
         base._data[...] = out._data
         base._grad_fn, base._output_nr, base._requires_grad = out._grad_fn, 0, True
+        base._move_retain(snap._grad_fn)
         v = self._view_fn(base)
         self._grad_fn, self._output_nr, self._requires_grad = v._grad_fn, v._output_nr, True
 

@@ -573,3 +573,28 @@ def test_number_over_tensor_bits_and_gradients(dtype):
         return out
     for u, v in zip(run(tocha), run(torch)):
         np.testing.assert_array_equal(u, v)
+
+
+# retain_grad follows a tensor through in-place ops, whatever route the op takes (memory
+# shared with a detached alias, an op through a view, a write of another value)
+RETAIN_INPLACE = {
+    "mul_": lambda m, y: y.mul_(3), "view_mul_": lambda m, y: y[1:].mul_(3),
+    "setitem": lambda m, y: y.__setitem__(slice(0, 2), 7.0),
+    "copy_": lambda m, y: y.copy_(m.full((4,), 3.0)), "exp_": lambda m, y: y.exp_(),
+    "add_alpha": lambda m, y: y.add_(m.ones(4, dtype=m.float64), alpha=2), "clamp_": lambda m, y: y.clamp_(0, 1),
+    "index_add_": lambda m, y: y.index_add_(0, m.tensor([0, 2]), m.ones(2, dtype=m.float64)),
+}
+
+
+@pytest.mark.parametrize("alias", [False, True], ids=["own", "aliased"])
+@pytest.mark.parametrize("name", RETAIN_INPLACE)
+def test_retain_grad_follows_inplace_ops(name, alias):
+    def run(m):
+        x = leaf(m, np.arange(4.0) * 0.5 + 0.25)
+        y = x * 2
+        keep = y.detach() if alias else None     # noqa: F841 (its memory shared with y)
+        y.retain_grad()
+        RETAIN_INPLACE[name](m, y)
+        (y * m.arange(4.0, dtype=m.float64)).sum().backward()
+        return y.grad.tolist(), x.grad.tolist()
+    assert run(tocha) == run(torch)
