@@ -142,9 +142,12 @@ def test_tensor_takes_any_sequence(data):
 
 def test_tensor_nested_ranges_and_bad_types():
     assert tocha.tensor([range(2), (2, 3)]).tolist() == [[0, 1], [2, 3]]
-    with pytest.raises(TypeError):
+    # the exception types are PyTorch's
+    with pytest.raises(TypeError, match="invalid data type 'str'"):
         tocha.tensor("ab")
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match="too many dimensions 'str'"):
+        tocha.tensor(["ab"])
+    with pytest.raises(RuntimeError, match="Could not infer dtype of generator"):
         tocha.tensor(x for x in range(3))
 
 

@@ -89,8 +89,10 @@ def _scan(data, kinds: list) -> object:
     elif isinstance(data, _Sequence) and not isinstance(data, (str, bytes)):
         # PyTorch takes any sequence (range, deque, ...), not only lists and tuples
         return [_scan(d, kinds) for d in data]
+    elif isinstance(data, str):         # PyTorch's words: a str is a dimension it refuses
+        raise ValueError(f"too many dimensions '{type(data).__name__}'")
     else:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     return data
 
 
@@ -176,6 +178,8 @@ def tensor(data: object, *, dtype: D.dtype | None = None, device: object = None,
                       UserWarning, stacklevel=2)
         arr = np.array(data._data, dtype=(dt or data._dtype).np, copy=True)
         dt = dt or data._dtype
+    elif isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     else:
         arr, dt = _infer_array(data, dt)
     return _finish(arr, dt, device, requires_grad)

@@ -419,15 +419,22 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))
 
+    def _one_value(self):
+        """The value of a one-element tensor, for float()/int()/complex() (PyTorch's error:
+        ValueError, where .item() raises RuntimeError)."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
     def __float__(self) -> float:
-        v = self.item()
+        v = self._one_value()
         if v.__class__ is complex:      # PyTorch: only a zero imaginary part converts
             from ._ops.complex import real_value
             v = real_value(v, D.float64)
         return float(v)
 
     def __int__(self) -> int:
-        v = self.item()
+        v = self._one_value()
         if v.__class__ is complex:
             from ._ops.complex import real_value
             v = real_value(v, D.int64)
@@ -440,7 +447,7 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         return int(self.item())
 
     def __complex__(self):
-        return complex(self.item())
+        return complex(self._one_value())
 
     __hash__ = object.__hash__      # identity, computed in C (tensors key the engine's dicts)
 
@@ -515,6 +522,8 @@ class Tensor(MetadataMethods, CastMethods, OperatorMethods, ElementwiseMethods, 
         if isinstance(dtype, str):
             name = dtype.split(".")[-1]
             rev = {v: k for k, v in _legacy_type_names.items()}
+            if name not in rev and not isinstance(getattr(D, name, None), D.dtype):
+                raise ValueError(f"invalid type: '{dtype}'")
             dtype = D._NAME2DT[rev[name]] if name in rev else getattr(D, name)
         return self.to(dtype)
 

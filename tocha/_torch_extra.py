@@ -648,18 +648,30 @@ def isreal(input: Tensor) -> Tensor:
     return tocha.ones_like(input, dtype=tocha.bool)
 
 
+def _shift_operands(input, other, kernel: str):
+    """(x, other) for a shift: integer and bool operands only, as PyTorch's kernels."""
+    from ._dtype_ext import scalar_name
+    x = input if isinstance(input, Tensor) else tocha.tensor(input)
+    for t in (x, other):
+        dt = t.dtype if isinstance(t, Tensor) else (
+            tocha.get_default_dtype() if isinstance(t, float) else None)
+        if dt is not None and (dt.is_floating_point or dt.is_complex):
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_name(dt)}\'')
+    return x, _t(other, x)
+
+
 @_public
 def bitwise_left_shift(input, other) -> Tensor:
     """input << other for integer tensors (input * 2^other)."""
-    x = input if isinstance(input, Tensor) else tocha.tensor(input)
-    return x * (2 ** _t(other, x))
+    x, n = _shift_operands(input, other, "lshift_cpu")
+    return x * (2 ** n)
 
 
 @_public
 def bitwise_right_shift(input, other) -> Tensor:
     """input >> other for integer tensors (arithmetic shift: floor division by 2^other)."""
-    x = input if isinstance(input, Tensor) else tocha.tensor(input)
-    return x.div(2 ** _t(other, x), rounding_mode="floor")
+    x, n = _shift_operands(input, other, "rshift_cpu")
+    return x.div(2 ** n, rounding_mode="floor")
 
 
 @_public

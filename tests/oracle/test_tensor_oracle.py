@@ -266,7 +266,36 @@ ERRORS = [
     ("grad_assign_dtype", lambda m: setattr(m.ones(2, requires_grad=True), "grad",
                                             m.ones(2, dtype=m.float64))),
     ("deepcopy_nonleaf", lambda m: __import__("copy").deepcopy(m.ones(1, requires_grad=True) * 2)),
+    ("int_many", lambda m: int(m.ones(3))), ("float_many", lambda m: float(m.ones(3))),
+    ("complex_many", lambda m: complex(m.ones(3))),
+    ("lshift_float", lambda m: m.ones(3) << 1), ("rshift_by_float", lambda m: m.tensor([4]) >> 1.5),
+    ("rlshift_float", lambda m: 2.0 << m.tensor([1])),
+    ("tensor_of_none", lambda m: m.tensor([None])), ("type_unknown", lambda m: m.ones(2).type("abc")),
 ]
+
+
+@pytest.mark.parametrize("name", ["int_many", "lshift_float", "tensor_of_none",
+                                  "type_unknown"])
+def test_same_error_message(name):
+    fn = dict(ERRORS)[name]
+    msgs = []
+    for m in (tocha, torch):
+        with pytest.raises(Exception) as e:
+            fn(m)
+        msgs.append((type(e.value), str(e.value)))
+    assert msgs[0] == msgs[1]
+
+
+def test_shift_operators_match_torch():
+    def run(m):
+        x = m.tensor([1, 2, -8])
+        y = x
+        y <<= 2
+        out = [x << 1, x >> m.tensor([1, 2, 3]), 3 << m.tensor([1, 2]), m.tensor([True]) << 1,
+               m.tensor([9], dtype=m.int8) >> 1, x is y]
+        x >>= 1
+        return [o.tolist() if isinstance(o, m.Tensor) else o for o in out] + [x.tolist()]
+    assert run(tocha) == run(torch)
 
 
 @pytest.mark.parametrize("name,fn", ERRORS, ids=[c[0] for c in ERRORS])

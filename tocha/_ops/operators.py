@@ -132,6 +132,33 @@ rand_ = _binary(E.bitwise_and, reflected=True)
 ror = _binary(E.bitwise_or, reflected=True)
 
 
+def _shift(name: str, reflected: bool = False):
+    """`<<` / `>>` as tocha.bitwise_left_shift / bitwise_right_shift (integer tensors)."""
+    def op(self, other):
+        other = _operand(other)
+        if other is NotImplemented:
+            return other
+        from .. import _torch_extra as X
+        fn = getattr(X, name)
+        return fn(other, self) if reflected else fn(self, other)
+    op.__name__ = name
+    return op
+
+
+lshift = _shift("bitwise_left_shift")
+rshift = _shift("bitwise_right_shift")
+rlshift = _shift("bitwise_left_shift", reflected=True)
+rrshift = _shift("bitwise_right_shift", reflected=True)
+
+
+def ilshift(self, other):
+    return self.bitwise_left_shift_(other)
+
+
+def irshift(self, other):
+    return self.bitwise_right_shift_(other)
+
+
 def invert(self):
     """`~self`: logical not of bools, bitwise not of integers."""
     if self._dtype.name == "bool":
