@@ -54,3 +54,13 @@ def test_module_and_errors():
         with pytest.raises(NotImplementedError, match="only supported for mode='sum'"):
             m.nn.functional.embedding_bag(m.tensor([1]), m.ones(3, 2), m.tensor([0]),
                                           per_sample_weights=m.ones(1))
+
+
+@pytest.mark.parametrize("ids", [[5], [1, -1, 7], [0, 3]])
+def test_index_out_of_range_error_matches_torch(ids):
+    msgs = []
+    for m in (tocha, torch):
+        with pytest.raises(RuntimeError) as e:
+            m.nn.functional.embedding_bag(m.tensor(ids), m.ones(3, 2), m.tensor([0]))
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]

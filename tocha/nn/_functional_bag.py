@@ -83,6 +83,11 @@ def _embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                              f"({input.shape})")
     d = weight.shape[1]
     n = flat.shape[0]
+    bad = ((flat < 0) | (flat >= weight.shape[0])).nonzero()
+    if bad.numel():         # (PyTorch's check and words, before the lookup's own)
+        i = int(bad[0, 0])
+        raise RuntimeError(f"Index {i} of input takes value {int(flat[i])} which is not in the "
+                           f"valid range [0, {weight.shape[0]})")
     # sparse=True: weight's gradient is a sparse COO tensor, one entry per looked-up index
     rows = embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq, sparse)
     bag = (tocha.searchsorted(starts, tocha.arange(n, dtype=tocha.int64), right=True) - 1) \
