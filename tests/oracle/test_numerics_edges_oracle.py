@@ -126,3 +126,34 @@ def test_same_type_error(call):
         call(torch)
     with pytest.raises(TypeError):
         call(tocha)
+
+
+def test_float32_var_and_std_bits_and_range_match_torch():
+    # PyTorch's CPU var/std accumulate float32 in double: the same bits, and no overflow of
+    # the squares where the spread passes 1e19 (long-mode seed 173: std gave inf)
+    rs = np.random.RandomState(0)
+    for shape, scale in (((5, 37), 1e-3), ((3, 8), 1.0), ((7, 20), 1e3), ((2, 3), 1e23)):
+        a = (rs.standard_normal(shape) * scale).astype(np.float32)
+        for f in (lambda m, x: x.var(1), lambda m, x: x.std(0), lambda m, x: x.std(),
+                  lambda m, x: x.var(correction=0), lambda m, x: m.std(x, 1, keepdim=True)):
+            u, v = f(tocha, tocha.tensor(a)).numpy(), f(torch, torch.tensor(a)).numpy()
+            np.testing.assert_array_equal(u, v)
+
+
+def test_std_is_one_node_with_torchs_gradient():
+    def run(m):
+        x = m.tensor([[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]], requires_grad=True)
+        y = x.std(1)
+        g, = m.autograd.grad(y.sum(), x)
+        return y.grad_fn.name(), [f.name() for f, _ in y.grad_fn.next_functions], g.tolist()
+    assert run(tocha) == run(torch)
+
+
+def test_fmin_fmax_keep_the_first_of_equal_zeros():
+    # PyTorch's fmin/fmax return the first operand of a tie in every loop; NumPy's pick either
+    # by loop (3 elements: its scalar loop, 16: its SIMD one)
+    def run(m, n):
+        a, b = m.tensor([-0.0, 0.0] * n), m.tensor([0.0, -0.0] * n)
+        return [str(f(a, b).tolist()) for f in (m.fmin, m.fmax)]
+    for n in (1, 8):
+        assert run(tocha, n) == run(torch, n)

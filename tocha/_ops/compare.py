@@ -17,6 +17,7 @@ class ClampT(prim):
     where x < lo <= hi, to hi where x > hi or lo > hi (ties go to input, not halved)."""
 
     node_name = "ClampBackward0"
+    _operands = 3       # (PyTorch lists a missing bound as (None, 0) too)
 
     @staticmethod
     def forward(ctx, x, lo, hi):
@@ -130,11 +131,20 @@ def _full_like(x, v):
     return _wrap_dt(np.full(x._data.shape, v, x._dtype.np), x._dtype, x._device)
 
 
-def _saving_forward(ufunc):
-    """The forward of maximum/minimum/fmax/fmin: `ufunc(a, b)`, both operands saved."""
+def _saving_forward(ufunc, first_of_equals: bool = False):
+    """The forward of maximum/minimum/fmax/fmin: `ufunc(a, b)`, both operands saved.
+    `first_of_equals`: of two equal operands return the first, as PyTorch's fmin/fmax do in
+    every loop (the sign of a zero shows it); NumPy's fmin/fmax pick either, by loop. (PyTorch's
+    own minimum/maximum pick the second in their vector loop and the first in the scalar one,
+    NumPy's minimum/maximum the second: left as NumPy's.)"""
     def forward(ctx, a, b, dt):
         ctx.save_for_backward(a, b)
-        return ufunc(a, b, dtype=dt, casting="unsafe") if dt is not None else ufunc(a, b)
+        r = ufunc(a, b, dtype=dt, casting="unsafe") if dt is not None else ufunc(a, b)
+        if first_of_equals:
+            eq = a == b
+            if eq.any():
+                r = np.where(eq, a, r).astype(r.dtype, copy=False)
+        return r
     return staticmethod(forward)
 
 
@@ -200,7 +210,7 @@ class FMax(prim):
     """fmax with PyTorch's gradient: all of g to input where input >= other or other is NaN
     (ties included), the rest to other."""
 
-    forward = _saving_forward(np.fmax)
+    forward = _saving_forward(np.fmax, first_of_equals=True)
 
     @staticmethod
     def backward(ctx, g):
@@ -209,7 +219,7 @@ class FMax(prim):
 
 
 class FMin(prim):
-    forward = _saving_forward(np.fmin)
+    forward = _saving_forward(np.fmin, first_of_equals=True)
 
     @staticmethod
     def backward(ctx, g):

@@ -587,7 +587,16 @@ def std(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | 
     """Standard deviation (Bessel-corrected by default); gradient 0 at zero spread."""
     if isinstance(dim, bool):
         unbiased, dim = dim, None
-    return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
+    c = _correction(unbiased, correction)
+    if input._data.dtype.kind == "f" and input._dtype is not D.float16:
+        nd = input._data.ndim
+        dims = _rdims(dim, nd)
+        n = 1
+        for d in dims:
+            n *= input._data.shape[d]
+        if not ((dim is None or nd == 0) and n - c <= 0):
+            return Std.apply(input, dims if dims else tuple(range(nd)), keepdim, n, c)
+    return StdSqrt.apply(var(input, dim, None, keepdim, correction=c))
 
 
 def var_mean(input: Tensor, dim: int | Sequence[int] | None = None, unbiased: bool | None = None,
@@ -763,4 +772,4 @@ from .reduce_prims import L2, NanZero
 from .softmax import LogSoftmax, Softmax, log_softmax, softmax  # noqa: F401
 
 # var's primitives live in tocha/_ops/variance.py (this file's size)
-from .variance import Var, VarNoDof
+from .variance import Std, Var, VarNoDof
