@@ -58,6 +58,8 @@ NEXT_FUNCTIONS = {
     "where_tensors": lambda m, x, y: m.where(x > 0, x, y),
     "where_method": lambda m, x, y: y.where(x > 0, m.zeros(3, dtype=m.float64)),
     "stack": lambda m, x, y: m.stack([x, y * 2], 1),
+    "norm": lambda m, x, y: x.norm(), "norm_p3": lambda m, x, y: (x * y).norm(3),
+    "vector_norm": lambda m, x, y: m.linalg.vector_norm(y, dim=0),
     "split": lambda m, x, y: (x * y).split(2)[1], "chunk": lambda m, x, y: y.chunk(3)[0],
     "split_sizes": lambda m, x, y: x.split([1, 2])[1], "unbind": lambda m, x, y: y.unbind()[2],
 }

@@ -164,6 +164,8 @@ def svd_grad(u, s, vh, gu, gs, gvh):
 class VectorNorm(prim):
     """||x||_ord over `dims` (a tuple of axes)."""
 
+    node_name = "LinalgVectorNormBackward0"
+
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):
         ax = np.abs(x)

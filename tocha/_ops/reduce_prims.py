@@ -10,7 +10,7 @@ from .reduce import _F16, _c
 
 
 class L2(prim):
-    node_name = "NormBackward1"
+    node_name = "LinalgVectorNormBackward0"     # (x.norm() is linalg.vector_norm in PyTorch)
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
