@@ -524,14 +524,20 @@ def _set_mask(m, v):
     return x
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_fuzz_regression(name):
+def _outcomes(make, describe):
+    """(error, snapshot) of `make(m)` under tocha and under torch; `describe(e)` says what
+    of an exception is compared."""
     def run(m):
         try:
-            return None, snap(CASES[name](m))
-        except Exception as e:  # noqa: BLE001 - whether both raise is what is compared
-            return type(e).__name__, None
-    (ea, a), (eb, b) = run(tocha), run(torch)
+            return None, snap(make(m))
+        except Exception as e:  # noqa: BLE001 - whether (and how) both raise is compared
+            return describe(e), None
+    return run(tocha), run(torch)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fuzz_regression(name):
+    (ea, a), (eb, b) = _outcomes(CASES[name], lambda e: type(e).__name__)
     assert (ea is None) == (eb is None), f"tocha {ea or 'ok'}, torch {eb or 'ok'}"
     if a is not None:
         assert diff(a, b, view=False) is None, diff(a, b, view=False)
@@ -934,12 +940,8 @@ VIEW_CASES = {
 
 @pytest.mark.parametrize("name", VIEW_CASES)
 def test_view_rule_regression(name):
-    def run(m):
-        try:
-            return None, snap(VIEW_CASES[name](m))
-        except Exception as e:  # noqa: BLE001 - whether and how both raise is compared
-            return f"{type(e).__name__}: {str(e).split('. ')[0]}", None
-    (ea, a), (eb, b) = run(tocha), run(torch)
+    (ea, a), (eb, b) = _outcomes(
+        VIEW_CASES[name], lambda e: f"{type(e).__name__}: {str(e).split('. ')[0]}")
     assert ea == eb, f"tocha {ea or 'ok'}; torch {eb or 'ok'}"
     if a is not None:
         assert diff(a, b, view=False) is None, diff(a, b, view=False)

@@ -665,18 +665,20 @@ class RoundedDiv(prim):
         return None, z, z
 
 
+def _joins_graph(out: Tensor, inputs) -> bool:
+    """Whether `out`, a float result computed from `inputs` outside autograd, must be recorded
+    (requires_grad, not _requires_grad: a view whose base joined a graph in place does)."""
+    return (out._dtype._kind == 2 and STATE.enabled
+            and any(isinstance(t, Tensor) and t.requires_grad for t in inputs))
+
+
 def _rounded_div(r: Tensor, a, b) -> Tensor:
-    if (r._dtype._kind == 2 and STATE.enabled
-            and any(isinstance(t, Tensor) and t.requires_grad for t in (a, b))):
-        return RoundedDiv.apply(r._data, a, b)
-    return r
+    return RoundedDiv.apply(r._data, a, b) if _joins_graph(r, (a, b)) else r
 
 
 def no_derivative(out: Tensor, name: str, *inputs: object) -> Tensor:
-    """`out` marked as PyTorch marks a non-differentiable op's float result (requires_grad,
-    not _requires_grad: a view whose base joined a graph in place is rebased first)."""
-    if (out._dtype._kind == 2 and STATE.enabled
-            and any(isinstance(t, Tensor) and t.requires_grad for t in inputs)):
+    """`out` marked as PyTorch marks a non-differentiable op's float result."""
+    if _joins_graph(out, inputs):
         return NotDifferentiable.apply(out._data, name, *inputs)
     return out
 
@@ -728,10 +730,7 @@ def fmod(input: Tensor, other: Tensor | complex) -> Tensor:
 def _mod(ufunc, rounding, input, other, name):
     refuse(name, input, other)
     exact = _nograd_binary(ufunc, input, other, name)
-    # (requires_grad, not _requires_grad: a view whose base joined a graph in place
-    # requires grad)
-    if not (STATE.enabled and (input.requires_grad or (
-            isinstance(other, Tensor) and other.requires_grad))):
+    if not _joins_graph(exact, (input, other)):
         return exact
     if input._dtype is not exact._dtype:        # a bool/int dividend: no `-` on bools
         input = input.to(exact._dtype)

@@ -375,18 +375,32 @@ class Cat(prim):
         return (None,) + tuple(g.split(ctx.sizes, ctx.dim))
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
-    """Join tensors along an existing dim."""
-    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
-        return _autocast.run("cat", cat, tensors, dim, out=out)
-    from .. import _dtype as D
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+def _check_tensor_list(tensors: list) -> None:
+    """PyTorch's TypeError for a list entry of cat/stack that is not a tensor."""
     for i, t_ in enumerate(tensors):
         if not isinstance(t_, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(t_).__name__}")
+
+
+def _join(cls, d: int, tensors: list, out: Tensor | None) -> Tensor:
+    """Cat or Stack of `tensors` promoted to one dtype (into `out` when given)."""
+    dt = D.result_type(*tensors)
+    res = cls.apply(d, *[t_ if t_._dtype is dt else t_.to(dt) for t_ in tensors])
+    if out is not None:
+        out.set_(res)
+        return out
+    return res
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
+    """Join tensors along an existing dim."""
+    if _autocast.on:    # PyTorch's CPU autocast lists: tocha/_autocast.py
+        return _autocast.run("cat", cat, tensors, dim, out=out)
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    _check_tensor_list(tensors)
     # legacy: 1-d empty tensors are skipped
     tensors = [t_ for t_ in tensors if not (t_._data.ndim == 1 and t_._data.size == 0)] or \
         tensors[:1]
@@ -407,13 +421,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -
                     f"torch.cat(): Sizes of tensors must match except in dimension {d}. "
                     f"Expected size {ref[k]} but got size {s[k]} for tensor number {i} in the "
                     f"list.")
-    dt = D.result_type(*tensors)
-    tensors = [t_ if t_._dtype is dt else t_.to(dt) for t_ in tensors]
-    res = Cat.apply(d, *tensors)
-    if out is not None:
-        out.set_(res)
-        return out
-    return res
+    return _join(Cat, d, tensors, out)
 
 
 concat = concatenate = cat
@@ -426,22 +434,14 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None)
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    for i, t_ in enumerate(tensors):
-        if not isinstance(t_, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t_).__name__}")
+    _check_tensor_list(tensors)
     shp = tensors[0]._data.shape
     for i, t_ in enumerate(tensors):
         if t_._data.shape != shp:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(shp)} at entry 0 and {list(t_._data.shape)} at entry {i}")
     d = norm_dim(dim, len(shp) + 1)
-    dt = D.result_type(*tensors)
-    res = Stack.apply(d, *[t_ if t_._dtype is dt else t_.to(dt) for t_ in tensors])
-    if out is not None:
-        out.set_(res)
-        return out
-    return res
+    return _join(Stack, d, tensors, out)
 
 
 class Stack(prim):

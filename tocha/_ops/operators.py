@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor
+from .._tensor import Tensor, _requires_grad_of
 from ..autograd.grad_mode import STATE
 from . import elementwise as E
 from . import linalg as L
@@ -177,12 +177,9 @@ def pos(self):
 # ---------------------------------------------------------------- in-place arithmetic
 
 def _nothing_recorded(self: Tensor, other) -> bool:
-    """Whether `self op= other` records nothing. (A view's own flag is not the whole story:
-    it requires grad as its base does, see Tensor.requires_grad.)"""
-    return not (STATE.enabled and (
-        self._requires_grad or (self._base is not None and self.requires_grad) or (
-            other.__class__ is Tensor and (other._requires_grad or (
-                other._base is not None and other.requires_grad)))))
+    """Whether `self op= other` records nothing."""
+    return not (STATE.enabled and (_requires_grad_of(self) or (
+        other.__class__ is Tensor and _requires_grad_of(other))))
 
 
 def _ufunc_(self: Tensor, ufunc, other, fn) -> Tensor:

@@ -414,7 +414,7 @@ def _joined_graph(a: Tensor) -> bool:
     """Whether the view `a` requires grad, its base being in a graph (a view whose base joined
     one in place is rebased onto the base's new history: see Tensor._rebase_view)."""
     a._rebase_view()
-    return a._requires_grad or a._base._requires_grad
+    return _requires_grad_of(a)
 
 
 def _common_device(cls, args):
