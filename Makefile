@@ -3,7 +3,8 @@
 #   make test         the core suite (NumPy only, no torch)
 #   make test-oracle  installs torch==2.13.0 into .venv and compares tocha with it
 #   make acceptance   runs $(SHARED)/acceptance/check.py with `python -m tocha run` (the
-#                     acceptance kit lives outside the repository; CI has it at ../shared)
+#                     acceptance kit lives outside the repository; CI has it at ../shared,
+#                     a scratch clone finds the one beside the checkout it came from)
 #   make docs         the documentation site (MkDocs, strict) into site/; runs the seed
 #                     tutorials from $(SHARED) for their pages when the kit is there
 #   make wheel        builds the wheel, installs it into a fresh venv, runs the README example
@@ -17,7 +18,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check
-SHARED ?= ../shared
+# the acceptance kit: beside this checkout, or else beside the checkout it was cloned from
+# (a scratch clone, `git clone -q . $(mktemp -d)/x`, finds the kit of the one it came from)
+ORIGIN := $(shell git remote get-url origin 2>/dev/null)
+SHARED ?= $(firstword $(wildcard ../shared) $(if $(ORIGIN),$(wildcard $(dir $(ORIGIN:%/=%))shared)) ../shared)
 TORCH  := torch==2.13.0
 PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
