@@ -21,7 +21,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check
 # the acceptance kit: beside this checkout, or else beside the checkout it was cloned from
 # (a scratch clone, `git clone -q . $(mktemp -d)/x`, finds the kit of the one it came from)
 ORIGIN := $(shell git remote get-url origin 2>/dev/null)
-SHARED ?= $(firstword $(wildcard ../shared) $(if $(ORIGIN),$(wildcard $(dir $(ORIGIN:%/=%))shared)) ../shared)
+SHARED ?= $(firstword $(wildcard ../shared) $(if $(ORIGIN),$(wildcard $(dir $(abspath $(ORIGIN)))shared)) ../shared)
 TORCH  := torch==2.13.0
 PYTEST := $(PY) -m pytest
 DEMO_ARGS ?=
